@@ -1,0 +1,2 @@
+// Text form of attribute values for storage (filled in by the storage work).
+export {};

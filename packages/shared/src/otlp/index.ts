@@ -1,0 +1,2 @@
+// Public surface of the OTLP codec (filled in by the codec modules).
+export {};
