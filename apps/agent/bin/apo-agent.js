@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Installed command `apo-agent`. Node >= 22.18 runs the TypeScript source directly (type stripping).
+import '../src/main.ts';

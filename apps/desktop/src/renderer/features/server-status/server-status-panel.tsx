@@ -1,0 +1,62 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../../trpc/trpc.ts';
+import { describeConnectionProblem } from './connection-error.ts';
+import { formatUptime } from './format-uptime.ts';
+
+// While healthy, refresh so uptime and a restart (version change) show without a reload.
+const REFRESH_MS = 10_000;
+
+export function ServerStatusPanel({ serverUrl }: { serverUrl: string }) {
+  const trpc = useTRPC();
+  const health = useQuery({
+    ...trpc.health.queryOptions(),
+    // One quick retry rides out a blip; a down server should be reported in about a second, not after backoff.
+    retry: 1,
+    retryDelay: 300,
+    refetchInterval: (query) => (query.state.status === 'success' ? REFRESH_MS : false),
+  });
+
+  return (
+    <section className="panel" aria-labelledby="server-status-title">
+      <h2 id="server-status-title">Server status</h2>
+      <p className="muted">
+        Server: <code>{serverUrl}</code>
+      </p>
+      {health.isPending && <p role="status">Connecting…</p>}
+      {health.isError && (
+        <div role="alert" className="problem">
+          <p className="problem-title">{describeConnectionProblem(health.error, serverUrl).message}</p>
+          <p className="muted">Details: {describeConnectionProblem(health.error, serverUrl).detail}</p>
+          <button
+            type="button"
+            disabled={health.isFetching}
+            onClick={() => {
+              void health.refetch();
+            }}
+          >
+            {health.isFetching ? 'Retrying…' : 'Retry'}
+          </button>
+        </div>
+      )}
+      {health.isSuccess && (
+        <dl className="facts">
+          <dt>Status</dt>
+          <dd data-testid="server-status">
+            <span className={health.data.status === 'ok' ? 'badge ok' : 'badge starting'}>{health.data.status}</span>
+            {health.data.status === 'starting' && <span className="muted"> — storage is still opening; this refreshes by itself</span>}
+          </dd>
+          <dt>Version</dt>
+          <dd data-testid="server-version">{health.data.version}</dd>
+          <dt>Storage</dt>
+          <dd data-testid="server-storage">
+            {health.data.storage.engine} <span className="muted">({health.data.storage.version})</span>
+          </dd>
+          <dt>Uptime</dt>
+          <dd data-testid="server-uptime">{formatUptime(health.data.uptimeSeconds)}</dd>
+          <dt>Sign-in</dt>
+          <dd data-testid="server-auth">{health.data.authRequired ? 'required' : 'not required'}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}

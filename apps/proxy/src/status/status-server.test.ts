@@ -1,0 +1,53 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startStatusServer, type StatusServer } from './status-server.ts';
+
+let server: StatusServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(): Promise<string> {
+  server = await startStatusServer({
+    component: 'proxy',
+    version: '9.8.7',
+    host: '127.0.0.1',
+    port: 0,
+    startedAt: 1_700_000_000_000,
+    now: () => 1_700_000_042_900,
+    log: pino({ level: 'silent' }),
+  });
+  return `http://127.0.0.1:${server.port}`;
+}
+
+describe('status server', () => {
+  it('answers /healthz with the component, version and whole seconds of uptime', async () => {
+    const base = await start();
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.json()).toEqual({ status: 'ok', component: 'proxy', version: '9.8.7', uptimeSeconds: 42 });
+  });
+
+  it('answers /metrics with Prometheus text', async () => {
+    const base = await start();
+    const res = await fetch(`${base}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const text = await res.text();
+    expect(text).toMatch(/^apo_proxy_up 1$/m);
+    expect(text).toMatch(/^# TYPE apo_proxy_start_time_seconds gauge$/m);
+    expect(text).toMatch(/^apo_proxy_start_time_seconds 1700000000\.000$/m);
+    expect(text).toMatch(/^apo_proxy_build_info\{version="9\.8\.7"\} 1$/m);
+  });
+
+  it('says what it serves on unknown paths and refuses writes', async () => {
+    const base = await start();
+    const missing = await fetch(`${base}/readyz`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('/healthz and /metrics');
+    const post = await fetch(`${base}/healthz`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+});

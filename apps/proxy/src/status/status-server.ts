@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+
+/**
+ * Liveness and self-metrics for orchestrators and for the operator: `/healthz` (JSON) and `/metrics`
+ * (Prometheus text). Plain `node:http` keeps the agent's footprint small; it answers nothing else.
+ */
+export interface StatusServerOptions {
+  component: string;
+  version: string;
+  host: string;
+  port: number;
+  /** Epoch milliseconds: when the process started, for uptime and the start-time gauge. */
+  startedAt: number;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface StatusServer {
+  /** The bound port (differs from the requested one when 0 was asked for). */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface HealthBody {
+  status: 'ok';
+  component: string;
+  version: string;
+  uptimeSeconds: number;
+}
+
+export function healthBody(options: Pick<StatusServerOptions, 'component' | 'version' | 'startedAt'>, now: number): HealthBody {
+  return {
+    status: 'ok',
+    component: options.component,
+    version: options.version,
+    uptimeSeconds: Math.max(0, Math.floor((now - options.startedAt) / 1000)),
+  };
+}
+
+/** Metric names follow Prometheus conventions: `apo_<component>_…`, base units (seconds). */
+export function metricsText(options: Pick<StatusServerOptions, 'component' | 'version' | 'startedAt'>): string {
+  const prefix = `apo_${options.component.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+  const version = options.version.replace(/["\\\n]/g, '_');
+  return [
+    `# HELP ${prefix}_up Whether the ${options.component} is running (always 1 when scraped).`,
+    `# TYPE ${prefix}_up gauge`,
+    `${prefix}_up 1`,
+    `# HELP ${prefix}_start_time_seconds Start time of the process since unix epoch in seconds.`,
+    `# TYPE ${prefix}_start_time_seconds gauge`,
+    `${prefix}_start_time_seconds ${(options.startedAt / 1000).toFixed(3)}`,
+    `# HELP ${prefix}_build_info Build information; the value is always 1.`,
+    `# TYPE ${prefix}_build_info gauge`,
+    `${prefix}_build_info{version="${version}"} 1`,
+    '',
+  ].join('\n');
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, head: boolean): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(head ? undefined : body);
+}
+
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const now = options.now ?? Date.now;
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) {
+      res.setHeader('allow', 'GET, HEAD');
+      send(res, 405, 'text/plain; charset=utf-8', 'method not allowed: use GET\n', head);
+      return;
+    }
+    if (path === '/healthz') {
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(healthBody(options, now())), head);
+    } else if (path === '/metrics') {
+      send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', metricsText(options), head);
+    } else {
+      send(res, 404, 'text/plain; charset=utf-8', 'not found: this status server serves /healthz and /metrics\n', head);
+    }
+  };
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      options.log.error({ err }, 'status request failed');
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n', false);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => {
+          if (err) reject(err);
+          else resolve();
+        });
+        // Probes keep connections alive; without this, close() would wait for their idle timeout.
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,118 @@
+import type { Storage } from '../../storage/index.ts';
+import { readRows } from '../read-rows.ts';
+import { decodeCursor, encodeCursor } from '../time-range.ts';
+
+export interface LogView {
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  cluster: string;
+  service: string;
+  serviceVersion: string;
+  instance: string;
+  severityNumber: number;
+  severityText: string;
+  body: string;
+  traceId: string;
+  spanId: string;
+  flags: number;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  scopeName: string;
+}
+
+interface LogRow {
+  ts_ns: string;
+  observed_ns: string;
+  cluster: string;
+  service: string;
+  service_version: string;
+  instance: string;
+  severity_number: number;
+  severity_text: string;
+  body: string;
+  trace_id: string;
+  span_id: string;
+  flags: number;
+  attributes: Record<string, string>;
+  resource_attributes: Record<string, string>;
+  scope_name: string;
+  row_hash: string;
+}
+
+export const severityFloor = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 } as const;
+
+export interface LogSearch {
+  from: number;
+  to: number;
+  cluster?: string | undefined;
+  service?: string | undefined;
+  severity?: keyof typeof severityFloor | undefined;
+  text?: string | undefined;
+  traceId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * The tokens the body index holds: runs of ASCII letters and digits (bytes ≥ 0x80 count as letters, as in
+ * the engine's splitByNonAlpha tokenizer), lower-cased, because the index is on lower(body).
+ */
+export function searchTokens(text: string): string[] {
+  // eslint-disable-next-line no-control-regex -- the separator class is every ASCII non-alphanumeric byte
+  const tokens = text.toLowerCase().split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/);
+  return [...new Set(tokens.filter((t) => t !== ''))].slice(0, 32);
+}
+
+/** Matching log records, newest first, keyset-paged on (time, a hash of the record). */
+export async function searchLogs(storage: Storage, q: LogSearch): Promise<{ items: LogView[]; nextCursor: string | null }> {
+  const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
+  const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
+  if (q.cluster !== undefined) (where.push('cluster = {cluster:String}'), (params.cluster = q.cluster));
+  if (q.service !== undefined) (where.push('service = {service:String}'), (params.service = q.service));
+  if (q.severity !== undefined) {
+    where.push('severity_number >= {sev:UInt8}');
+    params.sev = severityFloor[q.severity];
+  }
+  if (q.traceId !== undefined) (where.push('trace_id = {traceId:String}'), (params.traceId = q.traceId));
+  searchTokens(q.text ?? '').forEach((token, i) => {
+    where.push(`hasToken(lower(body), {t${i}:String})`);
+    params[`t${i}`] = token;
+  });
+  const hash = 'cityHash64(service, instance, trace_id, span_id, body, severity_number)';
+  if (q.cursor !== undefined) {
+    const [ts, h] = decodeCursor(q.cursor, 2);
+    where.push(`(ts, ${hash}) < (fromUnixTimestamp64Nano({cTs:Int64}), {cHash:UInt64})`);
+    Object.assign(params, { cTs: ts, cHash: h });
+  }
+  const rows = await readRows<LogRow>(
+    storage,
+    `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, toString(toUnixTimestamp64Nano(observed_ts)) AS observed_ns,
+            cluster, service, service_version, instance, severity_number, severity_text, body, trace_id, span_id, flags,
+            attributes, resource_attributes, scope_name, ${hash} AS row_hash
+     FROM ${storage.database}.logs WHERE ${where.join(' AND ')}
+     ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      timeUnixNano: BigInt(r.ts_ns),
+      observedTimeUnixNano: BigInt(r.observed_ns),
+      cluster: r.cluster,
+      service: r.service,
+      serviceVersion: r.service_version,
+      instance: r.instance,
+      severityNumber: Number(r.severity_number),
+      severityText: r.severity_text,
+      body: r.body,
+      traceId: r.trace_id,
+      spanId: r.span_id,
+      flags: Number(r.flags),
+      attributes: r.attributes,
+      resource: r.resource_attributes,
+      scopeName: r.scope_name,
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.ts_ns, String(last.row_hash)]) : null,
+  };
+}

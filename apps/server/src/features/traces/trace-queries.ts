@@ -1,0 +1,92 @@
+import type { Storage } from '../../storage/index.ts';
+import { readRows } from '../read-rows.ts';
+import { decodeCursor, encodeCursor } from '../time-range.ts';
+import { NotFoundError } from '../../trpc/errors.ts';
+import { spanColumns, toSpanView, type SpanRow, type SpanView } from './span-view.ts';
+
+/**
+ * Trace by id in two steps: the small trace index gives the time range, then only the spans' partitions
+ * and granules inside it are read (the trace-id bloom filter skips the rest). Never a scan of all spans.
+ */
+export async function traceById(
+  storage: Storage,
+  traceId: string,
+  cluster?: string,
+): Promise<{ traceId: string; spans: SpanView[] }> {
+  const db = storage.database;
+  const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+  const [range] = await readRows<{ start_ns: string; end_ns: string; spans: string }>(
+    storage,
+    `SELECT toString(toUnixTimestamp64Nano(min(start))) AS start_ns, toString(toUnixTimestamp64Nano(max(end))) AS end_ns,
+            sum(span_count) AS spans
+     FROM ${db}.trace_index WHERE trace_id = {traceId:String} ${clusterFilter}
+     HAVING spans > 0`,
+    { traceId, cluster },
+  );
+  if (!range) throw new NotFoundError(`trace ${traceId} not found`);
+  const rows = await readRows<SpanRow>(
+    storage,
+    `SELECT ${spanColumns} FROM ${db}.spans
+     WHERE trace_id = {traceId:String} ${clusterFilter}
+       AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})
+     ORDER BY ts, span_id`,
+    { traceId, cluster, start: range.start_ns, end: range.end_ns },
+  );
+  if (rows.length === 0) throw new NotFoundError(`trace ${traceId} not found`);
+  return { traceId, spans: rows.map(toSpanView) };
+}
+
+export interface TraceSearch {
+  from: number;
+  to: number;
+  cluster?: string | undefined;
+  service?: string | undefined;
+  operation?: string | undefined;
+  status?: 'unset' | 'ok' | 'error' | undefined;
+  minDurationMs?: number | undefined;
+  maxDurationMs?: number | undefined;
+  attributes?: { key: string; value: string }[] | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
+
+/** Matching spans, newest first, keyset-paged on (start time, trace id, span id). */
+export async function searchSpans(storage: Storage, q: TraceSearch): Promise<{ items: SpanView[]; nextCursor: string | null }> {
+  const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
+  const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
+  if (q.cluster !== undefined) (where.push('cluster = {cluster:String}'), (params.cluster = q.cluster));
+  if (q.service !== undefined) (where.push('service = {service:String}'), (params.service = q.service));
+  if (q.operation !== undefined) (where.push('name = {operation:String}'), (params.operation = q.operation));
+  if (q.status !== undefined) (where.push('status_code = {status:UInt8}'), (params.status = statusCodes[q.status]));
+  if (q.minDurationMs !== undefined) {
+    where.push('duration_ns >= {minDur:UInt64}');
+    params.minDur = BigInt(Math.round(q.minDurationMs * 1e6)).toString();
+  }
+  if (q.maxDurationMs !== undefined) {
+    where.push('duration_ns <= {maxDur:UInt64}');
+    params.maxDur = BigInt(Math.round(q.maxDurationMs * 1e6)).toString();
+  }
+  (q.attributes ?? []).forEach((a, i) => {
+    where.push(`(attributes[{k${i}:String}] = {v${i}:String} OR resource_attributes[{k${i}:String}] = {v${i}:String})`);
+    params[`k${i}`] = a.key;
+    params[`v${i}`] = a.value;
+  });
+  if (q.cursor !== undefined) {
+    const [ts, traceId, spanId] = decodeCursor(q.cursor, 3);
+    where.push('(ts, trace_id, span_id) < (fromUnixTimestamp64Nano({cTs:Int64}), {cTrace:String}, {cSpan:String})');
+    Object.assign(params, { cTs: ts, cTrace: traceId, cSpan: spanId });
+  }
+  const rows = await readRows<SpanRow>(
+    storage,
+    `SELECT ${spanColumns} FROM ${storage.database}.spans WHERE ${where.join(' AND ')}
+     ORDER BY ts DESC, trace_id DESC, span_id DESC LIMIT {limit:UInt32}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit).map(toSpanView);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > q.limit && last ? encodeCursor([last.startTimeUnixNano.toString(), last.traceId, last.spanId]) : null;
+  return { items: page, nextCursor };
+}

@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { Storage } from '../storage/index.ts';
+
+/**
+ * The ids of batches already stored, kept for a retention window, so a retried batch is acknowledged
+ * without being stored twice. The table `ingest_ledger` is the durable copy (written by the writer in the
+ * same flush that stores the batch's rows, after them); this map answers the hot-path lookups.
+ */
+export class BatchLedger {
+  readonly #storedAt = new Map<string, number>();
+  readonly #retentionMs: number;
+
+  constructor(retentionMs: number) {
+    this.#retentionMs = retentionMs;
+  }
+
+  get size(): number {
+    return this.#storedAt.size;
+  }
+
+  has(batchId: string, now = Date.now()): boolean {
+    const at = this.#storedAt.get(batchId);
+    return at !== undefined && now - at < this.#retentionMs;
+  }
+
+  record(batchIds: Iterable<string>, at: number): void {
+    for (const id of batchIds) this.#storedAt.set(id, at);
+  }
+
+  /** Maps iterate in insertion order, which is storage order: expired ids are a prefix. */
+  prune(now = Date.now()): void {
+    for (const [id, at] of this.#storedAt) {
+      if (now - at < this.#retentionMs) break;
+      this.#storedAt.delete(id);
+    }
+  }
+
+  static async load(storage: Storage, retentionMs: number): Promise<BatchLedger> {
+    const ledger = new BatchLedger(retentionMs);
+    const result = await storage.client.query({
+      query: `SELECT batch_id, toUnixTimestamp64Milli(stored_at) AS at_ms
+              FROM ${storage.database}.ingest_ledger
+              WHERE batch_id != '' AND stored_at > now64(3) - toIntervalMillisecond({retention:UInt64})
+              ORDER BY stored_at
+              SETTINGS output_format_json_quote_64bit_integers = 0`,
+      query_params: { retention: retentionMs },
+      format: 'JSONCompactEachRow',
+    });
+    for (const [id, at] of await result.json<[string, number]>()) ledger.#storedAt.set(id, at);
+    return ledger;
+  }
+}
+
+/**
+ * Flush ids grow with time (ms × 1000 + a sequence), so a flush's id says when it ran. A flush writes its
+ * data tables first and its ledger rows last; a crash in between leaves rows whose flush id has no ledger
+ * row. Within the ledger's retention those rows cannot be anything else, so they are deleted at start-up
+ * and the unacknowledged senders' retries store them again — exactly once.
+ */
+export async function removeInterruptedFlushes(
+  storage: Storage,
+  dataTables: readonly string[],
+  retentionMs: number,
+  log: Logger,
+): Promise<void> {
+  const since = (BigInt(Date.now() - retentionMs) * 1000n).toString();
+  const db = storage.database;
+  for (const table of dataTables) {
+    const orphans = await storage.client.query({
+      query: `SELECT count() AS n FROM ${db}.${table}
+              WHERE flush_id > {since:UInt64}
+                AND flush_id NOT IN (SELECT flush_id FROM ${db}.ingest_ledger WHERE flush_id > {since:UInt64})`,
+      query_params: { since },
+      format: 'JSONEachRow',
+    });
+    const [row] = await orphans.json<{ n: string | number }>();
+    const n = Number(row?.n ?? 0);
+    if (n === 0) continue;
+    log.warn({ table, rows: n }, 'removing rows of a flush interrupted before it was acknowledged');
+    await storage.client.command({
+      query: `DELETE FROM ${db}.${table}
+              WHERE flush_id > {since:UInt64}
+                AND flush_id NOT IN (SELECT flush_id FROM ${db}.ingest_ledger WHERE flush_id > {since:UInt64})`,
+      query_params: { since },
+    });
+  }
+}
+
+/** Next flush id: time-based, strictly increasing even when the clock stalls or steps back. */
+export function nextFlushId(previous: bigint, nowMs = Date.now()): bigint {
+  const fromClock = BigInt(nowMs) * 1000n;
+  return fromClock > previous ? fromClock : previous + 1n;
+}

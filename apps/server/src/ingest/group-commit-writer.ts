@@ -1,0 +1,254 @@
+import type { Logger } from 'pino';
+import type { Storage } from '../storage/index.ts';
+import { RowBinaryWriter } from '../storage/row-binary-writer.ts';
+import { appendSpanRows } from '../storage/rows/spans.ts';
+import { appendLogRows } from '../storage/rows/logs.ts';
+import { appendEventRows } from '../storage/rows/events.ts';
+import { appendMetricRows } from '../storage/rows/metrics.ts';
+import { appendLedgerRows } from '../storage/rows/ledger.ts';
+import { BatchLedger, nextFlushId } from './batch-ledger.ts';
+import type { DecodedBatch } from './decoded-batch.ts';
+import { IngestError } from './ingest-error.ts';
+import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
+
+export interface WriterOptions {
+  flushRows: number;
+  flushIntervalMs: number;
+  maxInFlightRows: number;
+}
+
+/** The data tables a flush may write, in write order; the ledger is written after all of them. */
+export const dataTables = ['spans', 'logs', 'events', 'metrics'] as const;
+type DataTable = (typeof dataTables)[number];
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Rows of the requests waiting for the next flush, already encoded as RowBinary: each request is encoded
+ * when it arrives (a few hundred µs), so a flush only hands finished buffers to the engine and never holds
+ * the event loop for the whole batch.
+ */
+class PendingFlush {
+  readonly writers = new Map<DataTable, RowBinaryWriter>();
+  readonly rows = new Map<DataTable, number>();
+  readonly waiters: Waiter[] = [];
+  readonly batchIds = new Map<string, Promise<void>>();
+  readonly clusters = new Map<string, string>();
+  totalRows = 0;
+  readonly openedAt = Date.now();
+  /** Known before the first row is encoded: every row carries it (see batch-ledger.ts for why). */
+  readonly flushId: bigint;
+
+  constructor(flushId: bigint) {
+    this.flushId = flushId;
+  }
+
+  writer(table: DataTable): RowBinaryWriter {
+    let w = this.writers.get(table);
+    if (!w) {
+      w = new RowBinaryWriter();
+      this.writers.set(table, w);
+    }
+    return w;
+  }
+
+  add(table: DataTable, rows: number): void {
+    this.rows.set(table, (this.rows.get(table) ?? 0) + rows);
+    this.totalRows += rows;
+  }
+}
+
+/**
+ * Group commit: many requests become one insert per table per flush, and every request is answered only
+ * after the flush that holds its rows is stored ("acknowledged = stored"). Flushes run one at a time;
+ * requests that arrive meanwhile gather into the next one.
+ */
+export class GroupCommitWriter {
+  readonly #storage: Storage;
+  readonly #ledger: BatchLedger;
+  readonly #options: WriterOptions;
+  readonly #log: Logger;
+  readonly #metrics: IngestMetrics;
+  #pending: PendingFlush;
+  #flushing: Promise<void> | undefined;
+  #flushingBatchIds = new Map<string, Promise<void>>();
+  #inFlightRows = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #lastFlushId: bigint;
+  #closed = false;
+
+  constructor(
+    storage: Storage,
+    ledger: BatchLedger,
+    options: WriterOptions,
+    log: Logger,
+    metrics: IngestMetrics,
+    lastFlushId = 0n,
+  ) {
+    this.#storage = storage;
+    this.#ledger = ledger;
+    this.#options = options;
+    this.#log = log;
+    this.#metrics = metrics;
+    this.#lastFlushId = lastFlushId;
+    this.#pending = this.#openFlush();
+  }
+
+  #openFlush(): PendingFlush {
+    this.#lastFlushId = nextFlushId(this.#lastFlushId);
+    return new PendingFlush(this.#lastFlushId);
+  }
+
+  get inFlightRows(): number {
+    return this.#inFlightRows;
+  }
+
+  /**
+   * Resolves with `duplicate: true` when the batch id was already stored (or is being stored right now, in
+   * which case it waits for that flush), `false` when this call stored the rows.
+   */
+  async submit(batch: DecodedBatch, rows: number, cluster: string, batchId?: string): Promise<{ duplicate: boolean }> {
+    if (this.#closed) throw new IngestError('unavailable', 'the server is shutting down', 5);
+    if (batchId !== undefined) {
+      if (this.#ledger.has(batchId)) return { duplicate: true };
+      const inProgress = this.#pending.batchIds.get(batchId) ?? this.#flushingBatchIds.get(batchId);
+      if (inProgress) {
+        await inProgress;
+        return { duplicate: true };
+      }
+    }
+    if (this.#inFlightRows + rows > this.#options.maxInFlightRows && this.#inFlightRows > 0) {
+      throw new IngestError(
+        'overloaded',
+        `ingest queue is full (${this.#inFlightRows} rows waiting for storage); retry later`,
+        1,
+      );
+    }
+    const pending = this.#pending;
+    this.#encode(pending, batch, cluster);
+    this.#inFlightRows += rows;
+    this.#metrics.queueRows.set(this.#inFlightRows);
+    const stored = new Promise<void>((resolve, reject) => pending.waiters.push({ resolve, reject }));
+    if (batchId !== undefined) {
+      pending.batchIds.set(batchId, stored);
+      pending.clusters.set(batchId, cluster);
+    }
+    this.#schedule();
+    try {
+      await stored;
+    } finally {
+      this.#inFlightRows -= rows;
+      this.#metrics.queueRows.set(this.#inFlightRows);
+    }
+    return { duplicate: false };
+  }
+
+  #encode(pending: PendingFlush, batch: DecodedBatch, cluster: string): void {
+    const ctx = { cluster, flushId: pending.flushId };
+    switch (batch.signal) {
+      case 'traces':
+        pending.add('spans', appendSpanRows(pending.writer('spans'), batch.data, ctx));
+        return;
+      case 'logs':
+        pending.add('logs', appendLogRows(pending.writer('logs'), batch.data, ctx));
+        pending.add('events', appendEventRows(pending.writer('events'), batch.data, ctx));
+        return;
+      case 'metrics':
+        pending.add('metrics', appendMetricRows(pending.writer('metrics'), batch.data, ctx));
+        return;
+    }
+  }
+
+  #schedule(): void {
+    if (this.#flushing) return; // the running flush picks up the next batch when it ends
+    if (this.#pending.totalRows >= this.#options.flushRows || this.#pending.waiters.length === 0) {
+      if (this.#pending.waiters.length > 0) this.#startFlush();
+      return;
+    }
+    if (!this.#timer) {
+      const wait = Math.max(0, this.#pending.openedAt + this.#options.flushIntervalMs - Date.now());
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (!this.#flushing && this.#pending.waiters.length > 0) this.#startFlush();
+      }, wait);
+    }
+  }
+
+  #startFlush(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const batch = this.#pending;
+    this.#pending = this.#openFlush();
+    this.#flushingBatchIds = batch.batchIds;
+    this.#flushing = this.#flush(batch).finally(() => {
+      this.#flushing = undefined;
+      this.#flushingBatchIds = new Map();
+      this.#schedule();
+    });
+  }
+
+  async #flush(batch: PendingFlush): Promise<void> {
+    const flushId = batch.flushId;
+    const started = performance.now();
+    try {
+      for (const table of dataTables) {
+        const w = batch.writers.get(table);
+        const rows = batch.rows.get(table) ?? 0;
+        if (!w || rows === 0) continue;
+        const t0 = performance.now();
+        await this.#storage.insertRowBinary(this.#storage.tables[table], w.bytes(), rows);
+        this.#metrics.insertSeconds.observe({ table }, (performance.now() - t0) / 1000);
+        this.#metrics.storedRows.inc({ table }, rows);
+      }
+      const storedAt = Date.now();
+      const ledger = new RowBinaryWriter();
+      const ledgerRows = appendLedgerRows(ledger, flushId, storedAt, [
+        { batchId: '', cluster: '' },
+        ...[...batch.clusters].map(([batchId, cluster]) => ({ batchId, cluster })),
+      ]);
+      await this.#storage.insertRowBinary(this.#storage.tables.ingest_ledger, ledger.bytes(), ledgerRows);
+      this.#ledger.record(batch.batchIds.keys(), storedAt);
+      this.#ledger.prune(storedAt);
+      for (const w of batch.waiters) w.resolve();
+      this.#log.debug(
+        { flushId: flushId.toString(), requests: batch.waiters.length, rows: batch.totalRows, ms: performance.now() - started },
+        'flush stored',
+      );
+    } catch (err) {
+      this.#metrics.failedFlushes.inc();
+      this.#log.error({ err, flushId: flushId.toString() }, 'flush failed; senders will retry');
+      await this.#removeFlush(flushId);
+      const failure = new IngestError('unavailable', 'storage is unavailable; retry later', 2);
+      for (const w of batch.waiters) w.reject(failure);
+    }
+  }
+
+  /** A failed flush may have stored some tables; remove them so the senders' retries store them once. */
+  async #removeFlush(flushId: bigint): Promise<void> {
+    for (const table of dataTables) {
+      try {
+        await this.#storage.client.command({
+          query: `DELETE FROM ${this.#storage.database}.${table} WHERE flush_id = {flush:UInt64}`,
+          query_params: { flush: flushId.toString() },
+        });
+      } catch (err) {
+        // Start-up recovery removes what is left (no ledger row was written for this flush).
+        this.#log.error({ err, table }, 'could not remove the rows of a failed flush');
+      }
+    }
+  }
+
+  /** Stops accepting and stores everything accepted so far. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#flushing || this.#pending.waiters.length > 0) {
+      if (this.#flushing) await this.#flushing;
+      else this.#startFlush();
+    }
+  }
+}

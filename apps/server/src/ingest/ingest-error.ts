@@ -1,0 +1,31 @@
+/**
+ * Why an ingest request was refused. Each kind has one HTTP status and one gRPC code (mapped in the
+ * transports), so OTLP clients retry exactly the retryable ones.
+ */
+export type IngestErrorKind =
+  | 'unauthenticated' // 401 / UNAUTHENTICATED
+  | 'malformed' // 400 / INVALID_ARGUMENT
+  | 'unsupported-media' // 415 / INVALID_ARGUMENT
+  | 'too-large' // 413 / RESOURCE_EXHAUSTED (not retryable: same body, same answer)
+  | 'overloaded' // 429 / RESOURCE_EXHAUSTED + retry delay
+  | 'unavailable'; // 503 / UNAVAILABLE + retry delay
+
+export class IngestError extends Error {
+  override readonly name = 'IngestError';
+  readonly kind: IngestErrorKind;
+  readonly retryAfterSeconds: number | undefined;
+  constructor(kind: IngestErrorKind, message: string, retryAfterSeconds?: number) {
+    super(message);
+    this.kind = kind;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export const httpStatusOf: Record<IngestErrorKind, number> = {
+  unauthenticated: 401,
+  malformed: 400,
+  'unsupported-media': 415,
+  'too-large': 413,
+  overloaded: 429,
+  unavailable: 503,
+};

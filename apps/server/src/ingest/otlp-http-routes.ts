@@ -1,0 +1,124 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { decompressBody, payloadEncodingOf, type PayloadEncoding } from './body-decoding.ts';
+import { IngestError, httpStatusOf, type IngestErrorKind } from './ingest-error.ts';
+import { parseBatchId, resolveCluster } from './ingest-headers.ts';
+import type { IngestService } from './ingest-service.ts';
+import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
+
+export interface OtlpHttpOptions {
+  service: IngestService;
+  auth: Authenticator;
+  metrics: IngestMetrics;
+  defaultCluster: string;
+  maxBodyBytes: number;
+}
+
+const grpcCodeOf: Record<IngestErrorKind, number> = {
+  unauthenticated: 16,
+  malformed: 3,
+  'unsupported-media': 3,
+  'too-large': 8,
+  overloaded: 8,
+  unavailable: 14,
+};
+
+/** google.rpc.Status { int32 code = 1; string message = 2; } — the OTLP/HTTP error body for protobuf clients. */
+function encodeRpcStatus(code: number, message: string): Uint8Array {
+  const text = new TextEncoder().encode(message);
+  const out: number[] = [0x08, code, 0x12];
+  for (let n = text.length; ; n >>>= 7) {
+    if (n < 0x80) {
+      out.push(n);
+      break;
+    }
+    out.push((n & 0x7f) | 0x80);
+  }
+  const bytes = new Uint8Array(out.length + text.length);
+  bytes.set(out);
+  bytes.set(text, out.length);
+  return bytes;
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const paths: Record<string, SignalType> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
+
+/**
+ * OTLP/HTTP: `POST /v1/traces|logs|metrics`, protobuf or JSON, identity / gzip / deflate / zstd.
+ * Answers in the request's encoding, errors as google.rpc.Status with a message that names the problem.
+ */
+export function registerOtlpHttpRoutes(app: FastifyInstance, options: OtlpHttpOptions): void {
+  const { service, auth, metrics } = options;
+
+  void app.register((scope, _opts, done) => {
+    // Ingest bodies are bytes whatever their type; the route decides what it accepts and says why not.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_req, body, next) => {
+      next(null, body);
+    });
+
+    const reply = (res: FastifyReply, encoding: PayloadEncoding, status: number, proto: Uint8Array, json: unknown) =>
+      encoding === 'protobuf'
+        ? res.status(status).type('application/x-protobuf').send(Buffer.from(proto.buffer, proto.byteOffset, proto.byteLength))
+        : res.status(status).type('application/json').send(JSON.stringify(json));
+
+    const fail = (res: FastifyReply, signal: SignalType, encoding: PayloadEncoding, err: IngestError) => {
+      metrics.rejectedRequests.inc({ signal, reason: err.kind });
+      if (err.retryAfterSeconds !== undefined) void res.header('retry-after', String(err.retryAfterSeconds));
+      const code = grpcCodeOf[err.kind];
+      return reply(res, encoding, httpStatusOf[err.kind], encodeRpcStatus(code, err.message), {
+        code,
+        message: err.message,
+      });
+    };
+
+    for (const [path, signal] of Object.entries(paths)) {
+      scope.post(path, async (req, res) => {
+        // Errors before the content type is known are answered in JSON, the readable choice.
+        let encoding: PayloadEncoding = 'json';
+        try {
+          encoding = payloadEncodingOf(header(req, 'content-type'));
+          const identity = auth.checkIngest(header(req, 'authorization'));
+          if (!identity.ok) throw new IngestError('unauthenticated', identity.message);
+          const body = req.body;
+          if (!(body instanceof Uint8Array) || body.length === 0) {
+            throw new IngestError('malformed', 'empty request body: send an OTLP export request');
+          }
+          metrics.receivedBytes.inc({ signal, transport: 'http' }, body.length);
+          const payload = await decompressBody(body, header(req, 'content-encoding'), options.maxBodyBytes);
+          const outcome = await service.ingest({
+            signal,
+            payload,
+            encoding,
+            cluster: resolveCluster(header(req, 'x-apo-cluster-id'), identity.trustClusterHeader, options.defaultCluster),
+            batchId: parseBatchId(header(req, 'x-apo-batch-id')),
+            transport: 'http',
+          });
+          const partial = outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
+          return reply(res, encoding, 200, encodeExportResponseProto(partial), exportResponseJson(signal, partial));
+        } catch (err) {
+          if (err instanceof IngestError) return fail(res, signal, encoding, err);
+          throw err;
+        }
+      });
+    }
+
+    scope.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, res) => {
+      const signal = paths[req.url.split('?')[0] ?? ''] ?? 'traces';
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        return fail(res, signal, 'json', new IngestError('too-large', `request body exceeds the limit of ${options.maxBodyBytes} bytes`));
+      }
+      if (err.statusCode !== undefined && err.statusCode < 500) {
+        return fail(res, signal, 'json', new IngestError('malformed', err.message));
+      }
+      req.log.error({ err }, 'ingest failed');
+      return fail(res, signal, 'json', new IngestError('unavailable', 'internal error while storing; retry later', 2));
+    });
+    done();
+  });
+}

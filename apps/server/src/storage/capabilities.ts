@@ -1,0 +1,36 @@
+/**
+ * What the connected engine can do, detected once at start-up. The schema adapts to it (the logs
+ * full-text index), so a server older than the embedded engine still gets a working schema.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export interface StorageCapabilities {
+  /** `SELECT version()`, e.g. `26.7.2.1`. */
+  version: string;
+  /** The `text` (inverted) skip index: ClickHouse ≥ 26.2, and every chDB we ship. */
+  textIndex: boolean;
+}
+
+export interface ServerVersion {
+  major: number;
+  minor: number;
+}
+
+export function parseServerVersion(version: string): ServerVersion {
+  const m = /^(\d+)\.(\d+)/.exec(version.trim());
+  if (!m) throw new Error(`unrecognised ClickHouse version string ${JSON.stringify(version)}`);
+  return { major: Number(m[1]), minor: Number(m[2]) };
+}
+
+export function capabilitiesOf(version: string): StorageCapabilities {
+  const { major, minor } = parseServerVersion(version);
+  return { version, textIndex: major > 26 || (major === 26 && minor >= 2) };
+}
+
+export async function detectCapabilities(client: ClickHouseClient): Promise<StorageCapabilities> {
+  const result = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+  const rows = await result.json<{ v: string }>();
+  const version = rows[0]?.v;
+  if (version === undefined) throw new Error('SELECT version() returned no row');
+  return capabilitiesOf(version);
+}

@@ -1,0 +1,5 @@
+/** Every migration, in version order. Add a file `NNNN-name.ts` and list it here. */
+import { initialMigration } from './0001-initial.ts';
+import type { Migration } from './migration.ts';
+
+export const migrations: readonly Migration[] = [initialMigration];

@@ -1,0 +1,223 @@
+/**
+ * Opening the storage against the real embedded engine (chDB): capabilities, migrations, retention,
+ * and the one-process-per-data-directory rule. One data directory for the whole file — one process
+ * may open one chDB directory — reopened in sequence where a test needs a fresh start-up.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpInsertStatement } from './bulk-insert.ts';
+import { capabilitiesOf } from './capabilities.ts';
+import { migrations } from './migrations/all-migrations.ts';
+import { DataDirInUseError, openStorage } from './open-storage.ts';
+import type { Storage } from './open-storage.ts';
+import { RowBinaryWriter } from './row-binary-writer.ts';
+import { appendSpanRows } from './rows/spans.ts';
+import type { StorageConfigInput } from './storage-config.ts';
+import { CapturingLog, selectRows } from './storage-test-support.ts';
+import { tracesFixture } from './telemetry-fixtures.ts';
+import { createDatabaseDdl, createTableDdl, createTraceIndexViewDdl } from './tables/table-ddl.ts';
+
+let dataDir: string;
+let storage: Storage;
+let log: CapturingLog;
+
+const config = (overrides: Partial<StorageConfigInput> = {}): StorageConfigInput => ({
+  engine: 'embedded',
+  dataDir,
+  ...overrides,
+});
+
+const rows = <T>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> =>
+  selectRows<T>(storage, sql, params);
+
+async function engineFull(table: string): Promise<string> {
+  const [row] = await rows<{ engine_full: string }>(
+    "SELECT engine_full FROM system.tables WHERE database = 'apo' AND name = {t:String}",
+    { t: table },
+  );
+  return row?.engine_full ?? '';
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'apo-storage-test-'));
+  log = new CapturingLog();
+  storage = await openStorage(config(), log);
+});
+
+afterAll(async () => {
+  await storage.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('capabilities', () => {
+  it('detects the engine version once, with the text index from 26.2 on', () => {
+    expect(storage.capabilities.version).toMatch(/^\d+\.\d+\./);
+    expect(storage.capabilities.textIndex).toBe(true);
+    expect(capabilitiesOf('26.1.4.10').textIndex).toBe(false);
+    expect(capabilitiesOf('25.12.1.1').textIndex).toBe(false);
+    expect(capabilitiesOf('26.2.1.1').textIndex).toBe(true);
+    expect(capabilitiesOf('27.1').textIndex).toBe(true);
+    expect(() => capabilitiesOf('unknown')).toThrow(/unrecognised ClickHouse version/);
+  });
+});
+
+describe('migrations', () => {
+  it('create every table and the trace-index view on a fresh data directory and record the versions', async () => {
+    const tables = await rows<{ name: string; engine: string }>(
+      "SELECT name, engine FROM system.tables WHERE database = 'apo' ORDER BY name",
+    );
+    expect(tables).toEqual([
+      { name: 'events', engine: 'MergeTree' },
+      { name: 'ingest_ledger', engine: 'MergeTree' },
+      { name: 'logs', engine: 'MergeTree' },
+      { name: 'metrics', engine: 'MergeTree' },
+      { name: 'schema_migrations', engine: 'MergeTree' },
+      { name: 'spans', engine: 'MergeTree' },
+      { name: 'trace_index', engine: 'AggregatingMergeTree' },
+      { name: 'trace_index_mv', engine: 'MaterializedView' },
+    ]);
+    const applied = await rows<{ version: number; name: string }>(
+      'SELECT version, name FROM apo.schema_migrations ORDER BY version',
+    );
+    expect(applied).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
+    expect(log.entries.filter((e) => e.msg === 'storage migration applied')).toHaveLength(migrations.length);
+  });
+
+  it('build the schema from the definitions: codecs, order, TTL, skip indexes', async () => {
+    const [logs] = await rows<{ q: string }>(
+      "SELECT create_table_query AS q FROM system.tables WHERE database = 'apo' AND name = 'logs'",
+    );
+    expect(logs?.q).toContain('INDEX idx_body lower(body) TYPE text(tokenizer = splitByNonAlpha)');
+    expect(logs?.q).toContain('INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1');
+    expect(logs?.q).toContain('ORDER BY (cluster, toStartOfFiveMinutes(ts), service, ts)');
+    const spans = await engineFull('spans');
+    expect(spans).toContain(
+      'PARTITION BY toDate(ts) ORDER BY (cluster, service, name, ts) TTL toDateTime(ts) + toIntervalDay(7)',
+    );
+    expect(spans).toContain('ttl_only_drop_parts = 1');
+    expect(await engineFull('metrics')).toContain('toIntervalDay(30)');
+    expect(await engineFull('events')).toContain('toIntervalDay(90)');
+    expect(await engineFull('ingest_ledger')).toContain('TTL toDateTime(stored_at) + toIntervalHour(48)');
+    const columns = await rows<{ name: string; type: string; codec: string }>(
+      "SELECT name, type, compression_codec AS codec FROM system.columns WHERE database = 'apo' AND table = 'spans' ORDER BY position",
+    );
+    expect(columns.map((c) => c.name)).toEqual(storage.tables.spans.columns.map((c) => c.name));
+    expect(columns.find((c) => c.name === 'ts')).toEqual({
+      name: 'ts',
+      type: 'DateTime64(9)',
+      codec: 'CODEC(Delta(8), ZSTD(1))',
+    });
+    expect(columns.find((c) => c.name === 'duration_ns')?.codec).toBe('CODEC(T64, ZSTD(1))');
+    // The table definitions and the engine agree on every insertable table's column order and types.
+    for (const table of [
+      storage.tables.spans,
+      storage.tables.logs,
+      storage.tables.events,
+      storage.tables.metrics,
+      storage.tables.ingest_ledger,
+    ]) {
+      const live = await rows<{ name: string; type: string }>(
+        "SELECT name, type FROM system.columns WHERE database = 'apo' AND table = {t:String} ORDER BY position",
+        { t: table.name },
+      );
+      expect(live).toEqual(table.columns.map((c) => ({ name: c.name, type: c.type })));
+    }
+  });
+
+  it('generate cluster DDL and remote insert statements that ClickHouse parses (no cluster or server runs here)', async () => {
+    const ctx = {
+      database: 'apo',
+      cluster: 'obs-cluster',
+      capabilities: storage.capabilities,
+      retention: { spans: 7, logs: 7, metrics: 30, events: 90, ledgerHours: 48 },
+    };
+    const statements = [
+      createDatabaseDdl(ctx),
+      ...Object.values(storage.tables).flatMap((t) => createTableDdl(t, ctx)),
+      createTraceIndexViewDdl(ctx),
+    ];
+    expect(httpInsertStatement('apo', storage.tables.ingest_ledger, true)).toBe(
+      'INSERT INTO apo.ingest_ledger (batch_id, flush_id, cluster, stored_at) SETTINGS insert_distributed_sync = 1 FORMAT RowBinary',
+    );
+    statements.push(
+      httpInsertStatement('apo', storage.tables.spans, true),
+      httpInsertStatement('apo', storage.tables.spans, false),
+    );
+    for (const statement of statements) {
+      const [row] = await rows<{ q: string }>('SELECT formatQuery({s:String}) AS q', { s: statement });
+      expect(row?.q).toMatch(/^(CREATE|INSERT)/);
+    }
+  });
+});
+
+describe('one data directory, one process', () => {
+  it('refuses a second open in this process', async () => {
+    await expect(openStorage(config(), log)).rejects.toThrow(DataDirInUseError);
+    await expect(openStorage(config(), log)).rejects.toThrow(
+      `chDB data directory ${dataDir} is already open in this process`,
+    );
+  });
+
+  it('refuses a second process with a message naming the directory and the holder', async () => {
+    const openStoragePath = fileURLToPath(new URL('./open-storage.ts', import.meta.url));
+    const script = `
+      import { openStorage } from ${JSON.stringify(openStoragePath)};
+      const quiet = { info() {}, warn() {}, error() {} };
+      try {
+        const s = await openStorage({ engine: 'embedded', dataDir: ${JSON.stringify(dataDir)} }, quiet);
+        console.log('OPENED');
+        await s.close();
+        process.exit(0);
+      } catch (err) {
+        console.log(err.name + ': ' + err.message);
+        process.exit(3);
+      }`;
+    const run = promisify(execFile);
+    const outcome = await run(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 60_000,
+    }).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (err: unknown) => err as { code: number; stdout: string },
+    );
+    expect(outcome.code).toBe(3);
+    expect(outcome.stdout.trim()).toMatch(
+      new RegExp(
+        `^DataDirInUseError: chDB data directory ${dataDir} is already open by process ${process.pid} \\(since .+\\); one process may open one data directory$`,
+      ),
+    );
+  });
+});
+
+describe('start-up on an existing data directory', () => {
+  it('applies no migration twice, keeps the data, and applies changed retentions', async () => {
+    const w = new RowBinaryWriter();
+    const n = appendSpanRows(w, tracesFixture(), { cluster: 'c1', flushId: 1n });
+    await storage.insertRowBinary(storage.tables.spans, w.bytes(), n);
+    await storage.close();
+    log = new CapturingLog();
+    storage = await openStorage(config({ ttlDays: { logs: 3, events: 90 }, ledgerRetentionHours: 12 }), log);
+    expect(log.messages()).not.toContain('storage migration applied');
+    const applied = await rows<{ version: number }>('SELECT version FROM apo.schema_migrations');
+    expect(applied).toHaveLength(migrations.length);
+    const [spans] = await rows<{ n: string }>('SELECT count() AS n FROM apo.spans');
+    expect(spans?.n).toBe('4');
+    expect(await engineFull('logs')).toContain('TTL toDateTime(ts) + toIntervalDay(3)');
+    expect(await engineFull('ingest_ledger')).toContain('TTL toDateTime(stored_at) + toIntervalHour(12)');
+    expect(await engineFull('spans')).toContain('toIntervalDay(7)');
+    const changed = log.entries
+      .filter((e) => e.msg === 'storage retention changed')
+      .map((e) => (e.obj as { table: string }).table);
+    expect(changed.sort()).toEqual(['ingest_ledger', 'logs']);
+
+    await storage.close();
+    log = new CapturingLog();
+    storage = await openStorage(config({ ttlDays: { logs: 3 }, ledgerRetentionHours: 12 }), log);
+    expect(log.messages()).not.toContain('storage retention changed');
+    expect(log.messages()).toContain('storage open');
+  });
+});

@@ -1,0 +1,309 @@
+CREATE DATABASE IF NOT EXISTS apo ON CLUSTER apo_cluster;
+
+CREATE TABLE IF NOT EXISTS apo.schema_migrations ON CLUSTER apo_cluster
+(
+    `version` UInt32,
+    `name` String,
+    `applied_at` DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/schema_migrations', '{replica}')
+ORDER BY version;
+
+CREATE TABLE IF NOT EXISTS apo.spans_local ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `duration_ns` UInt64 CODEC(T64, ZSTD(1)),
+    `trace_id` String,
+    `span_id` String,
+    `parent_span_id` String,
+    `trace_state` String,
+    `flags` UInt32,
+    `service` LowCardinality(String),
+    `service_version` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `kind` UInt8,
+    `status_code` UInt8,
+    `status_message` String,
+    `http_route` LowCardinality(String),
+    `http_status` UInt16,
+    `db_system` LowCardinality(String),
+    `peer` LowCardinality(String),
+    `scope_name` LowCardinality(String),
+    `scope_version` LowCardinality(String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `event_ts` Array(DateTime64(9)),
+    `event_names` Array(LowCardinality(String)),
+    `event_attributes` Array(Map(LowCardinality(String), String)),
+    `link_trace_ids` Array(String),
+    `link_span_ids` Array(String),
+    `link_trace_states` Array(String),
+    `link_attributes` Array(Map(LowCardinality(String), String)),
+    `dropped_attributes` UInt32,
+    `dropped_events` UInt32,
+    `dropped_links` UInt32,
+    `flush_id` UInt64,
+    INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/spans_local', '{replica}')
+PARTITION BY toDate(ts)
+ORDER BY (cluster, service, name, ts)
+TTL toDateTime(ts) + INTERVAL 7 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.spans ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9),
+    `duration_ns` UInt64,
+    `trace_id` String,
+    `span_id` String,
+    `parent_span_id` String,
+    `trace_state` String,
+    `flags` UInt32,
+    `service` LowCardinality(String),
+    `service_version` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `kind` UInt8,
+    `status_code` UInt8,
+    `status_message` String,
+    `http_route` LowCardinality(String),
+    `http_status` UInt16,
+    `db_system` LowCardinality(String),
+    `peer` LowCardinality(String),
+    `scope_name` LowCardinality(String),
+    `scope_version` LowCardinality(String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `event_ts` Array(DateTime64(9)),
+    `event_names` Array(LowCardinality(String)),
+    `event_attributes` Array(Map(LowCardinality(String), String)),
+    `link_trace_ids` Array(String),
+    `link_span_ids` Array(String),
+    `link_trace_states` Array(String),
+    `link_attributes` Array(Map(LowCardinality(String), String)),
+    `dropped_attributes` UInt32,
+    `dropped_events` UInt32,
+    `dropped_links` UInt32,
+    `flush_id` UInt64
+)
+ENGINE = Distributed(apo_cluster, apo, spans_local, cityHash64(trace_id));
+
+CREATE TABLE IF NOT EXISTS apo.trace_index_local ON CLUSTER apo_cluster
+(
+    `trace_id` String,
+    `cluster` LowCardinality(String),
+    `start` SimpleAggregateFunction(min, DateTime64(9)),
+    `end` SimpleAggregateFunction(max, DateTime64(9)),
+    `span_count` SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/trace_index_local', '{replica}')
+PARTITION BY toDate(start)
+ORDER BY (trace_id, cluster)
+TTL toDateTime(start) + INTERVAL 7 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.trace_index ON CLUSTER apo_cluster
+(
+    `trace_id` String,
+    `cluster` LowCardinality(String),
+    `start` SimpleAggregateFunction(min, DateTime64(9)),
+    `end` SimpleAggregateFunction(max, DateTime64(9)),
+    `span_count` SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = Distributed(apo_cluster, apo, trace_index_local, cityHash64(trace_id));
+
+CREATE TABLE IF NOT EXISTS apo.logs_local ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `observed_ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `service` LowCardinality(String),
+    `service_version` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `severity_number` UInt8,
+    `severity_text` LowCardinality(String),
+    `body` String CODEC(ZSTD(1)),
+    `trace_id` String,
+    `span_id` String,
+    `flags` UInt32,
+    `scope_name` LowCardinality(String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `dropped_attributes` UInt32,
+    `flush_id` UInt64,
+    INDEX idx_body lower(body) TYPE text(tokenizer = splitByNonAlpha),
+    INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_span_id span_id TYPE bloom_filter(0.001) GRANULARITY 1
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/logs_local', '{replica}')
+PARTITION BY toDate(ts)
+ORDER BY (cluster, toStartOfFiveMinutes(ts), service, ts)
+TTL toDateTime(ts) + INTERVAL 7 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.logs ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9),
+    `observed_ts` DateTime64(9),
+    `service` LowCardinality(String),
+    `service_version` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `severity_number` UInt8,
+    `severity_text` LowCardinality(String),
+    `body` String,
+    `trace_id` String,
+    `span_id` String,
+    `flags` UInt32,
+    `scope_name` LowCardinality(String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `dropped_attributes` UInt32,
+    `flush_id` UInt64
+)
+ENGINE = Distributed(apo_cluster, apo, logs_local, if(trace_id = '', rand64(), cityHash64(trace_id)));
+
+CREATE TABLE IF NOT EXISTS apo.events_local ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `service` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `severity_number` UInt8,
+    `severity_text` LowCardinality(String),
+    `body` String CODEC(ZSTD(1)),
+    `trace_id` String,
+    `span_id` String,
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `flush_id` UInt64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/events_local', '{replica}')
+PARTITION BY toDate(ts)
+ORDER BY (cluster, service, ts)
+TTL toDateTime(ts) + INTERVAL 90 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.events ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9),
+    `service` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `severity_number` UInt8,
+    `severity_text` LowCardinality(String),
+    `body` String,
+    `trace_id` String,
+    `span_id` String,
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `flush_id` UInt64
+)
+ENGINE = Distributed(apo_cluster, apo, events_local, cityHash64(cluster, service));
+
+CREATE TABLE IF NOT EXISTS apo.metrics_local ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `service` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `metric_type` LowCardinality(String),
+    `unit` LowCardinality(String),
+    `description` String,
+    `temporality` UInt8,
+    `is_monotonic` Bool,
+    `ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `start_ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `labels` Map(LowCardinality(String), String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `scope_name` LowCardinality(String),
+    `value` Float64 CODEC(Gorilla, ZSTD(1)),
+    `count` UInt64,
+    `sum` Nullable(Float64),
+    `min` Nullable(Float64),
+    `max` Nullable(Float64),
+    `bucket_bounds` Array(Float64),
+    `bucket_counts` Array(UInt64),
+    `exp_scale` Int32,
+    `exp_zero_count` UInt64,
+    `exp_zero_threshold` Float64,
+    `exp_positive_offset` Int32,
+    `exp_positive_counts` Array(UInt64),
+    `exp_negative_offset` Int32,
+    `exp_negative_counts` Array(UInt64),
+    `quantiles` Array(Float64),
+    `quantile_values` Array(Float64),
+    `flags` UInt32,
+    `flush_id` UInt64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/metrics_local', '{replica}')
+PARTITION BY toDate(ts)
+ORDER BY (cluster, name, service, ts)
+TTL toDateTime(ts) + INTERVAL 30 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.metrics ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `service` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `metric_type` LowCardinality(String),
+    `unit` LowCardinality(String),
+    `description` String,
+    `temporality` UInt8,
+    `is_monotonic` Bool,
+    `ts` DateTime64(9),
+    `start_ts` DateTime64(9),
+    `labels` Map(LowCardinality(String), String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `scope_name` LowCardinality(String),
+    `value` Float64,
+    `count` UInt64,
+    `sum` Nullable(Float64),
+    `min` Nullable(Float64),
+    `max` Nullable(Float64),
+    `bucket_bounds` Array(Float64),
+    `bucket_counts` Array(UInt64),
+    `exp_scale` Int32,
+    `exp_zero_count` UInt64,
+    `exp_zero_threshold` Float64,
+    `exp_positive_offset` Int32,
+    `exp_positive_counts` Array(UInt64),
+    `exp_negative_offset` Int32,
+    `exp_negative_counts` Array(UInt64),
+    `quantiles` Array(Float64),
+    `quantile_values` Array(Float64),
+    `flags` UInt32,
+    `flush_id` UInt64
+)
+ENGINE = Distributed(apo_cluster, apo, metrics_local, cityHash64(cluster, name, service, instance));
+
+CREATE TABLE IF NOT EXISTS apo.ingest_ledger_local ON CLUSTER apo_cluster
+(
+    `batch_id` String,
+    `flush_id` UInt64,
+    `cluster` LowCardinality(String),
+    `stored_at` DateTime64(3)
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/ingest_ledger_local', '{replica}')
+ORDER BY batch_id
+TTL toDateTime(stored_at) + INTERVAL 48 HOUR;
+
+CREATE TABLE IF NOT EXISTS apo.ingest_ledger ON CLUSTER apo_cluster
+(
+    `batch_id` String,
+    `flush_id` UInt64,
+    `cluster` LowCardinality(String),
+    `stored_at` DateTime64(3)
+)
+ENGINE = Distributed(apo_cluster, apo, ingest_ledger_local, cityHash64(batch_id));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS apo.trace_index_mv ON CLUSTER apo_cluster TO apo.trace_index_local
+AS SELECT trace_id, cluster, min(ts) AS start, max(fromUnixTimestamp64Nano(toUnixTimestamp64Nano(ts) + toInt64(duration_ns))) AS `end`, count() AS span_count FROM apo.spans_local GROUP BY trace_id, cluster;

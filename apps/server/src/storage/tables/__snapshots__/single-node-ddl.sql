@@ -1,0 +1,174 @@
+CREATE DATABASE IF NOT EXISTS apo;
+
+CREATE TABLE IF NOT EXISTS apo.schema_migrations
+(
+    `version` UInt32,
+    `name` String,
+    `applied_at` DateTime
+)
+ENGINE = MergeTree
+ORDER BY version;
+
+CREATE TABLE IF NOT EXISTS apo.spans
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `duration_ns` UInt64 CODEC(T64, ZSTD(1)),
+    `trace_id` String,
+    `span_id` String,
+    `parent_span_id` String,
+    `trace_state` String,
+    `flags` UInt32,
+    `service` LowCardinality(String),
+    `service_version` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `kind` UInt8,
+    `status_code` UInt8,
+    `status_message` String,
+    `http_route` LowCardinality(String),
+    `http_status` UInt16,
+    `db_system` LowCardinality(String),
+    `peer` LowCardinality(String),
+    `scope_name` LowCardinality(String),
+    `scope_version` LowCardinality(String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `event_ts` Array(DateTime64(9)),
+    `event_names` Array(LowCardinality(String)),
+    `event_attributes` Array(Map(LowCardinality(String), String)),
+    `link_trace_ids` Array(String),
+    `link_span_ids` Array(String),
+    `link_trace_states` Array(String),
+    `link_attributes` Array(Map(LowCardinality(String), String)),
+    `dropped_attributes` UInt32,
+    `dropped_events` UInt32,
+    `dropped_links` UInt32,
+    `flush_id` UInt64,
+    INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
+)
+ENGINE = MergeTree
+PARTITION BY toDate(ts)
+ORDER BY (cluster, service, name, ts)
+TTL toDateTime(ts) + INTERVAL 7 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.trace_index
+(
+    `trace_id` String,
+    `cluster` LowCardinality(String),
+    `start` SimpleAggregateFunction(min, DateTime64(9)),
+    `end` SimpleAggregateFunction(max, DateTime64(9)),
+    `span_count` SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toDate(start)
+ORDER BY (trace_id, cluster)
+TTL toDateTime(start) + INTERVAL 7 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.logs
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `observed_ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `service` LowCardinality(String),
+    `service_version` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `severity_number` UInt8,
+    `severity_text` LowCardinality(String),
+    `body` String CODEC(ZSTD(1)),
+    `trace_id` String,
+    `span_id` String,
+    `flags` UInt32,
+    `scope_name` LowCardinality(String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `dropped_attributes` UInt32,
+    `flush_id` UInt64,
+    INDEX idx_body lower(body) TYPE text(tokenizer = splitByNonAlpha),
+    INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_span_id span_id TYPE bloom_filter(0.001) GRANULARITY 1
+)
+ENGINE = MergeTree
+PARTITION BY toDate(ts)
+ORDER BY (cluster, toStartOfFiveMinutes(ts), service, ts)
+TTL toDateTime(ts) + INTERVAL 7 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.events
+(
+    `cluster` LowCardinality(String),
+    `ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `service` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `severity_number` UInt8,
+    `severity_text` LowCardinality(String),
+    `body` String CODEC(ZSTD(1)),
+    `trace_id` String,
+    `span_id` String,
+    `resource_attributes` Map(LowCardinality(String), String),
+    `attributes` Map(LowCardinality(String), String),
+    `flush_id` UInt64
+)
+ENGINE = MergeTree
+PARTITION BY toDate(ts)
+ORDER BY (cluster, service, ts)
+TTL toDateTime(ts) + INTERVAL 90 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.metrics
+(
+    `cluster` LowCardinality(String),
+    `service` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `name` LowCardinality(String),
+    `metric_type` LowCardinality(String),
+    `unit` LowCardinality(String),
+    `description` String,
+    `temporality` UInt8,
+    `is_monotonic` Bool,
+    `ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `start_ts` DateTime64(9) CODEC(Delta, ZSTD(1)),
+    `labels` Map(LowCardinality(String), String),
+    `resource_attributes` Map(LowCardinality(String), String),
+    `scope_name` LowCardinality(String),
+    `value` Float64 CODEC(Gorilla, ZSTD(1)),
+    `count` UInt64,
+    `sum` Nullable(Float64),
+    `min` Nullable(Float64),
+    `max` Nullable(Float64),
+    `bucket_bounds` Array(Float64),
+    `bucket_counts` Array(UInt64),
+    `exp_scale` Int32,
+    `exp_zero_count` UInt64,
+    `exp_zero_threshold` Float64,
+    `exp_positive_offset` Int32,
+    `exp_positive_counts` Array(UInt64),
+    `exp_negative_offset` Int32,
+    `exp_negative_counts` Array(UInt64),
+    `quantiles` Array(Float64),
+    `quantile_values` Array(Float64),
+    `flags` UInt32,
+    `flush_id` UInt64
+)
+ENGINE = MergeTree
+PARTITION BY toDate(ts)
+ORDER BY (cluster, name, service, ts)
+TTL toDateTime(ts) + INTERVAL 30 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.ingest_ledger
+(
+    `batch_id` String,
+    `flush_id` UInt64,
+    `cluster` LowCardinality(String),
+    `stored_at` DateTime64(3)
+)
+ENGINE = MergeTree
+ORDER BY batch_id
+TTL toDateTime(stored_at) + INTERVAL 48 HOUR;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS apo.trace_index_mv TO apo.trace_index
+AS SELECT trace_id, cluster, min(ts) AS start, max(fromUnixTimestamp64Nano(toUnixTimestamp64Nano(ts) + toInt64(duration_ns))) AS `end`, count() AS span_count FROM apo.spans GROUP BY trace_id, cluster;

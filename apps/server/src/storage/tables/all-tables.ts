@@ -1,0 +1,23 @@
+/**
+ * Every table of the schema, keyed by table name, in creation order (the trace index before the
+ * view that feeds it).
+ */
+import { eventsTable } from './events.ts';
+import { ingestLedgerTable } from './ingest-ledger.ts';
+import { logsTable } from './logs.ts';
+import { metricsTable } from './metrics.ts';
+import { schemaMigrationsTable } from './schema-migrations.ts';
+import { spansTable } from './spans.ts';
+import { traceIndexTable } from './trace-index.ts';
+
+export const storageTables = {
+  schema_migrations: schemaMigrationsTable,
+  spans: spansTable,
+  trace_index: traceIndexTable,
+  logs: logsTable,
+  events: eventsTable,
+  metrics: metricsTable,
+  ingest_ledger: ingestLedgerTable,
+} as const;
+
+export type StorageTables = typeof storageTables;

@@ -1,0 +1,295 @@
+/**
+ * Spans: ORDER BY led by service and operation then time (the shape of every service/endpoint
+ * query), typed hot columns for the filters the views use, the rest in maps; a trace id is found
+ * through `trace_index` first, then read here within that time range with the bloom filter.
+ */
+import type { InstrumentationScope, Span } from '@apo/shared';
+import type { ResourceColumns } from '../rows/semantic-columns.ts';
+import { dbSystemOf, httpRouteOf, httpStatusOf, peerOf } from '../rows/semantic-columns.ts';
+import { defineTable } from './table-def.ts';
+import type { WritableColumn } from './table-def.ts';
+
+/** The encoder's cursor: mutated in place for each span, so encoding allocates no row objects. */
+export interface SpanRow {
+  cluster: string;
+  flushId: bigint;
+  resource: ResourceColumns;
+  scope: InstrumentationScope;
+  span: Span;
+}
+
+const MAP = 'Map(LowCardinality(String), String)';
+const LC = 'LowCardinality(String)';
+
+const columns: WritableColumn<SpanRow>[] = [
+  {
+    name: 'cluster',
+    type: LC,
+    write: (w, r) => {
+      w.string(r.cluster);
+    },
+  },
+  {
+    name: 'ts',
+    type: 'DateTime64(9)',
+    codec: 'Delta, ZSTD(1)',
+    write: (w, r) => {
+      w.dateTime64Nanos(r.span.startTimeUnixNano);
+    },
+  },
+  {
+    name: 'duration_ns',
+    type: 'UInt64',
+    codec: 'T64, ZSTD(1)',
+    write: (w, r) => {
+      // A span that ended "before" it started (clock skew, or no end time) has no meaningful duration.
+      const d = r.span.endTimeUnixNano - r.span.startTimeUnixNano;
+      w.uint64(d > 0n ? d : 0n);
+    },
+  },
+  {
+    name: 'trace_id',
+    type: 'String',
+    write: (w, r) => {
+      w.string(r.span.traceId);
+    },
+  },
+  {
+    name: 'span_id',
+    type: 'String',
+    write: (w, r) => {
+      w.string(r.span.spanId);
+    },
+  },
+  {
+    name: 'parent_span_id',
+    type: 'String',
+    write: (w, r) => {
+      w.string(r.span.parentSpanId);
+    },
+  },
+  {
+    name: 'trace_state',
+    type: 'String',
+    write: (w, r) => {
+      w.string(r.span.traceState);
+    },
+  },
+  {
+    name: 'flags',
+    type: 'UInt32',
+    write: (w, r) => {
+      w.uint32(r.span.flags);
+    },
+  },
+  {
+    name: 'service',
+    type: LC,
+    write: (w, r) => {
+      w.string(r.resource.service);
+    },
+  },
+  {
+    name: 'service_version',
+    type: LC,
+    write: (w, r) => {
+      w.string(r.resource.serviceVersion);
+    },
+  },
+  {
+    name: 'instance',
+    type: LC,
+    write: (w, r) => {
+      w.string(r.resource.instance);
+    },
+  },
+  {
+    name: 'name',
+    type: LC,
+    write: (w, r) => {
+      w.string(r.span.name);
+    },
+  },
+  {
+    name: 'kind',
+    type: 'UInt8',
+    write: (w, r) => {
+      w.uint8(r.span.kind);
+    },
+  },
+  {
+    name: 'status_code',
+    type: 'UInt8',
+    write: (w, r) => {
+      w.uint8(r.span.status.code);
+    },
+  },
+  {
+    name: 'status_message',
+    type: 'String',
+    write: (w, r) => {
+      w.string(r.span.status.message);
+    },
+  },
+  {
+    name: 'http_route',
+    type: LC,
+    write: (w, r) => {
+      w.string(httpRouteOf(r.span.attributes));
+    },
+  },
+  {
+    name: 'http_status',
+    type: 'UInt16',
+    write: (w, r) => {
+      w.uint16(httpStatusOf(r.span.attributes));
+    },
+  },
+  {
+    name: 'db_system',
+    type: LC,
+    write: (w, r) => {
+      w.string(dbSystemOf(r.span.attributes));
+    },
+  },
+  {
+    name: 'peer',
+    type: LC,
+    write: (w, r) => {
+      w.string(peerOf(r.span.attributes));
+    },
+  },
+  {
+    name: 'scope_name',
+    type: LC,
+    write: (w, r) => {
+      w.string(r.scope.name);
+    },
+  },
+  {
+    name: 'scope_version',
+    type: LC,
+    write: (w, r) => {
+      w.string(r.scope.version);
+    },
+  },
+  {
+    name: 'resource_attributes',
+    type: MAP,
+    write: (w, r) => {
+      w.raw(r.resource.attributesMap);
+    },
+  },
+  {
+    name: 'attributes',
+    type: MAP,
+    write: (w, r) => {
+      w.attributes(r.span.attributes);
+    },
+  },
+  {
+    name: 'event_ts',
+    type: 'Array(DateTime64(9))',
+    write: (w, r) => {
+      const events = r.span.events;
+      w.varUInt(events.length);
+      for (const e of events) w.dateTime64Nanos(e.timeUnixNano);
+    },
+  },
+  {
+    name: 'event_names',
+    type: 'Array(LowCardinality(String))',
+    write: (w, r) => {
+      const events = r.span.events;
+      w.varUInt(events.length);
+      for (const e of events) w.string(e.name);
+    },
+  },
+  {
+    name: 'event_attributes',
+    type: `Array(${MAP})`,
+    write: (w, r) => {
+      const events = r.span.events;
+      w.varUInt(events.length);
+      for (const e of events) w.attributes(e.attributes);
+    },
+  },
+  {
+    name: 'link_trace_ids',
+    type: 'Array(String)',
+    write: (w, r) => {
+      const links = r.span.links;
+      w.varUInt(links.length);
+      for (const l of links) w.string(l.traceId);
+    },
+  },
+  {
+    name: 'link_span_ids',
+    type: 'Array(String)',
+    write: (w, r) => {
+      const links = r.span.links;
+      w.varUInt(links.length);
+      for (const l of links) w.string(l.spanId);
+    },
+  },
+  {
+    name: 'link_trace_states',
+    type: 'Array(String)',
+    write: (w, r) => {
+      const links = r.span.links;
+      w.varUInt(links.length);
+      for (const l of links) w.string(l.traceState);
+    },
+  },
+  {
+    name: 'link_attributes',
+    type: `Array(${MAP})`,
+    write: (w, r) => {
+      const links = r.span.links;
+      w.varUInt(links.length);
+      for (const l of links) w.attributes(l.attributes);
+    },
+  },
+  {
+    name: 'dropped_attributes',
+    type: 'UInt32',
+    write: (w, r) => {
+      w.uint32(r.span.droppedAttributesCount);
+    },
+  },
+  {
+    name: 'dropped_events',
+    type: 'UInt32',
+    write: (w, r) => {
+      w.uint32(r.span.droppedEventsCount);
+    },
+  },
+  {
+    name: 'dropped_links',
+    type: 'UInt32',
+    write: (w, r) => {
+      w.uint32(r.span.droppedLinksCount);
+    },
+  },
+  {
+    name: 'flush_id',
+    type: 'UInt64',
+    write: (w, r) => {
+      w.uint64(r.flushId);
+    },
+  },
+];
+
+export const spansTable = defineTable<SpanRow>({
+  name: 'spans',
+  columns,
+  engine: 'MergeTree',
+  partitionBy: 'toDate(ts)',
+  orderBy: '(cluster, service, name, ts)',
+  ttl: { expression: 'toDateTime(ts)', unit: 'DAY', retention: 'spans' },
+  indexes: () => [
+    { name: 'idx_trace_id', expression: 'trace_id', type: 'bloom_filter(0.001)', granularity: 1 },
+  ],
+  settings: { ttl_only_drop_parts: 1 },
+  placement: { kind: 'sharded', shardingKey: 'cityHash64(trace_id)' },
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { capabilitiesOf } from '../capabilities.ts';
+import { currentTtl } from '../migrations/apply-retention.ts';
+import { initialMigration } from '../migrations/0001-initial.ts';
+import { storageTables } from './all-tables.ts';
+import { createTableDdl, modifyTtlDdl, sqlIdentifier, storedTableName } from './table-ddl.ts';
+import type { SchemaContext } from './table-ddl.ts';
+
+const retention = { spans: 7, logs: 7, metrics: 30, events: 90, ledgerHours: 48 };
+const single: SchemaContext = { database: 'apo', capabilities: capabilitiesOf('26.7.2.1'), retention };
+const cluster: SchemaContext = { ...single, cluster: 'apo_cluster' };
+const script = (ctx: SchemaContext): string => initialMigration.statements(ctx).join(';\n\n') + ';\n';
+
+describe('DDL from the table definitions', () => {
+  it('cluster-mode DDL (generated text snapshot — no ClickHouse cluster can run here)', async () => {
+    // open-storage.test.ts additionally runs every one of these statements through ClickHouse's parser.
+    await expect(script(cluster)).toMatchFileSnapshot('./__snapshots__/cluster-ddl.sql');
+  });
+
+  it('single-node DDL (snapshot; the same statements run against chDB in open-storage.test.ts)', async () => {
+    await expect(script(single)).toMatchFileSnapshot('./__snapshots__/single-node-ddl.sql');
+  });
+
+  it('puts sharded tables in <t>_local replicated per shard behind a Distributed <t>', () => {
+    const [local, distributed] = createTableDdl(storageTables.spans, cluster);
+    expect(local).toContain('CREATE TABLE IF NOT EXISTS apo.spans_local ON CLUSTER apo_cluster');
+    expect(local).toContain(
+      "ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/spans_local', '{replica}')",
+    );
+    expect(distributed).toContain('CREATE TABLE IF NOT EXISTS apo.spans ON CLUSTER apo_cluster');
+    expect(distributed).toContain(
+      'ENGINE = Distributed(apo_cluster, apo, spans_local, cityHash64(trace_id))',
+    );
+    expect(distributed).not.toContain('CODEC');
+    expect(createTableDdl(storageTables.trace_index, cluster)[0]).toContain(
+      'ReplicatedAggregatingMergeTree(',
+    );
+    // The migration log is one replicated table on every node, not sharded.
+    const migrations = createTableDdl(storageTables.schema_migrations, cluster);
+    expect(migrations).toHaveLength(1);
+    expect(migrations[0]).toContain(
+      "ReplicatedMergeTree('/clickhouse/tables/all/{database}/schema_migrations', '{replica}')",
+    );
+    expect(storedTableName(storageTables.schema_migrations, cluster)).toBe('schema_migrations');
+  });
+
+  it('quotes cluster names that are not plain identifiers', () => {
+    expect(sqlIdentifier('apo_cluster')).toBe('apo_cluster');
+    expect(sqlIdentifier('prod-eu.1')).toBe('`prod-eu.1`');
+    const [local, distributed] = createTableDdl(storageTables.logs, { ...single, cluster: 'prod-eu.1' });
+    expect(local).toContain('ON CLUSTER `prod-eu.1`');
+    expect(distributed).toContain('Distributed(`prod-eu.1`, apo,');
+  });
+
+  it('falls back to a tokenbf_v1 body index before ClickHouse 26.2', () => {
+    const [ddl] = createTableDdl(storageTables.logs, { ...single, capabilities: capabilitiesOf('25.8.1.1') });
+    expect(ddl).toContain('INDEX idx_body lower(body) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 1');
+    expect(ddl).not.toContain('TYPE text(');
+  });
+
+  it('changes TTLs on the table that holds the rows', () => {
+    expect(modifyTtlDdl(storageTables.logs, { ...single, retention: { ...retention, logs: 3 } })).toBe(
+      'ALTER TABLE apo.logs MODIFY TTL toDateTime(ts) + INTERVAL 3 DAY',
+    );
+    expect(modifyTtlDdl(storageTables.ingest_ledger, cluster)).toBe(
+      'ALTER TABLE apo.ingest_ledger_local ON CLUSTER apo_cluster MODIFY TTL toDateTime(stored_at) + INTERVAL 48 HOUR',
+    );
+    expect(modifyTtlDdl(storageTables.schema_migrations, single)).toBeUndefined();
+  });
+
+  it('reads the retention back from the form ClickHouse prints', () => {
+    expect(
+      currentTtl(
+        'MergeTree PARTITION BY toDate(ts) ORDER BY (a) TTL toDateTime(ts) + toIntervalDay(7) SETTINGS x = 1',
+      ),
+    ).toEqual({ amount: 7, unit: 'DAY' });
+    expect(
+      currentTtl(
+        'MergeTree ORDER BY batch_id TTL toDateTime(stored_at) + toIntervalHour(48) SETTINGS index_granularity = 8192',
+      ),
+    ).toEqual({
+      amount: 48,
+      unit: 'HOUR',
+    });
+    expect(currentTtl('MergeTree ORDER BY version SETTINGS index_granularity = 8192')).toBeUndefined();
+  });
+});
+
+describe('table definitions', () => {
+  const dataTables = [storageTables.spans, storageTables.logs, storageTables.events, storageTables.metrics];
+
+  it('lead every data table’s ORDER BY with cluster and carry a flush id', () => {
+    for (const t of dataTables) {
+      expect(t.orderBy.startsWith('(cluster,'), t.name).toBe(true);
+      expect(t.columns[0]?.name, t.name).toBe('cluster');
+      expect(
+        t.columns.map((c) => c.name),
+        t.name,
+      ).toContain('flush_id');
+    }
+    expect(storageTables.ingest_ledger.columns.map((c) => c.name)).toEqual([
+      'batch_id',
+      'flush_id',
+      'cluster',
+      'stored_at',
+    ]);
+  });
+
+  it('derive the insert column list and the RowBinary structure from the same columns', () => {
+    for (const t of [...dataTables, storageTables.ingest_ledger]) {
+      expect(t.columnList).toBe(`(${t.columns.map((c) => c.name).join(', ')})`);
+      expect(t.structure).toBe(t.columns.map((c) => `${c.name} ${c.type}`).join(', '));
+      expect(t.structure).not.toContain('CODEC');
+      expect(new Set(t.columns.map((c) => c.name)).size, `${t.name}: duplicate column`).toBe(
+        t.columns.length,
+      );
+    }
+    expect(storageTables.ingest_ledger.structure).toBe(
+      'batch_id String, flush_id UInt64, cluster LowCardinality(String), stored_at DateTime64(3)',
+    );
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Tables as data. One definition per table feeds the single-node DDL, the cluster DDL, the
+ * RowBinary `structure` / column list of inserts, and — through each column's `write` — the byte
+ * encoder, so the encoder's byte order cannot drift from the table's column order.
+ */
+import type { RowBinaryWriter } from '../row-binary-writer.ts';
+import type { StorageCapabilities } from '../capabilities.ts';
+
+/** Retention per table family: days for telemetry, hours for the ingest ledger. */
+export interface Retention {
+  spans: number;
+  logs: number;
+  metrics: number;
+  events: number;
+  ledgerHours: number;
+}
+
+export interface ColumnSpec {
+  name: string;
+  /** ClickHouse type, e.g. `Map(LowCardinality(String), String)`. */
+  type: string;
+  /** Compression codec list, e.g. `Delta, ZSTD(1)`. */
+  codec?: string;
+}
+
+/** A column of an insertable table: it knows how to write its own value for the current row. */
+export interface WritableColumn<Row> extends ColumnSpec {
+  write(w: RowBinaryWriter, row: Row): void;
+}
+
+/** Tables nobody inserts RowBinary into (`Row` = never) have plain column specs. */
+export type ColumnOf<Row> = [Row] extends [never] ? ColumnSpec : WritableColumn<Row>;
+
+export interface SkipIndex {
+  name: string;
+  expression: string;
+  type: string;
+  granularity?: number;
+}
+
+export interface TtlSpec {
+  /** A Date/DateTime expression, e.g. `toDateTime(ts)`. */
+  expression: string;
+  unit: 'DAY' | 'HOUR';
+  /** Which configured retention applies. */
+  retention: keyof Retention;
+}
+
+/**
+ * Where a table lives in cluster mode: `sharded` = `<t>_local` replicated per shard plus a
+ * `Distributed` table `<t>` over it; `everywhere` = one replicated table on every node (tiny tables
+ * every server reads locally, such as the migration log).
+ */
+export type Placement = { kind: 'sharded'; shardingKey: string } | { kind: 'everywhere' };
+
+export interface TableSpec<Row> {
+  name: string;
+  columns: readonly ColumnOf<Row>[];
+  engine: 'MergeTree' | 'AggregatingMergeTree';
+  partitionBy?: string;
+  /** The ORDER BY expression, e.g. `(cluster, service, ts)`. */
+  orderBy: string;
+  ttl?: TtlSpec;
+  indexes?: (capabilities: StorageCapabilities) => SkipIndex[];
+  settings?: Readonly<Record<string, string | number>>;
+  placement: Placement;
+}
+
+export interface TableDef<Row = never> extends TableSpec<Row> {
+  /** `(a, b, c)` — the insert column list, in definition order. */
+  readonly columnList: string;
+  /** `a String, b UInt64` — the RowBinary structure for `file()` / `input()`. */
+  readonly structure: string;
+}
+
+/** What a bulk insert needs to know about its target. */
+export type RowBinaryTarget = Pick<TableDef<unknown>, 'name' | 'columnList' | 'structure'>;
+
+export function defineTable<Row = never>(spec: TableSpec<Row>): TableDef<Row> {
+  const columns = spec.columns as readonly ColumnSpec[];
+  return Object.freeze({
+    ...spec,
+    columnList: `(${columns.map((c) => c.name).join(', ')})`,
+    structure: columns.map((c) => `${c.name} ${c.type}`).join(', '),
+  });
+}
+
+/** Encode one row: every column, in definition order. */
+export function writeRow<Row>(w: RowBinaryWriter, columns: readonly WritableColumn<Row>[], row: Row): void {
+  for (let i = 0; i < columns.length; i++) columns[i]!.write(w, row);
+}

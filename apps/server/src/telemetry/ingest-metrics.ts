@@ -1,0 +1,69 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The server's own metrics, served at `/metrics` in the Prometheus text format. One registry per server. */
+export function createServerMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'apo_server_' });
+  const ingest = {
+    receivedRecords: new Counter({
+      name: 'apo_ingest_received_records_total',
+      help: 'Spans, log records and metric points received, by signal and transport.',
+      labelNames: ['signal', 'transport'] as const,
+      registers: [registry],
+    }),
+    receivedBytes: new Counter({
+      name: 'apo_ingest_received_bytes_total',
+      help: 'Request body bytes received (as sent, before decompression).',
+      labelNames: ['signal', 'transport'] as const,
+      registers: [registry],
+    }),
+    rejectedRequests: new Counter({
+      name: 'apo_ingest_rejected_requests_total',
+      help: 'Requests refused, by signal and reason.',
+      labelNames: ['signal', 'reason'] as const,
+      registers: [registry],
+    }),
+    duplicateBatches: new Counter({
+      name: 'apo_ingest_duplicate_batches_total',
+      help: 'Requests whose X-APO-Batch-Id was already stored (acknowledged, not stored again).',
+      registers: [registry],
+    }),
+    truncatedValues: new Counter({
+      name: 'apo_ingest_truncated_values_total',
+      help: 'Attribute values cut to the configured maximum length.',
+      registers: [registry],
+    }),
+    droppedAttributes: new Counter({
+      name: 'apo_ingest_dropped_attributes_total',
+      help: 'Attributes dropped beyond the configured maximum count per record.',
+      registers: [registry],
+    }),
+    storedRows: new Counter({
+      name: 'apo_storage_stored_rows_total',
+      help: 'Rows stored, by table.',
+      labelNames: ['table'] as const,
+      registers: [registry],
+    }),
+    failedFlushes: new Counter({
+      name: 'apo_storage_failed_flushes_total',
+      help: 'Flushes that failed (their requests were answered with a retryable error).',
+      registers: [registry],
+    }),
+    queueRows: new Gauge({
+      name: 'apo_ingest_queue_rows',
+      help: 'Rows accepted and not yet stored.',
+      registers: [registry],
+    }),
+    insertSeconds: new Histogram({
+      name: 'apo_storage_insert_seconds',
+      help: 'Latency of one insert into one table.',
+      labelNames: ['table'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+  return { registry, ingest };
+}
+
+export type ServerMetrics = ReturnType<typeof createServerMetrics>;
+export type IngestMetrics = ServerMetrics['ingest'];

@@ -1,0 +1,16 @@
+import { router } from './init.ts';
+import { healthProcedure } from '../features/health/router.ts';
+import { servicesRouter } from '../features/services/router.ts';
+import { tracesRouter } from '../features/traces/router.ts';
+import { logsRouter } from '../features/logs/router.ts';
+import { metricsRouter } from '../features/metrics/router.ts';
+
+export const appRouter = router({
+  health: healthProcedure,
+  services: servicesRouter,
+  traces: tracesRouter,
+  logs: logsRouter,
+  metrics: metricsRouter,
+});
+
+export type AppRouter = typeof appRouter;

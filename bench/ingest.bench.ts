@@ -1,0 +1,93 @@
+/**
+ * Server ingest over OTLP/HTTP protobuf into embedded chDB.
+ * Workload: fixed, generated (512 spans per request, 11 attributes per span, seeded).
+ * Figures: spans stored per CPU-second of the whole server process (all threads, the engine's included),
+ * wall-clock throughput, and the event loop's worst delay during the run. Target ≥ 100,000 spans/CPU-s.
+ *
+ *   node bench/ingest.bench.ts [--seconds 10] [--rounds 3] [--concurrency 8] [--gzip]
+ */
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { encodeTracesProto } from '../packages/shared/src/index.ts';
+import { startServerProcess } from '../apps/server/test/support/server-process.ts';
+import { generateTraces } from './workload.ts';
+import { median, processCpuSeconds, processRssBytes } from './support/process-cpu.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '8' },
+    gzip: { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(args.seconds);
+const rounds = Number(args.rounds);
+const concurrency = Number(args.concurrency);
+
+const spansPerRequest = 512;
+const bodies = Array.from({ length: 32 }, (_, i) => {
+  const raw = encodeTracesProto(generateTraces({ spansPerRequest, attributesPerSpan: 11, seed: i + 1 }));
+  return args.gzip ? gzipSync(raw, { level: 1 }) : raw;
+});
+const headers: Record<string, string> = { 'content-type': 'application/x-protobuf' };
+if (args.gzip) headers['content-encoding'] = 'gzip';
+
+const server = await startServerProcess({ env: { APO_LOG_LEVEL: 'error' } });
+const pid = server.child.pid!;
+
+async function scrape(): Promise<{ stored: number; loopMaxMs: number }> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const stored = /apo_storage_stored_rows_total\{table="spans"\} (\d+)/.exec(text);
+  const loopMax = /apo_server_nodejs_eventloop_lag_max_seconds (\S+)/.exec(text);
+  return { stored: Number(stored?.[1] ?? 0), loopMaxMs: Number(loopMax?.[1] ?? NaN) * 1000 };
+}
+
+async function load(durationMs: number): Promise<number> {
+  const end = Date.now() + durationMs;
+  let requests = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; Date.now() < end; i += concurrency) {
+        const res = await fetch(`${server.httpUrl}/v1/traces`, { method: 'POST', headers, body: bodies[i % bodies.length] });
+        await res.arrayBuffer();
+        if (res.status === 429) await new Promise((r) => setTimeout(r, 50));
+        else if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
+        else requests++;
+      }
+    }),
+  );
+  return requests;
+}
+
+try {
+  await load(2000); // warm-up: JIT, engine caches, first parts
+  const perCpu: number[] = [];
+  const perWall: number[] = [];
+  const loopMax: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const before = await scrape();
+    const cpu0 = processCpuSeconds(pid);
+    const t0 = performance.now();
+    await load(seconds * 1000);
+    const wall = (performance.now() - t0) / 1000;
+    const after = await scrape();
+    const cpu = processCpuSeconds(pid) - cpu0;
+    const spans = after.stored - before.stored;
+    perCpu.push(spans / cpu);
+    perWall.push(spans / wall);
+    loopMax.push(after.loopMaxMs);
+    console.log(
+      `round ${r + 1}: ${spans} spans in ${wall.toFixed(1)} s wall, ${cpu.toFixed(2)} CPU-s → ` +
+        `${Math.round(spans / cpu)} spans/CPU-s, ${Math.round(spans / wall)} spans/s, event loop max ${after.loopMaxMs.toFixed(1)} ms`,
+    );
+  }
+  console.log('\nServer ingest, OTLP/HTTP protobuf' + (args.gzip ? ' + gzip' : '') + ' → embedded chDB');
+  console.log(`  workload: ${spansPerRequest} spans/request, 11 attributes/span, concurrency ${concurrency}, ${rounds} × ${seconds} s`);
+  console.log(`  median spans per server CPU-second: ${Math.round(median(perCpu))}  (target ≥ 100,000; stretch 200,000)`);
+  console.log(`  median spans per wall second:       ${Math.round(median(perWall))}`);
+  console.log(`  event loop worst delay (max of rounds): ${Math.max(...loopMax).toFixed(1)} ms  (target < 50 ms)`);
+  console.log(`  server RSS at end: ${(processRssBytes(pid) / 1048576).toFixed(0)} MiB`);
+} finally {
+  await server.dispose();
+}

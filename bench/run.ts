@@ -1,0 +1,26 @@
+/**
+ * Runs every benchmark in this folder one after another (`pnpm bench`), or the ones named:
+ *   pnpm bench codec ingest
+ * Each prints its own figures; see README.md here for what they measure and the targets.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const all = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
+const wanted = process.argv.slice(2);
+const chosen = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.replace('.bench.ts', '')));
+if (chosen.length === 0) {
+  console.error(`no benchmark named ${wanted.join(', ')}; available: ${all.map((f) => f.replace('.bench.ts', '')).join(', ')}`);
+  process.exit(2);
+}
+let failed = 0;
+for (const file of chosen) {
+  console.log(`\n=== ${file} ===`);
+  const result = spawnSync(process.execPath, [`${dir}${file}`], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed === 0 ? 0 : 1);

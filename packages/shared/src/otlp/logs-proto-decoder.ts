@@ -1,0 +1,168 @@
+/**
+ * Decoder for ExportLogsServiceRequest / LogsData (opentelemetry/proto/logs/v1/logs.proto, v1.5+):
+ *   LogsData { 1 repeated ResourceLogs resource_logs }
+ *   ResourceLogs { 1 Resource resource, 2 repeated ScopeLogs scope_logs, 3 string schema_url }
+ *   ScopeLogs { 1 InstrumentationScope scope, 2 repeated LogRecord log_records, 3 string schema_url }
+ *   LogRecord { 1 fixed64 time_unix_nano, 11 fixed64 observed_time_unix_nano, 2 SeverityNumber severity_number,
+ *               3 string severity_text, 5 AnyValue body, 6 repeated KeyValue attributes,
+ *               7 uint32 dropped_attributes_count, 8 fixed32 flags, 9 bytes trace_id, 10 bytes span_id,
+ *               12 string event_name }   (4 is reserved)
+ */
+import type { AnyValue, InstrumentationScope, LogRecord, LogsData, Resource, ResourceLogs, ScopeLogs } from '../model/telemetry.ts';
+import { droppedTotal, emptyResource, emptyScope, newAttributes, readAnyValue, readAttribute, readResource, readScope } from './common-proto-decoder.ts';
+import { item, within } from './decode-failure.ts';
+import type { DecodeContext } from './decode-failure.ts';
+import { WireType, wireTable } from './wire-reader.ts';
+import type { WireReader } from './wire-reader.ts';
+
+const { Varint, Fixed64, Delimited, Fixed32 } = WireType;
+const TOP_WIRE = wireTable({ 1: Delimited });
+const CONTAINER_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited });
+const LOG_WIRE = wireTable({
+  1: Fixed64, 2: Varint, 3: Delimited, 5: Delimited, 6: Delimited, 7: Varint, 8: Fixed32, 9: Delimited,
+  10: Delimited, 11: Fixed64, 12: Delimited,
+});
+const LOG_FIELDS = [
+  '', 'timeUnixNano', 'severityNumber', 'severityText', '', 'body', 'attributes', 'droppedAttributesCount', 'flags',
+  'traceId', 'spanId', 'observedTimeUnixNano', 'eventName',
+];
+
+export function readLogsData(r: WireReader, ctx: DecodeContext): LogsData {
+  const end = r.length;
+  const resourceLogs: ResourceLogs[] = [];
+  let field = 0;
+  try {
+    while (r.pos < end) {
+      const tag = r.uint32();
+      field = tag >>> 3;
+      if (tag === 10) resourceLogs.push(readResourceLogs(r, r.delimited(end), ctx));
+      else r.skipUnknown(tag, TOP_WIRE, end);
+    }
+  } catch (error) {
+    throw within(error, field === 1 ? item('resourceLogs', resourceLogs.length) : '');
+  }
+  return { resourceLogs };
+}
+
+function readResourceLogs(r: WireReader, end: number, ctx: DecodeContext): ResourceLogs {
+  let resource: Resource | undefined;
+  const scopeLogs: ScopeLogs[] = [];
+  let schemaUrl = '';
+  let field = 0;
+  try {
+    while (r.pos < end) {
+      const tag = r.uint32();
+      field = tag >>> 3;
+      if (tag === 18) scopeLogs.push(readScopeLogs(r, r.delimited(end), ctx));
+      else if (tag === 10) resource = readResource(r, r.delimited(end), ctx, resource);
+      else if (tag === 26) schemaUrl = r.string(end);
+      else r.skipUnknown(tag, CONTAINER_WIRE, end);
+    }
+    r.checkEnd(end);
+  } catch (error) {
+    throw within(error, field === 1 ? 'resource' : field === 2 ? item('scopeLogs', scopeLogs.length) : field === 3 ? 'schemaUrl' : '');
+  }
+  return { resource: resource ?? emptyResource(), scopeLogs, schemaUrl };
+}
+
+function readScopeLogs(r: WireReader, end: number, ctx: DecodeContext): ScopeLogs {
+  let scope: InstrumentationScope | undefined;
+  const logRecords: LogRecord[] = [];
+  let schemaUrl = '';
+  let field = 0;
+  try {
+    while (r.pos < end) {
+      const tag = r.uint32();
+      field = tag >>> 3;
+      if (tag === 18) logRecords.push(readLogRecord(r, r.delimited(end), ctx));
+      else if (tag === 10) scope = readScope(r, r.delimited(end), ctx, scope);
+      else if (tag === 26) schemaUrl = r.string(end);
+      else r.skipUnknown(tag, CONTAINER_WIRE, end);
+    }
+    r.checkEnd(end);
+  } catch (error) {
+    throw within(error, field === 1 ? 'scope' : field === 2 ? item('logRecords', logRecords.length) : field === 3 ? 'schemaUrl' : '');
+  }
+  return { scope: scope ?? emptyScope(), logRecords, schemaUrl };
+}
+
+function readLogRecord(r: WireReader, end: number, ctx: DecodeContext): LogRecord {
+  let timeUnixNano = 0n;
+  let observedTimeUnixNano = 0n;
+  let severityNumber = 0;
+  let severityText = '';
+  let body: AnyValue = null;
+  const attributes = newAttributes();
+  let kept = 0;
+  let dropped = 0;
+  let seen = 0;
+  let droppedAttributesCount = 0;
+  let flags = 0;
+  let traceId = '';
+  let spanId = '';
+  let eventName = '';
+  let field = 0;
+  try {
+    while (r.pos < end) {
+      const tag = r.uint32();
+      field = tag >>> 3;
+      switch (tag) {
+        case 9:
+          timeUnixNano = r.fixed64();
+          break;
+        case 89:
+          observedTimeUnixNano = r.fixed64();
+          break;
+        case 16:
+          severityNumber = r.int32();
+          break;
+        case 26:
+          severityText = r.string(end);
+          break;
+        case 42:
+          body = readAnyValue(r, r.delimited(end), ctx, 0);
+          break;
+        case 50: {
+          const got = readAttribute(r, end, ctx, attributes, kept);
+          if (got < 0) dropped++;
+          else kept += got;
+          seen++;
+          break;
+        }
+        case 56:
+          droppedAttributesCount = r.uint32();
+          break;
+        case 69:
+          flags = r.fixed32();
+          break;
+        case 74:
+          traceId = r.traceId(end);
+          break;
+        case 82:
+          spanId = r.spanId(end);
+          break;
+        case 98:
+          eventName = r.string(end);
+          break;
+        default:
+          r.skipUnknown(tag, LOG_WIRE, end);
+      }
+    }
+    r.checkEnd(end);
+  } catch (error) {
+    throw within(error, field === 6 ? item('attributes', seen) : (LOG_FIELDS[field] ?? ''));
+  }
+  return {
+    timeUnixNano,
+    observedTimeUnixNano,
+    severityNumber,
+    severityText,
+    body,
+    attributes,
+    droppedAttributesCount: droppedTotal(ctx, droppedAttributesCount, dropped),
+    flags,
+    traceId,
+    spanId,
+    eventName,
+  };
+}
