@@ -1,5 +1,6 @@
 // End-to-end tests: the console in Chromium (and in Electron where its binary exists) against a real APO
 // server started by e2e/global-setup.ts. Run: `pnpm exec playwright test`.
+// Linted in typescript-eslint's default project (root *.ts), which under TypeScript 6 loads no @types
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
@@ -10,7 +11,12 @@ const chromiumLaunch = existsSync(debianChromium)
   ? {
       launchOptions: {
         executablePath: debianChromium,
-        args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
+        args: [
+          '--no-sandbox',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-gpu',
+        ],
       },
     }
   : {};

@@ -17,7 +17,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '32' },
     gzip: { type: 'boolean', default: false },
   },
 });
@@ -28,7 +28,7 @@ const concurrency = Number(args.concurrency);
 const spansPerRequest = 512;
 const bodies = Array.from({ length: 32 }, (_, i) => {
   const raw = encodeTracesProto(generateTraces({ spansPerRequest, attributesPerSpan: 11, seed: i + 1 }));
-  return args.gzip ? gzipSync(raw, { level: 1 }) : raw;
+  return args.gzip ? gzipSync(raw, { level: 1 }) : Buffer.from(raw);
 });
 const headers: Record<string, string> = { 'content-type': 'application/x-protobuf' };
 if (args.gzip) headers['content-encoding'] = 'gzip';
@@ -38,8 +38,8 @@ const pid = server.child.pid!;
 
 async function scrape(): Promise<{ stored: number; loopMaxMs: number }> {
   const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
-  const stored = /apo_storage_stored_rows_total\{table="spans"\} (\d+)/.exec(text);
-  const loopMax = /apo_server_nodejs_eventloop_lag_max_seconds (\S+)/.exec(text);
+  const stored = /^apo_storage_stored_rows_total\{table="spans"\} (\d+)$/m.exec(text);
+  const loopMax = /^apo_server_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
   return { stored: Number(stored?.[1] ?? 0), loopMaxMs: Number(loopMax?.[1] ?? NaN) * 1000 };
 }
 

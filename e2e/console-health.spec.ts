@@ -1,3 +1,4 @@
+// Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { ConsolePage } from './console-page.ts';
@@ -5,7 +6,11 @@ import { e2eEnv } from './e2e-env.ts';
 import { freePorts } from './free-port.ts';
 
 // The server reports its package version; reading the same file keeps the test honest without hard-coding it.
-const serverVersion = (JSON.parse(readFileSync(new URL('../apps/server/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const serverVersion = (
+  JSON.parse(readFileSync(new URL('../apps/server/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 test.describe('console: server status', () => {
   test('shows a running server: status ok, its version and embedded storage', async ({ page }) => {
@@ -39,7 +44,10 @@ test.describe('console: server status', () => {
     const console = new ConsolePage(page);
     await console.open(consoleUrl, { server: deadServer });
 
-    await expect(console.problem).toContainText(`Cannot reach the APO server at ${deadServer} — start it with \`pnpm start\``);
+    await expect(console.problem).toContainText(
+      `Cannot reach the APO server at ${deadServer} — start it with pnpm start`,
+    );
+    await expect(console.problem.locator('code')).toHaveText('pnpm start');
     await expect(console.retryButton).toBeVisible();
     await expect(console.field('Status')).toHaveCount(0);
 

@@ -2,10 +2,15 @@
  * The same first screen inside the real Electron shell (preload bridge, IPC, sandbox). Runs only where the
  * Electron binary is installed; elsewhere every test here is skipped with the reason.
  */
+
+// Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
-import { detectElectronBinary, electronPathWithoutDownload } from '../apps/desktop/scripts/electron-binary.ts';
+import {
+  detectElectronBinary,
+  electronPathWithoutDownload,
+} from '../apps/desktop/scripts/electron-binary.ts';
 import { ConsolePage } from './console-page.ts';
 import { e2eEnv } from './e2e-env.ts';
 import { run } from './processes.ts';
@@ -20,7 +25,16 @@ test.describe('Electron console', () => {
   let app: ElectronApplication | undefined;
 
   test.beforeAll(async () => {
-    await run(process.execPath, [join(desktopDir, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'], { cwd: desktopDir });
+    await run(
+      process.execPath,
+      [
+        join(desktopDir, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+        'build',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: desktopDir },
+    );
   });
 
   test.afterEach(async () => {
@@ -40,7 +54,9 @@ test.describe('Electron console', () => {
     const console = new ConsolePage(page);
 
     // The bridge exists and is the only thing exposed: no Node in the page.
-    expect(await page.evaluate(() => typeof (window as unknown as { apoBridge?: unknown }).apoBridge)).toBe('object');
+    expect(await page.evaluate(() => typeof (window as unknown as { apoBridge?: unknown }).apoBridge)).toBe(
+      'object',
+    );
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
 
     await expect(console.statusPanel).toContainText(serverUrl);
@@ -51,7 +67,11 @@ test.describe('Electron console', () => {
   test('refuses to open new windows or navigate away', async () => {
     if (!binary.found) return;
     const { serverUrl } = e2eEnv();
-    app = await electron.launch({ executablePath: binary.path, args: [desktopDir], env: { ...process.env, APO_SERVER_URL: serverUrl } });
+    app = await electron.launch({
+      executablePath: binary.path,
+      args: [desktopDir],
+      env: { ...process.env, APO_SERVER_URL: serverUrl },
+    });
     const page = await app.firstWindow();
     const before = page.url();
     await page.evaluate(() => {

@@ -2,6 +2,8 @@
  * What global-setup started, handed to the test workers through environment variables (workers are
  * spawned after global setup and inherit them).
  */
+
+// Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
 export interface E2eEnv {
   /** The real APO server under test. */
   serverUrl: string;
@@ -21,7 +23,9 @@ export function e2eEnv(): E2eEnv {
   const serverUrl = process.env[SERVER];
   const consoleUrl = process.env[CONSOLE];
   if (serverUrl === undefined || consoleUrl === undefined) {
-    throw new Error(`${SERVER} / ${CONSOLE} are not set: run the specs through \`pnpm exec playwright test\` so e2e/global-setup.ts runs`);
+    throw new Error(
+      `${SERVER} / ${CONSOLE} are not set: run the specs through \`pnpm exec playwright test\` so e2e/global-setup.ts runs`,
+    );
   }
   return { serverUrl, consoleUrl };
 }

@@ -1,3 +1,4 @@
+// Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
 import { createServer, type AddressInfo, type Server } from 'node:net';
 
 /**
@@ -17,6 +18,15 @@ export async function freePorts(count: number): Promise<number[]> {
     }
     return servers.map((server) => (server.address() as AddressInfo).port);
   } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => { resolve(); }))));
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) =>
+            server.close(() => {
+              resolve();
+            }),
+          ),
+      ),
+    );
   }
 }

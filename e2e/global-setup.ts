@@ -3,6 +3,8 @@
  * from apps/desktop and served by `vite preview`. Returns the teardown, which stops both and removes the
  * temporary directory. Process output goes to log files under that directory (kept when setup fails).
  */
+
+// Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,19 +41,31 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   try {
     const server = startProcess('APO server', process.execPath, ['apps/server/src/main.ts'], {
       cwd: repoDir,
-      env: cleanEnv({ APO_HTTP_PORT: String(httpPort), APO_GRPC_PORT: String(grpcPort), APO_DATA_DIR: join(workDir, 'data'), APO_LOG_LEVEL: 'warn' }),
+      env: cleanEnv({
+        APO_HTTP_PORT: String(httpPort),
+        APO_GRPC_PORT: String(grpcPort),
+        APO_DATA_DIR: join(workDir, 'data'),
+        APO_LOG_LEVEL: 'warn',
+      }),
       logFile: join(workDir, 'server.log'),
     });
     started.push(server);
 
     // Build while the server opens its storage.
-    await run(process.execPath, [viteBin, 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn'], { cwd: desktopDir });
-    const preview = startProcess('vite preview', process.execPath, [viteBin, 'preview', '--config', 'vite.web.config.ts', '--port', String(consolePort), '--strictPort'], {
+    await run(process.execPath, [viteBin, 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn'], {
       cwd: desktopDir,
-      // The preview server forwards /trpc here, for a console opened without ?server=.
-      env: cleanEnv({ APO_SERVER_URL: serverUrl }),
-      logFile: join(workDir, 'vite-preview.log'),
     });
+    const preview = startProcess(
+      'vite preview',
+      process.execPath,
+      [viteBin, 'preview', '--config', 'vite.web.config.ts', '--port', String(consolePort), '--strictPort'],
+      {
+        cwd: desktopDir,
+        // The preview server forwards /trpc here, for a console opened without ?server=.
+        env: cleanEnv({ APO_SERVER_URL: serverUrl }),
+        logFile: join(workDir, 'vite-preview.log'),
+      },
+    );
     started.push(preview);
 
     await Promise.all([
@@ -61,7 +75,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   } catch (err) {
     keepWorkDir = true;
     await teardown();
-    throw new Error(`e2e global setup failed (logs kept in ${workDir}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(
+      `e2e global setup failed (logs kept in ${workDir}): ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 
   publishE2eEnv({ serverUrl, consoleUrl });

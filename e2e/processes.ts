@@ -1,3 +1,4 @@
+// Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -14,8 +15,17 @@ export interface RunningProcess {
 
 const TAIL_BYTES = 4_000;
 
-export function startProcess(name: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): RunningProcess {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string },
+): RunningProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = createWriteStream(options.logFile);
   let recent = '';
   const keep = (chunk: Buffer) => {
@@ -43,7 +53,11 @@ export function startProcess(name: string, command: string, args: string[], opti
 }
 
 /** Polls `url` until it answers with `status`; fails early, with the process's output, if the process dies. */
-export async function waitForHttp(url: string, proc: RunningProcess, options: { status?: number; timeoutMs: number }): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  proc: RunningProcess,
+  options: { status?: number; timeoutMs: number },
+): Promise<void> {
   const wanted = options.status ?? 200;
   const deadline = Date.now() + options.timeoutMs;
   let last: string;
@@ -59,7 +73,10 @@ export async function waitForHttp(url: string, proc: RunningProcess, options: { 
       if (res.status === wanted) return;
       last = `HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`;
     } catch (err) {
-      last = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
+      last =
+        err instanceof Error
+          ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}`
+          : String(err);
     }
     if (Date.now() > deadline) {
       throw new Error(
@@ -72,11 +89,22 @@ export async function waitForHttp(url: string, proc: RunningProcess, options: { 
 }
 
 /** Runs a command to completion; rejects with its output when it fails. */
-export async function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<void> {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<void> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${code}:\n${output.slice(-TAIL_BYTES)}`);
+  if (code !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} failed with exit code ${code}:\n${output.slice(-TAIL_BYTES)}`,
+    );
 }

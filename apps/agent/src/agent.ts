@@ -11,7 +11,11 @@ export interface RunningAgent {
  * Starts what the agent has today: its status server. Receivers, host collectors and the exporter are
  * added here as they land, each with its own close step, in reverse start order.
  */
-export async function startAgent(config: AgentConfig, log: Logger, meta: { version: string; startedAt: number }): Promise<RunningAgent> {
+export async function startAgent(
+  config: AgentConfig,
+  log: Logger,
+  meta: { version: string; startedAt: number },
+): Promise<RunningAgent> {
   const status = await startStatusServer({
     component: 'agent',
     version: meta.version,

@@ -47,18 +47,26 @@ describe('loadAgentEnv', () => {
 
   it.each(['abc', '0', '70000', '43.5', ' 4317'])('rejects the port value %j, quoting it', (bad) => {
     expect(() => loadAgentEnv({ APO_AGENT_STATUS_PORT: bad })).toThrow(EnvError);
-    expect(() => loadAgentEnv({ APO_AGENT_STATUS_PORT: bad })).toThrow(`APO_AGENT_STATUS_PORT: must be a TCP port number 1-65535 (got ${JSON.stringify(bad)})`);
+    expect(() => loadAgentEnv({ APO_AGENT_STATUS_PORT: bad })).toThrow(
+      `APO_AGENT_STATUS_PORT: must be a TCP port number 1-65535 (got ${JSON.stringify(bad)})`,
+    );
   });
 
   it('reports every bad variable at once', () => {
     let message = '';
     try {
-      loadAgentEnv({ APO_AGENT_OTLP_GRPC_PORT: 'grpc', APO_AGENT_EXPORT_URL: 'ftp://server', APO_AGENT_HOST_INTERVAL: '0' });
+      loadAgentEnv({
+        APO_AGENT_OTLP_GRPC_PORT: 'grpc',
+        APO_AGENT_EXPORT_URL: 'ftp://server',
+        APO_AGENT_HOST_INTERVAL: '0',
+      });
     } catch (err) {
       message = (err as Error).message;
     }
     expect(message).toContain('APO_AGENT_OTLP_GRPC_PORT: must be a TCP port number 1-65535 (got "grpc")');
-    expect(message).toContain('APO_AGENT_EXPORT_URL: must be an http:// or https:// URL (got "ftp://server")');
+    expect(message).toContain(
+      'APO_AGENT_EXPORT_URL: must be an http:// or https:// URL (got "ftp://server")',
+    );
     expect(message).toContain('APO_AGENT_HOST_INTERVAL: must be more than 0 seconds (got "0")');
   });
 });

@@ -22,14 +22,23 @@ const port = (fallback: number) =>
       .string()
       .regex(/^\d+$/, 'must be a TCP port number 1-65535')
       .transform(Number)
-      .pipe(z.number().int().min(1, 'must be a TCP port number 1-65535').max(65535, 'must be a TCP port number 1-65535'))
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, 'must be a TCP port number 1-65535')
+          .max(65535, 'must be a TCP port number 1-65535'),
+      )
       .default(fallback),
   );
 
 const httpUrl = (fallback?: string) => {
   const url = z
     .string()
-    .refine((value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''), 'must be an http:// or https:// URL')
+    .refine(
+      (value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''),
+      'must be an http:// or https:// URL',
+    )
     .transform((value) => value.replace(/\/+$/, ''));
   return z.preprocess(unsetIfEmpty, fallback === undefined ? url : url.default(fallback));
 };
@@ -78,7 +87,11 @@ export interface AgentConfig {
 
 /** Per-user by default, beside the server's `apo/data`, so a laptop run needs no configuration. */
 export function defaultAgentDataDir(home: string, xdgDataHome: string | undefined): string {
-  return join(xdgDataHome !== undefined && xdgDataHome !== '' ? xdgDataHome : join(home, '.local', 'share'), 'apo', 'agent');
+  return join(
+    xdgDataHome !== undefined && xdgDataHome !== '' ? xdgDataHome : join(home, '.local', 'share'),
+    'apo',
+    'agent',
+  );
 }
 
 export function loadAgentEnv(env: Env = process.env): AgentConfig {

@@ -14,7 +14,10 @@ export function cspMetaPlugin(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ connectSources: ['http:', 'https:'], forMetaTag: true }) },
+        attrs: {
+          'http-equiv': 'Content-Security-Policy',
+          content: contentSecurityPolicy({ connectSources: ['http:', 'https:'], forMetaTag: true }),
+        },
         injectTo: 'head-prepend',
       },
     ],

@@ -24,7 +24,10 @@ export function detectElectronBinary(resolvePath: () => string): ElectronBinary 
  * ELECTRON_OVERRIDE_DIST_PATH and ELECTRON_EXEC_PATH) but without its side effect: when the binary is
  * missing, `require('electron')` starts a download, which hangs or fails on a machine without internet.
  */
-export function electronPathWithoutDownload(fromDir: string, env: Record<string, string | undefined> = process.env): string {
+export function electronPathWithoutDownload(
+  fromDir: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
   if (env.ELECTRON_EXEC_PATH !== undefined && env.ELECTRON_EXEC_PATH !== '') return env.ELECTRON_EXEC_PATH;
   const packageDir = dirname(createRequire(join(fromDir, 'noop.js')).resolve('electron/package.json'));
   const pathFile = join(packageDir, 'path.txt');
@@ -33,7 +36,9 @@ export function electronPathWithoutDownload(fromDir: string, env: Record<string,
     return join(env.ELECTRON_OVERRIDE_DIST_PATH, executable === '' ? 'electron' : executable);
   }
   if (executable === '') {
-    throw new Error(`the electron package at ${packageDir} has no path.txt: its install step (the binary download) never ran`);
+    throw new Error(
+      `the electron package at ${packageDir} has no path.txt: its install step (the binary download) never ran`,
+    );
   }
   return join(packageDir, 'dist', executable);
 }

@@ -5,7 +5,11 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectElectronBinary, electronPathWithoutDownload, missingElectronMessage } from './electron-binary.ts';
+import {
+  detectElectronBinary,
+  electronPathWithoutDownload,
+  missingElectronMessage,
+} from './electron-binary.ts';
 
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const electron = detectElectronBinary(() => electronPathWithoutDownload(appDir));

@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectElectronBinary, electronPathWithoutDownload, missingElectronMessage } from '../scripts/electron-binary.ts';
+import {
+  detectElectronBinary,
+  electronPathWithoutDownload,
+  missingElectronMessage,
+} from '../scripts/electron-binary.ts';
 
 // Stand-ins only: these tests never look at (or need) a real Electron binary.
 const scratch = mkdtempSync(join(tmpdir(), 'apo-electron-standin-'));
@@ -19,11 +23,18 @@ describe('Electron binary detection (using stand-in paths)', () => {
 
   it('reports a stand-in path that does not exist as missing, naming the path', () => {
     const missing = join(scratch, 'dist', 'electron');
-    expect(detectElectronBinary(() => missing)).toEqual({ found: false, reason: `no Electron executable at ${missing}` });
+    expect(detectElectronBinary(() => missing)).toEqual({
+      found: false,
+      reason: `no Electron executable at ${missing}`,
+    });
   });
 
   it('reports a resolver that throws as missing, with its message', () => {
-    expect(detectElectronBinary(() => { throw new Error('Electron failed to install correctly'); })).toEqual({
+    expect(
+      detectElectronBinary(() => {
+        throw new Error('Electron failed to install correctly');
+      }),
+    ).toEqual({
       found: false,
       reason: 'Electron failed to install correctly',
     });
@@ -37,8 +48,12 @@ describe('Electron binary detection (using stand-in paths)', () => {
     expect(() => electronPathWithoutDownload(project, {})).toThrow('has no path.txt');
     writeFileSync(join(pkg, 'path.txt'), 'electron');
     expect(electronPathWithoutDownload(project, {})).toBe(join(pkg, 'dist', 'electron'));
-    expect(electronPathWithoutDownload(project, { ELECTRON_OVERRIDE_DIST_PATH: '/opt/electron' })).toBe('/opt/electron/electron');
-    expect(electronPathWithoutDownload(project, { ELECTRON_EXEC_PATH: '/usr/bin/electron45' })).toBe('/usr/bin/electron45');
+    expect(electronPathWithoutDownload(project, { ELECTRON_OVERRIDE_DIST_PATH: '/opt/electron' })).toBe(
+      '/opt/electron/electron',
+    );
+    expect(electronPathWithoutDownload(project, { ELECTRON_EXEC_PATH: '/usr/bin/electron45' })).toBe(
+      '/usr/bin/electron45',
+    );
   });
 
   it('tells the user how to install Electron and how to use the browser console instead', () => {

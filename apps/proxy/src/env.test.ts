@@ -45,14 +45,20 @@ describe('loadProxyEnv', () => {
 
   it.each(['abc', '0', '65536', '1e3'])('rejects the port value %j, quoting it', (bad) => {
     expect(() => loadProxyEnv({ APO_PROXY_OTLP_HTTP_PORT: bad })).toThrow(EnvError);
-    expect(() => loadProxyEnv({ APO_PROXY_OTLP_HTTP_PORT: bad })).toThrow(`APO_PROXY_OTLP_HTTP_PORT: must be a TCP port number 1-65535 (got ${JSON.stringify(bad)})`);
+    expect(() => loadProxyEnv({ APO_PROXY_OTLP_HTTP_PORT: bad })).toThrow(
+      `APO_PROXY_OTLP_HTTP_PORT: must be a TCP port number 1-65535 (got ${JSON.stringify(bad)})`,
+    );
   });
 
   it('rejects a cluster id that could not be a table value or filter, quoting it', () => {
-    expect(() => loadProxyEnv({ APO_PROXY_CLUSTER_ID: "prod'; DROP" })).toThrow(`APO_PROXY_CLUSTER_ID: must be 1-128 characters of letters, digits, ".", "_" or "-" (got "prod'; DROP")`);
+    expect(() => loadProxyEnv({ APO_PROXY_CLUSTER_ID: "prod'; DROP" })).toThrow(
+      `APO_PROXY_CLUSTER_ID: must be 1-128 characters of letters, digits, ".", "_" or "-" (got "prod'; DROP")`,
+    );
   });
 
   it('rejects a non-http export URL, quoting it', () => {
-    expect(() => loadProxyEnv({ APO_PROXY_EXPORT_URL: 'apo.example.com:3300' })).toThrow('APO_PROXY_EXPORT_URL: must be an http:// or https:// URL (got "apo.example.com:3300")');
+    expect(() => loadProxyEnv({ APO_PROXY_EXPORT_URL: 'apo.example.com:3300' })).toThrow(
+      'APO_PROXY_EXPORT_URL: must be an http:// or https:// URL (got "apo.example.com:3300")',
+    );
   });
 });

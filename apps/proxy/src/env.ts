@@ -22,7 +22,13 @@ const port = (fallback: number) =>
       .string()
       .regex(/^\d+$/, 'must be a TCP port number 1-65535')
       .transform(Number)
-      .pipe(z.number().int().min(1, 'must be a TCP port number 1-65535').max(65535, 'must be a TCP port number 1-65535'))
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, 'must be a TCP port number 1-65535')
+          .max(65535, 'must be a TCP port number 1-65535'),
+      )
       .default(fallback),
   );
 
@@ -31,7 +37,10 @@ const httpUrl = (fallback: string) =>
     unsetIfEmpty,
     z
       .string()
-      .refine((value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''), 'must be an http:// or https:// URL')
+      .refine(
+        (value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''),
+        'must be an http:// or https:// URL',
+      )
       .transform((value) => value.replace(/\/+$/, ''))
       .default(fallback),
   );
@@ -64,7 +73,10 @@ const proxyEnvSchema = z.object({
     unsetIfEmpty,
     z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 characters of letters, digits, ".", "_" or "-"')
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+        'must be 1-128 characters of letters, digits, ".", "_" or "-"',
+      )
       .default('default'),
   ),
   APO_PROXY_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
@@ -93,7 +105,11 @@ export interface ProxyConfig {
 
 /** Per-user by default, beside the server's `apo/data`, so a laptop run needs no configuration. */
 export function defaultProxyDataDir(home: string, xdgDataHome: string | undefined): string {
-  return join(xdgDataHome !== undefined && xdgDataHome !== '' ? xdgDataHome : join(home, '.local', 'share'), 'apo', 'proxy');
+  return join(
+    xdgDataHome !== undefined && xdgDataHome !== '' ? xdgDataHome : join(home, '.local', 'share'),
+    'apo',
+    'proxy',
+  );
 }
 
 export function loadProxyEnv(env: Env = process.env): ProxyConfig {
@@ -103,7 +119,12 @@ export function loadProxyEnv(env: Env = process.env): ProxyConfig {
       const name = String(issue.path[0] ?? 'environment');
       const value = env[name];
       // Never echo a secret back into logs, even a malformed one.
-      const shown = value === undefined ? '' : name.includes('TOKEN') ? ' (value hidden)' : ` (got ${JSON.stringify(value)})`;
+      const shown =
+        value === undefined
+          ? ''
+          : name.includes('TOKEN')
+            ? ' (value hidden)'
+            : ` (got ${JSON.stringify(value)})`;
       return `${name}: ${issue.message}${shown}`;
     });
     throw new EnvError(`invalid proxy environment:\n  ${problems.join('\n  ')}`);

@@ -25,7 +25,10 @@ try {
   process.exit(1);
 }
 
-const log = pino({ level: config.logLevel, base: { component: 'proxy', version: packageJson.version, pid: process.pid } });
+const log = pino({
+  level: config.logLevel,
+  base: { component: 'proxy', version: packageJson.version, pid: process.pid },
+});
 
 log.info(
   {

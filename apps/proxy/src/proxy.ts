@@ -11,7 +11,11 @@ export interface RunningProxy {
  * Starts what the proxy has today: its status server. Receivers, agent authentication, re-batching and the exporter are
  * added here as they land, each with its own close step, in reverse start order.
  */
-export async function startProxy(config: ProxyConfig, log: Logger, meta: { version: string; startedAt: number }): Promise<RunningProxy> {
+export async function startProxy(
+  config: ProxyConfig,
+  log: Logger,
+  meta: { version: string; startedAt: number },
+): Promise<RunningProxy> {
   const status = await startStatusServer({
     component: 'proxy',
     version: meta.version,

@@ -12,25 +12,37 @@ afterEach(() => {
   child = undefined;
 });
 
-function startProxy(env: Record<string, string>): { proc: ChildProcess; output: () => { stdout: string; stderr: string } } {
+function startProxy(env: Record<string, string>): {
+  proc: ChildProcess;
+  output: () => { stdout: string; stderr: string };
+} {
   let stdout = '';
   let stderr = '';
   // Only what the proxy needs: an inherited APO_* variable must not change what is being tested.
-  const proc = spawn(process.execPath, ['src/main.ts'], { cwd: appDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  const proc = spawn(process.execPath, ['src/main.ts'], {
+    cwd: appDir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  });
   proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child = proc;
   return { proc, output: () => ({ stdout, stderr }) };
 }
 
-async function waitForHealthz(url: string, proc: ChildProcess, output: () => { stderr: string }): Promise<Response> {
+async function waitForHealthz(
+  url: string,
+  proc: ChildProcess,
+  output: () => { stderr: string },
+): Promise<Response> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`proxy exited early with ${proc.exitCode}: ${output().stderr}`);
+    if (proc.exitCode !== null)
+      throw new Error(`proxy exited early with ${proc.exitCode}: ${output().stderr}`);
     try {
       return await fetch(url);
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`proxy never answered ${url}: ${String(err)}\n${output().stderr}`, { cause: err });
+      if (Date.now() > deadline)
+        throw new Error(`proxy never answered ${url}: ${String(err)}\n${output().stderr}`, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -39,7 +51,10 @@ async function waitForHealthz(url: string, proc: ChildProcess, output: () => { s
 describe('apo-proxy process', () => {
   it('serves /healthz and /metrics, logs JSON to stdout, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const { proc, output } = startProxy({ APO_PROXY_STATUS_PORT: String(port), APO_PROXY_DATA_DIR: '/tmp/apo-proxy-test-unused' });
+    const { proc, output } = startProxy({
+      APO_PROXY_STATUS_PORT: String(port),
+      APO_PROXY_DATA_DIR: '/tmp/apo-proxy-test-unused',
+    });
 
     const health = await waitForHealthz(`http://127.0.0.1:${port}/healthz`, proc, output);
     expect(health.status).toBe(200);
@@ -56,15 +71,22 @@ describe('apo-proxy process', () => {
     const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
     expect({ code, signal }).toEqual({ code: 0, signal: null });
 
-    const lines = output().stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; component: string });
+    const lines = output()
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; component: string });
     expect(lines.every((line) => line.component === 'proxy')).toBe(true);
-    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['status server listening', 'shutting down', 'stopped']));
+    expect(lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['status server listening', 'shutting down', 'stopped']),
+    );
   });
 
   it('refuses to start on a bad port, quoting the value, with exit code 1', async () => {
     const { proc, output } = startProxy({ APO_PROXY_STATUS_PORT: 'not-a-port' });
     const [code] = (await once(proc, 'exit')) as [number | null];
     expect(code).toBe(1);
-    expect(output().stderr).toContain('APO_PROXY_STATUS_PORT: must be a TCP port number 1-65535 (got "not-a-port")');
+    expect(output().stderr).toContain(
+      'APO_PROXY_STATUS_PORT: must be a TCP port number 1-65535 (got "not-a-port")',
+    );
   });
 });

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import cors from '@fastify/cors';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.ts';
-import { resolveAuth, type ServerConfig } from './config/server-config.ts';
+import { isAllowedOrigin, resolveAuth, type ServerConfig } from './config/server-config.ts';
 import { BatchLedger, removeInterruptedFlushes } from './ingest/batch-ledger.ts';
 import { dataTables, GroupCommitWriter } from './ingest/group-commit-writer.ts';
 import { IngestService } from './ingest/ingest-service.ts';
@@ -77,11 +78,17 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     };
 
     const app = Fastify({
-      // pino's Logger is a FastifyBaseLogger; naming the base type keeps the app's type the default one.
-      loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
+      loggerInstance: log.child({ component: 'http' }),
       // Per-request logs at ingest rates would cost more than the ingest; errors are still logged.
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 1024 * 1024,
+    });
+    await app.register(cors, {
+      origin: (origin, done) => {
+        done(null, origin === undefined || isAllowedOrigin(origin, config.corsOrigins));
+      },
+      allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'x-apo-batch-id', 'trpc-accept'],
+      maxAge: 600,
     });
     app.get('/healthz', () => ({ status: 'ok' }));
     app.get('/readyz', (_req, res) =>

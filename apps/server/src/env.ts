@@ -59,6 +59,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['grpcPort'], env.APO_GRPC_PORT);
   setIn(raw, ['logLevel'], env.APO_LOG_LEVEL);
   setIn(raw, ['defaultCluster'], env.APO_DEFAULT_CLUSTER);
+  setIn(raw, ['corsOrigins'], list(env.APO_CORS_ORIGINS));
   setIn(raw, ['auth', 'mode'], authMode);
   setIn(raw, ['auth', 'adminToken'], env.APO_ADMIN_TOKEN);
   setIn(raw, ['auth', 'ingestTokens'], list(env.APO_INGEST_TOKEN));

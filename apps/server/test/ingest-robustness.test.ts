@@ -21,11 +21,18 @@ afterAll(async () => {
 async function post(body: Uint8Array | string, headers: Record<string, string>, path = '/v1/traces') {
   const res = await fetch(`${server.httpUrl}${path}`, { method: 'POST', body, headers });
   const type = res.headers.get('content-type') ?? '';
-  const payload = type.includes('json') ? ((await res.json()) as Record<string, unknown>) : await res.arrayBuffer();
+  const payload: Record<string, unknown> | ArrayBuffer = type.includes('json')
+    ? ((await res.json()) as Record<string, unknown>)
+    : await res.arrayBuffer();
   return { status: res.status, headers: res.headers, payload };
 }
 
 const proto = { 'content-type': 'application/x-protobuf' };
+
+/** The error message of a JSON status body, or the text of a protobuf google.rpc.Status. */
+function messageOf(payload: Record<string, unknown> | ArrayBuffer): string {
+  return payload instanceof ArrayBuffer ? new TextDecoder().decode(payload) : String(payload.message);
+}
 
 async function spanCount(service: string): Promise<number> {
   const services = await api.services.list.query(window());
@@ -45,29 +52,28 @@ describe('bad input gets its documented status and message, and loses nothing el
     const res = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), proto);
     expect(res.status).toBe(400);
     expect(res.payload).toBeInstanceOf(ArrayBuffer); // google.rpc.Status for protobuf clients
-    const message = new TextDecoder().decode(res.payload as ArrayBuffer);
-    expect(message).toContain('invalid OTLP protobuf traces request');
+    expect(messageOf(res.payload)).toContain('invalid OTLP protobuf traces request');
     await expectStillServing('proto');
   });
 
   it('malformed JSON → 400 with a JSON status', async () => {
     const res = await post('{"resourceSpans": [ {', { 'content-type': 'application/json' });
     expect(res.status).toBe(400);
-    expect(res.payload).toMatchObject({ code: 3, message: expect.stringContaining('invalid OTLP json traces request') });
+    expect(res.payload).toMatchObject({ code: 3 });
+    expect(messageOf(res.payload)).toContain('invalid OTLP json traces request');
     await expectStillServing('json');
   });
 
   it('wrong content type → 415 naming the accepted types', async () => {
     const res = await post('hello', { 'content-type': 'text/plain' });
     expect(res.status).toBe(415);
-    expect(res.payload).toMatchObject({ message: expect.stringContaining('application/x-protobuf or application/json') });
+    expect(messageOf(res.payload)).toContain('application/x-protobuf or application/json');
   });
 
   it('unknown content encoding → 415 naming the supported ones', async () => {
     const res = await post(encodeTracesProto(tracesRequest('enc', 1)), { ...proto, 'content-encoding': 'br' });
     expect(res.status).toBe(415);
-    const message = new TextDecoder().decode(res.payload as ArrayBuffer);
-    expect(message).toContain('unsupported Content-Encoding "br"');
+    expect(messageOf(res.payload)).toContain('unsupported Content-Encoding "br"');
   });
 
   it('gzip bomb (64 MiB of zeros in ~64 KiB) → 413 without inflating it all', async () => {
@@ -75,15 +81,14 @@ describe('bad input gets its documented status and message, and loses nothing el
     expect(bomb.length).toBeLessThan(1024 * 1024);
     const res = await post(bomb, { ...proto, 'content-encoding': 'gzip' });
     expect(res.status).toBe(413);
-    const message = new TextDecoder().decode(res.payload as ArrayBuffer);
-    expect(message).toContain('decompressed body exceeds the limit of 16777216 bytes');
+    expect(messageOf(res.payload)).toContain('decompressed body exceeds the limit of 16777216 bytes');
     await expectStillServing('bomb');
   });
 
   it('oversized body (17 MiB) → 413', async () => {
     const res = await post(randomBytes(17 * 1024 * 1024), proto);
     expect(res.status).toBe(413);
-    expect(res.payload).toMatchObject({ message: expect.stringContaining('exceeds the limit of 16777216 bytes') });
+    expect(messageOf(res.payload)).toContain('exceeds the limit of 16777216 bytes');
     await expectStillServing('big');
   });
 

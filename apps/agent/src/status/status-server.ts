@@ -30,7 +30,10 @@ export interface HealthBody {
   uptimeSeconds: number;
 }
 
-export function healthBody(options: Pick<StatusServerOptions, 'component' | 'version' | 'startedAt'>, now: number): HealthBody {
+export function healthBody(
+  options: Pick<StatusServerOptions, 'component' | 'version' | 'startedAt'>,
+  now: number,
+): HealthBody {
   return {
     status: 'ok',
     component: options.component,
@@ -40,7 +43,9 @@ export function healthBody(options: Pick<StatusServerOptions, 'component' | 'ver
 }
 
 /** Metric names follow Prometheus conventions: `apo_<component>_…`, base units (seconds). */
-export function metricsText(options: Pick<StatusServerOptions, 'component' | 'version' | 'startedAt'>): string {
+export function metricsText(
+  options: Pick<StatusServerOptions, 'component' | 'version' | 'startedAt'>,
+): string {
   const prefix = `apo_${options.component.replace(/[^a-zA-Z0-9_]/g, '_')}`;
   const version = options.version.replace(/["\\\n]/g, '_');
   return [
@@ -58,7 +63,11 @@ export function metricsText(options: Pick<StatusServerOptions, 'component' | 've
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, head: boolean): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
   res.end(head ? undefined : body);
 }
 
@@ -77,7 +86,13 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     } else if (path === '/metrics') {
       send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', metricsText(options), head);
     } else {
-      send(res, 404, 'text/plain; charset=utf-8', 'not found: this status server serves /healthz and /metrics\n', head);
+      send(
+        res,
+        404,
+        'text/plain; charset=utf-8',
+        'not found: this status server serves /healthz and /metrics\n',
+        head,
+      );
     }
   };
   const server = createServer((req, res) => {

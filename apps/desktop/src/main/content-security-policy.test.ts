@@ -14,9 +14,14 @@ describe('contentSecurityPolicy', () => {
   });
 
   it('relaxes only what the dev server needs, and drops header-only directives for meta tags', () => {
-    const dev = contentSecurityPolicy({ connectSources: ['http://127.0.0.1:3300'], devServerOrigin: 'http://localhost:5173' });
+    const dev = contentSecurityPolicy({
+      connectSources: ['http://127.0.0.1:3300'],
+      devServerOrigin: 'http://localhost:5173',
+    });
     expect(directive(dev, 'script-src')).toBe("script-src 'self' 'unsafe-inline'");
-    expect(directive(dev, 'connect-src')).toBe("connect-src 'self' http://127.0.0.1:3300 ws://localhost:5173");
+    expect(directive(dev, 'connect-src')).toBe(
+      "connect-src 'self' http://127.0.0.1:3300 ws://localhost:5173",
+    );
     expect(contentSecurityPolicy({ connectSources: [], forMetaTag: true })).not.toContain('frame-ancestors');
   });
 });

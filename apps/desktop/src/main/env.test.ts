@@ -7,10 +7,17 @@ describe('loadDesktopEnv', () => {
   });
 
   it('accepts overrides and rejects a non-http server URL, quoting it', () => {
-    expect(loadDesktopEnv({ APO_SERVER_URL: 'https://apo.example.com/', ELECTRON_RENDERER_URL: 'http://localhost:5173' })).toEqual({
+    expect(
+      loadDesktopEnv({
+        APO_SERVER_URL: 'https://apo.example.com/',
+        ELECTRON_RENDERER_URL: 'http://localhost:5173',
+      }),
+    ).toEqual({
       serverUrl: 'https://apo.example.com',
       rendererDevUrl: 'http://localhost:5173',
     });
-    expect(() => loadDesktopEnv({ APO_SERVER_URL: 'apo.example.com' })).toThrow('APO_SERVER_URL: must be an http:// or https:// URL (got "apo.example.com")');
+    expect(() => loadDesktopEnv({ APO_SERVER_URL: 'apo.example.com' })).toThrow(
+      'APO_SERVER_URL: must be an http:// or https:// URL (got "apo.example.com")',
+    );
   });
 });

@@ -27,12 +27,18 @@ const preloadFile = join(import.meta.dirname, '../preload/index.cjs');
 
 function assertTrustedSender(event: IpcMainInvokeEvent): void {
   if (!isTrustedSenderUrl(event.senderFrame?.url, appUrl) || event.senderFrame?.parent !== null) {
-    throw new Error(`IPC refused: sender ${JSON.stringify(event.senderFrame?.url ?? '(gone)')} is not the console`);
+    throw new Error(
+      `IPC refused: sender ${JSON.stringify(event.senderFrame?.url ?? '(gone)')} is not the console`,
+    );
   }
 }
 
 /** Registers an IPC handler that checks the sender, then parses the arguments before the handler sees them. */
-function handle<A extends z.ZodType<unknown[]>>(channel: string, args: A, handler: (parsed: z.infer<A>) => unknown): void {
+function handle<A extends z.ZodType<unknown[]>>(
+  channel: string,
+  args: A,
+  handler: (parsed: z.infer<A>) => unknown,
+): void {
   ipcMain.handle(channel, (event, ...raw: unknown[]) => {
     assertTrustedSender(event);
     const parsed = args.safeParse(raw);

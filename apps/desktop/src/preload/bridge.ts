@@ -17,7 +17,8 @@ export function createBridge(invoke: Invoke, platform: string) {
     async getServerUrl(): Promise<string> {
       const url = await invoke(ipcChannels.getServerUrl);
       // The renderer must not trust whatever crosses IPC either.
-      if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`the main process returned no usable server URL (got ${JSON.stringify(url)})`);
+      if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+        throw new Error(`the main process returned no usable server URL (got ${JSON.stringify(url)})`);
       return url;
     },
   };

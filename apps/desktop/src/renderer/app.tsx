@@ -5,7 +5,9 @@ import { ServerStatusPanel } from './features/server-status/server-status-panel.
 import { createApoTrpcClient, TRPCProvider } from './trpc/trpc.ts';
 
 export function App({ bridge }: { bridge: ApoBridge }) {
-  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } }));
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } }),
+  );
   return (
     <QueryClientProvider client={queryClient}>
       <header className="app-header">
@@ -20,12 +22,19 @@ export function App({ bridge }: { bridge: ApoBridge }) {
 }
 
 function ServerConnection({ bridge, queryClient }: { bridge: ApoBridge; queryClient: QueryClient }) {
-  const serverUrl = useQuery({ queryKey: ['apo', 'server-url'], queryFn: () => bridge.getServerUrl(), staleTime: Infinity, retry: false });
+  const serverUrl = useQuery({
+    queryKey: ['apo', 'server-url'],
+    queryFn: () => bridge.getServerUrl(),
+    staleTime: Infinity,
+    retry: false,
+  });
   if (serverUrl.isPending) return <p role="status">Finding the APO server…</p>;
   if (serverUrl.isError) {
     return (
       <div role="alert" className="problem">
-        <p className="problem-title">The console does not know which server to use: {serverUrl.error.message}</p>
+        <p className="problem-title">
+          The console does not know which server to use: {serverUrl.error.message}
+        </p>
       </div>
     );
   }

@@ -27,7 +27,12 @@ describe('status server', () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
-    expect(await res.json()).toEqual({ status: 'ok', component: 'proxy', version: '9.8.7', uptimeSeconds: 42 });
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      component: 'proxy',
+      version: '9.8.7',
+      uptimeSeconds: 42,
+    });
   });
 
   it('answers /metrics with Prometheus text', async () => {

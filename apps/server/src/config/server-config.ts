@@ -15,6 +15,11 @@ export const serverConfigSchema = z.object({
   httpPort: port.default(3300),
   grpcPort: port.default(24317),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Browser origins allowed to call the API (the console served from elsewhere, browser OTLP exporters).
+   * Pages served from loopback are always allowed; an `*` allows every origin.
+   */
+  corsOrigins: z.array(z.string().min(1)).default([]),
   /** Cluster id stamped on data that does not arrive through an authenticated proxy. */
   defaultCluster: z.string().min(1).default('default'),
   auth: z
@@ -75,6 +80,13 @@ export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+const loopbackOrigin = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
+
+/** CORS: loopback pages (the console in development and tests) and the configured origins. */
+export function isAllowedOrigin(origin: string, configured: readonly string[]): boolean {
+  return loopbackOrigin.test(origin) || configured.includes('*') || configured.includes(origin);
 }
 
 /** Auth decision: required beyond loopback; `off` is refused there. */

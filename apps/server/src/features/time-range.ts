@@ -20,7 +20,7 @@ export function encodeCursor(parts: readonly string[]): string {
 export function decodeCursor(cursor: string, size: number): string[] {
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === size && parts.every((p) => typeof p === 'string')) return parts as string[];
+    if (Array.isArray(parts) && parts.length === size && parts.every((p) => typeof p === 'string')) return parts;
   } catch {
     // fall through to the error below
   }

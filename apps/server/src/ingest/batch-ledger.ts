@@ -59,7 +59,7 @@ export class BatchLedger {
  */
 export async function removeInterruptedFlushes(
   storage: Storage,
-  dataTables: readonly string[],
+  dataTables: readonly ('spans' | 'logs' | 'events' | 'metrics')[],
   retentionMs: number,
   log: Logger,
 ): Promise<void> {
@@ -77,12 +77,11 @@ export async function removeInterruptedFlushes(
     const n = Number(row?.n ?? 0);
     if (n === 0) continue;
     log.warn({ table, rows: n }, 'removing rows of a flush interrupted before it was acknowledged');
-    await storage.client.command({
-      query: `DELETE FROM ${db}.${table}
-              WHERE flush_id > {since:UInt64}
-                AND flush_id NOT IN (SELECT flush_id FROM ${db}.ingest_ledger WHERE flush_id > {since:UInt64})`,
-      query_params: { since },
-    });
+    await storage.deleteRows(
+      table,
+      `flush_id > {since:UInt64} AND flush_id NOT IN (SELECT flush_id FROM ${db}.ingest_ledger WHERE flush_id > {since:UInt64})`,
+      { since },
+    );
   }
 }
 

@@ -9,7 +9,8 @@ const decoders: Record<string, Inflate | undefined> = {
   gzip: promisify(zlib.gunzip),
   'x-gzip': promisify(zlib.gunzip),
   deflate: promisify(zlib.inflate),
-  ...('zstdDecompress' in zlib ? { zstd: promisify(zlib.zstdDecompress) as Inflate } : {}),
+  // zstd arrived in Node 23.8 / 22.15; the engines field allows 22.12.
+  ...('zstdDecompress' in zlib ? { zstd: promisify(zlib.zstdDecompress) } : {}),
 };
 
 export const supportedEncodings = ['identity', ...Object.keys(decoders)];

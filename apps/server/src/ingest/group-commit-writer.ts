@@ -42,17 +42,30 @@ class PendingFlush {
   /** Known before the first row is encoded: every row carries it (see batch-ledger.ts for why). */
   readonly flushId: bigint;
 
-  constructor(flushId: bigint) {
+  readonly #pool: RowBinaryWriter[];
+
+  /** `pool`: idle writers of earlier flushes, reused so their grown buffers are not allocated again. */
+  constructor(flushId: bigint, pool: RowBinaryWriter[]) {
     this.flushId = flushId;
+    this.#pool = pool;
   }
 
   writer(table: DataTable): RowBinaryWriter {
     let w = this.writers.get(table);
     if (!w) {
-      w = new RowBinaryWriter();
+      w = this.#pool.pop() ?? new RowBinaryWriter(1024 * 1024);
       this.writers.set(table, w);
     }
     return w;
+  }
+
+  /** Hands the writers back once the engine no longer reads their bytes. */
+  release(): void {
+    for (const w of this.writers.values()) {
+      w.reset();
+      this.#pool.push(w);
+    }
+    this.writers.clear();
   }
 
   add(table: DataTable, rows: number): void {
@@ -73,6 +86,7 @@ export class GroupCommitWriter {
   readonly #log: Logger;
   readonly #metrics: IngestMetrics;
   #pending: PendingFlush;
+  readonly #writerPool: RowBinaryWriter[] = [];
   #flushing: Promise<void> | undefined;
   #flushingBatchIds = new Map<string, Promise<void>>();
   #inFlightRows = 0;
@@ -99,7 +113,7 @@ export class GroupCommitWriter {
 
   #openFlush(): PendingFlush {
     this.#lastFlushId = nextFlushId(this.#lastFlushId);
-    return new PendingFlush(this.#lastFlushId);
+    return new PendingFlush(this.#lastFlushId, this.#writerPool);
   }
 
   get inFlightRows(): number {
@@ -146,19 +160,32 @@ export class GroupCommitWriter {
     return { duplicate: false };
   }
 
+  /**
+   * Appends a request's rows to the pending flush. All or nothing: if encoding fails half-way, the bytes
+   * already appended are cut off again so the other requests of the flush are not poisoned.
+   */
   #encode(pending: PendingFlush, batch: DecodedBatch, cluster: string): void {
     const ctx = { cluster, flushId: pending.flushId };
-    switch (batch.signal) {
-      case 'traces':
-        pending.add('spans', appendSpanRows(pending.writer('spans'), batch.data, ctx));
-        return;
-      case 'logs':
-        pending.add('logs', appendLogRows(pending.writer('logs'), batch.data, ctx));
-        pending.add('events', appendEventRows(pending.writer('events'), batch.data, ctx));
-        return;
-      case 'metrics':
-        pending.add('metrics', appendMetricRows(pending.writer('metrics'), batch.data, ctx));
-        return;
+    const marks = new Map([...pending.writers].map(([table, w]) => [table, w.length]));
+    try {
+      switch (batch.signal) {
+        case 'traces':
+          pending.add('spans', appendSpanRows(pending.writer('spans'), batch.data, ctx));
+          return;
+        case 'logs': {
+          const logs = appendLogRows(pending.writer('logs'), batch.data, ctx);
+          const events = appendEventRows(pending.writer('events'), batch.data, ctx);
+          pending.add('logs', logs);
+          pending.add('events', events);
+          return;
+        }
+        case 'metrics':
+          pending.add('metrics', appendMetricRows(pending.writer('metrics'), batch.data, ctx));
+          return;
+      }
+    } catch (err) {
+      for (const [table, w] of pending.writers) w.truncate(marks.get(table) ?? 0);
+      throw new IngestError('malformed', `cannot store the request: ${(err as Error).message}`);
     }
   }
 
@@ -186,6 +213,7 @@ export class GroupCommitWriter {
     this.#pending = this.#openFlush();
     this.#flushingBatchIds = batch.batchIds;
     this.#flushing = this.#flush(batch).finally(() => {
+      batch.release();
       this.#flushing = undefined;
       this.#flushingBatchIds = new Map();
       this.#schedule();
@@ -232,10 +260,7 @@ export class GroupCommitWriter {
   async #removeFlush(flushId: bigint): Promise<void> {
     for (const table of dataTables) {
       try {
-        await this.#storage.client.command({
-          query: `DELETE FROM ${this.#storage.database}.${table} WHERE flush_id = {flush:UInt64}`,
-          query_params: { flush: flushId.toString() },
-        });
+        await this.#storage.deleteRows(table, 'flush_id = {flush:UInt64}', { flush: flushId.toString() });
       } catch (err) {
         // Start-up recovery removes what is left (no ledger row was written for this flush).
         this.#log.error({ err, table }, 'could not remove the rows of a failed flush');

@@ -32,17 +32,26 @@ export interface IngestOutcome {
   warning: string | undefined;
 }
 
-function decode(signal: SignalType, encoding: PayloadEncoding, payload: Uint8Array, limits: DecodeLimits): DecodeResult<DecodedBatch> {
-  const wrap = <T, S extends SignalType>(s: S, r: DecodeResult<T>) =>
-    r.ok ? ({ ok: true, value: { signal: s, data: r.value }, stats: r.stats } as const) : r;
+function decode(
+  signal: SignalType,
+  encoding: PayloadEncoding,
+  payload: Uint8Array,
+  limits: DecodeLimits,
+): DecodeResult<DecodedBatch> {
   const proto = encoding === 'protobuf';
   switch (signal) {
-    case 'traces':
-      return wrap('traces', proto ? decodeTracesProto(payload, limits) : decodeTracesJson(payload, limits)) as DecodeResult<DecodedBatch>;
-    case 'logs':
-      return wrap('logs', proto ? decodeLogsProto(payload, limits) : decodeLogsJson(payload, limits)) as DecodeResult<DecodedBatch>;
-    case 'metrics':
-      return wrap('metrics', proto ? decodeMetricsProto(payload, limits) : decodeMetricsJson(payload, limits)) as DecodeResult<DecodedBatch>;
+    case 'traces': {
+      const r = proto ? decodeTracesProto(payload, limits) : decodeTracesJson(payload, limits);
+      return r.ok ? { ...r, value: { signal, data: r.value } } : r;
+    }
+    case 'logs': {
+      const r = proto ? decodeLogsProto(payload, limits) : decodeLogsJson(payload, limits);
+      return r.ok ? { ...r, value: { signal, data: r.value } } : r;
+    }
+    case 'metrics': {
+      const r = proto ? decodeMetricsProto(payload, limits) : decodeMetricsJson(payload, limits);
+      return r.ok ? { ...r, value: { signal, data: r.value } } : r;
+    }
   }
 }
 
@@ -51,6 +60,7 @@ export class IngestService {
   readonly #writer: GroupCommitWriter;
   readonly #limits: DecodeLimits;
   readonly #metrics: IngestMetrics;
+  #turns: Promise<void> = Promise.resolve();
 
   constructor(writer: GroupCommitWriter, limits: DecodeLimits, metrics: IngestMetrics) {
     this.#writer = writer;
@@ -58,7 +68,19 @@ export class IngestService {
     this.#metrics = metrics;
   }
 
+  /**
+   * Decoding and row encoding are synchronous (a few ms per 512-span request). Requests that arrive together
+   * would otherwise run back to back in one event-loop phase and hold timers and other I/O for all of them;
+   * taking turns — one request's CPU work per loop iteration, FIFO — keeps the worst delay to one request's.
+   */
+  #nextTurn(): Promise<void> {
+    const turn = this.#turns.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.#turns = turn;
+    return turn;
+  }
+
   async ingest(req: IngestRequest): Promise<IngestOutcome> {
+    await this.#nextTurn();
     const decoded = decode(req.signal, req.encoding, req.payload, this.#limits);
     if (!decoded.ok) {
       throw new IngestError('malformed', `invalid OTLP ${req.encoding} ${req.signal} request: ${decoded.error.message}`);

@@ -100,9 +100,9 @@ export function registerOtlpHttpRoutes(app: FastifyInstance, options: OtlpHttpOp
             transport: 'http',
           });
           const partial = outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
-          return reply(res, encoding, 200, encodeExportResponseProto(partial), exportResponseJson(signal, partial));
+          return await reply(res, encoding, 200, encodeExportResponseProto(partial), exportResponseJson(signal, partial));
         } catch (err) {
-          if (err instanceof IngestError) return fail(res, signal, encoding, err);
+          if (err instanceof IngestError) return await fail(res, signal, encoding, err);
           throw err;
         }
       });

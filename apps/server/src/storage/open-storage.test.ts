@@ -102,7 +102,7 @@ describe('migrations', () => {
     expect(spans).toContain('ttl_only_drop_parts = 1');
     expect(await engineFull('metrics')).toContain('toIntervalDay(30)');
     expect(await engineFull('events')).toContain('toIntervalDay(90)');
-    expect(await engineFull('ingest_ledger')).toContain('TTL toDateTime(stored_at) + toIntervalHour(48)');
+    expect(await engineFull('ingest_ledger')).toContain('TTL toDateTime(stored_at) + toIntervalHour(24)');
     const columns = await rows<{ name: string; type: string; codec: string }>(
       "SELECT name, type, compression_codec AS codec FROM system.columns WHERE database = 'apo' AND table = 'spans' ORDER BY position",
     );

@@ -24,7 +24,7 @@ import { parseStorageConfig, retentionOf } from './storage-config.ts';
 import type { StorageLog } from './storage-log.ts';
 import { storageTables } from './tables/all-tables.ts';
 import type { StorageTables } from './tables/all-tables.ts';
-import { createDatabaseDdl } from './tables/table-ddl.ts';
+import { createDatabaseDdl, storedTableName } from './tables/table-ddl.ts';
 import type { SchemaContext } from './tables/table-ddl.ts';
 import type { RowBinaryTarget } from './tables/table-def.ts';
 
@@ -41,6 +41,11 @@ export interface Storage {
   qualified(table: { name: string }): string;
   /** The one bulk path: `rows` RowBinary rows in `table`'s column order. Keep `body` unchanged until it resolves. */
   insertRowBinary(table: RowBinaryTarget, body: Uint8Array, rows: number): Promise<void>;
+  /**
+   * A lightweight DELETE of the rows matching `where` (SQL with `{name:Type}` placeholders bound from
+   * `params`). In cluster mode it runs on every shard's local table, since a Distributed table takes no DELETE.
+   */
+  deleteRows(table: keyof StorageTables, where: string, params: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,17 +88,18 @@ function processExists(pid: number): boolean {
 
 async function openEmbedded(dataDir: string): Promise<ClickHouseClient> {
   if (openDataDirs.has(dataDir)) throw new DataDirInUseError(dataDir, 'in this process');
-  await mkdir(dataDir, { recursive: true });
+  // Claimed before the first await, so two concurrent opens cannot both pass the check.
+  openDataDirs.add(dataDir);
   try {
+    await mkdir(dataDir, { recursive: true });
     // chdb types its connection with @clickhouse/client-common 1.23.0, the client bundles its own
     // copy of the same contract (1.23.1); the types differ only in the settings list.
     const connection = createChdbConnection({
       path: dataDir,
     }) as unknown as ClickHouseClientConfigOptions['connection'];
-    const client = createClient({ connection });
-    openDataDirs.add(dataDir);
-    return client;
+    return createClient({ connection });
   } catch (err) {
+    openDataDirs.delete(dataDir);
     // chDB's own error only says "Failed to create connection"; the lock holder is in `status`.
     const holder = await lockHolder(dataDir);
     if (holder !== undefined && holder.pid !== process.pid && processExists(holder.pid)) {
@@ -163,6 +169,11 @@ export async function openStorage(input: StorageConfigInput, log: StorageLog): P
       tables: storageTables,
       qualified: (table) => `${config.database}.${table.name}`,
       insertRowBinary: (table, body, rows) => bulk.insert(table, body, rows),
+      deleteRows: async (table, where, params) => {
+        const cluster = config.cluster === undefined ? '' : ` ON CLUSTER ${config.cluster}`;
+        const target = storedTableName(storageTables[table], { cluster: config.cluster });
+        await client.command({ query: `DELETE FROM ${config.database}.${target}${cluster} WHERE ${where}`, query_params: params });
+      },
       async close() {
         if (closed) return;
         closed = true;

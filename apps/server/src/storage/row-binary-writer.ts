@@ -41,6 +41,12 @@ export class RowBinaryWriter {
     this.#pos = 0;
   }
 
+  /** Drop everything written after `length` (e.g. a request whose rows failed half-way). */
+  truncate(length: number): void {
+    if (length < 0 || length > this.#pos) throw new RangeError(`cannot truncate ${this.#pos} bytes to ${length}`);
+    this.#pos = length;
+  }
+
   /** A view of the bytes written so far (valid until the next write or reset). */
   bytes(): Uint8Array {
     return this.#buf.subarray(0, this.#pos);

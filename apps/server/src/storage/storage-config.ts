@@ -43,7 +43,7 @@ export const storageConfigSchema = z
       .int()
       .positive()
       .max(24 * 365)
-      .default(48),
+      .default(24),
   })
   .superRefine((c, ctx) => {
     if (c.engine === 'embedded' && c.dataDir === '') {

@@ -1,5 +1,4 @@
 /** Targeted malformed input: each failure must say what is wrong and where. */
-import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError } from './decode-result.ts';
 import type { DecodeLimits, DecodeResult } from './decode-result.ts';
@@ -73,11 +72,10 @@ describe('protobuf decoding errors', () => {
   });
 
   it('a varint longer than 10 bytes', () => {
-    const error = failure(decodeTracesProto(oneSpan((w) => {
-      w.uint32(48);
-      for (let i = 0; i < 10; i++) w.uint32(0xff);
-      w.uint32(1);
-    })));
+    // Raw bytes: kind (tag 48) followed by 10 continuation bytes and a final byte.
+    const span = [48, ...new Array<number>(10).fill(0xff), 0x01];
+    const wrap = (tag: number, body: number[]): number[] => [tag, body.length, ...body];
+    const error = failure(decodeTracesProto(new Uint8Array(wrap(10, wrap(18, wrap(18, span))))));
     expect(error.path).toBe(`${SPAN_PATH}.kind`);
     expect(error.message).toContain('varint longer than 10 bytes');
   });
@@ -305,7 +303,7 @@ describe('JSON decoding errors', () => {
 describe('protobufjs agrees these inputs are malformed', () => {
   it('truncated and lying lengths', () => {
     const type = referenceTypes().traces;
-    expect(() => type.decode(new Uint8Array([0x0a, 0x05, 0x00]))).toThrow(protobuf.util.ProtocolError === undefined ? Error : Error);
+    expect(() => type.decode(new Uint8Array([0x0a, 0x05, 0x00]))).toThrow();
     expect(() => type.decode(new Uint8Array([0x0a, 0x80]))).toThrow();
   });
 });

@@ -29,7 +29,8 @@ export function resolveServerUrl(location: LocationLike): ResolvedServerUrl {
     }
     return { url: `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, ''), source: 'query' };
   }
-  if (location.protocol === 'http:' || location.protocol === 'https:') return { url: location.origin, source: 'same-origin' };
+  if (location.protocol === 'http:' || location.protocol === 'https:')
+    return { url: location.origin, source: 'same-origin' };
   return { url: DEFAULT_SERVER_URL, source: 'default' };
 }
 

@@ -67,13 +67,22 @@ export function searchTokens(text: string): string[] {
 export async function searchLogs(storage: Storage, q: LogSearch): Promise<{ items: LogView[]; nextCursor: string | null }> {
   const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
   const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
-  if (q.cluster !== undefined) (where.push('cluster = {cluster:String}'), (params.cluster = q.cluster));
-  if (q.service !== undefined) (where.push('service = {service:String}'), (params.service = q.service));
+  if (q.cluster !== undefined) {
+    where.push('cluster = {cluster:String}');
+    params.cluster = q.cluster;
+  }
+  if (q.service !== undefined) {
+    where.push('service = {service:String}');
+    params.service = q.service;
+  }
   if (q.severity !== undefined) {
     where.push('severity_number >= {sev:UInt8}');
     params.sev = severityFloor[q.severity];
   }
-  if (q.traceId !== undefined) (where.push('trace_id = {traceId:String}'), (params.traceId = q.traceId));
+  if (q.traceId !== undefined) {
+    where.push('trace_id = {traceId:String}');
+    params.traceId = q.traceId;
+  }
   searchTokens(q.text ?? '').forEach((token, i) => {
     where.push(`hasToken(lower(body), {t${i}:String})`);
     params[`t${i}`] = token;
@@ -103,16 +112,16 @@ export async function searchLogs(storage: Storage, q: LogSearch): Promise<{ item
       service: r.service,
       serviceVersion: r.service_version,
       instance: r.instance,
-      severityNumber: Number(r.severity_number),
+      severityNumber: r.severity_number,
       severityText: r.severity_text,
       body: r.body,
       traceId: r.trace_id,
       spanId: r.span_id,
-      flags: Number(r.flags),
+      flags: r.flags,
       attributes: r.attributes,
       resource: r.resource_attributes,
       scopeName: r.scope_name,
     })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor([last.ts_ns, String(last.row_hash)]) : null,
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.ts_ns, last.row_hash]) : null,
   };
 }

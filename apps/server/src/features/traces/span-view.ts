@@ -71,9 +71,9 @@ export function toSpanView(r: SpanRow): SpanView {
     spanId: r.span_id,
     parentSpanId: r.parent_span_id,
     traceState: r.trace_state,
-    flags: Number(r.flags),
+    flags: r.flags,
     name: r.name,
-    kind: Number(r.kind),
+    kind: r.kind,
     service: r.service,
     serviceVersion: r.service_version,
     instance: r.instance,
@@ -81,7 +81,7 @@ export function toSpanView(r: SpanRow): SpanView {
     startTimeUnixNano: start,
     endTimeUnixNano: start + duration,
     durationNs: duration,
-    status: { code: Number(r.status_code), message: r.status_message },
+    status: { code: r.status_code, message: r.status_message },
     attributes: r.attributes,
     resource: r.resource_attributes,
     scope: { name: r.scope_name, version: r.scope_version },
@@ -97,9 +97,9 @@ export function toSpanView(r: SpanRow): SpanView {
       attributes: r.link_attributes[i] ?? {},
     })),
     dropped: {
-      attributes: Number(r.dropped_attributes),
-      events: Number(r.dropped_events),
-      links: Number(r.dropped_links),
+      attributes: r.dropped_attributes,
+      events: r.dropped_events,
+      links: r.dropped_links,
     },
   };
 }

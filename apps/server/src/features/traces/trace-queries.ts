@@ -56,10 +56,22 @@ const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
 export async function searchSpans(storage: Storage, q: TraceSearch): Promise<{ items: SpanView[]; nextCursor: string | null }> {
   const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
   const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
-  if (q.cluster !== undefined) (where.push('cluster = {cluster:String}'), (params.cluster = q.cluster));
-  if (q.service !== undefined) (where.push('service = {service:String}'), (params.service = q.service));
-  if (q.operation !== undefined) (where.push('name = {operation:String}'), (params.operation = q.operation));
-  if (q.status !== undefined) (where.push('status_code = {status:UInt8}'), (params.status = statusCodes[q.status]));
+  if (q.cluster !== undefined) {
+    where.push('cluster = {cluster:String}');
+    params.cluster = q.cluster;
+  }
+  if (q.service !== undefined) {
+    where.push('service = {service:String}');
+    params.service = q.service;
+  }
+  if (q.operation !== undefined) {
+    where.push('name = {operation:String}');
+    params.operation = q.operation;
+  }
+  if (q.status !== undefined) {
+    where.push('status_code = {status:UInt8}');
+    params.status = statusCodes[q.status];
+  }
   if (q.minDurationMs !== undefined) {
     where.push('duration_ns >= {minDur:UInt64}');
     params.minDur = BigInt(Math.round(q.minDurationMs * 1e6)).toString();

@@ -5,6 +5,7 @@ import { initialMigration } from '../migrations/0001-initial.ts';
 import { storageTables } from './all-tables.ts';
 import { createTableDdl, modifyTtlDdl, sqlIdentifier, storedTableName } from './table-ddl.ts';
 import type { SchemaContext } from './table-ddl.ts';
+import { inputType } from './table-def.ts';
 
 const retention = { spans: 7, logs: 7, metrics: 30, events: 90, ledgerHours: 48 };
 const single: SchemaContext = { database: 'apo', capabilities: capabilitiesOf('26.7.2.1'), retention };
@@ -106,17 +107,26 @@ describe('table definitions', () => {
     ]);
   });
 
+  it('parse inserts as the stored types without LowCardinality (the engine converts on insert)', () => {
+    expect(inputType('LowCardinality(String)')).toBe('String');
+    expect(inputType('Map(LowCardinality(String), String)')).toBe('Map(String, String)');
+    expect(inputType('Array(Map(LowCardinality(String), String))')).toBe('Array(Map(String, String))');
+    expect(inputType('LowCardinality(Nullable(String))')).toBe('Nullable(String)');
+    expect(inputType('DateTime64(9)')).toBe('DateTime64(9)');
+  });
+
   it('derive the insert column list and the RowBinary structure from the same columns', () => {
     for (const t of [...dataTables, storageTables.ingest_ledger]) {
       expect(t.columnList).toBe(`(${t.columns.map((c) => c.name).join(', ')})`);
-      expect(t.structure).toBe(t.columns.map((c) => `${c.name} ${c.type}`).join(', '));
+      expect(t.structure).toBe(t.columns.map((c) => `${c.name} ${inputType(c.type)}`).join(', '));
       expect(t.structure).not.toContain('CODEC');
+      expect(t.structure).not.toContain('LowCardinality');
       expect(new Set(t.columns.map((c) => c.name)).size, `${t.name}: duplicate column`).toBe(
         t.columns.length,
       );
     }
     expect(storageTables.ingest_ledger.structure).toBe(
-      'batch_id String, flush_id UInt64, cluster LowCardinality(String), stored_at DateTime64(3)',
+      'batch_id String, flush_id UInt64, cluster String, stored_at DateTime64(3)',
     );
   });
 });

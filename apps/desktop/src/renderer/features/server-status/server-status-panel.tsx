@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc/trpc.ts';
-import { describeConnectionProblem } from './connection-error.ts';
+import { describeConnectionProblem, type ConnectionProblem } from './connection-error.ts';
 import { formatUptime } from './format-uptime.ts';
 
 // While healthy, refresh so uptime and a restart (version change) show without a reload.
@@ -24,39 +24,64 @@ export function ServerStatusPanel({ serverUrl }: { serverUrl: string }) {
       </p>
       {health.isPending && <p role="status">Connecting…</p>}
       {health.isError && (
-        <div role="alert" className="problem">
-          <p className="problem-title">{describeConnectionProblem(health.error, serverUrl).message}</p>
-          <p className="muted">Details: {describeConnectionProblem(health.error, serverUrl).detail}</p>
-          <button
-            type="button"
-            disabled={health.isFetching}
-            onClick={() => {
-              void health.refetch();
-            }}
-          >
-            {health.isFetching ? 'Retrying…' : 'Retry'}
-          </button>
-        </div>
+        <ProblemView
+          problem={describeConnectionProblem(health.error, serverUrl, window.location.origin)}
+          retrying={health.isFetching}
+          onRetry={() => void health.refetch()}
+        />
       )}
       {health.isSuccess && (
         <dl className="facts">
           <dt>Status</dt>
-          <dd data-testid="server-status">
-            <span className={health.data.status === 'ok' ? 'badge ok' : 'badge starting'}>{health.data.status}</span>
-            {health.data.status === 'starting' && <span className="muted"> — storage is still opening; this refreshes by itself</span>}
+          <dd>
+            <span className={health.data.status === 'ok' ? 'badge ok' : 'badge starting'}>
+              {health.data.status}
+            </span>
+            {health.data.status === 'starting' && (
+              <span className="muted"> — storage is still opening; this refreshes by itself</span>
+            )}
           </dd>
           <dt>Version</dt>
-          <dd data-testid="server-version">{health.data.version}</dd>
+          <dd>{health.data.version}</dd>
           <dt>Storage</dt>
-          <dd data-testid="server-storage">
+          <dd>
             {health.data.storage.engine} <span className="muted">({health.data.storage.version})</span>
           </dd>
           <dt>Uptime</dt>
-          <dd data-testid="server-uptime">{formatUptime(health.data.uptimeSeconds)}</dd>
+          <dd>{formatUptime(health.data.uptimeSeconds)}</dd>
           <dt>Sign-in</dt>
-          <dd data-testid="server-auth">{health.data.authRequired ? 'required' : 'not required'}</dd>
+          <dd>{health.data.authRequired ? 'required' : 'not required'}</dd>
         </dl>
       )}
     </section>
+  );
+}
+
+function ProblemView({
+  problem,
+  retrying,
+  onRetry,
+}: {
+  problem: ConnectionProblem;
+  retrying: boolean;
+  onRetry: () => void;
+}) {
+  return (
+    <div role="alert" className="problem">
+      <p className="problem-title">
+        {problem.summary}
+        {problem.remedy && (
+          <>
+            {' — '}
+            {problem.remedy.text} <code>{problem.remedy.command}</code>
+          </>
+        )}
+      </p>
+      {problem.hint !== undefined && <p>{problem.hint}</p>}
+      <p className="muted">Details: {problem.detail}</p>
+      <button type="button" disabled={retrying} onClick={onRetry}>
+        {retrying ? 'Retrying…' : 'Retry'}
+      </button>
+    </div>
   );
 }
