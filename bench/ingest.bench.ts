@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '32' },
     gzip: { type: 'boolean', default: false },
+    'flush-ms': { type: 'string' },
   },
 });
 const seconds = Number(args.seconds);
@@ -33,7 +34,9 @@ const bodies = Array.from({ length: 32 }, (_, i) => {
 const headers: Record<string, string> = { 'content-type': 'application/x-protobuf' };
 if (args.gzip) headers['content-encoding'] = 'gzip';
 
-const server = await startServerProcess({ env: { APO_LOG_LEVEL: 'error' } });
+const server = await startServerProcess({
+  env: { APO_LOG_LEVEL: 'error', ...(args['flush-ms'] ? { APO_FLUSH_INTERVAL_MS: args['flush-ms'] } : {}) },
+});
 const pid = server.child.pid!;
 
 async function scrape(): Promise<{ stored: number; loopMaxMs: number }> {

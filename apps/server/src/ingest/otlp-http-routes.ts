@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { decompressBody, payloadEncodingOf, type PayloadEncoding } from './body-decoding.ts';
@@ -52,7 +53,10 @@ const paths: Record<string, SignalType> = { '/v1/traces': 'traces', '/v1/logs': 
  * OTLP/HTTP: `POST /v1/traces|logs|metrics`, protobuf or JSON, identity / gzip / deflate / zstd.
  * Answers in the request's encoding, errors as google.rpc.Status with a message that names the problem.
  */
-export function registerOtlpHttpRoutes(app: FastifyInstance, options: OtlpHttpOptions): void {
+export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>,
+  options: OtlpHttpOptions,
+): void {
   const { service, auth, metrics } = options;
 
   void app.register((scope, _opts, done) => {

@@ -3,7 +3,18 @@ import type { AnyValue, Attributes, InstrumentationScope, Resource } from '../mo
 import { cutText, droppedTotal, newAttributes } from './common-proto-decoder.ts';
 import { fail, within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
-import { asBool, asBytes, asDouble, asInt64, asObject, asString, objectField, scalarListField, stringField, uint32Field } from './json-fields.ts';
+import {
+  asBool,
+  asBytes,
+  asDouble,
+  asInt64,
+  asObject,
+  asString,
+  objectField,
+  scalarListField,
+  stringField,
+  uint32Field,
+} from './json-fields.ts';
 import type { JsonObject } from './json-fields.ts';
 
 const MAX_VALUE_DEPTH = 64;
@@ -38,11 +49,15 @@ export function readAnyValueJson(value: unknown, ctx: DecodeContext, depth: numb
         }
         case 'arrayValue':
         case 'array_value':
-          return scalarListField(asObject(v), 'values', 'values', (element) => readAnyValueJson(element, ctx, depth + 1));
+          return scalarListField(asObject(v), 'values', 'values', (element) =>
+            readAnyValueJson(element, ctx, depth + 1),
+          );
         case 'kvlistValue':
         case 'kvlist_value': {
           const map = newAttributes();
-          scalarListField(asObject(v), 'values', 'values', (element) => readKeyValueJson(asObject(element), ctx, map, depth + 1));
+          scalarListField(asObject(v), 'values', 'values', (element) =>
+            readKeyValueJson(asObject(element), ctx, map, depth + 1),
+          );
           return map;
         }
         default:
@@ -78,7 +93,12 @@ function readKeyValueJson(o: JsonObject, ctx: DecodeContext, map: Attributes, de
 }
 
 /** A record's attribute list with the `maxAttributes` limit; returns the map and how many entries were dropped. */
-export function readAttributesJson(o: JsonObject, camel: string, snake: string, ctx: DecodeContext): { map: Attributes; dropped: number } {
+export function readAttributesJson(
+  o: JsonObject,
+  camel: string,
+  snake: string,
+  ctx: DecodeContext,
+): { map: Attributes; dropped: number } {
   const map = newAttributes();
   let kept = 0;
   let dropped = 0;
@@ -93,13 +113,26 @@ export function readAttributesJson(o: JsonObject, camel: string, snake: string, 
 }
 
 /** Attributes of a record that has a dropped_attributes_count: returns both, the limit's drops added. */
-export function recordAttributesJson(o: JsonObject, camel: string, snake: string, ctx: DecodeContext): [Attributes, number] {
+export function recordAttributesJson(
+  o: JsonObject,
+  camel: string,
+  snake: string,
+  ctx: DecodeContext,
+): [Attributes, number] {
   const { map, dropped } = readAttributesJson(o, camel, snake, ctx);
-  return [map, droppedTotal(ctx, uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'), dropped)];
+  return [
+    map,
+    droppedTotal(ctx, uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'), dropped),
+  ];
 }
 
 /** Attributes of a message without a dropped count (points, exemplars, metric metadata): drops show in the stats only. */
-export function plainAttributesJson(o: JsonObject, camel: string, snake: string, ctx: DecodeContext): Attributes {
+export function plainAttributesJson(
+  o: JsonObject,
+  camel: string,
+  snake: string,
+  ctx: DecodeContext,
+): Attributes {
   const { map, dropped } = readAttributesJson(o, camel, snake, ctx);
   droppedTotal(ctx, 0, dropped);
   return map;
@@ -112,13 +145,24 @@ export function readResourceJson(o: JsonObject | undefined, ctx: DecodeContext):
 }
 
 export function readScopeJson(o: JsonObject | undefined, ctx: DecodeContext): InstrumentationScope {
-  if (o === undefined) return { name: '', version: '', attributes: newAttributes(), droppedAttributesCount: 0 };
+  if (o === undefined)
+    return { name: '', version: '', attributes: newAttributes(), droppedAttributesCount: 0 };
   const [attributes, droppedAttributesCount] = recordAttributesJson(o, 'attributes', 'attributes', ctx);
-  return { name: stringField(o, 'name', 'name'), version: stringField(o, 'version', 'version'), attributes, droppedAttributesCount };
+  return {
+    name: stringField(o, 'name', 'name'),
+    version: stringField(o, 'version', 'version'),
+    attributes,
+    droppedAttributesCount,
+  };
 }
 
 /** Decodes a message-typed field with `read`, pathing failures under the field's name. */
-export function messageField<T>(o: JsonObject, camel: string, snake: string, read: (message: JsonObject | undefined) => T): T {
+export function messageField<T>(
+  o: JsonObject,
+  camel: string,
+  snake: string,
+  read: (message: JsonObject | undefined) => T,
+): T {
   const message = objectField(o, camel, snake);
   try {
     return read(message);

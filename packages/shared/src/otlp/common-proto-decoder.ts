@@ -15,7 +15,15 @@ import { WireType, wireTable } from './wire-reader.ts';
 import type { WireReader } from './wire-reader.ts';
 
 const { Varint, Fixed64, Delimited } = WireType;
-const ANY_VALUE_WIRE = wireTable({ 1: Delimited, 2: Varint, 3: Varint, 4: Fixed64, 5: Delimited, 6: Delimited, 7: Delimited });
+const ANY_VALUE_WIRE = wireTable({
+  1: Delimited,
+  2: Varint,
+  3: Varint,
+  4: Fixed64,
+  5: Delimited,
+  6: Delimited,
+  7: Delimited,
+});
 const VALUES_WIRE = wireTable({ 1: Delimited });
 const KEY_VALUE_WIRE = wireTable({ 1: Delimited, 2: Delimited });
 const SCOPE_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited, 4: Varint });
@@ -38,7 +46,7 @@ export function readValueString(r: WireReader, limit: number, ctx: DecodeContext
   const max = ctx.maxValueLength;
   // Each UTF-16 unit takes at most 3 bytes, so the first max units lie within 3*max+3 bytes:
   // a huge value is never decoded whole just to be cut.
-  const text = readUtf8(r.buf, start, Math.min(end, start + 3 * max + 3));
+  const text = readUtf8(r.buf, r.view, start, Math.min(end, start + 3 * max + 3));
   return text.length > max ? cutText(text, max, ctx) : text;
 }
 
@@ -131,7 +139,13 @@ function readKeyValueList(r: WireReader, end: number, ctx: DecodeContext, depth:
 }
 
 /** Reads one KeyValue into `map` (last duplicate wins); returns 1 when the key is new, else 0. */
-export function readKeyValue(r: WireReader, end: number, ctx: DecodeContext, map: Attributes, depth: number): number {
+export function readKeyValue(
+  r: WireReader,
+  end: number,
+  ctx: DecodeContext,
+  map: Attributes,
+  depth: number,
+): number {
   let key = '';
   let value: AnyValue = null;
   let field = 0;
@@ -147,7 +161,8 @@ export function readKeyValue(r: WireReader, end: number, ctx: DecodeContext, map
   } catch (error) {
     throw within(error, field === 1 ? 'key' : field === 2 ? 'value' : '');
   }
-  const added = map[key] === undefined ? 1 : 0;
+  // Whether the key is new only matters under an attribute limit; without one, skip the extra lookup.
+  const added = ctx.maxAttributes === Infinity || map[key] === undefined ? 1 : 0;
   map[key] = value;
   return added;
 }
@@ -157,7 +172,13 @@ export function readKeyValue(r: WireReader, end: number, ctx: DecodeContext, map
  * skipped unread (so a late duplicate of a kept key is dropped too). Returns 1 for a new key, 0 for a
  * replaced one, -1 when dropped.
  */
-export function readAttribute(r: WireReader, limit: number, ctx: DecodeContext, map: Attributes, kept: number): number {
+export function readAttribute(
+  r: WireReader,
+  limit: number,
+  ctx: DecodeContext,
+  map: Attributes,
+  kept: number,
+): number {
   const end = r.delimited(limit);
   if (kept >= ctx.maxAttributes) {
     r.pos = end;
@@ -189,7 +210,12 @@ export function emptyScope(): InstrumentationScope {
 }
 
 /** Decodes a Resource, merging into `into` when the field occurs twice (protobuf merge semantics). */
-export function readResource(r: WireReader, end: number, ctx: DecodeContext, into: Resource | undefined): Resource {
+export function readResource(
+  r: WireReader,
+  end: number,
+  ctx: DecodeContext,
+  into: Resource | undefined,
+): Resource {
   const resource = into ?? emptyResource();
   const attributes = resource.attributes;
   let kept = into === undefined ? 0 : keyCount(attributes);
@@ -220,7 +246,12 @@ export function readResource(r: WireReader, end: number, ctx: DecodeContext, int
   return resource;
 }
 
-export function readScope(r: WireReader, end: number, ctx: DecodeContext, into: InstrumentationScope | undefined): InstrumentationScope {
+export function readScope(
+  r: WireReader,
+  end: number,
+  ctx: DecodeContext,
+  into: InstrumentationScope | undefined,
+): InstrumentationScope {
   const scope = into ?? emptyScope();
   const attributes = scope.attributes;
   let kept = into === undefined ? 0 : keyCount(attributes);

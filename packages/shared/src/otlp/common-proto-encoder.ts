@@ -5,7 +5,7 @@
  * Default values are omitted as proto3 does, except inside a oneof, where presence is the information.
  */
 import type { AnyValue, Attributes, InstrumentationScope, Resource } from '../model/telemetry.ts';
-import type { WireWriter } from './wire-writer.ts';
+import { WireWriter } from './wire-writer.ts';
 
 export function writeAnyValue(w: WireWriter, value: AnyValue): void {
   switch (typeof value) {
@@ -53,13 +53,39 @@ export function writeAnyValue(w: WireWriter, value: AnyValue): void {
   }
 }
 
+/*
+ * Attribute keys repeat on every record, so the encoded `1: key` field of each (tag, length, UTF-8) is
+ * kept and copied rather than re-encoded. Bounded: a stream of ever-new keys just restarts the cache.
+ */
+const KEY_CACHE_LIMIT = 4096;
+const KEY_MAX_LENGTH = 64;
+const encodedKeys = new Map<string, Uint8Array>();
+
+function encodedKey(key: string): Uint8Array {
+  let bytes = encodedKeys.get(key);
+  if (bytes === undefined) {
+    const scratch = new WireWriter(key.length * 3 + 8);
+    scratch.uint32(10);
+    scratch.string(key);
+    bytes = scratch.finish();
+    if (encodedKeys.size >= KEY_CACHE_LIMIT) encodedKeys.clear();
+    encodedKeys.set(key, bytes);
+  }
+  return bytes;
+}
+
 /** `repeated KeyValue` under field `tag` (already shifted: `field << 3 | 2`). */
 export function writeKeyValues(w: WireWriter, tag: number, attributes: Attributes): void {
-  for (const key in attributes) {
+  // Object.keys beats for-in on null-prototype (dictionary-mode) objects by a third.
+  const keys = Object.keys(attributes);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const value = attributes[key]!;
     w.uint32(tag);
     const mark = w.begin();
-    if (key !== '') {
+    if (key.length <= KEY_MAX_LENGTH) {
+      if (key !== '') w.raw(encodedKey(key));
+    } else {
       w.uint32(10);
       w.string(key);
     }
@@ -76,7 +102,12 @@ export function writeKeyValues(w: WireWriter, tag: number, attributes: Attribute
  * Writes `tag` + a nested message. Empty sub-messages (resource, scope, status, buckets) are still
  * written, as the OpenTelemetry SDKs do, so decoders that track presence see them as present.
  */
-export function writeMessage<T>(w: WireWriter, tag: number, message: T, body: (w: WireWriter, message: T) => void): void {
+export function writeMessage<T>(
+  w: WireWriter,
+  tag: number,
+  message: T,
+  body: (w: WireWriter, message: T) => void,
+): void {
   w.uint32(tag);
   const mark = w.begin();
   body(w, message);
@@ -84,7 +115,12 @@ export function writeMessage<T>(w: WireWriter, tag: number, message: T, body: (w
 }
 
 /** Writes `tag` + a nested message, or nothing at all when it came out empty (a null log body). */
-export function writeOptionalMessage<T>(w: WireWriter, tag: number, message: T, body: (w: WireWriter, message: T) => void): void {
+export function writeOptionalMessage<T>(
+  w: WireWriter,
+  tag: number,
+  message: T,
+  body: (w: WireWriter, message: T) => void,
+): void {
   const start = w.pos;
   w.uint32(tag);
   const mark = w.begin();

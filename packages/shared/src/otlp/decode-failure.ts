@@ -22,7 +22,8 @@ export function fail(reason: string): never {
 
 /** Adds `segment` to a failure passing through; anything else (a bug, a stack overflow) becomes one. */
 export function within(error: unknown, segment: string): DecodeFailure {
-  const failure = error instanceof DecodeFailure ? error : new DecodeFailure(`unexpected ${describeError(error)}`);
+  const failure =
+    error instanceof DecodeFailure ? error : new DecodeFailure(`internal error: ${describeError(error)}`);
   if (segment !== '') failure.segments.push(segment);
   return failure;
 }
@@ -67,7 +68,10 @@ function positiveLimit(value: number | undefined): number {
 }
 
 /** Runs a decoder and folds every outcome, thrown or not, into a DecodeResult. */
-export function runDecoder<T>(limits: DecodeLimits | undefined, decode: (ctx: DecodeContext) => T): DecodeResult<T> {
+export function runDecoder<T>(
+  limits: DecodeLimits | undefined,
+  decode: (ctx: DecodeContext) => T,
+): DecodeResult<T> {
   try {
     const ctx = decodeContext(limits);
     const value = decode(ctx);

@@ -33,12 +33,19 @@ export function encodeExportResponseProto(partial?: PartialSuccess): Uint8Array 
   });
 }
 
-const REJECTED_FIELD = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' } as const;
+const REJECTED_FIELD = {
+  traces: 'rejectedSpans',
+  logs: 'rejectedLogRecords',
+  metrics: 'rejectedDataPoints',
+} as const;
 
 /** The OTLP/JSON response body: int64 as a decimal string, per the protobuf JSON mapping. */
 export function exportResponseJson(signal: SignalType, partial?: PartialSuccess): Record<string, unknown> {
   if (partial === undefined) return {};
   return {
-    partialSuccess: { [REJECTED_FIELD[signal]]: rejectedCount(partial).toString(), errorMessage: partial.errorMessage },
+    partialSuccess: {
+      [REJECTED_FIELD[signal]]: rejectedCount(partial).toString(),
+      errorMessage: partial.errorMessage,
+    },
   };
 }

@@ -29,14 +29,61 @@ function lo(buf: Uint8Array, i: number): number {
 /** 8 bytes at `buf[p]` as 16 hex chars. */
 export function spanIdHex(buf: Uint8Array, p: number): string {
   return String.fromCharCode(
-    hi(buf, p), lo(buf, p), hi(buf, p + 1), lo(buf, p + 1), hi(buf, p + 2), lo(buf, p + 2), hi(buf, p + 3), lo(buf, p + 3),
-    hi(buf, p + 4), lo(buf, p + 4), hi(buf, p + 5), lo(buf, p + 5), hi(buf, p + 6), lo(buf, p + 6), hi(buf, p + 7), lo(buf, p + 7),
+    hi(buf, p),
+    lo(buf, p),
+    hi(buf, p + 1),
+    lo(buf, p + 1),
+    hi(buf, p + 2),
+    lo(buf, p + 2),
+    hi(buf, p + 3),
+    lo(buf, p + 3),
+    hi(buf, p + 4),
+    lo(buf, p + 4),
+    hi(buf, p + 5),
+    lo(buf, p + 5),
+    hi(buf, p + 6),
+    lo(buf, p + 6),
+    hi(buf, p + 7),
+    lo(buf, p + 7),
   );
 }
 
-/** 16 bytes at `buf[p]` as 32 hex chars. */
+/** 16 bytes at `buf[p]` as 32 hex chars, built in one call so the result is flat, not a rope of two halves. */
 export function traceIdHex(buf: Uint8Array, p: number): string {
-  return spanIdHex(buf, p) + spanIdHex(buf, p + 8);
+  return String.fromCharCode(
+    hi(buf, p),
+    lo(buf, p),
+    hi(buf, p + 1),
+    lo(buf, p + 1),
+    hi(buf, p + 2),
+    lo(buf, p + 2),
+    hi(buf, p + 3),
+    lo(buf, p + 3),
+    hi(buf, p + 4),
+    lo(buf, p + 4),
+    hi(buf, p + 5),
+    lo(buf, p + 5),
+    hi(buf, p + 6),
+    lo(buf, p + 6),
+    hi(buf, p + 7),
+    lo(buf, p + 7),
+    hi(buf, p + 8),
+    lo(buf, p + 8),
+    hi(buf, p + 9),
+    lo(buf, p + 9),
+    hi(buf, p + 10),
+    lo(buf, p + 10),
+    hi(buf, p + 11),
+    lo(buf, p + 11),
+    hi(buf, p + 12),
+    lo(buf, p + 12),
+    hi(buf, p + 13),
+    lo(buf, p + 13),
+    hi(buf, p + 14),
+    lo(buf, p + 14),
+    hi(buf, p + 15),
+    lo(buf, p + 15),
+  );
 }
 
 /** Any byte run as hex (used for ids of unusual length in error messages and tests). */

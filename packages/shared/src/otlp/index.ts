@@ -6,7 +6,7 @@
 import type { LogsData, MetricsData, TracesData } from '../model/telemetry.ts';
 import { runDecoder } from './decode-failure.ts';
 import type { DecodeLimits, DecodeResult } from './decode-result.ts';
-import { parseJsonBody } from './json-fields.ts';
+import { decodeJsonBody } from './json-fields.ts';
 import { readLogsJson } from './logs-json-decoder.ts';
 import { readLogsData } from './logs-proto-decoder.ts';
 import { readMetricsJson } from './metrics-json-decoder.ts';
@@ -34,13 +34,16 @@ export function decodeMetricsProto(bytes: Uint8Array, limits?: DecodeLimits): De
 }
 
 export function decodeTracesJson(body: Uint8Array | string, limits?: DecodeLimits): DecodeResult<TracesData> {
-  return runDecoder(limits, (ctx) => readTracesJson(parseJsonBody(body), ctx));
+  return runDecoder(limits, (ctx) => decodeJsonBody(body, ctx, readTracesJson));
 }
 
 export function decodeLogsJson(body: Uint8Array | string, limits?: DecodeLimits): DecodeResult<LogsData> {
-  return runDecoder(limits, (ctx) => readLogsJson(parseJsonBody(body), ctx));
+  return runDecoder(limits, (ctx) => decodeJsonBody(body, ctx, readLogsJson));
 }
 
-export function decodeMetricsJson(body: Uint8Array | string, limits?: DecodeLimits): DecodeResult<MetricsData> {
-  return runDecoder(limits, (ctx) => readMetricsJson(parseJsonBody(body), ctx));
+export function decodeMetricsJson(
+  body: Uint8Array | string,
+  limits?: DecodeLimits,
+): DecodeResult<MetricsData> {
+  return runDecoder(limits, (ctx) => decodeJsonBody(body, ctx, readMetricsJson));
 }

@@ -6,30 +6,69 @@
  */
 import { decodeBase64 } from './base64.ts';
 import { DecodeFailure, fail, item, within } from './decode-failure.ts';
+import type { DecodeContext } from './decode-failure.ts';
 import { isHex } from './hex.ts';
 import { decodeUtf8Body } from './utf8.ts';
 
 export type JsonObject = Record<string, unknown>;
 
-/** Unquoted integers of 16+ digits may exceed 2^53; only then is the slower, lossless parse needed. */
-const LONG_INTEGER = /(?:^|[^"\w.])-?\d{16,}/;
 const INTEGER = /^-?\d+$/;
 
 /** A reviver keeping integers beyond 2^53 exact, using the source text ES2025 gives revivers (Node 22+, current browsers). */
 function keepLongIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && INTEGER.test(context.source)) {
+  if (
+    typeof value === 'number' &&
+    !Number.isSafeInteger(value) &&
+    context?.source !== undefined &&
+    INTEGER.test(context.source)
+  ) {
     return BigInt(context.source);
   }
   return value;
 }
 
-export function parseJsonBody(body: Uint8Array | string): unknown {
-  let text = typeof body === 'string' ? body : decodeUtf8Body(body);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+/**
+ * Signals that a fast parse met an integer field holding a bare JSON number beyond 2^53 (whose digits
+ * JSON.parse may have rounded). A DecodeFailure, so it passes the path-adding catch blocks unchanged.
+ */
+class InexactInteger extends DecodeFailure {}
+
+/** True while decoding a tree parsed with `keepLongIntegers`, where such numbers were kept exact. */
+let integersExact = false;
+
+function parseText(text: string, exact: boolean): unknown {
   try {
-    return LONG_INTEGER.test(text) ? JSON.parse(text, keepLongIntegers) : JSON.parse(text);
+    return exact ? JSON.parse(text, keepLongIntegers) : JSON.parse(text);
   } catch (error) {
     return fail(`malformed JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Parses an OTLP/JSON body and decodes it with `read`. Bare integers beyond 2^53 are rare (the spec asks
+ * for int64 as strings), so the body is parsed the fast way and only parsed again, keeping such numbers
+ * exact, when a field turns out to hold one.
+ */
+export function decodeJsonBody<T>(
+  body: Uint8Array | string,
+  ctx: DecodeContext,
+  read: (root: unknown, ctx: DecodeContext) => T,
+): T {
+  let text = typeof body === 'string' ? body : decodeUtf8Body(body);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  integersExact = false;
+  try {
+    return read(parseText(text, false), ctx);
+  } catch (error) {
+    if (!(error instanceof InexactInteger)) throw error;
+  }
+  ctx.stats.droppedAttributes = 0;
+  ctx.stats.truncatedValues = 0;
+  integersExact = true;
+  try {
+    return read(parseText(text, true), ctx);
+  } finally {
+    integersExact = false;
   }
 }
 
@@ -37,8 +76,11 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `${typeof value} ${value}`;
+  return typeof value;
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -74,17 +116,28 @@ export function objectField(o: JsonObject, camel: string, snake: string): JsonOb
 function arrayField(o: JsonObject, camel: string, snake: string): unknown[] {
   const value = get(o, camel, snake);
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw within(new DecodeFailure(`expected an array, got ${describe(value)}`), camel);
+  if (!Array.isArray(value))
+    throw within(new DecodeFailure(`expected an array, got ${describe(value)}`), camel);
   return value;
 }
 
 /** A repeated message field: each element decoded by `read`, failures pathed as `name[i]`. */
-export function listField<T>(o: JsonObject, camel: string, snake: string, read: (element: JsonObject) => T): T[] {
+export function listField<T>(
+  o: JsonObject,
+  camel: string,
+  snake: string,
+  read: (element: JsonObject) => T,
+): T[] {
   return scalarListField(o, camel, snake, (element) => read(asObject(element)));
 }
 
 /** A repeated field of any element type. */
-export function scalarListField<T>(o: JsonObject, camel: string, snake: string, read: (value: unknown) => T): T[] {
+export function scalarListField<T>(
+  o: JsonObject,
+  camel: string,
+  snake: string,
+  read: (value: unknown) => T,
+): T[] {
   const values = arrayField(o, camel, snake);
   const out = new Array<T>(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -119,8 +172,10 @@ export function asBool(value: unknown): boolean {
 function asInteger(value: unknown, min: bigint, max: bigint, type: string): bigint {
   let n: bigint;
   if (typeof value === 'bigint') n = value;
-  else if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
-  else if (typeof value === 'string' && INTEGER.test(value.trim())) n = BigInt(value.trim());
+  else if (typeof value === 'number' && Number.isInteger(value)) {
+    if (!integersExact && !Number.isSafeInteger(value)) throw new InexactInteger('integer beyond 2^53');
+    n = BigInt(value);
+  } else if (typeof value === 'string' && INTEGER.test(value.trim())) n = BigInt(value.trim());
   else return fail(`expected ${type} as a number or decimal string, got ${describe(value)}`);
   if (n < min || n > max) fail(`${n} is out of range for ${type}`);
   return n;
@@ -180,7 +235,12 @@ export function optionalDoubleField(o: JsonObject, camel: string, snake: string)
 }
 
 /** An enum given by number or by its proto name. Unknown numbers are kept (proto3 open enums). */
-export function enumField(o: JsonObject, camel: string, snake: string, names: Readonly<Record<string, number>>): number {
+export function enumField(
+  o: JsonObject,
+  camel: string,
+  snake: string,
+  names: Readonly<Record<string, number>>,
+): number {
   return field(o, camel, snake, 0, (value) => {
     if (typeof value === 'string' && !INTEGER.test(value)) {
       const n = Object.hasOwn(names, value) ? names[value] : undefined;
@@ -197,7 +257,10 @@ export function idField(o: JsonObject, camel: string, snake: string, bytes: numb
     const hex = asString(value);
     if (hex === '') return '';
     if (!isHex(hex)) fail(`expected ${bytes === 16 ? 'a trace' : 'a span'} id in hex, got ${describe(hex)}`);
-    if (hex.length !== bytes * 2) fail(`${bytes === 16 ? 'trace' : 'span'} id must be ${bytes * 2} hex characters (${bytes} bytes), got ${hex.length}`);
+    if (hex.length !== bytes * 2)
+      fail(
+        `${bytes === 16 ? 'trace' : 'span'} id must be ${bytes * 2} hex characters (${bytes} bytes), got ${hex.length}`,
+      );
     return hex.toLowerCase();
   });
 }

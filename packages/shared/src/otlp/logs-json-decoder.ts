@@ -1,8 +1,22 @@
 /** OTLP/JSON decoder for ExportLogsServiceRequest (field names as in logs.proto, lowerCamelCase or snake_case). */
 import type { AnyValue, LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../model/telemetry.ts';
-import { messageField, readAnyValueJson, readResourceJson, readScopeJson, recordAttributesJson } from './common-json-decoder.ts';
+import {
+  messageField,
+  readAnyValueJson,
+  readResourceJson,
+  readScopeJson,
+  recordAttributesJson,
+} from './common-json-decoder.ts';
 import type { DecodeContext } from './decode-failure.ts';
-import { asObject, enumField, idField, listField, stringField, uint32Field, uint64Field } from './json-fields.ts';
+import {
+  asObject,
+  enumField,
+  idField,
+  listField,
+  stringField,
+  uint32Field,
+  uint64Field,
+} from './json-fields.ts';
 import type { JsonObject } from './json-fields.ts';
 
 const SEVERITY_NUMBERS: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
@@ -12,7 +26,9 @@ const SEVERITY_NUMBERS: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 
 });
 
 export function readLogsJson(root: unknown, ctx: DecodeContext): LogsData {
-  return { resourceLogs: listField(asObject(root), 'resourceLogs', 'resource_logs', (o) => readResourceLogs(o, ctx)) };
+  return {
+    resourceLogs: listField(asObject(root), 'resourceLogs', 'resource_logs', (o) => readResourceLogs(o, ctx)),
+  };
 }
 
 function readResourceLogs(o: JsonObject, ctx: DecodeContext): ResourceLogs {
@@ -38,7 +54,9 @@ function readLogRecord(o: JsonObject, ctx: DecodeContext): LogRecord {
     observedTimeUnixNano: uint64Field(o, 'observedTimeUnixNano', 'observed_time_unix_nano'),
     severityNumber: enumField(o, 'severityNumber', 'severity_number', SEVERITY_NUMBERS),
     severityText: stringField(o, 'severityText', 'severity_text'),
-    body: messageField<AnyValue>(o, 'body', 'body', (m) => (m === undefined ? null : readAnyValueJson(m, ctx, 0))),
+    body: messageField<AnyValue>(o, 'body', 'body', (m) =>
+      m === undefined ? null : readAnyValueJson(m, ctx, 0),
+    ),
     attributes,
     droppedAttributesCount,
     flags: uint32Field(o, 'flags', 'flags'),

@@ -8,8 +8,25 @@
  *               7 uint32 dropped_attributes_count, 8 fixed32 flags, 9 bytes trace_id, 10 bytes span_id,
  *               12 string event_name }   (4 is reserved)
  */
-import type { AnyValue, InstrumentationScope, LogRecord, LogsData, Resource, ResourceLogs, ScopeLogs } from '../model/telemetry.ts';
-import { droppedTotal, emptyResource, emptyScope, newAttributes, readAnyValue, readAttribute, readResource, readScope } from './common-proto-decoder.ts';
+import type {
+  AnyValue,
+  InstrumentationScope,
+  LogRecord,
+  LogsData,
+  Resource,
+  ResourceLogs,
+  ScopeLogs,
+} from '../model/telemetry.ts';
+import {
+  droppedTotal,
+  emptyResource,
+  emptyScope,
+  newAttributes,
+  readAnyValue,
+  readAttribute,
+  readResource,
+  readScope,
+} from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import { WireType, wireTable } from './wire-reader.ts';
@@ -19,12 +36,32 @@ const { Varint, Fixed64, Delimited, Fixed32 } = WireType;
 const TOP_WIRE = wireTable({ 1: Delimited });
 const CONTAINER_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited });
 const LOG_WIRE = wireTable({
-  1: Fixed64, 2: Varint, 3: Delimited, 5: Delimited, 6: Delimited, 7: Varint, 8: Fixed32, 9: Delimited,
-  10: Delimited, 11: Fixed64, 12: Delimited,
+  1: Fixed64,
+  2: Varint,
+  3: Delimited,
+  5: Delimited,
+  6: Delimited,
+  7: Varint,
+  8: Fixed32,
+  9: Delimited,
+  10: Delimited,
+  11: Fixed64,
+  12: Delimited,
 });
 const LOG_FIELDS = [
-  '', 'timeUnixNano', 'severityNumber', 'severityText', '', 'body', 'attributes', 'droppedAttributesCount', 'flags',
-  'traceId', 'spanId', 'observedTimeUnixNano', 'eventName',
+  '',
+  'timeUnixNano',
+  'severityNumber',
+  'severityText',
+  '',
+  'body',
+  'attributes',
+  'droppedAttributesCount',
+  'flags',
+  'traceId',
+  'spanId',
+  'observedTimeUnixNano',
+  'eventName',
 ];
 
 export function readLogsData(r: WireReader, ctx: DecodeContext): LogsData {
@@ -60,7 +97,16 @@ function readResourceLogs(r: WireReader, end: number, ctx: DecodeContext): Resou
     }
     r.checkEnd(end);
   } catch (error) {
-    throw within(error, field === 1 ? 'resource' : field === 2 ? item('scopeLogs', scopeLogs.length) : field === 3 ? 'schemaUrl' : '');
+    throw within(
+      error,
+      field === 1
+        ? 'resource'
+        : field === 2
+          ? item('scopeLogs', scopeLogs.length)
+          : field === 3
+            ? 'schemaUrl'
+            : '',
+    );
   }
   return { resource: resource ?? emptyResource(), scopeLogs, schemaUrl };
 }
@@ -81,7 +127,16 @@ function readScopeLogs(r: WireReader, end: number, ctx: DecodeContext): ScopeLog
     }
     r.checkEnd(end);
   } catch (error) {
-    throw within(error, field === 1 ? 'scope' : field === 2 ? item('logRecords', logRecords.length) : field === 3 ? 'schemaUrl' : '');
+    throw within(
+      error,
+      field === 1
+        ? 'scope'
+        : field === 2
+          ? item('logRecords', logRecords.length)
+          : field === 3
+            ? 'schemaUrl'
+            : '',
+    );
   }
   return { scope: scope ?? emptyScope(), logRecords, schemaUrl };
 }

@@ -1,7 +1,17 @@
 /** Encoder for ExportLogsServiceRequest / LogsData (field numbers in logs-proto-decoder.ts). */
 import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../model/telemetry.ts';
 import {
-  writeAnyValue, writeFixed32, writeFixed64, writeInt32, writeKeyValues, writeMessage, writeOptionalMessage, writeResource, writeScope, writeString, writeUint32,
+  writeAnyValue,
+  writeFixed32,
+  writeFixed64,
+  writeInt32,
+  writeKeyValues,
+  writeMessage,
+  writeOptionalMessage,
+  writeResource,
+  writeScope,
+  writeString,
+  writeUint32,
 } from './common-proto-encoder.ts';
 import { encodeWith } from './wire-writer.ts';
 import type { WireWriter } from './wire-writer.ts';

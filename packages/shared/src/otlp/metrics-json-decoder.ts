@@ -1,23 +1,53 @@
 /** OTLP/JSON decoder for ExportMetricsServiceRequest (field names as in metrics.proto, lowerCamelCase or snake_case). */
 import type {
-  AggregationTemporality, Exemplar, ExponentialHistogramBuckets, ExponentialHistogramDataPoint, HistogramDataPoint, Metric, MetricData,
-  MetricsData, NumberDataPoint, ResourceMetrics, ScopeMetrics, SummaryDataPoint,
+  AggregationTemporality,
+  Exemplar,
+  ExponentialHistogramBuckets,
+  ExponentialHistogramDataPoint,
+  HistogramDataPoint,
+  Metric,
+  MetricData,
+  MetricsData,
+  NumberDataPoint,
+  ResourceMetrics,
+  ScopeMetrics,
+  SummaryDataPoint,
 } from '../model/telemetry.ts';
 import { messageField, plainAttributesJson, readResourceJson, readScopeJson } from './common-json-decoder.ts';
 import { within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import {
-  asDouble, asInt64, asObject, asUint64, boolField, doubleField, enumField, idField, int32Field, listField, objectField, optionalDoubleField,
-  scalarListField, stringField, uint32Field, uint64Field,
+  asDouble,
+  asInt64,
+  asObject,
+  asUint64,
+  boolField,
+  doubleField,
+  enumField,
+  idField,
+  int32Field,
+  listField,
+  objectField,
+  optionalDoubleField,
+  scalarListField,
+  stringField,
+  uint32Field,
+  uint64Field,
 } from './json-fields.ts';
 import type { JsonObject } from './json-fields.ts';
 
 const TEMPORALITIES: Record<string, number> = {
-  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0, AGGREGATION_TEMPORALITY_DELTA: 1, AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
+  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
+  AGGREGATION_TEMPORALITY_DELTA: 1,
+  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
 };
 
 export function readMetricsJson(root: unknown, ctx: DecodeContext): MetricsData {
-  return { resourceMetrics: listField(asObject(root), 'resourceMetrics', 'resource_metrics', (o) => readResourceMetrics(o, ctx)) };
+  return {
+    resourceMetrics: listField(asObject(root), 'resourceMetrics', 'resource_metrics', (o) =>
+      readResourceMetrics(o, ctx),
+    ),
+  };
 }
 
 function readResourceMetrics(o: JsonObject, ctx: DecodeContext): ResourceMetrics {
@@ -68,10 +98,19 @@ function readData(o: JsonObject, ctx: DecodeContext): MetricData {
 }
 
 function temporality(o: JsonObject): AggregationTemporality {
-  return enumField(o, 'aggregationTemporality', 'aggregation_temporality', TEMPORALITIES) as AggregationTemporality;
+  return enumField(
+    o,
+    'aggregationTemporality',
+    'aggregation_temporality',
+    TEMPORALITIES,
+  ) as AggregationTemporality;
 }
 
-function readDataOf(type: Exclude<MetricData['type'], 'empty'>, o: JsonObject, ctx: DecodeContext): MetricData {
+function readDataOf(
+  type: Exclude<MetricData['type'], 'empty'>,
+  o: JsonObject,
+  ctx: DecodeContext,
+): MetricData {
   switch (type) {
     case 'gauge':
       return { type, points: listField(o, 'dataPoints', 'data_points', (p) => readNumberPoint(p, ctx)) };
@@ -83,7 +122,11 @@ function readDataOf(type: Exclude<MetricData['type'], 'empty'>, o: JsonObject, c
         points: listField(o, 'dataPoints', 'data_points', (p) => readNumberPoint(p, ctx)),
       };
     case 'histogram':
-      return { type, aggregationTemporality: temporality(o), points: listField(o, 'dataPoints', 'data_points', (p) => readHistogramPoint(p, ctx)) };
+      return {
+        type,
+        aggregationTemporality: temporality(o),
+        points: listField(o, 'dataPoints', 'data_points', (p) => readHistogramPoint(p, ctx)),
+      };
     case 'exponentialHistogram':
       return {
         type,
@@ -108,7 +151,10 @@ function readValue(o: JsonObject): number | bigint {
   return doubleField(o, 'asDouble', 'as_double');
 }
 
-function pointBase(o: JsonObject, ctx: DecodeContext): Pick<NumberDataPoint, 'attributes' | 'startTimeUnixNano' | 'timeUnixNano' | 'flags'> {
+function pointBase(
+  o: JsonObject,
+  ctx: DecodeContext,
+): Pick<NumberDataPoint, 'attributes' | 'startTimeUnixNano' | 'timeUnixNano' | 'flags'> {
   return {
     attributes: plainAttributesJson(o, 'attributes', 'attributes', ctx),
     startTimeUnixNano: uint64Field(o, 'startTimeUnixNano', 'start_time_unix_nano'),
@@ -146,7 +192,10 @@ function readHistogramPoint(o: JsonObject, ctx: DecodeContext): HistogramDataPoi
 
 function readBuckets(o: JsonObject | undefined): ExponentialHistogramBuckets {
   if (o === undefined) return { offset: 0, bucketCounts: [] };
-  return { offset: int32Field(o, 'offset', 'offset'), bucketCounts: scalarListField(o, 'bucketCounts', 'bucket_counts', asUint64) };
+  return {
+    offset: int32Field(o, 'offset', 'offset'),
+    bucketCounts: scalarListField(o, 'bucketCounts', 'bucket_counts', asUint64),
+  };
 }
 
 function readExponentialHistogramPoint(o: JsonObject, ctx: DecodeContext): ExponentialHistogramDataPoint {

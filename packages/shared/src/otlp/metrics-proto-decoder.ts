@@ -1,6 +1,7 @@
 /**
  * Decoder for ExportMetricsServiceRequest / MetricsData (opentelemetry/proto/metrics/v1/metrics.proto, v1.5+),
- * down to the data containers; the points are in metric-points-proto-decoder.ts.
+ * down to the data containers; the points are in metric-points-proto-decoder.ts and
+ * histogram-points-proto-decoder.ts.
  *   MetricsData { 1 repeated ResourceMetrics resource_metrics }
  *   ResourceMetrics { 1 Resource resource, 2 repeated ScopeMetrics scope_metrics, 3 string schema_url }
  *   ScopeMetrics { 1 InstrumentationScope scope, 2 repeated Metric metrics, 3 string schema_url }
@@ -11,24 +12,57 @@
  *   Histogram / ExponentialHistogram { 1 repeated points, 2 AggregationTemporality aggregation_temporality }
  */
 import type {
-  AggregationTemporality, InstrumentationScope, Metric, MetricData, MetricsData, Resource, ResourceMetrics, ScopeMetrics,
+  AggregationTemporality,
+  InstrumentationScope,
+  Metric,
+  MetricData,
+  MetricsData,
+  Resource,
+  ResourceMetrics,
+  ScopeMetrics,
 } from '../model/telemetry.ts';
-import { droppedTotal, emptyResource, emptyScope, newAttributes, readAttribute, readResource, readScope } from './common-proto-decoder.ts';
+import {
+  droppedTotal,
+  emptyResource,
+  emptyScope,
+  newAttributes,
+  readAttribute,
+  readResource,
+  readScope,
+} from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
-import { readExponentialHistogramPoint, readHistogramPoint, readNumberPoint, readSummaryPoint } from './metric-points-proto-decoder.ts';
+import { readExponentialHistogramPoint, readHistogramPoint } from './histogram-points-proto-decoder.ts';
+import { readNumberPoint, readSummaryPoint } from './metric-points-proto-decoder.ts';
 import { WireType, wireTable } from './wire-reader.ts';
 import type { WireReader } from './wire-reader.ts';
 
 const { Varint, Delimited } = WireType;
 const TOP_WIRE = wireTable({ 1: Delimited });
 const CONTAINER_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited });
-const METRIC_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited, 5: Delimited, 7: Delimited, 9: Delimited, 10: Delimited, 11: Delimited, 12: Delimited });
+const METRIC_WIRE = wireTable({
+  1: Delimited,
+  2: Delimited,
+  3: Delimited,
+  5: Delimited,
+  7: Delimited,
+  9: Delimited,
+  10: Delimited,
+  11: Delimited,
+  12: Delimited,
+});
 const POINTS_ONLY_WIRE = wireTable({ 1: Delimited });
 const SUM_WIRE = wireTable({ 1: Delimited, 2: Varint, 3: Varint });
 const HISTOGRAM_WIRE = wireTable({ 1: Delimited, 2: Varint });
 const METRIC_FIELDS: Record<number, string> = {
-  1: 'name', 2: 'description', 3: 'unit', 5: 'gauge', 7: 'sum', 9: 'histogram', 10: 'exponentialHistogram', 11: 'summary',
+  1: 'name',
+  2: 'description',
+  3: 'unit',
+  5: 'gauge',
+  7: 'sum',
+  9: 'histogram',
+  10: 'exponentialHistogram',
+  11: 'summary',
 };
 
 type DataOf<K extends MetricData['type']> = Extract<MetricData, { type: K }>;
@@ -66,7 +100,16 @@ function readResourceMetrics(r: WireReader, end: number, ctx: DecodeContext): Re
     }
     r.checkEnd(end);
   } catch (error) {
-    throw within(error, field === 1 ? 'resource' : field === 2 ? item('scopeMetrics', scopeMetrics.length) : field === 3 ? 'schemaUrl' : '');
+    throw within(
+      error,
+      field === 1
+        ? 'resource'
+        : field === 2
+          ? item('scopeMetrics', scopeMetrics.length)
+          : field === 3
+            ? 'schemaUrl'
+            : '',
+    );
   }
   return { resource: resource ?? emptyResource(), scopeMetrics, schemaUrl };
 }
@@ -87,7 +130,10 @@ function readScopeMetrics(r: WireReader, end: number, ctx: DecodeContext): Scope
     }
     r.checkEnd(end);
   } catch (error) {
-    throw within(error, field === 1 ? 'scope' : field === 2 ? item('metrics', metrics.length) : field === 3 ? 'schemaUrl' : '');
+    throw within(
+      error,
+      field === 1 ? 'scope' : field === 2 ? item('metrics', metrics.length) : field === 3 ? 'schemaUrl' : '',
+    );
   }
   return { scope: scope ?? emptyScope(), metrics, schemaUrl };
 }
@@ -127,7 +173,12 @@ function readMetric(r: WireReader, end: number, ctx: DecodeContext): Metric {
           data = readHistogram(r, r.delimited(end), ctx, data.type === 'histogram' ? data : undefined);
           break;
         case 82:
-          data = readExponentialHistogram(r, r.delimited(end), ctx, data.type === 'exponentialHistogram' ? data : undefined);
+          data = readExponentialHistogram(
+            r,
+            r.delimited(end),
+            ctx,
+            data.type === 'exponentialHistogram' ? data : undefined,
+          );
           break;
         case 90:
           data = readSummary(r, r.delimited(end), ctx, data.type === 'summary' ? data : undefined);
@@ -171,34 +222,84 @@ function readContainer<P>(
     }
     r.checkEnd(end);
   } catch (error) {
-    throw within(error, field === 1 ? item('dataPoints', points.length) : field === 2 ? 'aggregationTemporality' : field === 3 ? 'isMonotonic' : '');
+    throw within(
+      error,
+      field === 1
+        ? item('dataPoints', points.length)
+        : field === 2
+          ? 'aggregationTemporality'
+          : field === 3
+            ? 'isMonotonic'
+            : '',
+    );
   }
 }
 
-function readGauge(r: WireReader, end: number, ctx: DecodeContext, into: DataOf<'gauge'> | undefined): DataOf<'gauge'> {
+function readGauge(
+  r: WireReader,
+  end: number,
+  ctx: DecodeContext,
+  into: DataOf<'gauge'> | undefined,
+): DataOf<'gauge'> {
   const data: DataOf<'gauge'> = into ?? { type: 'gauge', points: [] };
-  readContainer(r, end, data.points, (pr, pe) => readNumberPoint(pr, pe, ctx), POINTS_ONLY_WIRE, () => false);
+  readContainer(
+    r,
+    end,
+    data.points,
+    (pr, pe) => readNumberPoint(pr, pe, ctx),
+    POINTS_ONLY_WIRE,
+    () => false,
+  );
   return data;
 }
 
-function readSum(r: WireReader, end: number, ctx: DecodeContext, into: DataOf<'sum'> | undefined): DataOf<'sum'> {
-  const data: DataOf<'sum'> = into ?? { type: 'sum', aggregationTemporality: 0, isMonotonic: false, points: [] };
-  readContainer(r, end, data.points, (pr, pe) => readNumberPoint(pr, pe, ctx), SUM_WIRE, (tag) => {
-    if (tag === 16) data.aggregationTemporality = r.int32() as AggregationTemporality;
-    else if (tag === 24) data.isMonotonic = r.bool();
-    else return false;
-    return true;
-  });
+function readSum(
+  r: WireReader,
+  end: number,
+  ctx: DecodeContext,
+  into: DataOf<'sum'> | undefined,
+): DataOf<'sum'> {
+  const data: DataOf<'sum'> = into ?? {
+    type: 'sum',
+    aggregationTemporality: 0,
+    isMonotonic: false,
+    points: [],
+  };
+  readContainer(
+    r,
+    end,
+    data.points,
+    (pr, pe) => readNumberPoint(pr, pe, ctx),
+    SUM_WIRE,
+    (tag) => {
+      if (tag === 16) data.aggregationTemporality = r.int32() as AggregationTemporality;
+      else if (tag === 24) data.isMonotonic = r.bool();
+      else return false;
+      return true;
+    },
+  );
   return data;
 }
 
-function readHistogram(r: WireReader, end: number, ctx: DecodeContext, into: DataOf<'histogram'> | undefined): DataOf<'histogram'> {
+function readHistogram(
+  r: WireReader,
+  end: number,
+  ctx: DecodeContext,
+  into: DataOf<'histogram'> | undefined,
+): DataOf<'histogram'> {
   const data: DataOf<'histogram'> = into ?? { type: 'histogram', aggregationTemporality: 0, points: [] };
-  readContainer(r, end, data.points, (pr, pe) => readHistogramPoint(pr, pe, ctx), HISTOGRAM_WIRE, (tag) => {
-    if (tag !== 16) return false;
-    data.aggregationTemporality = r.int32() as AggregationTemporality;
-    return true;
-  });
+  readContainer(
+    r,
+    end,
+    data.points,
+    (pr, pe) => readHistogramPoint(pr, pe, ctx),
+    HISTOGRAM_WIRE,
+    (tag) => {
+      if (tag !== 16) return false;
+      data.aggregationTemporality = r.int32() as AggregationTemporality;
+      return true;
+    },
+  );
   return data;
 }
 
@@ -208,17 +309,40 @@ function readExponentialHistogram(
   ctx: DecodeContext,
   into: DataOf<'exponentialHistogram'> | undefined,
 ): DataOf<'exponentialHistogram'> {
-  const data: DataOf<'exponentialHistogram'> = into ?? { type: 'exponentialHistogram', aggregationTemporality: 0, points: [] };
-  readContainer(r, end, data.points, (pr, pe) => readExponentialHistogramPoint(pr, pe, ctx), HISTOGRAM_WIRE, (tag) => {
-    if (tag !== 16) return false;
-    data.aggregationTemporality = r.int32() as AggregationTemporality;
-    return true;
-  });
+  const data: DataOf<'exponentialHistogram'> = into ?? {
+    type: 'exponentialHistogram',
+    aggregationTemporality: 0,
+    points: [],
+  };
+  readContainer(
+    r,
+    end,
+    data.points,
+    (pr, pe) => readExponentialHistogramPoint(pr, pe, ctx),
+    HISTOGRAM_WIRE,
+    (tag) => {
+      if (tag !== 16) return false;
+      data.aggregationTemporality = r.int32() as AggregationTemporality;
+      return true;
+    },
+  );
   return data;
 }
 
-function readSummary(r: WireReader, end: number, ctx: DecodeContext, into: DataOf<'summary'> | undefined): DataOf<'summary'> {
+function readSummary(
+  r: WireReader,
+  end: number,
+  ctx: DecodeContext,
+  into: DataOf<'summary'> | undefined,
+): DataOf<'summary'> {
   const data: DataOf<'summary'> = into ?? { type: 'summary', points: [] };
-  readContainer(r, end, data.points, (pr, pe) => readSummaryPoint(pr, pe, ctx), POINTS_ONLY_WIRE, () => false);
+  readContainer(
+    r,
+    end,
+    data.points,
+    (pr, pe) => readSummaryPoint(pr, pe, ctx),
+    POINTS_ONLY_WIRE,
+    () => false,
+  );
   return data;
 }

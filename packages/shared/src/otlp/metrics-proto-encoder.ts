@@ -4,11 +4,27 @@
  * gauge with no points stays a gauge; oneof values (as_double / as_int) are always written too.
  */
 import type {
-  Exemplar, ExponentialHistogramBuckets, ExponentialHistogramDataPoint, HistogramDataPoint, Metric, MetricsData, NumberDataPoint,
-  ResourceMetrics, ScopeMetrics, SummaryDataPoint,
+  Exemplar,
+  ExponentialHistogramBuckets,
+  ExponentialHistogramDataPoint,
+  HistogramDataPoint,
+  Metric,
+  MetricsData,
+  NumberDataPoint,
+  ResourceMetrics,
+  ScopeMetrics,
+  SummaryDataPoint,
 } from '../model/telemetry.ts';
 import {
-  writeDouble, writeFixed64, writeInt32, writeKeyValues, writeMessage, writeResource, writeScope, writeString, writeUint32,
+  writeDouble,
+  writeFixed64,
+  writeInt32,
+  writeKeyValues,
+  writeMessage,
+  writeResource,
+  writeScope,
+  writeString,
+  writeUint32,
 } from './common-proto-encoder.ts';
 import { encodeWith } from './wire-writer.ts';
 import type { WireWriter } from './wire-writer.ts';
@@ -46,7 +62,12 @@ function writeScopeMetrics(w: WireWriter, scopeMetrics: ScopeMetrics): void {
   writeString(w, 26, scopeMetrics.schemaUrl);
 }
 
-function writeMessages<T>(w: WireWriter, tag: number, items: readonly T[], body: (w: WireWriter, item: T) => void): void {
+function writeMessages<T>(
+  w: WireWriter,
+  tag: number,
+  items: readonly T[],
+  body: (w: WireWriter, item: T) => void,
+): void {
   for (const item of items) {
     w.uint32(tag);
     const mark = w.begin();

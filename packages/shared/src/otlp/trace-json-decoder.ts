@@ -1,17 +1,52 @@
 /** OTLP/JSON decoder for ExportTraceServiceRequest (field names as in trace.proto, lowerCamelCase or snake_case). */
-import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanKind, SpanLink, StatusCode, TracesData } from '../model/telemetry.ts';
-import { messageField, readResourceJson, readScopeJson, recordAttributesJson } from './common-json-decoder.ts';
+import type {
+  ResourceSpans,
+  ScopeSpans,
+  Span,
+  SpanEvent,
+  SpanKind,
+  SpanLink,
+  StatusCode,
+  TracesData,
+} from '../model/telemetry.ts';
+import {
+  messageField,
+  readResourceJson,
+  readScopeJson,
+  recordAttributesJson,
+} from './common-json-decoder.ts';
 import type { DecodeContext } from './decode-failure.ts';
-import { asObject, enumField, idField, listField, stringField, uint32Field, uint64Field } from './json-fields.ts';
+import {
+  asObject,
+  enumField,
+  idField,
+  listField,
+  stringField,
+  uint32Field,
+  uint64Field,
+} from './json-fields.ts';
 import type { JsonObject } from './json-fields.ts';
 
 const SPAN_KINDS: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2, SPAN_KIND_CLIENT: 3, SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5,
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
 };
-const STATUS_CODES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+const STATUS_CODES: Record<string, number> = {
+  STATUS_CODE_UNSET: 0,
+  STATUS_CODE_OK: 1,
+  STATUS_CODE_ERROR: 2,
+};
 
 export function readTracesJson(root: unknown, ctx: DecodeContext): TracesData {
-  return { resourceSpans: listField(asObject(root), 'resourceSpans', 'resource_spans', (o) => readResourceSpans(o, ctx)) };
+  return {
+    resourceSpans: listField(asObject(root), 'resourceSpans', 'resource_spans', (o) =>
+      readResourceSpans(o, ctx),
+    ),
+  };
 }
 
 function readResourceSpans(o: JsonObject, ctx: DecodeContext): ResourceSpans {
@@ -54,7 +89,12 @@ function readSpan(o: JsonObject, ctx: DecodeContext): Span {
 
 function readEvent(o: JsonObject, ctx: DecodeContext): SpanEvent {
   const [attributes, droppedAttributesCount] = recordAttributesJson(o, 'attributes', 'attributes', ctx);
-  return { timeUnixNano: uint64Field(o, 'timeUnixNano', 'time_unix_nano'), name: stringField(o, 'name', 'name'), attributes, droppedAttributesCount };
+  return {
+    timeUnixNano: uint64Field(o, 'timeUnixNano', 'time_unix_nano'),
+    name: stringField(o, 'name', 'name'),
+    attributes,
+    droppedAttributesCount,
+  };
 }
 
 function readLink(o: JsonObject, ctx: DecodeContext): SpanLink {
@@ -71,5 +111,8 @@ function readLink(o: JsonObject, ctx: DecodeContext): SpanLink {
 
 function readStatus(o: JsonObject | undefined): Span['status'] {
   if (o === undefined) return { code: 0, message: '' };
-  return { code: enumField(o, 'code', 'code', STATUS_CODES) as StatusCode, message: stringField(o, 'message', 'message') };
+  return {
+    code: enumField(o, 'code', 'code', STATUS_CODES) as StatusCode,
+    message: stringField(o, 'message', 'message'),
+  };
 }

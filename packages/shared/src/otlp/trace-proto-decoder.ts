@@ -13,8 +13,27 @@
  *   Status { 2 string message, 3 StatusCode code }
  * Unknown enum values are kept as numbers (lossless re-encoding), though the model types name only known ones.
  */
-import type { InstrumentationScope, Resource, ScopeSpans, ResourceSpans, Span, SpanEvent, SpanKind, SpanLink, StatusCode, TracesData } from '../model/telemetry.ts';
-import { emptyResource, emptyScope, droppedTotal, newAttributes, readAttribute, readResource, readScope } from './common-proto-decoder.ts';
+import type {
+  InstrumentationScope,
+  Resource,
+  ScopeSpans,
+  ResourceSpans,
+  Span,
+  SpanEvent,
+  SpanKind,
+  SpanLink,
+  StatusCode,
+  TracesData,
+} from '../model/telemetry.ts';
+import {
+  emptyResource,
+  emptyScope,
+  droppedTotal,
+  newAttributes,
+  readAttribute,
+  readResource,
+  readScope,
+} from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import { WireType, wireTable } from './wire-reader.ts';
@@ -24,16 +43,52 @@ const { Varint, Fixed64, Delimited, Fixed32 } = WireType;
 const TOP_WIRE = wireTable({ 1: Delimited });
 const CONTAINER_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited });
 const SPAN_WIRE = wireTable({
-  1: Delimited, 2: Delimited, 3: Delimited, 4: Delimited, 5: Delimited, 6: Varint, 7: Fixed64, 8: Fixed64,
-  9: Delimited, 10: Varint, 11: Delimited, 12: Varint, 13: Delimited, 14: Varint, 15: Delimited, 16: Fixed32,
+  1: Delimited,
+  2: Delimited,
+  3: Delimited,
+  4: Delimited,
+  5: Delimited,
+  6: Varint,
+  7: Fixed64,
+  8: Fixed64,
+  9: Delimited,
+  10: Varint,
+  11: Delimited,
+  12: Varint,
+  13: Delimited,
+  14: Varint,
+  15: Delimited,
+  16: Fixed32,
 });
 const EVENT_WIRE = wireTable({ 1: Fixed64, 2: Delimited, 3: Delimited, 4: Varint });
-const LINK_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited, 4: Delimited, 5: Varint, 6: Fixed32 });
+const LINK_WIRE = wireTable({
+  1: Delimited,
+  2: Delimited,
+  3: Delimited,
+  4: Delimited,
+  5: Varint,
+  6: Fixed32,
+});
 const STATUS_WIRE = wireTable({ 2: Delimited, 3: Varint });
 
 const SPAN_FIELDS = [
-  '', 'traceId', 'spanId', 'traceState', 'parentSpanId', 'name', 'kind', 'startTimeUnixNano', 'endTimeUnixNano',
-  'attributes', 'droppedAttributesCount', 'events', 'droppedEventsCount', 'links', 'droppedLinksCount', 'status', 'flags',
+  '',
+  'traceId',
+  'spanId',
+  'traceState',
+  'parentSpanId',
+  'name',
+  'kind',
+  'startTimeUnixNano',
+  'endTimeUnixNano',
+  'attributes',
+  'droppedAttributesCount',
+  'events',
+  'droppedEventsCount',
+  'links',
+  'droppedLinksCount',
+  'status',
+  'flags',
 ];
 const EVENT_FIELDS = ['', 'timeUnixNano', 'name', 'attributes', 'droppedAttributesCount'];
 const LINK_FIELDS = ['', 'traceId', 'spanId', 'traceState', 'attributes', 'droppedAttributesCount', 'flags'];
@@ -71,7 +126,16 @@ function readResourceSpans(r: WireReader, end: number, ctx: DecodeContext): Reso
     }
     r.checkEnd(end);
   } catch (error) {
-    throw within(error, field === 1 ? 'resource' : field === 2 ? item('scopeSpans', scopeSpans.length) : field === 3 ? 'schemaUrl' : '');
+    throw within(
+      error,
+      field === 1
+        ? 'resource'
+        : field === 2
+          ? item('scopeSpans', scopeSpans.length)
+          : field === 3
+            ? 'schemaUrl'
+            : '',
+    );
   }
   return { resource: resource ?? emptyResource(), scopeSpans, schemaUrl };
 }
@@ -92,7 +156,10 @@ function readScopeSpans(r: WireReader, end: number, ctx: DecodeContext): ScopeSp
     }
     r.checkEnd(end);
   } catch (error) {
-    throw within(error, field === 1 ? 'scope' : field === 2 ? item('spans', spans.length) : field === 3 ? 'schemaUrl' : '');
+    throw within(
+      error,
+      field === 1 ? 'scope' : field === 2 ? item('spans', spans.length) : field === 3 ? 'schemaUrl' : '',
+    );
   }
   return { scope: scope ?? emptyScope(), spans, schemaUrl };
 }
@@ -232,7 +299,12 @@ function readEvent(r: WireReader, end: number, ctx: DecodeContext): SpanEvent {
   } catch (error) {
     throw within(error, field === 3 ? item('attributes', seen) : (EVENT_FIELDS[field] ?? ''));
   }
-  return { timeUnixNano, name, attributes, droppedAttributesCount: droppedTotal(ctx, droppedAttributesCount, dropped) };
+  return {
+    timeUnixNano,
+    name,
+    attributes,
+    droppedAttributesCount: droppedTotal(ctx, droppedAttributesCount, dropped),
+  };
 }
 
 function readLink(r: WireReader, end: number, ctx: DecodeContext): SpanLink {

@@ -1,7 +1,15 @@
 /** Encoder for ExportTraceServiceRequest / TracesData (field numbers in trace-proto-decoder.ts). */
 import type { ScopeSpans, ResourceSpans, Span, SpanEvent, SpanLink, TracesData } from '../model/telemetry.ts';
 import {
-  writeFixed32, writeFixed64, writeInt32, writeKeyValues, writeMessage, writeResource, writeScope, writeString, writeUint32,
+  writeFixed32,
+  writeFixed64,
+  writeInt32,
+  writeKeyValues,
+  writeMessage,
+  writeResource,
+  writeScope,
+  writeString,
+  writeUint32,
 } from './common-proto-encoder.ts';
 import { encodeWith } from './wire-writer.ts';
 import type { WireWriter } from './wire-writer.ts';

@@ -7,9 +7,25 @@ import { fail } from './decode-failure.ts';
 import { spanIdHex, traceIdHex } from './hex.ts';
 import { readUtf8 } from './utf8.ts';
 
-export const WireType = { Varint: 0, Fixed64: 1, Delimited: 2, StartGroup: 3, EndGroup: 4, Fixed32: 5 } as const;
+export const WireType = {
+  Varint: 0,
+  Fixed64: 1,
+  Delimited: 2,
+  StartGroup: 3,
+  EndGroup: 4,
+  Fixed32: 5,
+} as const;
 
-const WIRE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start-group', 'end-group', 'fixed32', 'invalid (6)', 'invalid (7)'];
+const WIRE_NAMES = [
+  'varint',
+  'fixed64',
+  'length-delimited',
+  'start-group',
+  'end-group',
+  'fixed32',
+  'invalid (6)',
+  'invalid (7)',
+];
 
 /** Groups are deprecated but legal on the wire; nesting is capped so hostile input cannot blow the stack. */
 const MAX_GROUP_DEPTH = 64;
@@ -95,8 +111,8 @@ export class WireReader {
     const end = this.length;
     let pos = this.pos;
     let lo = 0;
-    let hi = 0;
-    let b = 0;
+    let hi: number;
+    let b: number;
     // Bytes 0-3 carry bits 0-27.
     for (let shift = 0; shift < 28; shift += 7) {
       if (pos >= end) fail('truncated varint');
@@ -180,7 +196,8 @@ export class WireReader {
       len = this.lo;
     }
     const end = this.pos + len;
-    if (end > limit) fail(`length ${len} runs past the end of the enclosing message (${limit - this.pos} bytes left)`);
+    if (end > limit)
+      fail(`length ${len} runs past the end of the enclosing message (${limit - this.pos} bytes left)`);
     return end;
   }
 
@@ -188,7 +205,7 @@ export class WireReader {
     const end = this.delimited(limit);
     const start = this.pos;
     this.pos = end;
-    return readUtf8(this.buf, start, end);
+    return readUtf8(this.buf, this.view, start, end);
   }
 
   /**
@@ -270,9 +287,9 @@ export class WireReader {
         }
       }
       case WireType.EndGroup:
-        fail(`unexpected end-group for field ${field}`);
+        return fail(`unexpected end-group for field ${field}`);
       default:
-        fail(`invalid wire type ${tag & 7} for field ${field}`);
+        return fail(`invalid wire type ${tag & 7} for field ${field}`);
     }
   }
 }

@@ -123,6 +123,17 @@ export class WireWriter {
     this.pos += len;
   }
 
+  /** Bytes copied as they are (an already-encoded field). */
+  raw(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.ensure(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    // A loop beats TypedArray#set for the few bytes of a key.
+    for (let i = 0; i < n; i++) buf[pos++] = bytes[i]!;
+    this.pos = pos;
+  }
+
   bytes(value: Uint8Array): void {
     this.uint32(value.length);
     this.ensure(value.length);
@@ -133,11 +144,13 @@ export class WireWriter {
   /** A hex id as a bytes field, or nothing when empty. Throws on a malformed id (a model invariant). */
   id(tag: number, hex: string, bytes: number, what: string): void {
     if (hex === '') return;
-    if (hex.length !== bytes * 2) throw new RangeError(`${what} must be ${bytes * 2} hex characters, got ${JSON.stringify(hex)}`);
+    if (hex.length !== bytes * 2)
+      throw new RangeError(`${what} must be ${bytes * 2} hex characters, got ${JSON.stringify(hex)}`);
     this.uint32(tag);
     this.ensure(bytes + 1);
     this.buf[this.pos++] = bytes;
-    if (!writeHexBytes(this.buf, this.pos, hex)) throw new RangeError(`${what} is not hex: ${JSON.stringify(hex)}`);
+    if (!writeHexBytes(this.buf, this.pos, hex))
+      throw new RangeError(`${what} is not hex: ${JSON.stringify(hex)}`);
     this.pos += bytes;
   }
 

@@ -8,14 +8,17 @@
 /** The path of the first difference between `actual` and `expected`, or undefined when they are equal. */
 export function firstDifference(actual: unknown, expected: unknown, path = '$'): string | undefined {
   if (typeof expected !== 'object' || expected === null || typeof actual !== 'object' || actual === null) {
-    if (typeof actual === 'number' && typeof expected === 'number') return Object.is(actual, expected) ? undefined : `${path}: ${actual} ≠ ${expected}`;
+    if (typeof actual === 'number' && typeof expected === 'number')
+      return Object.is(actual, expected) ? undefined : `${path}: ${actual} ≠ ${expected}`;
     return actual === expected ? undefined : `${path}: ${describe(actual)} ≠ ${describe(expected)}`;
   }
-  if (Object.getPrototypeOf(actual) !== Object.getPrototypeOf(expected)) return `${path}: different prototypes`;
+  if (Object.getPrototypeOf(actual) !== Object.getPrototypeOf(expected))
+    return `${path}: different prototypes`;
   if (expected instanceof Uint8Array) {
     const bytes = actual as Uint8Array;
     if (bytes.length !== expected.length) return `${path}: ${bytes.length} bytes ≠ ${expected.length} bytes`;
-    for (let i = 0; i < bytes.length; i++) if (bytes[i] !== expected[i]) return `${path}[${i}]: ${bytes[i]} ≠ ${expected[i]}`;
+    for (let i = 0; i < bytes.length; i++)
+      if (bytes[i] !== expected[i]) return `${path}[${i}]: ${bytes[i]} ≠ ${expected[i]}`;
     return undefined;
   }
   const actualKeys = Object.keys(actual);
@@ -24,7 +27,11 @@ export function firstDifference(actual: unknown, expected: unknown, path = '$'):
     return `${path}: keys [${actualKeys.join(', ')}] ≠ [${expectedKeys.join(', ')}]`;
   }
   for (const key of expectedKeys) {
-    const difference = firstDifference((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
+    const difference = firstDifference(
+      (actual as Record<string, unknown>)[key],
+      (expected as Record<string, unknown>)[key],
+      `${path}.${key}`,
+    );
     if (difference !== undefined) return difference;
   }
   return undefined;

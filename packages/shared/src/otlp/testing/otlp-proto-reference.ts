@@ -8,6 +8,7 @@
  * numbers were checked against the field tables documented in otlp-transformer's serializers.
  */
 import protobuf from 'protobufjs';
+import protojson from 'protobufjs/ext/protojson.js';
 
 const COMMON = `
 syntax = "proto3";
@@ -310,7 +311,8 @@ export function referenceTypes(): ReferenceTypes {
   if (loaded) return loaded;
   const root = new protobuf.Root();
   // The collector services are declared in one package here for brevity; their wire form is the same.
-  for (const source of [COMMON, RESOURCE, TRACE, LOGS, METRICS, COLLECTOR]) protobuf.parse(source, root, { keepCase: false });
+  for (const source of [COMMON, RESOURCE, TRACE, LOGS, METRICS, COLLECTOR])
+    protobuf.parse(source, root, { keepCase: false });
   root.resolveAll();
   const type = (name: string): protobuf.Type => root.lookupType(name);
   loaded = {
@@ -323,4 +325,28 @@ export function referenceTypes(): ReferenceTypes {
     metricsResponse: type('opentelemetry.proto.collector.v1.ExportMetricsServiceResponse'),
   };
   return loaded;
+}
+
+/** OTLP/JSON differs from canonical ProtoJSON in one respect: ids are hex, not base64. */
+export function idsToHex(json: unknown, upperCase = false): unknown {
+  if (Array.isArray(json)) return json.map((element) => idsToHex(element, upperCase));
+  if (typeof json !== 'object' || json === null) return json;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) {
+    if ((key === 'traceId' || key === 'spanId' || key === 'parentSpanId') && typeof value === 'string') {
+      const bytes = new Uint8Array(protobuf.util.base64.length(value));
+      protobuf.util.base64.decode(value, bytes, 0);
+      let hex = '';
+      for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+      out[key] = upperCase ? hex.toUpperCase() : hex;
+    } else {
+      out[key] = idsToHex(value, upperCase);
+    }
+  }
+  return out;
+}
+
+/** OTLP/JSON for a protobuf-encoded request, produced by protobufjs (an implementation independent of ours). */
+export function referenceOtlpJson(type: protobuf.Type, bytes: Uint8Array): unknown {
+  return idsToHex(protojson.toJson(type, type.decode(bytes)));
 }

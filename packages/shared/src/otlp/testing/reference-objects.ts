@@ -4,7 +4,17 @@
  * be compared field by field with what the model says they should hold.
  */
 import type {
-  AnyValue, Attributes, Exemplar, InstrumentationScope, LogsData, Metric, MetricsData, NumberDataPoint, Resource, Span, TracesData,
+  AnyValue,
+  Attributes,
+  Exemplar,
+  InstrumentationScope,
+  LogsData,
+  Metric,
+  MetricsData,
+  NumberDataPoint,
+  Resource,
+  Span,
+  TracesData,
 } from '../../model/telemetry.ts';
 
 type Obj = Record<string, unknown>;
@@ -37,11 +47,19 @@ export function keyValuesRef(attributes: Attributes): Obj[] {
 }
 
 function resourceRef(resource: Resource): Obj {
-  return { attributes: keyValuesRef(resource.attributes), droppedAttributesCount: resource.droppedAttributesCount };
+  return {
+    attributes: keyValuesRef(resource.attributes),
+    droppedAttributesCount: resource.droppedAttributesCount,
+  };
 }
 
 function scopeRef(scope: InstrumentationScope): Obj {
-  return { name: scope.name, version: scope.version, attributes: keyValuesRef(scope.attributes), droppedAttributesCount: scope.droppedAttributesCount };
+  return {
+    name: scope.name,
+    version: scope.version,
+    attributes: keyValuesRef(scope.attributes),
+    droppedAttributesCount: scope.droppedAttributesCount,
+  };
 }
 
 function spanRef(span: Span): Obj {
@@ -57,11 +75,20 @@ function spanRef(span: Span): Obj {
     endTimeUnixNano: span.endTimeUnixNano,
     attributes: keyValuesRef(span.attributes),
     droppedAttributesCount: span.droppedAttributesCount,
-    events: span.events.map((e) => ({ timeUnixNano: e.timeUnixNano, name: e.name, attributes: keyValuesRef(e.attributes), droppedAttributesCount: e.droppedAttributesCount })),
+    events: span.events.map((e) => ({
+      timeUnixNano: e.timeUnixNano,
+      name: e.name,
+      attributes: keyValuesRef(e.attributes),
+      droppedAttributesCount: e.droppedAttributesCount,
+    })),
     droppedEventsCount: span.droppedEventsCount,
     links: span.links.map((l) => ({
-      traceId: idBytes(l.traceId), spanId: idBytes(l.spanId), traceState: l.traceState, attributes: keyValuesRef(l.attributes),
-      droppedAttributesCount: l.droppedAttributesCount, flags: l.flags,
+      traceId: idBytes(l.traceId),
+      spanId: idBytes(l.spanId),
+      traceState: l.traceState,
+      attributes: keyValuesRef(l.attributes),
+      droppedAttributesCount: l.droppedAttributesCount,
+      flags: l.flags,
     })),
     droppedLinksCount: span.droppedLinksCount,
     status: { code: span.status.code, message: span.status.message },
@@ -72,7 +99,11 @@ export function tracesRef(data: TracesData): Obj {
   return {
     resourceSpans: data.resourceSpans.map((rs) => ({
       resource: resourceRef(rs.resource),
-      scopeSpans: rs.scopeSpans.map((ss) => ({ scope: scopeRef(ss.scope), spans: ss.spans.map(spanRef), schemaUrl: ss.schemaUrl })),
+      scopeSpans: rs.scopeSpans.map((ss) => ({
+        scope: scopeRef(ss.scope),
+        spans: ss.spans.map(spanRef),
+        schemaUrl: ss.schemaUrl,
+      })),
       schemaUrl: rs.schemaUrl,
     })),
   };
@@ -109,11 +140,26 @@ function valueRef(value: number | bigint): Obj {
 }
 
 function exemplarRef(e: Exemplar): Obj {
-  return { filteredAttributes: keyValuesRef(e.filteredAttributes), timeUnixNano: e.timeUnixNano, ...valueRef(e.value), spanId: idBytes(e.spanId), traceId: idBytes(e.traceId) };
+  return {
+    filteredAttributes: keyValuesRef(e.filteredAttributes),
+    timeUnixNano: e.timeUnixNano,
+    ...valueRef(e.value),
+    spanId: idBytes(e.spanId),
+    traceId: idBytes(e.traceId),
+  };
 }
 
-function baseRef(p: NumberDataPoint | { attributes: Attributes; startTimeUnixNano: bigint; timeUnixNano: bigint; flags: number }): Obj {
-  return { attributes: keyValuesRef(p.attributes), startTimeUnixNano: p.startTimeUnixNano, timeUnixNano: p.timeUnixNano, flags: p.flags };
+function baseRef(
+  p:
+    | NumberDataPoint
+    | { attributes: Attributes; startTimeUnixNano: bigint; timeUnixNano: bigint; flags: number },
+): Obj {
+  return {
+    attributes: keyValuesRef(p.attributes),
+    startTimeUnixNano: p.startTimeUnixNano,
+    timeUnixNano: p.timeUnixNano,
+    flags: p.flags,
+  };
 }
 
 function optional(name: string, value: number | undefined): Obj {
@@ -121,22 +167,38 @@ function optional(name: string, value: number | undefined): Obj {
 }
 
 function metricRef(m: Metric): Obj {
-  const out: Obj = { name: m.name, description: m.description, unit: m.unit, metadata: keyValuesRef(m.metadata) };
+  const out: Obj = {
+    name: m.name,
+    description: m.description,
+    unit: m.unit,
+    metadata: keyValuesRef(m.metadata),
+  };
   const d = m.data;
-  const numberPoints = (points: NumberDataPoint[]): Obj[] => points.map((p) => ({ ...baseRef(p), ...valueRef(p.value), exemplars: p.exemplars.map(exemplarRef) }));
+  const numberPoints = (points: NumberDataPoint[]): Obj[] =>
+    points.map((p) => ({ ...baseRef(p), ...valueRef(p.value), exemplars: p.exemplars.map(exemplarRef) }));
   switch (d.type) {
     case 'gauge':
       out.gauge = { dataPoints: numberPoints(d.points) };
       break;
     case 'sum':
-      out.sum = { dataPoints: numberPoints(d.points), aggregationTemporality: d.aggregationTemporality, isMonotonic: d.isMonotonic };
+      out.sum = {
+        dataPoints: numberPoints(d.points),
+        aggregationTemporality: d.aggregationTemporality,
+        isMonotonic: d.isMonotonic,
+      };
       break;
     case 'histogram':
       out.histogram = {
         aggregationTemporality: d.aggregationTemporality,
         dataPoints: d.points.map((p) => ({
-          ...baseRef(p), count: p.count, ...optional('sum', p.sum), bucketCounts: p.bucketCounts, explicitBounds: p.explicitBounds,
-          exemplars: p.exemplars.map(exemplarRef), ...optional('min', p.min), ...optional('max', p.max),
+          ...baseRef(p),
+          count: p.count,
+          ...optional('sum', p.sum),
+          bucketCounts: p.bucketCounts,
+          explicitBounds: p.explicitBounds,
+          exemplars: p.exemplars.map(exemplarRef),
+          ...optional('min', p.min),
+          ...optional('max', p.max),
         })),
       };
       break;
@@ -144,13 +206,29 @@ function metricRef(m: Metric): Obj {
       out.exponentialHistogram = {
         aggregationTemporality: d.aggregationTemporality,
         dataPoints: d.points.map((p) => ({
-          ...baseRef(p), count: p.count, ...optional('sum', p.sum), scale: p.scale, zeroCount: p.zeroCount, positive: p.positive, negative: p.negative,
-          exemplars: p.exemplars.map(exemplarRef), ...optional('min', p.min), ...optional('max', p.max), zeroThreshold: p.zeroThreshold,
+          ...baseRef(p),
+          count: p.count,
+          ...optional('sum', p.sum),
+          scale: p.scale,
+          zeroCount: p.zeroCount,
+          positive: p.positive,
+          negative: p.negative,
+          exemplars: p.exemplars.map(exemplarRef),
+          ...optional('min', p.min),
+          ...optional('max', p.max),
+          zeroThreshold: p.zeroThreshold,
         })),
       };
       break;
     case 'summary':
-      out.summary = { dataPoints: d.points.map((p) => ({ ...baseRef(p), count: p.count, sum: p.sum, quantileValues: p.quantileValues })) };
+      out.summary = {
+        dataPoints: d.points.map((p) => ({
+          ...baseRef(p),
+          count: p.count,
+          sum: p.sum,
+          quantileValues: p.quantileValues,
+        })),
+      };
       break;
     case 'empty':
       break;
@@ -162,7 +240,11 @@ export function metricsRef(data: MetricsData): Obj {
   return {
     resourceMetrics: data.resourceMetrics.map((rm) => ({
       resource: resourceRef(rm.resource),
-      scopeMetrics: rm.scopeMetrics.map((sm) => ({ scope: scopeRef(sm.scope), metrics: sm.metrics.map(metricRef), schemaUrl: sm.schemaUrl })),
+      scopeMetrics: rm.scopeMetrics.map((sm) => ({
+        scope: scopeRef(sm.scope),
+        metrics: sm.metrics.map(metricRef),
+        schemaUrl: sm.schemaUrl,
+      })),
       schemaUrl: rm.schemaUrl,
     })),
   };

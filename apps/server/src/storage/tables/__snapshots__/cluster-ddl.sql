@@ -45,13 +45,14 @@ CREATE TABLE IF NOT EXISTS apo.spans_local ON CLUSTER apo_cluster
     `dropped_events` UInt32,
     `dropped_links` UInt32,
     `flush_id` UInt64,
+    INDEX idx_ts ts TYPE minmax GRANULARITY 1,
     INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/spans_local', '{replica}')
 PARTITION BY toDate(ts)
 ORDER BY (cluster, service, name, ts)
 TTL toDateTime(ts) + INTERVAL 7 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024;
 
 CREATE TABLE IF NOT EXISTS apo.spans ON CLUSTER apo_cluster
 (
