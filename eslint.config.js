@@ -5,14 +5,40 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'https', 'net', 'crypto', 'zlib', 'stream', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'zlib',
+  'stream',
+  'worker_threads',
+];
 const otherApps = (self) =>
   ['server', 'agent', 'proxy', 'desktop']
     .filter((a) => a !== self)
-    .map((a) => ({ group: [`@apo/${a}`, `@apo/${a}/*`, `**/apps/${a}/**`], message: `apps never import apps (${self} → ${a}).` }));
+    .map((a) => ({
+      group: [`@apo/${a}`, `@apo/${a}/*`, `**/apps/${a}/**`],
+      message: `apps never import apps (${self} → ${a}).`,
+    }));
 
 export default defineConfig(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/out/**', '**/coverage/**', 'test-results/**', 'playwright-report/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/out/**',
+      '**/coverage/**',
+      'test-results/**',
+      'playwright-report/**',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -21,15 +47,29 @@ export default defineConfig(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read process.env only in an app\'s env.ts' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: "read process.env only in an app's env.ts" },
+      ],
     },
   },
   {
-    files: ['**/env.ts', '**/*.test.ts', '**/test/support/**', 'bench/**', 'e2e/**', '*.config.ts', 'apps/desktop/scripts/**'],
+    files: [
+      '**/env.ts',
+      '**/*.test.ts',
+      '**/test/support/**',
+      'bench/**',
+      'e2e/**',
+      '*.config.ts',
+      'apps/desktop/scripts/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
@@ -46,7 +86,13 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: otherApps('desktop').map((p) => (p.group[0] === '@apo/server' ? { ...p, group: ['@apo/server', '**/apps/server/**'], allowTypeImports: true } : p)) },
+        {
+          patterns: otherApps('desktop').map((p) =>
+            p.group[0] === '@apo/server'
+              ? { ...p, group: ['@apo/server', '**/apps/server/**'], allowTypeImports: true }
+              : p,
+          ),
+        },
       ],
     },
   },
@@ -57,8 +103,17 @@ export default defineConfig(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'the renderer reaches the OS only through the preload bridge' }],
-          patterns: [{ group: nodeBuiltins, message: 'the renderer never imports Node built-ins' }, { group: ['@apo/server', '**/apps/server/**'], allowTypeImports: true, message: 'type-only imports of the server' }],
+          paths: [
+            { name: 'electron', message: 'the renderer reaches the OS only through the preload bridge' },
+          ],
+          patterns: [
+            { group: nodeBuiltins, message: 'the renderer never imports Node built-ins' },
+            {
+              group: ['@apo/server', '**/apps/server/**'],
+              allowTypeImports: true,
+              message: 'type-only imports of the server',
+            },
+          ],
         },
       ],
     },
@@ -67,7 +122,17 @@ export default defineConfig(
     files: ['packages/shared/**/*.ts'],
     ignores: ['packages/shared/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'electron', 'fastify', '@apo/*'], message: 'packages/shared is platform-free' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, 'electron', 'fastify', '@apo/*'],
+              message: 'packages/shared is platform-free',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -52,7 +52,11 @@ async function load(durationMs: number): Promise<number> {
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       for (let i = worker; Date.now() < end; i += concurrency) {
-        const res = await fetch(`${server.httpUrl}/v1/traces`, { method: 'POST', headers, body: bodies[i % bodies.length] });
+        const res = await fetch(`${server.httpUrl}/v1/traces`, {
+          method: 'POST',
+          headers,
+          body: bodies[i % bodies.length],
+        });
         await res.arrayBuffer();
         if (res.status === 429) await new Promise((r) => setTimeout(r, 50));
         else if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
@@ -86,10 +90,16 @@ try {
     );
   }
   console.log('\nServer ingest, OTLP/HTTP protobuf' + (args.gzip ? ' + gzip' : '') + ' → embedded chDB');
-  console.log(`  workload: ${spansPerRequest} spans/request, 11 attributes/span, concurrency ${concurrency}, ${rounds} × ${seconds} s`);
-  console.log(`  median spans per server CPU-second: ${Math.round(median(perCpu))}  (target ≥ 100,000; stretch 200,000)`);
+  console.log(
+    `  workload: ${spansPerRequest} spans/request, 11 attributes/span, concurrency ${concurrency}, ${rounds} × ${seconds} s`,
+  );
+  console.log(
+    `  median spans per server CPU-second: ${Math.round(median(perCpu))}  (target ≥ 100,000; stretch 200,000)`,
+  );
   console.log(`  median spans per wall second:       ${Math.round(median(perWall))}`);
-  console.log(`  event loop worst delay (max of rounds): ${Math.max(...loopMax).toFixed(1)} ms  (target < 50 ms)`);
+  console.log(
+    `  event loop worst delay (max of rounds): ${Math.max(...loopMax).toFixed(1)} ms  (target < 50 ms)`,
+  );
   console.log(`  server RSS at end: ${(processRssBytes(pid) / 1048576).toFixed(0)} MiB`);
 } finally {
   await server.dispose();

@@ -17,11 +17,18 @@ import { generateTraces } from './workload.ts';
 import { median, percentile } from './support/process-cpu.ts';
 
 const { values: args } = parseArgs({
-  options: { sizes: { type: 'string', default: '1000000,10000000' }, lookups: { type: 'string', default: '200' } },
+  options: {
+    sizes: { type: 'string', default: '1000000,10000000' },
+    lookups: { type: 'string', default: '200' },
+  },
 });
 const sizes = args.sizes.split(',').map(Number);
 const lookups = Number(args.lookups);
-const quiet = { info: () => undefined, warn: () => undefined, error: (...a: unknown[]) => console.error(...a) };
+const quiet = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: (...a: unknown[]) => console.error(...a),
+};
 
 const dataDir = await mkdtemp(join(tmpdir(), 'apo-query-bench-'));
 const nowNs = BigInt(Date.now()) * 1_000_000n;
@@ -67,7 +74,10 @@ try {
     const server = await startServerProcess({ dataDir, env: { APO_LOG_LEVEL: 'error' } });
     try {
       const api = apiClient(server.httpUrl);
-      const ids = Array.from({ length: lookups }, (_, i) => sampleTraceIds[(i * 7919) % sampleTraceIds.length]!);
+      const ids = Array.from(
+        { length: lookups },
+        (_, i) => sampleTraceIds[(i * 7919) % sampleTraceIds.length]!,
+      );
       for (const id of ids.slice(0, 20)) await api.traces.byId.query({ traceId: id }); // warm-up
       const byId: number[] = [];
       for (const id of ids) byId.push(await timed(() => api.traces.byId.query({ traceId: id })));
@@ -80,11 +90,16 @@ try {
         { ...window, attributes: [{ key: 'http.route', value: '/api/v1/orders/{id}' }], limit: 50 },
       ];
       const search: number[] = [];
-      for (let i = 0; i < 60; i++) search.push(await timed(() => api.traces.search.query(searches[i % searches.length]!)));
+      for (let i = 0; i < 60; i++)
+        search.push(await timed(() => api.traces.search.query(searches[i % searches.length]!)));
 
       console.log(`\n${(size / 1e6).toFixed(0)} M spans stored`);
-      console.log(`  traces.byId   p50 ${median(byId).toFixed(1)} ms, p99 ${percentile(byId, 99).toFixed(1)} ms over ${byId.length} lookups (target p99 ≤ 50 ms at 10 M)`);
-      console.log(`  traces.search p50 ${median(search).toFixed(1)} ms, p99 ${percentile(search, 99).toFixed(1)} ms over ${search.length} filtered searches (target p50 ≤ 150 ms)`);
+      console.log(
+        `  traces.byId   p50 ${median(byId).toFixed(1)} ms, p99 ${percentile(byId, 99).toFixed(1)} ms over ${byId.length} lookups (target p99 ≤ 50 ms at 10 M)`,
+      );
+      console.log(
+        `  traces.search p50 ${median(search).toFixed(1)} ms, p99 ${percentile(search, 99).toFixed(1)} ms over ${search.length} filtered searches (target p50 ≤ 150 ms)`,
+      );
     } finally {
       await server.stop();
     }

@@ -14,7 +14,9 @@ const all = readdirSync(dir)
 const wanted = process.argv.slice(2);
 const chosen = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.replace('.bench.ts', '')));
 if (chosen.length === 0) {
-  console.error(`no benchmark named ${wanted.join(', ')}; available: ${all.map((f) => f.replace('.bench.ts', '')).join(', ')}`);
+  console.error(
+    `no benchmark named ${wanted.join(', ')}; available: ${all.map((f) => f.replace('.bench.ts', '')).join(', ')}`,
+  );
   process.exit(2);
 }
 let failed = 0;

@@ -92,7 +92,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     });
     app.get('/healthz', () => ({ status: 'ok' }));
     app.get('/readyz', (_req, res) =>
-      ready ? { status: 'ready' } : res.status(503).send({ status: 'not ready', reason: 'starting or shutting down' }),
+      ready
+        ? { status: 'ready' }
+        : res.status(503).send({ status: 'not ready', reason: 'starting or shutting down' }),
     );
     app.get('/metrics', async (_req, res) => {
       void res.type(metrics.registry.contentType);
@@ -119,9 +121,17 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const httpUrl = await app.listen({ host: config.host, port: config.httpPort });
     ready = true;
     log.info(
-      { http: httpUrl, grpcPort, engine: storage.engine, dataDir: config.storage.dataDir, auth: auth.enabled },
+      {
+        http: httpUrl,
+        grpcPort,
+        engine: storage.engine,
+        dataDir: config.storage.dataDir,
+        auth: auth.enabled,
+      },
       `APO server ready: ${httpUrl} (tRPC /trpc, OTLP/HTTP /v1/traces|logs|metrics), OTLP/gRPC ${config.host}:${grpcPort}, ` +
-        (storage.engine === 'embedded' ? `embedded storage in ${config.storage.dataDir}` : `ClickHouse at ${config.storage.url}`),
+        (storage.engine === 'embedded'
+          ? `embedded storage in ${config.storage.dataDir}`
+          : `ClickHouse at ${config.storage.url}`),
     );
 
     let closing: Promise<void> | undefined;

@@ -85,7 +85,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const value = issue.path.reduce<unknown>(
-        (node, key) => (node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+        (node, key) =>
+          node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined,
         raw,
       );
       const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
@@ -100,4 +101,3 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   config.storage.dataDir ??= defaultDataDir(env.HOME, env.XDG_DATA_HOME);
   return config;
 }
-

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   const log = pino({
     level: config.logLevel,
     base: { service: 'apo-server' },
-    redact: { paths: ['req.headers.authorization', '*.password', '*.adminToken', '*.ingestTokens', '*.proxyTokens'], censor: '[secret]' },
+    redact: {
+      paths: ['req.headers.authorization', '*.password', '*.adminToken', '*.ingestTokens', '*.proxyTokens'],
+      censor: '[secret]',
+    },
   });
   let server;
   try {

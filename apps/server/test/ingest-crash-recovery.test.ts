@@ -49,7 +49,12 @@ describe('kill -9 of the server under load', () => {
     const load = Promise.all(
       Array.from({ length: senders }, async (_, s) => {
         for (let b = 0; b < batchesPerSender; b++) {
-          await sendUntilAcknowledged(url, encodeTracesProto(tracesRequest('crash', spansPerBatch)), `s${s}-b${b}`, deadline);
+          await sendUntilAcknowledged(
+            url,
+            encodeTracesProto(tracesRequest('crash', spansPerBatch)),
+            `s${s}-b${b}`,
+            deadline,
+          );
         }
       }),
     );
@@ -64,7 +69,9 @@ describe('kill -9 of the server under load', () => {
 
     const window = { from: Date.now() - 3_600_000, to: Date.now() + 3_600_000 };
     const services = await apiClient(server.httpUrl).services.list.query(window);
-    expect(services.find((s) => s.name === 'crash')?.spanCount).toBe(senders * batchesPerSender * spansPerBatch);
+    expect(services.find((s) => s.name === 'crash')?.spanCount).toBe(
+      senders * batchesPerSender * spansPerBatch,
+    );
     await server.stop();
   });
 });

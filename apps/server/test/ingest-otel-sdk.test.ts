@@ -89,7 +89,11 @@ describe.each(transports)('the OpenTelemetry JS SDK exporting over $name', (tran
       expect(got!.attributes).toEqual(textAttributes(sent.attributes));
       expect(got!.resource).toEqual(textAttributes(sent.resource.attributes));
       expect(got!.events).toEqual(
-        sent.events.map((e) => ({ name: e.name, timeUnixNano: ns(e.time), attributes: textAttributes(e.attributes ?? {}) })),
+        sent.events.map((e) => ({
+          name: e.name,
+          timeUnixNano: ns(e.time),
+          attributes: textAttributes(e.attributes ?? {}),
+        })),
       );
       expect(got!.links).toEqual(
         sent.links.map((l) => ({
@@ -151,7 +155,13 @@ describe.each(transports)('the OpenTelemetry JS SDK exporting over $name', (tran
         expect(got.startTimeUnixNano).toBe(ns(dp.startTime));
         expect(got.unit).toBe(metric.descriptor.unit);
         if (metric.dataPointType === DataPointType.HISTOGRAM) {
-          const h = dp.value as { buckets: { boundaries: number[]; counts: number[] }; sum: number; count: number; min: number; max: number };
+          const h = dp.value as {
+            buckets: { boundaries: number[]; counts: number[] };
+            sum: number;
+            count: number;
+            min: number;
+            max: number;
+          };
           expect(got).toMatchObject({
             type: 'histogram',
             count: BigInt(h.count),

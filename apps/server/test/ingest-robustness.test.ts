@@ -71,7 +71,10 @@ describe('bad input gets its documented status and message, and loses nothing el
   });
 
   it('unknown content encoding → 415 naming the supported ones', async () => {
-    const res = await post(encodeTracesProto(tracesRequest('enc', 1)), { ...proto, 'content-encoding': 'br' });
+    const res = await post(encodeTracesProto(tracesRequest('enc', 1)), {
+      ...proto,
+      'content-encoding': 'br',
+    });
     expect(res.status).toBe(415);
     expect(messageOf(res.payload)).toContain('unsupported Content-Encoding "br"');
   });
@@ -94,7 +97,10 @@ describe('bad input gets its documented status and message, and loses nothing el
 
   it('10,000 attributes on a span → stored with 128, the rest counted as dropped, a partial-success message', async () => {
     const traceId = hex(16);
-    const res = await post(encodeTracesProto(tracesRequest('wide', 1, { traceId, attributes: manyAttributes(10_000) })), proto);
+    const res = await post(
+      encodeTracesProto(tracesRequest('wide', 1, { traceId, attributes: manyAttributes(10_000) })),
+      proto,
+    );
     expect(res.status).toBe(200);
     const trace = await api.traces.byId.query({ traceId });
     expect(Object.keys(trace.spans[0]!.attributes)).toHaveLength(128);
@@ -118,7 +124,10 @@ describe('bad input gets its documented status and message, and loses nothing el
                   kind: 2,
                   startTimeUnixNano: span.startTimeUnixNano.toString(),
                   endTimeUnixNano: span.endTimeUnixNano.toString(),
-                  attributes: Object.keys(span.attributes).map((key) => ({ key, value: { stringValue: 'x' } })),
+                  attributes: Object.keys(span.attributes).map((key) => ({
+                    key,
+                    value: { stringValue: 'x' },
+                  })),
                 },
               ],
             },
@@ -152,7 +161,10 @@ describe('idempotent retries and concurrency', () => {
   });
 
   it('a malformed batch id is refused with 400', async () => {
-    const res = await post(encodeTracesProto(tracesRequest('bad-id', 1)), { ...proto, 'x-apo-batch-id': 'has space' });
+    const res = await post(encodeTracesProto(tracesRequest('bad-id', 1)), {
+      ...proto,
+      'x-apo-batch-id': 'has space',
+    });
     expect(res.status).toBe(400);
   });
 

@@ -70,10 +70,15 @@ describe('auth', () => {
 
       const window = { from: Date.now() - 60_000, to: Date.now() + 60_000 };
       await expect(apiClient(server.httpUrl).services.list.query(window)).rejects.toThrow(/admin token/);
-      await expect(apiClient(server.httpUrl, 'ingest-a').services.list.query(window)).rejects.toThrow(/admin token/);
+      await expect(apiClient(server.httpUrl, 'ingest-a').services.list.query(window)).rejects.toThrow(
+        /admin token/,
+      );
       const services = await apiClient(server.httpUrl, 'admin-secret').services.list.query(window);
       expect(services.map((s) => s.name)).toEqual(['authed']);
-      expect(await apiClient(server.httpUrl).health.query()).toMatchObject({ status: 'ok', authRequired: true });
+      expect(await apiClient(server.httpUrl).health.query()).toMatchObject({
+        status: 'ok',
+        authRequired: true,
+      });
       expect(server.output()).not.toContain('admin-secret');
     } finally {
       await server.dispose();
@@ -83,8 +88,16 @@ describe('auth', () => {
   it('refuses APO_AUTH=off on a non-loopback address, and bad configuration, quoting the value', () => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
     const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
-    const off = run({ APO_HOST: '0.0.0.0', APO_AUTH: 'off', APO_DATA_DIR: join(tmpdir(), `apo-never-${hex(4)}`) });
+      spawnSync(process.execPath, [main], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    const off = run({
+      APO_HOST: '0.0.0.0',
+      APO_AUTH: 'off',
+      APO_DATA_DIR: join(tmpdir(), `apo-never-${hex(4)}`),
+    });
     expect(off.status).not.toBe(0);
     expect(off.stdout + off.stderr).toContain('APO_AUTH=off is refused');
     const badPort = run({ APO_HTTP_PORT: 'eighty' });

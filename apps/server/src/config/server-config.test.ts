@@ -11,7 +11,12 @@ describe('server configuration', () => {
       grpcPort: 24317,
       defaultCluster: 'default',
       auth: { mode: 'auto', ingestTokens: [], proxyTokens: [] },
-      storage: { engine: 'embedded', dataDir: '/home/ana/.local/share/apo/data', database: 'apo', ttlDays: { spans: 7, logs: 7, metrics: 30, events: 90 } },
+      storage: {
+        engine: 'embedded',
+        dataDir: '/home/ana/.local/share/apo/data',
+        database: 'apo',
+        ttlDays: { spans: 7, logs: 7, metrics: 30, events: 90 },
+      },
       ingest: { maxBodyBytes: 16 * 1024 * 1024, maxAttributes: 128 },
     });
     expect(defaultDataDir('/home/ana', '/xdg')).toBe('/xdg/apo/data');
@@ -28,7 +33,12 @@ describe('server configuration', () => {
     });
     expect(config.httpPort).toBe(4000);
     expect(config.auth.ingestTokens).toEqual(['a', 'b']);
-    expect(config.storage).toMatchObject({ engine: 'remote', url: 'https://ch.example:8443', cluster: 'main', ttlDays: { spans: 3 } });
+    expect(config.storage).toMatchObject({
+      engine: 'remote',
+      url: 'https://ch.example:8443',
+      cluster: 'main',
+      ttlDays: { spans: 3 },
+    });
     expect(config.corsOrigins).toEqual(['https://console.example']);
   });
 
@@ -36,7 +46,9 @@ describe('server configuration', () => {
     expect(() => loadServerConfig({ APO_GRPC_PORT: '70000' })).toThrow(ConfigError);
     expect(() => loadServerConfig({ APO_GRPC_PORT: '70000' })).toThrow(/grpcPort.*"70000"/s);
     expect(() => loadServerConfig({ APO_AUTH: 'maybe' })).toThrow(/auth\.mode.*"maybe"/s);
-    expect(() => loadServerConfig({ APO_CONFIG: '/nonexistent/apo.yaml' })).toThrow(/cannot read config file/);
+    expect(() => loadServerConfig({ APO_CONFIG: '/nonexistent/apo.yaml' })).toThrow(
+      /cannot read config file/,
+    );
   });
 
   it('decides auth: on beyond loopback, off refused there, a token required when on', () => {

@@ -94,7 +94,10 @@ export function resolveAuth(config: ServerConfig): { enabled: boolean; problem?:
   const loopback = isLoopback(config.host);
   const enabled = config.auth.mode === 'on' || (config.auth.mode === 'auto' && !loopback);
   if (config.auth.mode === 'off' && !loopback) {
-    return { enabled: true, problem: `APO_AUTH=off is refused: the server listens on ${config.host}, beyond loopback` };
+    return {
+      enabled: true,
+      problem: `APO_AUTH=off is refused: the server listens on ${config.host}, beyond loopback`,
+    };
   }
   if (enabled && !config.auth.adminToken) {
     return { enabled, problem: 'auth is on but no admin token is set (APO_ADMIN_TOKEN)' };

@@ -9,7 +9,8 @@ export const timeRangeInput = z.object({
 });
 
 export function checkRange(range: { from: number; to: number }): void {
-  if (range.to <= range.from) throw new BadRequestError(`empty time range: to (${range.to}) must be after from (${range.from})`);
+  if (range.to <= range.from)
+    throw new BadRequestError(`empty time range: to (${range.to}) must be after from (${range.from})`);
 }
 
 /** An opaque, URL-safe keyset cursor. */
@@ -20,7 +21,8 @@ export function encodeCursor(parts: readonly string[]): string {
 export function decodeCursor(cursor: string, size: number): string[] {
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === size && parts.every((p) => typeof p === 'string')) return parts;
+    if (Array.isArray(parts) && parts.length === size && parts.every((p) => typeof p === 'string'))
+      return parts;
   } catch {
     // fall through to the error below
   }

@@ -124,7 +124,12 @@ export class GroupCommitWriter {
    * Resolves with `duplicate: true` when the batch id was already stored (or is being stored right now, in
    * which case it waits for that flush), `false` when this call stored the rows.
    */
-  async submit(batch: DecodedBatch, rows: number, cluster: string, batchId?: string): Promise<{ duplicate: boolean }> {
+  async submit(
+    batch: DecodedBatch,
+    rows: number,
+    cluster: string,
+    batchId?: string,
+  ): Promise<{ duplicate: boolean }> {
     if (this.#closed) throw new IngestError('unavailable', 'the server is shutting down', 5);
     if (batchId !== undefined) {
       if (this.#ledger.has(batchId)) return { duplicate: true };
@@ -244,7 +249,12 @@ export class GroupCommitWriter {
       this.#ledger.prune(storedAt);
       for (const w of batch.waiters) w.resolve();
       this.#log.debug(
-        { flushId: flushId.toString(), requests: batch.waiters.length, rows: batch.totalRows, ms: performance.now() - started },
+        {
+          flushId: flushId.toString(),
+          requests: batch.waiters.length,
+          rows: batch.totalRows,
+          ms: performance.now() - started,
+        },
         'flush stored',
       );
     } catch (err) {

@@ -83,7 +83,10 @@ export class IngestService {
     await this.#nextTurn();
     const decoded = decode(req.signal, req.encoding, req.payload, this.#limits);
     if (!decoded.ok) {
-      throw new IngestError('malformed', `invalid OTLP ${req.encoding} ${req.signal} request: ${decoded.error.message}`);
+      throw new IngestError(
+        'malformed',
+        `invalid OTLP ${req.encoding} ${req.signal} request: ${decoded.error.message}`,
+      );
     }
     const records = countRecords(decoded.value);
     this.#metrics.receivedRecords.inc({ signal: req.signal, transport: req.transport }, records);
@@ -96,8 +99,12 @@ export class IngestService {
         : await this.#writer.submit(decoded.value, records, req.cluster, req.batchId);
     if (duplicate) this.#metrics.duplicateBatches.inc();
     const cut = [
-      droppedAttributes > 0 ? `${droppedAttributes} attributes dropped (limit ${this.#limits.maxAttributes} per record)` : '',
-      truncatedValues > 0 ? `${truncatedValues} values truncated (limit ${this.#limits.maxValueLength} characters)` : '',
+      droppedAttributes > 0
+        ? `${droppedAttributes} attributes dropped (limit ${this.#limits.maxAttributes} per record)`
+        : '',
+      truncatedValues > 0
+        ? `${truncatedValues} values truncated (limit ${this.#limits.maxValueLength} characters)`
+        : '',
     ].filter((s) => s !== '');
     return { records, duplicate, warning: cut.length > 0 ? cut.join('; ') : undefined };
   }

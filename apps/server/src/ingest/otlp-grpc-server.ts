@@ -69,18 +69,24 @@ export function createOtlpGrpcServer(options: OtlpGrpcOptions): grpc.Server {
             signal,
             payload: call.request,
             encoding: 'protobuf',
-            cluster: resolveCluster(metadataValue(md, 'x-apo-cluster-id'), identity.trustClusterHeader, options.defaultCluster),
+            cluster: resolveCluster(
+              metadataValue(md, 'x-apo-cluster-id'),
+              identity.trustClusterHeader,
+              options.defaultCluster,
+            ),
             batchId: parseBatchId(metadataValue(md, 'x-apo-batch-id')),
             transport: 'grpc',
           });
-          const partial = outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
+          const partial =
+            outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
           callback(null, Buffer.from(encodeExportResponseProto(partial)));
         } catch (err) {
           if (err instanceof IngestError) {
             options.metrics.rejectedRequests.inc({ signal, reason: err.kind });
             const metadata = new grpc.Metadata();
             // OTLP/gRPC clients read the retry delay from google.rpc.RetryInfo; the plain header is a hint too.
-            if (err.retryAfterSeconds !== undefined) metadata.set('retry-after', String(err.retryAfterSeconds));
+            if (err.retryAfterSeconds !== undefined)
+              metadata.set('retry-after', String(err.retryAfterSeconds));
             callback({ code: statusOf[err.kind], details: err.message, metadata });
           } else {
             callback({ code: grpc.status.INTERNAL, details: 'internal error while storing; retry later' });
@@ -95,9 +101,13 @@ export function createOtlpGrpcServer(options: OtlpGrpcOptions): grpc.Server {
 
 export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
-      if (err) reject(err);
-      else resolve(bound);
-    });
+    server.bindAsync(
+      `${host.includes(':') ? `[${host}]` : host}:${port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (err, bound) => {
+        if (err) reject(err);
+        else resolve(bound);
+      },
+    );
   });
 }

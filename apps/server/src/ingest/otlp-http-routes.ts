@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
 import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { decompressBody, payloadEncodingOf, type PayloadEncoding } from './body-decoding.ts';
@@ -47,7 +53,11 @@ function header(req: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-const paths: Record<string, SignalType> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
+const paths: Record<string, SignalType> = {
+  '/v1/traces': 'traces',
+  '/v1/logs': 'logs',
+  '/v1/metrics': 'metrics',
+};
 
 /**
  * OTLP/HTTP: `POST /v1/traces|logs|metrics`, protobuf or JSON, identity / gzip / deflate / zstd.
@@ -62,13 +72,26 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
   void app.register((scope, _opts, done) => {
     // Ingest bodies are bytes whatever their type; the route decides what it accepts and says why not.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_req, body, next) => {
-      next(null, body);
-    });
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
+      (_req, body, next) => {
+        next(null, body);
+      },
+    );
 
-    const reply = (res: FastifyReply, encoding: PayloadEncoding, status: number, proto: Uint8Array, json: unknown) =>
+    const reply = (
+      res: FastifyReply,
+      encoding: PayloadEncoding,
+      status: number,
+      proto: Uint8Array,
+      json: unknown,
+    ) =>
       encoding === 'protobuf'
-        ? res.status(status).type('application/x-protobuf').send(Buffer.from(proto.buffer, proto.byteOffset, proto.byteLength))
+        ? res
+            .status(status)
+            .type('application/x-protobuf')
+            .send(Buffer.from(proto.buffer, proto.byteOffset, proto.byteLength))
         : res.status(status).type('application/json').send(JSON.stringify(json));
 
     const fail = (res: FastifyReply, signal: SignalType, encoding: PayloadEncoding, err: IngestError) => {
@@ -99,12 +122,23 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
             signal,
             payload,
             encoding,
-            cluster: resolveCluster(header(req, 'x-apo-cluster-id'), identity.trustClusterHeader, options.defaultCluster),
+            cluster: resolveCluster(
+              header(req, 'x-apo-cluster-id'),
+              identity.trustClusterHeader,
+              options.defaultCluster,
+            ),
             batchId: parseBatchId(header(req, 'x-apo-batch-id')),
             transport: 'http',
           });
-          const partial = outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
-          return await reply(res, encoding, 200, encodeExportResponseProto(partial), exportResponseJson(signal, partial));
+          const partial =
+            outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
+          return await reply(
+            res,
+            encoding,
+            200,
+            encodeExportResponseProto(partial),
+            exportResponseJson(signal, partial),
+          );
         } catch (err) {
           if (err instanceof IngestError) return await fail(res, signal, encoding, err);
           throw err;
@@ -115,13 +149,23 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
     scope.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, res) => {
       const signal = paths[req.url.split('?')[0] ?? ''] ?? 'traces';
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        return fail(res, signal, 'json', new IngestError('too-large', `request body exceeds the limit of ${options.maxBodyBytes} bytes`));
+        return fail(
+          res,
+          signal,
+          'json',
+          new IngestError('too-large', `request body exceeds the limit of ${options.maxBodyBytes} bytes`),
+        );
       }
       if (err.statusCode !== undefined && err.statusCode < 500) {
         return fail(res, signal, 'json', new IngestError('malformed', err.message));
       }
       req.log.error({ err }, 'ingest failed');
-      return fail(res, signal, 'json', new IngestError('unavailable', 'internal error while storing; retry later', 2));
+      return fail(
+        res,
+        signal,
+        'json',
+        new IngestError('unavailable', 'internal error while storing; retry later', 2),
+      );
     });
     done();
   });

@@ -172,7 +172,10 @@ export async function openStorage(input: StorageConfigInput, log: StorageLog): P
       deleteRows: async (table, where, params) => {
         const cluster = config.cluster === undefined ? '' : ` ON CLUSTER ${config.cluster}`;
         const target = storedTableName(storageTables[table], { cluster: config.cluster });
-        await client.command({ query: `DELETE FROM ${config.database}.${target}${cluster} WHERE ${where}`, query_params: params });
+        await client.command({
+          query: `DELETE FROM ${config.database}.${target}${cluster} WHERE ${where}`,
+          query_params: params,
+        });
       },
       async close() {
         if (closed) return;

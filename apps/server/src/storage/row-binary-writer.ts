@@ -43,7 +43,8 @@ export class RowBinaryWriter {
 
   /** Drop everything written after `length` (e.g. a request whose rows failed half-way). */
   truncate(length: number): void {
-    if (length < 0 || length > this.#pos) throw new RangeError(`cannot truncate ${this.#pos} bytes to ${length}`);
+    if (length < 0 || length > this.#pos)
+      throw new RangeError(`cannot truncate ${this.#pos} bytes to ${length}`);
     this.#pos = length;
   }
 

@@ -15,7 +15,8 @@ const mapErrors = t.middleware(async ({ next, ctx }) => {
   const result = await next();
   if (!result.ok) {
     const mapped = toTrpcError(result.error);
-    if (mapped.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err: result.error.cause ?? result.error }, 'api error');
+    if (mapped.code === 'INTERNAL_SERVER_ERROR')
+      ctx.log.error({ err: result.error.cause ?? result.error }, 'api error');
     throw mapped;
   }
   return result;

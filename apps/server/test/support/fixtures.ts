@@ -26,7 +26,9 @@ export function tracesRequest(
     kind: 2,
     startTimeUnixNano: start + BigInt(i) * 1000n,
     endTimeUnixNano: start + BigInt(i) * 1000n + 5_000_000n,
-    attributes: opts.attributes ?? attrs({ 'http.route': `/r/${i % 5}`, 'http.response.status_code': 200n, i: BigInt(i) }),
+    attributes:
+      opts.attributes ??
+      attrs({ 'http.route': `/r/${i % 5}`, 'http.response.status_code': 200n, i: BigInt(i) }),
     droppedAttributesCount: 0,
     events: [],
     droppedEventsCount: 0,
@@ -39,7 +41,13 @@ export function tracesRequest(
       {
         resource: { attributes: attrs({ 'service.name': service }), droppedAttributesCount: 0 },
         schemaUrl: '',
-        scopeSpans: [{ scope: { name: 'fixture', version: '1', attributes: attrs({}), droppedAttributesCount: 0 }, schemaUrl: '', spans }],
+        scopeSpans: [
+          {
+            scope: { name: 'fixture', version: '1', attributes: attrs({}), droppedAttributesCount: 0 },
+            schemaUrl: '',
+            spans,
+          },
+        ],
       },
     ],
   };

@@ -60,7 +60,10 @@ export function makeSpans(service: string): ReadableSpan[] {
   const rootCtx = trace.setSpan(context.active(), root);
   const client = tracer.startSpan(
     'SELECT orders',
-    { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'server.address': 'db', 'server.port': 5432 } },
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': 'postgresql', 'server.address': 'db', 'server.port': 5432 },
+    },
     rootCtx,
   );
   client.addEvent('query.retry', { attempt: 2 });
@@ -89,7 +92,11 @@ export function makeLogs(service: string, traceSpan: ReadableSpan): ReadableLogR
     attributes: { 'order.id': 42, 'payment.provider': 'acme' },
     context: ctx,
   });
-  logger.emit({ severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: `order shipped (${service})` });
+  logger.emit({
+    severityNumber: SeverityNumber.INFO,
+    severityText: 'INFO',
+    body: `order shipped (${service})`,
+  });
   return exporter.getFinishedLogRecords();
 }
 
@@ -109,7 +116,9 @@ export async function makeMetrics(service: string): Promise<ResourceMetrics> {
   const reader = new CollectingReader();
   const provider = new MeterProvider({ resource: sdkResource(service), readers: [reader] });
   const meter = provider.getMeter('apo-test-meter');
-  meter.createCounter('orders_total', { unit: '{order}', description: 'orders placed' }).add(7, { region: 'eu' });
+  meter
+    .createCounter('orders_total', { unit: '{order}', description: 'orders placed' })
+    .add(7, { region: 'eu' });
   meter.createHistogram('request_duration', { unit: 'ms' }).record(120, { route: '/orders' });
   meter.createHistogram('request_duration', { unit: 'ms' }).record(30, { route: '/orders' });
   meter.createGauge('queue_depth').record(3.5, { queue: 'email' });

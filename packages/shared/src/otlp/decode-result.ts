@@ -24,5 +24,4 @@ export interface DecodeLimits {
 }
 
 export type DecodeResult<T> =
-  | { ok: true; value: T; stats: DecodeStats }
-  | { ok: false; error: OtlpDecodeError };
+  { ok: true; value: T; stats: DecodeStats } | { ok: false; error: OtlpDecodeError };

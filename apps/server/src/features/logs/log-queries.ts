@@ -64,7 +64,10 @@ export function searchTokens(text: string): string[] {
 }
 
 /** Matching log records, newest first, keyset-paged on (time, a hash of the record). */
-export async function searchLogs(storage: Storage, q: LogSearch): Promise<{ items: LogView[]; nextCursor: string | null }> {
+export async function searchLogs(
+  storage: Storage,
+  q: LogSearch,
+): Promise<{ items: LogView[]; nextCursor: string | null }> {
   const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
   const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
   if (q.cluster !== undefined) {

@@ -21,7 +21,10 @@ export const tracesRouter = router({
         status: z.enum(['unset', 'ok', 'error']).optional(),
         minDurationMs: z.number().nonnegative().optional(),
         maxDurationMs: z.number().nonnegative().optional(),
-        attributes: z.array(z.object({ key: z.string().min(1), value: z.string() })).max(16).optional(),
+        attributes: z
+          .array(z.object({ key: z.string().min(1), value: z.string() }))
+          .max(16)
+          .optional(),
         limit: z.number().int().min(1).max(1000).default(50),
         cursor: z.string().min(1).optional(),
       }),

@@ -53,7 +53,10 @@ export interface TraceSearch {
 const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
 
 /** Matching spans, newest first, keyset-paged on (start time, trace id, span id). */
-export async function searchSpans(storage: Storage, q: TraceSearch): Promise<{ items: SpanView[]; nextCursor: string | null }> {
+export async function searchSpans(
+  storage: Storage,
+  q: TraceSearch,
+): Promise<{ items: SpanView[]; nextCursor: string | null }> {
   const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
   const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
   if (q.cluster !== undefined) {
@@ -81,13 +84,17 @@ export async function searchSpans(storage: Storage, q: TraceSearch): Promise<{ i
     params.maxDur = BigInt(Math.round(q.maxDurationMs * 1e6)).toString();
   }
   (q.attributes ?? []).forEach((a, i) => {
-    where.push(`(attributes[{k${i}:String}] = {v${i}:String} OR resource_attributes[{k${i}:String}] = {v${i}:String})`);
+    where.push(
+      `(attributes[{k${i}:String}] = {v${i}:String} OR resource_attributes[{k${i}:String}] = {v${i}:String})`,
+    );
     params[`k${i}`] = a.key;
     params[`v${i}`] = a.value;
   });
   if (q.cursor !== undefined) {
     const [ts, traceId, spanId] = decodeCursor(q.cursor, 3);
-    where.push('(ts, trace_id, span_id) < (fromUnixTimestamp64Nano({cTs:Int64}), {cTrace:String}, {cSpan:String})');
+    where.push(
+      '(ts, trace_id, span_id) < (fromUnixTimestamp64Nano({cTs:Int64}), {cTrace:String}, {cSpan:String})',
+    );
     Object.assign(params, { cTs: ts, cTrace: traceId, cSpan: spanId });
   }
   const rows = await readRows<SpanRow>(
@@ -99,6 +106,8 @@ export async function searchSpans(storage: Storage, q: TraceSearch): Promise<{ i
   const page = rows.slice(0, q.limit).map(toSpanView);
   const last = page[page.length - 1];
   const nextCursor =
-    rows.length > q.limit && last ? encodeCursor([last.startTimeUnixNano.toString(), last.traceId, last.spanId]) : null;
+    rows.length > q.limit && last
+      ? encodeCursor([last.startTimeUnixNano.toString(), last.traceId, last.spanId])
+      : null;
   return { items: page, nextCursor };
 }
