@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTracesProto } from '@apo/shared';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
@@ -143,6 +143,31 @@ describe('bad input gets its documented status and message, and loses nothing el
   });
 });
 
+describe('compressed bodies', () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['zstd', zstdCompressSync],
+  ] as const)('accepts %s', async (encoding, compress) => {
+    const service = `compressed-${encoding}`;
+    const res = await post(compress(encodeTracesProto(tracesRequest(service, 4))), {
+      ...proto,
+      'content-encoding': encoding,
+    });
+    expect(res.status).toBe(200);
+    expect(await spanCount(service)).toBe(4);
+  });
+
+  it('a corrupt gzip body → 400 naming the encoding', async () => {
+    const res = await post(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]), {
+      ...proto,
+      'content-encoding': 'gzip',
+    });
+    expect(res.status).toBe(400);
+    expect(messageOf(res.payload)).toContain('not valid gzip data');
+  });
+});
+
 describe('idempotent retries and concurrency', () => {
   it('the same batch sent twice with the same batch id is stored once', async () => {
     const body = encodeTracesProto(tracesRequest('retry', 10));
@@ -195,5 +220,33 @@ describe('own metrics', () => {
     expect(text).toMatch(/apo_storage_stored_rows_total\{table="spans"\} \d+/);
     expect(text).toMatch(/apo_ingest_rejected_requests_total\{signal="traces",reason="malformed"\} [1-9]/);
     expect(text).toMatch(/apo_ingest_duplicate_batches_total [1-9]/);
+  });
+});
+
+describe('back-pressure', () => {
+  it('answers 429 with Retry-After when the in-flight queue is full, and stores what it accepted', async () => {
+    const small = await startServerProcess({
+      env: { APO_MAX_IN_FLIGHT_ROWS: '1000', APO_FLUSH_INTERVAL_MS: '1000' },
+    });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          fetch(`${small.httpUrl}/v1/traces`, {
+            method: 'POST',
+            headers: proto,
+            body: encodeTracesProto(tracesRequest('pressure', 400)),
+          }),
+        ),
+      );
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 200, 429, 429, 429, 429]);
+      const refused = results.find((r) => r.status === 429)!;
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(new TextDecoder().decode(await refused.arrayBuffer())).toContain('ingest queue is full');
+      const services = await apiClient(small.httpUrl).services.list.query(window());
+      expect(services.find((s) => s.name === 'pressure')?.spanCount).toBe(800);
+    } finally {
+      await small.dispose();
+    }
   });
 });
