@@ -1,0 +1,1 @@
+export type { OutboundBatch } from './batch.ts';
