@@ -4,7 +4,9 @@
  * Figures: spans stored per CPU-second of the whole server process (all threads, the engine's included),
  * wall-clock throughput, and the event loop's worst delay during the run. Target ≥ 100,000 spans/CPU-s.
  *
- *   node bench/ingest.bench.ts [--seconds 10] [--rounds 3] [--concurrency 8] [--gzip]
+ *   node bench/ingest.bench.ts [--seconds 10] [--rounds 3] [--concurrency 32] [--gzip] [--flush-ms N]
+ *
+ * APO_BENCH_NODE_OPTIONS is passed to the server as NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -35,7 +37,10 @@ const headers: Record<string, string> = { 'content-type': 'application/x-protobu
 if (args.gzip) headers['content-encoding'] = 'gzip';
 
 const server = await startServerProcess({
-  env: { APO_LOG_LEVEL: 'error', ...(args['flush-ms'] ? { APO_FLUSH_INTERVAL_MS: args['flush-ms'] } : {}) },
+  env: {
+    APO_LOG_LEVEL: 'error',
+    ...(process.env.APO_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.APO_BENCH_NODE_OPTIONS } : {}),
+    ...(args['flush-ms'] ? { APO_FLUSH_INTERVAL_MS: args['flush-ms'] } : {}) },
 });
 const pid = server.child.pid!;
 

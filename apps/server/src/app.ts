@@ -8,7 +8,8 @@ import { isAllowedOrigin, resolveAuth, type ServerConfig } from './config/server
 import { BatchLedger, removeInterruptedFlushes } from './ingest/batch-ledger.ts';
 import { dataTables, GroupCommitWriter } from './ingest/group-commit-writer.ts';
 import { IngestService } from './ingest/ingest-service.ts';
-import { bindGrpc, createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
+import { bindGrpc } from '@apo/pipeline';
+import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http-routes.ts';
 import { openStorage, type Storage } from './storage/index.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';

@@ -1,1 +1,2 @@
 export type { OutboundBatch } from './batch.ts';
+export * from './receivers/index.ts';

@@ -8,7 +8,7 @@ import { appendMetricRows } from '../storage/rows/metrics.ts';
 import { appendLedgerRows } from '../storage/rows/ledger.ts';
 import { BatchLedger, nextFlushId } from './batch-ledger.ts';
 import type { DecodedBatch } from './decoded-batch.ts';
-import { IngestError } from './ingest-error.ts';
+import { IngestError } from '@apo/pipeline';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 
 export interface WriterOptions {

@@ -9,9 +9,9 @@ import {
   type DecodeResult,
   type SignalType,
 } from '@apo/shared';
-import type { PayloadEncoding } from './body-decoding.ts';
+import type { PayloadEncoding } from '@apo/pipeline';
 import { countRecords, type DecodedBatch } from './decoded-batch.ts';
-import { IngestError } from './ingest-error.ts';
+import { IngestError } from '@apo/pipeline';
 import type { GroupCommitWriter } from './group-commit-writer.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 

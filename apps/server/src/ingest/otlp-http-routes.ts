@@ -8,8 +8,15 @@ import type {
 } from 'fastify';
 import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
 import type { Authenticator } from '../auth/authenticator.ts';
-import { decompressBody, payloadEncodingOf, type PayloadEncoding } from './body-decoding.ts';
-import { IngestError, httpStatusOf, type IngestErrorKind } from './ingest-error.ts';
+import {
+  IngestError,
+  decompressBody,
+  encodeRpcStatus,
+  grpcCodeOf,
+  httpStatusOf,
+  payloadEncodingOf,
+  type PayloadEncoding,
+} from '@apo/pipeline';
 import { parseBatchId, resolveCluster } from './ingest-headers.ts';
 import type { IngestService } from './ingest-service.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
@@ -20,32 +27,6 @@ export interface OtlpHttpOptions {
   metrics: IngestMetrics;
   defaultCluster: string;
   maxBodyBytes: number;
-}
-
-const grpcCodeOf: Record<IngestErrorKind, number> = {
-  unauthenticated: 16,
-  malformed: 3,
-  'unsupported-media': 3,
-  'too-large': 8,
-  overloaded: 8,
-  unavailable: 14,
-};
-
-/** google.rpc.Status { int32 code = 1; string message = 2; } — the OTLP/HTTP error body for protobuf clients. */
-function encodeRpcStatus(code: number, message: string): Uint8Array {
-  const text = new TextEncoder().encode(message);
-  const out: number[] = [0x08, code, 0x12];
-  for (let n = text.length; ; n >>>= 7) {
-    if (n < 0x80) {
-      out.push(n);
-      break;
-    }
-    out.push((n & 0x7f) | 0x80);
-  }
-  const bytes = new Uint8Array(out.length + text.length);
-  bytes.set(out);
-  bytes.set(text, out.length);
-  return bytes;
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {

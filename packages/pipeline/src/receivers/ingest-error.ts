@@ -29,3 +29,13 @@ export const httpStatusOf: Record<IngestErrorKind, number> = {
   overloaded: 429,
   unavailable: 503,
 };
+
+/** The gRPC status code of each kind; OTLP/HTTP error bodies (google.rpc.Status) carry the same code. */
+export const grpcCodeOf: Record<IngestErrorKind, number> = {
+  unauthenticated: 16, // UNAUTHENTICATED
+  malformed: 3, // INVALID_ARGUMENT
+  'unsupported-media': 3,
+  'too-large': 8, // RESOURCE_EXHAUSTED
+  overloaded: 8,
+  unavailable: 14, // UNAVAILABLE
+};

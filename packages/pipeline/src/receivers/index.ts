@@ -1,0 +1,23 @@
+export { IngestError, grpcCodeOf, httpStatusOf, type IngestErrorKind } from './ingest-error.ts';
+export {
+  decompressBody,
+  payloadEncodingOf,
+  supportedEncodings,
+  type PayloadEncoding,
+} from './body-decoding.ts';
+export { encodeRpcStatus } from './rpc-status.ts';
+export {
+  bindGrpc,
+  closeGrpc,
+  createOtlpGrpcServer,
+  type ExportOutcome,
+  type OtlpGrpcOptions,
+  type OtlpGrpcRequest,
+} from './otlp-grpc.ts';
+export {
+  readBody,
+  startOtlpHttpReceiver,
+  type OtlpHttpReceiver,
+  type OtlpHttpReceiverOptions,
+  type OtlpHttpRequest,
+} from './otlp-http.ts';
