@@ -11,6 +11,8 @@ import { IngestService } from './ingest/ingest-service.ts';
 import { bindGrpc } from '@apo/pipeline';
 import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http-routes.ts';
+import { DecisionBoard } from './features/sampling/decision-board.ts';
+import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
 import { openStorage, type Storage } from './storage/index.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';
 import { makeContextFactory } from './trpc/context.ts';
@@ -102,6 +104,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       return metrics.registry.metrics();
     });
     registerOtlpHttpRoutes(app, transport);
+    registerSamplingRoutes(app, {
+      board: new DecisionBoard({ retainMs: 60_000, maxDecisions: 1_000_000 }),
+      auth,
+    });
     await app.register(fastifyTRPCPlugin, {
       prefix: '/trpc',
       trpcOptions: {

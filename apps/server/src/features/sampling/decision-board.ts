@@ -1,0 +1,102 @@
+/**
+ * Keep decisions of tail sampling, shared between agents: an agent that keeps a trace posts its id here,
+ * and every agent long-polls for the ids kept elsewhere, so the spans of a kept trace are kept on every
+ * host. Decisions are only useful for the agents' hold window, so they live in memory for a bounded time
+ * and count. (With several server processes behind one address, agents of one cluster should reach the
+ * same process, e.g. through their proxy; see docs/tail-sampling.md.)
+ */
+export interface DecisionBoardOptions {
+  retainMs: number;
+  maxDecisions: number;
+  now?: () => number;
+}
+
+export interface DecisionPage {
+  traceIds: string[];
+  /** Pass back as `after` to get only newer decisions. */
+  cursor: string;
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+export class DecisionBoard {
+  readonly #o: DecisionBoardOptions;
+  readonly #now: () => number;
+  // A cursor from another server run must not skip decisions: the epoch tells runs apart.
+  readonly #epoch = Date.now().toString(36);
+  #ids: string[] = [];
+  #times: number[] = [];
+  /** Sequence number of #ids[0]. */
+  #base = 0;
+  readonly #waiters = new Set<() => void>();
+
+  constructor(options: DecisionBoardOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  static isTraceId(value: unknown): value is string {
+    return typeof value === 'string' && TRACE_ID.test(value);
+  }
+
+  post(traceIds: readonly string[]): void {
+    const now = this.#now();
+    for (const id of traceIds) {
+      this.#ids.push(id);
+      this.#times.push(now);
+    }
+    this.#prune(now);
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
+  }
+
+  /** Decisions after `cursor`; waits up to `waitMs` for the first one when there is none yet. */
+  async read(cursor: string | undefined, waitMs: number, signal?: AbortSignal): Promise<DecisionPage> {
+    const page = this.#page(cursor);
+    if (page.traceIds.length > 0 || waitMs <= 0) return page;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      this.#waiters.add(done);
+      signal?.addEventListener('abort', done);
+    });
+    return this.#page(cursor);
+  }
+
+  get size(): number {
+    return this.#ids.length;
+  }
+
+  #page(cursor: string | undefined): DecisionPage {
+    this.#prune(this.#now());
+    const end = this.#base + this.#ids.length;
+    let from = this.#base;
+    if (cursor !== undefined) {
+      const [epoch, seq] = cursor.split(':');
+      const n = Number(seq);
+      if (epoch === this.#epoch && Number.isSafeInteger(n)) from = Math.min(Math.max(n, this.#base), end);
+    } else {
+      from = end; // a new reader starts from now: older decisions concern traces it never held
+    }
+    return { traceIds: this.#ids.slice(from - this.#base), cursor: `${this.#epoch}:${end}` };
+  }
+
+  #prune(now: number): void {
+    let drop = 0;
+    while (
+      drop < this.#times.length &&
+      (now - this.#times[drop]! > this.#o.retainMs || this.#times.length - drop > this.#o.maxDecisions)
+    ) {
+      drop++;
+    }
+    if (drop === 0) return;
+    this.#ids = this.#ids.slice(drop);
+    this.#times = this.#times.slice(drop);
+    this.#base += drop;
+  }
+}
