@@ -1,55 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/pipeline';
 import { defaultDataDir, serverConfigSchema, type ServerConfig } from './config/server-config.ts';
 
 /**
  * The one place the server reads `process.env`. A config file (`APO_CONFIG`, YAML or JSON) gives the base;
  * environment variables override it. Every problem is reported with the offending value quoted.
  */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
-
-function list(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-function setIn(target: Record<string, unknown>, path: string[], value: unknown): void {
-  if (value === undefined) return;
-  let node = target;
-  for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[path[path.length - 1]!] = value;
-}
-
-function readConfigFile(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read config file "${path}": ${(err as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`config file "${path}" is not valid YAML/JSON: ${(err as Error).message}`);
-  }
-  if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(`config file "${path}" must hold an object`);
-  }
-  return parsed as Record<string, unknown>;
-}
 
 export function loadServerConfig(env: Env = process.env): ServerConfig {
   const raw: Record<string, unknown> = env.APO_CONFIG ? readConfigFile(env.APO_CONFIG) : {};
@@ -81,20 +39,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['ingest', 'maxInFlightRows'], env.APO_MAX_IN_FLIGHT_ROWS);
   setIn(raw, ['ingest', 'flushIntervalMs'], env.APO_FLUSH_INTERVAL_MS);
 
-  const result = serverConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const value = issue.path.reduce<unknown>(
-        (node, key) =>
-          node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined,
-        raw,
-      );
-      const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
-      return `${issue.path.join('.') || 'config'}: ${issue.message}${shown}`;
-    });
-    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  const config = result.data;
+  const config = parseConfig(serverConfigSchema, raw);
   if (config.storage.engine === 'remote' && !config.storage.url) {
     throw new ConfigError('storage.engine is "remote" but no URL is set (APO_CLICKHOUSE_URL)');
   }

@@ -1,2 +1,3 @@
 export type { OutboundBatch } from './batch.ts';
 export * from './receivers/index.ts';
+export * from './config/config-file.ts';
