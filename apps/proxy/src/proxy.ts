@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ProxyConfig } from './env.ts';
-import { startStatusServer } from './status/status-server.ts';
+import { startStatusServer } from '@apo/pipeline';
 
 export interface RunningProxy {
   readonly statusPort: number;

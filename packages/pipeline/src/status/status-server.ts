@@ -15,6 +15,10 @@ export interface StatusServerOptions {
   startedAt: number;
   log: Logger;
   now?: () => number;
+  /** More Prometheus text lines for /metrics (the component's own counters), rendered per scrape. */
+  metrics?: () => string;
+  /** More fields for /healthz (e.g. queue depth, last export error). */
+  health?: () => Record<string, unknown>;
 }
 
 export interface StatusServer {
@@ -82,9 +86,21 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       return;
     }
     if (path === '/healthz') {
-      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(healthBody(options, now())), head);
+      send(
+        res,
+        200,
+        'application/json; charset=utf-8',
+        JSON.stringify({ ...healthBody(options, now()), ...options.health?.() }),
+        head,
+      );
     } else if (path === '/metrics') {
-      send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', metricsText(options), head);
+      send(
+        res,
+        200,
+        'text/plain; version=0.0.4; charset=utf-8',
+        metricsText(options) + (options.metrics?.() ?? ''),
+        head,
+      );
     } else {
       send(
         res,
