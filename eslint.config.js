@@ -67,6 +67,7 @@ export default defineConfig(
       '**/test/support/**',
       'bench/**',
       'e2e/**',
+      'tests/**',
       '*.config.ts',
       'apps/desktop/scripts/**',
     ],

@@ -1,27 +1,26 @@
 /**
- * apo-agent entry point (one agent per host).
- *
- * What this skeleton does today: validates its environment (src/env.ts), logs structured JSON (pino) to
- * stdout, serves `/healthz` and `/metrics` on the status port, and shuts down cleanly on SIGINT/SIGTERM.
- * What it does NOT do yet: it opens no OTLP receivers (gRPC :4317 / HTTP :4318), collects no host, process
- * or log data, and exports nothing. Those arrive in later issues; until then the OTLP, export, token,
- * data-dir and host-interval settings are validated and logged but unused.
+ * apo-agent entry point (one agent per host): `apo-agent [--config agent.yaml]`.
+ * Validates the configuration (file + environment, src/env.ts), logs structured JSON (pino) to stdout,
+ * starts the pipeline (src/agent.ts) and shuts down on SIGINT/SIGTERM: receivers close first, then what is
+ * in flight is written to the disk queue, so nothing acknowledged is lost.
  */
+import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { startAgent } from './agent.ts';
-import { EnvError, loadAgentEnv, type AgentConfig } from './env.ts';
+import { ConfigError, loadAgentConfig, type AgentConfig } from './env.ts';
 
-const SHUTDOWN_TIMEOUT_MS = 10_000;
+const SHUTDOWN_TIMEOUT_MS = 15_000;
 const startedAt = Date.now();
 
 let config: AgentConfig;
 try {
-  config = loadAgentEnv();
+  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, strict: true });
+  config = loadAgentConfig(undefined, values.config);
 } catch (err) {
-  if (!(err instanceof EnvError)) throw err;
   // No logger yet (its level is configuration too); a plain line is what a human starting it needs.
-  process.stderr.write(`apo-agent: ${err.message}\n`);
+  const message = err instanceof ConfigError || err instanceof TypeError ? err.message : String(err);
+  process.stderr.write(`apo-agent: ${message}\nusage: apo-agent [--config agent.yaml]\n`);
   process.exit(1);
 }
 
@@ -29,18 +28,6 @@ const log = pino({
   level: config.logLevel,
   base: { component: 'agent', version: packageJson.version, pid: process.pid },
 });
-
-log.info(
-  {
-    otlpGrpcPort: config.otlpGrpcPort,
-    otlpHttpPort: config.otlpHttpPort,
-    exportUrl: config.exportUrl,
-    tokenSet: config.token !== undefined,
-    dataDir: config.dataDir,
-    hostIntervalSeconds: config.hostIntervalSeconds,
-  },
-  'starting apo-agent (skeleton: status server only, no receivers or exporter yet)',
-);
 
 let agent: Awaited<ReturnType<typeof startAgent>>;
 try {

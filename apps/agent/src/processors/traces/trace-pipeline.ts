@@ -1,0 +1,284 @@
+/**
+ * The agent's span path: every accepted request is journaled (so a kill -9 loses nothing acknowledged),
+ * aggregated into RED (100 % of spans, before sampling), and held by the tail sampler; when every trace of
+ * a request is decided, the request's kept spans leave as one batch whose id is the request's own, so a
+ * replay after a crash is stored once. Held spans stay as the request's encoded bytes, not decoded objects.
+ */
+import type { Logger } from 'pino';
+import {
+  SpanKind,
+  decodeTracesProto,
+  encodeTracesProto,
+  markRedComputed,
+  spanFailed,
+  type Attributes,
+  type ResourceSpans,
+  type TracesData,
+} from '@apo/shared';
+import type { OutboundBatch } from '@apo/pipeline';
+import type { KeepReason, TailSampler } from './tail-sampler.ts';
+
+/** Where accepted requests wait for their decision: durable, acked when the request is done. */
+export interface SpanJournal<Entry> {
+  append(batch: OutboundBatch): Promise<Entry>;
+  ack(entry: Entry): Promise<void>;
+}
+
+/** The next hop's queue (durable once resolved). */
+export interface BatchSink {
+  enqueue(batch: OutboundBatch): Promise<void>;
+}
+
+export interface TracePipelineOptions<Entry> {
+  /** undefined = sampling off: every span is kept ('all') and forwarded at once. */
+  sampler: TailSampler | undefined;
+  red: { add(resourceSpans: ResourceSpans[]): void };
+  journal: SpanJournal<Entry>;
+  sink: BatchSink;
+  /** Resource attributes to add (identity): index-aligned with `resourceSpans`. */
+  identity(resourceSpans: ResourceSpans): Attributes;
+  /** Keys of the sampler's thresholds, caps and baselines; RED's endpoint naming. */
+  endpointOf(
+    resource: ResourceSpans['resource'],
+    span: ResourceSpans['scopeSpans'][number]['spans'][number],
+  ): string;
+  gzip(bytes: Uint8Array): Promise<Uint8Array>;
+  log: Logger;
+  now?: () => number;
+}
+
+export const SAMPLING_REASON_ATTRIBUTE = 'apo.sampling.reason';
+const ADDITIONS_HEADER = 'x-apo-resource-additions';
+
+interface HeldRequest<Entry> {
+  batchId: string;
+  payload: Uint8Array;
+  additions: Attributes[];
+  entry: Entry;
+  spans: number;
+  /** Traces of this request not decided yet. */
+  open: Set<string>;
+  kept: Map<string, KeepReason>;
+}
+
+export interface TracePipelineStats {
+  acceptedSpans: number;
+  keptSpans: number;
+  droppedSpans: number;
+  heldRequests: number;
+  emitFailures: number;
+}
+
+export class TracePipeline<Entry> {
+  readonly #o: TracePipelineOptions<Entry>;
+  readonly #now: () => number;
+  /** Requests waiting for decisions, and which requests each held trace appears in. */
+  readonly #held = new Set<HeldRequest<Entry>>();
+  readonly #byTrace = new Map<string, HeldRequest<Entry>[]>();
+  readonly #stats: TracePipelineStats = {
+    acceptedSpans: 0,
+    keptSpans: 0,
+    droppedSpans: 0,
+    heldRequests: 0,
+    emitFailures: 0,
+  };
+  #emitting: Promise<void> = Promise.resolve();
+
+  constructor(options: TracePipelineOptions<Entry>) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Takes a decoded, valid request (`payload` is its protobuf encoding). Resolves once the request is
+   * durable: the receiver acknowledges the sender only then.
+   */
+  async accept(payload: Uint8Array, data: TracesData, batchId: string): Promise<void> {
+    const additions = data.resourceSpans.map((rs) => this.#o.identity(rs));
+    data.resourceSpans.forEach((rs, i) => Object.assign(rs.resource.attributes, additions[i]));
+    this.#o.red.add(data.resourceSpans);
+    const spans = countSpans(data);
+    this.#stats.acceptedSpans += spans;
+    if (this.#o.sampler === undefined) {
+      await this.#forward(data, batchId, () => 'all');
+      this.#stats.keptSpans += spans;
+      return;
+    }
+    const entry = await this.#o.journal.append({
+      signal: 'traces',
+      batchId,
+      contentType: 'application/x-protobuf',
+      contentEncoding: 'identity',
+      body: payload,
+      items: spans,
+      headers: { [ADDITIONS_HEADER]: JSON.stringify(additions) },
+    });
+    this.#hold(data, { batchId, payload, additions, entry, spans, open: new Set(), kept: new Map() });
+  }
+
+  /** A journaled request found at start-up (the agent stopped before deciding it): RED already counted it. */
+  replay(batch: OutboundBatch, entry: Entry): void {
+    const decoded = decodeTracesProto(batch.body);
+    if (!decoded.ok) {
+      this.#o.log.error(
+        { batchId: batch.batchId, err: decoded.error.message },
+        'journal record does not decode; dropped',
+      );
+      void this.#o.journal.ack(entry);
+      return;
+    }
+    const additions = parseAdditions(batch.headers?.[ADDITIONS_HEADER]);
+    this.#hold(decoded.value, {
+      batchId: batch.batchId,
+      payload: batch.body,
+      additions,
+      entry,
+      spans: countSpans(decoded.value),
+      open: new Set(),
+      kept: new Map(),
+    });
+  }
+
+  /** Runs the sampler's due decisions and emits finished requests; returns the traces newly kept here. */
+  tick(): string[] {
+    const sampler = this.#o.sampler;
+    if (!sampler) return [];
+    const now = this.#now();
+    const newlyKept = sampler.decide(now);
+    for (const [traceId, reason] of sampler.finalize(now)) {
+      const requests = this.#byTrace.get(traceId);
+      if (!requests) continue;
+      this.#byTrace.delete(traceId);
+      for (const request of requests) {
+        request.open.delete(traceId);
+        if (reason !== null) request.kept.set(traceId, reason);
+        if (request.open.size === 0) this.#finish(request);
+      }
+    }
+    return newlyKept;
+  }
+
+  stats(): TracePipelineStats {
+    return { ...this.#stats, heldRequests: this.#held.size };
+  }
+
+  /** Waits for the emits started so far (shutdown: what is still held stays in the journal). */
+  async drain(): Promise<void> {
+    await this.#emitting;
+  }
+
+  #hold(data: TracesData, request: HeldRequest<Entry>): void {
+    const sampler = this.#o.sampler!;
+    const now = this.#now();
+    for (const rs of data.resourceSpans) {
+      for (const ss of rs.scopeSpans) {
+        for (const span of ss.spans) {
+          const entry = span.kind === SpanKind.Server || span.kind === SpanKind.Consumer;
+          const final = sampler.observe(
+            {
+              traceId: span.traceId,
+              isError: spanFailed(span),
+              entryEndpoint: entry ? this.#o.endpointOf(rs.resource, span) : undefined,
+              durationMs: Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6,
+              isRoot: span.parentSpanId === '',
+            },
+            now,
+          );
+          if (final !== undefined) {
+            if (final !== null) request.kept.set(span.traceId, final);
+            continue;
+          }
+          if (request.open.has(span.traceId)) continue;
+          request.open.add(span.traceId);
+          const list = this.#byTrace.get(span.traceId);
+          if (list) list.push(request);
+          else this.#byTrace.set(span.traceId, [request]);
+        }
+      }
+    }
+    if (request.open.size === 0) this.#finish(request);
+    else this.#held.add(request);
+  }
+
+  #finish(request: HeldRequest<Entry>): void {
+    this.#held.delete(request);
+    // Emits run one after another: each decodes a held request again, so bursts must not pile up at once.
+    this.#emitting = this.#emitting.then(() => this.#emit(request));
+  }
+
+  async #emit(request: HeldRequest<Entry>): Promise<void> {
+    try {
+      if (request.kept.size > 0) {
+        const decoded = decodeTracesProto(request.payload);
+        if (!decoded.ok) throw decoded.error;
+        const data = decoded.value;
+        data.resourceSpans.forEach((rs, i) => Object.assign(rs.resource.attributes, request.additions[i]));
+        const kept = await this.#forward(data, request.batchId, (traceId) => request.kept.get(traceId));
+        this.#stats.keptSpans += kept;
+        this.#stats.droppedSpans += request.spans - kept;
+      } else {
+        this.#stats.droppedSpans += request.spans;
+      }
+      await this.#o.journal.ack(request.entry);
+    } catch (err) {
+      // The request stays in the journal and is decided again after a restart; nothing is lost.
+      this.#stats.emitFailures++;
+      this.#o.log.error(
+        { err, batchId: request.batchId },
+        'could not forward kept spans; left in the journal',
+      );
+    }
+  }
+
+  /** Filters, marks and sends; returns the spans sent. */
+  async #forward(
+    data: TracesData,
+    batchId: string,
+    reasonOf: (traceId: string) => KeepReason | undefined,
+  ): Promise<number> {
+    let kept = 0;
+    const resourceSpans: ResourceSpans[] = [];
+    for (const rs of data.resourceSpans) {
+      const scopeSpans = [];
+      for (const ss of rs.scopeSpans) {
+        const spans = ss.spans.filter((span) => {
+          const reason = reasonOf(span.traceId);
+          if (reason === undefined) return false;
+          span.attributes[SAMPLING_REASON_ATTRIBUTE] = reason;
+          return true;
+        });
+        if (spans.length > 0) scopeSpans.push({ ...ss, spans });
+        kept += spans.length;
+      }
+      if (scopeSpans.length === 0) continue;
+      markRedComputed(rs.resource);
+      resourceSpans.push({ ...rs, scopeSpans });
+    }
+    if (kept === 0) return 0;
+    await this.#o.sink.enqueue({
+      signal: 'traces',
+      batchId,
+      contentType: 'application/x-protobuf',
+      contentEncoding: 'gzip',
+      body: await this.#o.gzip(encodeTracesProto({ resourceSpans })),
+      items: kept,
+    });
+    return kept;
+  }
+}
+
+function countSpans(data: TracesData): number {
+  let n = 0;
+  for (const rs of data.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+  return n;
+}
+
+function parseAdditions(text: string | undefined): Attributes[] {
+  if (text === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? (parsed as Attributes[]) : [];
+  } catch {
+    return [];
+  }
+}

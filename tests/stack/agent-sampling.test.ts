@@ -1,0 +1,129 @@
+/**
+ * Real processes end to end: OpenTelemetry SDK → apo-agent (tail sampling on, short windows) → apo-server
+ * (embedded chDB); what was kept is read back through the server's tRPC API.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkTraffic } from '../../apps/agent/test/support/sdk-traffic.ts';
+import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
+import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
+import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+
+async function agentConfig(yaml: string): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'apo-agent-conf-')), 'agent.yaml');
+  await writeFile(file, yaml);
+  return file;
+}
+
+// No budget: only the error / slow / baseline rules keep traces, so what arrives is exactly what they chose.
+const SAMPLING = `
+sampling:
+  decisionWaitSeconds: 1
+  holdSeconds: 2
+  spanBudgetPerSecond: 0
+red:
+  flushIntervalSeconds: 1
+`;
+
+describe('agent → server with tail sampling (real processes, real OpenTelemetry SDK)', () => {
+  let server: ServerProcess;
+  let api: ApiClient;
+  let agentA: AgentProcess;
+  let agentB: AgentProcess;
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    api = apiClient(server.httpUrl);
+    const config = await agentConfig(SAMPLING);
+    [agentA, agentB] = await Promise.all([
+      startAgentProcess({ exportUrl: server.httpUrl, env: { APO_AGENT_CONFIG: config } }),
+      startAgentProcess({ exportUrl: server.httpUrl, env: { APO_AGENT_CONFIG: config } }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([agentA.dispose(), agentB.dispose()]);
+    await server.dispose();
+  });
+
+  const spansOf = async (traceId: string) => {
+    try {
+      return (await api.traces.byId.query({ traceId })).spans;
+    } catch (err) {
+      if (String(err).includes('not found')) return [];
+      throw err;
+    }
+  };
+
+  it('keeps every error and every slow trace, one baseline per endpoint, and drops the rest', async () => {
+    const sdk = sdkTraffic(agentA.otlpHttpUrl, 'shop');
+    const errors = Array.from({ length: 5 }, () =>
+      sdk.trace({ route: '/checkout', durationMs: 30, error: true }),
+    );
+    const slow = Array.from({ length: 3 }, () => sdk.trace({ route: '/search', durationMs: 700 }));
+    const normal = Array.from({ length: 20 }, () => sdk.trace({ route: '/items', durationMs: 20 }));
+    await sdk.flush();
+    await sdk.shutdown();
+
+    for (const id of [...errors, ...slow]) {
+      const spans = await eventually(
+        async () => {
+          const s = await spansOf(id);
+          return s.length === 2 ? s : undefined;
+        },
+        30_000,
+        `trace ${id} stored`,
+      );
+      const root = spans.find((s) => s.parentSpanId === '')!;
+      expect(root.attributes['apo.sampling.reason']).toBe(errors.includes(id) ? 'error' : 'slow');
+      // Identity the SDK did not set, and the mark that RED was computed upstream.
+      expect(root.resource['host.name']).toBeTruthy();
+      expect(root.resource['apo.red.computed']).toBe('true');
+    }
+    // All 28 traces are final once the agent has dropped 20 − baselines of them.
+    const dropped = await eventually(
+      async () => {
+        const n = sampleValue(await agentA.metrics(), 'apo_agent_sampler_dropped_traces_total');
+        return n >= 18 ? n : undefined;
+      },
+      30_000,
+      'normal traces decided',
+    );
+    const keptNormal = (await Promise.all(normal.map(spansOf))).filter((s) => s.length > 0);
+    // One baseline for /items per minute; the 20 traces may straddle a minute boundary.
+    expect(keptNormal.length).toBeGreaterThanOrEqual(1);
+    expect(keptNormal.length).toBeLessThanOrEqual(2);
+    expect(keptNormal.length + dropped).toBe(20);
+    for (const spans of keptNormal) expect(spans[0]!.attributes['apo.sampling.reason']).toBe('baseline');
+  });
+
+  it('keeps a trace complete across two agents when only one of them sees the error', async () => {
+    // Host A holds the entry span (normal), host B a downstream span that fails: B keeps the trace for
+    // its error and shares the decision, so A keeps its part too.
+    const a = sdkTraffic(agentA.otlpHttpUrl, 'gateway');
+    const b = sdkTraffic(agentB.otlpHttpUrl, 'payments');
+    const traceIds: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const traceId = a.trace({ route: '/pay', durationMs: 40 });
+      traceIds.push(traceId);
+      b.trace({ route: '/charge', durationMs: 10, error: true, parent: { traceId, spanId: '1'.repeat(16) } });
+    }
+    await Promise.all([a.flush(), b.flush()]);
+    await Promise.all([a.shutdown(), b.shutdown()]);
+    for (const traceId of traceIds) {
+      const spans = await eventually(
+        async () => {
+          const s = await spansOf(traceId);
+          return s.length === 4 ? s : undefined;
+        },
+        30_000,
+        `trace ${traceId} complete on both hosts`,
+      );
+      const reasons = new Set(spans.map((s) => s.attributes['apo.sampling.reason']));
+      expect(reasons.has('error')).toBe(true);
+      // The entry host kept it either because of the shared decision or as its minute's baseline.
+      expect([...reasons].every((r) => r === 'error' || r === 'remote' || r === 'baseline')).toBe(true);
+    }
+  });
+});
