@@ -10,7 +10,7 @@ describe('loadAgentConfig', () => {
     expect(config).toMatchObject({
       receivers: { host: '127.0.0.1', grpcPort: 4317, httpPort: 4318 },
       status: { host: '127.0.0.1', port: 13133 },
-      export: { url: 'http://127.0.0.1:3300', concurrency: 4 },
+      export: { url: 'http://127.0.0.1:3300', concurrency: 8 },
       dataDir: '/home/ops/.local/share/apo/agent',
       host: { enabled: true, intervalSeconds: 15 },
       sampling: { enabled: true, decisionWaitSeconds: 10, holdSeconds: 15 },

@@ -41,7 +41,7 @@ export const agentConfigSchema = z.object({
       /** Base URL of the proxy or server that receives `/v1/*`. */
       url: httpUrl.default('http://127.0.0.1:3300'),
       token: z.string().optional(),
-      concurrency: count.min(1).default(4),
+      concurrency: count.min(1).default(8),
       /** Bound of the on-disk queue; the oldest batches are dropped (and counted) beyond it. */
       queueMaxBytes: count.default(512 * 1024 * 1024),
       timeoutSeconds: seconds.default(30),
