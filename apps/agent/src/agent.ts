@@ -26,6 +26,7 @@ import { DecisionSync } from './processors/traces/decision-sync.ts';
 import { DiskJournal } from './processors/traces/disk-journal.ts';
 import { TailSampler, defaultSamplerOptions } from './processors/traces/tail-sampler.ts';
 import { TracePipeline } from './processors/traces/trace-pipeline.ts';
+import { startCollectors } from './collectors/start-collectors.ts';
 import { OtlpIntake } from './receivers/otlp-intake.ts';
 import { agentMetricsText } from './status/agent-metrics.ts';
 
@@ -156,11 +157,21 @@ export async function startAgent(
       return Promise.resolve();
     });
 
+    const collectors = startCollectors({
+      config,
+      hostResource: {
+        'host.name': identity.hostName,
+        ...(identity.hostId === undefined ? {} : { 'host.id': identity.hostId }),
+      },
+      enqueue,
+      log: log.child({ part: 'collectors' }),
+    });
+    closers.push(() => collectors.close());
     const intake = new OtlpIntake({
       traces: (payload, data, batchId) => pipeline.accept(payload, data, batchId),
       enqueue,
       identity: (resource) => identity.additionsFor(resource),
-      sawResource: () => undefined,
+      sawResource: (resource) => collectors.observeResource(resource.attributes),
       gzip,
     });
     const r = config.receivers;
@@ -204,6 +215,7 @@ export async function startAgent(
           sampler: sampler?.stats(Date.now()),
           decisions: sync?.stats(),
           red: red.stats,
+          extra: [collectors.metricsText()],
         }),
     });
     closers.push(() => status.close());

@@ -25,9 +25,13 @@ sampling:
   spanBudgetPerSecond: 0
 red:
   flushIntervalSeconds: 1
+host:
+  intervalSeconds: 1
+processes:
+  intervalSeconds: 1
 `;
 
-describe('agent → server with tail sampling (real processes, real OpenTelemetry SDK)', () => {
+describe('agent → server (real processes, real OpenTelemetry SDK, tail sampling on)', () => {
   let server: ServerProcess;
   let api: ApiClient;
   let agentA: AgentProcess;
@@ -125,5 +129,39 @@ describe('agent → server with tail sampling (real processes, real OpenTelemetr
       // The entry host kept it either because of the shared decision or as its minute's baseline.
       expect([...reasons].every((r) => r === 'error' || r === 'remote' || r === 'baseline')).toBe(true);
     }
+  });
+
+  it('stores host metrics and the process metrics of every process that sends telemetry', async () => {
+    const sdk = sdkTraffic(agentA.otlpHttpUrl, 'inventory');
+    sdk.trace({ route: '/stock', durationMs: 5 });
+    await sdk.flush();
+    await sdk.shutdown();
+    const cpu = await eventually(
+      async () => {
+        const points = await api.metrics.points.query({
+          from: Date.now() - 600_000,
+          to: Date.now() + 60_000,
+          name: 'process.cpu.time',
+          service: 'inventory',
+        });
+        return points.length > 0 ? points : undefined;
+      },
+      30_000,
+      'process metrics of the instrumented process',
+    );
+    expect(cpu.length).toBeGreaterThan(0);
+    const host = await eventually(
+      async () => {
+        const points = await api.metrics.points.query({
+          from: Date.now() - 600_000,
+          to: Date.now() + 60_000,
+          name: 'node_memory_MemTotal_bytes',
+        });
+        return points.length > 0 ? points : undefined;
+      },
+      30_000,
+      'host metrics',
+    );
+    expect(host.length).toBeGreaterThan(0);
   });
 });

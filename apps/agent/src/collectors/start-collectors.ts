@@ -1,0 +1,149 @@
+/**
+ * Starts what the agent collects by itself — host metrics, process metrics of the instrumented processes
+ * (and configured patterns) with their change events, Prometheus scrapes — and sends every cycle through
+ * the same export queue as the telemetry it receives.
+ */
+import type { Logger } from 'pino';
+import { gzipBody, newBatchId, type OutboundBatch } from '@apo/pipeline';
+import {
+  encodeLogsProto,
+  encodeMetricsProto,
+  type Attributes,
+  type ResourceLogs,
+  type ResourceMetrics,
+} from '@apo/shared';
+import type { AgentConfig } from '../config/agent-config.ts';
+import { createHostCollector, HOST_METRICS_SCOPE } from './host/index.ts';
+import { createProcessTracker, type ProcessTracker } from './process/index.ts';
+import { createPrometheusScraper } from './prometheus/index.ts';
+
+export interface Collectors {
+  /** Telemetry announced this resource: its `process.pid` is measured from now on. */
+  observeResource(attributes: Attributes): void;
+  /** Status lines for /metrics. */
+  metricsText(): string;
+  close(): Promise<void>;
+}
+
+function pointsOf(resourceMetrics: readonly ResourceMetrics[]): number {
+  let n = 0;
+  for (const rm of resourceMetrics)
+    for (const sm of rm.scopeMetrics)
+      for (const m of sm.metrics) n += 'points' in m.data ? m.data.points.length : 0;
+  return n;
+}
+
+/** Runs `cycle` every `seconds`, never two at once; a failed cycle is logged and the next one runs. */
+function every(seconds: number, log: Logger, what: string, cycle: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= cycle()
+      .catch((err: unknown) => log.error({ err }, `${what} failed`))
+      .finally(() => (running = undefined));
+  };
+  const timer = setInterval(run, seconds * 1000);
+  run();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+export function startCollectors(options: {
+  config: AgentConfig;
+  hostResource: Attributes;
+  enqueue(batch: OutboundBatch): Promise<void>;
+  log: Logger;
+}): Collectors {
+  const { config, log } = options;
+  const sendMetrics = async (resourceMetrics: ResourceMetrics[]) => {
+    const items = pointsOf(resourceMetrics);
+    if (items === 0) return;
+    await options.enqueue({
+      signal: 'metrics',
+      batchId: newBatchId(),
+      contentType: 'application/x-protobuf',
+      contentEncoding: 'gzip',
+      body: await gzipBody(encodeMetricsProto({ resourceMetrics })),
+      items,
+    });
+  };
+  const sendEvents = async (resourceLogs: ResourceLogs[]) => {
+    let items = 0;
+    for (const rl of resourceLogs) for (const sl of rl.scopeLogs) items += sl.logRecords.length;
+    if (items === 0) return;
+    await options.enqueue({
+      signal: 'logs',
+      batchId: newBatchId(),
+      contentType: 'application/x-protobuf',
+      contentEncoding: 'gzip',
+      body: await gzipBody(encodeLogsProto({ resourceLogs })),
+      items,
+    });
+  };
+
+  const stops: (() => Promise<void>)[] = [];
+  const counts = { hostCycles: 0, processCycles: 0, blockIoDelayAvailable: false };
+  const host = createHostCollector();
+  if (config.host.enabled) {
+    stops.push(
+      every(config.host.intervalSeconds, log, 'host collection', async () => {
+        const metrics = await host.collect();
+        counts.hostCycles++;
+        await sendMetrics([
+          {
+            resource: { attributes: { ...options.hostResource }, droppedAttributesCount: 0 },
+            scopeMetrics: [{ scope: HOST_METRICS_SCOPE, metrics, schemaUrl: '' }],
+            schemaUrl: '',
+          },
+        ]);
+      }),
+    );
+  }
+
+  const tracker: ProcessTracker = createProcessTracker({
+    patterns: config.processes.patterns.map((p) => new RegExp(p)),
+  });
+  stops.push(
+    every(config.processes.intervalSeconds, log, 'process collection', async () => {
+      const collection = await tracker.collect();
+      counts.processCycles++;
+      counts.blockIoDelayAvailable = collection.blockIoDelayAvailable;
+      await sendMetrics(collection.resourceMetrics);
+      await sendEvents(collection.events);
+    }),
+  );
+
+  const targets = config.prometheus.targets;
+  if (targets.length > 0) {
+    const scraper = createPrometheusScraper(targets);
+    const loop = scraper.start((metrics) => {
+      sendMetrics([metrics]).catch((err: unknown) => log.error({ err }, 'sending scraped metrics failed'));
+    });
+    stops.push(() => loop.stop());
+  }
+
+  return {
+    observeResource: (attributes) => tracker.observeResource(attributes),
+    metricsText: () => {
+      const tracked = tracker.stats();
+      return [
+        '# HELP apo_agent_host_collections_total Host collection cycles completed.',
+        '# TYPE apo_agent_host_collections_total counter',
+        `apo_agent_host_collections_total ${counts.hostCycles}`,
+        '# HELP apo_agent_process_collections_total Process collection cycles completed.',
+        '# TYPE apo_agent_process_collections_total counter',
+        `apo_agent_process_collections_total ${counts.processCycles}`,
+        '# HELP apo_agent_processes_tracked Processes measured (instrumented or matching a pattern).',
+        '# TYPE apo_agent_processes_tracked gauge',
+        `apo_agent_processes_tracked ${tracked.tracked}`,
+        '# HELP apo_agent_process_blkio_delay_available Whether block-I/O delay is measured (kernel.task_delayacct).',
+        '# TYPE apo_agent_process_blkio_delay_available gauge',
+        `apo_agent_process_blkio_delay_available ${counts.blockIoDelayAvailable ? 1 : 0}`,
+      ].join('\n');
+    },
+    close: async () => {
+      for (const stop of stops) await stop();
+    },
+  };
+}
