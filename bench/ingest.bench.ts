@@ -40,7 +40,8 @@ const server = await startServerProcess({
   env: {
     APO_LOG_LEVEL: 'error',
     ...(process.env.APO_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.APO_BENCH_NODE_OPTIONS } : {}),
-    ...(args['flush-ms'] ? { APO_FLUSH_INTERVAL_MS: args['flush-ms'] } : {}) },
+    ...(args['flush-ms'] ? { APO_FLUSH_INTERVAL_MS: args['flush-ms'] } : {}),
+  },
 });
 const pid = server.child.pid!;
 

@@ -104,7 +104,7 @@ describe('agent and server crash under load (real processes, SIGKILL)', () => {
           const res = await fetch(`${agent.otlpHttpUrl}/v1/traces`, {
             method: 'POST',
             headers: { 'content-type': 'application/x-protobuf' },
-            body: encodeTracesProto(request(n, nowNs)),
+            body: new Uint8Array(encodeTracesProto(request(n, nowNs))),
           });
           if (res.ok) acked.push(n);
           // A steady, modest rate: the point is crashes under load, not the agent's peak throughput.

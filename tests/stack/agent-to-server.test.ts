@@ -2,7 +2,7 @@
  * Real processes end to end: OpenTelemetry SDK → apo-agent (tail sampling on, short windows) → apo-server
  * (embedded chDB); what was kept is read back through the server's tRPC API.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,13 +36,20 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
   let api: ApiClient;
   let agentA: AgentProcess;
   let agentB: AgentProcess;
+  let logDir: string;
 
   beforeAll(async () => {
     server = await startServerProcess();
     api = apiClient(server.httpUrl);
+    logDir = await mkdtemp(join(tmpdir(), 'apo-agent-logs-'));
+    await writeFile(join(logDir, 'checkout.log'), '');
+    // Only agent A tails the log directory: two agents on one host reading one file would be one agent's job.
+    const withLogs = await agentConfig(
+      `${SAMPLING}logs:\n  sources:\n    - include: ["${logDir}/*.log"]\n      service: checkout\n      startAt: beginning\n`,
+    );
     const config = await agentConfig(SAMPLING);
     [agentA, agentB] = await Promise.all([
-      startAgentProcess({ exportUrl: server.httpUrl, env: { APO_AGENT_CONFIG: config } }),
+      startAgentProcess({ exportUrl: server.httpUrl, env: { APO_AGENT_CONFIG: withLogs } }),
       startAgentProcess({ exportUrl: server.httpUrl, env: { APO_AGENT_CONFIG: config } }),
     ]);
   });
@@ -163,5 +170,59 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
       'host metrics',
     );
     expect(host.length).toBeGreaterThan(0);
+  });
+
+  it('tails log files into log records with severity and trace ids, plus error counts per instance', async () => {
+    const traceId = 'ab'.repeat(16);
+    const lines = [
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: 'info',
+        msg: 'order accepted',
+        trace_id: traceId,
+      }),
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: 'error',
+        msg: 'card declined',
+        trace_id: traceId,
+      }),
+      `${new Date().toISOString()} ERROR payment gateway timed out trace_id=${traceId}`,
+    ];
+    await appendFile(join(logDir, 'checkout.log'), lines.join('\n') + '\n');
+    const logs = await eventually(
+      async () => {
+        const page = await api.logs.search.query({
+          from: Date.now() - 600_000,
+          to: Date.now() + 60_000,
+          service: 'checkout',
+          traceId,
+        });
+        return page.items.length >= 3 ? page.items : undefined;
+      },
+      20_000,
+      'tailed log lines stored',
+    );
+    const bodies = new Set(logs.map((l) => l.body));
+    // JSON lines give their message field; a free-text line is kept whole (its time, level and ids parsed out).
+    expect(bodies.has('order accepted') && bodies.has('card declined')).toBe(true);
+    expect([...bodies].some((b) => b.includes('ERROR payment gateway timed out'))).toBe(true);
+    expect(logs).toHaveLength(3);
+    expect(logs.filter((l) => l.severityNumber >= 17)).toHaveLength(2);
+    expect(logs.every((l) => l.traceId === traceId && l.resource['host.name'] !== undefined)).toBe(true);
+    const errors = await eventually(
+      async () => {
+        const points = await api.metrics.points.query({
+          from: Date.now() - 600_000,
+          to: Date.now() + 60_000,
+          name: 'apo.log.error.count',
+          service: 'checkout',
+        });
+        return points.length > 0 ? points : undefined;
+      },
+      20_000,
+      'error-line counts',
+    );
+    expect(errors.length).toBeGreaterThan(0);
   });
 });

@@ -157,8 +157,9 @@ export async function startAgent(
       return Promise.resolve();
     });
 
-    const collectors = startCollectors({
+    const collectors = await startCollectors({
       config,
+      hostName: identity.hostName,
       hostResource: {
         'host.name': identity.hostName,
         ...(identity.hostId === undefined ? {} : { 'host.id': identity.hostId }),

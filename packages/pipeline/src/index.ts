@@ -2,3 +2,26 @@ export type { OutboundBatch } from './batch.ts';
 export * from './receivers/index.ts';
 export * from './config/config-file.ts';
 export * from './status/status-server.ts';
+export { newBatchId } from './batch-id.ts';
+export { DEFAULT_GZIP_LEVEL, gzipBody } from './gzip-body.ts';
+export {
+  DiskQueue,
+  type AppendResult,
+  type DiskQueueOptions,
+  type DiskQueueSignalStats,
+  type DiskQueueStats,
+  type FsyncPolicy,
+  type QueuedRecord,
+} from './disk-queue/index.ts';
+export {
+  BatchExporter,
+  type BatchExporterOptions,
+  type CloseOptions as BatchExporterCloseOptions,
+} from './exporter/batch-exporter.ts';
+export {
+  combineExportStats,
+  renderExportMetrics,
+  type ExporterSignalStats,
+  type ExportStats,
+  type SignalExportStats,
+} from './export-stats.ts';

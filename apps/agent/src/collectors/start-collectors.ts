@@ -14,6 +14,7 @@ import {
 } from '@apo/shared';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { createHostCollector, HOST_METRICS_SCOPE } from './host/index.ts';
+import { createLogCollector, type LogCollectorStats } from './logs/index.ts';
 import { createProcessTracker, type ProcessTracker } from './process/index.ts';
 import { createPrometheusScraper } from './prometheus/index.ts';
 
@@ -49,12 +50,13 @@ function every(seconds: number, log: Logger, what: string, cycle: () => Promise<
   };
 }
 
-export function startCollectors(options: {
+export async function startCollectors(options: {
   config: AgentConfig;
+  hostName: string;
   hostResource: Attributes;
   enqueue(batch: OutboundBatch): Promise<void>;
   log: Logger;
-}): Collectors {
+}): Promise<Collectors> {
   const { config, log } = options;
   const sendMetrics = async (resourceMetrics: ResourceMetrics[]) => {
     const items = pointsOf(resourceMetrics);
@@ -85,6 +87,11 @@ export function startCollectors(options: {
   const stops: (() => Promise<void>)[] = [];
   const counts = { hostCycles: 0, processCycles: 0, blockIoDelayAvailable: false };
   const host = createHostCollector();
+  // It keeps its /proc files open between cycles.
+  stops.push(() => {
+    host.close();
+    return Promise.resolve();
+  });
   if (config.host.enabled) {
     stops.push(
       every(config.host.intervalSeconds, log, 'host collection', async () => {
@@ -123,6 +130,33 @@ export function startCollectors(options: {
     stops.push(() => loop.stop());
   }
 
+  const logs =
+    config.logs.sources.length > 0
+      ? createLogCollector({
+          sources: config.logs.sources,
+          dataDir: config.dataDir,
+          hostName: options.hostName,
+          log,
+          // The batch id comes from the file ranges it covers: a batch re-read after a crash is stored once.
+          sink: async (resourceLogs, info) => {
+            await options.enqueue({
+              signal: 'logs',
+              batchId: info.batchId,
+              contentType: 'application/x-protobuf',
+              contentEncoding: 'gzip',
+              body: await gzipBody(encodeLogsProto({ resourceLogs })),
+              items: info.records,
+            });
+          },
+        })
+      : undefined;
+  if (logs) {
+    await logs.start();
+    stops.push(() => logs.close());
+    // Per-instance record and error-line counts ride with the host cycle.
+    stops.push(every(config.host.intervalSeconds, log, 'log counts', () => sendMetrics(logs.metrics())));
+  }
+
   return {
     observeResource: (attributes) => tracker.observeResource(attributes),
     metricsText: () => {
@@ -140,10 +174,31 @@ export function startCollectors(options: {
         '# HELP apo_agent_process_blkio_delay_available Whether block-I/O delay is measured (kernel.task_delayacct).',
         '# TYPE apo_agent_process_blkio_delay_available gauge',
         `apo_agent_process_blkio_delay_available ${counts.blockIoDelayAvailable ? 1 : 0}`,
+        ...(logs ? logMetricsText(logs.stats()) : []),
       ].join('\n');
     },
     close: async () => {
       for (const stop of stops) await stop();
     },
   };
+}
+
+function logMetricsText(s: LogCollectorStats): string[] {
+  return [
+    '# HELP apo_agent_log_files Log files open (rotated ones still being read included).',
+    '# TYPE apo_agent_log_files gauge',
+    `apo_agent_log_files ${s.files}`,
+    '# HELP apo_agent_log_read_bytes_total Bytes read from log files.',
+    '# TYPE apo_agent_log_read_bytes_total counter',
+    `apo_agent_log_read_bytes_total ${s.bytesRead}`,
+    '# HELP apo_agent_log_records_total Log records delivered to the export queue.',
+    '# TYPE apo_agent_log_records_total counter',
+    `apo_agent_log_records_total ${s.recordsDelivered}`,
+    '# HELP apo_agent_log_truncated_lines_total Lines longer than the limit, cut and flagged.',
+    '# TYPE apo_agent_log_truncated_lines_total counter',
+    `apo_agent_log_truncated_lines_total ${s.truncatedLines}`,
+    '# HELP apo_agent_log_rotations_total Rotations (rename or copy-truncate) followed.',
+    '# TYPE apo_agent_log_rotations_total counter',
+    `apo_agent_log_rotations_total ${s.rotations + s.truncations}`,
+  ];
 }

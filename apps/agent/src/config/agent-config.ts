@@ -4,6 +4,7 @@
  * docs/agent.example.yaml for a commented example.
  */
 import { z } from 'zod';
+import { logSourcesSchema } from '../collectors/logs/index.ts';
 
 const PORT = 'must be a TCP port number 1-65535';
 // Digits only: ' 4317' or '43.5' are typos, not ports.
@@ -75,7 +76,8 @@ export const agentConfigSchema = z.object({
       patterns: z.array(z.string()).default([]),
     })
     .prefault({}),
-  logs: z.object({ sources: z.array(z.unknown()).default([]) }).prefault({}),
+  /** Files to tail (see docs/agent.example.yaml and collectors/logs/log-source-config.ts). */
+  logs: z.object({ sources: logSourcesSchema.default([]) }).prefault({}),
   prometheus: z
     .object({
       targets: z
