@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.ts';
@@ -51,9 +54,14 @@ async function waitForHealthz(
 describe('apo-agent process', () => {
   it('serves /healthz and /metrics, logs JSON to stdout, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
+    const dataDir = await mkdtemp(join(tmpdir(), 'apo-agent-main-'));
     const { proc, output } = startAgent({
       APO_AGENT_STATUS_PORT: String(port),
-      APO_AGENT_DATA_DIR: '/tmp/apo-agent-test-unused',
+      APO_AGENT_OTLP_HTTP_PORT: String(await freePort()),
+      APO_AGENT_OTLP_GRPC_PORT: String(await freePort()),
+      // Nothing listens there: the agent keeps what it would export on disk and retries.
+      APO_AGENT_EXPORT_URL: `http://127.0.0.1:${await freePort()}`,
+      APO_AGENT_DATA_DIR: dataDir,
     });
 
     const health = await waitForHealthz(`http://127.0.0.1:${port}/healthz`, proc, output);
@@ -77,7 +85,7 @@ describe('apo-agent process', () => {
       .map((line) => JSON.parse(line) as { msg: string; component: string });
     expect(lines.every((line) => line.component === 'agent')).toBe(true);
     expect(lines.map((line) => line.msg)).toEqual(
-      expect.arrayContaining(['status server listening', 'shutting down', 'stopped']),
+      expect.arrayContaining(['apo-agent ready', 'shutting down', 'stopped']),
     );
   });
 
@@ -85,8 +93,7 @@ describe('apo-agent process', () => {
     const { proc, output } = startAgent({ APO_AGENT_STATUS_PORT: 'not-a-port' });
     const [code] = (await once(proc, 'exit')) as [number | null];
     expect(code).toBe(1);
-    expect(output().stderr).toContain(
-      'APO_AGENT_STATUS_PORT: must be a TCP port number 1-65535 (got "not-a-port")',
-    );
+    expect(output().stderr).toContain('status.port: must be a TCP port number 1-65535 (got "not-a-port")');
+    expect(output().stderr).toContain('usage: apo-agent [--config agent.yaml]');
   });
 });
