@@ -210,7 +210,6 @@ export async function startAgent(
       metrics: () =>
         agentMetricsText({
           intake: intake.counters,
-          queue: queue.stats(),
           exporterText: renderExportMetrics(exporter.stats(), 'apo_agent_export'),
           traces: pipeline.stats(),
           sampler: sampler?.stats(Date.now()),

@@ -2,7 +2,6 @@
  * The agent's own metrics in Prometheus text format for `/metrics`: what it received, what the sampler
  * decided, what is queued, exported and dropped. Names follow `apo_agent_<what>_<unit>`.
  */
-import type { DiskQueueStats } from '@apo/pipeline';
 import type { RedAggregatorStats } from '@apo/shared';
 import type { IntakeCounters } from '../receivers/otlp-intake.ts';
 import type { DecisionSyncStats } from '../processors/traces/decision-sync.ts';
@@ -11,7 +10,6 @@ import type { TracePipelineStats } from '../processors/traces/trace-pipeline.ts'
 
 export interface AgentMetricsInput {
   intake: IntakeCounters;
-  queue: DiskQueueStats;
   /** The exporter's per-signal lines (enqueued, exported, retried, rejected, dropped, queued). */
   exporterText: string;
   traces: TracePipelineStats;
@@ -110,12 +108,5 @@ export function agentMetricsText(m: AgentMetricsInput): string {
   );
   t.metric('apo_agent_red_series', 'gauge', 'RED series in the current interval.', [['', m.red.series]]);
 
-  t.metric('apo_agent_queue_disk_bytes', 'gauge', 'Bytes of the disk queue segment files.', [
-    ['', m.queue.diskBytes],
-  ]);
-  t.metric('apo_agent_queue_max_bytes', 'gauge', 'Bound of the disk queue.', [['', m.queue.maxBytes]]);
-  t.metric('apo_agent_queue_corrupt_records_total', 'counter', 'Corrupt records skipped at recovery.', [
-    ['', m.queue.corruptRecords],
-  ]);
   return [...t.lines, m.exporterText, ...(m.extra ?? [])].filter((l) => l !== '').join('\n') + '\n';
 }
