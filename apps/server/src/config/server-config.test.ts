@@ -15,7 +15,7 @@ describe('server configuration', () => {
         engine: 'embedded',
         dataDir: '/home/ana/.local/share/apo/data',
         database: 'apo',
-        ttlDays: { spans: 7, logs: 7, metrics: 30, events: 90 },
+        ttlDays: { spans: 7, logs: 7, metrics: 30, events: 90, red: 40 },
       },
       ingest: { maxBodyBytes: 16 * 1024 * 1024, maxAttributes: 128 },
     });
@@ -29,6 +29,7 @@ describe('server configuration', () => {
       APO_CLICKHOUSE_URL: 'https://ch.example:8443',
       APO_CLICKHOUSE_CLUSTER: 'main',
       APO_TTL_SPANS_DAYS: '3',
+      APO_TTL_RED_DAYS: '60',
       APO_CORS_ORIGINS: 'https://console.example',
     });
     expect(config.httpPort).toBe(4000);
@@ -37,7 +38,7 @@ describe('server configuration', () => {
       engine: 'remote',
       url: 'https://ch.example:8443',
       cluster: 'main',
-      ttlDays: { spans: 3 },
+      ttlDays: { spans: 3, red: 60 },
     });
     expect(config.corsOrigins).toEqual(['https://console.example']);
   });
@@ -46,6 +47,9 @@ describe('server configuration', () => {
     expect(() => loadServerConfig({ APO_GRPC_PORT: '70000' })).toThrow(ConfigError);
     expect(() => loadServerConfig({ APO_GRPC_PORT: '70000' })).toThrow(/grpcPort.*"70000"/s);
     expect(() => loadServerConfig({ APO_AUTH: 'maybe' })).toThrow(/auth\.mode.*"maybe"/s);
+    expect(() => loadServerConfig({ APO_TTL_RED_DAYS: '30' })).toThrow(
+      /storage\.ttlDays\.red: RED rollups are kept at least 35 days.*\(got "30"\)/s,
+    );
     expect(() => loadServerConfig({ APO_CONFIG: '/nonexistent/apo.yaml' })).toThrow(
       /cannot read config file/,
     );

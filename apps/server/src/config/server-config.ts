@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { RED_MIN_DAYS_MESSAGE, RED_MIN_RETENTION_DAYS } from '../storage/storage-config.ts';
 
 /** Where embedded data lives when nothing is configured: a per-user directory, as desktop tools do. */
 export function defaultDataDir(home = homedir(), xdgDataHome?: string): string {
@@ -54,6 +55,8 @@ export const serverConfigSchema = z.object({
           logs: positiveInt.default(7),
           metrics: positiveInt.default(30),
           events: positiveInt.default(90),
+          /** RED rollups (APO_TTL_RED_DAYS), independent of the spans' TTL. */
+          red: positiveInt.min(RED_MIN_RETENTION_DAYS, RED_MIN_DAYS_MESSAGE).default(40),
         })
         .prefault({}),
       /** How long stored batch ids are remembered for idempotent retries. */
@@ -70,6 +73,12 @@ export const serverConfigSchema = z.object({
       flushRows: positiveInt.default(50_000),
       /** …or when the oldest pending request has waited this long. */
       flushIntervalMs: positiveInt.default(200),
+      /**
+       * How often RED aggregated by the server (from spans that arrived without an agent) is written. 0 =
+       * with every flush: exactly once, at about twice the engine's cost per span; the default batches
+       * them, and a crash can lose the last interval of these aggregates (never a span).
+       */
+      redFlushIntervalMs: z.coerce.number().int().nonnegative().default(10_000),
       /** Rows accepted but not yet stored; beyond it requests get 429 / RESOURCE_EXHAUSTED. */
       maxInFlightRows: positiveInt.default(500_000),
     })

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/index.ts';
+import type { DataTable } from './group-commit-writer.ts';
 
 /**
  * The ids of batches already stored, kept for a retention window, so a retried batch is acknowledged
@@ -59,7 +60,7 @@ export class BatchLedger {
  */
 export async function removeInterruptedFlushes(
   storage: Storage,
-  dataTables: readonly ('spans' | 'logs' | 'events' | 'metrics')[],
+  dataTables: readonly DataTable[],
   retentionMs: number,
   log: Logger,
 ): Promise<void> {

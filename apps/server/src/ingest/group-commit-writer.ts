@@ -6,20 +6,28 @@ import { appendLogRows } from '../storage/rows/logs.ts';
 import { appendEventRows } from '../storage/rows/events.ts';
 import { appendMetricRows } from '../storage/rows/metrics.ts';
 import { appendLedgerRows } from '../storage/rows/ledger.ts';
+import { appendRedClientRows, appendRedServerRows } from '../storage/rows/red.ts';
 import { BatchLedger, nextFlushId } from './batch-ledger.ts';
 import type { DecodedBatch } from './decoded-batch.ts';
 import { IngestError } from '@apo/pipeline';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
+import { RedIngest } from './red-ingest.ts';
+import type { RedIngestRows } from './red-ingest.ts';
 
 export interface WriterOptions {
   flushRows: number;
   flushIntervalMs: number;
+  /** Server-side RED is written at most this often (0 = with every flush); see server-config.ts. */
+  redFlushIntervalMs: number;
   maxInFlightRows: number;
 }
 
+/** Inserts at most every this many ms while light traffic trickles in (fewer, larger parts). */
+const MIN_FLUSH_GAP_MS = 50;
+
 /** The data tables a flush may write, in write order; the ledger is written after all of them. */
-export const dataTables = ['spans', 'logs', 'events', 'metrics'] as const;
-type DataTable = (typeof dataTables)[number];
+export const dataTables = ['spans', 'logs', 'events', 'metrics', 'red_server_1m', 'red_client_1m'] as const;
+export type DataTable = (typeof dataTables)[number];
 
 interface Waiter {
   resolve: () => void;
@@ -74,6 +82,20 @@ class PendingFlush {
   }
 }
 
+/** Appends rollup rows to the flush's writers; returns how many, for `add` once everything is encoded. */
+function appendRedRows(pending: PendingFlush, red: RedIngestRows): { server: number; client: number } {
+  return {
+    server:
+      red.server.length === 0
+        ? 0
+        : appendRedServerRows(pending.writer('red_server_1m'), red.server, pending.flushId),
+    client:
+      red.client.length === 0
+        ? 0
+        : appendRedClientRows(pending.writer('red_client_1m'), red.client, pending.flushId),
+  };
+}
+
 /**
  * Group commit: many requests become one insert per table per flush, and every request is answered only
  * after the flush that holds its rows is stored ("acknowledged = stored"). Flushes run one at a time;
@@ -85,6 +107,7 @@ export class GroupCommitWriter {
   readonly #options: WriterOptions;
   readonly #log: Logger;
   readonly #metrics: IngestMetrics;
+  readonly #red: RedIngest;
   #pending: PendingFlush;
   readonly #writerPool: RowBinaryWriter[] = [];
   #flushing: Promise<void> | undefined;
@@ -108,6 +131,7 @@ export class GroupCommitWriter {
     this.#log = log;
     this.#metrics = metrics;
     this.#lastFlushId = lastFlushId;
+    this.#red = new RedIngest(storage.retention.red);
     this.#pending = this.#openFlush();
   }
 
@@ -174,9 +198,14 @@ export class GroupCommitWriter {
     const marks = new Map([...pending.writers].map(([table, w]) => [table, w.length]));
     try {
       switch (batch.signal) {
-        case 'traces':
-          pending.add('spans', appendSpanRows(pending.writer('spans'), batch.data, ctx));
+        case 'traces': {
+          const spans = appendSpanRows(pending.writer('spans'), batch.data, ctx);
+          // After the spans are encoded (what is aggregated cannot be taken back); the rows of the
+          // aggregates join the flush when it starts (#startFlush).
+          this.#red.addSpans(batch.data.resourceSpans, cluster, Date.now());
+          pending.add('spans', spans);
           return;
+        }
         case 'logs': {
           const logs = appendLogRows(pending.writer('logs'), batch.data, ctx);
           const events = appendEventRows(pending.writer('events'), batch.data, ctx);
@@ -184,15 +213,32 @@ export class GroupCommitWriter {
           pending.add('events', events);
           return;
         }
-        case 'metrics':
-          pending.add('metrics', appendMetricRows(pending.writer('metrics'), batch.data, ctx));
+        case 'metrics': {
+          // RED points go to the rollups only; appendMetricRows leaves them out.
+          const red = this.#red.fromMetrics(batch.data, cluster, Date.now());
+          const metrics = appendMetricRows(pending.writer('metrics'), batch.data, ctx);
+          const rollups = appendRedRows(pending, red);
+          pending.add('metrics', metrics);
+          this.#addRed(pending, red, rollups);
           return;
+        }
       }
     } catch (err) {
       for (const [table, w] of pending.writers) w.truncate(marks.get(table) ?? 0);
       throw new IngestError('malformed', `cannot store the request: ${(err as Error).message}`);
     }
   }
+
+  /** Counts rollup rows appended by appendRedRows; skipped points are counted, never an error. */
+  #addRed(pending: PendingFlush, red: RedIngestRows, rows: { server: number; client: number }): void {
+    if (rows.server > 0) pending.add('red_server_1m', rows.server);
+    if (rows.client > 0) pending.add('red_client_1m', rows.client);
+    if (red.skippedPoints > 0) this.#metrics.redPointsSkipped.inc(red.skippedPoints);
+    if (red.outOfRangeRows > 0) this.#metrics.redRowsOutOfRange.inc(red.outOfRangeRows);
+  }
+
+  #lastFlushStartedAt = 0;
+  #lastRedDrainAt = Date.now();
 
   #schedule(): void {
     if (this.#flushing) return; // the running flush picks up the next batch when it ends
@@ -201,7 +247,14 @@ export class GroupCommitWriter {
       return;
     }
     if (!this.#timer) {
-      const wait = Math.max(0, this.#pending.openedAt + this.#options.flushIntervalMs - Date.now());
+      // Under load flushes run back to back and grow by themselves. When the writer is idle, a request
+      // waits only until MIN_FLUSH_GAP_MS after the previous flush started (not the whole interval): a
+      // sender with a few requests in flight would otherwise be paced to one round per interval.
+      const due = Math.min(
+        this.#pending.openedAt + this.#options.flushIntervalMs,
+        this.#lastFlushStartedAt + MIN_FLUSH_GAP_MS,
+      );
+      const wait = Math.max(0, due - Date.now());
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         if (!this.#flushing && this.#pending.waiters.length > 0) this.#startFlush();
@@ -214,7 +267,25 @@ export class GroupCommitWriter {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
+    this.#lastFlushStartedAt = Date.now();
     const batch = this.#pending;
+    // The RED of spans that came without an agent, aggregated across flushes and written every
+    // redFlushIntervalMs: two more inserts (and parts to merge) per flush cost the engine about as much as
+    // the spans themselves. With an interval, a crash can lose that interval of these aggregates, never a span.
+    const redTables = ['red_server_1m', 'red_client_1m'] as const;
+    const marks = redTables.map((t) => batch.writers.get(t)?.length ?? 0);
+    try {
+      const now = Date.now();
+      if (this.#closed || now - this.#lastRedDrainAt >= this.#options.redFlushIntervalMs) {
+        this.#lastRedDrainAt = now;
+        const red = this.#red.drainSpans(now);
+        this.#addRed(batch, red, appendRedRows(batch, red));
+      }
+    } catch (err) {
+      // Not expected (the rows come from our own aggregator); the spans are still worth storing.
+      redTables.forEach((t, i) => batch.writers.get(t)?.truncate(marks[i] ?? 0));
+      this.#log.error({ err, flushId: batch.flushId.toString() }, 'could not encode the RED rows of a flush');
+    }
     this.#pending = this.#openFlush();
     this.#flushingBatchIds = batch.batchIds;
     this.#flushing = this.#flush(batch).finally(() => {
@@ -284,6 +355,12 @@ export class GroupCommitWriter {
     while (this.#flushing || this.#pending.waiters.length > 0) {
       if (this.#flushing) await this.#flushing;
       else this.#startFlush();
+    }
+    // Aggregates not written yet leave with one last flush of their own.
+    if (this.#red.hasPending) {
+      this.#startFlush();
+      // #startFlush has just set it (the loop above left it undefined, which is all TypeScript sees).
+      await (this.#flushing as Promise<void> | undefined);
     }
   }
 }

@@ -130,11 +130,14 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
     scope.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, res) => {
       const signal = paths[req.url.split('?')[0] ?? ''] ?? 'traces';
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        return fail(
-          res,
-          signal,
-          'json',
-          new IngestError('too-large', `request body exceeds the limit of ${options.maxBodyBytes} bytes`),
+        const tooLarge = new IngestError(
+          'too-large',
+          `request body exceeds the limit of ${options.maxBodyBytes} bytes`,
+        );
+        // Read the rest of the body first (bounded): answering while the client is still writing makes it
+        // see a broken pipe instead of the 413, and an exporter would retry the same body for ever.
+        return drainRequest(req.raw, 4 * options.maxBodyBytes, 10_000).then(() =>
+          fail(res, signal, 'json', tooLarge),
         );
       }
       if (err.statusCode !== undefined && err.statusCode < 500) {
@@ -149,5 +152,27 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
       );
     });
     done();
+  });
+}
+
+/** Consumes what is left of a request body, up to `maxBytes` or `timeoutMs`, whichever comes first. */
+function drainRequest(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
+  if (req.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('error', done);
+    req.resume();
   });
 }

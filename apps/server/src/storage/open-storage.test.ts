@@ -76,6 +76,8 @@ describe('migrations', () => {
       { name: 'ingest_ledger', engine: 'MergeTree' },
       { name: 'logs', engine: 'MergeTree' },
       { name: 'metrics', engine: 'MergeTree' },
+      { name: 'red_client_1m', engine: 'MergeTree' },
+      { name: 'red_server_1m', engine: 'MergeTree' },
       { name: 'schema_migrations', engine: 'MergeTree' },
       { name: 'spans', engine: 'MergeTree' },
       { name: 'trace_index', engine: 'AggregatingMergeTree' },
@@ -103,6 +105,11 @@ describe('migrations', () => {
     expect(await engineFull('metrics')).toContain('toIntervalDay(30)');
     expect(await engineFull('events')).toContain('toIntervalDay(90)');
     expect(await engineFull('ingest_ledger')).toContain('TTL toDateTime(stored_at) + toIntervalHour(24)');
+    // RED rollups: their own retention (40 days by default), independent of the spans' 7.
+    expect(await engineFull('red_server_1m')).toContain(
+      'PARTITION BY toDate(minute) ORDER BY (cluster, service, endpoint, minute) TTL minute + toIntervalDay(40)',
+    );
+    expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(40)');
     const columns = await rows<{ name: string; type: string; codec: string }>(
       "SELECT name, type, compression_codec AS codec FROM system.columns WHERE database = 'apo' AND table = 'spans' ORDER BY position",
     );
@@ -119,6 +126,8 @@ describe('migrations', () => {
       storage.tables.logs,
       storage.tables.events,
       storage.tables.metrics,
+      storage.tables.red_server_1m,
+      storage.tables.red_client_1m,
       storage.tables.ingest_ledger,
     ]) {
       const live = await rows<{ name: string; type: string }>(
@@ -134,7 +143,7 @@ describe('migrations', () => {
       database: 'apo',
       cluster: 'obs-cluster',
       capabilities: storage.capabilities,
-      retention: { spans: 7, logs: 7, metrics: 30, events: 90, ledgerHours: 48 },
+      retention: { spans: 7, logs: 7, metrics: 30, events: 90, red: 40, ledgerHours: 48 },
     };
     const statements = [
       createDatabaseDdl(ctx),
@@ -219,5 +228,29 @@ describe('start-up on an existing data directory', () => {
     storage = await openStorage(config({ ttlDays: { logs: 3 }, ledgerRetentionHours: 12 }), log);
     expect(log.messages()).not.toContain('storage retention changed');
     expect(log.messages()).toContain('storage open');
+  });
+
+  it('upgrades a data directory of the first release: 0002 adds the RED rollups, the data stays', async () => {
+    // Back to what 0001 alone left: no RED tables, only version 1 recorded.
+    await storage.client.command({ query: 'DROP TABLE apo.red_server_1m' });
+    await storage.client.command({ query: 'DROP TABLE apo.red_client_1m' });
+    await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version = 2' });
+    expect(await rows('SELECT version FROM apo.schema_migrations')).toEqual([{ version: 1 }]);
+    await storage.close();
+    log = new CapturingLog();
+    storage = await openStorage(config({ ttlDays: { logs: 3, red: 45 }, ledgerRetentionHours: 12 }), log);
+    expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
+      { version: 2, migration: 'red-rollups' },
+    ]);
+    expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
+    expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');
+    const [spans] = await rows<{ n: string }>('SELECT count() AS n FROM apo.spans');
+    expect(spans?.n).toBe('4');
+  });
+
+  it('refuses a RED retention under 35 days before touching the data directory', async () => {
+    await expect(openStorage(config({ ttlDays: { red: 34 } }), log)).rejects.toThrow(
+      /RED rollups are kept at least 35 days/,
+    );
   });
 });

@@ -26,7 +26,7 @@ import { storageTables } from './tables/all-tables.ts';
 import type { StorageTables } from './tables/all-tables.ts';
 import { createDatabaseDdl, storedTableName } from './tables/table-ddl.ts';
 import type { SchemaContext } from './tables/table-ddl.ts';
-import type { RowBinaryTarget } from './tables/table-def.ts';
+import type { Retention, RowBinaryTarget } from './tables/table-def.ts';
 
 export interface Storage {
   readonly engine: StorageConfig['engine'];
@@ -37,6 +37,8 @@ export interface Storage {
   readonly cluster: string | undefined;
   readonly capabilities: StorageCapabilities;
   readonly tables: StorageTables;
+  /** The configured retention (days; the ledger's in hours), e.g. to drop RED rows its TTL would drop anyway. */
+  readonly retention: Retention;
   /** `database.table`, for building queries from the table definitions. */
   qualified(table: { name: string }): string;
   /** The one bulk path: `rows` RowBinary rows in `table`'s column order. Keep `body` unchanged until it resolves. */
@@ -167,6 +169,7 @@ export async function openStorage(input: StorageConfigInput, log: StorageLog): P
       cluster: config.cluster,
       capabilities,
       tables: storageTables,
+      retention: ctx.retention,
       qualified: (table) => `${config.database}.${table.name}`,
       insertRowBinary: (table, body, rows) => bulk.insert(table, body, rows),
       deleteRows: async (table, where, params) => {

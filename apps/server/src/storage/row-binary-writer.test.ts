@@ -155,6 +155,7 @@ describe('RowBinaryWriter', () => {
     const bytes = written((w) => {
       w.float64Array([1.5, -2]);
       w.uint64Array([0n, 2n ** 63n]);
+      w.uint64ArrayFromNumbers([7, 2 ** 53 - 1, 0]);
       w.stringArray(['a', 'bé']);
       w.attributes(attrs({ k: 'v', n: 5n, list: [true, null] }));
       w.attributes(attrs({}));
@@ -162,6 +163,7 @@ describe('RowBinaryWriter', () => {
     const r = new Reader(bytes);
     expect([r.varUInt(), r.f64(), r.f64()]).toEqual([2, 1.5, -2]);
     expect([r.varUInt(), r.u64(), r.u64()]).toEqual([2, 0n, 2n ** 63n]);
+    expect([r.varUInt(), r.u64(), r.u64(), r.u64()]).toEqual([3, 7n, 2n ** 53n - 1n, 0n]);
     expect([r.varUInt(), r.string(), r.string()]).toEqual([2, 'a', 'bé']);
     expect(r.varUInt()).toBe(3);
     expect([r.string(), r.string(), r.string(), r.string(), r.string(), r.string()]).toEqual([

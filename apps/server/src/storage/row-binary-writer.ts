@@ -244,4 +244,15 @@ export class RowBinaryWriter {
       this.#pos += 8;
     }
   }
+
+  /** Array(UInt64) from non-negative safe integers (rollup bucket counts), without creating bigints. */
+  uint64ArrayFromNumbers(values: readonly number[]): void {
+    this.varUInt(values.length);
+    this.#ensure(8 * values.length);
+    for (const v of values) {
+      this.#view.setUint32(this.#pos, v % TWO_POW_32, true);
+      this.#view.setUint32(this.#pos + 4, Math.floor(v / TWO_POW_32), true);
+      this.#pos += 8;
+    }
+  }
 }

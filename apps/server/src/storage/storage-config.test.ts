@@ -8,15 +8,23 @@ describe('storage configuration', () => {
       engine: 'embedded',
       dataDir: '/var/lib/apo',
       database: 'apo',
-      ttlDays: { spans: 7, logs: 7, metrics: 30, events: 90 },
+      ttlDays: { spans: 7, logs: 7, metrics: 30, events: 90, red: 40 },
       ledgerRetentionHours: 24,
     });
-    expect(retentionOf(config)).toEqual({ spans: 7, logs: 7, metrics: 30, events: 90, ledgerHours: 24 });
+    expect(retentionOf(config)).toEqual({
+      spans: 7,
+      logs: 7,
+      metrics: 30,
+      events: 90,
+      red: 40,
+      ledgerHours: 24,
+    });
     expect(parseStorageConfig({ dataDir: 'd', ttlDays: { logs: 3 } }).ttlDays).toEqual({
       spans: 7,
       logs: 3,
       metrics: 30,
       events: 90,
+      red: 40,
     });
   });
 
@@ -33,6 +41,14 @@ describe('storage configuration', () => {
       /cluster name/,
     );
     expect(() => parseStorageConfig({ dataDir: 'd', ttlDays: { spans: 0 } })).toThrow();
+    // RED keeps at least 35 days whatever the spans keep: week-over-week needs last week.
+    expect(() => parseStorageConfig({ dataDir: 'd', ttlDays: { red: 34 } })).toThrow(
+      /ttlDays[\s\S]*red[\s\S]*at least 35 days/,
+    );
+    expect(parseStorageConfig({ dataDir: 'd', ttlDays: { spans: 3, red: 35 } }).ttlDays).toMatchObject({
+      spans: 3,
+      red: 35,
+    });
     expect(
       parseStorageConfig({ engine: 'remote', url: 'http://ch:8123', cluster: 'prod-eu.1' }).cluster,
     ).toBe('prod-eu.1');

@@ -14,6 +14,10 @@ const identifier = z
   );
 const days = z.number().int().positive().max(36_500);
 
+/** The RED rollups' retention floor: a week-over-week comparison of the last four weeks needs 35 days. */
+export const RED_MIN_RETENTION_DAYS = 35;
+export const RED_MIN_DAYS_MESSAGE = `RED rollups are kept at least ${RED_MIN_RETENTION_DAYS} days, so day-over-day and week-over-week comparisons always have data`;
+
 export const storageConfigSchema = z
   .object({
     /** `embedded` = chDB in this process; `remote` = a ClickHouse server or cluster over HTTP(S). */
@@ -35,6 +39,8 @@ export const storageConfigSchema = z
         logs: days.default(7),
         metrics: days.default(30),
         events: days.default(90),
+        /** RED rollups: week-over-week needs last week's data whatever the spans' TTL. */
+        red: days.min(35, RED_MIN_DAYS_MESSAGE).default(40),
       })
       .prefault({}),
     /** How long a stored batch id is remembered: longer than any sender keeps retrying a batch. */

@@ -38,6 +38,16 @@ export function createServerMetrics() {
       help: 'Attributes dropped beyond the configured maximum count per record.',
       registers: [registry],
     }),
+    redPointsSkipped: new Counter({
+      name: 'apo_ingest_red_points_skipped_total',
+      help: 'Points of RED metrics (apo.red.*.duration) skipped as malformed: another temporality or bounds, bucket counts that do not add up, no sum or time. The rest of the request is stored.',
+      registers: [registry],
+    }),
+    redRowsOutOfRange: new Counter({
+      name: 'apo_ingest_red_rows_out_of_range_total',
+      help: 'RED rollup rows (one per series and minute) dropped because their minute lies before the RED retention or more than a day ahead.',
+      registers: [registry],
+    }),
     storedRows: new Counter({
       name: 'apo_storage_stored_rows_total',
       help: 'Rows stored, by table.',

@@ -1,4 +1,11 @@
-import { SpanKind, SpanStatusCode, context, trace, type Link } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  context,
+  trace,
+  type Attributes as SdkAttributes,
+  type Link,
+} from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
@@ -20,6 +27,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { KnownRequest } from './red-telemetry.ts';
 
 /** Real OpenTelemetry JS SDK objects, produced the way an instrumented app produces them. */
 export function sdkResource(service: string): Resource {
@@ -141,4 +149,63 @@ export async function exportWith<T>(exporter: Exporter<T>, items: T): Promise<vo
   if (result.code !== ExportResultCode.SUCCESS) {
     throw new Error(`export failed: ${result.error?.message ?? 'unknown error'}`);
   }
+}
+
+/**
+ * SERVER spans of `method route` made by the OpenTelemetry SDK, each ending at `endMs`, plus the extra
+ * resource attributes given (e.g. the agent's mark).
+ */
+export function sdkServerSpans(
+  service: string,
+  route: { method: string; route: string },
+  requests: readonly KnownRequest[],
+  endMs: number,
+  resource: SdkAttributes = {},
+): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': service,
+      'service.instance.id': `${service}-1`,
+      ...resource,
+    }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('red-test', '1.0.0');
+  for (const r of requests) {
+    const attributes: SdkAttributes = { 'http.request.method': route.method, 'http.route': route.route };
+    if (r.httpStatus !== undefined) attributes['http.response.status_code'] = r.httpStatus;
+    const span = tracer.startSpan(`${route.method} ${route.route}`, {
+      kind: SpanKind.SERVER,
+      attributes,
+      startTime: endMs - r.durationMs,
+    });
+    if (r.error === true) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end(endMs);
+  }
+  return exporter.getFinishedSpans();
+}
+
+/** A database CLIENT span (SELECT on `orders` at db:5432) made by the SDK. */
+export function sdkDbSpan(service: string, durationMs: number, endMs: number): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service, 'service.instance.id': `${service}-1` }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  provider
+    .getTracer('red-test')
+    .startSpan('SELECT orders', {
+      kind: SpanKind.CLIENT,
+      startTime: endMs - durationMs,
+      attributes: {
+        'db.system.name': 'postgresql',
+        'db.namespace': 'shop',
+        'db.query.text': 'SELECT * FROM orders WHERE id = $1',
+        'server.address': 'db',
+        'server.port': 5432,
+      },
+    })
+    .end(endMs);
+  return exporter.getFinishedSpans();
 }

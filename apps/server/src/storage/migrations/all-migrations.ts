@@ -1,5 +1,6 @@
 /** Every migration, in version order. Add a file `NNNN-name.ts` and list it here. */
 import { initialMigration } from './0001-initial.ts';
+import { redRollupsMigration } from './0002-red-rollups.ts';
 import type { Migration } from './migration.ts';
 
-export const migrations: readonly Migration[] = [initialMigration];
+export const migrations: readonly Migration[] = [initialMigration, redRollupsMigration];

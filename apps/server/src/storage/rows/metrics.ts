@@ -1,4 +1,5 @@
 /** Metric points → RowBinary rows of `metrics`, one row per data point of every metric type. */
+import { RED_CLIENT_METRIC, RED_SERVER_METRIC } from '@apo/shared';
 import type { Metric, MetricsData } from '@apo/shared';
 import type { RowBinaryWriter } from '../row-binary-writer.ts';
 import { metricsTable } from '../tables/metrics.ts';
@@ -48,7 +49,12 @@ function shapeOf(metric: Metric): MetricShape | undefined {
   }
 }
 
-/** Appends one row per data point; returns the number of rows written. */
+/** RED metrics are stored in the rollup tables only (see tables/red-rollups.ts for why). */
+export function isRedMetric(metric: Metric): boolean {
+  return metric.name === RED_SERVER_METRIC || metric.name === RED_CLIENT_METRIC;
+}
+
+/** Appends one row per data point of every metric but RED's; returns the number of rows written. */
 export function appendMetricRows(w: RowBinaryWriter, data: MetricsData, ctx: RowContext): number {
   const columns = metricsTable.columns;
   let rows = 0;
@@ -56,6 +62,7 @@ export function appendMetricRows(w: RowBinaryWriter, data: MetricsData, ctx: Row
     let resource: MetricRow['resource'] | undefined;
     for (const sm of rm.scopeMetrics) {
       for (const metric of sm.metrics) {
+        if (isRedMetric(metric)) continue;
         const shape = shapeOf(metric);
         const first = shape?.points[0];
         if (shape === undefined || first === undefined) continue;

@@ -6,6 +6,7 @@ import { eventsTable } from './events.ts';
 import { ingestLedgerTable } from './ingest-ledger.ts';
 import { logsTable } from './logs.ts';
 import { metricsTable } from './metrics.ts';
+import { redClientTable, redServerTable } from './red-rollups.ts';
 import { schemaMigrationsTable } from './schema-migrations.ts';
 import { spansTable } from './spans.ts';
 import { traceIndexTable } from './trace-index.ts';
@@ -17,6 +18,8 @@ export const storageTables = {
   logs: logsTable,
   events: eventsTable,
   metrics: metricsTable,
+  red_server_1m: redServerTable,
+  red_client_1m: redClientTable,
   ingest_ledger: ingestLedgerTable,
 } as const;
 

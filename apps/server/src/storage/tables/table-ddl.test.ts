@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { capabilitiesOf } from '../capabilities.ts';
 import { currentTtl } from '../migrations/apply-retention.ts';
 import { initialMigration } from '../migrations/0001-initial.ts';
+import { migrations } from '../migrations/all-migrations.ts';
 import { storageTables } from './all-tables.ts';
 import { createTableDdl, modifyTtlDdl, sqlIdentifier, storedTableName } from './table-ddl.ts';
 import type { SchemaContext } from './table-ddl.ts';
 import { inputType } from './table-def.ts';
 
-const retention = { spans: 7, logs: 7, metrics: 30, events: 90, ledgerHours: 48 };
+const retention = { spans: 7, logs: 7, metrics: 30, events: 90, red: 40, ledgerHours: 48 };
 const single: SchemaContext = { database: 'apo', capabilities: capabilitiesOf('26.7.2.1'), retention };
 const cluster: SchemaContext = { ...single, cluster: 'apo_cluster' };
-const script = (ctx: SchemaContext): string => initialMigration.statements(ctx).join(';\n\n') + ';\n';
+/** Every migration's statements, in order: what a fresh database runs. */
+const script = (ctx: SchemaContext): string =>
+  migrations.flatMap((m) => m.statements(ctx)).join(';\n\n') + ';\n';
 
 describe('DDL from the table definitions', () => {
   it('cluster-mode DDL (generated text snapshot — no ClickHouse cluster can run here)', async () => {
@@ -43,6 +46,46 @@ describe('DDL from the table definitions', () => {
       "ReplicatedMergeTree('/clickhouse/tables/all/{database}/schema_migrations', '{replica}')",
     );
     expect(storedTableName(storageTables.schema_migrations, cluster)).toBe('schema_migrations');
+  });
+
+  it('keeps 0001 to the tables of the first release; 0002 adds the RED rollups', () => {
+    const created = (statements: string[]) =>
+      statements.flatMap((q) => /^CREATE TABLE IF NOT EXISTS apo\.(\w+)/.exec(q)?.[1] ?? []);
+    expect(created(initialMigration.statements(single))).toEqual([
+      'schema_migrations',
+      'spans',
+      'trace_index',
+      'logs',
+      'events',
+      'metrics',
+      'ingest_ledger',
+    ]);
+    expect(migrations.map((m) => [m.version, m.name])).toEqual([
+      [1, 'initial'],
+      [2, 'red-rollups'],
+    ]);
+    expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);
+    expect(created(migrations[1]!.statements(cluster))).toEqual([
+      'red_server_1m_local',
+      'red_server_1m',
+      'red_client_1m_local',
+      'red_client_1m',
+    ]);
+  });
+
+  it('gives the RED rollups day partitions, a cluster-led key and their own TTL', () => {
+    const [server] = createTableDdl(storageTables.red_server_1m, single);
+    expect(server).toContain('PARTITION BY toDate(minute)\nORDER BY (cluster, service, endpoint, minute)');
+    expect(server).toContain('TTL minute + INTERVAL 40 DAY\nSETTINGS ttl_only_drop_parts = 1');
+    expect(server).toContain("`minute` DateTime('UTC') CODEC(Delta, ZSTD(1))");
+    expect(server).toContain('`bucket_counts` Array(UInt64)');
+    const [, distributed] = createTableDdl(storageTables.red_client_1m, cluster);
+    expect(distributed).toContain(
+      'ENGINE = Distributed(apo_cluster, apo, red_client_1m_local, cityHash64(cluster, service, instance))',
+    );
+    expect(
+      modifyTtlDdl(storageTables.red_client_1m, { ...single, retention: { ...retention, red: 60 } }),
+    ).toBe('ALTER TABLE apo.red_client_1m MODIFY TTL minute + INTERVAL 60 DAY');
   });
 
   it('quotes cluster names that are not plain identifiers', () => {
@@ -88,7 +131,14 @@ describe('DDL from the table definitions', () => {
 });
 
 describe('table definitions', () => {
-  const dataTables = [storageTables.spans, storageTables.logs, storageTables.events, storageTables.metrics];
+  const dataTables = [
+    storageTables.spans,
+    storageTables.logs,
+    storageTables.events,
+    storageTables.metrics,
+    storageTables.red_server_1m,
+    storageTables.red_client_1m,
+  ];
 
   it('lead every data table’s ORDER BY with cluster and carry a flush id', () => {
     for (const t of dataTables) {

@@ -12,6 +12,8 @@ export interface Retention {
   logs: number;
   metrics: number;
   events: number;
+  /** The RED rollups: independent of the spans' TTL, at least 35 days (week-over-week needs last week). */
+  red: number;
   ledgerHours: number;
 }
 

@@ -173,3 +173,51 @@ TTL toDateTime(stored_at) + INTERVAL 48 HOUR;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS apo.trace_index_mv TO apo.trace_index
 AS SELECT trace_id, cluster, min(ts) AS start, max(fromUnixTimestamp64Nano(toUnixTimestamp64Nano(ts) + toInt64(duration_ns))) AS `end`, count() AS span_count FROM apo.spans GROUP BY trace_id, cluster;
+
+CREATE TABLE IF NOT EXISTS apo.red_server_1m
+(
+    `cluster` LowCardinality(String),
+    `minute` DateTime('UTC') CODEC(Delta, ZSTD(1)),
+    `service` LowCardinality(String),
+    `endpoint` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `kind` LowCardinality(String),
+    `error` Bool,
+    `count` UInt64 CODEC(T64, ZSTD(1)),
+    `error_count` UInt64 CODEC(T64, ZSTD(1)),
+    `duration_sum_ms` Float64,
+    `bucket_counts` Array(UInt64) CODEC(ZSTD(1)),
+    `flush_id` UInt64
+)
+ENGINE = MergeTree
+PARTITION BY toDate(minute)
+ORDER BY (cluster, service, endpoint, minute)
+TTL minute + INTERVAL 40 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.red_client_1m
+(
+    `cluster` LowCardinality(String),
+    `minute` DateTime('UTC') CODEC(Delta, ZSTD(1)),
+    `service` LowCardinality(String),
+    `instance` LowCardinality(String),
+    `kind` LowCardinality(String),
+    `error` Bool,
+    `call_type` LowCardinality(String),
+    `peer` LowCardinality(String),
+    `system` LowCardinality(String),
+    `db_namespace` LowCardinality(String),
+    `operation` LowCardinality(String),
+    `target` LowCardinality(String),
+    `role` LowCardinality(String),
+    `count` UInt64 CODEC(T64, ZSTD(1)),
+    `error_count` UInt64 CODEC(T64, ZSTD(1)),
+    `duration_sum_ms` Float64,
+    `bucket_counts` Array(UInt64) CODEC(ZSTD(1)),
+    `flush_id` UInt64
+)
+ENGINE = MergeTree
+PARTITION BY toDate(minute)
+ORDER BY (cluster, service, call_type, peer, minute)
+TTL minute + INTERVAL 40 DAY
+SETTINGS ttl_only_drop_parts = 1;

@@ -1,0 +1,191 @@
+/**
+ * RED per minute, computed from 100 % of spans (docs/red-metrics.md): `red_server_1m` for entry spans
+ * per endpoint, `red_client_1m` for client calls per peer / database / table. Rows come from the
+ * `apo.red.*.duration` metrics agents send and from the server's own aggregator over spans that arrive
+ * without the `apo.red.computed` mark (ingest/span-red.ts), both through `redRollupRows`.
+ *
+ * Those RED metric points are stored ONLY here, not also in `metrics`: the rollups hold everything the
+ * points carry that RED needs (count, errors, duration sum, the fixed buckets), a second copy would
+ * double the volume of the busiest metric for nothing, and a query on `metrics` for them would mix in
+ * rows this table has already merged per minute.
+ *
+ * Several rows may exist per key and minute (agents flush every 10 s, the server writes rows per
+ * request), so every query aggregates: sum(count), sum(error_count), sum(duration_sum_ms),
+ * sumForEach(bucket_counts). The TTL is the `red` retention (≥ 35 days), independent of the spans' TTL,
+ * so day-over-day and week-over-week comparisons always have data.
+ */
+import type { RedClientRollupRow, RedServerRollupRow } from '@apo/shared';
+import { defineTable } from './table-def.ts';
+import type { WritableColumn } from './table-def.ts';
+
+/** The encoder's cursor: `rollup` is replaced for each row. */
+export interface RedRow<Rollup> {
+  flushId: bigint;
+  rollup: Rollup;
+}
+export type RedServerRow = RedRow<RedServerRollupRow>;
+export type RedClientRow = RedRow<RedClientRollupRow>;
+
+const LC = 'LowCardinality(String)';
+
+type Figures = RedServerRollupRow | RedClientRollupRow;
+
+/** The key columns every rollup row has, in the order both tables start with. */
+function headColumns<Row extends RedRow<Figures>>(): WritableColumn<Row>[] {
+  return [
+    {
+      name: 'cluster',
+      type: LC,
+      write: (w, r) => {
+        w.string(r.rollup.cluster);
+      },
+    },
+    {
+      name: 'minute',
+      // UTC, so day partitions and TTL boundaries do not depend on the server's time zone.
+      type: "DateTime('UTC')",
+      codec: 'Delta, ZSTD(1)',
+      write: (w, r) => {
+        w.uint32(r.rollup.minuteMs / 1000);
+      },
+    },
+    {
+      name: 'service',
+      type: LC,
+      write: (w, r) => {
+        w.string(r.rollup.service);
+      },
+    },
+  ];
+}
+
+function figureColumns<Row extends RedRow<Figures>>(): WritableColumn<Row>[] {
+  return [
+    {
+      name: 'instance',
+      type: LC,
+      write: (w, r) => {
+        w.string(r.rollup.instance);
+      },
+    },
+    {
+      name: 'kind',
+      type: LC,
+      write: (w, r) => {
+        w.string(r.rollup.kind);
+      },
+    },
+    {
+      name: 'error',
+      type: 'Bool',
+      write: (w, r) => {
+        w.bool(r.rollup.error);
+      },
+    },
+  ];
+}
+
+function tailColumns<Row extends RedRow<Figures>>(): WritableColumn<Row>[] {
+  return [
+    {
+      name: 'count',
+      type: 'UInt64',
+      codec: 'T64, ZSTD(1)',
+      write: (w, r) => {
+        w.uint64FromNumber(r.rollup.count);
+      },
+    },
+    {
+      name: 'error_count',
+      type: 'UInt64',
+      codec: 'T64, ZSTD(1)',
+      write: (w, r) => {
+        w.uint64FromNumber(r.rollup.errorCount);
+      },
+    },
+    {
+      name: 'duration_sum_ms',
+      type: 'Float64',
+      write: (w, r) => {
+        w.float64(r.rollup.durationSumMs);
+      },
+    },
+    {
+      name: 'bucket_counts',
+      type: 'Array(UInt64)',
+      codec: 'ZSTD(1)',
+      write: (w, r) => {
+        w.uint64ArrayFromNumbers(r.rollup.bucketCounts);
+      },
+    },
+    {
+      name: 'flush_id',
+      type: 'UInt64',
+      write: (w, r) => {
+        w.uint64(r.flushId);
+      },
+    },
+  ];
+}
+
+/** A string column of a client-call row. */
+function callColumn(name: string, value: (r: RedClientRollupRow) => string): WritableColumn<RedClientRow> {
+  return {
+    name,
+    type: LC,
+    write: (w, r) => {
+      w.string(value(r.rollup));
+    },
+  };
+}
+
+const ttl = { expression: 'minute', unit: 'DAY', retention: 'red' } as const;
+// Daily partitions so the TTL drops whole parts (ttl_only_drop_parts) instead of rewriting them.
+const partitionBy = 'toDate(minute)';
+const settings = { ttl_only_drop_parts: 1 };
+
+export const redServerTable = defineTable<RedServerRow>({
+  name: 'red_server_1m',
+  columns: [
+    ...headColumns<RedServerRow>(),
+    {
+      name: 'endpoint',
+      type: LC,
+      write: (w, r) => {
+        w.string(r.rollup.endpoint);
+      },
+    },
+    ...figureColumns<RedServerRow>(),
+    ...tailColumns<RedServerRow>(),
+  ],
+  engine: 'MergeTree',
+  partitionBy,
+  // Service first (every query names one), then endpoint, then time: an endpoint's chart reads one
+  // contiguous run, and a whole service's chart skips granules by minute within each endpoint's run.
+  orderBy: '(cluster, service, endpoint, minute)',
+  ttl,
+  settings,
+  placement: { kind: 'sharded', shardingKey: 'cityHash64(cluster, service, instance)' },
+});
+
+export const redClientTable = defineTable<RedClientRow>({
+  name: 'red_client_1m',
+  columns: [
+    ...headColumns<RedClientRow>(),
+    ...figureColumns<RedClientRow>(),
+    callColumn('call_type', (r) => r.callType),
+    callColumn('peer', (r) => r.peer),
+    callColumn('system', (r) => r.system),
+    callColumn('db_namespace', (r) => r.dbNamespace),
+    callColumn('operation', (r) => r.operation),
+    callColumn('target', (r) => r.target),
+    callColumn('role', (r) => r.role),
+    ...tailColumns<RedClientRow>(),
+  ],
+  engine: 'MergeTree',
+  partitionBy,
+  orderBy: '(cluster, service, call_type, peer, minute)',
+  ttl,
+  settings,
+  placement: { kind: 'sharded', shardingKey: 'cityHash64(cluster, service, instance)' },
+});
