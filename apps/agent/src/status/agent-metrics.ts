@@ -59,6 +59,12 @@ export function agentMetricsText(m: AgentMetricsInput): string {
   t.metric('apo_agent_sampler_held_requests', 'gauge', 'Requests held until their traces are decided.', [
     ['', m.traces.heldRequests],
   ]);
+  t.metric(
+    'apo_agent_sampler_held_bytes',
+    'gauge',
+    'Bytes of the requests held (bounded; the oldest are decided early).',
+    [['', m.traces.heldBytes]],
+  );
   if (m.sampler) {
     const s = m.sampler;
     t.metric(
@@ -78,6 +84,12 @@ export function agentMetricsText(m: AgentMetricsInput): string {
       ],
     );
     t.metric('apo_agent_sampler_held_traces', 'gauge', 'Traces waiting for a decision.', [['', s.held]]);
+    t.metric(
+      'apo_agent_sampler_forced_early_total',
+      'counter',
+      'Traces decided before their hold ended (memory bound).',
+      [['', s.forcedEarly]],
+    );
     t.metric('apo_agent_sampler_span_rate', 'gauge', 'Spans per second the sampler sees (30 s window).', [
       ['', s.spanRate],
     ]);
@@ -108,5 +120,18 @@ export function agentMetricsText(m: AgentMetricsInput): string {
   );
   t.metric('apo_agent_red_series', 'gauge', 'RED series in the current interval.', [['', m.red.series]]);
 
+  const mem = process.memoryUsage();
+  t.metric(
+    'apo_agent_memory_bytes',
+    'gauge',
+    'Memory of the agent process by kind (Node.js process.memoryUsage()).',
+    [
+      ['{kind="rss"}', mem.rss],
+      ['{kind="heap_used"}', mem.heapUsed],
+      ['{kind="heap_total"}', mem.heapTotal],
+      ['{kind="external"}', mem.external],
+      ['{kind="array_buffers"}', mem.arrayBuffers],
+    ],
+  );
   return [...t.lines, m.exporterText, ...(m.extra ?? [])].filter((l) => l !== '').join('\n') + '\n';
 }

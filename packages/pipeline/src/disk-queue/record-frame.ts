@@ -145,11 +145,14 @@ export function batchOf(
     contentType: header.contentType,
     contentEncoding: header.contentEncoding,
     items: header.items,
+    // A copy (TypedArray slice), not a view: the frame may sit in a large read-ahead window, and a record
+    // held for long (the agent's sampling journal holds them for the whole decision window) would keep
+    // the whole window alive.
     body: new Uint8Array(
       buf.buffer,
       buf.byteOffset + check.bodyStart,
       frameStart + check.frameBytes - check.bodyStart,
-    ),
+    ).slice(),
   };
   if (header.headers !== undefined) batch.headers = header.headers;
   return batch;

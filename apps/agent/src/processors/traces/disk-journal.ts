@@ -49,6 +49,10 @@ export class DiskJournal implements SpanJournal<QueuedRecord> {
     return taken;
   }
 
+  bodyOf(record: QueuedRecord): Uint8Array {
+    return record.batch.body;
+  }
+
   ack(record: QueuedRecord): Promise<void> {
     return this.#queue.ack(record);
   }

@@ -124,3 +124,21 @@ describe('TailSampler', () => {
     expect(s.stats(T0 + 20).held).toBe(10);
   });
 });
+
+describe('TailSampler.finalizeNow', () => {
+  it('decides the given held traces at once with the usual rules, counting them as forced early', () => {
+    const s = new TailSampler({
+      ...defaultSamplerOptions,
+      spanBudgetPerSecond: 0,
+      baselinePerEndpointPerMinute: 0,
+    });
+    s.observe(span(tid(1), { isError: true, isRoot: false }), T0);
+    s.observe(span(tid(2), { isRoot: false }), T0);
+    expect(s.finalizeNow([tid(1), tid(2), tid(3)], T0 + 1)).toEqual([
+      [tid(1), 'error'],
+      [tid(2), null],
+    ]);
+    expect(s.stats(T0 + 1)).toMatchObject({ held: 0, forcedEarly: 2 });
+    expect(s.finalize(T0 + 60_000)).toEqual([]);
+  });
+});

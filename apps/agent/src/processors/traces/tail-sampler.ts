@@ -33,7 +33,7 @@ export const defaultSamplerOptions: SamplerOptions = {
   baselinePerEndpointPerMinute: 1,
   spanBudgetPerSecond: 1000,
   capPerEndpointPerSecond: 5,
-  rememberMs: 60_000,
+  rememberMs: 30_000,
   maxHeldTraces: 200_000,
 };
 
@@ -183,19 +183,48 @@ export class TailSampler {
     for (const [id, trace] of this.#held) {
       const due = nowMs - trace.firstSeenMs >= this.#o.holdMs || out.length < overflow;
       if (!due) break;
-      if (trace.local === undefined) trace.local = this.#decideOne(id, trace, nowMs);
-      const reason = trace.local ?? (trace.remote ? 'remote' : null);
-      if (reason === null) this.#stats.dropped++;
-      else if (trace.local === null) this.#stats.kept.remote++;
-      this.#held.delete(id);
-      this.#final.set(id, { reason, atMs: nowMs });
-      out.push([id, reason]);
+      out.push([id, this.#finalizeOne(id, trace, nowMs)]);
+    }
+    this.#forget(nowMs);
+    return out;
+  }
+
+  /**
+   * Final decisions now for these traces, before their hold ends (the caller is over its memory budget);
+   * counted as forced early. Traces not held are skipped.
+   */
+  finalizeNow(traceIds: Iterable<string>, nowMs: number): [traceId: string, reason: KeepReason | null][] {
+    const out: [string, KeepReason | null][] = [];
+    for (const id of traceIds) {
+      const trace = this.#held.get(id);
+      if (!trace) continue;
+      this.#stats.forcedEarly++;
+      out.push([id, this.#finalizeOne(id, trace, nowMs)]);
+    }
+    return out;
+  }
+
+  #finalizeOne(id: string, trace: HeldTrace, nowMs: number): KeepReason | null {
+    if (trace.local === undefined) trace.local = this.#decideOne(id, trace, nowMs);
+    const reason = trace.local ?? (trace.remote ? 'remote' : null);
+    if (reason === null) this.#stats.dropped++;
+    else if (trace.local === null) this.#stats.kept.remote++;
+    this.#held.delete(id);
+    this.#final.set(id, { reason, atMs: nowMs });
+    return reason;
+  }
+
+  #forget(nowMs: number): void {
+    // Bounded like the held traces: at high rates the oldest decisions go before their time is up.
+    let excess = this.#final.size - this.#o.maxHeldTraces;
+    for (const id of this.#final.keys()) {
+      if (excess-- <= 0) break;
+      this.#final.delete(id);
     }
     for (const [id, done] of this.#final) {
       if (nowMs - done.atMs < this.#o.rememberMs) break;
       this.#final.delete(id);
     }
-    return out;
   }
 
   stats(nowMs: number): SamplerStats {

@@ -22,6 +22,8 @@ import type { KeepReason, TailSampler } from './tail-sampler.ts';
 export interface SpanJournal<Entry> {
   append(batch: OutboundBatch): Promise<Entry>;
   ack(entry: Entry): Promise<void>;
+  /** The journaled body: held requests keep this one copy, not the receiver's buffer as well. */
+  bodyOf(entry: Entry): Uint8Array;
 }
 
 /** The next hop's queue (durable once resolved). */
@@ -43,6 +45,8 @@ export interface TracePipelineOptions<Entry> {
     span: ResourceSpans['scopeSpans'][number]['spans'][number],
   ): string;
   gzip(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Bytes of held requests beyond which the oldest are decided early (memory bound; default 96 MiB). */
+  maxHeldBytes?: number;
   log: Logger;
   now?: () => number;
 }
@@ -66,6 +70,7 @@ export interface TracePipelineStats {
   keptSpans: number;
   droppedSpans: number;
   heldRequests: number;
+  heldBytes: number;
   emitFailures: number;
 }
 
@@ -80,9 +85,11 @@ export class TracePipeline<Entry> {
     keptSpans: 0,
     droppedSpans: 0,
     heldRequests: 0,
+    heldBytes: 0,
     emitFailures: 0,
   };
   #emitting: Promise<void> = Promise.resolve();
+  #heldBytes = 0;
 
   constructor(options: TracePipelineOptions<Entry>) {
     this.#o = options;
@@ -113,7 +120,15 @@ export class TracePipeline<Entry> {
       items: spans,
       headers: { [ADDITIONS_HEADER]: JSON.stringify(additions) },
     });
-    this.#hold(data, { batchId, payload, additions, entry, spans, open: new Set(), kept: new Map() });
+    this.#hold(data, {
+      batchId,
+      payload: this.#o.journal.bodyOf(entry),
+      additions,
+      entry,
+      spans,
+      open: new Set(),
+      kept: new Map(),
+    });
   }
 
   /** A journaled request found at start-up (the agent stopped before deciding it): RED already counted it. */
@@ -145,7 +160,18 @@ export class TracePipeline<Entry> {
     if (!sampler) return [];
     const now = this.#now();
     const newlyKept = sampler.decide(now);
-    for (const [traceId, reason] of sampler.finalize(now)) {
+    this.#settle(sampler.finalize(now));
+    // Over the memory budget: the oldest held requests are decided now rather than at the end of the hold.
+    const maxHeldBytes = this.#o.maxHeldBytes ?? 96 * 1024 * 1024;
+    for (const oldest of this.#held) {
+      if (this.#heldBytes <= maxHeldBytes) break;
+      this.#settle(sampler.finalizeNow(oldest.open, now));
+    }
+    return newlyKept;
+  }
+
+  #settle(decisions: [traceId: string, reason: KeepReason | null][]): void {
+    for (const [traceId, reason] of decisions) {
       const requests = this.#byTrace.get(traceId);
       if (!requests) continue;
       this.#byTrace.delete(traceId);
@@ -155,11 +181,10 @@ export class TracePipeline<Entry> {
         if (request.open.size === 0) this.#finish(request);
       }
     }
-    return newlyKept;
   }
 
   stats(): TracePipelineStats {
-    return { ...this.#stats, heldRequests: this.#held.size };
+    return { ...this.#stats, heldRequests: this.#held.size, heldBytes: this.#heldBytes };
   }
 
   /** Waits for the emits started so far (shutdown: what is still held stays in the journal). */
@@ -196,12 +221,16 @@ export class TracePipeline<Entry> {
         }
       }
     }
-    if (request.open.size === 0) this.#finish(request);
-    else this.#held.add(request);
+    if (request.open.size === 0) {
+      this.#finish(request);
+    } else {
+      this.#held.add(request);
+      this.#heldBytes += request.payload.length;
+    }
   }
 
   #finish(request: HeldRequest<Entry>): void {
-    this.#held.delete(request);
+    if (this.#held.delete(request)) this.#heldBytes -= request.payload.length;
     // Emits run one after another: each decodes a held request again, so bursts must not pile up at once.
     this.#emitting = this.#emitting.then(() => this.#emit(request));
   }

@@ -1,0 +1,162 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DiskQueue, type OutboundBatch, type QueuedRecord } from '@apo/pipeline';
+import {
+  SpanKind,
+  StatusCode,
+  createRedAggregator,
+  decodeTracesProto,
+  encodeTracesProto,
+  type Span,
+  type TracesData,
+} from '@apo/shared';
+
+import { DiskJournal } from './disk-journal.ts';
+import { TailSampler, defaultSamplerOptions } from './tail-sampler.ts';
+import { TracePipeline } from './trace-pipeline.ts';
+
+const log = pino({ level: 'silent' });
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+function span(traceId: string, n: number, error: boolean): Span {
+  return {
+    traceId,
+    spanId: n.toString(16).padStart(16, '0'),
+    traceState: '',
+    parentSpanId: '',
+    flags: 1,
+    name: 'GET /x',
+    kind: SpanKind.Server,
+    startTimeUnixNano: 1_000_000_000n,
+    endTimeUnixNano: 1_020_000_000n,
+    attributes: Object.create(null) as Span['attributes'],
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    status: { code: error ? StatusCode.Error : StatusCode.Unset, message: '' },
+  };
+}
+
+function request(spans: Span[]): TracesData {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: { 'service.name': 'svc' }, droppedAttributesCount: 0 },
+        schemaUrl: '',
+        scopeSpans: [
+          {
+            scope: { name: 's', version: '', attributes: {}, droppedAttributesCount: 0 },
+            spans,
+            schemaUrl: '',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const ERR = 'e'.repeat(32);
+const OK = 'a'.repeat(32);
+
+/** A pipeline over a real journal in `dir`; the next hop's queue is an array here (test double at the edge). */
+async function pipelineIn(dir: string, clock: { now: number }, maxHeldBytes?: number) {
+  const journal = new DiskJournal(await DiskQueue.open({ dir, maxBytes: 1 << 24, log }));
+  const sent: OutboundBatch[] = [];
+  const red = createRedAggregator();
+  const pipeline = new TracePipeline({
+    sampler: new TailSampler({
+      ...defaultSamplerOptions,
+      spanBudgetPerSecond: 0,
+      baselinePerEndpointPerMinute: 0,
+    }),
+    red,
+    journal,
+    sink: { enqueue: (b) => Promise.resolve(void sent.push(b)) },
+    identity: () => ({ 'host.name': 'h1' }),
+    endpointOf: () => 'svc GET /x',
+    gzip: (b) => Promise.resolve(b),
+    log,
+    now: () => clock.now,
+    ...(maxHeldBytes === undefined ? {} : { maxHeldBytes }),
+  });
+  journal.start((batch, record) => pipeline.replay(batch, record));
+  return { pipeline, journal, sent, red };
+}
+
+async function accept(pipeline: TracePipeline<QueuedRecord>, data: TracesData, batchId: string) {
+  await pipeline.accept(encodeTracesProto(data), data, batchId);
+}
+
+describe('TracePipeline (real journal on disk)', () => {
+  it("forwards only the kept traces' spans, marked and under the request's own batch id", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apo-pipeline-'));
+    dirs.push(dir);
+    const clock = { now: 1_000_000 };
+    const { pipeline, journal, sent, red } = await pipelineIn(dir, clock);
+    await accept(pipeline, request([span(ERR, 1, true), span(OK, 2, false)]), 'b'.repeat(32));
+    expect(red.stats.spans).toBe(2); // RED from every span, before sampling
+    clock.now += 15_000;
+    pipeline.tick();
+    await pipeline.drain();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.batchId).toBe('b'.repeat(32));
+    const out = decodeTracesProto(sent[0]!.body);
+    if (!out.ok) throw out.error;
+    const rs = out.value.resourceSpans[0]!;
+    expect(rs.resource.attributes).toMatchObject({
+      'service.name': 'svc',
+      'host.name': 'h1',
+      'apo.red.computed': true,
+    });
+    const spans = rs.scopeSpans[0]!.spans;
+    expect(spans.map((s) => s.traceId)).toEqual([ERR]);
+    expect(spans[0]!.attributes['apo.sampling.reason']).toBe('error');
+    expect(pipeline.stats()).toMatchObject({ keptSpans: 1, droppedSpans: 1, heldRequests: 0 });
+    await journal.close();
+  });
+
+  it('replays requests it held when it stopped, and sends them under the same batch id', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apo-pipeline-'));
+    dirs.push(dir);
+    const clock = { now: 1_000_000 };
+    const first = await pipelineIn(dir, clock);
+    await accept(first.pipeline, request([span(ERR, 1, true)]), 'c'.repeat(32));
+    await first.journal.close(); // stopped while the trace was held: nothing sent yet
+    expect(first.sent).toHaveLength(0);
+
+    const second = await pipelineIn(dir, clock);
+    await new Promise((r) => setTimeout(r, 50)); // the journal hands back what it holds
+    expect(second.pipeline.stats().heldRequests).toBe(1);
+    expect(second.red.stats.spans).toBe(0); // RED counted it the first time; a replay does not count again
+    clock.now += 15_000;
+    second.pipeline.tick();
+    await second.pipeline.drain();
+    expect(second.sent.map((b) => b.batchId)).toEqual(['c'.repeat(32)]);
+    await second.journal.close();
+
+    const third = await pipelineIn(dir, clock); // acked: nothing left to replay
+    await new Promise((r) => setTimeout(r, 50));
+    expect(third.pipeline.stats().heldRequests).toBe(0);
+    await third.journal.close();
+  });
+
+  it('decides the oldest requests early when held bytes pass the bound', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apo-pipeline-'));
+    dirs.push(dir);
+    const clock = { now: 1_000_000 };
+    const { pipeline, journal, sent } = await pipelineIn(dir, clock, 1);
+    await accept(pipeline, request([span(ERR, 1, true)]), 'd'.repeat(32));
+    pipeline.tick(); // no time has passed, but 1 byte is the budget
+    await pipeline.drain();
+    expect(sent.map((b) => b.batchId)).toEqual(['d'.repeat(32)]);
+    await journal.close();
+  });
+});
