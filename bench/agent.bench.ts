@@ -132,7 +132,7 @@ pid = agent.child.pid!;
   const m = await agent.metrics();
   const mem = (kind: string) => sampleValue(m, `apo_agent_memory_bytes{kind="${kind}"}`) / 2 ** 20;
   console.log(
-    `  memory now: heap used ${mem('heap_used').toFixed(0)} MiB of ${mem('heap_total').toFixed(0)}, array buffers ${mem('array_buffers').toFixed(0)} MiB`,
+    `  memory now: heap used ${mem('heap_used').toFixed(0)} MiB of ${mem('heap_total').toFixed(0)}, array buffers ${mem('array_buffers').toFixed(0)} MiB, held requests ${(sampleValue(m, 'apo_agent_sampler_held_bytes') / 2 ** 20).toFixed(0)} MiB`,
   );
 }
 
