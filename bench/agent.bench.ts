@@ -56,7 +56,11 @@ await writeFile(
 );
 // A fresh agent per phase: the burst of phase 1 must not leave its heap to the footprint figures.
 const startAgent = (name: string) =>
-  startAgentProcess({ exportUrl: sinkUrl, dataDir: join(dir, name), env: { APO_AGENT_CONFIG: config } });
+  startAgentProcess({
+    exportUrl: sinkUrl,
+    dataDir: join(dir, name),
+    env: { APO_AGENT_CONFIG: config, ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}), ...(process.env.APO_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.APO_BENCH_NODE_OPTIONS } : {}) },
+  });
 let agent = await startAgent('ingest');
 let pid = agent.child.pid!;
 

@@ -4,10 +4,14 @@
  * Figures: spans stored per CPU-second of the whole server process (all threads, the engine's included),
  * wall-clock throughput, and the event loop's worst delay during the run. Target ≥ 100,000 spans/CPU-s.
  *
- *   node bench/ingest.bench.ts [--seconds 10] [--rounds 3] [--concurrency 32] [--gzip] [--flush-ms N]
+ *   node bench/ingest.bench.ts [--seconds 10] [--rounds 3] [--concurrency 32] [--gzip] [--flush-ms N] [--threads]
+ *
+ * --threads also prints where the server's CPU went, by thread name (the Node main thread, V8/libuv helpers,
+ * the engine's pools), summed over the measured rounds.
  *
  * APO_BENCH_NODE_OPTIONS is passed to the server as NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { encodeTracesProto } from '../packages/shared/src/index.ts';
@@ -21,6 +25,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '32' },
     gzip: { type: 'boolean', default: false },
+    threads: { type: 'boolean', default: false },
     'flush-ms': { type: 'string' },
   },
 });
@@ -44,6 +49,23 @@ const server = await startServerProcess({
   },
 });
 const pid = server.child.pid!;
+
+/** CPU seconds per thread name (`comm`; the main thread is named after the process) of a live process. */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d/:]+$/, '');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return byName;
+}
 
 async function scrape(): Promise<{ stored: number; loopMaxMs: number }> {
   const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
@@ -78,6 +100,7 @@ try {
   const perCpu: number[] = [];
   const perWall: number[] = [];
   const loopMax: number[] = [];
+  const threads0 = args.threads ? threadCpuSeconds(pid) : undefined;
   for (let r = 0; r < rounds; r++) {
     const before = await scrape();
     const cpu0 = processCpuSeconds(pid);
@@ -106,6 +129,14 @@ try {
   console.log(
     `  event loop worst delay (max of rounds): ${Math.max(...loopMax).toFixed(1)} ms  (target < 50 ms)`,
   );
+  if (threads0 !== undefined) {
+    const threads1 = threadCpuSeconds(pid);
+    const used = [...threads1].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const);
+    const total = used.reduce((a, [, s]) => a + s, 0);
+    console.log('  server CPU by thread (name: CPU-s, share):');
+    for (const [name, s] of used.sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 0.05))
+      console.log(`    ${name.padEnd(18)} ${s.toFixed(2).padStart(6)}  ${((100 * s) / total).toFixed(1)} %`);
+  }
   console.log(`  server RSS at end: ${(processRssBytes(pid) / 1048576).toFixed(0)} MiB`);
 } finally {
   await server.dispose();

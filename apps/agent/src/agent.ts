@@ -4,6 +4,8 @@
  * run in reverse start order so that nothing accepted is left in memory.
  */
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback } from 'node:zlib';
 import type { Logger } from 'pino';
 import {
   bindGrpc,
@@ -38,6 +40,7 @@ export interface RunningAgent {
 }
 
 const gzip = (bytes: Uint8Array): Promise<Uint8Array> => gzipBody(bytes);
+const gunzipAsync = promisify(gunzipCallback);
 
 export async function startAgent(
   config: AgentConfig,
@@ -134,9 +137,10 @@ export async function startAgent(
         return `${service} ${entryEndpoint(span, entryKindIndex(span))}`;
       },
       gzip,
+      gunzip: (bytes) => gunzipAsync(bytes),
       log: log.child({ part: 'traces' }),
     });
-    journal.start((batch, record) => pipeline.replay(batch, record));
+    journal.start((batch, record) => void pipeline.replay(batch, record));
     closers.push(() => journal.close());
     closers.push(() => pipeline.drain());
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiskQueue, type OutboundBatch, type QueuedRecord } from '@apo/pipeline';
+import { DiskQueue, gzipBody, type OutboundBatch, type QueuedRecord } from '@apo/pipeline';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import {
   SpanKind,
   StatusCode,
@@ -19,6 +21,7 @@ import { TailSampler, defaultSamplerOptions } from './tail-sampler.ts';
 import { TracePipeline } from './trace-pipeline.ts';
 
 const log = pino({ level: 'silent' });
+const gunzipAsync = promisify(gunzip);
 const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
@@ -82,12 +85,13 @@ async function pipelineIn(dir: string, clock: { now: number }, maxHeldBytes?: nu
     sink: { enqueue: (b) => Promise.resolve(void sent.push(b)) },
     identity: () => ({ 'host.name': 'h1' }),
     endpointOf: () => 'svc GET /x',
-    gzip: (b) => Promise.resolve(b),
+    gzip: (b) => gzipBody(b),
+    gunzip: (b) => gunzipAsync(b),
     log,
     now: () => clock.now,
     ...(maxHeldBytes === undefined ? {} : { maxHeldBytes }),
   });
-  journal.start((batch, record) => pipeline.replay(batch, record));
+  journal.start((batch, record) => void pipeline.replay(batch, record));
   return { pipeline, journal, sent, red };
 }
 
@@ -108,7 +112,7 @@ describe('TracePipeline (real journal on disk)', () => {
     await pipeline.drain();
     expect(sent).toHaveLength(1);
     expect(sent[0]!.batchId).toBe('b'.repeat(32));
-    const out = decodeTracesProto(sent[0]!.body);
+    const out = decodeTracesProto(await gunzipAsync(sent[0]!.body));
     if (!out.ok) throw out.error;
     const rs = out.value.resourceSpans[0]!;
     expect(rs.resource.attributes).toMatchObject({

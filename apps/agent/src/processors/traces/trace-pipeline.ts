@@ -45,6 +45,7 @@ export interface TracePipelineOptions<Entry> {
     span: ResourceSpans['scopeSpans'][number]['spans'][number],
   ): string;
   gzip(bytes: Uint8Array): Promise<Uint8Array>;
+  gunzip(bytes: Uint8Array): Promise<Uint8Array>;
   /** Bytes of held requests beyond which the oldest are decided early (memory bound; default 96 MiB). */
   maxHeldBytes?: number;
   log: Logger;
@@ -56,6 +57,7 @@ const ADDITIONS_HEADER = 'x-apo-resource-additions';
 
 interface HeldRequest<Entry> {
   batchId: string;
+  /** The journaled body: the request's protobuf, gzip-compressed. */
   payload: Uint8Array;
   additions: Attributes[];
   entry: Entry;
@@ -115,8 +117,10 @@ export class TracePipeline<Entry> {
       signal: 'traces',
       batchId,
       contentType: 'application/x-protobuf',
-      contentEncoding: 'identity',
-      body: payload,
+      // Held requests stay compressed (about 7x smaller in memory and in the journal for the whole hold);
+      // only those with kept spans are inflated again.
+      contentEncoding: 'gzip',
+      body: await this.#o.gzip(payload),
       items: spans,
       headers: { [ADDITIONS_HEADER]: JSON.stringify(additions) },
     });
@@ -132,8 +136,14 @@ export class TracePipeline<Entry> {
   }
 
   /** A journaled request found at start-up (the agent stopped before deciding it): RED already counted it. */
-  replay(batch: OutboundBatch, entry: Entry): void {
-    const decoded = decodeTracesProto(batch.body);
+  async replay(batch: OutboundBatch, entry: Entry): Promise<void> {
+    let body: Uint8Array;
+    try {
+      body = batch.contentEncoding === 'gzip' ? await this.#o.gunzip(batch.body) : batch.body;
+    } catch {
+      body = new Uint8Array(0xff).fill(0xff); // fails to decode below, and is dropped with a log line
+    }
+    const decoded = decodeTracesProto(body);
     if (!decoded.ok) {
       this.#o.log.error(
         { batchId: batch.batchId, err: decoded.error.message },
@@ -238,7 +248,7 @@ export class TracePipeline<Entry> {
   async #emit(request: HeldRequest<Entry>): Promise<void> {
     try {
       if (request.kept.size > 0) {
-        const decoded = decodeTracesProto(request.payload);
+        const decoded = decodeTracesProto(await this.#o.gunzip(request.payload));
         if (!decoded.ok) throw decoded.error;
         const data = decoded.value;
         data.resourceSpans.forEach((rs, i) => Object.assign(rs.resource.attributes, request.additions[i]));

@@ -132,3 +132,62 @@ export async function redEndpoints(storage: Storage, input: RedEndpointsInput): 
     return { endpoint: r.endpoint, count: s.count, errors: s.errors, avg: s.avg, p95: s.p95 };
   });
 }
+
+export interface RedCall {
+  /** db | http | rpc | messaging | other */
+  callType: string;
+  peer: string;
+  system: string;
+  dbNamespace: string;
+  operation: string;
+  target: string;
+  role: string;
+  count: number;
+  errors: number;
+  /** Milliseconds. */
+  avg: number | null;
+  p95: number | null;
+}
+
+interface CallRow extends FigureColumns {
+  call_type: string;
+  peer: string;
+  system: string;
+  db_namespace: string;
+  operation: string;
+  target: string;
+  role: string;
+}
+
+/**
+ * What a service calls over [from, to) — databases by statement kind and table, HTTP/RPC peers, message
+ * destinations — busiest first (at most 200): the dependency side of "self or dependency?".
+ */
+export async function redCalls(storage: Storage, input: RedEndpointsInput): Promise<RedCall[]> {
+  const rows = await readRows<CallRow>(
+    storage,
+    `SELECT call_type, peer, system, db_namespace, operation, target, role, ${FIGURES_SQL}
+     FROM ${storage.qualified(storage.tables.red_client_1m)}
+     WHERE service = {service:String} AND ${MINUTES_SQL}
+       ${input.cluster === undefined ? '' : 'AND cluster = {cluster:String}'}
+     GROUP BY call_type, peer, system, db_namespace, operation, target, role
+     ORDER BY requests DESC, call_type, peer, target LIMIT {limit:UInt32}`,
+    { ...input, ...minuteRange(input.from, input.to), limit: RED_ENDPOINTS_LIMIT },
+  );
+  return rows.map((r) => {
+    const s = summarizeRed([figuresOf(r)]);
+    return {
+      callType: r.call_type,
+      peer: r.peer,
+      system: r.system,
+      dbNamespace: r.db_namespace,
+      operation: r.operation,
+      target: r.target,
+      role: r.role,
+      count: s.count,
+      errors: s.errors,
+      avg: s.avg,
+      p95: s.p95,
+    };
+  });
+}

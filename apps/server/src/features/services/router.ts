@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
 import { readRows } from '../read-rows.ts';
 import { checkRange, timeRangeInput } from '../time-range.ts';
-import { figuresOf, minuteRange, redEndpoints, redSeries } from './red-queries.ts';
+import { figuresOf, minuteRange, redCalls, redEndpoints, redSeries } from './red-queries.ts';
 import type { FigureColumns } from './red-queries.ts';
 
 interface ServiceRow extends FigureColumns {
@@ -96,5 +96,10 @@ export const servicesRouter = router({
   redEndpoints: protectedProcedure.input(timeRangeInput.extend({ service: name })).query(({ ctx, input }) => {
     checkRange(input);
     return redEndpoints(ctx.storage, input);
+  }),
+  /** Client calls of a service (DB statement kind + table, HTTP/RPC peer, MQ destination), from the rollups. */
+  redCalls: protectedProcedure.input(timeRangeInput.extend({ service: name })).query(({ ctx, input }) => {
+    checkRange(input);
+    return redCalls(ctx.storage, input);
   }),
 });

@@ -30,7 +30,9 @@ app.get('/orders/:id', async (req, res) => {
   log.info({ orderId: req.params.id }, 'loading order');
   const order = findOrder.get(Number(req.params.id));
   winstonLog.info('order loaded', { orderId: req.params.id });
-  const stock = (await (await fetch(`http://127.0.0.1:${expressPort}/stock/${req.params.id}`)).json()) as {
+  // STOCK_URL makes the stock lookup a call to another instance (a second service); else it calls itself.
+  const stockUrl = process.env.STOCK_URL ?? `http://127.0.0.1:${expressPort}`;
+  const stock = (await (await fetch(`${stockUrl}/stock/${req.params.id}`)).json()) as {
     available: number;
   };
   res.json({ order, stock, traceId: active?.traceId, spanId: active?.spanId });
