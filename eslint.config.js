@@ -65,6 +65,8 @@ export default defineConfig(
       '**/env.ts',
       '**/*.test.ts',
       '**/test/support/**',
+      // Fixture apps started by tests read their settings like any app would.
+      '**/test/**/apps/**',
       'bench/**',
       'e2e/**',
       'tests/**',
