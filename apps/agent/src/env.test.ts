@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadAgentConfig } from './env.ts';
 
@@ -84,6 +85,12 @@ describe('loadAgentConfig', () => {
     expect(message).toContain('receivers.grpcPort: must be a TCP port number 1-65535 (got "grpc")');
     expect(message).toContain('export.url: must be an http:// or https:// URL (got "ftp://server")');
     expect(message).toContain('host.intervalSeconds: must be more than 0 seconds (got "0")');
+  });
+
+  it('accepts the documented example (docs/agent.example.yaml), with its defaults', () => {
+    const example = fileURLToPath(new URL('../../../docs/agent.example.yaml', import.meta.url));
+    const fromFile = loadAgentConfig({ HOME: '/h' }, example);
+    expect(fromFile).toEqual(loadAgentConfig({ HOME: '/h' }));
   });
 
   it('names a missing or broken config file', () => {
