@@ -107,6 +107,18 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
     expect(keptNormal.length).toBeLessThanOrEqual(2);
     expect(keptNormal.length + dropped).toBe(20);
     for (const spans of keptNormal) expect(spans[0]!.attributes['apo.sampling.reason']).toBe('baseline');
+    // RED comes from every span, before sampling: all 28 requests and their 5 errors, though 18+ were dropped.
+    const window = { from: Date.now() - 600_000, to: Date.now() + 120_000, step: 60 };
+    const red = await eventually(
+      async () => {
+        const points = await api.services.red.query({ service: 'shop', ...window });
+        return points.reduce((n, p) => n + p.count, 0) >= 28 ? points : undefined;
+      },
+      30_000,
+      'RED of the shop service',
+    );
+    expect(red.reduce((n, p) => n + p.count, 0)).toBe(28);
+    expect(red.reduce((n, p) => n + p.errors, 0)).toBe(5);
   });
 
   it('keeps a trace complete across two agents when only one of them sees the error', async () => {
