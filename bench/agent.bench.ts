@@ -59,7 +59,11 @@ const startAgent = (name: string) =>
   startAgentProcess({
     exportUrl: sinkUrl,
     dataDir: join(dir, name),
-    env: { APO_AGENT_CONFIG: config, ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}), ...(process.env.APO_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.APO_BENCH_NODE_OPTIONS } : {}) },
+    env: {
+      APO_AGENT_CONFIG: config,
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+      ...(process.env.APO_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.APO_BENCH_NODE_OPTIONS } : {}),
+    },
   });
 let agent = await startAgent('ingest');
 let pid = agent.child.pid!;
