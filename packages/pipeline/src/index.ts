@@ -25,3 +25,4 @@ export {
   type ExportStats,
   type SignalExportStats,
 } from './export-stats.ts';
+export { MetricText } from './status/metric-text.ts';

@@ -4,7 +4,7 @@
  * the same export queue as the telemetry it receives.
  */
 import type { Logger } from 'pino';
-import { gzipBody, newBatchId, type OutboundBatch } from '@apo/pipeline';
+import { gzipBody, MetricText, newBatchId, type OutboundBatch } from '@apo/pipeline';
 import {
   encodeLogsProto,
   encodeMetricsProto,
@@ -160,22 +160,27 @@ export async function startCollectors(options: {
   return {
     observeResource: (attributes) => tracker.observeResource(attributes),
     metricsText: () => {
-      const tracked = tracker.stats();
-      return [
-        '# HELP apo_agent_host_collections_total Host collection cycles completed.',
-        '# TYPE apo_agent_host_collections_total counter',
-        `apo_agent_host_collections_total ${counts.hostCycles}`,
-        '# HELP apo_agent_process_collections_total Process collection cycles completed.',
-        '# TYPE apo_agent_process_collections_total counter',
-        `apo_agent_process_collections_total ${counts.processCycles}`,
-        '# HELP apo_agent_processes_tracked Processes measured (instrumented or matching a pattern).',
-        '# TYPE apo_agent_processes_tracked gauge',
-        `apo_agent_processes_tracked ${tracked.tracked}`,
-        '# HELP apo_agent_process_blkio_delay_available Whether block-I/O delay is measured (kernel.task_delayacct).',
-        '# TYPE apo_agent_process_blkio_delay_available gauge',
-        `apo_agent_process_blkio_delay_available ${counts.blockIoDelayAvailable ? 1 : 0}`,
-        ...(logs ? logMetricsText(logs.stats()) : []),
-      ].join('\n');
+      const t = new MetricText()
+        .metric('apo_agent_host_collections_total', 'counter', 'Host collection cycles completed.', [
+          ['', counts.hostCycles],
+        ])
+        .metric('apo_agent_process_collections_total', 'counter', 'Process collection cycles completed.', [
+          ['', counts.processCycles],
+        ])
+        .metric(
+          'apo_agent_processes_tracked',
+          'gauge',
+          'Processes measured (instrumented or matching a pattern).',
+          [['', tracker.stats().tracked]],
+        )
+        .metric(
+          'apo_agent_process_blkio_delay_available',
+          'gauge',
+          'Whether block-I/O delay is measured (kernel.task_delayacct).',
+          [['', counts.blockIoDelayAvailable ? 1 : 0]],
+        );
+      if (logs) logMetrics(t, logs.stats());
+      return t.toString();
     },
     close: async () => {
       for (const stop of stops) await stop();
@@ -183,22 +188,21 @@ export async function startCollectors(options: {
   };
 }
 
-function logMetricsText(s: LogCollectorStats): string[] {
-  return [
-    '# HELP apo_agent_log_files Log files open (rotated ones still being read included).',
-    '# TYPE apo_agent_log_files gauge',
-    `apo_agent_log_files ${s.files}`,
-    '# HELP apo_agent_log_read_bytes_total Bytes read from log files.',
-    '# TYPE apo_agent_log_read_bytes_total counter',
-    `apo_agent_log_read_bytes_total ${s.bytesRead}`,
-    '# HELP apo_agent_log_records_total Log records delivered to the export queue.',
-    '# TYPE apo_agent_log_records_total counter',
-    `apo_agent_log_records_total ${s.recordsDelivered}`,
-    '# HELP apo_agent_log_truncated_lines_total Lines longer than the limit, cut and flagged.',
-    '# TYPE apo_agent_log_truncated_lines_total counter',
-    `apo_agent_log_truncated_lines_total ${s.truncatedLines}`,
-    '# HELP apo_agent_log_rotations_total Rotations (rename or copy-truncate) followed.',
-    '# TYPE apo_agent_log_rotations_total counter',
-    `apo_agent_log_rotations_total ${s.rotations + s.truncations}`,
-  ];
+function logMetrics(t: MetricText, s: LogCollectorStats): void {
+  t.metric('apo_agent_log_files', 'gauge', 'Log files open (rotated ones still being read included).', [
+    ['', s.files],
+  ])
+    .metric('apo_agent_log_read_bytes_total', 'counter', 'Bytes read from log files.', [['', s.bytesRead]])
+    .metric('apo_agent_log_records_total', 'counter', 'Log records delivered to the export queue.', [
+      ['', s.recordsDelivered],
+    ])
+    .metric(
+      'apo_agent_log_truncated_lines_total',
+      'counter',
+      'Lines longer than the limit, cut and flagged.',
+      [['', s.truncatedLines]],
+    )
+    .metric('apo_agent_log_rotations_total', 'counter', 'Rotations (rename or copy-truncate) followed.', [
+      ['', s.rotations + s.truncations],
+    ]);
 }

@@ -2,6 +2,7 @@
  * The agent's own metrics in Prometheus text format for `/metrics`: what it received, what the sampler
  * decided, what is queued, exported and dropped. Names follow `apo_agent_<what>_<unit>`.
  */
+import { MetricText } from '@apo/pipeline';
 import type { RedAggregatorStats } from '@apo/shared';
 import type { IntakeCounters } from '../receivers/otlp-intake.ts';
 import type { DecisionSyncStats } from '../processors/traces/decision-sync.ts';
@@ -18,19 +19,6 @@ export interface AgentMetricsInput {
   red: RedAggregatorStats;
   /** More lines from collectors (host, processes, logs, scrapes). */
   extra?: string[];
-}
-
-class MetricText {
-  readonly lines: string[] = [];
-  metric(
-    name: string,
-    type: 'counter' | 'gauge',
-    help: string,
-    samples: [labels: string, value: number][],
-  ): void {
-    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) this.lines.push(`${name}${labels} ${value}`);
-  }
 }
 
 export function agentMetricsText(m: AgentMetricsInput): string {
@@ -133,5 +121,5 @@ export function agentMetricsText(m: AgentMetricsInput): string {
       ['{kind="array_buffers"}', mem.arrayBuffers],
     ],
   );
-  return [...t.lines, m.exporterText, ...(m.extra ?? [])].filter((l) => l !== '').join('\n') + '\n';
+  return t.toString() + m.exporterText + (m.extra ?? []).join('');
 }
