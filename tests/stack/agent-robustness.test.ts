@@ -76,7 +76,20 @@ describe('agent robustness (real agent process, no next hop reachable)', () => {
     expect(
       sampleValue(metrics, 'apo_agent_export_dropped_batches_total{signal="traces",reason="queue_full"}'),
     ).toBeGreaterThan(0);
-    // Still serving.
-    expect((await fetch(`${agent.statusUrl}/healthz`)).status).toBe(200);
+    // Still serving, and /healthz says why nothing leaves.
+    const health = await fetch(`${agent.statusUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as { queuedBatches: number; lastExportError: string | null };
+    expect(body.queuedBatches).toBeGreaterThan(0);
+    await eventually(
+      async () => {
+        const h = (await (await fetch(`${agent.statusUrl}/healthz`)).json()) as {
+          lastExportError: string | null;
+        };
+        return h.lastExportError !== null ? h : undefined;
+      },
+      20_000,
+      'the export error in /healthz',
+    );
   });
 });

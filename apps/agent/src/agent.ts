@@ -211,6 +211,17 @@ export async function startAgent(
       port: config.status.port,
       startedAt: meta.startedAt,
       log,
+      // What an operator asks first: is it exporting, how far behind is it, what went wrong last.
+      health: () => {
+        const exported = exporter.stats();
+        return {
+          exportUrl: config.export.url,
+          sampling: s.enabled,
+          queuedBatches: Object.values(exported.signals).reduce((n, x) => n + x.queuedBatches, 0),
+          lastExportError:
+            Object.values(exported.signals).find((x) => x.lastError !== null)?.lastError ?? null,
+        };
+      },
       metrics: () =>
         agentMetricsText({
           intake: intake.counters,
