@@ -79,8 +79,8 @@ describe('agent robustness (real agent process, no next hop reachable)', () => {
     // Still serving, and /healthz says why nothing leaves.
     const health = await fetch(`${agent.statusUrl}/healthz`);
     expect(health.status).toBe(200);
-    const body = (await health.json()) as { queuedBatches: number; lastExportError: string | null };
-    expect(body.queuedBatches).toBeGreaterThan(0);
+    const status = (await health.json()) as { queuedBatches: number; lastExportError: string | null };
+    expect(status.queuedBatches).toBeGreaterThan(0);
     await eventually(
       async () => {
         const h = (await (await fetch(`${agent.statusUrl}/healthz`)).json()) as {
