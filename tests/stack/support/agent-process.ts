@@ -22,6 +22,8 @@ export interface AgentProcess {
 
 export interface AgentProcessOptions {
   exportUrl: string;
+  /** The script to run: the sources by default, or the built bundle (apps/agent/dist/apo-agent.mjs). */
+  entry?: string;
   dataDir?: string;
   env?: Record<string, string>;
   ports?: { http: number; grpc: number; status: number };
@@ -32,7 +34,7 @@ export async function startAgentProcess(opts: AgentProcessOptions): Promise<Agen
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'apo-agent-test-')));
   const ports = opts.ports ?? { http: await freePort(), grpc: await freePort(), status: await freePort() };
   let output = '';
-  const child = spawn(process.execPath, [mainPath], {
+  const child = spawn(process.execPath, [opts.entry ?? mainPath], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
