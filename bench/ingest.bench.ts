@@ -106,6 +106,7 @@ try {
   const perCpu: number[] = [];
   const perWall: number[] = [];
   const loopMax: number[] = [];
+  let storedSpans = 0;
   const threads0 = args.threads ? threadCpuSeconds(pid) : undefined;
   for (let r = 0; r < rounds; r++) {
     const before = await scrape();
@@ -116,6 +117,7 @@ try {
     const after = await scrape();
     const cpu = processCpuSeconds(pid) - cpu0;
     const spans = after.stored - before.stored;
+    storedSpans += spans;
     perCpu.push(spans / cpu);
     perWall.push(spans / wall);
     loopMax.push(after.loopMaxMs);
@@ -139,9 +141,12 @@ try {
     const threads1 = threadCpuSeconds(pid);
     const used = [...threads1].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const);
     const total = used.reduce((a, [, s]) => a + s, 0);
-    console.log('  server CPU by thread (name: CPU-s, share):');
-    for (const [name, s] of used.sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 0.05))
-      console.log(`    ${name.padEnd(18)} ${s.toFixed(2).padStart(6)}  ${((100 * s) / total).toFixed(1)} %`);
+    console.log('  server CPU by thread (name: CPU-s, share, µs per stored span):');
+    for (const [name, s] of used.sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 0.05)) {
+      const share = ((100 * s) / total).toFixed(1).padStart(5);
+      const perSpan = ((1e6 * s) / storedSpans).toFixed(2).padStart(6);
+      console.log(`    ${name.padEnd(18)} ${s.toFixed(2).padStart(6)}  ${share} %  ${perSpan} µs`);
+    }
   }
   console.log(`  server RSS at end: ${(processRssBytes(pid) / 1048576).toFixed(0)} MiB`);
 } finally {

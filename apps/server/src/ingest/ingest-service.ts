@@ -81,6 +81,21 @@ export class IngestService {
 
   async ingest(req: IngestRequest): Promise<IngestOutcome> {
     await this.#nextTurn();
+    const { records, warning, stored } = this.#accept(req);
+    const { duplicate } = await stored;
+    if (duplicate) this.#metrics.duplicateBatches.inc();
+    return { records, duplicate, warning };
+  }
+
+  /**
+   * Decodes and hands the rows to the writer, synchronously: the decoded request is garbage once this
+   * returns, rather than living in `ingest`'s frame until its flush is stored (see GroupCommitWriter.submit).
+   */
+  #accept(req: IngestRequest): {
+    records: number;
+    warning: string | undefined;
+    stored: Promise<{ duplicate: boolean }>;
+  } {
     const decoded = decode(req.signal, req.encoding, req.payload, this.#limits);
     if (!decoded.ok) {
       throw new IngestError(
@@ -93,11 +108,10 @@ export class IngestService {
     const { droppedAttributes, truncatedValues } = decoded.stats;
     if (droppedAttributes > 0) this.#metrics.droppedAttributes.inc(droppedAttributes);
     if (truncatedValues > 0) this.#metrics.truncatedValues.inc(truncatedValues);
-    const { duplicate } =
+    const stored =
       records === 0
-        ? { duplicate: false }
-        : await this.#writer.submit(decoded.value, records, req.cluster, req.batchId);
-    if (duplicate) this.#metrics.duplicateBatches.inc();
+        ? Promise.resolve({ duplicate: false })
+        : this.#writer.submit(decoded.value, records, req.cluster, req.batchId);
     const cut = [
       droppedAttributes > 0
         ? `${droppedAttributes} attributes dropped (limit ${this.#limits.maxAttributes} per record)`
@@ -106,6 +120,6 @@ export class IngestService {
         ? `${truncatedValues} values truncated (limit ${this.#limits.maxValueLength} characters)`
         : '',
     ].filter((s) => s !== '');
-    return { records, duplicate, warning: cut.length > 0 ? cut.join('; ') : undefined };
+    return { records, warning: cut.length > 0 ? cut.join('; ') : undefined, stored };
   }
 }

@@ -9,6 +9,8 @@ export interface StorageCapabilities {
   version: string;
   /** The `text` (inverted) skip index: ClickHouse ≥ 26.2, and every chDB we ship. */
   textIndex: boolean;
+  /** The `merge_selector_base` MergeTree setting: ClickHouse ≥ 24.11, and every chDB we ship. */
+  mergeSelectorBase: boolean;
 }
 
 export interface ServerVersion {
@@ -24,7 +26,11 @@ export function parseServerVersion(version: string): ServerVersion {
 
 export function capabilitiesOf(version: string): StorageCapabilities {
   const { major, minor } = parseServerVersion(version);
-  return { version, textIndex: major > 26 || (major === 26 && minor >= 2) };
+  return {
+    version,
+    textIndex: major > 26 || (major === 26 && minor >= 2),
+    mergeSelectorBase: major > 24 || (major === 24 && minor >= 11),
+  };
 }
 
 export async function detectCapabilities(client: ClickHouseClient): Promise<StorageCapabilities> {

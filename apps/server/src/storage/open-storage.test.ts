@@ -62,6 +62,11 @@ describe('capabilities', () => {
     expect(capabilitiesOf('25.12.1.1').textIndex).toBe(false);
     expect(capabilitiesOf('26.2.1.1').textIndex).toBe(true);
     expect(capabilitiesOf('27.1').textIndex).toBe(true);
+    expect(storage.capabilities.mergeSelectorBase).toBe(true);
+    expect(capabilitiesOf('24.10.3.1').mergeSelectorBase).toBe(false);
+    expect(capabilitiesOf('23.12.1.1').mergeSelectorBase).toBe(false);
+    expect(capabilitiesOf('24.11.1.1').mergeSelectorBase).toBe(true);
+    expect(capabilitiesOf('25.3.2.1').mergeSelectorBase).toBe(true);
     expect(() => capabilitiesOf('unknown')).toThrow(/unrecognised ClickHouse version/);
   });
 });
@@ -102,6 +107,7 @@ describe('migrations', () => {
       'PARTITION BY toDate(ts) ORDER BY (cluster, service, name, ts) TTL toDateTime(ts) + toIntervalDay(7)',
     );
     expect(spans).toContain('ttl_only_drop_parts = 1');
+    expect(spans).toContain('merge_selector_base = 10');
     expect(await engineFull('metrics')).toContain('toIntervalDay(30)');
     expect(await engineFull('events')).toContain('toIntervalDay(90)');
     expect(await engineFull('ingest_ledger')).toContain('TTL toDateTime(stored_at) + toIntervalHour(24)');
@@ -231,21 +237,44 @@ describe('start-up on an existing data directory', () => {
   });
 
   it('upgrades a data directory of the first release: 0002 adds the RED rollups, the data stays', async () => {
-    // Back to what 0001 alone left: no RED tables, only version 1 recorded.
+    // Back to what 0001 alone left: no RED tables, default merges for spans, only version 1 recorded.
     await storage.client.command({ query: 'DROP TABLE apo.red_server_1m' });
     await storage.client.command({ query: 'DROP TABLE apo.red_client_1m' });
-    await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version = 2' });
+    await storage.client.command({ query: 'ALTER TABLE apo.spans RESET SETTING merge_selector_base' });
+    await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version >= 2' });
     expect(await rows('SELECT version FROM apo.schema_migrations')).toEqual([{ version: 1 }]);
     await storage.close();
     log = new CapturingLog();
     storage = await openStorage(config({ ttlDays: { logs: 3, red: 45 }, ledgerRetentionHours: 12 }), log);
     expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
       { version: 2, migration: 'red-rollups' },
+      { version: 3, migration: 'spans-merge-width' },
     ]);
     expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
     expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');
     const [spans] = await rows<{ n: string }>('SELECT count() AS n FROM apo.spans');
     expect(spans?.n).toBe('4');
+  });
+
+  it('upgrades a data directory of an earlier release: 0003 widens the merges of spans, the data stays', async () => {
+    const w = new RowBinaryWriter();
+    const n = appendSpanRows(w, tracesFixture(), { cluster: 'c1', flushId: 2n });
+    await storage.insertRowBinary(storage.tables.spans, w.bytes(), n);
+    const [before] = await rows<{ n: string }>('SELECT count() AS n FROM apo.spans');
+    // Back to what 0001 + 0002 left: spans with the default merge selector, versions 1 and 2 recorded.
+    await storage.client.command({ query: 'ALTER TABLE apo.spans RESET SETTING merge_selector_base' });
+    await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version = 3' });
+    expect(await engineFull('spans')).not.toContain('merge_selector_base');
+    await storage.close();
+    log = new CapturingLog();
+    storage = await openStorage(config({ ttlDays: { logs: 3, red: 45 }, ledgerRetentionHours: 12 }), log);
+    expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
+      { version: 3, migration: 'spans-merge-width' },
+    ]);
+    expect(await engineFull('spans')).toContain('merge_selector_base = 10');
+    const [after] = await rows<{ n: string }>('SELECT count() AS n FROM apo.spans');
+    expect(Number(after?.n)).toBeGreaterThanOrEqual(n);
+    expect(after?.n).toBe(before?.n);
   });
 
   it('refuses a RED retention under 35 days before touching the data directory', async () => {

@@ -1,6 +1,11 @@
 /** Every migration, in version order. Add a file `NNNN-name.ts` and list it here. */
 import { initialMigration } from './0001-initial.ts';
 import { redRollupsMigration } from './0002-red-rollups.ts';
+import { spansMergeWidthMigration } from './0003-spans-merge-width.ts';
 import type { Migration } from './migration.ts';
 
-export const migrations: readonly Migration[] = [initialMigration, redRollupsMigration];
+export const migrations: readonly Migration[] = [
+  initialMigration,
+  redRollupsMigration,
+  spansMergeWidthMigration,
+];

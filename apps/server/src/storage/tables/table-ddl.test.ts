@@ -63,6 +63,7 @@ describe('DDL from the table definitions', () => {
     expect(migrations.map((m) => [m.version, m.name])).toEqual([
       [1, 'initial'],
       [2, 'red-rollups'],
+      [3, 'spans-merge-width'],
     ]);
     expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);
     expect(created(migrations[1]!.statements(cluster))).toEqual([
@@ -100,6 +101,25 @@ describe('DDL from the table definitions', () => {
     const [ddl] = createTableDdl(storageTables.logs, { ...single, capabilities: capabilitiesOf('25.8.1.1') });
     expect(ddl).toContain('INDEX idx_body lower(body) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 1');
     expect(ddl).not.toContain('TYPE text(');
+  });
+
+  it('widens the merges of spans where the engine has merge_selector_base (ClickHouse 24.11 on)', () => {
+    const [spans] = createTableDdl(storageTables.spans, single);
+    expect(spans).toContain(
+      'SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, merge_selector_base = 10',
+    );
+    const older = { ...single, capabilities: capabilitiesOf('24.8.1.1') };
+    const [oldSpans] = createTableDdl(storageTables.spans, older);
+    expect(oldSpans).toMatch(/\nSETTINGS ttl_only_drop_parts = 1, index_granularity = 1024$/);
+    expect(oldSpans).not.toContain('merge_selector_base');
+    const widen = migrations[2]!;
+    expect(widen.statements(single)).toEqual([
+      'ALTER TABLE apo.spans MODIFY SETTING merge_selector_base = 10',
+    ]);
+    expect(widen.statements(cluster)).toEqual([
+      'ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MODIFY SETTING merge_selector_base = 10',
+    ]);
+    expect(widen.statements(older)).toEqual([]);
   });
 
   it('changes TTLs on the table that holds the rows', () => {

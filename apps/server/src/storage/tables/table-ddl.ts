@@ -6,6 +6,7 @@
  */
 import type { StorageCapabilities } from '../capabilities.ts';
 import type { ColumnSpec, Retention, TableDef, TtlSpec } from './table-def.ts';
+import { tableSettings } from './table-def.ts';
 import { spansTable } from './spans.ts';
 import { TRACE_INDEX_VIEW, traceIndexSelect, traceIndexTable } from './trace-index.ts';
 
@@ -28,7 +29,7 @@ export function sqlIdentifier(name: string): string {
     : `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
 }
 
-function onCluster(ctx: Pick<SchemaContext, 'cluster'>): string {
+export function onCluster(ctx: Pick<SchemaContext, 'cluster'>): string {
   return ctx.cluster === undefined ? '' : ` ON CLUSTER ${sqlIdentifier(ctx.cluster)}`;
 }
 
@@ -66,7 +67,7 @@ function storedTableDdl(table: AnyTable, ctx: SchemaContext): string {
   if (table.partitionBy !== undefined) clauses.push(`PARTITION BY ${table.partitionBy}`);
   clauses.push(`ORDER BY ${table.orderBy}`);
   if (table.ttl !== undefined) clauses.push(`TTL ${ttlExpression(table.ttl, ctx.retention)}`);
-  const settings = Object.entries(table.settings ?? {});
+  const settings = Object.entries(tableSettings(table, ctx.capabilities));
   if (settings.length > 0) clauses.push(`SETTINGS ${settings.map(([k, v]) => `${k} = ${v}`).join(', ')}`);
   const name = `${ctx.database}.${storedTableName(table, ctx)}`;
   return `CREATE TABLE IF NOT EXISTS ${name}${onCluster(ctx)}\n(\n${lines.join(',\n')}\n)\n${clauses.join('\n')}`;

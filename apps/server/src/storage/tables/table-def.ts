@@ -55,6 +55,8 @@ export interface TtlSpec {
  */
 export type Placement = { kind: 'sharded'; shardingKey: string } | { kind: 'everywhere' };
 
+export type TableSettings = Readonly<Record<string, string | number>>;
+
 export interface TableSpec<Row> {
   name: string;
   columns: readonly ColumnOf<Row>[];
@@ -64,7 +66,8 @@ export interface TableSpec<Row> {
   orderBy: string;
   ttl?: TtlSpec;
   indexes?: (capabilities: StorageCapabilities) => SkipIndex[];
-  settings?: Readonly<Record<string, string | number>>;
+  /** MergeTree settings; a function when some depend on what the engine supports. */
+  settings?: TableSettings | ((capabilities: StorageCapabilities) => TableSettings);
   placement: Placement;
 }
 
@@ -89,6 +92,15 @@ export function defineTable<Row = never>(spec: TableSpec<Row>): TableDef<Row> {
     columnList: `(${columns.map((c) => c.name).join(', ')})`,
     structure: columns.map((c) => `${c.name} ${inputType(c.type)}`).join(', '),
   });
+}
+
+/** A table's MergeTree settings for the connected engine. */
+export function tableSettings(
+  table: Pick<TableSpec<unknown>, 'settings'>,
+  capabilities: StorageCapabilities,
+): TableSettings {
+  const { settings } = table;
+  return typeof settings === 'function' ? settings(capabilities) : (settings ?? {});
 }
 
 /** Encode one row: every column, in definition order. */

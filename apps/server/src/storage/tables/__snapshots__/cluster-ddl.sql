@@ -52,7 +52,7 @@ ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/spans_local'
 PARTITION BY toDate(ts)
 ORDER BY (cluster, service, name, ts)
 TTL toDateTime(ts) + INTERVAL 7 DAY
-SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024;
+SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, merge_selector_base = 10;
 
 CREATE TABLE IF NOT EXISTS apo.spans ON CLUSTER apo_cluster
 (
@@ -396,3 +396,5 @@ CREATE TABLE IF NOT EXISTS apo.red_client_1m ON CLUSTER apo_cluster
     `flush_id` UInt64
 )
 ENGINE = Distributed(apo_cluster, apo, red_client_1m_local, cityHash64(cluster, service, instance));
+
+ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MODIFY SETTING merge_selector_base = 10;

@@ -52,7 +52,7 @@ ENGINE = MergeTree
 PARTITION BY toDate(ts)
 ORDER BY (cluster, service, name, ts)
 TTL toDateTime(ts) + INTERVAL 7 DAY
-SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024;
+SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, merge_selector_base = 10;
 
 CREATE TABLE IF NOT EXISTS apo.trace_index
 (
@@ -221,3 +221,5 @@ PARTITION BY toDate(minute)
 ORDER BY (cluster, service, call_type, peer, minute)
 TTL minute + INTERVAL 40 DAY
 SETTINGS ttl_only_drop_parts = 1;
+
+ALTER TABLE apo.spans MODIFY SETTING merge_selector_base = 10;
