@@ -4,8 +4,6 @@
  * run in reverse start order so that nothing accepted is left in memory.
  */
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip as gunzipCallback } from 'node:zlib';
 import type { Logger } from 'pino';
 import {
   bindGrpc,
@@ -15,6 +13,8 @@ import {
   DiskQueue,
   gzipBody,
   newBatchId,
+  packBody,
+  unpackBody,
   renderExportMetrics,
   IngestError,
   startOtlpHttpReceiver,
@@ -40,7 +40,6 @@ export interface RunningAgent {
 }
 
 const gzip = (bytes: Uint8Array): Promise<Uint8Array> => gzipBody(bytes);
-const gunzipAsync = promisify(gunzipCallback);
 
 export async function startAgent(
   config: AgentConfig,
@@ -137,7 +136,8 @@ export async function startAgent(
         return `${service} ${entryEndpoint(span, entryKindIndex(span))}`;
       },
       gzip,
-      gunzip: (bytes) => gunzipAsync(bytes),
+      pack: packBody,
+      unpack: unpackBody,
       log: log.child({ part: 'traces' }),
     });
     journal.start((batch, record) => void pipeline.replay(batch, record));

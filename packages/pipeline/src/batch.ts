@@ -9,7 +9,8 @@ export interface OutboundBatch {
   signal: SignalType;
   batchId: string;
   contentType: 'application/x-protobuf' | 'application/json';
-  contentEncoding: 'gzip' | 'identity';
+  /** `zstd` only for a process's own records (the agent's journal); batches on the wire are gzip or identity. */
+  contentEncoding: 'gzip' | 'zstd' | 'identity';
   body: Uint8Array;
   /** Records in the batch (spans, log records or metric points), for counters only. */
   items: number;

@@ -3,7 +3,7 @@ export * from './receivers/index.ts';
 export * from './config/config-file.ts';
 export * from './status/status-server.ts';
 export { newBatchId } from './batch-id.ts';
-export { DEFAULT_GZIP_LEVEL, gzipBody } from './gzip-body.ts';
+export { DEFAULT_GZIP_LEVEL, gzipBody, packBody, unpackBody } from './gzip-body.ts';
 export {
   DiskQueue,
   type AppendResult,

@@ -55,7 +55,7 @@ export function encodeFrame(batch: OutboundBatch): EncodedFrame {
 
 const signals: ReadonlySet<string> = new Set<SignalType>(['traces', 'logs', 'metrics']);
 const contentTypes: ReadonlySet<string> = new Set(['application/x-protobuf', 'application/json']);
-const contentEncodings: ReadonlySet<string> = new Set(['gzip', 'identity']);
+const contentEncodings: ReadonlySet<string> = new Set(['gzip', 'zstd', 'identity']);
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   return (

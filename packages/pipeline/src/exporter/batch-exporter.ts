@@ -165,7 +165,7 @@ export class BatchExporter {
       'content-type': batch.contentType,
       'x-apo-batch-id': batch.batchId,
     };
-    if (batch.contentEncoding === 'gzip') headers['content-encoding'] = 'gzip';
+    if (batch.contentEncoding !== 'identity') headers['content-encoding'] = batch.contentEncoding;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.#sender.send(
         url,

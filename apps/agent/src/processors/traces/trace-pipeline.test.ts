@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiskQueue, gzipBody, type OutboundBatch, type QueuedRecord } from '@apo/pipeline';
+import {
+  DiskQueue,
+  gzipBody,
+  packBody,
+  unpackBody,
+  type OutboundBatch,
+  type QueuedRecord,
+} from '@apo/pipeline';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import {
@@ -86,7 +93,8 @@ async function pipelineIn(dir: string, clock: { now: number }, maxHeldBytes?: nu
     identity: () => ({ 'host.name': 'h1' }),
     endpointOf: () => 'svc GET /x',
     gzip: (b) => gzipBody(b),
-    gunzip: (b) => gunzipAsync(b),
+    pack: packBody,
+    unpack: unpackBody,
     log,
     now: () => clock.now,
     ...(maxHeldBytes === undefined ? {} : { maxHeldBytes }),
