@@ -248,7 +248,6 @@ export class GroupCommitWriter {
   }
 
   #lastFlushStartedAt = 0;
-  #lastRedDrainAt = Date.now();
 
   #schedule(): void {
     if (this.#flushing) return; // the running flush picks up the next batch when it ends
@@ -281,16 +280,17 @@ export class GroupCommitWriter {
     const batch = this.#pending;
     // The RED of spans that came without an agent, aggregated across flushes and written every
     // redFlushIntervalMs: two more inserts (and parts to merge) per flush cost the engine about as much as
-    // the spans themselves. With an interval, a crash can lose that interval of these aggregates, never a span.
+    // the spans themselves. With an interval, a crash can lose that interval of these aggregates, never a
+    // span. The aggregates are sharded and one due shard is drained per flush, so no flush start holds the
+    // event loop for the whole interval's rows; with 0 (exactly once) or when closing, all of them.
     const redTables = ['red_server_1m', 'red_client_1m'] as const;
     const marks = redTables.map((t) => batch.writers.get(t)?.length ?? 0);
     try {
       const now = Date.now();
-      if (this.#closed || now - this.#lastRedDrainAt >= this.#options.redFlushIntervalMs) {
-        this.#lastRedDrainAt = now;
-        const red = this.#red.drainSpans(now);
-        this.#addRed(batch, red, appendRedRows(batch, red));
-      }
+      const interval = this.#options.redFlushIntervalMs;
+      const red =
+        this.#closed || interval === 0 ? this.#red.drainSpans(now) : this.#red.drainDue(now, interval);
+      this.#addRed(batch, red, appendRedRows(batch, red));
     } catch (err) {
       // Not expected (the rows come from our own aggregator); the spans are still worth storing.
       redTables.forEach((t, i) => batch.writers.get(t)?.truncate(marks[i] ?? 0));

@@ -237,3 +237,36 @@ describe('RED from the metrics agents send', () => {
     expect(good.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.name).toBe(RED_SERVER_METRIC);
   });
 });
+
+describe('RedIngest.drainDue', () => {
+  it('drains one due shard per call, and together the shards give what one full drain gives', () => {
+    const services = Array.from({ length: 24 }, (_, i) => `svc-${i}`);
+    const fill = (red: RedIngest) => {
+      for (const service of services) {
+        red.addSpans([resource(service, [serverSpan(NOW_MS - 1000, 20)])], 'c1', NOW_MS);
+      }
+    };
+    const whole = new RedIngest(40, NOW_MS);
+    fill(whole);
+    const expected = whole
+      .drainSpans(NOW_MS)
+      .server.map((r) => r.service)
+      .sort();
+    expect(expected).toHaveLength(24);
+
+    const sharded = new RedIngest(40, NOW_MS);
+    fill(sharded);
+    // Not due before the interval has passed.
+    expect(sharded.drainDue(NOW_MS + 5_000, 10_000).server).toEqual([]);
+    const seen: string[] = [];
+    let calls = 0;
+    while (sharded.hasPending) {
+      const rows = sharded.drainDue(NOW_MS + 10_000, 10_000).server;
+      expect(rows.length).toBeLessThan(24); // one shard, not everything at once
+      seen.push(...rows.map((r) => r.service));
+      calls++;
+    }
+    expect(calls).toBeGreaterThan(1);
+    expect(seen.sort()).toEqual(expected);
+  });
+});

@@ -22,6 +22,7 @@
  */
 import { createRedAggregator, redRollupRows, spanNeedsRed } from '@apo/shared';
 import type {
+  AnyValue,
   MetricsData,
   RedAggregator,
   RedRollupRows,
@@ -51,14 +52,35 @@ const NONE: RedIngestRows = Object.freeze({
   outOfRangeRows: 0,
 });
 
+/**
+ * Aggregates are kept in shards by service, drained one shard at a time: turning thousands of series into
+ * rows takes tens of milliseconds, and one shard's share of that fits in a turn of the event loop.
+ */
+const SHARDS = 8;
+
+interface Shard {
+  /** cluster → minute (since the epoch) → aggregator. */
+  pending: Map<string, Map<number, RedAggregator>>;
+  drainedAt: number;
+}
+
+/** A small, stable string hash (FNV-1a) to spread services over the shards. */
+function shardOf(service: AnyValue | undefined): number {
+  const text = typeof service === 'string' ? service : '';
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % SHARDS;
+}
+
 export class RedIngest {
   readonly #retentionMs: number;
-  /** The aggregates of the pending flush: cluster → minute (since the epoch) → aggregator. */
-  #pending = new Map<string, Map<number, RedAggregator>>();
+  readonly #shards: Shard[];
+  #next = 0;
   readonly #idle: RedAggregator[] = [];
 
-  constructor(retentionDays: number) {
+  constructor(retentionDays: number, nowMs = Date.now()) {
     this.#retentionMs = retentionDays * MS_PER_DAY;
+    this.#shards = Array.from({ length: SHARDS }, () => ({ pending: new Map(), drainedAt: nowMs }));
   }
 
   /**
@@ -69,12 +91,28 @@ export class RedIngest {
   addSpans(resourceSpans: readonly ResourceSpans[], cluster: string, nowMs: number): void {
     const unmarked = resourceSpans.filter((rs) => spanNeedsRed(rs.resource));
     if (unmarked.length === 0) return;
-    let byMinute = this.#pending.get(cluster);
+    const byShard = new Map<number, ResourceSpans[]>();
+    for (const rs of unmarked) {
+      const shard = shardOf(rs.resource.attributes['service.name']);
+      const list = byShard.get(shard);
+      if (list) list.push(rs);
+      else byShard.set(shard, [rs]);
+    }
+    for (const [shard, group] of byShard) this.#add(this.#shards[shard]!.pending, group, cluster, nowMs);
+  }
+
+  #add(
+    pending: Shard['pending'],
+    resourceSpans: readonly ResourceSpans[],
+    cluster: string,
+    nowMs: number,
+  ): void {
+    let byMinute = pending.get(cluster);
     if (byMinute === undefined) {
       byMinute = new Map();
-      this.#pending.set(cluster, byMinute);
+      pending.set(cluster, byMinute);
     }
-    for (const [minute, group] of groupByMinute(unmarked, new MinuteClamp(nowMs))) {
+    for (const [minute, group] of groupByMinute(resourceSpans, new MinuteClamp(nowMs))) {
       let aggregator = byMinute.get(minute);
       if (aggregator === undefined) {
         aggregator = this.#idle.pop() ?? createRedAggregator();
@@ -84,16 +122,48 @@ export class RedIngest {
     }
   }
 
-  /** The rollup rows of every span added since the last drain; the aggregates start afresh. */
   /** Spans were aggregated since the last drain. */
   get hasPending(): boolean {
-    return this.#pending.size > 0;
+    return this.#shards.some((s) => s.pending.size > 0);
   }
 
+  /**
+   * The rollup rows of every span added since the last drain, from every shard; the aggregates start afresh.
+   */
   drainSpans(nowMs: number): RedIngestRows {
-    if (this.#pending.size === 0) return NONE;
-    const pending = this.#pending;
-    this.#pending = new Map();
+    return this.#merge(this.#shards.map((shard) => this.#drainShard(shard, nowMs)));
+  }
+
+  /**
+   * The rows of the next shard whose aggregates are at least `intervalMs` old (none when no shard is due):
+   * called once per flush, it spreads the work of one interval over several flushes.
+   */
+  drainDue(nowMs: number, intervalMs: number): RedIngestRows {
+    for (let i = 0; i < SHARDS; i++) {
+      const shard = this.#shards[this.#next]!;
+      this.#next = (this.#next + 1) % SHARDS;
+      if (shard.pending.size > 0 && nowMs - shard.drainedAt >= intervalMs)
+        return this.#drainShard(shard, nowMs);
+    }
+    return NONE;
+  }
+
+  #merge(parts: RedIngestRows[]): RedIngestRows {
+    const nonEmpty = parts.filter((p) => p !== NONE);
+    if (nonEmpty.length === 0) return NONE;
+    return {
+      server: nonEmpty.flatMap((p) => p.server),
+      client: nonEmpty.flatMap((p) => p.client),
+      skippedPoints: nonEmpty.reduce((n, p) => n + p.skippedPoints, 0),
+      outOfRangeRows: nonEmpty.reduce((n, p) => n + p.outOfRangeRows, 0),
+    };
+  }
+
+  #drainShard(shard: Shard, nowMs: number): RedIngestRows {
+    shard.drainedAt = nowMs;
+    if (shard.pending.size === 0) return NONE;
+    const pending = shard.pending;
+    shard.pending = new Map();
     const server: RedIngestRows['server'] = [];
     const client: RedIngestRows['client'] = [];
     let skippedPoints = 0;
