@@ -16,7 +16,7 @@ import {
   type TracesData,
 } from '@apo/shared';
 import type { OutboundBatch } from '@apo/pipeline';
-import type { KeepReason, TailSampler } from './tail-sampler.ts';
+import type { KeepReason, SpanFacts, TailSampler } from './tail-sampler.ts';
 
 /** Where accepted requests wait for their decision: durable, acked when the request is done. */
 export interface SpanJournal<Entry> {
@@ -115,6 +115,9 @@ export class TracePipeline<Entry> {
       this.#stats.keptSpans += spans;
       return;
     }
+    // What the sampler needs, taken now: the decoded request is not kept alive across the awaits below
+    // (at high rates it would outlive young-generation collections and bloat the old space).
+    const facts = this.#factsOf(data);
     const entry = await this.#o.journal.append({
       signal: 'traces',
       batchId,
@@ -126,7 +129,7 @@ export class TracePipeline<Entry> {
       items: spans,
       headers: { [ADDITIONS_HEADER]: JSON.stringify(additions) },
     });
-    this.#hold(data, {
+    this.#hold(facts, {
       batchId,
       payload: this.#o.journal.bodyOf(entry),
       additions,
@@ -155,7 +158,7 @@ export class TracePipeline<Entry> {
       return;
     }
     const additions = parseAdditions(batch.headers?.[ADDITIONS_HEADER]);
-    this.#hold(decoded.value, {
+    this.#hold(this.#factsOf(decoded.value), {
       batchId: batch.batchId,
       payload: batch.body,
       additions,
@@ -204,34 +207,39 @@ export class TracePipeline<Entry> {
     await this.#emitting;
   }
 
-  #hold(data: TracesData, request: HeldRequest<Entry>): void {
-    const sampler = this.#o.sampler!;
-    const now = this.#now();
+  #factsOf(data: TracesData): SpanFacts[] {
+    const facts: SpanFacts[] = [];
     for (const rs of data.resourceSpans) {
       for (const ss of rs.scopeSpans) {
         for (const span of ss.spans) {
           const entry = span.kind === SpanKind.Server || span.kind === SpanKind.Consumer;
-          const final = sampler.observe(
-            {
-              traceId: span.traceId,
-              isError: spanFailed(span),
-              entryEndpoint: entry ? this.#o.endpointOf(rs.resource, span) : undefined,
-              durationMs: Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6,
-              isRoot: span.parentSpanId === '',
-            },
-            now,
-          );
-          if (final !== undefined) {
-            if (final !== null) request.kept.set(span.traceId, final);
-            continue;
-          }
-          if (request.open.has(span.traceId)) continue;
-          request.open.add(span.traceId);
-          const list = this.#byTrace.get(span.traceId);
-          if (list) list.push(request);
-          else this.#byTrace.set(span.traceId, [request]);
+          facts.push({
+            traceId: span.traceId,
+            isError: spanFailed(span),
+            entryEndpoint: entry ? this.#o.endpointOf(rs.resource, span) : undefined,
+            durationMs: Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6,
+            isRoot: span.parentSpanId === '',
+          });
         }
       }
+    }
+    return facts;
+  }
+
+  #hold(facts: readonly SpanFacts[], request: HeldRequest<Entry>): void {
+    const sampler = this.#o.sampler!;
+    const now = this.#now();
+    for (const fact of facts) {
+      const final = sampler.observe(fact, now);
+      if (final !== undefined) {
+        if (final !== null) request.kept.set(fact.traceId, final);
+        continue;
+      }
+      if (request.open.has(fact.traceId)) continue;
+      request.open.add(fact.traceId);
+      const list = this.#byTrace.get(fact.traceId);
+      if (list) list.push(request);
+      else this.#byTrace.set(fact.traceId, [request]);
     }
     if (request.open.size === 0) {
       this.#finish(request);
