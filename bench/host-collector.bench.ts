@@ -14,11 +14,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { encodeMetricsProto, type Metric } from '../packages/shared/src/index.ts';
 import { createHostCollector, HOST_METRICS_SCOPE } from '../apps/agent/src/collectors/host/index.ts';
 import { median, processCpuSeconds } from './support/process-cpu.ts';
+import { freePort } from '../apps/agent/test/free-port.ts';
 
 const { values: args } = parseArgs({
   options: { cycles: { type: 'string', default: '30' }, runs: { type: 'string', default: '9' } },
@@ -79,13 +79,6 @@ collector.close();
 collectorWithoutTcpStates.close();
 
 // --- node_exporter. ---
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function scrape(port: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -252,7 +252,7 @@ export class GroupCommitWriter {
   #schedule(): void {
     if (this.#flushing) return; // the running flush picks up the next batch when it ends
     if (this.#pending.totalRows >= this.#options.flushRows || this.#pending.waiters.length === 0) {
-      if (this.#pending.waiters.length > 0) this.#startFlush();
+      if (this.#pending.waiters.length > 0) void this.#startFlush();
       return;
     }
     if (!this.#timer) {
@@ -266,12 +266,13 @@ export class GroupCommitWriter {
       const wait = Math.max(0, due - Date.now());
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        if (!this.#flushing && this.#pending.waiters.length > 0) this.#startFlush();
+        if (!this.#flushing && this.#pending.waiters.length > 0) void this.#startFlush();
       }, wait);
     }
   }
 
-  #startFlush(): void {
+  /** Starts the flush of what is pending; resolves when it is stored (or failed and was cleaned up). */
+  #startFlush(): Promise<void> {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -298,12 +299,14 @@ export class GroupCommitWriter {
     }
     this.#pending = this.#openFlush();
     this.#flushingBatchIds = batch.batchIds;
-    this.#flushing = this.#flush(batch).finally(() => {
+    const flushing = this.#flush(batch).finally(() => {
       batch.release();
       this.#flushing = undefined;
       this.#flushingBatchIds = new Map();
       this.#schedule();
     });
+    this.#flushing = flushing;
+    return flushing;
   }
 
   async #flush(batch: PendingFlush): Promise<void> {
@@ -364,13 +367,11 @@ export class GroupCommitWriter {
     this.#closed = true;
     while (this.#flushing || this.#pending.waiters.length > 0) {
       if (this.#flushing) await this.#flushing;
-      else this.#startFlush();
+      else void this.#startFlush();
     }
     // Aggregates not written yet leave with one last flush of their own.
     if (this.#red.hasPending) {
-      this.#startFlush();
-      // #startFlush has just set it (the loop above left it undefined, which is all TypeScript sees).
-      await (this.#flushing as Promise<void> | undefined);
+      await this.#startFlush();
     }
   }
 }

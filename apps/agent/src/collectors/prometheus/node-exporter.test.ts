@@ -5,8 +5,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Metric } from '@apo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostCollector } from '../host/host-collector.ts';
@@ -18,20 +16,13 @@ import {
   valueOf,
 } from '../host/testing/metric-lookup.ts';
 import { createPrometheusScraper, type PrometheusScraper } from './prometheus-scraper.ts';
+import { freePort } from '../../../test/free-port.ts';
 
 const BINARY = '/usr/bin/prometheus-node-exporter';
 const installed = existsSync(BINARY);
 const title = installed
   ? 'Prometheus scraper against a real node_exporter'
   : `SKIPPED: ${BINARY} is not installed (apt-get install -y prometheus-node-exporter) — Prometheus scraper against a real node_exporter`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!installed)(title, () => {
   let exporter: ChildProcess | undefined;

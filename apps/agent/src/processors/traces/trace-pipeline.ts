@@ -142,16 +142,13 @@ export class TracePipeline<Entry> {
 
   /** A journaled request found at start-up (the agent stopped before deciding it): RED already counted it. */
   async replay(batch: OutboundBatch, entry: Entry): Promise<void> {
-    let body: Uint8Array;
-    try {
-      body = batch.contentEncoding === 'zstd' ? await this.#o.unpack(batch.body) : batch.body;
-    } catch {
-      body = new Uint8Array(0xff).fill(0xff); // fails to decode below, and is dropped with a log line
-    }
-    const decoded = decodeTracesProto(body);
-    if (!decoded.ok) {
+    const body =
+      batch.contentEncoding === 'zstd' ? await this.#o.unpack(batch.body).catch(() => undefined) : batch.body;
+    const decoded = body === undefined ? undefined : decodeTracesProto(body);
+    if (!decoded?.ok) {
+      // The frame's checksum held, so this is not a torn write: a record this agent cannot read is dropped.
       this.#o.log.error(
-        { batchId: batch.batchId, err: decoded.error.message },
+        { batchId: batch.batchId, err: decoded?.error.message ?? 'not zstd data' },
         'journal record does not decode; dropped',
       );
       void this.#o.journal.ack(entry);
