@@ -6,6 +6,9 @@ export default defineConfig({
       'apps/*/src/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
       'packages/*/src/**/*.test.ts',
+      'examples/*/src/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'stack/*.test.ts',
       // Whole-stack tests: several real processes (server, agent, later proxy and demo) together.
       'tests/**/*.test.ts',
     ],

@@ -1,7 +1,8 @@
 /**
  * Runs every benchmark in this folder one after another (`pnpm bench`), or the ones named:
  *   pnpm bench codec ingest
- * Each prints its own figures; see README.md here for what they measure and the targets.
+ * The hour-long soak (`demo-soak`) runs only when named. Each prints its own figures; see README.md here for
+ * what they measure and the targets.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -11,8 +12,13 @@ const dir = fileURLToPath(new URL('.', import.meta.url));
 const all = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
+// Hour-long runs only when named.
+const longRunning = ['demo-soak.bench.ts'];
 const wanted = process.argv.slice(2);
-const chosen = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.replace('.bench.ts', '')));
+const chosen =
+  wanted.length === 0
+    ? all.filter((f) => !longRunning.includes(f))
+    : all.filter((f) => wanted.includes(f.replace('.bench.ts', '')));
 if (chosen.length === 0) {
   console.error(
     `no benchmark named ${wanted.join(', ')}; available: ${all.map((f) => f.replace('.bench.ts', '')).join(', ')}`,

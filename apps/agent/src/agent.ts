@@ -71,6 +71,7 @@ export async function startAgent(
       queue,
       baseUrl: config.export.url,
       ...(config.export.token === undefined ? {} : { token: config.export.token }),
+      headers: { 'x-apo-agent-id': identity.hostName }, // a proxy's per-agent metrics key on it
       concurrency: config.export.concurrency,
       requestTimeoutMs: config.export.timeoutSeconds * 1000,
       log: log.child({ part: 'exporter' }),

@@ -1,2 +1,3 @@
-export { startProxy, type RunningProxy } from './proxy.ts';
-export { loadProxyEnv, EnvError, type ProxyConfig } from './env.ts';
+export { startProxy, type RunningProxy, type StatusSource } from './proxy.ts';
+export { loadProxyConfig, defaultProxyDataDir, ConfigError, type ProxyConfig } from './env.ts';
+export { proxyConfigSchema, agentTokenEntries, type AgentTokenEntry } from './config/proxy-config.ts';

@@ -1,27 +1,27 @@
 /**
- * apo-proxy entry point (one proxy per cluster).
- *
- * What this skeleton does today: validates its environment (src/env.ts), logs structured JSON (pino) to
- * stdout, serves `/healthz` and `/metrics` on the status port, and shuts down cleanly on SIGINT/SIGTERM.
- * What it does NOT do yet: it opens no OTLP receivers (gRPC :14317 / HTTP :14318), authenticates no agents,
- * stamps no cluster id, buffers and exports nothing. Those arrive in later issues; until then the OTLP,
- * export, token, cluster-id and data-dir settings are validated and logged but unused.
+ * apo-proxy entry point (one proxy per cluster): `apo-proxy [--config proxy.yaml]`.
+ * Validates the configuration (file + environment, src/env.ts), logs structured JSON (pino) to stdout,
+ * starts the relay (src/proxy.ts) and shuts down on SIGINT/SIGTERM: receivers stop first, the queue is
+ * delivered for up to `export.drainSeconds`, and what is left stays on disk for the next start.
  */
+import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
-import { startProxy } from './proxy.ts';
-import { EnvError, loadProxyEnv, type ProxyConfig } from './env.ts';
+import { attachKubernetes } from './kubernetes/attach.ts';
+import type { KubernetesSync } from './kubernetes/kubernetes-sync.ts';
+import { startProxy, type RunningProxy } from './proxy.ts';
+import { ConfigError, loadProxyConfig, type ProxyConfig } from './env.ts';
 
-const SHUTDOWN_TIMEOUT_MS = 10_000;
 const startedAt = Date.now();
 
 let config: ProxyConfig;
 try {
-  config = loadProxyEnv();
+  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, strict: true });
+  config = loadProxyConfig(undefined, values.config);
 } catch (err) {
-  if (!(err instanceof EnvError)) throw err;
   // No logger yet (its level is configuration too); a plain line is what a human starting it needs.
-  process.stderr.write(`apo-proxy: ${err.message}\n`);
+  const message = err instanceof ConfigError || err instanceof TypeError ? err.message : String(err);
+  process.stderr.write(`apo-proxy: ${message}\nusage: apo-proxy [--config proxy.yaml]\n`);
   process.exit(1);
 }
 
@@ -30,27 +30,24 @@ const log = pino({
   base: { component: 'proxy', version: packageJson.version, pid: process.pid },
 });
 
-log.info(
-  {
-    otlpGrpcPort: config.otlpGrpcPort,
-    otlpHttpPort: config.otlpHttpPort,
-    exportUrl: config.exportUrl,
-    tokenSet: config.token !== undefined,
-    agentTokenCount: config.agentTokens.length,
-    clusterId: config.clusterId,
-    dataDir: config.dataDir,
-  },
-  'starting apo-proxy (skeleton: status server only, no receivers or exporter yet)',
-);
-
-let proxy: Awaited<ReturnType<typeof startProxy>>;
+let proxy: RunningProxy;
+let kubernetes: KubernetesSync | undefined;
 try {
   proxy = await startProxy(config, log, { version: packageJson.version, startedAt });
 } catch (err) {
   log.fatal({ err }, 'apo-proxy failed to start');
   process.exit(1);
 }
+try {
+  kubernetes = await attachKubernetes(proxy, config, log);
+} catch (err) {
+  log.fatal({ err }, 'apo-proxy failed to start its Kubernetes part');
+  await proxy.close();
+  process.exit(1);
+}
 
+// The drain, then the closes themselves (receivers wait for requests in flight).
+const shutdownTimeoutMs = config.export.drainSeconds * 1000 + 15_000;
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (stopping) {
@@ -61,11 +58,13 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   log.info({ signal }, 'shutting down');
   const timer = setTimeout(() => {
-    log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out: exiting');
+    log.error({ timeoutMs: shutdownTimeoutMs }, 'shutdown timed out: exiting');
     process.exit(1);
-  }, SHUTDOWN_TIMEOUT_MS);
+  }, shutdownTimeoutMs);
   timer.unref();
   try {
+    // Kubernetes first: its last events still go into the queue the proxy then drains.
+    await kubernetes?.close();
     await proxy.close();
     log.info('stopped');
     process.exitCode = 0;

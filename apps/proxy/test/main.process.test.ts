@@ -1,25 +1,33 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.ts';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 let child: ChildProcess | undefined;
+const dirs: string[] = [];
 
-afterEach(() => {
+afterEach(async () => {
   if (child?.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   child = undefined;
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-function startProxy(env: Record<string, string>): {
+function startProxy(
+  env: Record<string, string>,
+  args: string[] = [],
+): {
   proc: ChildProcess;
   output: () => { stdout: string; stderr: string };
 } {
   let stdout = '';
   let stderr = '';
   // Only what the proxy needs: an inherited APO_* variable must not change what is being tested.
-  const proc = spawn(process.execPath, ['src/main.ts'], {
+  const proc = spawn(process.execPath, ['src/main.ts', ...args], {
     cwd: appDir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
   });
@@ -51,15 +59,28 @@ async function waitForHealthz(
 describe('apo-proxy process', () => {
   it('serves /healthz and /metrics, logs JSON to stdout, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
+    const dataDir = await mkdtemp(join(tmpdir(), 'apo-proxy-main-'));
+    dirs.push(dataDir);
     const { proc, output } = startProxy({
       APO_PROXY_STATUS_PORT: String(port),
-      APO_PROXY_DATA_DIR: '/tmp/apo-proxy-test-unused',
+      APO_PROXY_OTLP_HTTP_PORT: String(await freePort()),
+      APO_PROXY_OTLP_GRPC_PORT: String(await freePort()),
+      APO_PROXY_DATA_DIR: dataDir,
+      APO_PROXY_CLUSTER_ID: 'process-test',
     });
 
     const health = await waitForHealthz(`http://127.0.0.1:${port}/healthz`, proc, output);
     expect(health.status).toBe(200);
     const body = (await health.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'ok', component: 'proxy', version: '0.1.0' });
+    expect(body).toMatchObject({
+      status: 'ok',
+      component: 'proxy',
+      version: '0.1.0',
+      clusterId: 'process-test',
+      exportUrl: 'http://127.0.0.1:3300',
+      queuedBatches: 0,
+      lastExportError: null,
+    });
     expect(typeof body.uptimeSeconds).toBe('number');
 
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -77,7 +98,7 @@ describe('apo-proxy process', () => {
       .map((line) => JSON.parse(line) as { msg: string; component: string });
     expect(lines.every((line) => line.component === 'proxy')).toBe(true);
     expect(lines.map((line) => line.msg)).toEqual(
-      expect.arrayContaining(['status server listening', 'shutting down', 'stopped']),
+      expect.arrayContaining(['apo-proxy ready', 'shutting down', 'stopped']),
     );
   });
 
@@ -85,8 +106,21 @@ describe('apo-proxy process', () => {
     const { proc, output } = startProxy({ APO_PROXY_STATUS_PORT: 'not-a-port' });
     const [code] = (await once(proc, 'exit')) as [number | null];
     expect(code).toBe(1);
-    expect(output().stderr).toContain(
-      'APO_PROXY_STATUS_PORT: must be a TCP port number 1-65535 (got "not-a-port")',
-    );
+    expect(output().stderr).toContain('status.port: must be a TCP port number 1-65535 (got "not-a-port")');
+  });
+
+  it('refuses to start listening beyond loopback without agent tokens, saying why', async () => {
+    const { proc, output } = startProxy({ APO_PROXY_OTLP_HOST: '0.0.0.0' });
+    const [code] = (await once(proc, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(output().stderr).toContain('receiving beyond loopback needs agent tokens');
+  });
+
+  it('reads --config and names an unreadable file', async () => {
+    const { proc, output } = startProxy({}, ['--config', '/nonexistent/proxy.yaml']);
+    const [code] = (await once(proc, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(output().stderr).toContain('cannot read config file "/nonexistent/proxy.yaml"');
+    expect(output().stderr).toContain('usage: apo-proxy [--config proxy.yaml]');
   });
 });

@@ -11,6 +11,8 @@ import { IngestService } from './ingest/ingest-service.ts';
 import { bindGrpc } from '@apo/pipeline';
 import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http-routes.ts';
+import { PodDirectory } from './features/kubernetes/pod-directory.ts';
+import { registerPodSnapshotRoutes } from './features/kubernetes/snapshot-routes.ts';
 import { DecisionBoard } from './features/sampling/decision-board.ts';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
 import { openStorage, type Storage } from './storage/index.ts';
@@ -58,6 +60,19 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const retentionMs = config.storage.ledgerRetentionHours * 3_600_000;
     await removeInterruptedFlushes(storage, dataTables, retentionMs, log);
     const ledger = await BatchLedger.load(storage, retentionMs);
+    const kubernetesLog = log.child({ component: 'kubernetes' });
+    const pods = await PodDirectory.load(storage, kubernetesLog);
+    // Servers sharing one ClickHouse each see a proxy's publish only when it reaches them; the others take it
+    // from the table. Embedded storage has one server per data directory: nothing to pick up.
+    const podRefresh =
+      storage.engine === 'remote'
+        ? setInterval(() => {
+            pods.refresh(kubernetesLog).catch((err: unknown) => {
+              kubernetesLog.warn({ err }, 'could not refresh the Kubernetes pod snapshots');
+            });
+          }, 30_000)
+        : undefined;
+    podRefresh?.unref();
     const metrics = createServerMetrics();
     const writer = new GroupCommitWriter(
       storage,
@@ -71,6 +86,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       writer,
       { maxAttributes: config.ingest.maxAttributes, maxValueLength: config.ingest.maxAttributeValueLength },
       metrics.ingest,
+      pods,
     );
     const transport = {
       service,
@@ -104,6 +120,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       return metrics.registry.metrics();
     });
     registerOtlpHttpRoutes(app, transport);
+    registerPodSnapshotRoutes(app, { directory: pods, auth, maxBodyBytes: config.ingest.maxBodyBytes });
     registerSamplingRoutes(app, {
       board: new DecisionBoard({ retainMs: 60_000, maxDecisions: 1_000_000 }),
       auth,
@@ -116,6 +133,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           storage,
           log,
           auth,
+          pods,
           version: serverVersion,
           startedAt: Date.now(),
           isReady: () => ready,
@@ -149,6 +167,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       close: () =>
         (closing ??= (async () => {
           ready = false;
+          clearInterval(podRefresh);
           // Stop taking new work, let requests in progress finish, then store everything accepted.
           await Promise.all([
             app.close(),

@@ -9,7 +9,10 @@ export interface OutboundBatch {
   signal: SignalType;
   batchId: string;
   contentType: 'application/x-protobuf' | 'application/json';
-  /** `zstd` only for a process's own records (the agent's journal); batches on the wire are gzip or identity. */
+  /**
+   * The agent sends gzip; `zstd` is for a process's own records (the agent's journal) and for bodies a relay
+   * forwards as its sender compressed them (the server accepts gzip and zstd).
+   */
   contentEncoding: 'gzip' | 'zstd' | 'identity';
   body: Uint8Array;
   /** Records in the batch (spans, log records or metric points), for counters only. */

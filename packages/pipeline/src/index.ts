@@ -12,11 +12,13 @@ export {
   type DiskQueueStats,
   type FsyncPolicy,
   type QueuedRecord,
+  type WhenFull,
 } from './disk-queue/index.ts';
 export {
   BatchExporter,
   type BatchExporterOptions,
   type CloseOptions as BatchExporterCloseOptions,
+  type SettledOutcome,
 } from './exporter/batch-exporter.ts';
 export {
   combineExportStats,

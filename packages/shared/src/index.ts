@@ -3,3 +3,4 @@ export * from './model/attribute-text.ts';
 export * from './otlp/decode-result.ts';
 export * from './otlp/index.ts';
 export * from './red/index.ts';
+export * from './model/kubernetes.ts';

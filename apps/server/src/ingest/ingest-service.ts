@@ -14,6 +14,7 @@ import { countRecords, type DecodedBatch } from './decoded-batch.ts';
 import { IngestError } from '@apo/pipeline';
 import type { GroupCommitWriter } from './group-commit-writer.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
+import { attachPodMetadata, type PodLookup } from './pod-enrichment.ts';
 
 export interface IngestRequest {
   signal: SignalType;
@@ -60,12 +61,15 @@ export class IngestService {
   readonly #writer: GroupCommitWriter;
   readonly #limits: DecodeLimits;
   readonly #metrics: IngestMetrics;
+  readonly #pods: PodLookup | undefined;
   #turns: Promise<void> = Promise.resolve();
 
-  constructor(writer: GroupCommitWriter, limits: DecodeLimits, metrics: IngestMetrics) {
+  /** `pods`: the Kubernetes pod snapshots proxies publish, attached to the resources of their clusters. */
+  constructor(writer: GroupCommitWriter, limits: DecodeLimits, metrics: IngestMetrics, pods?: PodLookup) {
     this.#writer = writer;
     this.#limits = limits;
     this.#metrics = metrics;
+    this.#pods = pods;
   }
 
   /**
@@ -108,6 +112,9 @@ export class IngestService {
     const { droppedAttributes, truncatedValues } = decoded.stats;
     if (droppedAttributes > 0) this.#metrics.droppedAttributes.inc(droppedAttributes);
     if (truncatedValues > 0) this.#metrics.truncatedValues.inc(truncatedValues);
+    // Before the rows are encoded: the resource attribute maps are encoded once per resource, with these.
+    const pods = records === 0 ? undefined : this.#pods?.index(req.cluster);
+    if (pods !== undefined) attachPodMetadata(decoded.value, pods);
     const stored =
       records === 0
         ? Promise.resolve({ duplicate: false })

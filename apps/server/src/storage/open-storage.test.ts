@@ -79,6 +79,7 @@ describe('migrations', () => {
     expect(tables).toEqual([
       { name: 'events', engine: 'MergeTree' },
       { name: 'ingest_ledger', engine: 'MergeTree' },
+      { name: 'kubernetes_pods', engine: 'ReplacingMergeTree' },
       { name: 'logs', engine: 'MergeTree' },
       { name: 'metrics', engine: 'MergeTree' },
       { name: 'red_client_1m', engine: 'MergeTree' },
@@ -249,6 +250,7 @@ describe('start-up on an existing data directory', () => {
     expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
       { version: 2, migration: 'red-rollups' },
       { version: 3, migration: 'spans-merge-width' },
+      { version: 4, migration: 'kubernetes-pods' },
     ]);
     expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
     expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');
@@ -275,6 +277,20 @@ describe('start-up on an existing data directory', () => {
     const [after] = await rows<{ n: string }>('SELECT count() AS n FROM apo.spans');
     expect(Number(after?.n)).toBeGreaterThanOrEqual(n);
     expect(after?.n).toBe(before?.n);
+  });
+
+  it('upgrades a data directory of an earlier release: 0004 adds the Kubernetes pod snapshots', async () => {
+    await storage.client.command({ query: 'DROP TABLE apo.kubernetes_pods' });
+    await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version = 4' });
+    await storage.close();
+    log = new CapturingLog();
+    storage = await openStorage(config({ ttlDays: { logs: 3, red: 45 }, ledgerRetentionHours: 12 }), log);
+    expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
+      { version: 4, migration: 'kubernetes-pods' },
+    ]);
+    expect(await engineFull('kubernetes_pods')).toMatch(
+      /^ReplacingMergeTree\(published_at\) ORDER BY cluster/,
+    );
   });
 
   it('refuses a RED retention under 35 days before touching the data directory', async () => {

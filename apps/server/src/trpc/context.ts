@@ -2,11 +2,14 @@ import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify'
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/index.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
+import type { PodDirectory } from '../features/kubernetes/pod-directory.ts';
 
 export interface AppDeps {
   storage: Storage;
   log: Logger;
   auth: Authenticator;
+  /** The Kubernetes pod snapshots proxies published, per cluster. */
+  pods: PodDirectory;
   version: string;
   startedAt: number;
   /** Readiness as the HTTP probes see it; health reports it too. */

@@ -1,5 +1,7 @@
 import { router } from './init.ts';
 import { healthProcedure } from '../features/health/router.ts';
+import { clustersRouter } from '../features/clusters/router.ts';
+import { eventsRouter } from '../features/events/router.ts';
 import { servicesRouter } from '../features/services/router.ts';
 import { tracesRouter } from '../features/traces/router.ts';
 import { logsRouter } from '../features/logs/router.ts';
@@ -11,6 +13,8 @@ export const appRouter = router({
   traces: tracesRouter,
   logs: logsRouter,
   metrics: metricsRouter,
+  events: eventsRouter,
+  clusters: clustersRouter,
 });
 
 export type AppRouter = typeof appRouter;

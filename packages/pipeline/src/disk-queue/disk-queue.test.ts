@@ -223,6 +223,27 @@ describe('DiskQueue', () => {
     expect(queue.stats().signals.metrics.droppedFullBatches).toBe(before + 1);
   });
 
+  it("with whenFull 'refuse', refuses appends once full, drops nothing, and takes them again once acks free space", async () => {
+    const maxBytes = 16 * 1024;
+    const queue = await openQueue({ maxBytes, segmentBytes: 4 * 1024, whenFull: 'refuse' });
+    const stored: number[] = [];
+    const refused: number[] = [];
+    for (const n of range(0, 40)) {
+      if ((await queue.append(batch(n, 700))).stored) stored.push(n);
+      else refused.push(n);
+      expect(queue.stats().diskBytes).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(refused.length).toBeGreaterThan(0);
+    // Nothing accepted was dropped to make room, and nothing refused counts as dropped.
+    const stats = queue.stats();
+    expect(signals.reduce((sum, s) => sum + stats.signals[s].droppedFullBatches, 0)).toBe(0);
+    const records = await drain(queue);
+    expect(idsOf(records)).toEqual(stored.map((n) => `batch-${n}`));
+    // Delivering frees whole segments: new appends fit again.
+    for (const record of records) await queue.ack(record);
+    expect(await queue.append(batch(100, 700))).toEqual({ stored: true });
+  });
+
   it('keeps its in-memory index flat however many records are queued', async () => {
     const queue = await openQueue({ segmentBytes: 1 << 20 });
     const append = async (from: number, to: number) => {

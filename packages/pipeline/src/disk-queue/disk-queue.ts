@@ -18,6 +18,7 @@ import {
   type DiskQueueStats,
   type FsyncPolicy,
   type QueuedRecord,
+  type WhenFull,
 } from './queue-types.ts';
 
 interface PendingAppend {
@@ -50,6 +51,7 @@ export class DiskQueue {
   readonly maxBytes: number;
   readonly segmentBytes: number;
   readonly #fsync: FsyncPolicy;
+  readonly #whenFull: WhenFull;
   readonly #log: Logger;
   readonly #unlock: () => Promise<void>;
   readonly #segments: Segment[];
@@ -83,6 +85,7 @@ export class DiskQueue {
     this.segmentBytes =
       options.segmentBytes ?? Math.min(16 << 20, Math.max(64 << 10, Math.floor(options.maxBytes / 8)));
     this.#fsync = options.fsync ?? 'interval';
+    this.#whenFull = options.whenFull ?? 'drop-oldest';
     this.#log = options.log;
     this.#unlock = unlock;
     this.#segments = recovery.segments;
@@ -272,6 +275,11 @@ export class DiskQueue {
         await this.#writeGroup(group);
         group = [];
         groupBytes = 0;
+        if (this.#whenFull === 'refuse') {
+          // Appends are stored in order, so a later, smaller one may still fit: each is judged on its own.
+          append.resolve({ stored: false });
+          continue;
+        }
         if (!(await this.#makeRoom(need))) {
           addTally(this.#droppedFull, append.batch.signal, 1, append.batch.items, need);
           this.#logDrop('a batch larger than the free space even after dropping every undelivered record');

@@ -6,4 +6,5 @@ export type {
   DiskQueueStats,
   FsyncPolicy,
   QueuedRecord,
+  WhenFull,
 } from './queue-types.ts';

@@ -12,10 +12,19 @@ import { addTally, addTallies, emptyTallies, SIGNALS, type SignalTallies } from 
  */
 export type FsyncPolicy = 'always' | 'interval' | 'never';
 
+/**
+ * What an append that would pass `maxBytes` does. 'drop-oldest' (default): the oldest undelivered records go,
+ * counted as droppedFull — right where the queue is the only copy of fresh data (an agent's collectors).
+ * 'refuse': the append resolves `{ stored: false }` and nothing is dropped or counted — for a relay, whose
+ * senders keep their own copy and retry when told to (the proxy answers 503).
+ */
+export type WhenFull = 'drop-oldest' | 'refuse';
+
 export interface DiskQueueOptions {
   dir: string;
-  /** Bound on the segment files' bytes; when an append would pass it the oldest undelivered records go. */
+  /** Bound on the segment files' bytes; what happens when an append would pass it: see `whenFull`. */
   maxBytes: number;
+  whenFull?: WhenFull;
   /** Segment size at which a new file starts. Default: maxBytes / 8, within 64 KiB … 16 MiB. */
   segmentBytes?: number;
   fsync?: FsyncPolicy;
@@ -33,7 +42,10 @@ export interface QueuedRecord {
 }
 
 export interface AppendResult {
-  /** False when the batch could not fit even after dropping every undelivered record (counted as droppedFull). */
+  /**
+   * False when the batch could not fit: under 'drop-oldest' even after dropping every undelivered record
+   * (counted as droppedFull); under 'refuse' whenever the free space is short (not counted).
+   */
   stored: boolean;
 }
 

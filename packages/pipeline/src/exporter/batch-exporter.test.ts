@@ -175,6 +175,31 @@ describe('BatchExporter', () => {
     expect(stats.signals.metrics).toMatchObject({ exportedItems: 12, rejectedBatches: 0, retries: 0 });
   });
 
+  it('sends the exporter-level headers with every batch and reports each settled batch once', async () => {
+    const { server, url } = await startServer();
+    server.handler = (req, res) => {
+      res.writeHead(req.headers['x-apo-batch-id'] === 'batch-1' ? 400 : 200).end();
+    };
+    const queue = await openQueue();
+    await queue.append(batch(0, { headers: { 'x-apo-agent-id': 'host-a' } }));
+    await queue.append(batch(1));
+    const settled: string[] = [];
+    const exporter = startExporter(queue, url, {
+      token: 'proxy-token',
+      headers: { 'x-apo-cluster-id': 'eu-1' },
+      onSettled: (b, outcome) => settled.push(`${b.batchId}:${outcome}`),
+    });
+    await waitFor('both batches settled', () => settled.length === 2);
+    expect(settled.sort()).toEqual(['batch-0:exported', 'batch-1:rejected']);
+    const first = server.received.find((r) => r.headers['x-apo-batch-id'] === 'batch-0')!;
+    expect(first.headers).toMatchObject({
+      'x-apo-cluster-id': 'eu-1',
+      'x-apo-agent-id': 'host-a',
+      authorization: 'Bearer proxy-token',
+    });
+    expect(total(exporter, 'rejectedBatches')).toBe(1);
+  });
+
   it('waits at least Retry-After before trying a 503 batch again', async () => {
     const { server, url } = await startServer();
     server.handler = (req, res) => {

@@ -3,6 +3,7 @@ import type { SignalType } from '@apo/shared';
 import type { Logger } from 'pino';
 import type { DiskQueue } from '../disk-queue/disk-queue.ts';
 import type { QueuedRecord } from '../disk-queue/queue-types.ts';
+import type { OutboundBatch } from '../batch.ts';
 import { combineExportStats, type ExporterSignalStats, type ExportStats } from '../export-stats.ts';
 import { answerMessage } from './answer-message.ts';
 import { HttpSender, type SendOutcome } from './http-sender.ts';
@@ -21,6 +22,10 @@ export interface BatchExporterOptions {
   baseUrl: string;
   /** Sent as `authorization: Bearer <token>` when set. */
   token?: string;
+  /** Sent with every batch (e.g. a relay's `X-APO-Cluster-Id`, an agent's `X-APO-Agent-Id`). */
+  headers?: Readonly<Record<string, string>>;
+  /** Called once per batch settled for good: delivered (2xx) or refused permanently by the next hop. */
+  onSettled?: (batch: OutboundBatch, outcome: SettledOutcome) => void;
   /** Requests in flight at most (each holds one batch, in its retries too). Default 4. */
   concurrency?: number;
   /** Deadline of one request, answer included. Default 30 s (the server answers after storing). */
@@ -30,6 +35,8 @@ export interface BatchExporterOptions {
   /** For tests of the jitter only; Math.random otherwise. */
   random?: () => number;
 }
+
+export type SettledOutcome = 'exported' | 'rejected';
 
 export interface CloseOptions {
   /** How long requests already sent may take to finish; the rest stays on disk. Default 5 s. */
@@ -63,6 +70,7 @@ export class BatchExporter {
   readonly #queue: DiskQueue;
   readonly #baseUrl: string;
   readonly #headers: Record<string, string>;
+  readonly #onSettled: ((batch: OutboundBatch, outcome: SettledOutcome) => void) | undefined;
   readonly #concurrency: number;
   readonly #timeoutMs: number;
   readonly #backoff: BackoffOptions;
@@ -86,7 +94,11 @@ export class BatchExporter {
   constructor(options: BatchExporterOptions) {
     this.#queue = options.queue;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#headers = options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
+    this.#headers = {
+      ...options.headers,
+      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+    };
+    this.#onSettled = options.onSettled;
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#backoff = { ...defaultBackoff, ...options.backoff };
@@ -183,6 +195,7 @@ export class BatchExporter {
         await this.#queue.ack(record);
         stats.exportedBatches++;
         stats.exportedItems += batch.items;
+        this.#onSettled?.(batch, 'exported');
         return;
       }
       const problem = describe(outcome);
@@ -191,6 +204,7 @@ export class BatchExporter {
         await this.#queue.ack(record);
         stats.rejectedBatches++;
         stats.rejectedItems += batch.items;
+        this.#onSettled?.(batch, 'rejected');
         this.#logRejection(record, outcome, problem);
         return;
       }

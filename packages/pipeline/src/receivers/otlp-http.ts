@@ -163,7 +163,13 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Connections busy at close time (a long poll, a request being stored) turn idle after their answer
+        // and would then hold the close for the keep-alive timeout: close those too as they turn idle.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

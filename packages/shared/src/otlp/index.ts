@@ -20,6 +20,7 @@ export { encodeLogsProto } from './logs-proto-encoder.ts';
 export { encodeMetricsProto } from './metrics-proto-encoder.ts';
 export { encodeExportResponseProto, exportResponseJson } from './export-response.ts';
 export type { PartialSuccess } from './export-response.ts';
+export { countOtlpItems } from './item-count.ts';
 
 export function decodeTracesProto(bytes: Uint8Array, limits?: DecodeLimits): DecodeResult<TracesData> {
   return runDecoder(limits, (ctx) => readTracesData(new WireReader(bytes), ctx));

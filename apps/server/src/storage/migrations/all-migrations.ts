@@ -2,10 +2,12 @@
 import { initialMigration } from './0001-initial.ts';
 import { redRollupsMigration } from './0002-red-rollups.ts';
 import { spansMergeWidthMigration } from './0003-spans-merge-width.ts';
+import { kubernetesPodsMigration } from './0004-kubernetes-pods.ts';
 import type { Migration } from './migration.ts';
 
 export const migrations: readonly Migration[] = [
   initialMigration,
   redRollupsMigration,
   spansMergeWidthMigration,
+  kubernetesPodsMigration,
 ];

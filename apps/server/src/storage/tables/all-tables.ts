@@ -4,6 +4,7 @@
  */
 import { eventsTable } from './events.ts';
 import { ingestLedgerTable } from './ingest-ledger.ts';
+import { kubernetesPodsTable } from './kubernetes-pods.ts';
 import { logsTable } from './logs.ts';
 import { metricsTable } from './metrics.ts';
 import { redClientTable, redServerTable } from './red-rollups.ts';
@@ -21,6 +22,7 @@ export const storageTables = {
   red_server_1m: redServerTable,
   red_client_1m: redClientTable,
   ingest_ledger: ingestLedgerTable,
+  kubernetes_pods: kubernetesPodsTable,
 } as const;
 
 export type StorageTables = typeof storageTables;

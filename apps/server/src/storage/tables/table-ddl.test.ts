@@ -64,6 +64,7 @@ describe('DDL from the table definitions', () => {
       [1, 'initial'],
       [2, 'red-rollups'],
       [3, 'spans-merge-width'],
+      [4, 'kubernetes-pods'],
     ]);
     expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);
     expect(created(migrations[1]!.statements(cluster))).toEqual([
@@ -72,6 +73,29 @@ describe('DDL from the table definitions', () => {
       'red_client_1m_local',
       'red_client_1m',
     ]);
+  });
+
+  it('keeps the Kubernetes pod snapshots in a ReplacingMergeTree per cluster, replicated on every node', () => {
+    expect(createTableDdl(storageTables.kubernetes_pods, single)).toEqual([
+      [
+        'CREATE TABLE IF NOT EXISTS apo.kubernetes_pods',
+        '(',
+        '    `cluster` LowCardinality(String),',
+        '    `published_at` DateTime64(3),',
+        '    `pod_count` UInt32,',
+        '    `pods` String CODEC(ZSTD(3))',
+        ')',
+        'ENGINE = ReplacingMergeTree(published_at)',
+        'ORDER BY cluster',
+      ].join('\n'),
+    ]);
+    const inCluster = createTableDdl(storageTables.kubernetes_pods, cluster);
+    expect(inCluster).toHaveLength(1);
+    expect(inCluster[0]).toContain('CREATE TABLE IF NOT EXISTS apo.kubernetes_pods ON CLUSTER apo_cluster');
+    expect(inCluster[0]).toContain(
+      "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/kubernetes_pods', '{replica}', published_at)",
+    );
+    expect(migrations[3]!.statements(single)).toEqual(createTableDdl(storageTables.kubernetes_pods, single));
   });
 
   it('gives the RED rollups day partitions, a cluster-led key and their own TTL', () => {

@@ -47,13 +47,15 @@ function columnLine(c: ColumnSpec, withCodec: boolean): string {
 }
 
 function engineClause(table: AnyTable, ctx: SchemaContext): string {
-  if (ctx.cluster === undefined) return table.engine;
+  const version = table.versionColumn === undefined ? [] : [table.versionColumn];
+  if (ctx.cluster === undefined)
+    return version.length === 0 ? table.engine : `${table.engine}(${version.join(', ')})`;
   // `{shard}`, `{replica}` and `{database}` are the server's macros, so one statement fits every node.
   const path =
     table.placement.kind === 'sharded'
       ? `/clickhouse/tables/{shard}/{database}/${table.name}_local`
       : `/clickhouse/tables/all/{database}/${table.name}`;
-  return `Replicated${table.engine}('${path}', '{replica}')`;
+  return `Replicated${table.engine}(${[`'${path}'`, "'{replica}'", ...version].join(', ')})`;
 }
 
 function storedTableDdl(table: AnyTable, ctx: SchemaContext): string {

@@ -60,7 +60,9 @@ export type TableSettings = Readonly<Record<string, string | number>>;
 export interface TableSpec<Row> {
   name: string;
   columns: readonly ColumnOf<Row>[];
-  engine: 'MergeTree' | 'AggregatingMergeTree';
+  engine: 'MergeTree' | 'AggregatingMergeTree' | 'ReplacingMergeTree';
+  /** ReplacingMergeTree only: the version column; of rows with the same key, merges keep the highest. */
+  versionColumn?: string;
   partitionBy?: string;
   /** The ORDER BY expression, e.g. `(cluster, service, ts)`. */
   orderBy: string;

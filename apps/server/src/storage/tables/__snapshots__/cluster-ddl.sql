@@ -398,3 +398,13 @@ CREATE TABLE IF NOT EXISTS apo.red_client_1m ON CLUSTER apo_cluster
 ENGINE = Distributed(apo_cluster, apo, red_client_1m_local, cityHash64(cluster, service, instance));
 
 ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MODIFY SETTING merge_selector_base = 10;
+
+CREATE TABLE IF NOT EXISTS apo.kubernetes_pods ON CLUSTER apo_cluster
+(
+    `cluster` LowCardinality(String),
+    `published_at` DateTime64(3),
+    `pod_count` UInt32,
+    `pods` String CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/kubernetes_pods', '{replica}', published_at)
+ORDER BY cluster;

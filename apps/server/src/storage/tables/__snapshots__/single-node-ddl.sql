@@ -223,3 +223,13 @@ TTL minute + INTERVAL 40 DAY
 SETTINGS ttl_only_drop_parts = 1;
 
 ALTER TABLE apo.spans MODIFY SETTING merge_selector_base = 10;
+
+CREATE TABLE IF NOT EXISTS apo.kubernetes_pods
+(
+    `cluster` LowCardinality(String),
+    `published_at` DateTime64(3),
+    `pod_count` UInt32,
+    `pods` String CODEC(ZSTD(3))
+)
+ENGINE = ReplacingMergeTree(published_at)
+ORDER BY cluster;

@@ -1,0 +1,106 @@
+/**
+ * Change and infrastructure events (restarts, new versions, Kubernetes events, alert transitions) from the
+ * `events` table, newest first. Kubernetes events name their workload in resource attributes
+ * (`k8s.workload.kind` / `k8s.workload.name`, the same keys the server attaches to a workload's telemetry),
+ * so "what happened to the deployment behind this service" is one filter.
+ */
+import type { Storage } from '../../storage/index.ts';
+import { readRows } from '../read-rows.ts';
+import { decodeCursor, encodeCursor } from '../time-range.ts';
+
+export interface EventView {
+  timeUnixNano: bigint;
+  cluster: string;
+  service: string;
+  instance: string;
+  name: string;
+  severityNumber: number;
+  severityText: string;
+  body: string;
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+}
+
+export interface EventSearch {
+  from: number;
+  to: number;
+  cluster?: string | undefined;
+  service?: string | undefined;
+  /** The event name, e.g. `k8s.event`. */
+  name?: string | undefined;
+  namespace?: string | undefined;
+  workloadKind?: string | undefined;
+  workloadName?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+interface EventRow {
+  ts_ns: string;
+  cluster: string;
+  service: string;
+  instance: string;
+  name: string;
+  severity_number: number;
+  severity_text: string;
+  body: string;
+  trace_id: string;
+  span_id: string;
+  attributes: Record<string, string>;
+  resource_attributes: Record<string, string>;
+  row_hash: string;
+}
+
+export async function searchEvents(
+  storage: Storage,
+  q: EventSearch,
+): Promise<{ items: EventView[]; nextCursor: string | null }> {
+  const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
+  const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
+  const equal = (column: string, param: string, value: string | undefined) => {
+    if (value === undefined) return;
+    where.push(`${column} = {${param}:String}`);
+    params[param] = value;
+  };
+  equal('cluster', 'cluster', q.cluster);
+  equal('service', 'service', q.service);
+  equal('name', 'name', q.name);
+  equal("resource_attributes['k8s.namespace.name']", 'namespace', q.namespace);
+  equal("resource_attributes['k8s.workload.kind']", 'workloadKind', q.workloadKind);
+  equal("resource_attributes['k8s.workload.name']", 'workloadName', q.workloadName);
+  const hash = 'cityHash64(service, instance, name, body, attributes)';
+  if (q.cursor !== undefined) {
+    const [ts, h] = decodeCursor(q.cursor, 2);
+    where.push(`(ts, ${hash}) < (fromUnixTimestamp64Nano({cTs:Int64}), {cHash:UInt64})`);
+    Object.assign(params, { cTs: ts, cHash: h });
+  }
+  const rows = await readRows<EventRow>(
+    storage,
+    `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, cluster, service, instance, name, severity_number,
+            severity_text, body, trace_id, span_id, attributes, resource_attributes, ${hash} AS row_hash
+     FROM ${storage.database}.events WHERE ${where.join(' AND ')}
+     ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      timeUnixNano: BigInt(r.ts_ns),
+      cluster: r.cluster,
+      service: r.service,
+      instance: r.instance,
+      name: r.name,
+      severityNumber: r.severity_number,
+      severityText: r.severity_text,
+      body: r.body,
+      traceId: r.trace_id,
+      spanId: r.span_id,
+      attributes: r.attributes,
+      resource: r.resource_attributes,
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.ts_ns, last.row_hash]) : null,
+  };
+}

@@ -1,0 +1,4 @@
+import { runService } from '../../runtime/service.ts';
+import { fraud } from './fraud.ts';
+
+await runService(fraud);

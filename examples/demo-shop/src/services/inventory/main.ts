@@ -1,0 +1,4 @@
+import { runService } from '../../runtime/service.ts';
+import { inventory } from './inventory.ts';
+
+await runService(inventory);

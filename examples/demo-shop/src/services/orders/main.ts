@@ -1,0 +1,4 @@
+import { runService } from '../../runtime/service.ts';
+import { orders } from './orders.ts';
+
+await runService(orders);

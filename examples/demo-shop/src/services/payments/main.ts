@@ -1,0 +1,4 @@
+import { runService } from '../../runtime/service.ts';
+import { payments } from './payments.ts';
+
+await runService(payments);

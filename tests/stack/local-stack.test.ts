@@ -1,0 +1,122 @@
+/**
+ * The README's run command, as a user runs it: `node stack/main.ts` starts the server (embedded storage), the
+ * proxy, the agent and the demo shop with its traffic. Within 30 s of "APO is running" the shop's traces
+ * (three services deep and more), RED, DB-call metrics, process metrics and logs are queryable, every record
+ * carrying the proxy's cluster id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
+import { eventually } from './support/agent-process.ts';
+import { startLocalStack, type LocalStack } from './support/local-stack.ts';
+
+const WITHIN_MS = 30_000;
+
+describe('the local stack (`pnpm start`: server, proxy, agent, demo shop as real processes)', () => {
+  let stack: LocalStack;
+  let api: ApiClient;
+  let from = 0;
+  let readyAt = 0;
+  const window = () => ({ from, to: Date.now() + 60_000, cluster: 'local' });
+  /** What is left of the 30 s budget, counted from the moment the stack said it was running. */
+  const remaining = () => Math.max(1_000, readyAt + WITHIN_MS - Date.now());
+
+  beforeAll(async () => {
+    from = Date.now() - 60_000;
+    stack = await startLocalStack();
+    readyAt = Date.now();
+    api = apiClient(stack.serverUrl);
+  }, 180_000);
+  afterAll(async () => {
+    await stack.dispose();
+  });
+
+  it('prints what runs where', () => {
+    const out = stack.output();
+    for (const part of ['server', 'proxy', 'agent', 'demo'])
+      expect(out).toMatch(new RegExp(`^  ${part} \\(pid \\d+\\)`, 'm'));
+    expect(out).toContain(stack.serverUrl);
+    expect(out).toContain(stack.agentUrl);
+    expect(out).toContain(stack.shopUrl);
+  });
+
+  it('stores the shop’s traces, at least three services deep, through the proxy', async () => {
+    const trace = await eventually(
+      async () => {
+        const page = await api.traces.search.query({ ...window(), service: 'payments', limit: 20 });
+        for (const item of page.items) {
+          const t = await api.traces.byId.query({ traceId: item.traceId, cluster: 'local' });
+          const services = new Set(t.spans.map((s) => s.service));
+          if (services.has('gateway') && services.has('orders') && services.has('payments')) return t;
+        }
+        return undefined;
+      },
+      remaining(),
+      'a checkout trace crossing gateway → orders → payments',
+    );
+    // The chain is parent → child across the three services, not three unrelated spans.
+    const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
+    const depthOf = (spanId: string): number => {
+      const services = new Set<string>();
+      for (let s = byId.get(spanId); s; s = byId.get(s.parentSpanId)) services.add(s.service);
+      return services.size;
+    };
+    expect(Math.max(...trace.spans.map((s) => depthOf(s.spanId)))).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers RED and DB-call metrics for the shop’s services', async () => {
+    await eventually(
+      async () => {
+        const points = await api.services.red.query({ ...window(), service: 'gateway', step: 60 });
+        return points.reduce((n, p) => n + p.count, 0) > 0 ? points : undefined;
+      },
+      remaining(),
+      'RED of the gateway',
+    );
+    const calls = await eventually(
+      async () => {
+        const c = await api.services.redCalls.query({ ...window(), service: 'catalog' });
+        return c.some((call) => call.callType === 'db') ? c : undefined;
+      },
+      remaining(),
+      'DB-call metrics of the catalog service',
+    );
+    expect(calls.find((c) => c.callType === 'db')?.system).toMatch(/^(sqlite|postgresql)$/);
+  });
+
+  it('has process metrics and logs with trace ids for the shop’s services', async () => {
+    await eventually(
+      async () => {
+        const points = await api.metrics.points.query({
+          ...window(),
+          name: 'process.cpu.time',
+          service: 'orders',
+        });
+        return points.length > 0 ? points : undefined;
+      },
+      remaining(),
+      'process metrics of the orders service',
+    );
+    const logs = await eventually(
+      async () => {
+        const page = await api.logs.search.query({ ...window(), service: 'orders', limit: 50 });
+        const traced = page.items.filter((l) => /^[0-9a-f]{32}$/.test(l.traceId));
+        return traced.length > 0 ? traced : undefined;
+      },
+      remaining(),
+      'logs of the orders service with trace ids',
+    );
+    expect(logs.every((l) => l.service === 'orders')).toBe(true);
+  });
+
+  it('lists the proxy’s cluster', async () => {
+    const clusters = await eventually(
+      async () => {
+        const list = await api.clusters.list.query({ from, to: Date.now() + 60_000 });
+        return list.some((c) => c.cluster === 'local') ? list : undefined;
+      },
+      remaining(),
+      'the "local" cluster in clusters.list',
+    );
+    expect(clusters.find((c) => c.cluster === 'local')?.services).toBeGreaterThanOrEqual(5);
+  });
+});
