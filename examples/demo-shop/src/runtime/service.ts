@@ -11,6 +11,7 @@ import { serviceSpec, type ServiceName } from '../topology.ts';
 import { openCache, type Cache } from './cache.ts';
 import { HttpError } from './http-errors.ts';
 import { createPeers, type Peers } from './peers.ts';
+import { startRetention } from './retention.ts';
 import { baseVersionOf, databaseConfig, EXIT_REDEPLOY } from './service-config.ts';
 
 /**
@@ -36,6 +37,8 @@ export interface ServiceDefinition {
   routes(app: Express, ctx: ServiceContext): void;
   /** Background work (consumers, jobs); returns its stop function. */
   background?(ctx: ServiceContext): () => Promise<void>;
+  /** Statements that purge rows older than the retention (one `?`: the cutoff, epoch ms); see retention.ts. */
+  retention?: readonly string[];
 }
 
 const routeOf = (req: Request) => (req.route as { path?: string } | undefined)?.path;
@@ -174,6 +177,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     },
   );
   if (definition.background) stops.push(definition.background(ctx));
+  if (definition.retention) stops.push(startRetention(ctx, definition.retention));
   stops.push(() => closeServer(server));
   // Starts the persisted faults last: a crash-loop's clock starts when the service serves.
   faults.start();

@@ -12,7 +12,7 @@ export class LogSink {
   private bytes: number;
   private lastLines: string[] = [];
 
-  constructor(file: string, maxBytes = 10 * 1024 * 1024) {
+  constructor(file: string, maxBytes = 4 * 1024 * 1024) {
     this.file = file;
     this.maxBytes = maxBytes;
     mkdirSync(dirname(file), { recursive: true });

@@ -8,6 +8,7 @@ const HOUR_MS = 3_600_000;
 export const fraud: ServiceDefinition = {
   name: 'fraud',
   schema: fraudSchema,
+  retention: ['DELETE FROM assessments WHERE created_at < ?'],
   routes: (app, { db, log }) => {
     app.post('/assessments', async (req, res) => {
       const body = input(

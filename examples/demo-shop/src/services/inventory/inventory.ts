@@ -83,6 +83,7 @@ function restockJob({ db, log, underFaults }: ServiceContext): () => Promise<voi
 export const inventory: ServiceDefinition = {
   name: 'inventory',
   schema: inventorySchema,
+  retention: ["DELETE FROM reservations WHERE status <> 'held' AND created_at < ?"],
   routes: (app, { db, log }) => {
     app.get('/stock/:sku', async (req, res) => {
       const rows = await db.all<{ warehouse: string; on_hand: number; reserved: number }>(

@@ -70,6 +70,7 @@ function consume(ctx: ServiceContext): () => Promise<void> {
 export const notifications: ServiceDefinition = {
   name: 'notifications',
   schema: notificationsSchema,
+  retention: ['DELETE FROM notifications WHERE created_at < ?'],
   routes: (app, { db }) => {
     app.get('/notifications', async (req, res) => {
       const q = input(

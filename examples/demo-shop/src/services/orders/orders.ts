@@ -39,6 +39,10 @@ interface OrderRow {
 export const orders: ServiceDefinition = {
   name: 'orders',
   schema: ordersSchema,
+  retention: [
+    'DELETE FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE created_at < ?)',
+    'DELETE FROM orders WHERE created_at < ?',
+  ],
   routes: (app, { db, log, peers, env }) => {
     const events = createProducer(dataPaths(env.dataDir).queueDir(QUEUE_TOPIC), QUEUE_TOPIC);
 

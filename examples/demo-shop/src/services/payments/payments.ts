@@ -29,6 +29,7 @@ function networkDecision(number: string): string | undefined {
 export const payments: ServiceDefinition = {
   name: 'payments',
   schema: paymentsSchema,
+  retention: ['DELETE FROM refunds WHERE created_at < ?', 'DELETE FROM payments WHERE created_at < ?'],
   routes: (app, { db, log, peers }) => {
     app.post('/charges', async (req, res) => {
       const body = input(Charge, req.body);
