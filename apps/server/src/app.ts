@@ -13,7 +13,7 @@ import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http-routes.ts';
 import { PodDirectory } from './features/kubernetes/pod-directory.ts';
 import { registerPodSnapshotRoutes } from './features/kubernetes/snapshot-routes.ts';
-import { DecisionBoard } from './features/sampling/decision-board.ts';
+import { DecisionBoard } from '@apo/pipeline';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
 import { openStorage, type Storage } from './storage/index.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';

@@ -28,3 +28,4 @@ export {
   type SignalExportStats,
 } from './export-stats.ts';
 export { MetricText } from './status/metric-text.ts';
+export { DecisionBoard, type DecisionBoardOptions, type DecisionPage } from './sampling/decision-board.ts';

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { LocalBoard, type DecisionPage } from './local-board.ts';
+import { DecisionBoard, type DecisionPage } from '@apo/pipeline';
 
 export interface DecisionRelayOptions {
   /** The server's base URL (`/v1/sampling/decisions` is appended). */
@@ -43,7 +43,7 @@ const ERROR_LOG_INTERVAL_MS = 60_000;
 export class DecisionRelay {
   readonly #o: DecisionRelayOptions;
   readonly #url: string;
-  readonly #board: LocalBoard;
+  readonly #board: DecisionBoard;
   readonly #abort = new AbortController();
   readonly #stats = { posted: 0, forwarded: 0, received: 0, upstreamErrors: 0 };
   #pending: string[] = [];
@@ -56,9 +56,10 @@ export class DecisionRelay {
   constructor(options: DecisionRelayOptions) {
     this.#o = options;
     this.#url = `${options.upstreamUrl}/v1/sampling/decisions`;
-    this.#board = new LocalBoard({
+    this.#board = new DecisionBoard({
       retainMs: options.retainMs ?? 60_000,
       maxDecisions: options.maxDecisions ?? 200_000,
+      cursorPrefix: 'p',
     });
     this.#timer = setInterval(() => {
       this.#flushing ??= this.#flush().finally(() => (this.#flushing = undefined));

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import { z } from 'zod';
 import type { Authenticator } from '../../auth/authenticator.ts';
-import { DecisionBoard } from './decision-board.ts';
+import { DecisionBoard } from '@apo/pipeline';
 
 const postBody = z.object({
   traceIds: z

@@ -1,7 +1,9 @@
 /**
- * The proxy's copy of the server's sampling decision board (apps/server/src/features/sampling/
- * decision-board.ts has the same cursor semantics): the decisions the one upstream long poll brought in,
- * kept for a bounded time and count, read by every agent behind this proxy with its own cursor.
+ * Keep decisions of tail sampling, shared between agents: an agent that keeps a trace posts its id, and every
+ * agent long-polls for the ids kept elsewhere, so the spans of a kept trace are kept on every host. Decisions
+ * matter only for the agents' hold window, so they live in memory for a bounded time and count. The server
+ * holds the board; a proxy keeps a local one fed by a single upstream long poll, read by every agent behind it
+ * with its own cursor (docs/tail-sampling.md).
  */
 export interface DecisionPage {
   traceIds: string[];
@@ -9,26 +11,35 @@ export interface DecisionPage {
   cursor: string;
 }
 
-export interface LocalBoardOptions {
+export interface DecisionBoardOptions {
   retainMs: number;
   maxDecisions: number;
+  /** Prefix of this board's cursors, so a server's and a proxy's cursors never pass for each other. */
+  cursorPrefix?: string;
   now?: () => number;
 }
 
-export class LocalBoard {
-  readonly #o: LocalBoardOptions;
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+export class DecisionBoard {
+  readonly #o: DecisionBoardOptions;
   readonly #now: () => number;
-  // A cursor from another proxy run must not skip decisions: the epoch tells runs apart.
-  readonly #epoch = `p${Date.now().toString(36)}`;
+  // A cursor from another run (or another board) must not skip decisions: the epoch tells them apart.
+  readonly #epoch: string;
   #ids: string[] = [];
   #times: number[] = [];
   /** Sequence number of #ids[0]. */
   #base = 0;
   readonly #waiters = new Set<() => void>();
 
-  constructor(options: LocalBoardOptions) {
+  constructor(options: DecisionBoardOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#epoch = `${options.cursorPrefix ?? ''}${Date.now().toString(36)}`;
+  }
+
+  static isTraceId(value: unknown): value is string {
+    return typeof value === 'string' && TRACE_ID.test(value);
   }
 
   post(traceIds: readonly string[]): void {
