@@ -30,3 +30,33 @@ export function decodeCursor(cursor: string, size: number): string[] {
 }
 
 export const nsDecimal = /^\d{1,20}$/;
+
+/**
+ * Newest-first keyset paging over rows without a unique key (log records, events): a page ends at a
+ * (time, row hash) pair, and the next one continues strictly below it. `hash` is the SQL of the row hash.
+ */
+export function continueAfter(
+  cursor: string | undefined,
+  hash: string,
+  where: string[],
+  params: Record<string, unknown>,
+): void {
+  if (cursor === undefined) return;
+  const [ts, h] = decodeCursor(cursor, 2);
+  where.push(`(ts, ${hash}) < (fromUnixTimestamp64Nano({cTs:Int64}), {cHash:UInt64})`);
+  Object.assign(params, { cTs: ts, cHash: h });
+}
+
+/** The page of rows read with `LIMIT limit + 1` (ordered by ts, row hash, descending) and its next cursor. */
+export function newestFirstPage<Row extends { ts_ns: string; row_hash: string }, Item>(
+  rows: readonly Row[],
+  limit: number,
+  view: (row: Row) => Item,
+): { items: Item[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(view),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.ts_ns, last.row_hash]) : null,
+  };
+}

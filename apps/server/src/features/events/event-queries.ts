@@ -6,7 +6,7 @@
  */
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
-import { decodeCursor, encodeCursor } from '../time-range.ts';
+import { continueAfter, newestFirstPage } from '../time-range.ts';
 
 export interface EventView {
   timeUnixNano: bigint;
@@ -71,11 +71,7 @@ export async function searchEvents(
   equal("resource_attributes['k8s.workload.kind']", 'workloadKind', q.workloadKind);
   equal("resource_attributes['k8s.workload.name']", 'workloadName', q.workloadName);
   const hash = 'cityHash64(service, instance, name, body, attributes)';
-  if (q.cursor !== undefined) {
-    const [ts, h] = decodeCursor(q.cursor, 2);
-    where.push(`(ts, ${hash}) < (fromUnixTimestamp64Nano({cTs:Int64}), {cHash:UInt64})`);
-    Object.assign(params, { cTs: ts, cHash: h });
-  }
+  continueAfter(q.cursor, hash, where, params);
   const rows = await readRows<EventRow>(
     storage,
     `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, cluster, service, instance, name, severity_number,
@@ -84,23 +80,18 @@ export async function searchEvents(
      ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
     params,
   );
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => ({
-      timeUnixNano: BigInt(r.ts_ns),
-      cluster: r.cluster,
-      service: r.service,
-      instance: r.instance,
-      name: r.name,
-      severityNumber: r.severity_number,
-      severityText: r.severity_text,
-      body: r.body,
-      traceId: r.trace_id,
-      spanId: r.span_id,
-      attributes: r.attributes,
-      resource: r.resource_attributes,
-    })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor([last.ts_ns, last.row_hash]) : null,
-  };
+  return newestFirstPage(rows, q.limit, (r) => ({
+    timeUnixNano: BigInt(r.ts_ns),
+    cluster: r.cluster,
+    service: r.service,
+    instance: r.instance,
+    name: r.name,
+    severityNumber: r.severity_number,
+    severityText: r.severity_text,
+    body: r.body,
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    attributes: r.attributes,
+    resource: r.resource_attributes,
+  }));
 }

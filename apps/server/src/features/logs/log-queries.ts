@@ -1,6 +1,6 @@
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
-import { decodeCursor, encodeCursor } from '../time-range.ts';
+import { continueAfter, newestFirstPage } from '../time-range.ts';
 
 export interface LogView {
   timeUnixNano: bigint;
@@ -91,11 +91,7 @@ export async function searchLogs(
     params[`t${i}`] = token;
   });
   const hash = 'cityHash64(service, instance, trace_id, span_id, body, severity_number)';
-  if (q.cursor !== undefined) {
-    const [ts, h] = decodeCursor(q.cursor, 2);
-    where.push(`(ts, ${hash}) < (fromUnixTimestamp64Nano({cTs:Int64}), {cHash:UInt64})`);
-    Object.assign(params, { cTs: ts, cHash: h });
-  }
+  continueAfter(q.cursor, hash, where, params);
   const rows = await readRows<LogRow>(
     storage,
     `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, toString(toUnixTimestamp64Nano(observed_ts)) AS observed_ns,
@@ -105,26 +101,21 @@ export async function searchLogs(
      ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
     params,
   );
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => ({
-      timeUnixNano: BigInt(r.ts_ns),
-      observedTimeUnixNano: BigInt(r.observed_ns),
-      cluster: r.cluster,
-      service: r.service,
-      serviceVersion: r.service_version,
-      instance: r.instance,
-      severityNumber: r.severity_number,
-      severityText: r.severity_text,
-      body: r.body,
-      traceId: r.trace_id,
-      spanId: r.span_id,
-      flags: r.flags,
-      attributes: r.attributes,
-      resource: r.resource_attributes,
-      scopeName: r.scope_name,
-    })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor([last.ts_ns, last.row_hash]) : null,
-  };
+  return newestFirstPage(rows, q.limit, (r) => ({
+    timeUnixNano: BigInt(r.ts_ns),
+    observedTimeUnixNano: BigInt(r.observed_ns),
+    cluster: r.cluster,
+    service: r.service,
+    serviceVersion: r.service_version,
+    instance: r.instance,
+    severityNumber: r.severity_number,
+    severityText: r.severity_text,
+    body: r.body,
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    flags: r.flags,
+    attributes: r.attributes,
+    resource: r.resource_attributes,
+    scopeName: r.scope_name,
+  }));
 }
