@@ -36,7 +36,13 @@ describe('loadProxyConfig', () => {
       logLevel: 'info',
       dataDir: '/home/ops/.local/share/apo/proxy',
       clusterId: 'default',
-      receivers: { host: '127.0.0.1', grpcPort: 14317, httpPort: 14318, maxBodyBytes: 16 * 1024 * 1024 },
+      receivers: {
+        host: '127.0.0.1',
+        grpcPort: 14317,
+        httpPort: 14318,
+        maxBodyBytes: 16 * 1024 * 1024,
+        maxInFlightBytes: 256 * 1024 * 1024,
+      },
       status: { host: '127.0.0.1', port: 13134 },
       export: {
         url: 'http://127.0.0.1:3300',

@@ -110,6 +110,7 @@ export async function startProxy(
       defaultLimit: config.agents.rateLimit,
       agents,
       append: (batch) => queue.append(batch),
+      maxInFlightBytes: config.receivers.maxInFlightBytes,
     });
     const relay = new DecisionRelay({
       upstreamUrl: config.export.url,

@@ -63,6 +63,8 @@ export const proxyConfigSchema = z
         httpPort: port.default(14318),
         /** Limit of a request body as received and after decompression (413 beyond it), as the server's. */
         maxBodyBytes: count.min(1024).default(16 * 1024 * 1024),
+        /** Request bytes (as received + inflated) checked and written at once; beyond it, 429 (bounds memory). */
+        maxInFlightBytes: count.min(1024 * 1024).default(256 * 1024 * 1024),
       })
       .prefault({}),
     status: z
