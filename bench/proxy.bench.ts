@@ -7,7 +7,10 @@
  *     the drain of the proxy's queue, so the CPU of forwarding every accepted span is counted;
  *   - wire bytes per span proxy → server: request body bytes the server received per span (target ≤ 70).
  *
- *   node bench/proxy.bench.ts [--seconds 8] [--rounds 3] [--concurrency 8] [--identity] [--threads]
+ *   node bench/proxy.bench.ts [--seconds 8] [--rounds 3] [--concurrency 8] [--export-concurrency N] [--identity] [--threads]
+ *
+ * --export-concurrency sets the proxy's `export.concurrency` (requests in flight to the server; default: the
+ * proxy's own default), which bounds the server's group-commit flushes and so the wall throughput.
  *
  * --threads also prints where the proxy's CPU went, by thread name (main, libuv pool, V8 helpers).
  *
@@ -16,7 +19,9 @@
  * The load generator, the proxy and the server share this machine's cores, so wall throughput is a floor
  * set mostly by the server; the per-CPU-second figure counts only the proxy.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { encodeTracesProto } from '../packages/shared/src/index.ts';
@@ -31,6 +36,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '8' },
     identity: { type: 'boolean', default: false },
+    'export-concurrency': { type: 'string' },
     threads: { type: 'boolean', default: false },
   },
 });
@@ -50,7 +56,15 @@ const headers: Record<string, string> = { 'content-type': 'application/x-protobu
 if (!args.identity) headers['content-encoding'] = 'gzip';
 
 const server = await startServerProcess({ env: { APO_LOG_LEVEL: 'error' } });
+const exportConcurrency = args['export-concurrency'];
+let configArgs: string[] = [];
+if (exportConcurrency !== undefined) {
+  const file = join(mkdtempSync(join(tmpdir(), 'apo-proxy-bench-')), 'proxy.yaml');
+  writeFileSync(file, `export:\n  concurrency: ${Number(exportConcurrency)}\n`);
+  configArgs = ['--config', file];
+}
 const proxy = await startProxyProcess({
+  args: configArgs,
   exportUrl: server.httpUrl,
   clusterId: 'bench',
   env: {

@@ -46,7 +46,7 @@ describe('loadProxyConfig', () => {
       status: { host: '127.0.0.1', port: 13134 },
       export: {
         url: 'http://127.0.0.1:3300',
-        concurrency: 4,
+        concurrency: 16,
         queueMaxBytes: 1024 * 1024 * 1024,
         timeoutSeconds: 30,
         drainSeconds: 5,
