@@ -11,13 +11,19 @@
  *
  * APO_BENCH_NODE_OPTIONS is passed to the server as NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { encodeTracesProto } from '../packages/shared/src/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';
 import { generateTraces } from './workload.ts';
-import { median, processCpuSeconds, processRssBytes } from './support/process-cpu.ts';
+import {
+  median,
+  processCpuSeconds,
+  processRssBytes,
+  threadCpuSeconds,
+  threadCpuSince,
+} from './support/process-cpu.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,23 +61,6 @@ const server = await startServerProcess({
   },
 });
 const pid = server.child.pid!;
-
-/** CPU seconds per thread name (`comm`; the main thread is named after the process) of a live process. */
-function threadCpuSeconds(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d/:]+$/, '');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-      byName.set(name, (byName.get(name) ?? 0) + seconds);
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return byName;
-}
 
 /**
  * The main thread's time on a core and waiting for one (ns, from schedstat). On this 2-core machine the engine's
@@ -160,11 +149,10 @@ try {
       '(the engine and the load generator share 2 cores with it)',
   );
   if (threads0 !== undefined) {
-    const threads1 = threadCpuSeconds(pid);
-    const used = [...threads1].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const);
+    const used = threadCpuSince(threads0, threadCpuSeconds(pid));
     const total = used.reduce((a, [, s]) => a + s, 0);
     console.log('  server CPU by thread (name: CPU-s, share, µs per stored span):');
-    for (const [name, s] of used.sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 0.05)) {
+    for (const [name, s] of used.filter(([, s]) => s >= 0.05)) {
       const share = ((100 * s) / total).toFixed(1).padStart(5);
       const perSpan = ((1e6 * s) / storedSpans).toFixed(2).padStart(6);
       console.log(`    ${name.padEnd(18)} ${s.toFixed(2).padStart(6)}  ${share} %  ${perSpan} µs`);

@@ -19,7 +19,7 @@
  * The load generator, the proxy and the server share this machine's cores, so wall throughput is a floor
  * set mostly by the server; the per-CPU-second figure counts only the proxy.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,13 @@ import { encodeTracesProto } from '../packages/shared/src/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';
 import { startProxyProcess } from '../tests/stack/support/proxy-process.ts';
 import { generateTraces } from './workload.ts';
-import { median, processCpuSeconds, processRssBytes } from './support/process-cpu.ts';
+import {
+  median,
+  processCpuSeconds,
+  processRssBytes,
+  threadCpuSeconds,
+  threadCpuSince,
+} from './support/process-cpu.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,22 +80,6 @@ const proxy = await startProxyProcess({
   },
 });
 const pid = proxy.child.pid!;
-
-/** CPU seconds per thread name (`comm`) of a live process. */
-function threadCpuSeconds(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d/:]+$/, '');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return byName;
-}
 
 function sample(text: string, series: string): number {
   for (const line of text.split('\n'))
@@ -190,10 +180,9 @@ try {
   );
   console.log(`  median spans per wall second (server-bound): ${Math.round(median(perWall))}`);
   if (threads0 !== undefined) {
-    const threads1 = threadCpuSeconds(pid);
-    const used = [...threads1].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const);
+    const used = threadCpuSince(threads0, threadCpuSeconds(pid));
     console.log('  proxy CPU by thread (name: CPU-s, µs per forwarded span):');
-    for (const [name, s] of used.sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 0.05))
+    for (const [name, s] of used.filter(([, s]) => s >= 0.05))
       console.log(
         `    ${name.padEnd(18)} ${s.toFixed(2).padStart(6)}  ${((1e6 * s) / forwarded).toFixed(2).padStart(6)} µs`,
       );

@@ -41,21 +41,25 @@ try {
   const first = sampleGroups(root, componentOf);
   const t0 = performance.now();
   const rss = new Map<string, number[]>();
+  const pss = new Map<string, number[]>();
   while (performance.now() - t0 < seconds * 1000) {
     await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
-    for (const [name, g] of sampleGroups(root, componentOf))
+    for (const [name, g] of sampleGroups(root, componentOf)) {
       rss.set(name, [...(rss.get(name) ?? []), g.rssBytes]);
+      pss.set(name, [...(pss.get(name) ?? []), g.pssBytes]);
+    }
   }
   const last = sampleGroups(root, componentOf);
   const wall = (performance.now() - t0) / 1000;
 
-  const rows: { name: string; cpuPct: number; rssMb: number; processes: number }[] = [];
+  const rows: { name: string; cpuPct: number; rssMb: number; pssMb: number; processes: number }[] = [];
   for (const [name, end] of last) {
     const start: GroupSample | undefined = first.get(name);
     rows.push({
       name,
       cpuPct: (100 * (end.cpuSeconds - (start?.cpuSeconds ?? 0))) / wall,
       rssMb: median(rss.get(name) ?? [end.rssBytes]) / 2 ** 20,
+      pssMb: median(pss.get(name) ?? [end.pssBytes]) / 2 ** 20,
       processes: end.processes,
     });
   }
@@ -64,23 +68,24 @@ try {
     return {
       cpu: chosen.reduce((s, r) => s + r.cpuPct, 0),
       rss: chosen.reduce((s, r) => s + r.rssMb, 0),
+      pss: chosen.reduce((s, r) => s + r.pssMb, 0),
     };
   };
   console.log(
-    `\nLocal stack footprint (${seconds} s after ${warmupS} s warm-up; CPU in % of one core, RSS median)`,
+    `\nLocal stack footprint (${seconds} s after ${warmupS} s warm-up; CPU in % of one core; RSS and PSS medians — PSS divides pages shared between processes, such as Node's code, among them)`,
   );
   for (const r of rows.sort((a, b) => a.name.localeCompare(b.name)))
     console.log(
-      `  ${r.name.padEnd(9)} ${r.cpuPct.toFixed(1).padStart(6)} % CPU  ${r.rssMb.toFixed(0).padStart(6)} MB RSS  (${r.processes} process${r.processes === 1 ? '' : 'es'})`,
+      `  ${r.name.padEnd(9)} ${r.cpuPct.toFixed(1).padStart(6)} % CPU  ${r.rssMb.toFixed(0).padStart(6)} MB RSS  ${r.pssMb.toFixed(0).padStart(6)} MB PSS  (${r.processes} process${r.processes === 1 ? '' : 'es'})`,
     );
   const apo = total(APO);
   const shop = total(['shop']);
   console.log(
-    `  APO total ${apo.cpu.toFixed(1).padStart(6)} % CPU  ${apo.rss.toFixed(0).padStart(6)} MB RSS`,
+    `  APO total ${apo.cpu.toFixed(1).padStart(6)} % CPU  ${apo.rss.toFixed(0).padStart(6)} MB RSS  ${apo.pss.toFixed(0).padStart(6)} MB PSS`,
   );
   if (!args['no-demo'])
     console.log(
-      `  shop      ${shop.cpu.toFixed(1).padStart(6)} % CPU  ${shop.rss.toFixed(0).padStart(6)} MB RSS`,
+      `  shop      ${shop.cpu.toFixed(1).padStart(6)} % CPU  ${shop.rss.toFixed(0).padStart(6)} MB RSS  ${shop.pss.toFixed(0).padStart(6)} MB PSS`,
     );
   const traffic = await fetch(`${stack.serverUrl}/metrics`)
     .then((r) => r.text())

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { processCpuSeconds, processRssBytes } from './process-cpu.ts';
+import { processCpuSeconds, processPssBytes, processRssBytes } from './process-cpu.ts';
 
 /** A live process under a root: its pid, parent and command line (for grouping by component). */
 export interface TreeProcess {
@@ -36,6 +36,8 @@ export function processTree(root: number): TreeProcess[] {
 export interface GroupSample {
   cpuSeconds: number;
   rssBytes: number;
+  /** Shared pages divided among the processes that map them (see processPssBytes). */
+  pssBytes: number;
   processes: number;
 }
 
@@ -54,15 +56,18 @@ export function sampleGroups(
     if (group === undefined) continue;
     let cpu: number;
     let rss: number;
+    let pss: number;
     try {
       cpu = processCpuSeconds(p.pid);
       rss = processRssBytes(p.pid);
+      pss = processPssBytes(p.pid);
     } catch {
       continue; // exited since the listing
     }
-    const g = groups.get(group) ?? { cpuSeconds: 0, rssBytes: 0, processes: 0 };
+    const g = groups.get(group) ?? { cpuSeconds: 0, rssBytes: 0, pssBytes: 0, processes: 0 };
     g.cpuSeconds += cpu;
     g.rssBytes += rss;
+    g.pssBytes += pss;
     g.processes += 1;
     groups.set(group, g);
   }
