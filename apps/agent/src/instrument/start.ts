@@ -30,6 +30,8 @@ export function startInstrumentation(): StartedInstrumentation | null {
   const script = process.argv[1];
   const entryScript = script === undefined || script === '' || script === '-' ? undefined : script;
   // require() of an ES module is synchronous, so the --require entry is set up before the app runs too.
-  const { setUpInstrumentation } = requireCjs('./setup.ts') as typeof Setup;
+  // From the sources setup.ts sits next to this file; in the bundle (dist/instrument/) its entry setup.mjs does.
+  const setupModule = import.meta.url.endsWith('.ts') ? './setup.ts' : './setup.mjs';
+  const { setUpInstrumentation } = requireCjs(setupModule) as typeof Setup;
   return (global[STARTED] = setUpInstrumentation(config, entryScript));
 }
