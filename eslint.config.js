@@ -32,6 +32,7 @@ export default defineConfig(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
+      '**/.build/**',
       '**/out/**',
       '**/coverage/**',
       'test-results/**',

@@ -97,7 +97,9 @@ export async function openPostgres(url: string, schema: string, options: OpenOpt
     setStatementDelay: (ms) => {
       void stopLocker().then(() => {
         if (ms <= 0) return;
-        locker = new Worker(new URL('./pg-locker-worker.ts', import.meta.url), {
+        // Next to this module: the TypeScript source, or its JavaScript when the shop runs compiled (shop-code.ts).
+        const worker = import.meta.url.endsWith('.ts') ? './pg-locker-worker.ts' : './pg-locker-worker.mjs';
+        locker = new Worker(new URL(worker, import.meta.url), {
           workerData: { url, schema, tables: options.tables, holdMs: ms * 2 },
         });
         locker.unref();

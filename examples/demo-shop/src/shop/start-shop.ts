@@ -10,14 +10,13 @@ import {
   DEFAULT_BASE_PORT,
   SERVICES,
   dataPaths,
-  serviceEntry,
-  trafficEntry,
   type ServiceName,
 } from '../topology.ts';
 import { DEFAULT_DAY_MS, DEFAULT_RPS } from '../traffic/day-curve.ts';
 import { chooseCache, chooseDatabase, prepareDatabases } from './backends.ts';
 import { DEFAULT_BACKOFF, SupervisedChild, type Backoff } from './child-process.ts';
 import { LogSink } from './log-sink.ts';
+import { prepareShopCode } from './shop-code.ts';
 import { removeState, writeState, type ShopState } from './state-file.ts';
 
 export interface ShopOptions {
@@ -115,6 +114,8 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
   const { choice, note } = await chooseDatabase(options.database ?? 'auto', options.pgUrl);
   const redisUrl = await chooseCache(options.redisUrl);
   await prepareDatabases(options.dataDir, choice);
+  const code = await prepareShopCode();
+  if (code.form !== 'javascript') emit(`running the shop's TypeScript sources: ${code.form.sources}`);
 
   const urls = Object.fromEntries(SERVICES.map((s) => [s.name, `http://${host}:${basePort + s.index}`]));
   const base = Object.fromEntries(Object.entries(inheritedEnv()).filter(([k]) => !NOT_INHERITED.includes(k)));
@@ -156,7 +157,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
         DEMO_LOG_LEVEL: options.logLevel ?? 'info',
         ...options.env,
       };
-      return { args: ['--import', PRELOAD, serviceEntry(spec.name)], env };
+      return { args: ['--import', PRELOAD, code.serviceEntry(spec.name)], env };
     };
     return new SupervisedChild({
       name: spec.name,
@@ -230,6 +231,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     await Promise.all(children.map((c) => c.stop()));
     removeState(paths.stateFile);
     await Promise.all(sinks.map((s) => s.close()));
+    await code.dispose();
   };
 
   for (const child of children) child.start();
@@ -249,7 +251,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
       cwd: packageDir,
       command: () => ({
         args: [
-          trafficEntry,
+          code.trafficEntry,
           '--target',
           urls.gateway!,
           '--rps',
