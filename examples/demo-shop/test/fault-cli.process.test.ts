@@ -3,10 +3,14 @@
  * argument errors, a shop that is not running, and clearing faults kept in a stopped shop's data directory.
  */
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit, readFaults } from '../src/faults/store.ts';
+import { writeState } from '../src/shop/state-file.ts';
+import { SERVICE_NAMES } from '../src/topology.ts';
 import { runCli } from './support/shop-harness.ts';
 
 /** Temporary directories of this file, removed after its tests. */
@@ -82,6 +86,52 @@ describe('demo:fault CLI (real process, no shop)', () => {
       { service: 'payments', kind: 'crash-loop', action: 'clear', by: 'cli' },
     ]);
   });
+
+  // A stand-in for a busy service's admin endpoint (the state file says the shop runs; the supervisor is this
+  // test process): it answers the DELETE after 6 s, as orders does under db-slow on SQLite with traffic queued.
+  it('waits for a busy admin endpoint rather than sending the clear twice (stand-in endpoint)', async () => {
+    const dir = emptyDir();
+    const deletes: string[] = [];
+    const server = createServer((req, res) => {
+      deletes.push(`${req.method} ${req.url}`);
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const cleared =
+          deletes.length === 1 ? [{ kind: 'db-slow', params: { ms: 300 }, since: 0, until: null }] : [];
+        res.end(JSON.stringify({ cleared }));
+      }, 6000);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const adminUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      writeState(join(dir, 'shop-state.json'), {
+        supervisorPid: process.pid,
+        startedAt: new Date().toISOString(),
+        dataDir: dir,
+        agentUrl: 'http://127.0.0.1:4318',
+        database: 'sqlite',
+        cache: 'none',
+        auditLog: join(dir, 'faults.jsonl'),
+        services: SERVICE_NAMES.map((name) => ({
+          name,
+          url: adminUrl,
+          adminUrl,
+          pid: null,
+          version: '1',
+          restarts: 0,
+        })),
+        traffic: null,
+      });
+      const { code, stdout, stderr } = await runCli(['--clear', 'orders', 'db-slow'], dir);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('orders: cleared db-slow');
+      expect(deletes).toEqual(['DELETE /faults/db-slow']);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  }, 20_000);
 
   it('prints its usage on --help', async () => {
     const { code, stdout } = await runCli(['--help'], emptyDir());

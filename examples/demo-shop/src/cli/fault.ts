@@ -24,7 +24,12 @@ Examples:
 
 class CliFailure extends Error {}
 
-/** Admin calls retry while the service is down (a crash-loop or bad-deploy restart) for up to `patienceMs`. */
+/**
+ * Admin calls retry while the service is down (a crash-loop or bad-deploy restart) for up to `patienceMs`.
+ * One attempt may take all the time left: a service that is up but busy (db-slow on SQLite holds its event
+ * loop in each statement) answers late, and a retry would send the same change twice and report the second
+ * answer ("no fault active") instead of the first.
+ */
 async function admin(
   url: string,
   init: RequestInit,
@@ -33,7 +38,8 @@ async function admin(
   const deadline = Date.now() + patienceMs;
   for (;;) {
     try {
-      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+      const left = Math.max(1000, deadline - Date.now());
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(left) });
       const text = await res.text();
       return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
     } catch (error) {

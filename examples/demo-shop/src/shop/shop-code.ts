@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 import { SERVICES, serviceEntry, servicePackageJson, trafficEntry, type ServiceName } from '../topology.ts';
+import { processAlive } from './state-file.ts';
 
 export interface ShopCode {
   serviceEntry(name: ServiceName): string;
@@ -28,20 +29,11 @@ const srcDir = fileURLToPath(new URL('../', import.meta.url));
 const buildRoot = fileURLToPath(new URL('../../.build/', import.meta.url));
 const BUILD_DIR = /^(\d+)-[0-9a-f]+$/;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function removeLeftovers(): Promise<void> {
   const names = await readdir(buildRoot).catch(() => []);
   for (const name of names) {
     const pid = BUILD_DIR.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid)))
+    if (pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid)))
       await rm(join(buildRoot, name), { recursive: true, force: true });
   }
 }

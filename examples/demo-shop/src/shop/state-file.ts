@@ -35,7 +35,8 @@ export function removeState(file: string): void {
   rmSync(file, { force: true });
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -52,5 +53,5 @@ export function readState(file: string): ShopState | undefined {
   } catch {
     return undefined;
   }
-  return alive(state.supervisorPid) ? state : undefined;
+  return processAlive(state.supervisorPid) ? state : undefined;
 }
