@@ -3,6 +3,7 @@ export * from './receivers/index.ts';
 export * from './config/config-file.ts';
 export * from './status/status-server.ts';
 export { newBatchId } from './batch-id.ts';
+export { processAlive } from './process-alive.ts';
 export { DEFAULT_GZIP_LEVEL, gzipBody, packBody, unpackBody } from './gzip-body.ts';
 export {
   DiskQueue,

@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StorageLog } from './storage-log.ts';
 import type { RowBinaryTarget } from './tables/table-def.ts';
+import { processAlive } from '@apo/pipeline';
 
 export interface BulkInserter {
   /** Resolves once the rows are stored. `body` must not change until then. */
@@ -27,15 +28,6 @@ export function sqlString(s: string): string {
 const SPILL_PREFIX = 'apo-';
 const SPILL_DIR = /^apo-(\d+)-[A-Za-z0-9]+$/;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Spill directories left behind by processes that died (kill -9 skips our clean-up). */
 async function removeStaleSpillDirs(parent: string, log: StorageLog): Promise<void> {
   let names: string[];
@@ -46,7 +38,7 @@ async function removeStaleSpillDirs(parent: string, log: StorageLog): Promise<vo
   }
   for (const name of names) {
     const m = SPILL_DIR.exec(name);
-    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     await rm(join(parent, name), { recursive: true, force: true }).catch((err: unknown) => {
       log.warn({ dir: join(parent, name), err }, 'could not remove a stale insert spill directory');
     });

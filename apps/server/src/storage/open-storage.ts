@@ -27,6 +27,7 @@ import type { StorageTables } from './tables/all-tables.ts';
 import { createDatabaseDdl, storedTableName } from './tables/table-ddl.ts';
 import type { SchemaContext } from './tables/table-ddl.ts';
 import type { Retention, RowBinaryTarget } from './tables/table-def.ts';
+import { processAlive } from '@apo/pipeline';
 
 export interface Storage {
   readonly engine: StorageConfig['engine'];
@@ -79,15 +80,6 @@ async function lockHolder(dataDir: string): Promise<{ pid: number; startedAt: st
   }
 }
 
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function openEmbedded(dataDir: string): Promise<ClickHouseClient> {
   if (openDataDirs.has(dataDir)) throw new DataDirInUseError(dataDir, 'in this process');
   // Claimed before the first await, so two concurrent opens cannot both pass the check.
@@ -104,7 +96,7 @@ async function openEmbedded(dataDir: string): Promise<ClickHouseClient> {
     openDataDirs.delete(dataDir);
     // chDB's own error only says "Failed to create connection"; the lock holder is in `status`.
     const holder = await lockHolder(dataDir);
-    if (holder !== undefined && holder.pid !== process.pid && processExists(holder.pid)) {
+    if (holder !== undefined && holder.pid !== process.pid && processAlive(holder.pid)) {
       throw new DataDirInUseError(dataDir, `by process ${holder.pid} (since ${holder.startedAt})`, {
         cause: err,
       });

@@ -1,5 +1,6 @@
 import { open, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { processAlive } from '../process-alive.ts';
 
 /**
  * File names and directory housekeeping of a disk queue: `000000000001.seg` segments (ids grow, never
@@ -52,15 +53,6 @@ export async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
