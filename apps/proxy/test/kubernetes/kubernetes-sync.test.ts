@@ -33,6 +33,8 @@ let api: KubeApiStandIn;
 let sync: KubernetesSync | undefined;
 let snapshots: PodMetadata[][];
 let batches: OutboundBatch[];
+/** The events the stand-in serves: their times are relative to now, so they are made once per test. */
+let servedEvents: ReturnType<typeof clusterEvents>;
 
 const log = pino({ level: 'silent' });
 
@@ -41,7 +43,8 @@ beforeEach(async () => {
   api.serve(PODS, 'PodList', clusterPods());
   api.serve(REPLICA_SETS, 'ReplicaSetList', clusterReplicaSets());
   api.serve(JOBS, 'JobList', clusterJobs());
-  api.serve(EVENTS, 'EventList', clusterEvents());
+  servedEvents = clusterEvents();
+  api.serve(EVENTS, 'EventList', servedEvents);
   snapshots = [];
   batches = [];
 });
@@ -156,7 +159,7 @@ describe('Kubernetes sync against a local stand-in of the Kubernetes API', () =>
       'k8s.workload.kind': 'Deployment',
       'k8s.workload.name': 'checkout',
     });
-    const fixture = clusterEvents()[0]!;
+    const fixture = servedEvents[0]!;
     expect(backOff.record.timeUnixNano).toBe(BigInt(Date.parse(fixture.lastTimestamp)) * 1_000_000n);
 
     const scaling = got.find((e) => e.record.attributes['k8s.event.reason'] === 'ScalingReplicaSet')!;
@@ -320,7 +323,7 @@ describe('Kubernetes sync against a local stand-in of the Kubernetes API', () =>
     expect(batches.length).toBe(before);
 
     // The kubelet counts the back-off again: same event object, count 8, new resourceVersion.
-    const backOff = clusterEvents()[0]!;
+    const backOff = servedEvents[0]!;
     const again = {
       ...backOff,
       metadata: { ...backOff.metadata, uid: 'e0000000-0000-4000-8000-00000000b0ff' },
