@@ -71,7 +71,10 @@ export const serverConfigSchema = z.object({
       maxAttributeValueLength: positiveInt.default(16 * 1024),
       /** A flush starts when this many rows are pending… */
       flushRows: positiveInt.default(50_000),
-      /** …or when the oldest pending request has waited this long. */
+      /**
+       * …or when no request has arrived for 20 ms (the senders are waiting), or at the latest this long
+       * after the flush opened: while independent senders keep requests coming, flushes grow to this.
+       */
       flushIntervalMs: positiveInt.default(200),
       /**
        * How often RED aggregated by the server (from spans that arrived without an agent) is written. 0 =
