@@ -65,8 +65,9 @@ export async function spansIn(api: ApiClient, query: SpanQuery, maxSpans = 20_00
   return spans;
 }
 
-/** The server spans a service started since `from`, once at least `atLeast` of them are stored. */
-export function serverSpansSince(
+/** The spans of one kind (`which`) a service started since `from`, once at least `atLeast` of them are stored. */
+function spansOfKindSince(
+  which: { name: string; is: (span: StoredSpan) => boolean },
   api: ApiClient,
   service: string,
   from: number,
@@ -74,30 +75,21 @@ export function serverSpansSince(
 ): Promise<StoredSpan[]> {
   return eventually(
     async () => {
-      const spans = (await spansIn(api, { service, ...since(from) })).filter(isServer);
+      const spans = (await spansIn(api, { service, ...since(from) })).filter(which.is);
       return spans.length >= atLeast ? spans : undefined;
     },
     60_000,
-    `${atLeast} server spans of ${service} since ${new Date(from).toISOString()}`,
+    `${atLeast} ${which.name} spans of ${service} since ${new Date(from).toISOString()}`,
   );
 }
 
+/** The server spans a service started since `from`, once at least `atLeast` of them are stored. */
+export const serverSpansSince = (api: ApiClient, service: string, from: number, atLeast: number) =>
+  spansOfKindSince({ name: 'server', is: isServer }, api, service, from, atLeast);
+
 /** The DB client spans a service started since `from`, once at least `atLeast` of them are stored. */
-export function dbSpansSince(
-  api: ApiClient,
-  service: string,
-  from: number,
-  atLeast: number,
-): Promise<StoredSpan[]> {
-  return eventually(
-    async () => {
-      const spans = (await spansIn(api, { service, ...since(from) })).filter(isDb);
-      return spans.length >= atLeast ? spans : undefined;
-    },
-    60_000,
-    `${atLeast} DB spans of ${service} since ${new Date(from).toISOString()}`,
-  );
-}
+export const dbSpansSince = (api: ApiClient, service: string, from: number, atLeast: number) =>
+  spansOfKindSince({ name: 'DB', is: isDb }, api, service, from, atLeast);
 
 /** A stored trace, once `complete` says all of it has arrived. */
 export function traceOf(
