@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError } from './decode-result.ts';
 import type { DecodeLimits, DecodeResult } from './decode-result.ts';
-import { decodeMetricsProto, decodeTracesProto } from './index.ts';
+import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from './index.ts';
 import { referenceTypes } from './testing/otlp-proto-reference.ts';
 import { WireWriter } from './wire-writer.ts';
 
@@ -57,6 +57,39 @@ describe('protobuf decoding errors', () => {
     expect(error.message).toBe(
       'resourceSpans[0].scopeSpans[1].spans[3].traceId: trace id must be 16 bytes, got 5',
     );
+  });
+
+  it('a log record is named by its position in the envelope, as spans are', () => {
+    const record = (traceId: Uint8Array) => ({ body: { stringValue: 'x' }, traceId });
+    const request = {
+      resourceLogs: [
+        { scopeLogs: [{ logRecords: [record(new Uint8Array(16))] }] },
+        {
+          scopeLogs: [
+            { logRecords: [] },
+            { logRecords: [record(new Uint8Array(16)), record(new Uint8Array(3))] },
+          ],
+        },
+      ],
+    };
+    const encoded = referenceTypes().logs.encode(referenceTypes().logs.fromObject(request)).finish();
+    expect(failure(decodeLogsProto(encoded)).message).toBe(
+      'resourceLogs[1].scopeLogs[1].logRecords[1].traceId: trace id must be 16 bytes, got 3',
+    );
+  });
+
+  it('a broken resource, scope or schema URL is named as such', () => {
+    // A length prefix that runs past the end of its container, at each level of the envelope.
+    const cut = (w: WireWriter, tag: number) => {
+      w.uint32(tag);
+      w.uint32(50);
+    };
+    const resource = bytes((w) => nested(w, 10, (rs) => cut(rs, 10)));
+    const scope = bytes((w) => nested(w, 10, (rs) => nested(rs, 18, (ss) => cut(ss, 10))));
+    const schemaUrl = bytes((w) => nested(w, 10, (rs) => nested(rs, 18, (ss) => cut(ss, 26))));
+    expect(failure(decodeTracesProto(resource)).path).toBe('resourceSpans[0].resource');
+    expect(failure(decodeLogsProto(scope)).path).toBe('resourceLogs[0].scopeLogs[0].scope');
+    expect(failure(decodeMetricsProto(schemaUrl)).path).toBe('resourceMetrics[0].scopeMetrics[0].schemaUrl');
   });
 
   it('a span id of the wrong length', () => {

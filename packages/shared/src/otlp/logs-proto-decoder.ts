@@ -8,33 +8,15 @@
  *               7 uint32 dropped_attributes_count, 8 fixed32 flags, 9 bytes trace_id, 10 bytes span_id,
  *               12 string event_name }   (4 is reserved)
  */
-import type {
-  AnyValue,
-  InstrumentationScope,
-  LogRecord,
-  LogsData,
-  Resource,
-  ResourceLogs,
-  ScopeLogs,
-} from '../model/telemetry.ts';
-import {
-  droppedTotal,
-  emptyResource,
-  emptyScope,
-  newAttributes,
-  readAnyValue,
-  readAttribute,
-  readResource,
-  readScope,
-} from './common-proto-decoder.ts';
+import type { AnyValue, LogRecord, LogsData } from '../model/telemetry.ts';
+import { droppedTotal, newAttributes, readAnyValue, readAttribute } from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
+import { readEnvelope } from './envelope-proto-decoder.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import { WireType, wireTable } from './wire-reader.ts';
 import type { WireReader } from './wire-reader.ts';
 
 const { Varint, Fixed64, Delimited, Fixed32 } = WireType;
-const TOP_WIRE = wireTable({ 1: Delimited });
-const CONTAINER_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited });
 const LOG_WIRE = wireTable({
   1: Fixed64,
   2: Varint,
@@ -64,81 +46,16 @@ const LOG_FIELDS = [
   'eventName',
 ];
 
+const LOGS_FIELDS = { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' };
+
 export function readLogsData(r: WireReader, ctx: DecodeContext): LogsData {
-  const end = r.length;
-  const resourceLogs: ResourceLogs[] = [];
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 10) resourceLogs.push(readResourceLogs(r, r.delimited(end), ctx));
-      else r.skipUnknown(tag, TOP_WIRE, end);
-    }
-  } catch (error) {
-    throw within(error, field === 1 ? item('resourceLogs', resourceLogs.length) : '');
-  }
-  return { resourceLogs };
-}
-
-function readResourceLogs(r: WireReader, end: number, ctx: DecodeContext): ResourceLogs {
-  let resource: Resource | undefined;
-  const scopeLogs: ScopeLogs[] = [];
-  let schemaUrl = '';
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 18) scopeLogs.push(readScopeLogs(r, r.delimited(end), ctx));
-      else if (tag === 10) resource = readResource(r, r.delimited(end), ctx, resource);
-      else if (tag === 26) schemaUrl = r.string(end);
-      else r.skipUnknown(tag, CONTAINER_WIRE, end);
-    }
-    r.checkEnd(end);
-  } catch (error) {
-    throw within(
-      error,
-      field === 1
-        ? 'resource'
-        : field === 2
-          ? item('scopeLogs', scopeLogs.length)
-          : field === 3
-            ? 'schemaUrl'
-            : '',
-    );
-  }
-  return { resource: resource ?? emptyResource(), scopeLogs, schemaUrl };
-}
-
-function readScopeLogs(r: WireReader, end: number, ctx: DecodeContext): ScopeLogs {
-  let scope: InstrumentationScope | undefined;
-  const logRecords: LogRecord[] = [];
-  let schemaUrl = '';
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 18) logRecords.push(readLogRecord(r, r.delimited(end), ctx));
-      else if (tag === 10) scope = readScope(r, r.delimited(end), ctx, scope);
-      else if (tag === 26) schemaUrl = r.string(end);
-      else r.skipUnknown(tag, CONTAINER_WIRE, end);
-    }
-    r.checkEnd(end);
-  } catch (error) {
-    throw within(
-      error,
-      field === 1
-        ? 'scope'
-        : field === 2
-          ? item('logRecords', logRecords.length)
-          : field === 3
-            ? 'schemaUrl'
-            : '',
-    );
-  }
-  return { scope: scope ?? emptyScope(), logRecords, schemaUrl };
+  return {
+    resourceLogs: readEnvelope(r, ctx, LOGS_FIELDS, readLogRecord).map(({ resource, scopes, schemaUrl }) => ({
+      resource,
+      scopeLogs: scopes.map((g) => ({ scope: g.scope, logRecords: g.items, schemaUrl: g.schemaUrl })),
+      schemaUrl,
+    })),
+  };
 }
 
 function readLogRecord(r: WireReader, end: number, ctx: DecodeContext): LogRecord {

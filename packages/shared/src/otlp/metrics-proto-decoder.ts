@@ -11,26 +11,10 @@
  *   Sum { 1 repeated NumberDataPoint data_points, 2 AggregationTemporality aggregation_temporality, 3 bool is_monotonic }
  *   Histogram / ExponentialHistogram { 1 repeated points, 2 AggregationTemporality aggregation_temporality }
  */
-import type {
-  AggregationTemporality,
-  InstrumentationScope,
-  Metric,
-  MetricData,
-  MetricsData,
-  Resource,
-  ResourceMetrics,
-  ScopeMetrics,
-} from '../model/telemetry.ts';
-import {
-  droppedTotal,
-  emptyResource,
-  emptyScope,
-  newAttributes,
-  readAttribute,
-  readResource,
-  readScope,
-} from './common-proto-decoder.ts';
+import type { AggregationTemporality, Metric, MetricData, MetricsData } from '../model/telemetry.ts';
+import { droppedTotal, newAttributes, readAttribute } from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
+import { readEnvelope } from './envelope-proto-decoder.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import { readExponentialHistogramPoint, readHistogramPoint } from './histogram-points-proto-decoder.ts';
 import { readNumberPoint, readSummaryPoint } from './metric-points-proto-decoder.ts';
@@ -38,8 +22,6 @@ import { WireType, wireTable } from './wire-reader.ts';
 import type { WireReader } from './wire-reader.ts';
 
 const { Varint, Delimited } = WireType;
-const TOP_WIRE = wireTable({ 1: Delimited });
-const CONTAINER_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited });
 const METRIC_WIRE = wireTable({
   1: Delimited,
   2: Delimited,
@@ -67,75 +49,18 @@ const METRIC_FIELDS: Record<number, string> = {
 
 type DataOf<K extends MetricData['type']> = Extract<MetricData, { type: K }>;
 
+const METRICS_FIELDS = { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' };
+
 export function readMetricsData(r: WireReader, ctx: DecodeContext): MetricsData {
-  const end = r.length;
-  const resourceMetrics: ResourceMetrics[] = [];
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 10) resourceMetrics.push(readResourceMetrics(r, r.delimited(end), ctx));
-      else r.skipUnknown(tag, TOP_WIRE, end);
-    }
-  } catch (error) {
-    throw within(error, field === 1 ? item('resourceMetrics', resourceMetrics.length) : '');
-  }
-  return { resourceMetrics };
-}
-
-function readResourceMetrics(r: WireReader, end: number, ctx: DecodeContext): ResourceMetrics {
-  let resource: Resource | undefined;
-  const scopeMetrics: ScopeMetrics[] = [];
-  let schemaUrl = '';
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 18) scopeMetrics.push(readScopeMetrics(r, r.delimited(end), ctx));
-      else if (tag === 10) resource = readResource(r, r.delimited(end), ctx, resource);
-      else if (tag === 26) schemaUrl = r.string(end);
-      else r.skipUnknown(tag, CONTAINER_WIRE, end);
-    }
-    r.checkEnd(end);
-  } catch (error) {
-    throw within(
-      error,
-      field === 1
-        ? 'resource'
-        : field === 2
-          ? item('scopeMetrics', scopeMetrics.length)
-          : field === 3
-            ? 'schemaUrl'
-            : '',
-    );
-  }
-  return { resource: resource ?? emptyResource(), scopeMetrics, schemaUrl };
-}
-
-function readScopeMetrics(r: WireReader, end: number, ctx: DecodeContext): ScopeMetrics {
-  let scope: InstrumentationScope | undefined;
-  const metrics: Metric[] = [];
-  let schemaUrl = '';
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 18) metrics.push(readMetric(r, r.delimited(end), ctx));
-      else if (tag === 10) scope = readScope(r, r.delimited(end), ctx, scope);
-      else if (tag === 26) schemaUrl = r.string(end);
-      else r.skipUnknown(tag, CONTAINER_WIRE, end);
-    }
-    r.checkEnd(end);
-  } catch (error) {
-    throw within(
-      error,
-      field === 1 ? 'scope' : field === 2 ? item('metrics', metrics.length) : field === 3 ? 'schemaUrl' : '',
-    );
-  }
-  return { scope: scope ?? emptyScope(), metrics, schemaUrl };
+  return {
+    resourceMetrics: readEnvelope(r, ctx, METRICS_FIELDS, readMetric).map(
+      ({ resource, scopes, schemaUrl }) => ({
+        resource,
+        scopeMetrics: scopes.map((g) => ({ scope: g.scope, metrics: g.items, schemaUrl: g.schemaUrl })),
+        schemaUrl,
+      }),
+    ),
+  };
 }
 
 function readMetric(r: WireReader, end: number, ctx: DecodeContext): Metric {

@@ -13,35 +13,15 @@
  *   Status { 2 string message, 3 StatusCode code }
  * Unknown enum values are kept as numbers (lossless re-encoding), though the model types name only known ones.
  */
-import type {
-  InstrumentationScope,
-  Resource,
-  ScopeSpans,
-  ResourceSpans,
-  Span,
-  SpanEvent,
-  SpanKind,
-  SpanLink,
-  StatusCode,
-  TracesData,
-} from '../model/telemetry.ts';
-import {
-  emptyResource,
-  emptyScope,
-  droppedTotal,
-  newAttributes,
-  readAttribute,
-  readResource,
-  readScope,
-} from './common-proto-decoder.ts';
+import type { Span, SpanEvent, SpanKind, SpanLink, StatusCode, TracesData } from '../model/telemetry.ts';
+import { droppedTotal, newAttributes, readAttribute } from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
+import { readEnvelope } from './envelope-proto-decoder.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import { WireType, wireTable } from './wire-reader.ts';
 import type { WireReader } from './wire-reader.ts';
 
 const { Varint, Fixed64, Delimited, Fixed32 } = WireType;
-const TOP_WIRE = wireTable({ 1: Delimited });
-const CONTAINER_WIRE = wireTable({ 1: Delimited, 2: Delimited, 3: Delimited });
 const SPAN_WIRE = wireTable({
   1: Delimited,
   2: Delimited,
@@ -93,75 +73,16 @@ const SPAN_FIELDS = [
 const EVENT_FIELDS = ['', 'timeUnixNano', 'name', 'attributes', 'droppedAttributesCount'];
 const LINK_FIELDS = ['', 'traceId', 'spanId', 'traceState', 'attributes', 'droppedAttributesCount', 'flags'];
 
+const TRACE_FIELDS = { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' };
+
 export function readTracesData(r: WireReader, ctx: DecodeContext): TracesData {
-  const end = r.length;
-  const resourceSpans: ResourceSpans[] = [];
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 10) resourceSpans.push(readResourceSpans(r, r.delimited(end), ctx));
-      else r.skipUnknown(tag, TOP_WIRE, end);
-    }
-  } catch (error) {
-    throw within(error, field === 1 ? item('resourceSpans', resourceSpans.length) : '');
-  }
-  return { resourceSpans };
-}
-
-function readResourceSpans(r: WireReader, end: number, ctx: DecodeContext): ResourceSpans {
-  let resource: Resource | undefined;
-  const scopeSpans: ScopeSpans[] = [];
-  let schemaUrl = '';
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 18) scopeSpans.push(readScopeSpans(r, r.delimited(end), ctx));
-      else if (tag === 10) resource = readResource(r, r.delimited(end), ctx, resource);
-      else if (tag === 26) schemaUrl = r.string(end);
-      else r.skipUnknown(tag, CONTAINER_WIRE, end);
-    }
-    r.checkEnd(end);
-  } catch (error) {
-    throw within(
-      error,
-      field === 1
-        ? 'resource'
-        : field === 2
-          ? item('scopeSpans', scopeSpans.length)
-          : field === 3
-            ? 'schemaUrl'
-            : '',
-    );
-  }
-  return { resource: resource ?? emptyResource(), scopeSpans, schemaUrl };
-}
-
-function readScopeSpans(r: WireReader, end: number, ctx: DecodeContext): ScopeSpans {
-  let scope: InstrumentationScope | undefined;
-  const spans: Span[] = [];
-  let schemaUrl = '';
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 18) spans.push(readSpan(r, r.delimited(end), ctx));
-      else if (tag === 10) scope = readScope(r, r.delimited(end), ctx, scope);
-      else if (tag === 26) schemaUrl = r.string(end);
-      else r.skipUnknown(tag, CONTAINER_WIRE, end);
-    }
-    r.checkEnd(end);
-  } catch (error) {
-    throw within(
-      error,
-      field === 1 ? 'scope' : field === 2 ? item('spans', spans.length) : field === 3 ? 'schemaUrl' : '',
-    );
-  }
-  return { scope: scope ?? emptyScope(), spans, schemaUrl };
+  return {
+    resourceSpans: readEnvelope(r, ctx, TRACE_FIELDS, readSpan).map(({ resource, scopes, schemaUrl }) => ({
+      resource,
+      scopeSpans: scopes.map((g) => ({ scope: g.scope, spans: g.items, schemaUrl: g.schemaUrl })),
+      schemaUrl,
+    })),
+  };
 }
 
 function readSpan(r: WireReader, end: number, ctx: DecodeContext): Span {
