@@ -5,42 +5,15 @@
  */
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';
-import { logBodyText, logTimestamp } from './logs.ts';
+import { LC, telemetryColumns } from './telemetry-columns.ts';
+import { logRecordColumns } from './logs.ts';
 import type { LogRow } from './logs.ts';
 
-const MAP = 'Map(LowCardinality(String), String)';
-const LC = 'LowCardinality(String)';
-
 const columns: WritableColumn<LogRow>[] = [
-  {
-    name: 'cluster',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.cluster);
-    },
-  },
-  {
-    name: 'ts',
-    type: 'DateTime64(9)',
-    codec: 'Delta, ZSTD(1)',
-    write: (w, r) => {
-      w.dateTime64Nanos(logTimestamp(r.record));
-    },
-  },
-  {
-    name: 'service',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.service);
-    },
-  },
-  {
-    name: 'instance',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.instance);
-    },
-  },
+  telemetryColumns.cluster,
+  logRecordColumns.ts,
+  telemetryColumns.service,
+  telemetryColumns.instance,
   {
     name: 'name',
     type: LC,
@@ -48,63 +21,14 @@ const columns: WritableColumn<LogRow>[] = [
       w.string(r.eventName);
     },
   },
-  {
-    name: 'severity_number',
-    type: 'UInt8',
-    write: (w, r) => {
-      w.uint8(r.record.severityNumber);
-    },
-  },
-  {
-    name: 'severity_text',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.record.severityText);
-    },
-  },
-  {
-    name: 'body',
-    type: 'String',
-    codec: 'ZSTD(1)',
-    write: (w, r) => {
-      w.string(logBodyText(r.record));
-    },
-  },
-  {
-    name: 'trace_id',
-    type: 'String',
-    write: (w, r) => {
-      w.string(r.record.traceId);
-    },
-  },
-  {
-    name: 'span_id',
-    type: 'String',
-    write: (w, r) => {
-      w.string(r.record.spanId);
-    },
-  },
-  {
-    name: 'resource_attributes',
-    type: MAP,
-    write: (w, r) => {
-      w.raw(r.resource.attributesMap);
-    },
-  },
-  {
-    name: 'attributes',
-    type: MAP,
-    write: (w, r) => {
-      w.attributes(r.record.attributes);
-    },
-  },
-  {
-    name: 'flush_id',
-    type: 'UInt64',
-    write: (w, r) => {
-      w.uint64(r.flushId);
-    },
-  },
+  logRecordColumns.severityNumber,
+  logRecordColumns.severityText,
+  logRecordColumns.body,
+  logRecordColumns.traceId,
+  logRecordColumns.spanId,
+  telemetryColumns.resourceAttributes,
+  logRecordColumns.attributes,
+  telemetryColumns.flushId,
 ];
 
 export const eventsTable = defineTable<LogRow>({

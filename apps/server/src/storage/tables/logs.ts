@@ -3,25 +3,19 @@
  * full-text index on lower(body), and trace/span id skip indexes so logs ↔ traces is one click.
  * Log records that are events go to `events` instead (see rows/logs.ts).
  */
-import type { InstrumentationScope, LogRecord } from '@apo/shared';
+import type { LogRecord } from '@apo/shared';
 import { attributeText } from '@apo/shared';
-import type { ResourceColumns } from '../rows/semantic-columns.ts';
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';
+import { LC, MAP, telemetryColumns } from './telemetry-columns.ts';
+import type { TelemetryRow } from './telemetry-columns.ts';
 
 /** The encoder's cursor for one log record; shared by `logs` and `events`. */
-export interface LogRow {
-  cluster: string;
-  flushId: bigint;
-  resource: ResourceColumns;
-  scope: InstrumentationScope;
+export interface LogRow extends TelemetryRow {
   record: LogRecord;
   /** The event name ('' for an ordinary log). */
   eventName: string;
 }
-
-const MAP = 'Map(LowCardinality(String), String)';
-const LC = 'LowCardinality(String)';
 
 /** OTLP: when the event time is unknown (0), the observed time stands in for it. */
 export function logTimestamp(record: LogRecord): bigint {
@@ -33,15 +27,9 @@ export function logBodyText(record: LogRecord): string {
   return typeof body === 'string' ? body : attributeText(body);
 }
 
-const columns: WritableColumn<LogRow>[] = [
-  {
-    name: 'cluster',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.cluster);
-    },
-  },
-  {
+/** The log record's own columns, shared by `logs` and `events`. */
+export const logRecordColumns = {
+  ts: {
     name: 'ts',
     type: 'DateTime64(9)',
     codec: 'Delta, ZSTD(1)',
@@ -49,6 +37,54 @@ const columns: WritableColumn<LogRow>[] = [
       w.dateTime64Nanos(logTimestamp(r.record));
     },
   },
+  severityNumber: {
+    name: 'severity_number',
+    type: 'UInt8',
+    write: (w, r) => {
+      w.uint8(r.record.severityNumber);
+    },
+  },
+  severityText: {
+    name: 'severity_text',
+    type: LC,
+    write: (w, r) => {
+      w.string(r.record.severityText);
+    },
+  },
+  body: {
+    name: 'body',
+    type: 'String',
+    codec: 'ZSTD(1)',
+    write: (w, r) => {
+      w.string(logBodyText(r.record));
+    },
+  },
+  traceId: {
+    name: 'trace_id',
+    type: 'String',
+    write: (w, r) => {
+      w.string(r.record.traceId);
+    },
+  },
+  spanId: {
+    name: 'span_id',
+    type: 'String',
+    write: (w, r) => {
+      w.string(r.record.spanId);
+    },
+  },
+  attributes: {
+    name: 'attributes',
+    type: MAP,
+    write: (w, r) => {
+      w.attributes(r.record.attributes);
+    },
+  },
+} satisfies Record<string, WritableColumn<LogRow>>;
+
+const columns: WritableColumn<LogRow>[] = [
+  telemetryColumns.cluster,
+  logRecordColumns.ts,
   {
     name: 'observed_ts',
     type: 'DateTime64(9)',
@@ -57,63 +93,14 @@ const columns: WritableColumn<LogRow>[] = [
       w.dateTime64Nanos(r.record.observedTimeUnixNano);
     },
   },
-  {
-    name: 'service',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.service);
-    },
-  },
-  {
-    name: 'service_version',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.serviceVersion);
-    },
-  },
-  {
-    name: 'instance',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.instance);
-    },
-  },
-  {
-    name: 'severity_number',
-    type: 'UInt8',
-    write: (w, r) => {
-      w.uint8(r.record.severityNumber);
-    },
-  },
-  {
-    name: 'severity_text',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.record.severityText);
-    },
-  },
-  {
-    name: 'body',
-    type: 'String',
-    codec: 'ZSTD(1)',
-    write: (w, r) => {
-      w.string(logBodyText(r.record));
-    },
-  },
-  {
-    name: 'trace_id',
-    type: 'String',
-    write: (w, r) => {
-      w.string(r.record.traceId);
-    },
-  },
-  {
-    name: 'span_id',
-    type: 'String',
-    write: (w, r) => {
-      w.string(r.record.spanId);
-    },
-  },
+  telemetryColumns.service,
+  telemetryColumns.serviceVersion,
+  telemetryColumns.instance,
+  logRecordColumns.severityNumber,
+  logRecordColumns.severityText,
+  logRecordColumns.body,
+  logRecordColumns.traceId,
+  logRecordColumns.spanId,
   {
     name: 'flags',
     type: 'UInt32',
@@ -121,27 +108,9 @@ const columns: WritableColumn<LogRow>[] = [
       w.uint32(r.record.flags);
     },
   },
-  {
-    name: 'scope_name',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.scope.name);
-    },
-  },
-  {
-    name: 'resource_attributes',
-    type: MAP,
-    write: (w, r) => {
-      w.raw(r.resource.attributesMap);
-    },
-  },
-  {
-    name: 'attributes',
-    type: MAP,
-    write: (w, r) => {
-      w.attributes(r.record.attributes);
-    },
-  },
+  telemetryColumns.scopeName,
+  telemetryColumns.resourceAttributes,
+  logRecordColumns.attributes,
   {
     name: 'dropped_attributes',
     type: 'UInt32',
@@ -149,13 +118,7 @@ const columns: WritableColumn<LogRow>[] = [
       w.uint32(r.record.droppedAttributesCount);
     },
   },
-  {
-    name: 'flush_id',
-    type: 'UInt64',
-    write: (w, r) => {
-      w.uint64(r.flushId);
-    },
-  },
+  telemetryColumns.flushId,
 ];
 
 export const logsTable = defineTable<LogRow>({

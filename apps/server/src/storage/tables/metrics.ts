@@ -6,14 +6,14 @@
 import type {
   ExponentialHistogramDataPoint,
   HistogramDataPoint,
-  InstrumentationScope,
   Metric,
   NumberDataPoint,
   SummaryDataPoint,
 } from '@apo/shared';
-import type { ResourceColumns } from '../rows/semantic-columns.ts';
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';
+import { LC, MAP, telemetryColumns } from './telemetry-columns.ts';
+import type { TelemetryRow } from './telemetry-columns.ts';
 
 export type MetricType = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
 
@@ -24,20 +24,13 @@ export type MetricPoint =
  * The encoder's cursor: everything but `point` is set once per metric. `point` is the data point of
  * the kind `metricType` names (the casts below rely on that).
  */
-export interface MetricRow {
-  cluster: string;
-  flushId: bigint;
-  resource: ResourceColumns;
-  scope: InstrumentationScope;
+export interface MetricRow extends TelemetryRow {
   metric: Metric;
   metricType: MetricType;
   temporality: number;
   isMonotonic: boolean;
   point: MetricPoint;
 }
-
-const MAP = 'Map(LowCardinality(String), String)';
-const LC = 'LowCardinality(String)';
 
 const NO_NUMBERS: readonly number[] = [];
 const NO_COUNTS: readonly bigint[] = [];
@@ -54,27 +47,9 @@ const distribution = (r: MetricRow): HistogramDataPoint | ExponentialHistogramDa
   histogram(r) ?? exponential(r);
 
 const columns: WritableColumn<MetricRow>[] = [
-  {
-    name: 'cluster',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.cluster);
-    },
-  },
-  {
-    name: 'service',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.service);
-    },
-  },
-  {
-    name: 'instance',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.instance);
-    },
-  },
+  telemetryColumns.cluster,
+  telemetryColumns.service,
+  telemetryColumns.instance,
   {
     name: 'name',
     type: LC,
@@ -140,20 +115,8 @@ const columns: WritableColumn<MetricRow>[] = [
       w.attributes(r.point.attributes);
     },
   },
-  {
-    name: 'resource_attributes',
-    type: MAP,
-    write: (w, r) => {
-      w.raw(r.resource.attributesMap);
-    },
-  },
-  {
-    name: 'scope_name',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.scope.name);
-    },
-  },
+  telemetryColumns.resourceAttributes,
+  telemetryColumns.scopeName,
   {
     name: 'value',
     type: 'Float64',
@@ -280,13 +243,7 @@ const columns: WritableColumn<MetricRow>[] = [
       w.uint32(r.point.flags);
     },
   },
-  {
-    name: 'flush_id',
-    type: 'UInt64',
-    write: (w, r) => {
-      w.uint64(r.flushId);
-    },
-  },
+  telemetryColumns.flushId,
 ];
 
 export const metricsTable = defineTable<MetricRow>({

@@ -3,32 +3,20 @@
  * query), typed hot columns for the filters the views use, the rest in maps; a trace id is found
  * through `trace_index` first, then read here within that time range with the bloom filter.
  */
-import type { InstrumentationScope, Span } from '@apo/shared';
-import type { ResourceColumns } from '../rows/semantic-columns.ts';
+import type { Span } from '@apo/shared';
 import { dbSystemOf, httpRouteOf, httpStatusOf, peerOf } from '../rows/semantic-columns.ts';
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';
+import { LC, MAP, telemetryColumns } from './telemetry-columns.ts';
+import type { TelemetryRow } from './telemetry-columns.ts';
 
 /** The encoder's cursor: mutated in place for each span, so encoding allocates no row objects. */
-export interface SpanRow {
-  cluster: string;
-  flushId: bigint;
-  resource: ResourceColumns;
-  scope: InstrumentationScope;
+export interface SpanRow extends TelemetryRow {
   span: Span;
 }
 
-const MAP = 'Map(LowCardinality(String), String)';
-const LC = 'LowCardinality(String)';
-
 const columns: WritableColumn<SpanRow>[] = [
-  {
-    name: 'cluster',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.cluster);
-    },
-  },
+  telemetryColumns.cluster,
   {
     name: 'ts',
     type: 'DateTime64(9)',
@@ -82,27 +70,9 @@ const columns: WritableColumn<SpanRow>[] = [
       w.uint32(r.span.flags);
     },
   },
-  {
-    name: 'service',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.service);
-    },
-  },
-  {
-    name: 'service_version',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.serviceVersion);
-    },
-  },
-  {
-    name: 'instance',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.resource.instance);
-    },
-  },
+  telemetryColumns.service,
+  telemetryColumns.serviceVersion,
+  telemetryColumns.instance,
   {
     name: 'name',
     type: LC,
@@ -159,27 +129,9 @@ const columns: WritableColumn<SpanRow>[] = [
       w.string(peerOf(r.span.attributes));
     },
   },
-  {
-    name: 'scope_name',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.scope.name);
-    },
-  },
-  {
-    name: 'scope_version',
-    type: LC,
-    write: (w, r) => {
-      w.string(r.scope.version);
-    },
-  },
-  {
-    name: 'resource_attributes',
-    type: MAP,
-    write: (w, r) => {
-      w.raw(r.resource.attributesMap);
-    },
-  },
+  telemetryColumns.scopeName,
+  telemetryColumns.scopeVersion,
+  telemetryColumns.resourceAttributes,
   {
     name: 'attributes',
     type: MAP,
@@ -271,13 +223,7 @@ const columns: WritableColumn<SpanRow>[] = [
       w.uint32(r.span.droppedLinksCount);
     },
   },
-  {
-    name: 'flush_id',
-    type: 'UInt64',
-    write: (w, r) => {
-      w.uint64(r.flushId);
-    },
-  },
+  telemetryColumns.flushId,
 ];
 
 /**
