@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../../apps/server/test/support/server-process.ts';
+import { startComponentProcess } from './component-process.ts';
 
 const mainPath = fileURLToPath(new URL('../../../apps/agent/src/main.ts', import.meta.url));
 
@@ -33,11 +34,10 @@ export interface AgentProcessOptions {
 export async function startAgentProcess(opts: AgentProcessOptions): Promise<AgentProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'apo-agent-test-')));
   const ports = opts.ports ?? { http: await freePort(), grpc: await freePort(), status: await freePort() };
-  let output = '';
-  const child = spawn(process.execPath, [opts.entry ?? mainPath], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+  const { child, statusUrl, output, stop } = await startComponentProcess(
+    'agent',
+    [opts.entry ?? mainPath],
+    {
       APO_AGENT_OTLP_HTTP_PORT: String(ports.http),
       APO_AGENT_OTLP_GRPC_PORT: String(ports.grpc),
       APO_AGENT_STATUS_PORT: String(ports.status),
@@ -46,34 +46,15 @@ export async function startAgentProcess(opts: AgentProcessOptions): Promise<Agen
       APO_AGENT_LOG_LEVEL: 'warn',
       ...opts.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const statusUrl = `http://127.0.0.1:${ports.status}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}:\n${output}`);
-    try {
-      if ((await fetch(`${statusUrl}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`agent not ready after 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    return exited;
-  };
+    ports.status,
+  );
   return {
     otlpHttpUrl: `http://127.0.0.1:${ports.http}`,
     otlpGrpcUrl: `http://127.0.0.1:${ports.grpc}`,
     statusUrl,
     dataDir,
     child,
-    output: () => output,
+    output,
     metrics: async () => (await fetch(`${statusUrl}/metrics`)).text(),
     stop,
     dispose: async () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import {
 } from '../../../packages/shared/src/index.ts';
 import type { ApiClient } from '../../../apps/server/test/support/api-client.ts';
 import { freePort } from '../../../apps/server/test/support/server-process.ts';
+import { startComponentProcess } from './component-process.ts';
 
 const binPath = fileURLToPath(new URL('../../../apps/proxy/bin/apo-proxy.js', import.meta.url));
 
@@ -52,11 +53,10 @@ export interface ProxyProcessOptions {
 export async function startProxyProcess(opts: ProxyProcessOptions): Promise<ProxyProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'apo-proxy-test-')));
   const ports = opts.ports ?? { http: await freePort(), grpc: await freePort(), status: await freePort() };
-  let output = '';
-  const child = spawn(process.execPath, [binPath, ...(opts.args ?? [])], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+  const { child, statusUrl, output, stop } = await startComponentProcess(
+    'proxy',
+    [binPath, ...(opts.args ?? [])],
+    {
       APO_PROXY_OTLP_HTTP_PORT: String(ports.http),
       APO_PROXY_OTLP_GRPC_PORT: String(ports.grpc),
       APO_PROXY_STATUS_PORT: String(ports.status),
@@ -69,27 +69,8 @@ export async function startProxyProcess(opts: ProxyProcessOptions): Promise<Prox
       ...(opts.agentTokens === undefined ? {} : { APO_PROXY_AGENT_TOKENS: opts.agentTokens }),
       ...opts.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const statusUrl = `http://127.0.0.1:${ports.status}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`proxy exited with ${child.exitCode}:\n${output}`);
-    try {
-      if ((await fetch(`${statusUrl}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`proxy not ready after 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    return exited;
-  };
+    ports.status,
+  );
   return {
     otlpHttpUrl: `http://127.0.0.1:${ports.http}`,
     otlpGrpcPort: ports.grpc,
@@ -97,7 +78,7 @@ export async function startProxyProcess(opts: ProxyProcessOptions): Promise<Prox
     dataDir,
     ports,
     child,
-    output: () => output,
+    output,
     metrics: async () => (await fetch(`${statusUrl}/metrics`)).text(),
     health: async () => (await (await fetch(`${statusUrl}/healthz`)).json()) as Record<string, unknown>,
     stop,
