@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError } from '../trpc/errors.ts';
+import type { SearchFilters } from './search-filters.ts';
 
 /** Times on the API are milliseconds since the epoch; storage keeps nanoseconds. */
 export const timeRangeInput = z.object({
@@ -35,16 +36,13 @@ export const nsDecimal = /^\d{1,20}$/;
  * Newest-first keyset paging over rows without a unique key (log records, events): a page ends at a
  * (time, row hash) pair, and the next one continues strictly below it. `hash` is the SQL of the row hash.
  */
-export function continueAfter(
-  cursor: string | undefined,
-  hash: string,
-  where: string[],
-  params: Record<string, unknown>,
-): void {
+export function continueAfter(cursor: string | undefined, hash: string, filters: SearchFilters): void {
   if (cursor === undefined) return;
   const [ts, h] = decodeCursor(cursor, 2);
-  where.push(`(ts, ${hash}) < (fromUnixTimestamp64Nano({cTs:Int64}), {cHash:UInt64})`);
-  Object.assign(params, { cTs: ts, cHash: h });
+  filters.add(`(ts, ${hash}) < (fromUnixTimestamp64Nano({cTs:Int64}), {cHash:UInt64})`, {
+    cTs: ts,
+    cHash: h,
+  });
 }
 
 /** The page of rows read with `LIMIT limit + 1` (ordered by ts, row hash, descending) and its next cursor. */

@@ -6,6 +6,7 @@
  */
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
+import { SearchFilters } from '../search-filters.ts';
 import { continueAfter, newestFirstPage } from '../time-range.ts';
 
 export interface EventView {
@@ -57,28 +58,21 @@ export async function searchEvents(
   storage: Storage,
   q: EventSearch,
 ): Promise<{ items: EventView[]; nextCursor: string | null }> {
-  const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
-  const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
-  const equal = (column: string, param: string, value: string | undefined) => {
-    if (value === undefined) return;
-    where.push(`${column} = {${param}:String}`);
-    params[param] = value;
-  };
-  equal('cluster', 'cluster', q.cluster);
-  equal('service', 'service', q.service);
-  equal('name', 'name', q.name);
-  equal("resource_attributes['k8s.namespace.name']", 'namespace', q.namespace);
-  equal("resource_attributes['k8s.workload.kind']", 'workloadKind', q.workloadKind);
-  equal("resource_attributes['k8s.workload.name']", 'workloadName', q.workloadName);
+  const filters = new SearchFilters(q)
+    .equal('service', 'service', q.service)
+    .equal('name', 'name', q.name)
+    .equal("resource_attributes['k8s.namespace.name']", 'namespace', q.namespace)
+    .equal("resource_attributes['k8s.workload.kind']", 'workloadKind', q.workloadKind)
+    .equal("resource_attributes['k8s.workload.name']", 'workloadName', q.workloadName);
   const hash = 'cityHash64(service, instance, name, body, attributes)';
-  continueAfter(q.cursor, hash, where, params);
+  continueAfter(q.cursor, hash, filters);
   const rows = await readRows<EventRow>(
     storage,
     `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, cluster, service, instance, name, severity_number,
             severity_text, body, trace_id, span_id, attributes, resource_attributes, ${hash} AS row_hash
-     FROM ${storage.database}.events WHERE ${where.join(' AND ')}
+     FROM ${storage.database}.events WHERE ${filters.sql}
      ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
-    params,
+    filters.params,
   );
   return newestFirstPage(rows, q.limit, (r) => ({
     timeUnixNano: BigInt(r.ts_ns),

@@ -1,5 +1,6 @@
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
+import { SearchFilters } from '../search-filters.ts';
 import { continueAfter, newestFirstPage } from '../time-range.ts';
 
 export interface LogView {
@@ -68,38 +69,24 @@ export async function searchLogs(
   storage: Storage,
   q: LogSearch,
 ): Promise<{ items: LogView[]; nextCursor: string | null }> {
-  const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
-  const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
-  if (q.cluster !== undefined) {
-    where.push('cluster = {cluster:String}');
-    params.cluster = q.cluster;
-  }
-  if (q.service !== undefined) {
-    where.push('service = {service:String}');
-    params.service = q.service;
-  }
-  if (q.severity !== undefined) {
-    where.push('severity_number >= {sev:UInt8}');
-    params.sev = severityFloor[q.severity];
-  }
-  if (q.traceId !== undefined) {
-    where.push('trace_id = {traceId:String}');
-    params.traceId = q.traceId;
-  }
+  const filters = new SearchFilters(q)
+    .equal('service', 'service', q.service)
+    .equal('trace_id', 'traceId', q.traceId);
+  if (q.severity !== undefined)
+    filters.add('severity_number >= {sev:UInt8}', { sev: severityFloor[q.severity] });
   searchTokens(q.text ?? '').forEach((token, i) => {
-    where.push(`hasToken(lower(body), {t${i}:String})`);
-    params[`t${i}`] = token;
+    filters.add(`hasToken(lower(body), {t${i}:String})`, { [`t${i}`]: token });
   });
   const hash = 'cityHash64(service, instance, trace_id, span_id, body, severity_number)';
-  continueAfter(q.cursor, hash, where, params);
+  continueAfter(q.cursor, hash, filters);
   const rows = await readRows<LogRow>(
     storage,
     `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, toString(toUnixTimestamp64Nano(observed_ts)) AS observed_ns,
             cluster, service, service_version, instance, severity_number, severity_text, body, trace_id, span_id, flags,
             attributes, resource_attributes, scope_name, ${hash} AS row_hash
-     FROM ${storage.database}.logs WHERE ${where.join(' AND ')}
+     FROM ${storage.database}.logs WHERE ${filters.sql}
      ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
-    params,
+    filters.params,
   );
   return newestFirstPage(rows, q.limit, (r) => ({
     timeUnixNano: BigInt(r.ts_ns),

@@ -1,5 +1,6 @@
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
+import { SearchFilters } from '../search-filters.ts';
 import { decodeCursor, encodeCursor } from '../time-range.ts';
 import { NotFoundError } from '../../trpc/errors.ts';
 import { spanColumns, toSpanView, type SpanRow, type SpanView } from './span-view.ts';
@@ -52,56 +53,40 @@ export interface TraceSearch {
 
 const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
 
+/** Milliseconds (possibly fractional) as a decimal count of nanoseconds, for a UInt64 parameter. */
+const nanosText = (ms: number): string => BigInt(Math.round(ms * 1e6)).toString();
+
 /** Matching spans, newest first, keyset-paged on (start time, trace id, span id). */
 export async function searchSpans(
   storage: Storage,
   q: TraceSearch,
 ): Promise<{ items: SpanView[]; nextCursor: string | null }> {
-  const where = ['ts >= fromUnixTimestamp64Milli({from:Int64})', 'ts < fromUnixTimestamp64Milli({to:Int64})'];
-  const params: Record<string, unknown> = { from: q.from, to: q.to, limit: q.limit + 1 };
-  if (q.cluster !== undefined) {
-    where.push('cluster = {cluster:String}');
-    params.cluster = q.cluster;
-  }
-  if (q.service !== undefined) {
-    where.push('service = {service:String}');
-    params.service = q.service;
-  }
-  if (q.operation !== undefined) {
-    where.push('name = {operation:String}');
-    params.operation = q.operation;
-  }
-  if (q.status !== undefined) {
-    where.push('status_code = {status:UInt8}');
-    params.status = statusCodes[q.status];
-  }
-  if (q.minDurationMs !== undefined) {
-    where.push('duration_ns >= {minDur:UInt64}');
-    params.minDur = BigInt(Math.round(q.minDurationMs * 1e6)).toString();
-  }
-  if (q.maxDurationMs !== undefined) {
-    where.push('duration_ns <= {maxDur:UInt64}');
-    params.maxDur = BigInt(Math.round(q.maxDurationMs * 1e6)).toString();
-  }
+  const filters = new SearchFilters(q)
+    .equal('service', 'service', q.service)
+    .equal('name', 'operation', q.operation)
+    .equal('status_code', 'status', q.status === undefined ? undefined : statusCodes[q.status], 'UInt8');
+  if (q.minDurationMs !== undefined)
+    filters.add('duration_ns >= {minDur:UInt64}', { minDur: nanosText(q.minDurationMs) });
+  if (q.maxDurationMs !== undefined)
+    filters.add('duration_ns <= {maxDur:UInt64}', { maxDur: nanosText(q.maxDurationMs) });
   (q.attributes ?? []).forEach((a, i) => {
-    where.push(
+    filters.add(
       `(attributes[{k${i}:String}] = {v${i}:String} OR resource_attributes[{k${i}:String}] = {v${i}:String})`,
+      { [`k${i}`]: a.key, [`v${i}`]: a.value },
     );
-    params[`k${i}`] = a.key;
-    params[`v${i}`] = a.value;
   });
   if (q.cursor !== undefined) {
     const [ts, traceId, spanId] = decodeCursor(q.cursor, 3);
-    where.push(
+    filters.add(
       '(ts, trace_id, span_id) < (fromUnixTimestamp64Nano({cTs:Int64}), {cTrace:String}, {cSpan:String})',
+      { cTs: ts, cTrace: traceId, cSpan: spanId },
     );
-    Object.assign(params, { cTs: ts, cTrace: traceId, cSpan: spanId });
   }
   const rows = await readRows<SpanRow>(
     storage,
-    `SELECT ${spanColumns} FROM ${storage.database}.spans WHERE ${where.join(' AND ')}
+    `SELECT ${spanColumns} FROM ${storage.database}.spans WHERE ${filters.sql}
      ORDER BY ts DESC, trace_id DESC, span_id DESC LIMIT {limit:UInt32}`,
-    params,
+    filters.params,
   );
   const page = rows.slice(0, q.limit).map(toSpanView);
   const last = page[page.length - 1];
