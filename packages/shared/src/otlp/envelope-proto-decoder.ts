@@ -67,24 +67,10 @@ function readResourceGroup<T>(
   fields: EnvelopeFields,
   readItem: ItemReader<T>,
 ): ResourceGroup<T> {
-  let resource: Resource | undefined;
-  const scopes: ScopeGroup<T>[] = [];
-  let schemaUrl = '';
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (tag === 18) scopes.push(readScopeGroup(r, r.delimited(end), ctx, fields, readItem));
-      else if (tag === 10) resource = readResource(r, r.delimited(end), ctx, resource);
-      else if (tag === 26) schemaUrl = r.string(end);
-      else r.skipUnknown(tag, CONTAINER_WIRE, end);
-    }
-    r.checkEnd(end);
-  } catch (error) {
-    throw within(error, containerField(field, 'resource', fields.scopes, scopes.length));
-  }
-  return { resource: resource ?? emptyResource(), scopes, schemaUrl };
+  const readScopes = (r: WireReader, end: number, ctx: DecodeContext) =>
+    readScopeGroup(r, end, ctx, fields, readItem);
+  const g = readContainer(r, end, ctx, readResource, 'resource', readScopes, fields.scopes);
+  return { resource: g.head ?? emptyResource(), scopes: g.children, schemaUrl: g.schemaUrl };
 }
 
 function readScopeGroup<T>(
@@ -94,27 +80,48 @@ function readScopeGroup<T>(
   fields: EnvelopeFields,
   readItem: ItemReader<T>,
 ): ScopeGroup<T> {
-  let scope: InstrumentationScope | undefined;
-  const items: T[] = [];
+  const g = readContainer(r, end, ctx, readScope, 'scope', readItem, fields.items);
+  return { scope: g.head ?? emptyScope(), items: g.children, schemaUrl: g.schemaUrl };
+}
+
+/**
+ * ResourceX and ScopeX have one shape: 1 = the resource or scope (read with `readHead`; a repeated field
+ * merges into what came before), 2 = repeated children, 3 = schema URL.
+ */
+function readContainer<H, C>(
+  r: WireReader,
+  end: number,
+  ctx: DecodeContext,
+  readHead: (r: WireReader, end: number, ctx: DecodeContext, previous: H | undefined) => H,
+  headName: string,
+  readChild: ItemReader<C>,
+  childrenName: string,
+): { head: H | undefined; children: C[]; schemaUrl: string } {
+  let head: H | undefined;
+  const children: C[] = [];
   let schemaUrl = '';
   let field = 0;
   try {
     while (r.pos < end) {
       const tag = r.uint32();
       field = tag >>> 3;
-      if (tag === 18) items.push(readItem(r, r.delimited(end), ctx));
-      else if (tag === 10) scope = readScope(r, r.delimited(end), ctx, scope);
+      if (tag === 18) children.push(readChild(r, r.delimited(end), ctx));
+      else if (tag === 10) head = readHead(r, r.delimited(end), ctx, head);
       else if (tag === 26) schemaUrl = r.string(end);
       else r.skipUnknown(tag, CONTAINER_WIRE, end);
     }
     r.checkEnd(end);
   } catch (error) {
-    throw within(error, containerField(field, 'scope', fields.items, items.length));
+    throw within(
+      error,
+      field === 1
+        ? headName
+        : field === 2
+          ? item(childrenName, children.length)
+          : field === 3
+            ? 'schemaUrl'
+            : '',
+    );
   }
-  return { scope: scope ?? emptyScope(), items, schemaUrl };
-}
-
-/** Where in a resource or scope group a failure happened, for its message. */
-function containerField(field: number, head: string, list: string, read: number): string {
-  return field === 1 ? head : field === 2 ? item(list, read) : field === 3 ? 'schemaUrl' : '';
+  return { head, children, schemaUrl };
 }
