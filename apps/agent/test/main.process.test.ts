@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from './free-port.ts';
+import { freePort } from '@apo/pipeline/testing';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 let child: ChildProcess | undefined;
