@@ -66,6 +66,8 @@ export default defineConfig(
       '**/env.ts',
       '**/*.test.ts',
       '**/test/support/**',
+      // Test helpers a package exports to other packages' tests (e.g. @apo/pipeline/testing).
+      'packages/*/src/testing/**',
       // Fixture apps started by tests read their settings like any app would.
       '**/test/**/apps/**',
       'bench/**',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../../apps/server/test/support/server-process.ts';
-import { startComponentProcess } from './component-process.ts';
+import { spawnNode, waitForAnswer } from '../../../packages/pipeline/src/testing/index.ts';
 
 const mainPath = fileURLToPath(new URL('../../../apps/agent/src/main.ts', import.meta.url));
 
@@ -34,20 +34,19 @@ export interface AgentProcessOptions {
 export async function startAgentProcess(opts: AgentProcessOptions): Promise<AgentProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'apo-agent-test-')));
   const ports = opts.ports ?? { http: await freePort(), grpc: await freePort(), status: await freePort() };
-  const { child, statusUrl, output, stop } = await startComponentProcess(
-    'agent',
-    [opts.entry ?? mainPath],
-    {
-      APO_AGENT_OTLP_HTTP_PORT: String(ports.http),
-      APO_AGENT_OTLP_GRPC_PORT: String(ports.grpc),
-      APO_AGENT_STATUS_PORT: String(ports.status),
-      APO_AGENT_EXPORT_URL: opts.exportUrl,
-      APO_AGENT_DATA_DIR: dataDir,
-      APO_AGENT_LOG_LEVEL: 'warn',
-      ...opts.env,
-    },
-    ports.status,
-  );
+  const proc = spawnNode([opts.entry ?? mainPath], {
+    APO_AGENT_OTLP_HTTP_PORT: String(ports.http),
+    APO_AGENT_OTLP_GRPC_PORT: String(ports.grpc),
+    APO_AGENT_STATUS_PORT: String(ports.status),
+    APO_AGENT_EXPORT_URL: opts.exportUrl,
+    APO_AGENT_DATA_DIR: dataDir,
+    APO_AGENT_LOG_LEVEL: 'warn',
+    ...opts.env,
+  });
+  const statusUrl = `http://127.0.0.1:${ports.status}`;
+  await waitForAnswer(`${statusUrl}/healthz`, proc, 'agent', { accept: (res) => res.ok });
+  const { child, stop } = proc;
+  const output = () => proc.stdout() + proc.stderr();
   return {
     otlpHttpUrl: `http://127.0.0.1:${ports.http}`,
     otlpGrpcUrl: `http://127.0.0.1:${ports.grpc}`,

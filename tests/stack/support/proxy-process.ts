@@ -11,7 +11,7 @@ import {
 } from '../../../packages/shared/src/index.ts';
 import type { ApiClient } from '../../../apps/server/test/support/api-client.ts';
 import { freePort } from '../../../apps/server/test/support/server-process.ts';
-import { startComponentProcess } from './component-process.ts';
+import { spawnNode, waitForAnswer } from '../../../packages/pipeline/src/testing/index.ts';
 
 const binPath = fileURLToPath(new URL('../../../apps/proxy/bin/apo-proxy.js', import.meta.url));
 
@@ -53,24 +53,23 @@ export interface ProxyProcessOptions {
 export async function startProxyProcess(opts: ProxyProcessOptions): Promise<ProxyProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'apo-proxy-test-')));
   const ports = opts.ports ?? { http: await freePort(), grpc: await freePort(), status: await freePort() };
-  const { child, statusUrl, output, stop } = await startComponentProcess(
-    'proxy',
-    [binPath, ...(opts.args ?? [])],
-    {
-      APO_PROXY_OTLP_HTTP_PORT: String(ports.http),
-      APO_PROXY_OTLP_GRPC_PORT: String(ports.grpc),
-      APO_PROXY_STATUS_PORT: String(ports.status),
-      APO_PROXY_EXPORT_URL: opts.exportUrl,
-      APO_PROXY_DATA_DIR: dataDir,
-      APO_PROXY_LOG_LEVEL: 'warn',
-      APO_PROXY_KUBERNETES: 'off',
-      ...(opts.clusterId === undefined ? {} : { APO_PROXY_CLUSTER_ID: opts.clusterId }),
-      ...(opts.token === undefined ? {} : { APO_PROXY_TOKEN: opts.token }),
-      ...(opts.agentTokens === undefined ? {} : { APO_PROXY_AGENT_TOKENS: opts.agentTokens }),
-      ...opts.env,
-    },
-    ports.status,
-  );
+  const proc = spawnNode([binPath, ...(opts.args ?? [])], {
+    APO_PROXY_OTLP_HTTP_PORT: String(ports.http),
+    APO_PROXY_OTLP_GRPC_PORT: String(ports.grpc),
+    APO_PROXY_STATUS_PORT: String(ports.status),
+    APO_PROXY_EXPORT_URL: opts.exportUrl,
+    APO_PROXY_DATA_DIR: dataDir,
+    APO_PROXY_LOG_LEVEL: 'warn',
+    APO_PROXY_KUBERNETES: 'off',
+    ...(opts.clusterId === undefined ? {} : { APO_PROXY_CLUSTER_ID: opts.clusterId }),
+    ...(opts.token === undefined ? {} : { APO_PROXY_TOKEN: opts.token }),
+    ...(opts.agentTokens === undefined ? {} : { APO_PROXY_AGENT_TOKENS: opts.agentTokens }),
+    ...opts.env,
+  });
+  const statusUrl = `http://127.0.0.1:${ports.status}`;
+  await waitForAnswer(`${statusUrl}/healthz`, proc, 'proxy', { accept: (res) => res.ok });
+  const { child, stop } = proc;
+  const output = () => proc.stdout() + proc.stderr();
   return {
     otlpHttpUrl: `http://127.0.0.1:${ports.http}`,
     otlpGrpcPort: ports.grpc,

@@ -1,0 +1,3 @@
+/** Helpers for the Node-side tests of the agent, proxy and server (not part of any runtime). */
+export { freePort } from './free-port.ts';
+export { waitForAnswer, spawnNode, type NodeProcess } from './node-process.ts';
