@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,10 +43,8 @@ describe('apo-agent process', () => {
     expect(metrics).toMatch(/^apo_agent_up 1$/m);
     expect(metrics).toMatch(/^apo_agent_start_time_seconds \d+\.\d{3}$/m);
 
-    const exited = once(proc.child, 'exit');
-    proc.child.kill('SIGTERM');
-    const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    const code = await proc.stop('SIGTERM');
+    expect({ code, signal: proc.child.signalCode }).toEqual({ code: 0, signal: null });
 
     const lines = proc
       .stdout()
@@ -62,7 +59,7 @@ describe('apo-agent process', () => {
 
   it('refuses to start on a bad port, quoting the value, with exit code 1', async () => {
     const proc = startAgent({ APO_AGENT_STATUS_PORT: 'not-a-port' });
-    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    const code = await proc.exited;
     expect(code).toBe(1);
     expect(proc.stderr()).toContain('status.port: must be a TCP port number 1-65535 (got "not-a-port")');
     expect(proc.stderr()).toContain('usage: apo-agent [--config agent.yaml]');

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -54,10 +53,8 @@ describe('apo-proxy process', () => {
     expect(metrics).toMatch(/^apo_proxy_up 1$/m);
     expect(metrics).toMatch(/^apo_proxy_start_time_seconds \d+\.\d{3}$/m);
 
-    const exited = once(proc.child, 'exit');
-    proc.child.kill('SIGTERM');
-    const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    const code = await proc.stop('SIGTERM');
+    expect({ code, signal: proc.child.signalCode }).toEqual({ code: 0, signal: null });
 
     const lines = proc
       .stdout()
@@ -72,21 +69,21 @@ describe('apo-proxy process', () => {
 
   it('refuses to start on a bad port, quoting the value, with exit code 1', async () => {
     const proc = startProxy({ APO_PROXY_STATUS_PORT: 'not-a-port' });
-    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    const code = await proc.exited;
     expect(code).toBe(1);
     expect(proc.stderr()).toContain('status.port: must be a TCP port number 1-65535 (got "not-a-port")');
   });
 
   it('refuses to start listening beyond loopback without agent tokens, saying why', async () => {
     const proc = startProxy({ APO_PROXY_OTLP_HOST: '0.0.0.0' });
-    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    const code = await proc.exited;
     expect(code).toBe(1);
     expect(proc.stderr()).toContain('receiving beyond loopback needs agent tokens');
   });
 
   it('reads --config and names an unreadable file', async () => {
     const proc = startProxy({}, ['--config', '/nonexistent/proxy.yaml']);
-    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    const code = await proc.exited;
     expect(code).toBe(1);
     expect(proc.stderr()).toContain('cannot read config file "/nonexistent/proxy.yaml"');
     expect(proc.stderr()).toContain('usage: apo-proxy [--config proxy.yaml]');

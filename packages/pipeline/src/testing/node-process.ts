@@ -5,6 +5,8 @@ export interface NodeProcess {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
+  /** The exit code (null after a signal), once the process has exited and its output is all read. */
+  exited: Promise<number | null>;
   /** Sends `signal` (SIGTERM by default) unless it has exited already; resolves with its exit code. */
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
@@ -23,11 +25,13 @@ export function spawnNode(args: string[], env: Record<string, string>, cwd?: str
   });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': output can still be in the pipes when 'exit' fires, and tests read it right after.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
+    exited,
     stop: (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
