@@ -10,6 +10,7 @@ import { sdkTraffic } from '../../apps/agent/test/support/sdk-traffic.ts';
 import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
 import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { attributeValue } from '../../packages/shared/src/index.ts';
 
 async function agentConfig(yaml: string): Promise<string> {
   const file = join(await mkdtemp(join(tmpdir(), 'apo-agent-conf-')), 'agent.yaml');
@@ -87,10 +88,12 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
         `trace ${id} stored`,
       );
       const root = spans.find((s) => s.parentSpanId === '')!;
-      expect(root.attributes['apo.sampling.reason']).toBe(errors.includes(id) ? 'error' : 'slow');
+      expect(attributeValue(root.attributes, 'apo.sampling.reason')).toBe(
+        errors.includes(id) ? 'error' : 'slow',
+      );
       // Identity the SDK did not set, and the mark that RED was computed upstream.
-      expect(root.resource['host.name']).toBeTruthy();
-      expect(root.resource['apo.red.computed']).toBe('true');
+      expect(attributeValue(root.resource, 'host.name')).toBeTruthy();
+      expect(attributeValue(root.resource, 'apo.red.computed')).toBe('true');
     }
     // All 28 traces are final once the agent has dropped 20 − baselines of them.
     const dropped = await eventually(
@@ -106,7 +109,8 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
     expect(keptNormal.length).toBeGreaterThanOrEqual(1);
     expect(keptNormal.length).toBeLessThanOrEqual(2);
     expect(keptNormal.length + dropped).toBe(20);
-    for (const spans of keptNormal) expect(spans[0]!.attributes['apo.sampling.reason']).toBe('baseline');
+    for (const spans of keptNormal)
+      expect(attributeValue(spans[0]!.attributes, 'apo.sampling.reason')).toBe('baseline');
     // RED comes from every span, before sampling: all 28 requests and their 5 errors, though 18+ were dropped.
     const window = { from: Date.now() - 600_000, to: Date.now() + 120_000, step: 60 };
     const red = await eventually(
@@ -143,7 +147,7 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
         30_000,
         `trace ${traceId} complete on both hosts`,
       );
-      const reasons = new Set(spans.map((s) => s.attributes['apo.sampling.reason']));
+      const reasons = new Set(spans.map((s) => attributeValue(s.attributes, 'apo.sampling.reason')));
       expect(reasons.has('error')).toBe(true);
       // The entry host kept it either because of the shared decision or as its minute's baseline.
       expect([...reasons].every((r) => r === 'error' || r === 'remote' || r === 'baseline')).toBe(true);
@@ -221,7 +225,9 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
     expect([...bodies].some((b) => b.includes('ERROR payment gateway timed out'))).toBe(true);
     expect(logs).toHaveLength(3);
     expect(logs.filter((l) => l.severityNumber >= 17)).toHaveLength(2);
-    expect(logs.every((l) => l.traceId === traceId && l.resource['host.name'] !== undefined)).toBe(true);
+    expect(
+      logs.every((l) => l.traceId === traceId && attributeValue(l.resource, 'host.name') !== undefined),
+    ).toBe(true);
     const errors = await eventually(
       async () => {
         const points = await api.metrics.points.query({

@@ -30,6 +30,7 @@ import {
   type StoredSpan,
 } from './support/demo-signals.ts';
 import { startDemoStack, type DemoStack } from './support/demo-stack.ts';
+import { attributeValue } from '../../packages/shared/src/index.ts';
 
 /** Spans starting this long after an injection or a clear are clear of requests already under way. */
 const SETTLE_MS = 250;
@@ -81,7 +82,7 @@ describe('demo shop faults → agent → server: errors, downstream-timeout, cra
     const errors = inventory.filter(isError);
     expect(errors.length).toBeGreaterThanOrEqual(failed.length);
     for (const span of inventory) {
-      expect(span.attributes['http.response.status_code'] === '503').toBe(isError(span));
+      expect(attributeValue(span.attributes, 'http.response.status_code') === '503').toBe(isError(span));
     }
     // Each has a "request failed" error log of inventory in the same trace.
     for (const span of errors) {
@@ -241,9 +242,11 @@ describe('demo shop faults → agent → server: errors, downstream-timeout, cra
     const pids = new Set<string>();
     for (const event of restarts) {
       expect(event.instance).toBe(restarts[0]!.instance);
-      expect(event.attributes['process.pid']).not.toBe(event.attributes['apo.previous.process.pid']);
-      pids.add(event.attributes['process.pid']!);
-      pids.add(event.attributes['apo.previous.process.pid']!);
+      expect(attributeValue(event.attributes, 'process.pid')).not.toBe(
+        attributeValue(event.attributes, 'apo.previous.process.pid'),
+      );
+      pids.add(attributeValue(event.attributes, 'process.pid')!);
+      pids.add(attributeValue(event.attributes, 'apo.previous.process.pid')!);
     }
     expect(pids.size).toBeGreaterThanOrEqual(3);
     expect(pids.has(firstPid)).toBe(true);
@@ -254,7 +257,9 @@ describe('demo shop faults → agent → server: errors, downstream-timeout, cra
     const fatal = await eventually(
       async () => {
         const logs = await logsIn(api, { ...since(fault), service: 'fraud', severity: 'fatal' });
-        return new Set(logs.map((l) => l.resource['process.pid'])).size >= 2 ? logs : undefined;
+        return new Set(logs.map((l) => attributeValue(l.resource, 'process.pid'))).size >= 2
+          ? logs
+          : undefined;
       },
       60_000,
       'fatal logs of two fraud processes',
@@ -288,7 +293,9 @@ describe('demo shop faults → agent → server: errors, downstream-timeout, cra
       60_000,
       'fraud running past twice the crash delay',
     );
-    expect(new Set(lived.map((p) => p.resource['process.pid']))).toEqual(new Set([String(survivor.pid)]));
+    expect(new Set(lived.map((p) => attributeValue(p.resource, 'process.pid')))).toEqual(
+      new Set([String(survivor.pid)]),
+    );
     expect(await eventsIn(api, { ...since(calm.from), service: 'fraud', name: 'process.restart' })).toEqual(
       [],
     );
@@ -327,7 +334,7 @@ describe('demo shop faults → agent → server: errors, downstream-timeout, cra
       'the version change of payments',
     );
     expect(change).toHaveLength(1);
-    expect(change[0]!.attributes).toMatchObject({
+    expect(Object.fromEntries(change[0]!.attributes)).toMatchObject({
       'service.version': '1.13.0',
       'apo.previous.service.version': OLD,
     });
@@ -377,12 +384,12 @@ describe('demo shop faults → agent → server: errors, downstream-timeout, cra
           service: 'payments',
           name: 'service.version.change',
         });
-        return found.find((e) => e.attributes['service.version'] === OLD);
+        return found.find((e) => attributeValue(e.attributes, 'service.version') === OLD);
       },
       60_000,
       'the version change back',
     );
-    expect(rollback.attributes['apo.previous.service.version']).toBe('1.13.0');
+    expect(attributeValue(rollback.attributes, 'apo.previous.service.version')).toBe('1.13.0');
     const after = await probes(6, 2, checkout);
     expect(after.map((a) => a.status)).toEqual(Array(6).fill(201));
     const fresh = await serverSpansSince(api, 'payments', cleared, after.length);

@@ -29,6 +29,7 @@ import {
   type StoredSpan,
 } from './support/demo-signals.ts';
 import { startDemoStack, type DemoStack } from './support/demo-stack.ts';
+import { attributeValue } from '../../packages/shared/src/index.ts';
 
 /** Spans starting this long after an injection or a clear are clear of requests already under way. */
 const SETTLE_MS = 250;
@@ -79,7 +80,7 @@ describe('demo shop faults → agent → server: latency, db-slow, lock, pool-ex
       const db = spans.filter((s) => s.service === 'payments' && isDb(s));
       for (const span of db) {
         expect(durationMs(span)).toBeGreaterThanOrEqual(MS * 0.95);
-        expect(span.attributes['db.query.text']).toContain('demo_delay');
+        expect(attributeValue(span.attributes, 'db.query.text')).toContain('demo_delay');
       }
       const floor = db.length * MS * 0.95;
       expect(durationMs(serverOf(spans, 'payments'))).toBeGreaterThanOrEqual(floor);
@@ -129,7 +130,9 @@ describe('demo shop faults → agent → server: latency, db-slow, lock, pool-ex
     )
       .flat()
       .filter((s) => s.service === 'payments' && isDb(s));
-    expect(restored.some((s) => s.attributes['db.query.text']?.includes('demo_delay'))).toBe(false);
+    expect(restored.some((s) => attributeValue(s.attributes, 'db.query.text')?.includes('demo_delay'))).toBe(
+      false,
+    );
     expect(median(restored.map(durationMs))).toBeLessThan(MS / 4);
     expect(median((await dbSpansSince(api, 'payments', cleared, 10)).map(durationMs))).toBeLessThan(MS / 4);
   }, 180_000);

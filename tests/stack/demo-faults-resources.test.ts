@@ -29,6 +29,7 @@ import {
   type StoredSpan,
 } from './support/demo-signals.ts';
 import { startDemoStack, type DemoStack } from './support/demo-stack.ts';
+import { attributeValue } from '../../packages/shared/src/index.ts';
 
 /** Spans starting this long after an injection or a clear are clear of requests already under way. */
 const SETTLE_MS = 250;
@@ -53,7 +54,7 @@ const GC_COUNT = { name: 'v8js.gc.duration', value: (p: MetricPoint) => Number(p
 const GC_SECONDS = { name: 'v8js.gc.duration', value: (p: MetricPoint) => p.sum ?? 0 };
 const WRITTEN = {
   name: 'process.disk.io',
-  keep: (p: MetricPoint) => p.labels['disk.io.direction'] === 'write',
+  keep: (p: MetricPoint) => attributeValue(p.labels, 'disk.io.direction') === 'write',
 };
 
 describe('demo shop faults → agent → server: cpu, gc-pressure, disk-io signatures', () => {

@@ -18,6 +18,7 @@ import {
 import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
 import { eventually, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { attributeValue } from '../../packages/shared/src/index.ts';
 
 describe('instrumented services → agent → server (real processes)', () => {
   let server: ServerProcess;
@@ -85,10 +86,10 @@ describe('instrumented services → agent → server (real processes)', () => {
       30_000,
       'a trace with both services',
     );
-    const sqlite = trace.spans.find((s) => s.attributes['db.system.name'] === 'sqlite');
+    const sqlite = trace.spans.find((s) => attributeValue(s.attributes, 'db.system.name') === 'sqlite');
     expect(sqlite?.service).toBe('orders');
     expect(sqlite?.kind).toBe(3); // CLIENT
-    expect(sqlite?.attributes['db.collection.name']).toBe('orders');
+    expect(sqlite && attributeValue(sqlite.attributes, 'db.collection.name')).toBe('orders');
   });
 
   it('answers RED series and client-call metrics from the rollups', async () => {

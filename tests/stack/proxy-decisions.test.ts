@@ -14,6 +14,7 @@ import { apiClient, type ApiClient } from '../../apps/server/test/support/api-cl
 import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
 import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
 import { startProxyProcess, type ProxyProcess } from './support/proxy-process.ts';
+import { attributeValue } from '../../packages/shared/src/index.ts';
 
 // No budget, no baseline to speak of: a normal trace is kept only for a decision made elsewhere (or as the
 // minute's one baseline, which the assertions allow).
@@ -89,7 +90,7 @@ describe('decisions relayed by the proxy between two agents (real processes)', (
         60_000,
         `trace ${traceId} complete on both hosts`,
       );
-      const reasons = new Set(spans.map((s) => s.attributes['apo.sampling.reason']));
+      const reasons = new Set(spans.map((s) => attributeValue(s.attributes, 'apo.sampling.reason')));
       expect(reasons.has('error')).toBe(true);
       expect([...reasons].every((r) => r === 'error' || r === 'remote' || r === 'baseline')).toBe(true);
       expect(spans.every((s) => s.cluster === 'decisions')).toBe(true);
@@ -97,8 +98,8 @@ describe('decisions relayed by the proxy between two agents (real processes)', (
     const gatewayReasons = new Set<unknown>();
     for (const traceId of traceIds)
       for (const s of await spansOf(traceId))
-        if (s.resource['service.name'] === 'gateway-p')
-          gatewayReasons.add(s.attributes['apo.sampling.reason']);
+        if (attributeValue(s.resource, 'service.name') === 'gateway-p')
+          gatewayReasons.add(attributeValue(s.attributes, 'apo.sampling.reason'));
     // At most one of the five is the gateway's minute baseline: the others came through the relay.
     expect(gatewayReasons.has('remote')).toBe(true);
 

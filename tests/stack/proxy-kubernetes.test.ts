@@ -21,6 +21,7 @@ import {
 import { KubeApiStandIn } from '../../apps/proxy/test/kubernetes/support/kube-api-stand-in.ts';
 import { eventually } from './support/agent-process.ts';
 import { numberedTraces, postTraces, startProxyProcess, type ProxyProcess } from './support/proxy-process.ts';
+import { attributeValue } from '../../packages/shared/src/index.ts';
 
 const CLUSTER = 'prod-eu';
 
@@ -97,7 +98,7 @@ describe('proxy with Kubernetes on (real proxy and server processes, Kubernetes 
         const ids = page.items.map((i) => i.traceId);
         for (const traceId of ids) {
           const t = await api.traces.byId.query({ traceId, cluster: CLUSTER });
-          const enriched = t.spans.find((s) => s.resource['k8s.pod.name'] !== undefined);
+          const enriched = t.spans.find((s) => attributeValue(s.resource, 'k8s.pod.name') !== undefined);
           if (enriched) return enriched;
         }
         return undefined;
@@ -105,7 +106,7 @@ describe('proxy with Kubernetes on (real proxy and server processes, Kubernetes 
       30_000,
       'a span enriched with Kubernetes metadata',
     );
-    expect(span.resource).toMatchObject({
+    expect(Object.fromEntries(span.resource)).toMatchObject({
       'k8s.pod.name': 'checkout-7d9f8b6c5d-x2x4z',
       'k8s.node.name': 'node-a',
       'k8s.deployment.name': 'checkout',
@@ -124,17 +125,17 @@ describe('proxy with Kubernetes on (real proxy and server processes, Kubernetes 
           workloadKind: 'Deployment',
           workloadName: 'checkout',
         });
-        return page.items.some((e) => e.attributes['k8s.event.reason'] === 'BackOff')
+        return page.items.some((e) => attributeValue(e.attributes, 'k8s.event.reason') === 'BackOff')
           ? page.items
           : undefined;
       },
       30_000,
       'the BackOff event of the checkout deployment',
     );
-    const backOff = events.find((e) => e.attributes['k8s.event.reason'] === 'BackOff')!;
+    const backOff = events.find((e) => attributeValue(e.attributes, 'k8s.event.reason') === 'BackOff')!;
     expect(backOff.body).toContain('Back-off restarting failed container');
     expect(backOff.cluster).toBe(CLUSTER);
     // Normal events other than scaling are not forwarded.
-    expect(events.some((e) => e.attributes['k8s.event.reason'] === 'Pulled')).toBe(false);
+    expect(events.some((e) => attributeValue(e.attributes, 'k8s.event.reason') === 'Pulled')).toBe(false);
   });
 });

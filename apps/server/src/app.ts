@@ -134,6 +134,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           log,
           auth,
           pods,
+          limits: config.api,
           version: serverVersion,
           startedAt: Date.now(),
           isReady: () => ready,

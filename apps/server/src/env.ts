@@ -40,6 +40,9 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['ingest', 'maxInFlightRows'], env.APO_MAX_IN_FLIGHT_ROWS);
   setIn(raw, ['ingest', 'flushIntervalMs'], env.APO_FLUSH_INTERVAL_MS);
   setIn(raw, ['ingest', 'redFlushIntervalMs'], env.APO_RED_FLUSH_INTERVAL_MS);
+  setIn(raw, ['api', 'maxTraceSpans'], env.APO_MAX_TRACE_SPANS);
+  setIn(raw, ['api', 'maxSpanEvents'], env.APO_READ_MAX_SPAN_EVENTS);
+  setIn(raw, ['api', 'maxSpanLinks'], env.APO_READ_MAX_SPAN_LINKS);
 
   const config = parseConfig(serverConfigSchema, raw);
   if (config.storage.engine === 'remote' && !config.storage.url) {

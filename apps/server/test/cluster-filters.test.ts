@@ -3,6 +3,7 @@
  * the same service (and even one trace id) to a real server process, and each procedure is asked for one
  * cluster, the other, and both.
  */
+import { attributeValue } from '@apo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import { gaugeOf, logsOf, sendLogs, sendMetrics, sendSpans, spansOf } from './support/cluster-telemetry.ts';
@@ -81,7 +82,9 @@ describe('the cluster filter of every query procedure', () => {
         (await api.events.search.query({ ...range, cluster })).items.map((e) => [e.name, e.body]),
       ).toEqual([['deploy', `deployed in ${cluster}`]]);
       const points = await api.metrics.points.query({ ...range, name: 'node_load1', cluster });
-      expect(points.map((p) => [p.cluster, p.resource['host.name']])).toEqual([[cluster, `host-${cluster}`]]);
+      expect(points.map((p) => [p.cluster, attributeValue(p.resource, 'host.name')])).toEqual([
+        [cluster, `host-${cluster}`],
+      ]);
     }
     expect((await api.logs.search.query(range)).items).toHaveLength(2);
     expect(await api.metrics.points.query({ ...range, name: 'node_load1' })).toHaveLength(2);

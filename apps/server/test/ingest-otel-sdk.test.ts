@@ -22,8 +22,9 @@ const ns = (t: HrTime) => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
 function text(value: unknown): string {
   return Array.isArray(value) ? JSON.stringify(value) : String(value);
 }
-function textAttributes(attrs: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, text(v)]));
+/** As the API returns them: `[key, value]` pairs in the order they were sent. */
+function textAttributes(attrs: Record<string, unknown>): [string, string][] {
+  return Object.entries(attrs).map(([k, v]) => [k, text(v)]);
 }
 
 let server: ServerProcess;

@@ -5,6 +5,7 @@
  * across a restart.
  */
 import { gzipSync } from 'node:zlib';
+import { attributeValue } from '@apo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import {
@@ -164,7 +165,7 @@ describe('pod metadata at ingest', () => {
     const eu = await api.traces.search.query({ ...range, cluster: 'eu-1', service: 'checkout' });
     expect(eu.items).toHaveLength(2);
     for (const span of eu.items)
-      expect(span.resource).toEqual({
+      expect(Object.fromEntries(span.resource)).toEqual({
         'service.name': 'checkout',
         'container.id': idCheckout,
         ...checkoutAttributes,
@@ -172,7 +173,10 @@ describe('pod metadata at ingest', () => {
     const us = await api.traces.search.query({ ...range, cluster: 'us-1', service: 'checkout' });
     expect(us.items).toHaveLength(2);
     for (const span of us.items)
-      expect(span.resource).toEqual({ 'service.name': 'checkout', 'container.id': idCheckout });
+      expect(Object.fromEntries(span.resource)).toEqual({
+        'service.name': 'checkout',
+        'container.id': idCheckout,
+      });
     // The resource attributes are searchable like any other.
     const byWorkload = await api.traces.search.query({
       ...range,
@@ -182,7 +186,7 @@ describe('pod metadata at ingest', () => {
 
     const [log] = (await api.logs.search.query({ ...range, cluster: 'eu-1', service: 'postgres' })).items;
     // What the sender set stays (its namespace), the rest is added.
-    expect(log?.resource).toEqual({
+    expect(Object.fromEntries(log!.resource)).toEqual({
       'service.name': 'postgres',
       'k8s.pod.uid': 'uid-postgres',
       'k8s.namespace.name': 'db-team',
@@ -193,7 +197,7 @@ describe('pod metadata at ingest', () => {
       'k8s.workload.name': 'postgres',
     });
     const [point] = await api.metrics.points.query({ ...range, name: 'app_queue_depth', cluster: 'eu-1' });
-    expect(point?.resource).toEqual({
+    expect(Object.fromEntries(point!.resource)).toEqual({
       'service.name': 'checkout',
       'k8s.pod.ip': '10.244.1.11',
       ...checkoutAttributes,
@@ -230,14 +234,20 @@ describe('pod metadata at ingest', () => {
       workloadName: 'checkout',
     });
     expect(found.items).toHaveLength(1);
+    expect(Object.fromEntries(found.items[0]!.attributes)).toMatchObject({
+      'k8s.event.reason': 'BackOff',
+      'k8s.event.count': '7',
+    });
+    expect(Object.fromEntries(found.items[0]!.resource)).toMatchObject({
+      'k8s.workload.name': 'checkout',
+      'k8s.namespace.name': 'shop',
+    });
     expect(found.items[0]).toMatchObject({
       cluster: 'eu-1',
       service: 'checkout',
       name: 'k8s.event',
       severityNumber: 13,
       body: 'Back-off restarting failed container checkout',
-      attributes: { 'k8s.event.reason': 'BackOff', 'k8s.event.count': '7' },
-      resource: { 'k8s.workload.name': 'checkout', 'k8s.namespace.name': 'shop' },
     });
     expect((await api.events.search.query({ ...range, cluster: 'us-1' })).items).toEqual([]);
     expect((await api.events.search.query({ ...range, workloadName: 'postgres' })).items).toEqual([]);
@@ -269,8 +279,8 @@ describe('pod metadata at ingest', () => {
     const [span] = (
       await api.traces.search.query({ ...range, cluster: 'eu-1', service: 'checkout-next', limit: 1 })
     ).items;
-    expect(span?.resource['k8s.workload.name']).toBe('checkout-v2');
-    expect(span?.resource['k8s.node.name']).toBe('node-c');
+    expect(attributeValue(span!.resource, 'k8s.workload.name')).toBe('checkout-v2');
+    expect(attributeValue(span!.resource, 'k8s.node.name')).toBe('node-c');
     // Back to the first snapshot for the tests after this one.
     expect((await putSnapshot(server.httpUrl, JSON.stringify({ pods }), proxyHeaders('eu-1'))).status).toBe(
       200,
@@ -324,7 +334,7 @@ describe('after a restart', () => {
       asProxy('eu-1'),
     );
     const [span] = (await api.traces.search.query({ ...range, service: 'after-restart', limit: 1 })).items;
-    expect(span?.resource).toMatchObject({
+    expect(Object.fromEntries(span!.resource)).toMatchObject({
       'k8s.pod.name': 'postgres-0',
       'k8s.workload.kind': 'StatefulSet',
     });

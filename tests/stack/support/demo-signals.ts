@@ -6,6 +6,7 @@
  */
 import type { ApiClient } from '../../../apps/server/test/support/api-client.ts';
 import { eventually } from './agent-process.ts';
+import { attributeValue } from '../../../packages/shared/src/index.ts';
 
 type SpanPage = Awaited<ReturnType<ApiClient['traces']['search']['query']>>;
 export type StoredSpan = SpanPage['items'][number];
@@ -33,11 +34,11 @@ export const offsetMs = (span: StoredSpan, parent: StoredSpan): number =>
 export const isServer = (span: StoredSpan): boolean => span.kind === SPAN_KIND.server;
 export const isClient = (span: StoredSpan): boolean => span.kind === SPAN_KIND.client;
 export const isDb = (span: StoredSpan): boolean =>
-  isClient(span) && span.attributes['db.system.name'] !== undefined;
+  isClient(span) && attributeValue(span.attributes, 'db.system.name') !== undefined;
 export const isError = (span: StoredSpan): boolean => span.status.code === STATUS_ERROR;
 /** A client span that called the service listening on `port`. */
 export const callsPort = (span: StoredSpan, port: string): boolean =>
-  isClient(span) && span.attributes['server.port'] === port;
+  isClient(span) && attributeValue(span.attributes, 'server.port') === port;
 
 /** The q-quantile (0…1) by nearest rank; NaN for no values. */
 export function quantile(values: readonly number[], q: number): number {
@@ -170,7 +171,7 @@ export function readings(
   const byKey = new Map<string, Reading>();
   for (const p of points) {
     if (!keep(p)) continue;
-    const pid = p.resource['process.pid'] ?? '';
+    const pid = attributeValue(p.resource, 'process.pid') ?? '';
     const key = `${pid}@${p.timeUnixNano}`;
     const reading = byKey.get(key) ?? { ms: pointMs(p), pid, total: 0 };
     reading.total += value(p);
@@ -285,5 +286,5 @@ export async function pidsIn(
   window: Window,
 ): Promise<string[]> {
   const points = await pointsIn(api, metric, service, window);
-  return [...new Set(points.map((p) => p.resource['process.pid'] ?? ''))];
+  return [...new Set(points.map((p) => attributeValue(p.resource, 'process.pid') ?? ''))];
 }

@@ -63,6 +63,17 @@ export const serverConfigSchema = z.object({
       ledgerRetentionHours: positiveInt.default(24),
     })
     .prefault({}),
+  /** Bounds of what one API answer may hold (the read side; ingest has its own limits). */
+  api: z
+    .object({
+      /** `traces.byId` returns at most this many spans (APO_MAX_TRACE_SPANS) and says it cut the trace. */
+      maxTraceSpans: positiveInt.default(10_000),
+      /** Events returned per span (APO_READ_MAX_SPAN_EVENTS); the rest are counted as dropped. */
+      maxSpanEvents: positiveInt.default(128),
+      /** Links returned per span (APO_READ_MAX_SPAN_LINKS); the rest are counted as dropped. */
+      maxSpanLinks: positiveInt.default(128),
+    })
+    .prefault({}),
   ingest: z
     .object({
       /** Compressed and decompressed body limit. */

@@ -13,3 +13,14 @@ export async function readRows<T>(
   });
   return result.json<T>();
 }
+
+/**
+ * The SQL that reads a `Map(…String, String)` column as `[key, value]` pairs (an AttributeList), in stored
+ * order. A Map read as is arrives as a JSON object whose keys are user data: `__proto__` or `constructor`
+ * would then be object keys, which the API's serializer (superjson) refuses and plain-object code misreads.
+ */
+export const attributeList = (mapSql: string): string => `CAST(${mapSql}, 'Array(Tuple(String, String))')`;
+
+/** The same for an `Array(Map(…))` column (span events' and links' attributes); CAST does not nest into arrays. */
+export const attributeLists = (arraySql: string): string =>
+  `arrayMap(m -> ${attributeList('m')}, ${arraySql})`;

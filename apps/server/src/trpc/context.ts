@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../storage/index.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { PodDirectory } from '../features/kubernetes/pod-directory.ts';
+import type { ServerConfig } from '../config/server-config.ts';
 
 export interface AppDeps {
   storage: Storage;
@@ -10,6 +11,8 @@ export interface AppDeps {
   auth: Authenticator;
   /** The Kubernetes pod snapshots proxies published, per cluster. */
   pods: PodDirectory;
+  /** How much one answer may hold. */
+  limits: ServerConfig['api'];
   version: string;
   startedAt: number;
   /** Readiness as the HTTP probes see it; health reports it too. */

@@ -4,8 +4,9 @@
  * (`k8s.workload.kind` / `k8s.workload.name`, the same keys the server attaches to a workload's telemetry),
  * so "what happened to the deployment behind this service" is one filter.
  */
+import type { AttributeList } from '@apo/shared';
 import type { Storage } from '../../storage/index.ts';
-import { readRows } from '../read-rows.ts';
+import { attributeList, readRows } from '../read-rows.ts';
 import { SearchFilters } from '../search-filters.ts';
 import { continueAfter, newestFirstPage } from '../time-range.ts';
 
@@ -20,8 +21,8 @@ export interface EventView {
   body: string;
   traceId: string;
   spanId: string;
-  attributes: Record<string, string>;
-  resource: Record<string, string>;
+  attributes: AttributeList;
+  resource: AttributeList;
 }
 
 export interface EventSearch {
@@ -49,8 +50,8 @@ interface EventRow {
   body: string;
   trace_id: string;
   span_id: string;
-  attributes: Record<string, string>;
-  resource_attributes: Record<string, string>;
+  attribute_list: AttributeList;
+  resource_list: AttributeList;
   row_hash: string;
 }
 
@@ -69,7 +70,8 @@ export async function searchEvents(
   const rows = await readRows<EventRow>(
     storage,
     `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, cluster, service, instance, name, severity_number,
-            severity_text, body, trace_id, span_id, attributes, resource_attributes, ${hash} AS row_hash
+            severity_text, body, trace_id, span_id, ${attributeList('attributes')} AS attribute_list,
+            ${attributeList('resource_attributes')} AS resource_list, ${hash} AS row_hash
      FROM ${storage.database}.events WHERE ${filters.sql}
      ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
     filters.params,
@@ -85,7 +87,7 @@ export async function searchEvents(
     body: r.body,
     traceId: r.trace_id,
     spanId: r.span_id,
-    attributes: r.attributes,
-    resource: r.resource_attributes,
+    attributes: r.attribute_list,
+    resource: r.resource_list,
   }));
 }

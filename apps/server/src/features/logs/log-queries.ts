@@ -1,5 +1,6 @@
+import type { AttributeList } from '@apo/shared';
 import type { Storage } from '../../storage/index.ts';
-import { readRows } from '../read-rows.ts';
+import { attributeList, readRows } from '../read-rows.ts';
 import { SearchFilters } from '../search-filters.ts';
 import { continueAfter, newestFirstPage } from '../time-range.ts';
 
@@ -16,8 +17,8 @@ export interface LogView {
   traceId: string;
   spanId: string;
   flags: number;
-  attributes: Record<string, string>;
-  resource: Record<string, string>;
+  attributes: AttributeList;
+  resource: AttributeList;
   scopeName: string;
 }
 
@@ -34,8 +35,8 @@ interface LogRow {
   trace_id: string;
   span_id: string;
   flags: number;
-  attributes: Record<string, string>;
-  resource_attributes: Record<string, string>;
+  attribute_list: AttributeList;
+  resource_list: AttributeList;
   scope_name: string;
   row_hash: string;
 }
@@ -83,7 +84,8 @@ export async function searchLogs(
     storage,
     `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, toString(toUnixTimestamp64Nano(observed_ts)) AS observed_ns,
             cluster, service, service_version, instance, severity_number, severity_text, body, trace_id, span_id, flags,
-            attributes, resource_attributes, scope_name, ${hash} AS row_hash
+            ${attributeList('attributes')} AS attribute_list,
+            ${attributeList('resource_attributes')} AS resource_list, scope_name, ${hash} AS row_hash
      FROM ${storage.database}.logs WHERE ${filters.sql}
      ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
     filters.params,
@@ -101,8 +103,8 @@ export async function searchLogs(
     traceId: r.trace_id,
     spanId: r.span_id,
     flags: r.flags,
-    attributes: r.attributes,
-    resource: r.resource_attributes,
+    attributes: r.attribute_list,
+    resource: r.resource_list,
     scopeName: r.scope_name,
   }));
 }

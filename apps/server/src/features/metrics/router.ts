@@ -1,6 +1,7 @@
+import type { AttributeList } from '@apo/shared';
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
-import { readRows } from '../read-rows.ts';
+import { attributeList, readRows } from '../read-rows.ts';
 import { checkRange, timeRangeInput } from '../time-range.ts';
 
 interface PointRow {
@@ -15,8 +16,8 @@ interface PointRow {
   is_monotonic: boolean;
   ts_ns: string;
   start_ns: string;
-  labels: Record<string, string>;
-  resource_attributes: Record<string, string>;
+  label_list: AttributeList;
+  resource_list: AttributeList;
   value: number;
   count: string;
   sum: number | null;
@@ -47,7 +48,7 @@ export const metricsRouter = router({
         ctx.storage,
         `SELECT service, instance, cluster, name, metric_type, unit, description, temporality, is_monotonic,
                 toString(toUnixTimestamp64Nano(ts)) AS ts_ns, toString(toUnixTimestamp64Nano(start_ts)) AS start_ns,
-                labels, resource_attributes, value, count, sum, min, max, bucket_bounds, bucket_counts,
+                ${attributeList('labels')} AS label_list, ${attributeList('resource_attributes')} AS resource_list, value, count, sum, min, max, bucket_bounds, bucket_counts,
                 quantiles, quantile_values
          FROM ${ctx.storage.database}.metrics
          WHERE name = {name:String}
@@ -69,8 +70,8 @@ export const metricsRouter = router({
         isMonotonic: r.is_monotonic,
         timeUnixNano: BigInt(r.ts_ns),
         startTimeUnixNano: BigInt(r.start_ns),
-        labels: r.labels,
-        resource: r.resource_attributes,
+        labels: r.label_list,
+        resource: r.resource_list,
         value: r.value,
         count: BigInt(r.count),
         sum: r.sum === null ? null : r.sum,

@@ -11,7 +11,7 @@ const traceIdInput = z
 export const tracesRouter = router({
   byId: protectedProcedure
     .input(z.object({ traceId: traceIdInput, cluster: z.string().min(1).max(64).optional() }))
-    .query(({ ctx, input }) => traceById(ctx.storage, input.traceId, input.cluster)),
+    .query(({ ctx, input }) => traceById(ctx.storage, input.traceId, input.cluster, ctx.limits)),
 
   search: protectedProcedure
     .input(
@@ -31,6 +31,6 @@ export const tracesRouter = router({
     )
     .query(({ ctx, input }) => {
       checkRange(input);
-      return searchSpans(ctx.storage, input);
+      return searchSpans(ctx.storage, input, ctx.limits);
     }),
 });

@@ -3,17 +3,43 @@ import { readRows } from '../read-rows.ts';
 import { SearchFilters } from '../search-filters.ts';
 import { decodeCursor, encodeCursor } from '../time-range.ts';
 import { NotFoundError } from '../../trpc/errors.ts';
-import { spanColumns, toSpanView, type SpanRow, type SpanView } from './span-view.ts';
+import {
+  spanColumns,
+  spanLimitParams,
+  toSpanView,
+  type SpanReadLimits,
+  type SpanRow,
+  type SpanView,
+} from './span-view.ts';
+
+/** What `traces.byId` returns at most: spans per trace, and events and links per span. */
+export interface TraceReadLimits extends SpanReadLimits {
+  maxTraceSpans: number;
+}
+
+export interface TraceView {
+  traceId: string;
+  /** The trace's first `maxTraceSpans` spans by start time (then span id). */
+  spans: SpanView[];
+  /** Every span stored for the trace (in the cluster, when one is given). */
+  totalSpans: number;
+  /** True when `spans` holds fewer than `totalSpans`. */
+  truncated: boolean;
+}
 
 /**
  * Trace by id in two steps: the small trace index gives the time range, then only the spans' partitions
  * and granules inside it are read (the trace-id bloom filter skips the rest). Never a scan of all spans.
+ * The answer is bounded (`limits`): one trace can hold millions of spans, or a span millions of events, and
+ * serializing those would take the server minutes and hundreds of MB. A cut trace says so and gives its
+ * exact size; paging through a large trace is a later, separate procedure.
  */
 export async function traceById(
   storage: Storage,
   traceId: string,
-  cluster?: string,
-): Promise<{ traceId: string; spans: SpanView[] }> {
+  cluster: string | undefined,
+  limits: TraceReadLimits,
+): Promise<TraceView> {
   const db = storage.database;
   const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
   const [range] = await readRows<{ start_ns: string; end_ns: string; spans: string }>(
@@ -25,16 +51,35 @@ export async function traceById(
     { traceId, cluster },
   );
   if (!range) throw new NotFoundError(`trace ${traceId} not found`);
+  const where = `trace_id = {traceId:String} ${clusterFilter}
+       AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})`;
+  const params = { traceId, cluster, start: range.start_ns, end: range.end_ns };
   const rows = await readRows<SpanRow>(
     storage,
-    `SELECT ${spanColumns} FROM ${db}.spans
-     WHERE trace_id = {traceId:String} ${clusterFilter}
-       AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})
-     ORDER BY ts, span_id`,
-    { traceId, cluster, start: range.start_ns, end: range.end_ns },
+    `SELECT ${spanColumns} FROM ${db}.spans WHERE ${where}
+     ORDER BY ts, span_id LIMIT {limit:UInt32}`,
+    { ...params, ...spanLimitParams(limits), limit: limits.maxTraceSpans + 1 },
   );
   if (rows.length === 0) throw new NotFoundError(`trace ${traceId} not found`);
-  return { traceId, spans: rows.map(toSpanView) };
+  const truncated = rows.length > limits.maxTraceSpans;
+  // Counted only when cut: the spans table, not the trace index, so the total is exactly what could be read.
+  const totalSpans = truncated
+    ? Number(
+        (
+          await readRows<{ n: string }>(
+            storage,
+            `SELECT count() AS n FROM ${db}.spans WHERE ${where}`,
+            params,
+          )
+        )[0]?.n ?? 0,
+      )
+    : rows.length;
+  return {
+    traceId,
+    spans: rows.slice(0, limits.maxTraceSpans).map(toSpanView),
+    totalSpans,
+    truncated,
+  };
 }
 
 export interface TraceSearch {
@@ -60,6 +105,7 @@ const nanosText = (ms: number): string => BigInt(Math.round(ms * 1e6)).toString(
 export async function searchSpans(
   storage: Storage,
   q: TraceSearch,
+  limits: SpanReadLimits,
 ): Promise<{ items: SpanView[]; nextCursor: string | null }> {
   const filters = new SearchFilters(q)
     .equal('service', 'service', q.service)
@@ -86,7 +132,7 @@ export async function searchSpans(
     storage,
     `SELECT ${spanColumns} FROM ${storage.database}.spans WHERE ${filters.sql}
      ORDER BY ts DESC, trace_id DESC, span_id DESC LIMIT {limit:UInt32}`,
-    filters.params,
+    { ...filters.params, ...spanLimitParams(limits) },
   );
   const page = rows.slice(0, q.limit).map(toSpanView);
   const last = page[page.length - 1];
