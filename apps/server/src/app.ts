@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Fastify, { LogController } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import Fastify, { LogController, type FastifyError } from 'fastify';
 import cors from '@fastify/cors';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { Logger } from 'pino';
@@ -101,6 +102,19 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       // Per-request logs at ingest rates would cost more than the ingest; errors are still logged.
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 1024 * 1024,
+    });
+    // Fastify answers a 5xx with the error's own message, which can quote SQL or name a file; callers get a
+    // stable one and the log keeps the detail. A 4xx message describes the request and stays. Never a stack.
+    app.setErrorHandler((err: FastifyError, req, res) => {
+      const status =
+        err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) req.log.error({ err }, 'request failed');
+      return res.status(status).send({
+        statusCode: status,
+        ...(status === 500 ? {} : { code: err.code }),
+        error: STATUS_CODES[status],
+        message: status === 500 ? 'internal error; see the server log' : err.message,
+      });
     });
     await app.register(cors, {
       origin: (origin, done) => {

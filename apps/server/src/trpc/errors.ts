@@ -1,4 +1,5 @@
-import { TRPCError } from '@trpc/server';
+import { StandardSchemaV1Error, TRPCError } from '@trpc/server';
+import { z } from 'zod';
 
 /** A request that is well-formed but asks for something that cannot be answered (bad cursor, bad range). */
 export class BadRequestError extends Error {
@@ -25,4 +26,35 @@ export function toTrpcError(error: TRPCError): TRPCError {
     });
   }
   return error;
+}
+
+/**
+ * An input that failed validation, as one line naming each field: `to: must be at most … ; limit: …`.
+ * (tRPC's own message is the issues' JSON, which reads badly in a console or a curl.)
+ */
+export function inputProblem(error: z.ZodError | StandardSchemaV1Error): string {
+  return error.issues
+    .map((issue) => {
+      const path = (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p));
+      return `${path.length === 0 ? 'input' : path.join('.')}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/**
+ * What every tRPC error looks like on the wire: code, HTTP status, message, and nothing about the server's
+ * insides — no stack (it names absolute file paths), whatever NODE_ENV says; storage detail never reaches
+ * here (toTrpcError replaced it).
+ */
+export function formatError<Shape extends { message: string; data: object }>(opts: {
+  shape: Shape;
+  error: TRPCError;
+}): Shape {
+  const { stack: _stack, ...data } = opts.shape.data as Shape['data'] & { stack?: string };
+  const cause = opts.error.cause;
+  const message =
+    cause instanceof z.ZodError || cause instanceof StandardSchemaV1Error
+      ? inputProblem(cause)
+      : opts.shape.message;
+  return { ...opts.shape, message, data };
 }

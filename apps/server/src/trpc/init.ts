@@ -1,11 +1,15 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import type { Context } from './context.ts';
-import { toTrpcError } from './errors.ts';
+import { formatError, toTrpcError } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   // Nanosecond timestamps travel as bigint or decimal strings; superjson keeps bigint exact.
   transformer: superjson,
+  // Production behaviour in every environment: NODE_ENV is unset wherever nobody set it, and tRPC's
+  // development mode puts stack traces (with absolute file paths) into every error answer.
+  isDev: false,
+  errorFormatter: formatError,
 });
 
 export const router = t.router;
