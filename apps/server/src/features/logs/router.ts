@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
-import { checkRange, timeRangeInput } from '../time-range.ts';
+import { cursorInput, timeRangeInput } from '../time-range.ts';
 import { searchLogs, severityFloor } from './log-queries.ts';
 
 export const logsRouter = router({
   search: protectedProcedure
     .input(
-      timeRangeInput.extend({
-        service: z.string().min(1).optional(),
+      timeRangeInput({
+        service: z.string().min(1).max(1024).optional(),
         /** Minimum severity. */
         severity: z.enum(Object.keys(severityFloor) as [keyof typeof severityFloor]).optional(),
         /** Every token must appear in the body (case-insensitive, whole tokens). */
@@ -18,11 +18,8 @@ export const logsRouter = router({
           .transform((s) => s.toLowerCase())
           .optional(),
         limit: z.number().int().min(1).max(1000).default(100),
-        cursor: z.string().min(1).optional(),
+        cursor: cursorInput.optional(),
       }),
     )
-    .query(({ ctx, input }) => {
-      checkRange(input);
-      return searchLogs(ctx.storage, input);
-    }),
+    .query(({ ctx, input }) => searchLogs(ctx.storage, input)),
 });

@@ -2,7 +2,7 @@ import type { AttributeList } from '@apo/shared';
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
 import { attributeList, readRows } from '../read-rows.ts';
-import { checkRange, timeRangeInput } from '../time-range.ts';
+import { timeRangeInput } from '../time-range.ts';
 
 interface PointRow {
   service: string;
@@ -36,14 +36,13 @@ interface PointRow {
 export const metricsRouter = router({
   points: protectedProcedure
     .input(
-      timeRangeInput.extend({
-        name: z.string().min(1),
-        service: z.string().min(1).optional(),
+      timeRangeInput({
+        name: z.string().min(1).max(1024),
+        service: z.string().min(1).max(1024).optional(),
         limit: z.number().int().min(1).max(10_000).default(1000),
       }),
     )
     .query(async ({ ctx, input }) => {
-      checkRange(input);
       const rows = await readRows<PointRow>(
         ctx.storage,
         `SELECT service, instance, cluster, name, metric_type, unit, description, temporality, is_monotonic,

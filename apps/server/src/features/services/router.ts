@@ -2,7 +2,7 @@ import { summarizeRed } from '@apo/shared';
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
 import { readRows } from '../read-rows.ts';
-import { checkRange, timeRangeInput } from '../time-range.ts';
+import { timeRangeInput } from '../time-range.ts';
 import { figuresOf, minuteRange, redCalls, redEndpoints, redSeries } from './red-queries.ts';
 import type { FigureColumns } from './red-queries.ts';
 
@@ -22,8 +22,7 @@ export const servicesRouter = router({
    * counts and their RED over the range (requests, failed requests and p95 from 100 % of spans, where
    * `errorCount` counts only the stored, possibly sampled spans with status ERROR).
    */
-  list: protectedProcedure.input(timeRangeInput).query(async ({ ctx, input }) => {
-    checkRange(input);
+  list: protectedProcedure.input(timeRangeInput({})).query(async ({ ctx, input }) => {
     const db = ctx.storage.database;
     const cluster = input.cluster === undefined ? '' : 'AND cluster = {cluster:String}';
     const filter = `ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64}) ${cluster}`;
@@ -76,7 +75,7 @@ export const servicesRouter = router({
    */
   red: protectedProcedure
     .input(
-      timeRangeInput.extend({
+      timeRangeInput({
         service: name,
         endpoint: name.optional(),
         instance: name.optional(),
@@ -87,19 +86,14 @@ export const servicesRouter = router({
           .optional(),
       }),
     )
-    .query(({ ctx, input }) => {
-      checkRange(input);
-      return redSeries(ctx.storage, input);
-    }),
+    .query(({ ctx, input }) => redSeries(ctx.storage, input)),
 
   /** A service's endpoints over the range, busiest first (at most 200), with count, errors, avg and p95. */
-  redEndpoints: protectedProcedure.input(timeRangeInput.extend({ service: name })).query(({ ctx, input }) => {
-    checkRange(input);
-    return redEndpoints(ctx.storage, input);
-  }),
+  redEndpoints: protectedProcedure
+    .input(timeRangeInput({ service: name }))
+    .query(({ ctx, input }) => redEndpoints(ctx.storage, input)),
   /** Client calls of a service (DB statement kind + table, HTTP/RPC peer, MQ destination), from the rollups. */
-  redCalls: protectedProcedure.input(timeRangeInput.extend({ service: name })).query(({ ctx, input }) => {
-    checkRange(input);
-    return redCalls(ctx.storage, input);
-  }),
+  redCalls: protectedProcedure
+    .input(timeRangeInput({ service: name }))
+    .query(({ ctx, input }) => redCalls(ctx.storage, input)),
 });

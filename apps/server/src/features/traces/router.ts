@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
-import { checkRange, timeRangeInput } from '../time-range.ts';
+import { cursorInput, timeRangeInput } from '../time-range.ts';
 import { searchSpans, traceById } from './trace-queries.ts';
 
 const traceIdInput = z
   .string()
   .regex(/^[0-9a-fA-F]{32}$/, 'a trace id is 32 hex characters')
   .transform((s) => s.toLowerCase());
+
+const name = z.string().min(1).max(1024);
+
+/** Durations in ms (fractions allowed): at most 10^12 ms (about 31 years), so the nanoseconds fit a UInt64. */
+const durationMs = z.number().nonnegative().max(1e12, 'must be at most 1000000000000 (ms, about 31 years)');
 
 export const tracesRouter = router({
   byId: protectedProcedure
@@ -15,22 +20,19 @@ export const tracesRouter = router({
 
   search: protectedProcedure
     .input(
-      timeRangeInput.extend({
-        service: z.string().min(1).optional(),
-        operation: z.string().min(1).optional(),
+      timeRangeInput({
+        service: name.optional(),
+        operation: name.optional(),
         status: z.enum(['unset', 'ok', 'error']).optional(),
-        minDurationMs: z.number().nonnegative().optional(),
-        maxDurationMs: z.number().nonnegative().optional(),
+        minDurationMs: durationMs.optional(),
+        maxDurationMs: durationMs.optional(),
         attributes: z
-          .array(z.object({ key: z.string().min(1), value: z.string() }))
+          .array(z.object({ key: name, value: z.string().max(16 * 1024) }))
           .max(16)
           .optional(),
         limit: z.number().int().min(1).max(1000).default(50),
-        cursor: z.string().min(1).optional(),
+        cursor: cursorInput.optional(),
       }),
     )
-    .query(({ ctx, input }) => {
-      checkRange(input);
-      return searchSpans(ctx.storage, input, ctx.limits);
-    }),
+    .query(({ ctx, input }) => searchSpans(ctx.storage, input, ctx.limits)),
 });

@@ -1,7 +1,7 @@
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
 import { SearchFilters } from '../search-filters.ts';
-import { decodeCursor, encodeCursor } from '../time-range.ts';
+import { decodeCursor, encodeCursor, hexIdPart, nanosPart } from '../time-range.ts';
 import { NotFoundError } from '../../trpc/errors.ts';
 import {
   spanColumns,
@@ -122,7 +122,7 @@ export async function searchSpans(
     );
   });
   if (q.cursor !== undefined) {
-    const [ts, traceId, spanId] = decodeCursor(q.cursor, 3);
+    const [ts, traceId, spanId] = decodeCursor(q.cursor, [nanosPart, hexIdPart, hexIdPart]);
     filters.add(
       '(ts, trace_id, span_id) < (fromUnixTimestamp64Nano({cTs:Int64}), {cTrace:String}, {cSpan:String})',
       { cTs: ts, cTrace: traceId, cSpan: spanId },
