@@ -2,6 +2,7 @@
  * Admission and the per-item limits against a real server process and its engine: what a client is told
  * (the OTLP partial success), what is stored, and that nothing lands outside the retention window.
  */
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   encodeLogsProto,
@@ -255,6 +256,38 @@ describe('invalid ids and kinds are rejected per item', () => {
     expect(res.status).toBe(200);
     const logs = await api.logs.search.query({ ...everything, service });
     expect(logs.items.map((l) => [l.body, l.traceId, l.spanId])).toEqual([['no context', '', '']]);
+  });
+});
+
+describe('over OTLP/gRPC', () => {
+  it('the partial success carries the rejected count and the message', async () => {
+    const now = nowNs();
+    const request = tracesRequest('admission-grpc', 3);
+    const spans = request.resourceSpans[0]!.scopeSpans[0]!.spans;
+    spans[0]!.startTimeUnixNano = now - 10n * DAY_NS;
+    spans[1]!.startTimeUnixNano = now - 9n * DAY_NS;
+    const client = new grpc.Client(`127.0.0.1:${server.grpcPort}`, grpc.credentials.createInsecure());
+    try {
+      const answer = await new Promise<Buffer>((resolve, reject) => {
+        client.makeUnaryRequest(
+          '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.from(encodeTracesProto(request)),
+          (err, res) => (err || !res ? reject(err ?? new Error('no answer')) : resolve(res)),
+        );
+      });
+      // ExportTraceServiceResponse { 1: ExportTracePartialSuccess { 1: rejected_spans = 2, 2: error_message } }
+      let at = 1;
+      while (answer[at]! & 0x80) at++; // the partial success's length, a varint
+      expect([answer[0], answer[at + 1], answer[at + 2], answer[at + 3]]).toEqual([0x0a, 0x08, 2, 0x12]);
+      expect(answer.toString('utf8')).toContain(
+        '2 of 3 spans rejected: 2 with a startTimeUnixNano outside [',
+      );
+    } finally {
+      client.close();
+    }
+    expect(await spanCount('admission-grpc')).toBe(1);
   });
 });
 
