@@ -212,9 +212,20 @@ export function valueSize(value: AnyValue): number {
   return n;
 }
 
-/** Starts an item (span, log record, data point): its attributes share one budget from here. */
-export function beginItem(ctx: DecodeContext): void {
-  ctx.attributeBytesLeft = ctx.maxAttributeBytes;
+/**
+ * What an item's attributes can count for at most, per byte of its protobuf encoding: strings and bytes
+ * count at most their encoded size, and the smallest encoded int (an array element: tag, length, tag, one
+ * byte) is 4 bytes for the 8 it counts. So an item of n encoded bytes never exceeds 2n.
+ */
+const COUNTED_PER_ENCODED_BYTE = 2;
+
+/**
+ * Starts an item (span, log record, data point): its attributes share one budget from here. `encodedBytes`
+ * (protobuf) lets an item that cannot reach the budget — nearly all of them — skip counting altogether.
+ */
+export function beginItem(ctx: DecodeContext, encodedBytes = Infinity): void {
+  ctx.attributeBytesLeft =
+    encodedBytes * COUNTED_PER_ENCODED_BYTE <= ctx.maxAttributeBytes ? Infinity : ctx.maxAttributeBytes;
 }
 
 /** Ends the item: what is read until the next one starts (resources, scopes, metric metadata) is not counted. */

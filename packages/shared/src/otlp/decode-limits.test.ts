@@ -465,6 +465,19 @@ describe('maxAttributeBytes', () => {
     }
   });
 
+  it('counts what is kept, not what is encoded: 10,000 small ints (~40 KB encoded) count 80,000', () => {
+    const attributes = toAttributes([
+      ['first', 'x'],
+      ['ints', Array.from({ length: 10_000 }, () => 1n)],
+    ]);
+    for (const [encoding, { value, stats }] of bothTraceDecoders(traceWith(attributes), {
+      maxAttributeBytes: 64 * 1024,
+    })) {
+      expect({ ...firstSpan(value).attributes }, encoding).toEqual({ first: 'x' });
+      expect(stats, encoding).toMatchObject({ droppedAttributes: 1, itemsOverAttributeBytes: 1 });
+    }
+  });
+
   it('gives every item its own budget', () => {
     const data = traceWith(kilo);
     const scope = data.resourceSpans[0]!.scopeSpans[0]!;

@@ -98,7 +98,7 @@ export function readHistogramPoint(r: WireReader, end: number, ctx: DecodeContex
   let min: number | undefined;
   let max: number | undefined;
   let field = 0;
-  beginItem(ctx);
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
@@ -187,7 +187,7 @@ export function readExponentialHistogramPoint(
   let max: number | undefined;
   let zeroThreshold = 0;
   let field = 0;
-  beginItem(ctx);
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();

@@ -81,7 +81,7 @@ function readLogRecord(r: WireReader, end: number, ctx: DecodeContext): LogRecor
   let spanId = '';
   let eventName = '';
   let field = 0;
-  beginItem(ctx);
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();

@@ -111,7 +111,7 @@ export function readNumberPoint(r: WireReader, end: number, ctx: DecodeContext):
   const exemplars: Exemplar[] = [];
   let flags = 0;
   let field = 0;
-  beginItem(ctx);
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
@@ -159,7 +159,7 @@ export function readSummaryPoint(r: WireReader, end: number, ctx: DecodeContext)
   const quantileValues: SummaryDataPoint['quantileValues'] = [];
   let flags = 0;
   let field = 0;
-  beginItem(ctx);
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();

@@ -116,7 +116,7 @@ function readSpan(r: WireReader, end: number, ctx: DecodeContext): Span {
   let cutEvents = 0;
   let cutLinks = 0;
   let field = 0;
-  beginItem(ctx);
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
