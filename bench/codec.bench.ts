@@ -82,10 +82,26 @@ if (!fromJson.ok) throw fromJson.error;
 assertModelEqual(fromProto.value, traces);
 assertModelEqual(fromJson.value, traces);
 
+/** What the server decodes with (its configuration's defaults): the limits' checks cost too. */
+const serverLimits = {
+  maxAttributes: 128,
+  maxValueLength: 16 * 1024,
+  maxEventsPerSpan: 128,
+  maxLinksPerSpan: 128,
+  maxValueEntries: 1_000,
+  maxAttributeBytes: 64 * 1024,
+};
+
 const LONGS_AS_BIGINT = { longs: BigInt, bytes: String } as const;
 const decodeFigures = [
   measure('ours: decodeTracesProto → model', spans, () => decodeTracesProto(protoBytes)),
   measure('ours: decodeTracesJson → model (bytes in)', spans, () => decodeTracesJson(jsonBytes)),
+  measure("ours: decodeTracesProto, the server's limits", spans, () =>
+    decodeTracesProto(protoBytes, serverLimits),
+  ),
+  measure("ours: decodeTracesJson, the server's limits", spans, () =>
+    decodeTracesJson(jsonBytes, serverLimits),
+  ),
   measure('protobufjs: Type.decode (raw messages, Long)', spans, () => ref.traces.decode(protoBytes)),
   measure('protobufjs: decode + toObject (BigInt)', spans, () =>
     ref.traces.toObject(ref.traces.decode(protoBytes), LONGS_AS_BIGINT),
@@ -128,7 +144,7 @@ console.log(
 table('Decode', decodeFigures);
 table('Encode', encodeFigures);
 
-const [oursProto, , pbjsRaw, pbjsObject] = decodeFigures;
+const [oursProto, , , , pbjsRaw, pbjsObject] = decodeFigures;
 const [oursEncode, pbjsEncode] = encodeFigures;
 console.log('\nRatios (per CPU second)');
 console.log(

@@ -85,7 +85,15 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     );
     const service = new IngestService(
       writer,
-      { maxAttributes: config.ingest.maxAttributes, maxValueLength: config.ingest.maxAttributeValueLength },
+      {
+        maxAttributes: config.ingest.maxAttributes,
+        maxValueLength: config.ingest.maxAttributeValueLength,
+        maxEventsPerSpan: config.ingest.maxEventsPerSpan,
+        maxLinksPerSpan: config.ingest.maxLinksPerSpan,
+        maxValueEntries: config.ingest.maxValueEntries,
+        maxAttributeBytes: config.ingest.maxAttributeBytes,
+      },
+      storage.retention,
       metrics.ingest,
       pods,
     );

@@ -38,6 +38,10 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['storage', 'ttlDays', 'red'], env.APO_TTL_RED_DAYS);
   setIn(raw, ['ingest', 'maxBodyBytes'], env.APO_MAX_BODY_BYTES);
   setIn(raw, ['ingest', 'maxInFlightRows'], env.APO_MAX_IN_FLIGHT_ROWS);
+  setIn(raw, ['ingest', 'maxEventsPerSpan'], env.APO_MAX_SPAN_EVENTS);
+  setIn(raw, ['ingest', 'maxLinksPerSpan'], env.APO_MAX_SPAN_LINKS);
+  setIn(raw, ['ingest', 'maxValueEntries'], env.APO_MAX_VALUE_ENTRIES);
+  setIn(raw, ['ingest', 'maxAttributeBytes'], env.APO_MAX_ATTRIBUTE_BYTES);
   setIn(raw, ['ingest', 'flushIntervalMs'], env.APO_FLUSH_INTERVAL_MS);
   setIn(raw, ['ingest', 'redFlushIntervalMs'], env.APO_RED_FLUSH_INTERVAL_MS);
   setIn(raw, ['api', 'maxTraceSpans'], env.APO_MAX_TRACE_SPANS);

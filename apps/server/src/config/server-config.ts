@@ -80,6 +80,17 @@ export const serverConfigSchema = z.object({
       maxBodyBytes: positiveInt.default(16 * 1024 * 1024),
       maxAttributes: positiveInt.default(128),
       maxAttributeValueLength: positiveInt.default(16 * 1024),
+      /** Events kept per span (APO_MAX_SPAN_EVENTS); the rest are added to its dropped events count. */
+      maxEventsPerSpan: positiveInt.default(128),
+      /** Links kept per span (APO_MAX_SPAN_LINKS); the rest are added to its dropped links count. */
+      maxLinksPerSpan: positiveInt.default(128),
+      /** Entries kept per array or kvlist attribute value, at every level (APO_MAX_VALUE_ENTRIES). */
+      maxValueEntries: positiveInt.default(1_000),
+      /**
+       * Attribute keys and values kept per item (APO_MAX_ATTRIBUTE_BYTES): a span with its events and
+       * links, a log record, a data point with its exemplars. Later attributes are dropped and counted.
+       */
+      maxAttributeBytes: positiveInt.default(64 * 1024),
       /** A flush starts when this many rows are pending… */
       flushRows: positiveInt.default(50_000),
       /**

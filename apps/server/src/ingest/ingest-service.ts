@@ -7,6 +7,7 @@ import {
   decodeTracesProto,
   type DecodeLimits,
   type DecodeResult,
+  type DecodeStats,
   type SignalType,
 } from '@apo/shared';
 import type { PayloadEncoding } from '@apo/pipeline';
@@ -15,6 +16,7 @@ import { IngestError } from '@apo/pipeline';
 import type { GroupCommitWriter } from './group-commit-writer.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 import { attachPodMetadata, type PodLookup } from './pod-enrichment.ts';
+import { admit, type AdmissionRetention } from './admission.ts';
 
 export interface IngestRequest {
   signal: SignalType;
@@ -27,9 +29,15 @@ export interface IngestRequest {
 }
 
 export interface IngestOutcome {
+  /** Items admitted (and stored, unless `duplicate`). */
   records: number;
+  /** Items admission refused (see admission.ts); OTLP carries it as the partial success's rejected count. */
+  rejected: number;
   duplicate: boolean;
-  /** Set when limits cut something; OTLP carries it as a partial-success message with 0 rejected. */
+  /**
+   * Why items were rejected and what limits cut; OTLP carries it as the partial-success message (with 0
+   * rejected when only limits cut something).
+   */
   warning: string | undefined;
 }
 
@@ -62,12 +70,23 @@ export class IngestService {
   readonly #limits: DecodeLimits;
   readonly #metrics: IngestMetrics;
   readonly #pods: PodLookup | undefined;
+  readonly #retention: AdmissionRetention;
   #turns: Promise<void> = Promise.resolve();
 
-  /** `pods`: the Kubernetes pod snapshots proxies publish, attached to the resources of their clusters. */
-  constructor(writer: GroupCommitWriter, limits: DecodeLimits, metrics: IngestMetrics, pods?: PodLookup) {
+  /**
+   * `retention`: the tables' retention in days, the window admission accepts times in. `pods`: the
+   * Kubernetes pod snapshots proxies publish, attached to the resources of their clusters.
+   */
+  constructor(
+    writer: GroupCommitWriter,
+    limits: DecodeLimits,
+    retention: AdmissionRetention,
+    metrics: IngestMetrics,
+    pods?: PodLookup,
+  ) {
     this.#writer = writer;
     this.#limits = limits;
+    this.#retention = retention;
     this.#metrics = metrics;
     this.#pods = pods;
   }
@@ -83,12 +102,47 @@ export class IngestService {
     return turn;
   }
 
+  #countCuts(stats: DecodeStats): void {
+    const m = this.#metrics;
+    if (stats.droppedAttributes > 0) m.droppedAttributes.inc(stats.droppedAttributes);
+    if (stats.truncatedValues > 0) m.truncatedValues.inc(stats.truncatedValues);
+    if (stats.droppedEvents > 0) m.droppedEvents.inc(stats.droppedEvents);
+    if (stats.droppedLinks > 0) m.droppedLinks.inc(stats.droppedLinks);
+    if (stats.droppedValueEntries > 0) m.droppedValueEntries.inc(stats.droppedValueEntries);
+  }
+
+  /** What the limits cut, for the partial-success message. */
+  #describeCuts(stats: DecodeStats): (string | undefined)[] {
+    const limits = this.#limits;
+    const attributes =
+      stats.itemsOverAttributeBytes > 0
+        ? `${limits.maxAttributes} per record, ${limits.maxAttributeBytes} attribute bytes per item (reached by ${stats.itemsOverAttributeBytes} items)`
+        : `${limits.maxAttributes} per record`;
+    return [
+      stats.droppedAttributes > 0
+        ? `${stats.droppedAttributes} attributes dropped (limit ${attributes})`
+        : undefined,
+      stats.truncatedValues > 0
+        ? `${stats.truncatedValues} values truncated (limit ${limits.maxValueLength} characters)`
+        : undefined,
+      stats.droppedEvents > 0
+        ? `${stats.droppedEvents} span events dropped (limit ${limits.maxEventsPerSpan} per span)`
+        : undefined,
+      stats.droppedLinks > 0
+        ? `${stats.droppedLinks} span links dropped (limit ${limits.maxLinksPerSpan} per span)`
+        : undefined,
+      stats.droppedValueEntries > 0
+        ? `${stats.droppedValueEntries} array / kvlist entries dropped (limit ${limits.maxValueEntries} per value)`
+        : undefined,
+    ];
+  }
+
   async ingest(req: IngestRequest): Promise<IngestOutcome> {
     await this.#nextTurn();
-    const { records, warning, stored } = this.#accept(req);
+    const { records, rejected, warning, stored } = this.#accept(req);
     const { duplicate } = await stored;
     if (duplicate) this.#metrics.duplicateBatches.inc();
-    return { records, duplicate, warning };
+    return { records, rejected, duplicate, warning };
   }
 
   /**
@@ -97,6 +151,7 @@ export class IngestService {
    */
   #accept(req: IngestRequest): {
     records: number;
+    rejected: number;
     warning: string | undefined;
     stored: Promise<{ duplicate: boolean }>;
   } {
@@ -107,11 +162,13 @@ export class IngestService {
         `invalid OTLP ${req.encoding} ${req.signal} request: ${decoded.error.message}`,
       );
     }
+    const stats = decoded.stats;
+    this.#countCuts(stats);
+    const admission = admit(decoded.value, this.#retention, Date.now());
+    this.#metrics.receivedRecords.inc({ signal: req.signal, transport: req.transport }, admission.received);
+    for (const [reason, n] of admission.byReason)
+      this.#metrics.rejectedRecords.inc({ signal: req.signal, reason }, n);
     const records = countRecords(decoded.value);
-    this.#metrics.receivedRecords.inc({ signal: req.signal, transport: req.transport }, records);
-    const { droppedAttributes, truncatedValues } = decoded.stats;
-    if (droppedAttributes > 0) this.#metrics.droppedAttributes.inc(droppedAttributes);
-    if (truncatedValues > 0) this.#metrics.truncatedValues.inc(truncatedValues);
     // Before the rows are encoded: the resource attribute maps are encoded once per resource, with these.
     const pods = records === 0 ? undefined : this.#pods?.index(req.cluster);
     if (pods !== undefined) attachPodMetadata(decoded.value, pods);
@@ -119,14 +176,12 @@ export class IngestService {
       records === 0
         ? Promise.resolve({ duplicate: false })
         : this.#writer.submit(decoded.value, records, req.cluster, req.batchId);
-    const cut = [
-      droppedAttributes > 0
-        ? `${droppedAttributes} attributes dropped (limit ${this.#limits.maxAttributes} per record)`
-        : '',
-      truncatedValues > 0
-        ? `${truncatedValues} values truncated (limit ${this.#limits.maxValueLength} characters)`
-        : '',
-    ].filter((s) => s !== '');
-    return { records, warning: cut.length > 0 ? cut.join('; ') : undefined, stored };
+    const said = [admission.message, ...this.#describeCuts(stats)].filter((s) => s !== undefined);
+    return {
+      records,
+      rejected: admission.rejected,
+      warning: said.length > 0 ? said.join('; ') : undefined,
+      stored,
+    };
   }
 }

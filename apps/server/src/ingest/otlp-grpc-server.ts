@@ -34,7 +34,7 @@ export function createOtlpGrpcServer(options: OtlpGrpcOptions): grpc.Server {
         batchId: parseBatchId(metadata('x-apo-batch-id')),
         transport: 'grpc',
       });
-      return outcome.warning === undefined ? {} : { warning: outcome.warning };
+      return { warning: outcome.warning, rejected: outcome.rejected };
     },
   });
 }

@@ -112,7 +112,9 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
             transport: 'http',
           });
           const partial =
-            outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
+            outcome.warning === undefined && outcome.rejected === 0
+              ? undefined
+              : { rejected: outcome.rejected, errorMessage: outcome.warning ?? '' };
           return await reply(
             res,
             encoding,

@@ -35,7 +35,28 @@ export function createServerMetrics() {
     }),
     droppedAttributes: new Counter({
       name: 'apo_ingest_dropped_attributes_total',
-      help: 'Attributes dropped beyond the configured maximum count per record.',
+      help: 'Attributes dropped beyond the configured maximum count per record or attribute bytes per item.',
+      registers: [registry],
+    }),
+    droppedEvents: new Counter({
+      name: 'apo_ingest_dropped_span_events_total',
+      help: "Span events dropped beyond the configured maximum per span (added to the span's dropped events count).",
+      registers: [registry],
+    }),
+    droppedLinks: new Counter({
+      name: 'apo_ingest_dropped_span_links_total',
+      help: "Span links dropped beyond the configured maximum per span (added to the span's dropped links count).",
+      registers: [registry],
+    }),
+    droppedValueEntries: new Counter({
+      name: 'apo_ingest_dropped_value_entries_total',
+      help: 'Entries of array and kvlist attribute values dropped beyond the configured maximum per value.',
+      registers: [registry],
+    }),
+    rejectedRecords: new Counter({
+      name: 'apo_ingest_rejected_records_total',
+      help: 'Spans, log records and data points rejected by admission (answered in the OTLP partial success), by signal and reason: time (outside the retention window), end-time, start-time, trace-id, span-id, kind.',
+      labelNames: ['signal', 'reason'] as const,
       registers: [registry],
     }),
     redPointsSkipped: new Counter({

@@ -2,9 +2,23 @@ import * as grpc from '@grpc/grpc-js';
 import { encodeExportResponseProto, type SignalType } from '@apo/shared';
 import { IngestError, type IngestErrorKind } from './ingest-error.ts';
 
-/** What an OTLP receiver's handler answers: a warning becomes the export response's partial success. */
+/**
+ * What an OTLP receiver's handler answers: items it rejected and a warning (why, or what limits cut)
+ * become the export response's partial success.
+ */
 export interface ExportOutcome {
-  warning?: string;
+  warning?: string | undefined;
+  /** Spans, log records or data points not stored; 0 when absent. */
+  rejected?: number;
+}
+
+/** The partial success of an answer, or undefined for a full success (the empty response). */
+export function partialSuccessOf(
+  outcome: ExportOutcome,
+): { rejected: number; errorMessage: string } | undefined {
+  const rejected = outcome.rejected ?? 0;
+  if (outcome.warning === undefined && rejected === 0) return undefined;
+  return { rejected, errorMessage: outcome.warning ?? '' };
 }
 
 export interface OtlpGrpcRequest {
@@ -72,9 +86,7 @@ export function createOtlpGrpcServer(options: OtlpGrpcOptions): grpc.Server {
       };
       options.handle({ signal, payload: call.request, metadata }).then(
         (outcome) => {
-          const partial =
-            outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
-          callback(null, Buffer.from(encodeExportResponseProto(partial)));
+          callback(null, Buffer.from(encodeExportResponseProto(partialSuccessOf(outcome))));
         },
         (err: unknown) => {
           if (err instanceof IngestError) {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
 import { decompressBody, payloadEncodingOf, type PayloadEncoding } from './body-decoding.ts';
 import { IngestError, grpcCodeOf, httpStatusOf } from './ingest-error.ts';
-import type { ExportOutcome } from './otlp-grpc.ts';
+import { partialSuccessOf, type ExportOutcome } from './otlp-grpc.ts';
 import { encodeRpcStatus } from './rpc-status.ts';
 
 export interface OtlpHttpRequest {
@@ -118,8 +118,7 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
           return Array.isArray(value) ? value[0] : value;
         },
       });
-      const partial =
-        outcome.warning === undefined ? undefined : { rejected: 0, errorMessage: outcome.warning };
+      const partial = partialSuccessOf(outcome);
       reply(res, 200, encoding, encodeExportResponseProto(partial), exportResponseJson(signal, partial));
     } catch (err) {
       if (err instanceof IngestError) {

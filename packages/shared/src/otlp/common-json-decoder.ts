@@ -1,6 +1,13 @@
 /** OTLP/JSON decoders for common.proto and resource.proto: AnyValue, KeyValue lists, Resource, InstrumentationScope. */
 import type { AnyValue, Attributes, InstrumentationScope, Resource } from '../model/telemetry.ts';
-import { cutText, droppedTotal, newAttributes } from './common-proto-decoder.ts';
+import {
+  beginItem,
+  chargeAttribute,
+  cutText,
+  droppedTotal,
+  endItem,
+  newAttributes,
+} from './common-proto-decoder.ts';
 import { fail, within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import {
@@ -10,6 +17,7 @@ import {
   asInt64,
   asObject,
   asString,
+  listLength,
   objectField,
   scalarListField,
   stringField,
@@ -48,16 +56,30 @@ export function readAnyValueJson(value: unknown, ctx: DecodeContext, depth: numb
           return bytes.slice(0, ctx.maxValueLength);
         }
         case 'arrayValue':
-        case 'array_value':
-          return scalarListField(asObject(v), 'values', 'values', (element) =>
-            readAnyValueJson(element, ctx, depth + 1),
+        case 'array_value': {
+          const array = asObject(v);
+          const values = scalarListField(
+            array,
+            'values',
+            'values',
+            (element) => readAnyValueJson(element, ctx, depth + 1),
+            ctx.maxValueEntries,
           );
+          countCutEntries(array, values.length, ctx);
+          return values;
+        }
         case 'kvlistValue':
         case 'kvlist_value': {
+          const list = asObject(v);
           const map = newAttributes();
-          scalarListField(asObject(v), 'values', 'values', (element) =>
-            readKeyValueJson(asObject(element), ctx, map, depth + 1),
+          const read = scalarListField(
+            list,
+            'values',
+            'values',
+            (element) => readKeyValueJson(asObject(element), ctx, map, depth + 1),
+            ctx.maxValueEntries,
           );
+          countCutEntries(list, read.length, ctx);
           return map;
         }
         default:
@@ -71,11 +93,20 @@ export function readAnyValueJson(value: unknown, ctx: DecodeContext, depth: numb
   return null;
 }
 
+/** Entries of an array / kvlist value beyond `maxValueEntries`, which scalarListField did not read. */
+function countCutEntries(list: JsonObject, read: number, ctx: DecodeContext): void {
+  if (read === ctx.maxValueEntries)
+    ctx.stats.droppedValueEntries += listLength(list, 'values', 'values') - read;
+}
+
 function camelCase(key: string): string {
   return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** One KeyValue into `map` (last duplicate wins); returns 1 when the key is new, else 0. */
+/**
+ * One KeyValue into `map` (last duplicate wins); returns 1 when the key is new, else 0, and -1 when a
+ * record's own attribute (depth 0) does not fit the item's attribute budget (see readKeyValue).
+ */
 function readKeyValueJson(o: JsonObject, ctx: DecodeContext, map: Attributes, depth: number): number {
   const key = cutText(stringField(o, 'key', 'key'), ctx.maxValueLength, ctx);
   const raw = o.value;
@@ -87,6 +118,7 @@ function readKeyValueJson(o: JsonObject, ctx: DecodeContext, map: Attributes, de
       throw within(error, 'value');
     }
   }
+  if (depth === 0 && ctx.attributeBytesLeft !== Infinity && !chargeAttribute(ctx, key, value)) return -1;
   const added = map[key] === undefined ? 1 : 0;
   map[key] = value;
   return added;
@@ -103,11 +135,13 @@ export function readAttributesJson(
   let kept = 0;
   let dropped = 0;
   scalarListField(o, camel, snake, (element) => {
-    if (kept >= ctx.maxAttributes) {
+    if (kept >= ctx.maxAttributes || ctx.attributeBytesLeft < 0) {
       dropped++;
       return;
     }
-    kept += readKeyValueJson(asObject(element), ctx, map, 0);
+    const got = readKeyValueJson(asObject(element), ctx, map, 0);
+    if (got < 0) dropped++;
+    else kept += got;
   });
   return { map, dropped };
 }
@@ -169,4 +203,16 @@ export function messageField<T>(
   } catch (error) {
     throw within(error, camel);
   }
+}
+
+/** Reads one item (span, log record, data point): its attributes share one budget (`maxAttributeBytes`). */
+export function readItemJson<T>(
+  o: JsonObject,
+  ctx: DecodeContext,
+  read: (o: JsonObject, ctx: DecodeContext) => T,
+): T {
+  beginItem(ctx);
+  const value = read(o, ctx);
+  endItem(ctx);
+  return value;
 }

@@ -111,8 +111,13 @@ function readArrayValue(r: WireReader, end: number, ctx: DecodeContext, depth: n
   try {
     while (r.pos < end) {
       const tag = r.uint32();
-      if (tag === 10) values.push(readAnyValue(r, r.delimited(end), ctx, depth));
-      else r.skipUnknown(tag, VALUES_WIRE, end);
+      if (tag !== 10) r.skipUnknown(tag, VALUES_WIRE, end);
+      else if (values.length < ctx.maxValueEntries)
+        values.push(readAnyValue(r, r.delimited(end), ctx, depth));
+      else {
+        r.pos = r.delimited(end);
+        ctx.stats.droppedValueEntries++;
+      }
     }
     r.checkEnd(end);
   } catch (error) {
@@ -127,8 +132,12 @@ function readKeyValueList(r: WireReader, end: number, ctx: DecodeContext, depth:
   try {
     while (r.pos < end) {
       const tag = r.uint32();
-      if (tag === 10) readKeyValue(r, r.delimited(end), ctx, map, depth);
-      else r.skipUnknown(tag, VALUES_WIRE, end);
+      if (tag !== 10) r.skipUnknown(tag, VALUES_WIRE, end);
+      else if (seen < ctx.maxValueEntries) readKeyValue(r, r.delimited(end), ctx, map, depth);
+      else {
+        r.pos = r.delimited(end);
+        ctx.stats.droppedValueEntries++;
+      }
       seen++;
     }
     r.checkEnd(end);
@@ -138,7 +147,11 @@ function readKeyValueList(r: WireReader, end: number, ctx: DecodeContext, depth:
   return map;
 }
 
-/** Reads one KeyValue into `map` (last duplicate wins); returns 1 when the key is new, else 0. */
+/**
+ * Reads one KeyValue into `map` (last duplicate wins); returns 1 when the key is new, else 0. A record's
+ * own attribute (depth 0) is first charged to the item's attribute budget: -1 when it does not fit, and
+ * then it is not stored.
+ */
 export function readKeyValue(
   r: WireReader,
   end: number,
@@ -161,6 +174,7 @@ export function readKeyValue(
   } catch (error) {
     throw within(error, field === 1 ? 'key' : field === 2 ? 'value' : '');
   }
+  if (depth === 0 && ctx.attributeBytesLeft !== Infinity && !chargeAttribute(ctx, key, value)) return -1;
   // Whether the key is new only matters under an attribute limit; without one, skip the extra lookup.
   const added = ctx.maxAttributes === Infinity || map[key] === undefined ? 1 : 0;
   map[key] = value;
@@ -168,9 +182,61 @@ export function readKeyValue(
 }
 
 /**
- * One entry of a record's `repeated KeyValue attributes`. Beyond `maxAttributes` kept keys the entry is
- * skipped unread (so a late duplicate of a kept key is dropped too). Returns 1 for a new key, 0 for a
- * replaced one, -1 when dropped.
+ * Charges one attribute to the current item's budget (see `DecodeLimits.maxAttributeBytes`). The first
+ * that does not fit closes the budget (-1), so the item's later attributes are dropped unread.
+ */
+export function chargeAttribute(ctx: DecodeContext, key: string, value: AnyValue): boolean {
+  const size = key.length + valueSize(value);
+  if (size > ctx.attributeBytesLeft) {
+    if (ctx.attributeBytesLeft >= 0) ctx.stats.itemsOverAttributeBytes++;
+    ctx.attributeBytesLeft = -1;
+    return false;
+  }
+  ctx.attributeBytesLeft -= size;
+  return true;
+}
+
+/** The size an attribute value counts for against `maxAttributeBytes`. */
+export function valueSize(value: AnyValue): number {
+  if (typeof value === 'string') return value.length;
+  if (value === null) return 0;
+  if (typeof value === 'boolean') return 1;
+  if (typeof value !== 'object') return 8;
+  if (value instanceof Uint8Array) return value.byteLength;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const v of value) n += valueSize(v);
+    return n;
+  }
+  for (const k in value) n += k.length + valueSize(value[k]!);
+  return n;
+}
+
+/**
+ * What an item's attributes can count for at most, per byte of its protobuf encoding: strings and bytes
+ * count at most their encoded size, and the smallest encoded int (an array element: tag, length, tag, one
+ * byte) is 4 bytes for the 8 it counts. So an item of n encoded bytes never exceeds 2n.
+ */
+const COUNTED_PER_ENCODED_BYTE = 2;
+
+/**
+ * Starts an item (span, log record, data point): its attributes share one budget from here. `encodedBytes`
+ * (protobuf) lets an item that cannot reach the budget — nearly all of them — skip counting altogether.
+ */
+export function beginItem(ctx: DecodeContext, encodedBytes = Infinity): void {
+  ctx.attributeBytesLeft =
+    encodedBytes * COUNTED_PER_ENCODED_BYTE <= ctx.maxAttributeBytes ? Infinity : ctx.maxAttributeBytes;
+}
+
+/** Ends the item: what is read until the next one starts (resources, scopes, metric metadata) is not counted. */
+export function endItem(ctx: DecodeContext): void {
+  ctx.attributeBytesLeft = Infinity;
+}
+
+/**
+ * One entry of a record's `repeated KeyValue attributes`. Beyond `maxAttributes` kept keys, or once the
+ * item's attribute budget is spent, the entry is skipped unread (so a late duplicate of a kept key is
+ * dropped too). Returns 1 for a new key, 0 for a replaced one, -1 when dropped.
  */
 export function readAttribute(
   r: WireReader,
@@ -180,11 +246,16 @@ export function readAttribute(
   kept: number,
 ): number {
   const end = r.delimited(limit);
-  if (kept >= ctx.maxAttributes) {
+  if (kept >= ctx.maxAttributes || ctx.attributeBytesLeft < 0) {
     r.pos = end;
     return -1;
   }
   return readKeyValue(r, end, ctx, map, 0);
+}
+
+/** `wire` (a dropped count the sender reported) plus what a limit cut, within a uint32. */
+export function droppedPlus(wire: number, cut: number): number {
+  return cut === 0 ? wire : Math.min(UINT32_MAX, wire + cut);
 }
 
 /** The record's dropped_attributes_count after adding what the limit dropped (and counting it). */

@@ -52,14 +52,40 @@ export function toDecodeError(error: unknown): OtlpDecodeError {
 export interface DecodeContext {
   readonly maxAttributes: number;
   readonly maxValueLength: number;
+  readonly maxEventsPerSpan: number;
+  readonly maxLinksPerSpan: number;
+  readonly maxValueEntries: number;
+  readonly maxAttributeBytes: number;
+  /**
+   * What is left of the current item's attribute budget: item readers (span, log record, point) set it to
+   * `maxAttributeBytes` when they start and back to Infinity when they end, so resource and scope
+   * attributes, read between items, are never counted.
+   */
+  attributeBytesLeft: number;
   readonly stats: DecodeStats;
+}
+
+export function emptyStats(): DecodeStats {
+  return {
+    droppedAttributes: 0,
+    truncatedValues: 0,
+    droppedEvents: 0,
+    droppedLinks: 0,
+    droppedValueEntries: 0,
+    itemsOverAttributeBytes: 0,
+  };
 }
 
 export function decodeContext(limits: DecodeLimits | undefined): DecodeContext {
   return {
     maxAttributes: positiveLimit(limits?.maxAttributes),
     maxValueLength: positiveLimit(limits?.maxValueLength),
-    stats: { droppedAttributes: 0, truncatedValues: 0 },
+    maxEventsPerSpan: positiveLimit(limits?.maxEventsPerSpan),
+    maxLinksPerSpan: positiveLimit(limits?.maxLinksPerSpan),
+    maxValueEntries: positiveLimit(limits?.maxValueEntries),
+    maxAttributeBytes: positiveLimit(limits?.maxAttributeBytes),
+    attributeBytesLeft: Infinity,
+    stats: emptyStats(),
   };
 }
 

@@ -15,6 +15,7 @@ import type {
   ExponentialHistogramDataPoint,
   HistogramDataPoint,
 } from '../model/telemetry.ts';
+import { beginItem, endItem } from './common-proto-decoder.ts';
 import { fail, item, within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import { PointAttributes, readExemplar, segment } from './metric-points-proto-decoder.ts';
@@ -97,6 +98,7 @@ export function readHistogramPoint(r: WireReader, end: number, ctx: DecodeContex
   let min: number | undefined;
   let max: number | undefined;
   let field = 0;
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
@@ -149,6 +151,7 @@ export function readHistogramPoint(r: WireReader, end: number, ctx: DecodeContex
   } catch (error) {
     throw within(error, segment(HISTOGRAM_FIELDS, field, { 9: attributes.seen, 8: exemplars.length }));
   }
+  endItem(ctx);
   return {
     attributes: attributes.finish(ctx),
     startTimeUnixNano,
@@ -184,6 +187,7 @@ export function readExponentialHistogramPoint(
   let max: number | undefined;
   let zeroThreshold = 0;
   let field = 0;
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
@@ -239,6 +243,7 @@ export function readExponentialHistogramPoint(
   } catch (error) {
     throw within(error, segment(EXPONENTIAL_FIELDS, field, { 1: attributes.seen, 11: exemplars.length }));
   }
+  endItem(ctx);
   return {
     attributes: attributes.finish(ctx),
     startTimeUnixNano,

@@ -5,7 +5,7 @@
  * then by its proto snake_case name, treats null as absent, and names the field when it fails.
  */
 import { decodeBase64 } from './base64.ts';
-import { DecodeFailure, fail, item, within } from './decode-failure.ts';
+import { DecodeFailure, emptyStats, fail, item, within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import { isHex } from './hex.ts';
 import { decodeUtf8Body } from './utf8.ts';
@@ -62,8 +62,8 @@ export function decodeJsonBody<T>(
   } catch (error) {
     if (!(error instanceof InexactInteger)) throw error;
   }
-  ctx.stats.droppedAttributes = 0;
-  ctx.stats.truncatedValues = 0;
+  Object.assign(ctx.stats, emptyStats());
+  ctx.attributeBytesLeft = Infinity;
   integersExact = true;
   try {
     return read(parseText(text, true), ctx);
@@ -121,26 +121,32 @@ function arrayField(o: JsonObject, camel: string, snake: string): unknown[] {
   return value;
 }
 
-/** A repeated message field: each element decoded by `read`, failures pathed as `name[i]`. */
+/**
+ * A repeated message field: each element decoded by `read`, failures pathed as `name[i]`. Only the first
+ * `max` elements are decoded; the caller learns how many there were from `listLength`.
+ */
 export function listField<T>(
   o: JsonObject,
   camel: string,
   snake: string,
   read: (element: JsonObject) => T,
+  max = Infinity,
 ): T[] {
-  return scalarListField(o, camel, snake, (element) => read(asObject(element)));
+  return scalarListField(o, camel, snake, (element) => read(asObject(element)), max);
 }
 
-/** A repeated field of any element type. */
+/** A repeated field of any element type, at most its first `max` elements. */
 export function scalarListField<T>(
   o: JsonObject,
   camel: string,
   snake: string,
   read: (value: unknown) => T,
+  max = Infinity,
 ): T[] {
   const values = arrayField(o, camel, snake);
-  const out = new Array<T>(values.length);
-  for (let i = 0; i < values.length; i++) {
+  const length = Math.min(values.length, max);
+  const out = new Array<T>(length);
+  for (let i = 0; i < length; i++) {
     try {
       out[i] = read(values[i]);
     } catch (error) {
@@ -148,6 +154,11 @@ export function scalarListField<T>(
     }
   }
   return out;
+}
+
+/** How many elements a repeated field has (0 when absent). */
+export function listLength(o: JsonObject, camel: string, snake: string): number {
+  return arrayField(o, camel, snake).length;
 }
 
 export function stringField(o: JsonObject, camel: string, snake: string): string {

@@ -3,6 +3,7 @@ import type { AnyValue, LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../
 import {
   messageField,
   readAnyValueJson,
+  readItemJson,
   readResourceJson,
   readScopeJson,
   recordAttributesJson,
@@ -42,7 +43,7 @@ function readResourceLogs(o: JsonObject, ctx: DecodeContext): ResourceLogs {
 function readScopeLogs(o: JsonObject, ctx: DecodeContext): ScopeLogs {
   return {
     scope: messageField(o, 'scope', 'scope', (m) => readScopeJson(m, ctx)),
-    logRecords: listField(o, 'logRecords', 'log_records', (r) => readLogRecord(r, ctx)),
+    logRecords: listField(o, 'logRecords', 'log_records', (r) => readItemJson(r, ctx, readLogRecord)),
     schemaUrl: stringField(o, 'schemaUrl', 'schema_url'),
   };
 }

@@ -9,7 +9,14 @@
  *               12 string event_name }   (4 is reserved)
  */
 import type { AnyValue, LogRecord, LogsData } from '../model/telemetry.ts';
-import { droppedTotal, newAttributes, readAnyValue, readAttribute } from './common-proto-decoder.ts';
+import {
+  beginItem,
+  droppedTotal,
+  endItem,
+  newAttributes,
+  readAnyValue,
+  readAttribute,
+} from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
 import { readEnvelope } from './envelope-proto-decoder.ts';
 import type { DecodeContext } from './decode-failure.ts';
@@ -74,6 +81,7 @@ function readLogRecord(r: WireReader, end: number, ctx: DecodeContext): LogRecor
   let spanId = '';
   let eventName = '';
   let field = 0;
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
@@ -124,6 +132,7 @@ function readLogRecord(r: WireReader, end: number, ctx: DecodeContext): LogRecor
   } catch (error) {
     throw within(error, field === 6 ? item('attributes', seen) : (LOG_FIELDS[field] ?? ''));
   }
+  endItem(ctx);
   return {
     timeUnixNano,
     observedTimeUnixNano,

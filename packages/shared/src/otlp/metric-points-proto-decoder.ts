@@ -11,7 +11,7 @@
  * OTLP points carry no dropped-attributes count: what the limit cuts shows only in the stats.
  */
 import type { Attributes, Exemplar, NumberDataPoint, SummaryDataPoint } from '../model/telemetry.ts';
-import { droppedTotal, newAttributes, readAttribute } from './common-proto-decoder.ts';
+import { beginItem, droppedTotal, endItem, newAttributes, readAttribute } from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import { WireType, wireTable } from './wire-reader.ts';
@@ -111,6 +111,7 @@ export function readNumberPoint(r: WireReader, end: number, ctx: DecodeContext):
   const exemplars: Exemplar[] = [];
   let flags = 0;
   let field = 0;
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
@@ -145,6 +146,7 @@ export function readNumberPoint(r: WireReader, end: number, ctx: DecodeContext):
   } catch (error) {
     throw within(error, segment(NUMBER_FIELDS, field, { 7: attributes.seen, 5: exemplars.length }));
   }
+  endItem(ctx);
   return { attributes: attributes.finish(ctx), startTimeUnixNano, timeUnixNano, flags, value, exemplars };
 }
 
@@ -157,6 +159,7 @@ export function readSummaryPoint(r: WireReader, end: number, ctx: DecodeContext)
   const quantileValues: SummaryDataPoint['quantileValues'] = [];
   let flags = 0;
   let field = 0;
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
@@ -191,6 +194,7 @@ export function readSummaryPoint(r: WireReader, end: number, ctx: DecodeContext)
   } catch (error) {
     throw within(error, segment(SUMMARY_FIELDS, field, { 7: attributes.seen, 6: quantileValues.length }));
   }
+  endItem(ctx);
   return {
     attributes: attributes.finish(ctx),
     startTimeUnixNano,

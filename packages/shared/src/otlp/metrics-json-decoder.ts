@@ -13,7 +13,13 @@ import type {
   ScopeMetrics,
   SummaryDataPoint,
 } from '../model/telemetry.ts';
-import { messageField, plainAttributesJson, readResourceJson, readScopeJson } from './common-json-decoder.ts';
+import {
+  messageField,
+  plainAttributesJson,
+  readItemJson,
+  readResourceJson,
+  readScopeJson,
+} from './common-json-decoder.ts';
 import { within } from './decode-failure.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import {
@@ -113,28 +119,36 @@ function readDataOf(
 ): MetricData {
   switch (type) {
     case 'gauge':
-      return { type, points: listField(o, 'dataPoints', 'data_points', (p) => readNumberPoint(p, ctx)) };
+      return {
+        type,
+        points: listField(o, 'dataPoints', 'data_points', (p) => readItemJson(p, ctx, readNumberPoint)),
+      };
     case 'sum':
       return {
         type,
         aggregationTemporality: temporality(o),
         isMonotonic: boolField(o, 'isMonotonic', 'is_monotonic'),
-        points: listField(o, 'dataPoints', 'data_points', (p) => readNumberPoint(p, ctx)),
+        points: listField(o, 'dataPoints', 'data_points', (p) => readItemJson(p, ctx, readNumberPoint)),
       };
     case 'histogram':
       return {
         type,
         aggregationTemporality: temporality(o),
-        points: listField(o, 'dataPoints', 'data_points', (p) => readHistogramPoint(p, ctx)),
+        points: listField(o, 'dataPoints', 'data_points', (p) => readItemJson(p, ctx, readHistogramPoint)),
       };
     case 'exponentialHistogram':
       return {
         type,
         aggregationTemporality: temporality(o),
-        points: listField(o, 'dataPoints', 'data_points', (p) => readExponentialHistogramPoint(p, ctx)),
+        points: listField(o, 'dataPoints', 'data_points', (p) =>
+          readItemJson(p, ctx, readExponentialHistogramPoint),
+        ),
       };
     case 'summary':
-      return { type, points: listField(o, 'dataPoints', 'data_points', (p) => readSummaryPoint(p, ctx)) };
+      return {
+        type,
+        points: listField(o, 'dataPoints', 'data_points', (p) => readItemJson(p, ctx, readSummaryPoint)),
+      };
   }
 }
 

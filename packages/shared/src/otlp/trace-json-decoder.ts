@@ -11,16 +11,19 @@ import type {
 } from '../model/telemetry.ts';
 import {
   messageField,
+  readItemJson,
   readResourceJson,
   readScopeJson,
   recordAttributesJson,
 } from './common-json-decoder.ts';
+import { droppedPlus } from './common-proto-decoder.ts';
 import type { DecodeContext } from './decode-failure.ts';
 import {
   asObject,
   enumField,
   idField,
   listField,
+  listLength,
   stringField,
   uint32Field,
   uint64Field,
@@ -60,13 +63,20 @@ function readResourceSpans(o: JsonObject, ctx: DecodeContext): ResourceSpans {
 function readScopeSpans(o: JsonObject, ctx: DecodeContext): ScopeSpans {
   return {
     scope: messageField(o, 'scope', 'scope', (m) => readScopeJson(m, ctx)),
-    spans: listField(o, 'spans', 'spans', (s) => readSpan(s, ctx)),
+    spans: listField(o, 'spans', 'spans', (s) => readItemJson(s, ctx, readSpan)),
     schemaUrl: stringField(o, 'schemaUrl', 'schema_url'),
   };
 }
 
 function readSpan(o: JsonObject, ctx: DecodeContext): Span {
   const [attributes, droppedAttributesCount] = recordAttributesJson(o, 'attributes', 'attributes', ctx);
+  const events = listField(o, 'events', 'events', (e) => readEvent(e, ctx), ctx.maxEventsPerSpan);
+  const cutEvents =
+    events.length === ctx.maxEventsPerSpan ? listLength(o, 'events', 'events') - events.length : 0;
+  const links = listField(o, 'links', 'links', (l) => readLink(l, ctx), ctx.maxLinksPerSpan);
+  const cutLinks = links.length === ctx.maxLinksPerSpan ? listLength(o, 'links', 'links') - links.length : 0;
+  ctx.stats.droppedEvents += cutEvents;
+  ctx.stats.droppedLinks += cutLinks;
   return {
     traceId: idField(o, 'traceId', 'trace_id', 16),
     spanId: idField(o, 'spanId', 'span_id', 8),
@@ -79,10 +89,10 @@ function readSpan(o: JsonObject, ctx: DecodeContext): Span {
     endTimeUnixNano: uint64Field(o, 'endTimeUnixNano', 'end_time_unix_nano'),
     attributes,
     droppedAttributesCount,
-    events: listField(o, 'events', 'events', (e) => readEvent(e, ctx)),
-    droppedEventsCount: uint32Field(o, 'droppedEventsCount', 'dropped_events_count'),
-    links: listField(o, 'links', 'links', (l) => readLink(l, ctx)),
-    droppedLinksCount: uint32Field(o, 'droppedLinksCount', 'dropped_links_count'),
+    events,
+    droppedEventsCount: droppedPlus(uint32Field(o, 'droppedEventsCount', 'dropped_events_count'), cutEvents),
+    links,
+    droppedLinksCount: droppedPlus(uint32Field(o, 'droppedLinksCount', 'dropped_links_count'), cutLinks),
     status: messageField(o, 'status', 'status', readStatus),
   };
 }

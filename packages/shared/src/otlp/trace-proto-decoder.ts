@@ -14,7 +14,14 @@
  * Unknown enum values are kept as numbers (lossless re-encoding), though the model types name only known ones.
  */
 import type { Span, SpanEvent, SpanKind, SpanLink, StatusCode, TracesData } from '../model/telemetry.ts';
-import { droppedTotal, newAttributes, readAttribute } from './common-proto-decoder.ts';
+import {
+  beginItem,
+  droppedPlus,
+  droppedTotal,
+  endItem,
+  newAttributes,
+  readAttribute,
+} from './common-proto-decoder.ts';
 import { item, within } from './decode-failure.ts';
 import { readEnvelope } from './envelope-proto-decoder.ts';
 import type { DecodeContext } from './decode-failure.ts';
@@ -105,7 +112,11 @@ function readSpan(r: WireReader, end: number, ctx: DecodeContext): Span {
   const links: SpanLink[] = [];
   let droppedLinksCount = 0;
   let status = { code: 0 as StatusCode, message: '' };
+  // Events and links beyond the limits are skipped unread: a span with a million events costs little.
+  let cutEvents = 0;
+  let cutLinks = 0;
   let field = 0;
+  beginItem(ctx, end - r.pos);
   try {
     while (r.pos < end) {
       const tag = r.uint32();
@@ -146,13 +157,21 @@ function readSpan(r: WireReader, end: number, ctx: DecodeContext): Span {
           droppedAttributesCount = r.uint32();
           break;
         case 90:
-          events.push(readEvent(r, r.delimited(end), ctx));
+          if (events.length < ctx.maxEventsPerSpan) events.push(readEvent(r, r.delimited(end), ctx));
+          else {
+            r.pos = r.delimited(end);
+            cutEvents++;
+          }
           break;
         case 96:
           droppedEventsCount = r.uint32();
           break;
         case 106:
-          links.push(readLink(r, r.delimited(end), ctx));
+          if (links.length < ctx.maxLinksPerSpan) links.push(readLink(r, r.delimited(end), ctx));
+          else {
+            r.pos = r.delimited(end);
+            cutLinks++;
+          }
           break;
         case 112:
           droppedLinksCount = r.uint32();
@@ -169,10 +188,20 @@ function readSpan(r: WireReader, end: number, ctx: DecodeContext): Span {
     }
     r.checkEnd(end);
   } catch (error) {
-    const index = field === 9 ? seen : field === 11 ? events.length : field === 13 ? links.length : -1;
+    const index =
+      field === 9
+        ? seen
+        : field === 11
+          ? events.length + cutEvents
+          : field === 13
+            ? links.length + cutLinks
+            : -1;
     const label = SPAN_FIELDS[field] ?? '';
     throw within(error, index >= 0 ? item(label, index) : label);
   }
+  endItem(ctx);
+  ctx.stats.droppedEvents += cutEvents;
+  ctx.stats.droppedLinks += cutLinks;
   return {
     traceId,
     spanId,
@@ -186,9 +215,9 @@ function readSpan(r: WireReader, end: number, ctx: DecodeContext): Span {
     attributes,
     droppedAttributesCount: droppedTotal(ctx, droppedAttributesCount, dropped),
     events,
-    droppedEventsCount,
+    droppedEventsCount: droppedPlus(droppedEventsCount, cutEvents),
     links,
-    droppedLinksCount,
+    droppedLinksCount: droppedPlus(droppedLinksCount, cutLinks),
     status,
   };
 }
