@@ -14,6 +14,8 @@ export {
   type FsyncPolicy,
   type QueuedRecord,
   type WhenFull,
+  DiskQueueWriteError,
+  type QueueWriteState,
 } from './disk-queue/index.ts';
 export {
   BatchExporter,

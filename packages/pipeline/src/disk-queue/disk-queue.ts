@@ -2,10 +2,10 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { OutboundBatch } from '../batch.ts';
 import { AckKind, encodeAck } from './ack-log.ts';
-import { writeFully } from './file-io.ts';
+import { truncateTo, writeFully } from './file-io.ts';
 import { newSegment, recoverSegments, type Segment } from './queue-recovery.ts';
 import { encodeFrame, type EncodedFrame } from './record-frame.ts';
-import { ackPath, lockDirectory, segmentPath, syncDirectory } from './segment-files.ts';
+import { ackPath, lockDirectory, removeIfPresent, segmentPath, syncDirectory } from './segment-files.ts';
 import { ChangeSignal } from './change-signal.ts';
 import { appendAck, removeSegment } from './segment-lifecycle.ts';
 import { SegmentReader } from './segment-reader.ts';
@@ -20,6 +20,7 @@ import {
   type QueuedRecord,
   type WhenFull,
 } from './queue-types.ts';
+import { WriteCondition } from './write-condition.ts';
 
 interface PendingAppend {
   batch: OutboundBatch;
@@ -74,6 +75,7 @@ export class DiskQueue {
   #corruptRecords: number;
   readonly #truncatedBytes: number;
   #lastDropLogAt = -Infinity;
+  readonly #writeCondition: WriteCondition;
 
   private constructor(
     options: DiskQueueOptions,
@@ -93,6 +95,7 @@ export class DiskQueue {
     this.#diskBytes = recovery.segments.reduce((sum, s) => sum + s.bytes, 0);
     this.#corruptRecords = recovery.corruptRecords;
     this.#truncatedBytes = recovery.truncatedBytes;
+    this.#writeCondition = new WriteCondition({ dir: options.dir, log: options.log });
     this.#reader = new SegmentReader(
       {
         segments: this.#segments,
@@ -194,6 +197,7 @@ export class DiskQueue {
       maxBytes: this.maxBytes,
       corruptRecords: this.#corruptRecords,
       truncatedBytes: this.#truncatedBytes,
+      write: this.#writeCondition.state(),
     });
   }
 
@@ -212,6 +216,7 @@ export class DiskQueue {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#writeCondition.close();
     this.#changes.notify();
     await this.#io;
     await this.#cursorLock.run(async () => {
@@ -253,10 +258,12 @@ export class DiskQueue {
     try {
       await this.#store(appends);
     } catch (err) {
-      // Opening or syncing a segment failed: every append not answered yet is told so (the caller may
-      // answer its sender with a retryable error); those already written stay written.
-      this.#log.error({ err, dir: this.dir }, 'disk queue append failed');
-      for (const append of appends) append.reject(err);
+      // Writing, opening or syncing a segment failed (a full disk, most often): every append not answered
+      // yet is told so (the caller answers its sender with a retryable error); those already written stay
+      // written. The next append tries again: the first write that succeeds ends the failure.
+      const need = appends.reduce((sum, a) => sum + a.frame.bytes, 0);
+      const error = this.#writeCondition.failed(err, need);
+      for (const append of appends) append.reject(error);
     }
   }
 
@@ -317,10 +324,10 @@ export class DiskQueue {
       if (this.#fsync === 'always') await write.file.datasync();
       else write.dirty = true;
     } catch (err) {
-      // Bytes past `segment.bytes` may be half-written: never append after them, start a new segment.
-      await this.#closeWriteSegment().catch(() => undefined);
+      await this.#rollBack(write);
       throw err;
     }
+    this.#writeCondition.succeeded();
     for (const append of group) {
       const { batch, frame } = append;
       addTally(segment.unread, batch.signal, 1, batch.items, frame.bytes);
@@ -334,11 +341,31 @@ export class DiskQueue {
     for (const append of group) append.resolve({ stored: true });
   }
 
+  /**
+   * Bytes past `segment.bytes` may be half-written, or whole frames of appends that were just refused:
+   * cut them off so the writer stays usable once space returns. Should that fail too, the segment is
+   * sealed (readers stop at `readEnd`) and its sidecar marks the tail settled, so a restart does not bring
+   * refused records back as queued — their senders were told to retry, a second copy would be stored.
+   */
+  async #rollBack(write: { segment: Segment; file: FileHandle }): Promise<void> {
+    if (await truncateTo(write.file, write.segment.bytes)) return;
+    void appendAck(write.segment, encodeAck(AckKind.from, write.segment.bytes), this.#log);
+    await this.#closeWriteSegment().catch(() => undefined);
+  }
+
   async #openWriteSegment(): Promise<void> {
     const id = this.#nextId++;
     const paths = { path: segmentPath(this.dir, id), ackPath: ackPath(this.dir, id) };
     const file = await open(paths.path, 'wx');
-    if (this.#fsync === 'always') await syncDirectory(this.dir);
+    if (this.#fsync === 'always') {
+      try {
+        await syncDirectory(this.dir);
+      } catch (err) {
+        await file.close().catch(() => undefined);
+        await removeIfPresent(paths.path).catch(() => undefined);
+        throw err;
+      }
+    }
     const segment = newSegment(id, paths, emptyTallies());
     this.#segments.push(segment);
     this.#write = { segment, file, dirty: false };
@@ -413,9 +440,16 @@ export class DiskQueue {
     segment.deleted = true;
     this.#segments.splice(this.#segments.indexOf(segment), 1);
     this.#diskBytes -= segment.bytes;
-    const removal = removeSegment(segment, this.#log);
-    this.#background.add(removal);
-    void removal.then(() => this.#background.delete(removal));
+    // The reader may still hold the file open (it was the last one read): close it after its current read.
+    const forget = this.#cursorLock
+      .run(() => this.#reader.forget(segment))
+      .catch((err: unknown) => {
+        this.#log.warn({ err, path: segment.path }, 'disk queue could not close a deleted segment');
+      });
+    for (const step of [removeSegment(segment, this.#log), forget]) {
+      this.#background.add(step);
+      void step.then(() => this.#background.delete(step));
+    }
   }
 
   // --- read side ---
