@@ -142,7 +142,7 @@ describe.skipIf(disk === undefined)(
         'no deleted segment held open',
       );
       expect(await deletedFilesOpen('self', dir)).toEqual([]);
-      // Everything delivered is deleted and its space is back (what is left: the empty write segment).
+      // Everything delivered is deleted, the drained write segment too, and the space is back.
       expect(await freeBytes()).toBeGreaterThan(DISK_BYTES * 0.9);
 
       const again = await queue.append(batch(1_000_000));

@@ -21,6 +21,7 @@ import {
   type WhenFull,
 } from './queue-types.ts';
 import { WriteCondition } from './write-condition.ts';
+import { LogThrottle } from '../exporter/log-throttle.ts';
 
 interface PendingAppend {
   batch: OutboundBatch;
@@ -76,6 +77,7 @@ export class DiskQueue {
   readonly #truncatedBytes: number;
   #lastDropLogAt = -Infinity;
   readonly #writeCondition: WriteCondition;
+  readonly #ackLogThrottle = new LogThrottle(DROP_LOG_INTERVAL_MS);
 
   private constructor(
     options: DiskQueueOptions,
@@ -174,8 +176,13 @@ export class DiskQueue {
     const segment = held.segment;
     segment.inFlight--;
     segment.settled++;
-    await appendAck(segment, encodeAck(AckKind.record, record.offset), this.#log);
+    await appendAck(segment, encodeAck(AckKind.record, record.offset), this.#ackFailed);
     this.#maybeDelete(segment);
+    // While the disk is full, a drained write segment is what holds the space: retire it now rather than
+    // at the next append (which a readiness probe that took this process out of rotation may never send).
+    if (!this.#writeCondition.writable && segment === this.#write?.segment) {
+      this.#enqueueIo(() => this.#retireSettledWriteSegment());
+    }
   }
 
   /** Gives a record back unsettled: the next `take` hands it out again (e.g. its consumer is shutting down). */
@@ -269,11 +276,7 @@ export class DiskQueue {
 
   /** Writes `appends` in order, in groups (one writev each) that end at a segment roll or a drop. */
   async #store(appends: PendingAppend[]): Promise<void> {
-    const current = this.#write?.segment;
-    // A write segment whose records are all settled is dropped now rather than when it fills up.
-    if (current !== undefined && current.records > 0 && current.settled === current.records) {
-      await this.#closeWriteSegment();
-    }
+    await this.#retireSettledWriteSegment();
     let group: PendingAppend[] = [];
     let groupBytes = 0;
     for (const append of appends) {
@@ -310,6 +313,20 @@ export class DiskQueue {
     }
     await this.#writeGroup(group);
   }
+
+  /** A write segment whose records are all settled is dropped now rather than when it fills up. */
+  async #retireSettledWriteSegment(): Promise<void> {
+    const current = this.#write?.segment;
+    if (current !== undefined && current.records > 0 && current.settled === current.records) {
+      await this.#closeWriteSegment();
+    }
+  }
+
+  readonly #ackFailed = (err: unknown, path: string): void => {
+    const { log, suppressed } = this.#ackLogThrottle.check('ack', Date.now());
+    if (log)
+      this.#log.warn({ err, path, suppressed }, 'disk queue ack write failed (logged at most every 10 s)');
+  };
 
   async #writeGroup(group: PendingAppend[]): Promise<void> {
     const write = this.#write;
@@ -349,7 +366,7 @@ export class DiskQueue {
    */
   async #rollBack(write: { segment: Segment; file: FileHandle }): Promise<void> {
     if (await truncateTo(write.file, write.segment.bytes)) return;
-    void appendAck(write.segment, encodeAck(AckKind.from, write.segment.bytes), this.#log);
+    void appendAck(write.segment, encodeAck(AckKind.from, write.segment.bytes), this.#ackFailed);
     await this.#closeWriteSegment().catch(() => undefined);
   }
 
@@ -409,7 +426,7 @@ export class DiskQueue {
     // Records of this segment are still with consumers: drop the rest of it now, delete the file when
     // those come back. The reader is inside this segment (it handed some out and not all).
     const from = this.#reader.segmentId === victim.id ? this.#reader.offset : 0;
-    void appendAck(victim, encodeAck(AckKind.from, from), this.#log);
+    void appendAck(victim, encodeAck(AckKind.from, from), this.#ackFailed);
     this.#reader.skipRestOf(victim);
   }
 

@@ -21,9 +21,13 @@ export interface QueueWriteState {
 export class DiskQueueWriteError extends Error {
   override readonly name = 'DiskQueueWriteError';
   readonly code: string | undefined;
-  constructor(message: string, code: string | undefined, cause: unknown) {
-    super(message, { cause });
-    this.code = code;
+  /** The failure in words, e.g. "disk full (ENOSPC)": what a refused sender is told. */
+  readonly description: string;
+  constructor(dir: string, cause: unknown) {
+    const description = describeWriteError(cause);
+    super(`disk queue ${dir} cannot write: ${description}`, { cause });
+    this.code = errorCode(cause);
+    this.description = description;
   }
 }
 
@@ -87,11 +91,7 @@ export class WriteCondition {
     } else {
       this.#failure.need = need;
     }
-    return new DiskQueueWriteError(
-      `disk queue ${this.#o.dir} cannot write: ${description}`,
-      errorCode(err),
-      err,
-    );
+    return new DiskQueueWriteError(this.#o.dir, err);
   }
 
   /** Records a write that succeeded: ends a failure spell, if there was one. */
