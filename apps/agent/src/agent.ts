@@ -17,6 +17,8 @@ import {
   unpackBody,
   renderExportMetrics,
   IngestError,
+  queueHealth,
+  refusalWhenUnwritable,
   startOtlpHttpReceiver,
   startStatusServer,
   type OutboundBatch,
@@ -65,7 +67,10 @@ export async function startAgent(
     });
     closers.push(() => queue.close());
     const enqueue = async (batch: OutboundBatch): Promise<void> => {
-      await queue.append(batch);
+      // A full disk: the sender is told 503 with Retry-After (and why), not "internal error".
+      await queue.append(batch).catch((err: unknown) => {
+        throw refusalWhenUnwritable(err, 'the agent');
+      });
     };
     const exporter = new BatchExporter({
       queue,
@@ -212,7 +217,8 @@ export async function startAgent(
       port: config.status.port,
       startedAt: meta.startedAt,
       log,
-      // What an operator asks first: is it exporting, how far behind is it, what went wrong last.
+      // What an operator asks first: is it exporting, how far behind is it, what went wrong last, and can it
+      // take anything in (degraded, answered 503, while its disk queue or journal cannot write).
       health: () => {
         const exported = exporter.stats();
         return {
@@ -221,6 +227,7 @@ export async function startAgent(
           queuedBatches: Object.values(exported.signals).reduce((n, x) => n + x.queuedBatches, 0),
           lastExportError:
             Object.values(exported.signals).find((x) => x.lastError !== null)?.lastError ?? null,
+          ...queueHealth({ queue: exported.queue.write, journal: journal.writeState() }),
         };
       },
       metrics: () =>

@@ -11,6 +11,8 @@ import {
   DiskQueue,
   IngestError,
   bindGrpc,
+  queueHealth,
+  refusalWhenUnwritable,
   closeGrpc,
   createOtlpGrpcServer,
   renderExportMetrics,
@@ -99,7 +101,9 @@ export async function startProxy(
     });
 
     const enqueue = async (batch: OutboundBatch): Promise<void> => {
-      const { stored } = await queue.append(batch);
+      const { stored } = await queue.append(batch).catch((err: unknown) => {
+        throw refusalWhenUnwritable(err, 'the proxy');
+      });
       if (!stored) throw new IngestError('unavailable', "the proxy's disk queue is full", 5);
     };
 
@@ -168,7 +172,8 @@ export async function startProxy(
       port: config.status.port,
       startedAt: meta.startedAt,
       log,
-      // What an operator asks first: where does it send, how far behind is it, what went wrong last.
+      // What an operator asks first: where does it send, how far behind is it, what went wrong last, and can
+      // it take anything in (degraded, answered 503, while its disk queue cannot write).
       health: () => {
         const exported = exporter.stats();
         return {
@@ -181,6 +186,7 @@ export async function startProxy(
           lastExportError:
             Object.values(exported.signals).find((x) => x.lastError !== null)?.lastError ?? null,
           ...sources.reduce<Record<string, unknown>>((all, s) => ({ ...all, ...s.health?.() }), {}),
+          ...queueHealth({ queue: exported.queue.write }),
         };
       },
       metrics: () =>

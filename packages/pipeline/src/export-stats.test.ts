@@ -33,6 +33,12 @@ describe('export stats', () => {
     segments: 2,
     corruptRecords: 1,
     truncatedBytes: 17,
+    write: {
+      writable: false,
+      reason: 'disk full (ENOSPC) since 2026-01-02T03:04:05.000Z',
+      code: 'ENOSPC',
+      since: 1767323045000,
+    },
   };
   const stats = combineExportStats(queue, {
     traces: exporterSignal(1),
@@ -62,6 +68,7 @@ describe('export stats', () => {
       segments: 2,
       corruptRecords: 1,
       truncatedBytes: 17,
+      write: queue.write,
     });
   });
 
@@ -74,6 +81,7 @@ describe('export stats', () => {
     expect(text).toMatch(/^apo_agent_export_in_flight_batches\{signal="logs"\} 2$/m);
     expect(text).toMatch(/^apo_agent_export_queue_disk_bytes 4096$/m);
     expect(text).toMatch(/^apo_agent_export_queue_corrupt_records_total 1$/m);
+    expect(text).toMatch(/^apo_agent_export_queue_writable 0$/m);
     expect(text.endsWith('\n')).toBe(true);
     // Every sample line is `name{labels} value` or `name value`: nothing a scraper would choke on.
     for (const line of text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) {

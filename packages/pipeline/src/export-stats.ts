@@ -163,6 +163,12 @@ export function renderExportMetrics(stats: ExportStats, prefix: string): string 
       q.corruptRecords,
     ],
     [
+      'queue_writable',
+      'gauge',
+      'Whether the disk queue can write (0 while the disk is full: appends are refused, see /healthz).',
+      q.write.writable ? 1 : 0,
+    ],
+    [
       'queue_truncated_bytes_total',
       'counter',
       'Bytes of a torn write cut from the disk queue at start-up.',

@@ -2,6 +2,7 @@ export type { OutboundBatch } from './batch.ts';
 export * from './receivers/index.ts';
 export * from './config/config-file.ts';
 export * from './status/status-server.ts';
+export { queueHealth } from './status/queue-health.ts';
 export { newBatchId } from './batch-id.ts';
 export { processAlive } from './process-alive.ts';
 export { DEFAULT_GZIP_LEVEL, gzipBody, packBody, unpackBody } from './gzip-body.ts';
@@ -14,7 +15,10 @@ export {
   type FsyncPolicy,
   type QueuedRecord,
   type WhenFull,
+  DiskQueueWriteError,
+  type QueueWriteState,
 } from './disk-queue/index.ts';
+export { defaultBackoff, retryDelayMs, type BackoffOptions } from './exporter/retry-policy.ts';
 export {
   BatchExporter,
   type BatchExporterOptions,

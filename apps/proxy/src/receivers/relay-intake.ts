@@ -9,6 +9,7 @@ import {
   IngestError,
   gzipBody,
   newBatchId,
+  refusalWhenUnwritable,
   type ExportOutcome,
   type IngestErrorKind,
   type OutboundBatch,
@@ -125,9 +126,12 @@ export class RelayIntake {
       let stored: boolean;
       try {
         stored = (await o.append(batch)).stored;
-      } catch {
+      } catch (err) {
         o.limiter.refund(rateKey, items, limit);
-        throw new IngestError('unavailable', 'the proxy could not write to its disk queue: retry later', 2);
+        const refusal = refusalWhenUnwritable(err, 'the proxy');
+        throw refusal instanceof IngestError
+          ? refusal
+          : new IngestError('unavailable', 'the proxy could not write to its disk queue: retry later', 2);
       }
       if (!stored) {
         o.limiter.refund(rateKey, items, limit);

@@ -2,10 +2,10 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { OutboundBatch } from '../batch.ts';
 import { AckKind, encodeAck } from './ack-log.ts';
-import { writeFully } from './file-io.ts';
+import { truncateTo, writeFully } from './file-io.ts';
 import { newSegment, recoverSegments, type Segment } from './queue-recovery.ts';
 import { encodeFrame, type EncodedFrame } from './record-frame.ts';
-import { ackPath, lockDirectory, segmentPath, syncDirectory } from './segment-files.ts';
+import { ackPath, lockDirectory, removeIfPresent, segmentPath, syncDirectory } from './segment-files.ts';
 import { ChangeSignal } from './change-signal.ts';
 import { appendAck, removeSegment } from './segment-lifecycle.ts';
 import { SegmentReader } from './segment-reader.ts';
@@ -20,6 +20,8 @@ import {
   type QueuedRecord,
   type WhenFull,
 } from './queue-types.ts';
+import { WriteCondition } from './write-condition.ts';
+import { LogThrottle } from '../exporter/log-throttle.ts';
 
 interface PendingAppend {
   batch: OutboundBatch;
@@ -74,6 +76,8 @@ export class DiskQueue {
   #corruptRecords: number;
   readonly #truncatedBytes: number;
   #lastDropLogAt = -Infinity;
+  readonly #writeCondition: WriteCondition;
+  readonly #ackLogThrottle = new LogThrottle(DROP_LOG_INTERVAL_MS);
 
   private constructor(
     options: DiskQueueOptions,
@@ -93,6 +97,7 @@ export class DiskQueue {
     this.#diskBytes = recovery.segments.reduce((sum, s) => sum + s.bytes, 0);
     this.#corruptRecords = recovery.corruptRecords;
     this.#truncatedBytes = recovery.truncatedBytes;
+    this.#writeCondition = new WriteCondition({ dir: options.dir, log: options.log });
     this.#reader = new SegmentReader(
       {
         segments: this.#segments,
@@ -171,8 +176,13 @@ export class DiskQueue {
     const segment = held.segment;
     segment.inFlight--;
     segment.settled++;
-    await appendAck(segment, encodeAck(AckKind.record, record.offset), this.#log);
+    await appendAck(segment, encodeAck(AckKind.record, record.offset), this.#ackFailed);
     this.#maybeDelete(segment);
+    // While the disk is full, a drained write segment is what holds the space: retire it now rather than
+    // at the next append (which a readiness probe that took this process out of rotation may never send).
+    if (!this.#writeCondition.writable && segment === this.#write?.segment) {
+      this.#enqueueIo(() => this.#retireSettledWriteSegment());
+    }
   }
 
   /** Gives a record back unsettled: the next `take` hands it out again (e.g. its consumer is shutting down). */
@@ -194,6 +204,7 @@ export class DiskQueue {
       maxBytes: this.maxBytes,
       corruptRecords: this.#corruptRecords,
       truncatedBytes: this.#truncatedBytes,
+      write: this.#writeCondition.state(),
     });
   }
 
@@ -212,6 +223,7 @@ export class DiskQueue {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#writeCondition.close();
     this.#changes.notify();
     await this.#io;
     await this.#cursorLock.run(async () => {
@@ -253,20 +265,18 @@ export class DiskQueue {
     try {
       await this.#store(appends);
     } catch (err) {
-      // Opening or syncing a segment failed: every append not answered yet is told so (the caller may
-      // answer its sender with a retryable error); those already written stay written.
-      this.#log.error({ err, dir: this.dir }, 'disk queue append failed');
-      for (const append of appends) append.reject(err);
+      // Writing, opening or syncing a segment failed (a full disk, most often): every append not answered
+      // yet is told so (the caller answers its sender with a retryable error); those already written stay
+      // written. The next append tries again: the first write that succeeds ends the failure.
+      const need = appends.reduce((sum, a) => sum + a.frame.bytes, 0);
+      const error = this.#writeCondition.failed(err, need);
+      for (const append of appends) append.reject(error);
     }
   }
 
   /** Writes `appends` in order, in groups (one writev each) that end at a segment roll or a drop. */
   async #store(appends: PendingAppend[]): Promise<void> {
-    const current = this.#write?.segment;
-    // A write segment whose records are all settled is dropped now rather than when it fills up.
-    if (current !== undefined && current.records > 0 && current.settled === current.records) {
-      await this.#closeWriteSegment();
-    }
+    await this.#retireSettledWriteSegment();
     let group: PendingAppend[] = [];
     let groupBytes = 0;
     for (const append of appends) {
@@ -304,6 +314,20 @@ export class DiskQueue {
     await this.#writeGroup(group);
   }
 
+  /** A write segment whose records are all settled is dropped now rather than when it fills up. */
+  async #retireSettledWriteSegment(): Promise<void> {
+    const current = this.#write?.segment;
+    if (current !== undefined && current.records > 0 && current.settled === current.records) {
+      await this.#closeWriteSegment();
+    }
+  }
+
+  readonly #ackFailed = (err: unknown, path: string): void => {
+    const { log, suppressed } = this.#ackLogThrottle.check('ack', Date.now());
+    if (log)
+      this.#log.warn({ err, path, suppressed }, 'disk queue ack write failed (logged at most every 10 s)');
+  };
+
   async #writeGroup(group: PendingAppend[]): Promise<void> {
     const write = this.#write;
     if (group.length === 0 || write === undefined) return;
@@ -317,10 +341,10 @@ export class DiskQueue {
       if (this.#fsync === 'always') await write.file.datasync();
       else write.dirty = true;
     } catch (err) {
-      // Bytes past `segment.bytes` may be half-written: never append after them, start a new segment.
-      await this.#closeWriteSegment().catch(() => undefined);
+      await this.#rollBack(write);
       throw err;
     }
+    this.#writeCondition.succeeded();
     for (const append of group) {
       const { batch, frame } = append;
       addTally(segment.unread, batch.signal, 1, batch.items, frame.bytes);
@@ -334,11 +358,31 @@ export class DiskQueue {
     for (const append of group) append.resolve({ stored: true });
   }
 
+  /**
+   * Bytes past `segment.bytes` may be half-written, or whole frames of appends that were just refused:
+   * cut them off so the writer stays usable once space returns. Should that fail too, the segment is
+   * sealed (readers stop at `readEnd`) and its sidecar marks the tail settled, so a restart does not bring
+   * refused records back as queued — their senders were told to retry, a second copy would be stored.
+   */
+  async #rollBack(write: { segment: Segment; file: FileHandle }): Promise<void> {
+    if (await truncateTo(write.file, write.segment.bytes)) return;
+    void appendAck(write.segment, encodeAck(AckKind.from, write.segment.bytes), this.#ackFailed);
+    await this.#closeWriteSegment().catch(() => undefined);
+  }
+
   async #openWriteSegment(): Promise<void> {
     const id = this.#nextId++;
     const paths = { path: segmentPath(this.dir, id), ackPath: ackPath(this.dir, id) };
     const file = await open(paths.path, 'wx');
-    if (this.#fsync === 'always') await syncDirectory(this.dir);
+    if (this.#fsync === 'always') {
+      try {
+        await syncDirectory(this.dir);
+      } catch (err) {
+        await file.close().catch(() => undefined);
+        await removeIfPresent(paths.path).catch(() => undefined);
+        throw err;
+      }
+    }
     const segment = newSegment(id, paths, emptyTallies());
     this.#segments.push(segment);
     this.#write = { segment, file, dirty: false };
@@ -382,7 +426,7 @@ export class DiskQueue {
     // Records of this segment are still with consumers: drop the rest of it now, delete the file when
     // those come back. The reader is inside this segment (it handed some out and not all).
     const from = this.#reader.segmentId === victim.id ? this.#reader.offset : 0;
-    void appendAck(victim, encodeAck(AckKind.from, from), this.#log);
+    void appendAck(victim, encodeAck(AckKind.from, from), this.#ackFailed);
     this.#reader.skipRestOf(victim);
   }
 
@@ -413,9 +457,16 @@ export class DiskQueue {
     segment.deleted = true;
     this.#segments.splice(this.#segments.indexOf(segment), 1);
     this.#diskBytes -= segment.bytes;
-    const removal = removeSegment(segment, this.#log);
-    this.#background.add(removal);
-    void removal.then(() => this.#background.delete(removal));
+    // The reader may still hold the file open (it was the last one read): close it after its current read.
+    const forget = this.#cursorLock
+      .run(() => this.#reader.forget(segment))
+      .catch((err: unknown) => {
+        this.#log.warn({ err, path: segment.path }, 'disk queue could not close a deleted segment');
+      });
+    for (const step of [removeSegment(segment, this.#log), forget]) {
+      this.#background.add(step);
+      void step.then(() => this.#background.delete(step));
+    }
   }
 
   // --- read side ---

@@ -37,3 +37,16 @@ export async function writeFully(file: FileHandle, buffers: Buffer[], position: 
   }
   return at - position;
 }
+
+/**
+ * Cuts a failed write's bytes off the end of the file, so the next append starts right after the last good
+ * frame instead of after a torn one. False when even that fails (the caller seals the file instead).
+ */
+export async function truncateTo(file: FileHandle, length: number): Promise<boolean> {
+  try {
+    await file.truncate(length);
+    return true;
+  } catch {
+    return false;
+  }
+}

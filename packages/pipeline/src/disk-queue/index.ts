@@ -8,3 +8,4 @@ export type {
   QueuedRecord,
   WhenFull,
 } from './queue-types.ts';
+export { DiskQueueWriteError, type QueueWriteState } from './write-condition.ts';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { OutboundBatch } from '../batch.ts';
 import type { Segment } from './queue-recovery.ts';
 import { addTally, addTallies, emptyTallies, SIGNALS, type SignalTallies } from './signal-tally.ts';
+import type { QueueWriteState } from './write-condition.ts';
 
 /**
  * When appended bytes are forced to the device. Every policy survives kill -9 of the process (a completed
@@ -71,6 +72,8 @@ export interface DiskQueueStats {
   corruptRecords: number;
   /** Bytes of a torn tail cut from the newest segment at open. */
   truncatedBytes: number;
+  /** Whether appends can be written (false while the disk is full, say), and since when not. */
+  write: QueueWriteState;
 }
 
 export interface QueueState {
@@ -82,6 +85,7 @@ export interface QueueState {
   maxBytes: number;
   corruptRecords: number;
   truncatedBytes: number;
+  write: QueueWriteState;
 }
 
 export function queueStats(state: QueueState): DiskQueueStats {
@@ -112,5 +116,6 @@ export function queueStats(state: QueueState): DiskQueueStats {
     segments: state.segments.length,
     corruptRecords: state.corruptRecords,
     truncatedBytes: state.truncatedBytes,
+    write: state.write,
   };
 }

@@ -3,16 +3,23 @@ import type { Logger } from 'pino';
 import type { Segment } from './queue-recovery.ts';
 import { removeIfPresent } from './segment-files.ts';
 
-/** Appends one entry to a segment's sidecar, after the entries before it (its `ackChain`). */
-export function appendAck(segment: Segment, entry: Buffer, log: Logger): Promise<void> {
+/**
+ * Appends one entry to a segment's sidecar, after the entries before it (its `ackChain`). A failure is
+ * reported to `failed`, not thrown: a lost ack costs a redelivery after restart, which the batch id makes
+ * harmless.
+ */
+export function appendAck(
+  segment: Segment,
+  entry: Buffer,
+  failed: (err: unknown, path: string) => void,
+): Promise<void> {
   segment.ackChain = segment.ackChain.then(async () => {
     if (segment.deleted) return;
     try {
       segment.ackFile ??= await open(segment.ackPath, 'a');
       await segment.ackFile.write(entry);
     } catch (err) {
-      // A lost ack costs a redelivery after restart, which the batch id makes harmless.
-      log.warn({ err, path: segment.ackPath }, 'disk queue ack write failed');
+      failed(err, segment.ackPath);
     }
   });
   return segment.ackChain;

@@ -102,6 +102,15 @@ export class SegmentReader {
     }
   }
 
+  /**
+   * Lets go of a deleted segment: its file handle would keep the file's blocks allocated (a deleted file's
+   * space returns only when its last descriptor closes), and after a drain nothing else would close it.
+   */
+  async forget(segment: Segment): Promise<void> {
+    if (this.#window?.segmentId === segment.id) this.#window = undefined;
+    if (this.#fileId === segment.id) await this.close();
+  }
+
   async close(): Promise<void> {
     await this.#file?.close();
     this.#file = undefined;

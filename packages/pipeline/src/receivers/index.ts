@@ -6,6 +6,7 @@ export {
   type PayloadEncoding,
 } from './body-decoding.ts';
 export { encodeRpcStatus } from './rpc-status.ts';
+export { refusalWhenUnwritable, UNWRITABLE_RETRY_AFTER_SECONDS } from './queue-refusal.ts';
 export {
   bindGrpc,
   closeGrpc,

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStatusServer, type StatusServer } from './status-server.ts';
+import { startStatusServer, type HealthFields, type StatusServer } from './status-server.ts';
+import { queueHealth } from './queue-health.ts';
 
 let server: StatusServer | undefined;
 afterEach(async () => {
@@ -8,8 +9,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(): Promise<string> {
+async function start(health?: () => HealthFields): Promise<string> {
   server = await startStatusServer({
+    ...(health === undefined ? {} : { health }),
     component: 'agent',
     version: '9.8.7',
     host: '127.0.0.1',
@@ -33,6 +35,34 @@ describe('status server', () => {
       version: '9.8.7',
       uptimeSeconds: 42,
     });
+  });
+
+  it('answers 503 with status degraded while a disk queue cannot write, 200 again once it can', async () => {
+    let writable = false;
+    const base = await start(() => ({
+      exportUrl: 'http://next-hop',
+      ...queueHealth({
+        queue: writable
+          ? { writable: true }
+          : { writable: false, reason: 'disk full (ENOSPC) since 2023-11-14T22:13:20.000Z', code: 'ENOSPC' },
+        journal: { writable: true },
+      }),
+    }));
+    const degraded = await fetch(`${base}/healthz`);
+    expect(degraded.status).toBe(503);
+    expect(await degraded.json()).toEqual({
+      status: 'degraded',
+      component: 'agent',
+      version: '9.8.7',
+      uptimeSeconds: 42,
+      exportUrl: 'http://next-hop',
+      queue: { writable: false, reason: 'disk full (ENOSPC) since 2023-11-14T22:13:20.000Z' },
+      journal: { writable: true },
+    });
+    writable = true;
+    const ok = await fetch(`${base}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ status: 'ok', queue: { writable: true } });
   });
 
   it('answers /metrics with Prometheus text', async () => {

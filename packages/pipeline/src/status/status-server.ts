@@ -3,8 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 
 /**
- * Liveness and self-metrics for orchestrators and for the operator: `/healthz` (JSON) and `/metrics`
+ * Health and self-metrics for orchestrators and for the operator: `/healthz` (JSON) and `/metrics`
  * (Prometheus text). Plain `node:http` keeps the agent's footprint small; it answers nothing else.
+ *
+ * `/healthz` answers 200 with `status: 'ok'`, or 503 with `status: 'degraded'` while the process is up but
+ * cannot do its job (its disk queue cannot write: it refuses every request). 503 because it is what the
+ * process answers its senders meanwhile, and because a Kubernetes readiness probe or a load balancer takes
+ * a non-2xx/3xx target out of rotation until it recovers — the right reaction. It is not a liveness signal:
+ * a restart does not free a disk, so a liveness probe should not point at it (or should accept 503).
  */
 export interface StatusServerOptions {
   component: string;
@@ -17,8 +23,8 @@ export interface StatusServerOptions {
   now?: () => number;
   /** More Prometheus text lines for /metrics (the component's own counters), rendered per scrape. */
   metrics?: () => string;
-  /** More fields for /healthz (e.g. queue depth, last export error). */
-  health?: () => Record<string, unknown>;
+  /** More fields for /healthz (e.g. queue depth, last export error); `status: 'degraded'` answers 503. */
+  health?: () => HealthFields;
 }
 
 export interface StatusServer {
@@ -27,8 +33,12 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
+export type HealthStatus = 'ok' | 'degraded';
+
+export type HealthFields = { status?: HealthStatus } & Record<string, unknown>;
+
 export interface HealthBody {
-  status: 'ok';
+  status: HealthStatus;
   component: string;
   version: string;
   uptimeSeconds: number;
@@ -86,11 +96,12 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       return;
     }
     if (path === '/healthz') {
+      const body = { ...healthBody(options, now()), ...options.health?.() };
       send(
         res,
-        200,
+        body.status === 'degraded' ? 503 : 200,
         'application/json; charset=utf-8',
-        JSON.stringify({ ...healthBody(options, now()), ...options.health?.() }),
+        JSON.stringify(body),
         head,
       );
     } else if (path === '/metrics') {

@@ -4,8 +4,8 @@
  * every record back as soon as it is written: records of this run are matched to their `append` by batch
  * id; records found at start-up (the agent stopped while holding them) go to `onReplay`.
  */
-import type { DiskQueue, OutboundBatch, QueuedRecord } from '@apo/pipeline';
-import { IngestError } from '@apo/pipeline';
+import type { DiskQueue, OutboundBatch, QueuedRecord, QueueWriteState } from '@apo/pipeline';
+import { IngestError, refusalWhenUnwritable } from '@apo/pipeline';
 import type { SpanJournal } from './trace-pipeline.ts';
 
 export class DiskJournal implements SpanJournal<QueuedRecord> {
@@ -36,7 +36,13 @@ export class DiskJournal implements SpanJournal<QueuedRecord> {
 
   async append(batch: OutboundBatch): Promise<QueuedRecord> {
     const taken = new Promise<QueuedRecord>((resolve) => this.#waiting.set(batch.batchId, resolve));
-    const { stored } = await this.#queue.append(batch);
+    let stored: boolean;
+    try {
+      ({ stored } = await this.#queue.append(batch));
+    } catch (err) {
+      this.#waiting.delete(batch.batchId);
+      throw refusalWhenUnwritable(err, 'the agent');
+    }
     if (!stored) {
       this.#waiting.delete(batch.batchId);
       // Every journaled request is still held, so nothing can be dropped to make room: push back instead.
@@ -47,6 +53,11 @@ export class DiskJournal implements SpanJournal<QueuedRecord> {
       );
     }
     return taken;
+  }
+
+  /** Whether the journal can write (for /healthz): it shares the agent's data directory with the queue. */
+  writeState(): QueueWriteState {
+    return this.#queue.stats().write;
   }
 
   bodyOf(record: QueuedRecord): Uint8Array {

@@ -15,7 +15,8 @@ import {
   type ResourceSpans,
   type TracesData,
 } from '@apo/shared';
-import type { OutboundBatch } from '@apo/pipeline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultBackoff, retryDelayMs, type BackoffOptions, type OutboundBatch } from '@apo/pipeline';
 import type { KeepReason, SpanFacts, TailSampler } from './tail-sampler.ts';
 
 /** Where accepted requests wait for their decision: durable, acked when the request is done. */
@@ -50,6 +51,8 @@ export interface TracePipelineOptions<Entry> {
   unpack(bytes: Uint8Array): Promise<Uint8Array>;
   /** Bytes of held requests beyond which the oldest are decided early (memory bound; default 96 MiB). */
   maxHeldBytes?: number;
+  /** Waits between tries to hand kept spans to a sink that failed (a full disk); default 0.5 s … 5 s. */
+  sinkBackoff?: BackoffOptions;
   log: Logger;
   now?: () => number;
 }
@@ -94,6 +97,8 @@ export class TracePipeline<Entry> {
   };
   #emitting: Promise<void> = Promise.resolve();
   #heldBytes = 0;
+  /** Aborted by `drain`: a forward waiting to be tried again gives up (its request stays in the journal). */
+  readonly #stopping = new AbortController();
 
   constructor(options: TracePipelineOptions<Entry>) {
     this.#o = options;
@@ -199,8 +204,12 @@ export class TracePipeline<Entry> {
     return { ...this.#stats, heldRequests: this.#held.size, heldBytes: this.#heldBytes };
   }
 
-  /** Waits for the emits started so far (shutdown: what is still held stays in the journal). */
+  /**
+   * Waits for the emits started so far (shutdown: what is still held stays in the journal, and so does a
+   * request whose forward is waiting to be tried again).
+   */
   async drain(): Promise<void> {
+    this.#stopping.abort();
     await this.#emitting;
   }
 
@@ -259,7 +268,7 @@ export class TracePipeline<Entry> {
         if (!decoded.ok) throw decoded.error;
         const data = decoded.value;
         data.resourceSpans.forEach((rs, i) => Object.assign(rs.resource.attributes, request.additions[i]));
-        const kept = await this.#forward(data, request.batchId, (traceId) => request.kept.get(traceId));
+        const kept = await this.#forwardUntilStored(data, request);
         this.#stats.keptSpans += kept;
         this.#stats.droppedSpans += request.spans - kept;
       } else {
@@ -273,6 +282,34 @@ export class TracePipeline<Entry> {
         { err, batchId: request.batchId },
         'could not forward kept spans; left in the journal',
       );
+    }
+  }
+
+  /**
+   * Forwards, and when the sink fails (the disk is full: the export queue refuses appends) tries again with
+   * backoff until it takes the batch or the pipeline stops. The request was acknowledged to its sender, and
+   * leaving it unacked in the journal until a restart would hold the journal's segment — and its disk
+   * space — for as long. Emits run one after another, so the ones behind wait (they would fail too).
+   */
+  async #forwardUntilStored(data: TracesData, request: HeldRequest<Entry>): Promise<number> {
+    const backoff = this.#o.sinkBackoff ?? { ...defaultBackoff, maxMs: 5000 };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#forward(data, request.batchId, (traceId) => request.kept.get(traceId));
+      } catch (err) {
+        if (this.#stopping.signal.aborted) throw err;
+        this.#stats.emitFailures++;
+        // Once, then every tenth try: a full disk fails every one of them.
+        if (attempt % 10 === 0) {
+          this.#o.log.error(
+            { err, batchId: request.batchId, attempt },
+            'could not forward kept spans; trying again',
+          );
+        }
+        await sleep(retryDelayMs(attempt, undefined, backoff), undefined, {
+          signal: this.#stopping.signal,
+        }).catch(() => undefined);
+      }
     }
   }
 
