@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
-  bindGrpc,
-  closeGrpc,
+  InFlightBytes,
+  connectionLimitsOf,
   createOtlpGrpcServer,
+  listenGrpc,
   BatchExporter,
   DiskQueue,
   gzipBody,
@@ -181,10 +182,16 @@ export async function startAgent(
       gzip,
     });
     const r = config.receivers;
+    const connections = connectionLimitsOf(config.connections);
+    // One bound for both receivers: bodies as received plus what they inflate to (429 beyond). The agent's
+    // receivers take no credential (loopback by default), so there is nothing to check before the body.
+    const inFlight = new InFlightBytes(r.maxInFlightBytes, 'the agent');
     const http = await startOtlpHttpReceiver({
       host: r.host,
       port: r.httpPort,
       maxBodyBytes: r.maxBodyBytes,
+      inFlight,
+      connections,
       handle: async (req) => {
         await intake.accept(req.signal, await req.payload(), req.encoding);
         return {};
@@ -195,6 +202,8 @@ export async function startAgent(
     closers.push(() => http.close());
     const grpc = createOtlpGrpcServer({
       maxBodyBytes: r.maxBodyBytes,
+      inFlight,
+      connections,
       handle: async (req) => {
         await intake.accept(req.signal, req.payload, 'protobuf');
         return {};
@@ -202,8 +211,9 @@ export async function startAgent(
       onRefused: (err) => intake.refused(err.kind),
       onInternalError: (err) => log.error({ err }, 'OTLP/gRPC request failed'),
     });
-    const grpcPort = await bindGrpc(grpc, r.host, r.grpcPort);
-    closers.push(() => closeGrpc(grpc));
+    const grpcListener = await listenGrpc(grpc, r.host, r.grpcPort, connections);
+    const grpcPort = grpcListener.port;
+    closers.push(() => grpcListener.close());
 
     const status = await startStatusServer({
       component: 'agent',
@@ -211,6 +221,7 @@ export async function startAgent(
       host: config.status.host,
       port: config.status.port,
       startedAt: meta.startedAt,
+      connections,
       log,
       // What an operator asks first: is it exporting, how far behind is it, what went wrong last.
       health: () => {

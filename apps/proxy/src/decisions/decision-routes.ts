@@ -38,6 +38,8 @@ export function handleDecisionRoute(
     }
     if (err instanceof IngestError) {
       if (err.kind === 'too-large') req.resume();
+      // Refused before its body was read: close rather than read it.
+      if (err.kind === 'unauthenticated' && !req.readableEnded) res.setHeader('connection', 'close');
       send(res, err.kind === 'unauthenticated' ? 401 : err.kind === 'too-large' ? 413 : 400, {
         message: err.message,
       });
@@ -55,8 +57,9 @@ async function serve(
 ): Promise<void> {
   const authorization = req.headers.authorization;
   if (req.method === 'POST') {
-    const body = await readBody(req, MAX_BODY_BYTES);
+    // The credential first: a sender without one is answered before its body is read.
     auth.check(authorization);
+    const body = await readBody(req, MAX_BODY_BYTES);
     const traceIds = parseIds(body);
     relay.post(traceIds);
     send(res, 200, { accepted: traceIds.length });

@@ -7,8 +7,6 @@ export {
 } from './body-decoding.ts';
 export { encodeRpcStatus } from './rpc-status.ts';
 export {
-  bindGrpc,
-  closeGrpc,
   createOtlpGrpcServer,
   type ExportOutcome,
   type OtlpGrpcOptions,
@@ -21,3 +19,13 @@ export {
   type OtlpHttpReceiverOptions,
   type OtlpHttpRequest,
 } from './otlp-http.ts';
+export {
+  defaultConnectionLimits,
+  grpcServerOptions,
+  httpServerOptions,
+  limitHttpConnections,
+  listenGrpc,
+  type ConnectionLimits,
+  type GrpcListener,
+} from './connection-limits.ts';
+export { InFlightBytes, InFlightLease } from './in-flight-bytes.ts';

@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import {
+  defaultConnectionLimits,
+  httpServerOptions,
+  limitHttpConnections,
+  type ConnectionLimits,
+} from '../receivers/connection-limits.ts';
 
 /**
  * Liveness and self-metrics for orchestrators and for the operator: `/healthz` (JSON) and `/metrics`
@@ -19,6 +25,8 @@ export interface StatusServerOptions {
   metrics?: () => string;
   /** More fields for /healthz (e.g. queue depth, last export error). */
   health?: () => Record<string, unknown>;
+  /** Timeouts and the connection bound (defaults: `defaultConnectionLimits`), as on the receivers. */
+  connections?: ConnectionLimits;
 }
 
 export interface StatusServer {
@@ -111,7 +119,8 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       );
     }
   };
-  const server = createServer((req, res) => {
+  const limits = options.connections ?? defaultConnectionLimits;
+  const server = createServer(httpServerOptions(limits), (req, res) => {
     try {
       handle(req, res);
     } catch (err) {
@@ -119,6 +128,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n', false);
     }
   });
+  limitHttpConnections(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

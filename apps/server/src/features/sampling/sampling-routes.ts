@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
 import { z } from 'zod';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import { DecisionBoard } from '@apo/pipeline';
@@ -29,7 +35,15 @@ export function registerSamplingRoutes<Logger extends FastifyBaseLogger>(
     return identity.ok ? undefined : identity.message;
   };
 
-  app.post('/v1/sampling/decisions', (req, res) => {
+  // The credential before the body: without one the answer comes at once and the connection is closed.
+  const admit = async (req: FastifyRequest, res: FastifyReply) => {
+    const denied = authorize(req.headers.authorization);
+    if (denied === undefined) return undefined;
+    await res.status(401).header('connection', 'close').send({ message: denied });
+    return res;
+  };
+
+  app.post('/v1/sampling/decisions', { onRequest: admit }, (req, res) => {
     const denied = authorize(req.headers.authorization);
     if (denied !== undefined) return res.status(401).send({ message: denied });
     const parsed = postBody.safeParse(req.body);
