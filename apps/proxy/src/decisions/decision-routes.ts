@@ -4,7 +4,7 @@
  * the DecisionRelay. Agents authenticate with their agent token, as for OTLP.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IngestError, readBody } from '@apo/pipeline';
+import { IngestError, discardUnreadBody, readBody } from '@apo/pipeline';
 import type { AgentAuth } from '../receivers/agent-auth.ts';
 import type { DecisionRelay } from './decision-relay.ts';
 
@@ -38,8 +38,8 @@ export function handleDecisionRoute(
     }
     if (err instanceof IngestError) {
       if (err.kind === 'too-large') req.resume();
-      // Refused before its body was read: close rather than read it.
-      if (err.kind === 'unauthenticated' && !req.readableEnded) res.setHeader('connection', 'close');
+      // Refused before its body was read: not read (discarded for a moment, then the connection closed).
+      if (err.kind === 'unauthenticated') discardUnreadBody(req);
       send(res, err.kind === 'unauthenticated' ? 401 : err.kind === 'too-large' ? 413 : 400, {
         message: err.message,
       });

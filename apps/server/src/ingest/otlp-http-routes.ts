@@ -12,6 +12,7 @@ import {
   IngestError,
   type InFlightBytes,
   decompressBody,
+  discardUnreadBody,
   encodeRpcStatus,
   grpcCodeOf,
   httpStatusOf,
@@ -90,7 +91,8 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
 
     for (const [path, signal] of Object.entries(paths)) {
       // Before the body is read: a request without a credential, or of a type no route takes, is answered
-      // at once instead of after 16 MiB. The refused unauthenticated connection is closed, not drained.
+      // at once instead of after 16 MiB. An unauthenticated body is not read (discarded for a moment, then
+      // the connection is closed).
       const admit = async (req: FastifyRequest, res: FastifyReply) => {
         let encoding: PayloadEncoding = 'json';
         try {
@@ -99,7 +101,7 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
           if (!identity.ok) throw new IngestError('unauthenticated', identity.message);
         } catch (err) {
           if (!(err instanceof IngestError)) throw err;
-          if (err.kind === 'unauthenticated') void res.header('connection', 'close');
+          if (err.kind === 'unauthenticated') discardUnreadBody(req.raw);
           await fail(res, signal, encoding, err);
           return res;
         }

@@ -15,6 +15,29 @@ const decoders: Record<string, Engine | undefined> = {
   ...('createZstdDecompress' in zlib ? { zstd: (o) => zlib.createZstdDecompress(o) } : {}),
 };
 
+/**
+ * Inflations running at once in the process; more wait their turn. A decoder's own state is native memory
+ * the byte bound does not see — a zstd frame of 16 MiB asks for a window of up to 16 MiB — and 200 of them
+ * at once took 1 GB beyond the bound. zlib runs on libuv's 4 threads, so more than 8 would not go faster.
+ */
+const MAX_CONCURRENT_INFLATIONS = 8;
+let inflating = 0;
+const waiting: (() => void)[] = [];
+
+async function inflationTurn(): Promise<() => void> {
+  if (inflating >= MAX_CONCURRENT_INFLATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else inflating++;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const next = waiting.shift();
+    // The turn passes straight to the next waiter, so the count is unchanged.
+    if (next) next();
+    else inflating--;
+  };
+}
+
 export const supportedEncodings = ['identity', ...Object.keys(decoders)];
 
 export type PayloadEncoding = 'protobuf' | 'json';
@@ -60,7 +83,18 @@ export async function decompressBody(
       `unsupported Content-Encoding "${encoding}": use one of ${supportedEncodings.join(', ')}`,
     );
   }
-  return inflate(engine({ chunkSize: outputChunkSize(body.length) }), body, encoding, maxBytes, lease);
+  const endTurn = await inflationTurn();
+  try {
+    return await inflate(
+      engine({ chunkSize: outputChunkSize(body.length) }),
+      body,
+      encoding,
+      maxBytes,
+      lease,
+    );
+  } finally {
+    endTurn();
+  }
 }
 
 function inflate(

@@ -1,4 +1,4 @@
-import type { Server as HttpServer, ServerOptions as HttpServerOptions } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerOptions as HttpServerOptions } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 
@@ -123,3 +123,31 @@ export const defaultConnectionLimits: ConnectionLimits = {
   grpcIdleTimeoutMs: 5 * 60_000,
   grpcMaxAgeMs: 30 * 60_000,
 };
+
+/**
+ * After a request is refused on its headers (no credential), its body is discarded as it arrives — never
+ * buffered — for at most `lingerMs`, then the connection is closed. Closing at once is what saves reading
+ * it, but then a sender still writing sees a broken pipe instead of the answer (measured: 5 to 30 of 60
+ * node:http or fetch senders of 16 MiB bodies) and retries the same request; lingering, as web servers do,
+ * lets it read the 401 and stop.
+ */
+export function discardUnreadBody(req: IncomingMessage, lingerMs = 2000): void {
+  if (req.complete) return;
+  const socket = req.socket;
+  const close = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(close, lingerMs);
+  timer.unref();
+  // Node answers a request whose body is unread with `Connection: close` and destroys the socket as soon as
+  // the answer is written; here it only half-closes (the answer and a FIN reach the sender) and the socket
+  // is destroyed once the sender is through or the linger is over.
+  socket.destroySoon = () => {
+    socket.end();
+    socket.on('data', () => undefined);
+    socket.resume();
+    socket.once('end', close);
+  };
+  req.resume();
+}

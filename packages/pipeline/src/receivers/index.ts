@@ -21,6 +21,7 @@ export {
 } from './otlp-http.ts';
 export {
   defaultConnectionLimits,
+  discardUnreadBody,
   grpcServerOptions,
   httpServerOptions,
   limitHttpConnections,

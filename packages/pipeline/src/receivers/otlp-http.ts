@@ -4,6 +4,7 @@ import { encodeExportResponseProto, exportResponseJson, type SignalType } from '
 import { decompressBody, payloadEncodingOf, type PayloadEncoding } from './body-decoding.ts';
 import {
   defaultConnectionLimits,
+  discardUnreadBody,
   httpServerOptions,
   limitHttpConnections,
   type ConnectionLimits,
@@ -145,9 +146,8 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
       reply(res, 200, encoding, encodeExportResponseProto(partial), exportResponseJson(signal, partial));
     } catch (err) {
       if (err instanceof IngestError) {
-        // No credential: answer now and close rather than read a body nobody will take (others are read and
-        // discarded after the answer, so the sender sees it instead of a broken pipe).
-        if (!bodyRead && err.kind === 'unauthenticated') res.setHeader('connection', 'close');
+        // No credential: answered now; the body is not read (discarded for a moment, then the connection closed).
+        if (!bodyRead && err.kind === 'unauthenticated') discardUnreadBody(req);
         options.onRefused?.(err, signal);
         replyError(res, encoding, err);
         return;

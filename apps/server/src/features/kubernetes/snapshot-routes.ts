@@ -12,7 +12,13 @@ import type {
   FastifyRequest,
   RawServerDefault,
 } from 'fastify';
-import { decompressBody, httpStatusOf, IngestError, type InFlightBytes } from '@apo/pipeline';
+import {
+  decompressBody,
+  discardUnreadBody,
+  httpStatusOf,
+  IngestError,
+  type InFlightBytes,
+} from '@apo/pipeline';
 import { podSnapshotSchema } from '@apo/shared';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { PodDirectory } from './pod-directory.ts';
@@ -49,11 +55,12 @@ export function registerPodSnapshotRoutes<Logger extends FastifyBaseLogger>(
     const reply = (res: FastifyReply, status: number, message: string) =>
       res.status(status).send({ message });
 
-    // The credential before the body: without one the answer comes at once and the connection is closed.
+    // The credential before the body: without one the answer comes at once and the body is not read.
     const admit = async (req: FastifyRequest, res: FastifyReply) => {
       const identity = auth.checkIngest(req.headers.authorization);
       if (identity.ok) return undefined;
-      await reply(res.header('connection', 'close'), 401, identity.message);
+      discardUnreadBody(req.raw);
+      await reply(res, 401, identity.message);
       return res;
     };
 

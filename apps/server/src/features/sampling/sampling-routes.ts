@@ -8,7 +8,7 @@ import type {
 } from 'fastify';
 import { z } from 'zod';
 import type { Authenticator } from '../../auth/authenticator.ts';
-import { DecisionBoard } from '@apo/pipeline';
+import { DecisionBoard, discardUnreadBody } from '@apo/pipeline';
 
 const postBody = z.object({
   traceIds: z
@@ -35,11 +35,12 @@ export function registerSamplingRoutes<Logger extends FastifyBaseLogger>(
     return identity.ok ? undefined : identity.message;
   };
 
-  // The credential before the body: without one the answer comes at once and the connection is closed.
+  // The credential before the body: without one the answer comes at once and the body is not read.
   const admit = async (req: FastifyRequest, res: FastifyReply) => {
     const denied = authorize(req.headers.authorization);
     if (denied === undefined) return undefined;
-    await res.status(401).header('connection', 'close').send({ message: denied });
+    discardUnreadBody(req.raw);
+    await res.status(401).send({ message: denied });
     return res;
   };
 
