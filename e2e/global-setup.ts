@@ -46,6 +46,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         APO_GRPC_PORT: String(grpcPort),
         APO_DATA_DIR: join(workDir, 'data'),
         APO_LOG_LEVEL: 'warn',
+        // The console page calls the server cross-origin (?server=); only configured origins pass CORS.
+        APO_CORS_ORIGINS: consoleUrl,
       }),
       logFile: join(workDir, 'server.log'),
     });

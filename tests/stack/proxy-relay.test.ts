@@ -29,20 +29,24 @@ describe('agent → proxy → server (real processes, two clusters)', () => {
 
   beforeAll(async () => {
     server = await startServerProcess({
-      env: { APO_AUTH: 'on', APO_ADMIN_TOKEN: ADMIN, APO_PROXY_TOKENS: 'proxy-eu,proxy-us' },
+      env: {
+        APO_AUTH: 'on',
+        APO_ADMIN_TOKEN: ADMIN,
+        APO_PROXY_TOKENS: 'proxy-eu-0123456789ab,proxy-us-0123456789ab',
+      },
     });
     api = apiClient(server.httpUrl, ADMIN);
     [eu, us] = await Promise.all([
       startProxyProcess({
         exportUrl: server.httpUrl,
         clusterId: 'eu-1',
-        token: 'proxy-eu',
+        token: 'proxy-eu-0123456789ab',
         agentTokens: 'agent-eu',
       }),
       startProxyProcess({
         exportUrl: server.httpUrl,
         clusterId: 'us-2',
-        token: 'proxy-us',
+        token: 'proxy-us-0123456789ab',
         // Generous for the other tests here; the rate-limit test sends more than a second's worth at once.
         env: { APO_PROXY_RATE_LIMIT: '500' },
       }),

@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
-  bindGrpc,
-  closeGrpc,
+  InFlightBytes,
+  connectionLimitsOf,
   createOtlpGrpcServer,
+  listenGrpc,
   BatchExporter,
   DiskQueue,
   gzipBody,
@@ -186,10 +187,16 @@ export async function startAgent(
       gzip,
     });
     const r = config.receivers;
+    const connections = connectionLimitsOf(config.connections);
+    // One bound for both receivers: bodies as received plus what they inflate to (429 beyond). The agent's
+    // receivers take no credential (loopback by default), so there is nothing to check before the body.
+    const inFlight = new InFlightBytes(r.maxInFlightBytes, 'the agent');
     const http = await startOtlpHttpReceiver({
       host: r.host,
       port: r.httpPort,
       maxBodyBytes: r.maxBodyBytes,
+      inFlight,
+      connections,
       handle: async (req) => {
         await intake.accept(req.signal, await req.payload(), req.encoding);
         return {};
@@ -200,6 +207,8 @@ export async function startAgent(
     closers.push(() => http.close());
     const grpc = createOtlpGrpcServer({
       maxBodyBytes: r.maxBodyBytes,
+      inFlight,
+      connections,
       handle: async (req) => {
         await intake.accept(req.signal, req.payload, 'protobuf');
         return {};
@@ -207,8 +216,9 @@ export async function startAgent(
       onRefused: (err) => intake.refused(err.kind),
       onInternalError: (err) => log.error({ err }, 'OTLP/gRPC request failed'),
     });
-    const grpcPort = await bindGrpc(grpc, r.host, r.grpcPort);
-    closers.push(() => closeGrpc(grpc));
+    const grpcListener = await listenGrpc(grpc, r.host, r.grpcPort, connections);
+    const grpcPort = grpcListener.port;
+    closers.push(() => grpcListener.close());
 
     const status = await startStatusServer({
       component: 'agent',
@@ -216,6 +226,7 @@ export async function startAgent(
       host: config.status.host,
       port: config.status.port,
       startedAt: meta.startedAt,
+      connections,
       log,
       // What an operator asks first: is it exporting, how far behind is it, what went wrong last, and can it
       // take anything in (degraded, answered 503, while its disk queue or journal cannot write).

@@ -43,6 +43,14 @@ describe('loadProxyConfig', () => {
         maxBodyBytes: 16 * 1024 * 1024,
         maxInFlightBytes: 256 * 1024 * 1024,
       },
+      connections: {
+        headersTimeoutSeconds: 10,
+        requestTimeoutSeconds: 60,
+        keepAliveTimeoutSeconds: 30,
+        maxConnections: 4096,
+        grpcIdleTimeoutSeconds: 300,
+        grpcMaxAgeSeconds: 1800,
+      },
       status: { host: '127.0.0.1', port: 13134 },
       export: {
         url: 'http://127.0.0.1:3300',

@@ -9,12 +9,13 @@ import type { Logger } from 'pino';
 import {
   BatchExporter,
   DiskQueue,
+  InFlightBytes,
   IngestError,
-  bindGrpc,
   queueHealth,
   refusalWhenUnwritable,
-  closeGrpc,
+  connectionLimitsOf,
   createOtlpGrpcServer,
+  listenGrpc,
   renderExportMetrics,
   startOtlpHttpReceiver,
   startStatusServer,
@@ -114,7 +115,6 @@ export async function startProxy(
       defaultLimit: config.agents.rateLimit,
       agents,
       append: (batch) => queue.append(batch),
-      maxInFlightBytes: config.receivers.maxInFlightBytes,
     });
     const relay = new DecisionRelay({
       upstreamUrl: config.export.url,
@@ -123,10 +123,17 @@ export async function startProxy(
     });
 
     const r = config.receivers;
+    const connections = connectionLimitsOf(config.connections);
+    // One bound for both receivers: bodies as received plus what they inflate to (429 beyond).
+    const inFlight = new InFlightBytes(r.maxInFlightBytes, 'the proxy');
     const http = await startOtlpHttpReceiver({
       host: r.host,
       port: r.httpPort,
       maxBodyBytes: r.maxBodyBytes,
+      inFlight,
+      connections,
+      // The credential is checked before the body is read; intake.accept checks it again for the token's name.
+      admit: (header) => void auth.check(header('authorization')),
       handle: (req) =>
         intake.accept({
           signal: req.signal,
@@ -148,6 +155,8 @@ export async function startProxy(
     });
     const grpc = createOtlpGrpcServer({
       maxBodyBytes: r.maxBodyBytes,
+      inFlight,
+      connections,
       handle: (req) =>
         intake.accept({
           signal: req.signal,
@@ -161,8 +170,9 @@ export async function startProxy(
       onRefused: (err) => intake.refused(err),
       onInternalError: (err) => log.error({ err }, 'OTLP/gRPC request failed'),
     });
-    const grpcPort = await bindGrpc(grpc, r.host, r.grpcPort);
-    closers.push(() => closeGrpc(grpc));
+    const grpcListener = await listenGrpc(grpc, r.host, r.grpcPort, connections);
+    const grpcPort = grpcListener.port;
+    closers.push(() => grpcListener.close());
 
     const sources: StatusSource[] = [];
     const status = await startStatusServer({
@@ -171,6 +181,7 @@ export async function startProxy(
       host: config.status.host,
       port: config.status.port,
       startedAt: meta.startedAt,
+      connections,
       log,
       // What an operator asks first: where does it send, how far behind is it, what went wrong last, and can
       // it take anything in (degraded, answered 503, while its disk queue cannot write).

@@ -6,10 +6,11 @@ import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.ts';
 import { isAllowedOrigin, resolveAuth, type ServerConfig } from './config/server-config.ts';
+import { allowedHostsOf, registerHostCheck } from './http/allowed-hosts.ts';
 import { BatchLedger, removeInterruptedFlushes } from './ingest/batch-ledger.ts';
 import { dataTables, GroupCommitWriter } from './ingest/group-commit-writer.ts';
 import { IngestService } from './ingest/ingest-service.ts';
-import { bindGrpc } from '@apo/pipeline';
+import { InFlightBytes, httpServerOptions, limitHttpConnections, listenGrpc } from '@apo/pipeline';
 import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http-routes.ts';
 import { PodDirectory } from './features/kubernetes/pod-directory.ts';
@@ -103,6 +104,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       metrics: metrics.ingest,
       defaultCluster: config.defaultCluster,
       maxBodyBytes: config.ingest.maxBodyBytes,
+      // One bound for OTLP/HTTP, OTLP/gRPC and pod snapshots: what they hold received and inflated.
+      inFlight: new InFlightBytes(config.ingest.maxInFlightBytes, 'the server'),
+      connections: config.connections,
     };
 
     const app = Fastify({
@@ -110,7 +114,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       // Per-request logs at ingest rates would cost more than the ingest; errors are still logged.
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 1024 * 1024,
+      http: httpServerOptions(config.connections),
+      // Fastify sets these itself after creating the server; the same values, once more.
+      keepAliveTimeout: config.connections.keepAliveTimeoutMs,
+      requestTimeout: config.connections.requestTimeoutMs,
     });
+    limitHttpConnections(app.server, config.connections);
+    registerHostCheck(app, allowedHostsOf(config.allowedHosts, config.host));
     // Fastify answers a 5xx with the error's own message, which can quote SQL or name a file; callers get a
     // stable one and the log keeps the detail. A 4xx message describes the request and stays. Never a stack.
     app.setErrorHandler((err: FastifyError, req, res) => {
@@ -137,12 +147,23 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         ? { status: 'ready' }
         : res.status(503).send({ status: 'not ready', reason: 'starting or shutting down' }),
     );
-    app.get('/metrics', async (_req, res) => {
+    app.get('/metrics', async (req, res) => {
+      // Counters name services, clusters and rates: with auth on they are the admin's.
+      if (!auth.allowsApi(req.headers.authorization)) {
+        return res
+          .status(401)
+          .send({ message: 'metrics need the admin token: send "Authorization: Bearer <APO_ADMIN_TOKEN>"' });
+      }
       void res.type(metrics.registry.contentType);
       return metrics.registry.metrics();
     });
     registerOtlpHttpRoutes(app, transport);
-    registerPodSnapshotRoutes(app, { directory: pods, auth, maxBodyBytes: config.ingest.maxBodyBytes });
+    registerPodSnapshotRoutes(app, {
+      directory: pods,
+      auth,
+      maxBodyBytes: config.ingest.maxBodyBytes,
+      inFlight: transport.inFlight,
+    });
     registerSamplingRoutes(app, {
       board: new DecisionBoard({ retainMs: 60_000, maxDecisions: 1_000_000 }),
       auth,
@@ -165,7 +186,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     });
 
     const grpcServer = createOtlpGrpcServer(transport);
-    const grpcPort = await bindGrpc(grpcServer, config.host, config.grpcPort);
+    const grpcListener = await listenGrpc(grpcServer, config.host, config.grpcPort, config.connections);
+    const grpcPort = grpcListener.port;
     const httpUrl = await app.listen({ host: config.host, port: config.httpPort });
     ready = true;
     log.info(
@@ -192,13 +214,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           ready = false;
           clearInterval(podRefresh);
           // Stop taking new work, let requests in progress finish, then store everything accepted.
-          await Promise.all([
-            app.close(),
-            new Promise<void>((resolve) => {
-              grpcServer.tryShutdown(() => resolve());
-            }),
-            writer.close(),
-          ]);
+          await Promise.all([app.close(), grpcListener.close(30_000), writer.close()]);
           await writer.close();
           await storage.close();
           log.info('APO server stopped');

@@ -1,5 +1,10 @@
 import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/pipeline';
-import { defaultDataDir, serverConfigSchema, type ServerConfig } from './config/server-config.ts';
+import {
+  defaultDataDir,
+  serverConfigSchema,
+  shortTokenProblems,
+  type ServerConfig,
+} from './config/server-config.ts';
 
 /**
  * The one place the server reads `process.env`. A config file (`APO_CONFIG`, YAML or JSON) gives the base;
@@ -18,6 +23,13 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['logLevel'], env.APO_LOG_LEVEL);
   setIn(raw, ['defaultCluster'], env.APO_DEFAULT_CLUSTER);
   setIn(raw, ['corsOrigins'], list(env.APO_CORS_ORIGINS));
+  setIn(raw, ['allowedHosts'], list(env.APO_ALLOWED_HOSTS));
+  setIn(raw, ['connections', 'headersTimeoutMs'], env.APO_HEADERS_TIMEOUT_MS);
+  setIn(raw, ['connections', 'requestTimeoutMs'], env.APO_REQUEST_TIMEOUT_MS);
+  setIn(raw, ['connections', 'keepAliveTimeoutMs'], env.APO_KEEP_ALIVE_TIMEOUT_MS);
+  setIn(raw, ['connections', 'maxConnections'], env.APO_MAX_CONNECTIONS);
+  setIn(raw, ['connections', 'grpcIdleTimeoutMs'], env.APO_GRPC_IDLE_TIMEOUT_MS);
+  setIn(raw, ['connections', 'grpcMaxAgeMs'], env.APO_GRPC_MAX_AGE_MS);
   setIn(raw, ['auth', 'mode'], authMode);
   setIn(raw, ['auth', 'adminToken'], env.APO_ADMIN_TOKEN);
   setIn(raw, ['auth', 'ingestTokens'], list(env.APO_INGEST_TOKEN));
@@ -42,6 +54,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['ingest', 'maxLinksPerSpan'], env.APO_MAX_SPAN_LINKS);
   setIn(raw, ['ingest', 'maxValueEntries'], env.APO_MAX_VALUE_ENTRIES);
   setIn(raw, ['ingest', 'maxAttributeBytes'], env.APO_MAX_ATTRIBUTE_BYTES);
+  setIn(raw, ['ingest', 'maxInFlightBytes'], env.APO_MAX_IN_FLIGHT_BYTES);
   setIn(raw, ['ingest', 'flushIntervalMs'], env.APO_FLUSH_INTERVAL_MS);
   setIn(raw, ['ingest', 'redFlushIntervalMs'], env.APO_RED_FLUSH_INTERVAL_MS);
   setIn(raw, ['api', 'maxTraceSpans'], env.APO_MAX_TRACE_SPANS);
@@ -49,6 +62,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['api', 'maxSpanLinks'], env.APO_READ_MAX_SPAN_LINKS);
 
   const config = parseConfig(serverConfigSchema, raw);
+  const shortTokens = shortTokenProblems(config);
+  if (shortTokens.length > 0) throw new ConfigError(`invalid configuration:\n  ${shortTokens.join('\n  ')}`);
   if (config.storage.engine === 'remote' && !config.storage.url) {
     throw new ConfigError('storage.engine is "remote" but no URL is set (APO_CLICKHOUSE_URL)');
   }

@@ -20,9 +20,9 @@ import {
 } from './support/cluster-telemetry.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 
-const ADMIN = 'admin-token';
-const PROXY = 'proxy-token';
-const AGENT = 'agent-token';
+const ADMIN = 'admin-token-0123456789';
+const PROXY = 'proxy-token-0123456789';
+const AGENT = 'agent-token-0123456789';
 const env = {
   APO_AUTH: 'on',
   APO_ADMIN_TOKEN: ADMIN,

@@ -5,10 +5,14 @@ const id = (n: number) => n.toString(16).padStart(32, 'a');
 
 describe('sampling decisions endpoint (real server process)', () => {
   let server: ServerProcess;
-  const auth = { authorization: 'Bearer ingest-a' };
+  const auth = { authorization: 'Bearer ingest-a-0123456789abc' };
   beforeAll(async () => {
     server = await startServerProcess({
-      env: { APO_AUTH: 'on', APO_ADMIN_TOKEN: 'admin-secret', APO_INGEST_TOKEN: 'ingest-a' },
+      env: {
+        APO_AUTH: 'on',
+        APO_ADMIN_TOKEN: 'admin-secret-0123456789',
+        APO_INGEST_TOKEN: 'ingest-a-0123456789abc',
+      },
     });
   });
   afterAll(async () => server.dispose());

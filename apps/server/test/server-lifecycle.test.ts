@@ -53,7 +53,11 @@ describe('server lifecycle', () => {
 describe('auth', () => {
   it('requires tokens when enabled: 401 with a message for ingest, UNAUTHORIZED for the API; health stays public', async () => {
     const server = await startServerProcess({
-      env: { APO_AUTH: 'on', APO_ADMIN_TOKEN: 'admin-secret', APO_INGEST_TOKEN: 'ingest-a,ingest-b' },
+      env: {
+        APO_AUTH: 'on',
+        APO_ADMIN_TOKEN: 'admin-secret-0123456789',
+        APO_INGEST_TOKEN: 'ingest-a-0123456789abc,ingest-b-0123456789abc',
+      },
     });
     try {
       const body = encodeTracesProto(tracesRequest('authed', 2));
@@ -66,20 +70,20 @@ describe('auth', () => {
       const wrong = await post({ authorization: 'Bearer nope' });
       expect(wrong.status).toBe(401);
       expect(new TextDecoder().decode(await wrong.arrayBuffer())).toContain('invalid ingest token');
-      expect((await post({ authorization: 'Bearer ingest-b' })).status).toBe(200);
+      expect((await post({ authorization: 'Bearer ingest-b-0123456789abc' })).status).toBe(200);
 
       const window = { from: Date.now() - 60_000, to: Date.now() + 60_000 };
       await expect(apiClient(server.httpUrl).services.list.query(window)).rejects.toThrow(/admin token/);
-      await expect(apiClient(server.httpUrl, 'ingest-a').services.list.query(window)).rejects.toThrow(
-        /admin token/,
-      );
-      const services = await apiClient(server.httpUrl, 'admin-secret').services.list.query(window);
+      await expect(
+        apiClient(server.httpUrl, 'ingest-a-0123456789abc').services.list.query(window),
+      ).rejects.toThrow(/admin token/);
+      const services = await apiClient(server.httpUrl, 'admin-secret-0123456789').services.list.query(window);
       expect(services.map((s) => s.name)).toEqual(['authed']);
       expect(await apiClient(server.httpUrl).health.query()).toMatchObject({
         status: 'ok',
         authRequired: true,
       });
-      expect(server.output()).not.toContain('admin-secret');
+      expect(server.output()).not.toContain('admin-secret-0123456789');
     } finally {
       await server.dispose();
     }

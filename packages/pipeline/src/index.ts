@@ -34,3 +34,8 @@ export {
 } from './export-stats.ts';
 export { MetricText } from './status/metric-text.ts';
 export { DecisionBoard, type DecisionBoardOptions, type DecisionPage } from './sampling/decision-board.ts';
+export {
+  connectionLimitsOf,
+  connectionsConfigSchema,
+  type ConnectionsConfig,
+} from './config/connections-config.ts';

@@ -4,6 +4,7 @@
  * docs/agent.example.yaml for a commented example.
  */
 import { z } from 'zod';
+import { connectionsConfigSchema } from '@apo/pipeline';
 import { logSourcesSchema } from '../collectors/logs/index.ts';
 
 const PORT = 'must be a TCP port number 1-65535';
@@ -34,8 +35,12 @@ export const agentConfigSchema = z.object({
       grpcPort: port.default(4317),
       httpPort: port.default(4318),
       maxBodyBytes: count.default(16 * 1024 * 1024),
+      /** Request bytes (as received + inflated) worked on at once; beyond it, 429 (bounds memory). */
+      maxInFlightBytes: count.min(1024 * 1024).default(128 * 1024 * 1024),
     })
     .prefault({}),
+  /** Timeouts and the connection bound of every listener (OTLP/HTTP, OTLP/gRPC, status). */
+  connections: connectionsConfigSchema,
   status: z.object({ host: z.string().default('127.0.0.1'), port: port.default(13133) }).prefault({}),
   export: z
     .object({

@@ -4,6 +4,7 @@
  * docs/proxy.example.yaml for a commented example and docs/proxy.md for what each part does.
  */
 import { z } from 'zod';
+import { connectionsConfigSchema } from '@apo/pipeline';
 
 const PORT = 'must be a TCP port number 1-65535';
 // Digits only: ' 4317' or '43.5' are typos, not ports.
@@ -67,6 +68,8 @@ export const proxyConfigSchema = z
         maxInFlightBytes: count.min(1024 * 1024).default(256 * 1024 * 1024),
       })
       .prefault({}),
+    /** Timeouts and the connection bound of every listener (OTLP/HTTP, OTLP/gRPC, status). */
+    connections: connectionsConfigSchema,
     status: z
       .object({
         // Loopback by default: the status endpoints take no credential (Kubernetes probes set 0.0.0.0).

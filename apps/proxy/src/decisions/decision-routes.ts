@@ -4,7 +4,7 @@
  * the DecisionRelay. Agents authenticate with their agent token, as for OTLP.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IngestError, readBody } from '@apo/pipeline';
+import { IngestError, discardUnreadBody, readBody } from '@apo/pipeline';
 import type { AgentAuth } from '../receivers/agent-auth.ts';
 import type { DecisionRelay } from './decision-relay.ts';
 
@@ -38,6 +38,8 @@ export function handleDecisionRoute(
     }
     if (err instanceof IngestError) {
       if (err.kind === 'too-large') req.resume();
+      // Refused before its body was read: not read (discarded for a moment, then the connection closed).
+      if (err.kind === 'unauthenticated') discardUnreadBody(req);
       send(res, err.kind === 'unauthenticated' ? 401 : err.kind === 'too-large' ? 413 : 400, {
         message: err.message,
       });
@@ -55,8 +57,9 @@ async function serve(
 ): Promise<void> {
   const authorization = req.headers.authorization;
   if (req.method === 'POST') {
-    const body = await readBody(req, MAX_BODY_BYTES);
+    // The credential first: a sender without one is answered before its body is read.
     auth.check(authorization);
+    const body = await readBody(req, MAX_BODY_BYTES);
     const traceIds = parseIds(body);
     relay.post(traceIds);
     send(res, 200, { accepted: traceIds.length });

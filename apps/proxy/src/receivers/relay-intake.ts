@@ -54,14 +54,7 @@ export interface RelayIntakeOptions {
   append: (batch: OutboundBatch) => Promise<{ stored: boolean }>;
   /** Seconds agents are told to wait when the queue is full. */
   queueFullRetryAfterSeconds?: number;
-  /**
-   * Bytes of request bodies (as received plus inflated) being checked and written at once; beyond it senders
-   * get 429 and retry from their own disk, so a burst of large bodies cannot run the proxy out of memory.
-   */
-  maxInFlightBytes?: number;
 }
-
-const DEFAULT_MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024;
 
 /** The server's rule (apps/server/src/ingest/ingest-headers.ts): an id it would refuse is refused here. */
 const BATCH_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -79,29 +72,21 @@ export class RelayIntake {
   readonly #o: RelayIntakeOptions;
   /** Refusals already counted under their agent, so the receivers' catch-all does not count them again. */
   readonly #counted = new WeakSet<IngestError>();
-  #inFlightBytes = 0;
 
   constructor(options: RelayIntakeOptions) {
     this.#o = options;
-  }
-
-  /** Request bytes (received + inflated) being worked on now. */
-  get inFlightBytes(): number {
-    return this.#inFlightBytes;
   }
 
   async accept(req: RelayRequest): Promise<ExportOutcome> {
     const o = this.#o;
     let agent = UNAUTHENTICATED;
     let items = 0;
-    let held = 0;
     try {
       const token = o.auth.check(req.header('authorization'));
       agent = o.agents.identify(req.header('x-apo-agent-id'), token?.name);
       const batchId = batchIdOf(req.header('x-apo-batch-id'));
-      held = this.#hold(req.body.length);
+      // The receivers count the body and what it inflates to against the proxy's bytes in flight (429 beyond).
       const payload = await req.payload();
-      if (payload !== req.body) held += this.#hold(payload.length);
       items = countItems(req.signal, req.encoding, payload);
       // Nothing to store: acknowledge without queueing a batch the server would store nothing from.
       if (items === 0) return {};
@@ -152,24 +137,7 @@ export class RelayIntake {
         this.#counted.add(err);
       }
       throw err;
-    } finally {
-      this.#inFlightBytes -= held;
     }
-  }
-
-  /** Counts `bytes` as in flight, or refuses the request (429) when that would pass the bound. */
-  #hold(bytes: number): number {
-    const max = this.#o.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES;
-    // One request alone is always let through (the body limit bounds it): the bound is for bursts.
-    if (this.#inFlightBytes > 0 && this.#inFlightBytes + bytes > max) {
-      throw new IngestError(
-        'overloaded',
-        `the proxy is working on ${Math.round(this.#inFlightBytes / 2 ** 20)} MiB of requests already: retry shortly`,
-        1,
-      );
-    }
-    this.#inFlightBytes += bytes;
-    return bytes;
   }
 
   /** For the receivers' refusals that happen before `accept` (content type, body size): not yet counted. */

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { defaultConnectionLimits } from '@apo/pipeline';
 import { RED_MIN_DAYS_MESSAGE, RED_MIN_RETENTION_DAYS } from '../storage/storage-config.ts';
 
 /** Where embedded data lives when nothing is configured: a per-user directory, as desktop tools do. */
@@ -10,6 +11,10 @@ export function defaultDataDir(home = homedir(), xdgDataHome?: string): string {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const limits = defaultConnectionLimits;
+
+/** Shorter tokens can be guessed; the check names the variable and never quotes the value. */
+export const MIN_TOKEN_LENGTH = 16;
 
 export const serverConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -17,10 +22,36 @@ export const serverConfigSchema = z.object({
   grpcPort: port.default(24317),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
-   * Browser origins allowed to call the API (the console served from elsewhere, browser OTLP exporters).
-   * Pages served from loopback are always allowed; an `*` allows every origin.
+   * Browser origins allowed to call the API (the console served from elsewhere, browser OTLP exporters),
+   * exactly as the browser sends them (`http://127.0.0.1:5173`); `*` allows every origin. None by default:
+   * any local page could otherwise read the telemetry of a server without auth.
    */
   corsOrigins: z.array(z.string().min(1)).default([]),
+  /**
+   * Names the server answers to (the Host header, any port): a page that rebinds its own name to 127.0.0.1
+   * sends its name, and is refused with 421. `*` allows any. Default: see `allowedHostsOf`.
+   */
+  allowedHosts: z.array(z.string().min(1)).optional(),
+  /** Timeouts and the connection bound of the HTTP and gRPC listeners. */
+  connections: z
+    .object({
+      /** Time to receive a request's headers; a connection that sends nothing is closed after it too. */
+      headersTimeoutMs: positiveInt.default(limits.headersTimeoutMs),
+      /** Time to receive a whole request, body included: a trickled body gets 408 and is closed. */
+      requestTimeoutMs: positiveInt.default(limits.requestTimeoutMs),
+      /** An idle keep-alive connection is closed after this. */
+      keepAliveTimeoutMs: positiveInt.default(limits.keepAliveTimeoutMs),
+      /** Connections open at once per listener (HTTP, gRPC); more are closed as they arrive. */
+      maxConnections: positiveInt.default(limits.maxConnections),
+      grpcIdleTimeoutMs: positiveInt.default(limits.grpcIdleTimeoutMs),
+      grpcMaxAgeMs: positiveInt.default(limits.grpcMaxAgeMs),
+    })
+    .prefault({})
+    // Node refuses a headers timeout longer than the request timeout.
+    .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
+      message: 'headersTimeoutMs must not be more than requestTimeoutMs',
+      path: ['headersTimeoutMs'],
+    }),
   /** Cluster id stamped on data that does not arrive through an authenticated proxy. */
   defaultCluster: z.string().min(1).default('default'),
   auth: z
@@ -106,6 +137,12 @@ export const serverConfigSchema = z.object({
       redFlushIntervalMs: z.coerce.number().int().nonnegative().default(10_000),
       /** Rows accepted but not yet stored; beyond it requests get 429 / RESOURCE_EXHAUSTED. */
       maxInFlightRows: positiveInt.default(500_000),
+      /**
+       * Request bytes (bodies as received + what they inflate to) worked on at once, OTLP/HTTP and gRPC
+       * together; beyond it 429 / RESOURCE_EXHAUSTED with a retry delay, so concurrent compression bombs
+       * cannot run the server out of memory.
+       */
+      maxInFlightBytes: positiveInt.min(1024 * 1024).default(256 * 1024 * 1024),
     })
     .prefault({}),
 });
@@ -116,11 +153,30 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-const loopbackOrigin = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
-
-/** CORS: loopback pages (the console in development and tests) and the configured origins. */
+/** CORS: the configured origins only (APO_CORS_ORIGINS). */
 export function isAllowedOrigin(origin: string, configured: readonly string[]): boolean {
-  return loopbackOrigin.test(origin) || configured.includes('*') || configured.includes(origin);
+  return configured.includes('*') || configured.includes(origin);
+}
+
+/** Token settings too short to be safe, as messages naming the variable (the value is never quoted). */
+export function shortTokenProblems(config: ServerConfig): string[] {
+  const problems: string[] = [];
+  const check = (variable: string, tokens: readonly string[]) => {
+    if (tokens.some((token) => token.length < MIN_TOKEN_LENGTH)) {
+      problems.push(
+        `${variable} must be at least ${MIN_TOKEN_LENGTH} characters` +
+          (tokens.length > 1 ? ' (each token)' : '') +
+          ': a short token can be guessed',
+      );
+    }
+  };
+  check(
+    'APO_ADMIN_TOKEN (auth.adminToken)',
+    config.auth.adminToken === undefined ? [] : [config.auth.adminToken],
+  );
+  check('APO_INGEST_TOKEN (auth.ingestTokens)', config.auth.ingestTokens);
+  check('APO_PROXY_TOKENS (auth.proxyTokens)', config.auth.proxyTokens);
+  return problems;
 }
 
 /** Auth decision: required beyond loopback; `off` is refused there. */

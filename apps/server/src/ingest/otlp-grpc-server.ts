@@ -1,5 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
-import { IngestError, createOtlpGrpcServer as createGrpcReceiver } from '@apo/pipeline';
+import {
+  IngestError,
+  createOtlpGrpcServer as createGrpcReceiver,
+  type ConnectionLimits,
+  type InFlightBytes,
+} from '@apo/pipeline';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { parseBatchId, resolveCluster } from './ingest-headers.ts';
 import type { IngestService } from './ingest-service.ts';
@@ -11,12 +16,16 @@ export interface OtlpGrpcOptions {
   metrics: IngestMetrics;
   defaultCluster: string;
   maxBodyBytes: number;
+  inFlight: InFlightBytes;
+  connections: ConnectionLimits;
 }
 
 /** OTLP/gRPC on its own port, the same IngestService behind it. */
 export function createOtlpGrpcServer(options: OtlpGrpcOptions): grpc.Server {
   return createGrpcReceiver({
     maxBodyBytes: options.maxBodyBytes,
+    inFlight: options.inFlight,
+    connections: options.connections,
     onRefused: (err, signal) => options.metrics.rejectedRequests.inc({ signal, reason: err.kind }),
     handle: async ({ signal, payload, metadata }) => {
       const identity = options.auth.checkIngest(metadata('authorization'));

@@ -10,7 +10,9 @@ import { encodeExportResponseProto, exportResponseJson, type SignalType } from '
 import type { Authenticator } from '../auth/authenticator.ts';
 import {
   IngestError,
+  type InFlightBytes,
   decompressBody,
+  discardUnreadBody,
   encodeRpcStatus,
   grpcCodeOf,
   httpStatusOf,
@@ -27,6 +29,8 @@ export interface OtlpHttpOptions {
   metrics: IngestMetrics;
   defaultCluster: string;
   maxBodyBytes: number;
+  /** Shared with the gRPC receiver: bodies as received plus what they inflate to; 429 beyond. */
+  inFlight: InFlightBytes;
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {
@@ -86,9 +90,27 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
     };
 
     for (const [path, signal] of Object.entries(paths)) {
-      scope.post(path, async (req, res) => {
+      // Before the body is read: a request without a credential, or of a type no route takes, is answered
+      // at once instead of after 16 MiB. An unauthenticated body is not read (discarded for a moment, then
+      // the connection is closed).
+      const admit = async (req: FastifyRequest, res: FastifyReply) => {
+        let encoding: PayloadEncoding = 'json';
+        try {
+          encoding = payloadEncodingOf(header(req, 'content-type'));
+          const identity = auth.checkIngest(header(req, 'authorization'));
+          if (!identity.ok) throw new IngestError('unauthenticated', identity.message);
+        } catch (err) {
+          if (!(err instanceof IngestError)) throw err;
+          if (err.kind === 'unauthenticated') discardUnreadBody(req.raw);
+          await fail(res, signal, encoding, err);
+          return res;
+        }
+        return undefined;
+      };
+      scope.post(path, { onRequest: admit }, async (req, res) => {
         // Errors before the content type is known are answered in JSON, the readable choice.
         let encoding: PayloadEncoding = 'json';
+        const lease = options.inFlight.lease();
         try {
           encoding = payloadEncodingOf(header(req, 'content-type'));
           const identity = auth.checkIngest(header(req, 'authorization'));
@@ -98,7 +120,13 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
             throw new IngestError('malformed', 'empty request body: send an OTLP export request');
           }
           metrics.receivedBytes.inc({ signal, transport: 'http' }, body.length);
-          const payload = await decompressBody(body, header(req, 'content-encoding'), options.maxBodyBytes);
+          lease.take(body.length);
+          const payload = await decompressBody(
+            body,
+            header(req, 'content-encoding'),
+            options.maxBodyBytes,
+            lease,
+          );
           const outcome = await service.ingest({
             signal,
             payload,
@@ -125,6 +153,8 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
         } catch (err) {
           if (err instanceof IngestError) return await fail(res, signal, encoding, err);
           throw err;
+        } finally {
+          lease.release();
         }
       });
     }

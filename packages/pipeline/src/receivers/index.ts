@@ -8,8 +8,6 @@ export {
 export { encodeRpcStatus } from './rpc-status.ts';
 export { refusalWhenUnwritable, UNWRITABLE_RETRY_AFTER_SECONDS } from './queue-refusal.ts';
 export {
-  bindGrpc,
-  closeGrpc,
   createOtlpGrpcServer,
   type ExportOutcome,
   type OtlpGrpcOptions,
@@ -22,3 +20,14 @@ export {
   type OtlpHttpReceiverOptions,
   type OtlpHttpRequest,
 } from './otlp-http.ts';
+export {
+  defaultConnectionLimits,
+  discardUnreadBody,
+  grpcServerOptions,
+  httpServerOptions,
+  limitHttpConnections,
+  listenGrpc,
+  type ConnectionLimits,
+  type GrpcListener,
+} from './connection-limits.ts';
+export { InFlightBytes, InFlightLease } from './in-flight-bytes.ts';

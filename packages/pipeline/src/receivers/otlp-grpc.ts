@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { encodeExportResponseProto, type SignalType } from '@apo/shared';
+import { defaultConnectionLimits, grpcServerOptions, type ConnectionLimits } from './connection-limits.ts';
+import type { InFlightBytes } from './in-flight-bytes.ts';
 import { IngestError, type IngestErrorKind } from './ingest-error.ts';
 
 /**
@@ -32,6 +34,13 @@ export interface OtlpGrpcRequest {
 export interface OtlpGrpcOptions {
   maxBodyBytes: number;
   handle(request: OtlpGrpcRequest): Promise<ExportOutcome>;
+  /**
+   * Bytes of requests worked on at once, shared with the process's other receivers: a message (grpc-js hands
+   * it over inflated) beyond the bound gets RESOURCE_EXHAUSTED with a retry delay.
+   */
+  inFlight?: InFlightBytes;
+  /** Idle and age limits of the connections (defaults: `defaultConnectionLimits`); see `listenGrpc`. */
+  connections?: ConnectionLimits;
   /** Called with anything other than an IngestError, which the client sees as INTERNAL. */
   onInternalError?(err: unknown, signal: SignalType): void;
   /** Called with every refusal, for counters. */
@@ -77,6 +86,7 @@ export function createOtlpGrpcServer(options: OtlpGrpcOptions): grpc.Server {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxBodyBytes,
     'grpc.max_send_message_length': 1024 * 1024,
+    ...grpcServerOptions(options.connections ?? defaultConnectionLimits),
   });
   for (const [signal, path] of Object.entries(services) as [SignalType, string][]) {
     const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
@@ -84,7 +94,12 @@ export function createOtlpGrpcServer(options: OtlpGrpcOptions): grpc.Server {
         const value = call.metadata.get(key)[0];
         return typeof value === 'string' ? value : undefined;
       };
-      options.handle({ signal, payload: call.request, metadata }).then(
+      const lease = options.inFlight?.lease();
+      const handled = (async () => {
+        lease?.take(call.request.length);
+        return options.handle({ signal, payload: call.request, metadata });
+      })().finally(() => lease?.release());
+      handled.then(
         (outcome) => {
           callback(null, Buffer.from(encodeExportResponseProto(partialSuccessOf(outcome))));
         },
@@ -105,32 +120,4 @@ export function createOtlpGrpcServer(options: OtlpGrpcOptions): grpc.Server {
     server.addService(definition(path), { Export: handler });
   }
   return server;
-}
-
-/** Binds and resolves the bound port (differs from `port` when 0 was asked for). */
-export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(
-      `${host.includes(':') ? `[${host}]` : host}:${port}`,
-      grpc.ServerCredentials.createInsecure(),
-      (err, bound) => {
-        if (err) reject(err);
-        else resolve(bound);
-      },
-    );
-  });
-}
-
-/** Graceful first (in-flight calls finish), forced after `graceMs`. */
-export function closeGrpc(server: grpc.Server, graceMs = 5000): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      server.forceShutdown();
-      resolve();
-    }, graceMs);
-    server.tryShutdown(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

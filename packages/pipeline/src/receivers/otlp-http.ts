@@ -2,6 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
 import { decompressBody, payloadEncodingOf, type PayloadEncoding } from './body-decoding.ts';
+import {
+  defaultConnectionLimits,
+  discardUnreadBody,
+  httpServerOptions,
+  limitHttpConnections,
+  type ConnectionLimits,
+} from './connection-limits.ts';
+import type { InFlightBytes } from './in-flight-bytes.ts';
 import { IngestError, grpcCodeOf, httpStatusOf } from './ingest-error.ts';
 import { partialSuccessOf, type ExportOutcome } from './otlp-grpc.ts';
 import { encodeRpcStatus } from './rpc-status.ts';
@@ -23,6 +31,15 @@ export interface OtlpHttpReceiverOptions {
   /** Limit of the body as received and after decompression (413 beyond it). */
   maxBodyBytes: number;
   handle(request: OtlpHttpRequest): Promise<ExportOutcome>;
+  /**
+   * Checks the request's headers (the credential) before its body is read: throwing an IngestError answers
+   * at once and closes the connection, so an unauthenticated sender cannot make the process read 16 MiB.
+   */
+  admit?(header: (name: string) => string | undefined): void;
+  /** Bytes of requests worked on at once, shared with the process's other receivers; 429 beyond. */
+  inFlight?: InFlightBytes;
+  /** Timeouts and the connection bound of this listener (defaults: `defaultConnectionLimits`). */
+  connections?: ConnectionLimits;
   onRefused?(err: IngestError, signal: SignalType): void;
   onInternalError?(err: unknown, signal: SignalType): void;
   /** Other routes on the same port (e.g. a relay's sampling-decision endpoint); true = handled. */
@@ -98,13 +115,22 @@ function replyError(res: ServerResponse, encoding: PayloadEncoding, err: IngestE
  */
 export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): Promise<OtlpHttpReceiver> {
   const serve = async (req: IncomingMessage, res: ServerResponse, signal: SignalType): Promise<void> => {
+    const header = (name: string): string | undefined => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
     // Errors before the content type is known are answered in JSON, the readable choice.
     let encoding: PayloadEncoding = 'json';
+    let bodyRead = false;
+    const lease = options.inFlight?.lease();
     try {
       encoding = payloadEncodingOf(req.headers['content-type']);
+      options.admit?.(header);
       const body = await readBody(req, options.maxBodyBytes);
+      bodyRead = true;
       if (body.length === 0)
         throw new IngestError('malformed', 'empty request body: send an OTLP export request');
+      lease?.take(body.length);
       const contentEncoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
       let payload: Promise<Uint8Array> | undefined;
       const outcome = await options.handle({
@@ -112,26 +138,28 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
         encoding,
         body,
         contentEncoding,
-        payload: () => (payload ??= decompressBody(body, contentEncoding, options.maxBodyBytes)),
-        header: (name) => {
-          const value = req.headers[name];
-          return Array.isArray(value) ? value[0] : value;
-        },
+        payload: () => (payload ??= decompressBody(body, contentEncoding, options.maxBodyBytes, lease)),
+        header,
       });
       const partial = partialSuccessOf(outcome);
       reply(res, 200, encoding, encodeExportResponseProto(partial), exportResponseJson(signal, partial));
     } catch (err) {
       if (err instanceof IngestError) {
+        // No credential: answered now; the body is not read (discarded for a moment, then the connection closed).
+        if (!bodyRead && err.kind === 'unauthenticated') discardUnreadBody(req);
         options.onRefused?.(err, signal);
         replyError(res, encoding, err);
         return;
       }
       options.onInternalError?.(err, signal);
       replyError(res, encoding, new IngestError('unavailable', 'internal error; retry later', 1));
+    } finally {
+      lease?.release();
     }
   };
 
-  const server = createServer((req, res) => {
+  const limits = options.connections ?? defaultConnectionLimits;
+  const server = createServer(httpServerOptions(limits), (req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const signal = paths[path];
     if (signal !== undefined && req.method === 'POST') {
@@ -149,8 +177,7 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ code: grpcCodeOf.malformed, message }));
   });
-  // Exporters keep connections open; idle ones must not hold up shutdown for long.
-  server.keepAliveTimeout = 30_000;
+  limitHttpConnections(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

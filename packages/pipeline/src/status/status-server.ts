@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import {
+  defaultConnectionLimits,
+  httpServerOptions,
+  limitHttpConnections,
+  type ConnectionLimits,
+} from '../receivers/connection-limits.ts';
 
 /**
  * Health and self-metrics for orchestrators and for the operator: `/healthz` (JSON) and `/metrics`
@@ -25,6 +31,8 @@ export interface StatusServerOptions {
   metrics?: () => string;
   /** More fields for /healthz (e.g. queue depth, last export error); `status: 'degraded'` answers 503. */
   health?: () => HealthFields;
+  /** Timeouts and the connection bound (defaults: `defaultConnectionLimits`), as on the receivers. */
+  connections?: ConnectionLimits;
 }
 
 export interface StatusServer {
@@ -122,7 +130,8 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       );
     }
   };
-  const server = createServer((req, res) => {
+  const limits = options.connections ?? defaultConnectionLimits;
+  const server = createServer(httpServerOptions(limits), (req, res) => {
     try {
       handle(req, res);
     } catch (err) {
@@ -130,6 +139,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n', false);
     }
   });
+  limitHttpConnections(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -5,8 +5,20 @@
  * of the cluster is attributed to.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
-import { decompressBody, httpStatusOf, IngestError } from '@apo/pipeline';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
+import {
+  decompressBody,
+  discardUnreadBody,
+  httpStatusOf,
+  IngestError,
+  type InFlightBytes,
+} from '@apo/pipeline';
 import { podSnapshotSchema } from '@apo/shared';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { PodDirectory } from './pod-directory.ts';
@@ -20,6 +32,8 @@ export interface SnapshotRouteOptions {
   auth: Authenticator;
   /** Compressed and decompressed body limit (the ingest limit). */
   maxBodyBytes: number;
+  /** The ingest's bound on bytes in flight: a snapshot inflates under it too. */
+  inFlight: InFlightBytes;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -30,7 +44,7 @@ export function registerPodSnapshotRoutes<Logger extends FastifyBaseLogger>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>,
   options: SnapshotRouteOptions,
 ): void {
-  const { directory, auth, maxBodyBytes } = options;
+  const { directory, auth, maxBodyBytes, inFlight } = options;
   void app.register((scope, _opts, done) => {
     // The body is bytes until it is decompressed; parsing is the route's job (and its errors are 400s).
     scope.removeAllContentTypeParsers();
@@ -41,7 +55,16 @@ export function registerPodSnapshotRoutes<Logger extends FastifyBaseLogger>(
     const reply = (res: FastifyReply, status: number, message: string) =>
       res.status(status).send({ message });
 
-    scope.put(POD_SNAPSHOT_PATH, async (req, res) => {
+    // The credential before the body: without one the answer comes at once and the body is not read.
+    const admit = async (req: FastifyRequest, res: FastifyReply) => {
+      const identity = auth.checkIngest(req.headers.authorization);
+      if (identity.ok) return undefined;
+      discardUnreadBody(req.raw);
+      await reply(res, 401, identity.message);
+      return res;
+    };
+
+    scope.put(POD_SNAPSHOT_PATH, { onRequest: admit }, async (req, res) => {
       const identity = auth.checkIngest(req.headers.authorization);
       if (!identity.ok) return reply(res, 401, identity.message);
       if (!identity.trustClusterHeader) {
@@ -64,13 +87,20 @@ export function registerPodSnapshotRoutes<Logger extends FastifyBaseLogger>(
         );
       }
       let text: string;
+      const lease = inFlight.lease();
       try {
         const body = req.body instanceof Uint8Array ? req.body : new Uint8Array();
-        const payload = await decompressBody(body, header(req.headers['content-encoding']), maxBodyBytes);
+        lease.take(body.length);
+        const encoding = header(req.headers['content-encoding']);
+        const payload = await decompressBody(body, encoding, maxBodyBytes, lease);
         text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
       } catch (err) {
-        if (err instanceof IngestError) return reply(res, httpStatusOf[err.kind], err.message);
-        throw err;
+        if (!(err instanceof IngestError)) throw err;
+        if (err.retryAfterSeconds !== undefined)
+          void res.header('retry-after', String(err.retryAfterSeconds));
+        return await reply(res, httpStatusOf[err.kind], err.message);
+      } finally {
+        lease.release();
       }
       let json: unknown;
       try {

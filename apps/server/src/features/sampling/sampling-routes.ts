@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
 import { z } from 'zod';
 import type { Authenticator } from '../../auth/authenticator.ts';
-import { DecisionBoard } from '@apo/pipeline';
+import { DecisionBoard, discardUnreadBody } from '@apo/pipeline';
 
 const postBody = z.object({
   traceIds: z
@@ -29,7 +35,16 @@ export function registerSamplingRoutes<Logger extends FastifyBaseLogger>(
     return identity.ok ? undefined : identity.message;
   };
 
-  app.post('/v1/sampling/decisions', (req, res) => {
+  // The credential before the body: without one the answer comes at once and the body is not read.
+  const admit = async (req: FastifyRequest, res: FastifyReply) => {
+    const denied = authorize(req.headers.authorization);
+    if (denied === undefined) return undefined;
+    discardUnreadBody(req.raw);
+    await res.status(401).send({ message: denied });
+    return res;
+  };
+
+  app.post('/v1/sampling/decisions', { onRequest: admit }, (req, res) => {
     const denied = authorize(req.headers.authorization);
     if (denied !== undefined) return res.status(401).send({ message: denied });
     const parsed = postBody.safeParse(req.body);
