@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import {
   decodeLogsJson,
   decodeLogsProto,
@@ -115,10 +116,13 @@ export class IngestService {
     // Before the rows are encoded: the resource attribute maps are encoded once per resource, with these.
     const pods = records === 0 ? undefined : this.#pods?.index(req.cluster);
     if (pods !== undefined) attachPodMetadata(decoded.value, pods);
+    // What the batch id stands for: the decompressed body, since a relay may compress what it forwards
+    // (batch-ledger.ts). Only with an id: without one nothing is bound, and the hash is not computed.
+    const digest = req.batchId === undefined ? '' : hash('sha256', req.payload, 'base64');
     const stored =
       records === 0
         ? Promise.resolve({ duplicate: false })
-        : this.#writer.submit(decoded.value, records, req.cluster, req.batchId);
+        : this.#writer.submit(decoded.value, records, req.cluster, req.batchId, digest);
     const cut = [
       droppedAttributes > 0
         ? `${droppedAttributes} attributes dropped (limit ${this.#limits.maxAttributes} per record)`
