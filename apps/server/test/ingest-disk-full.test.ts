@@ -155,6 +155,7 @@ describe('the data directory’s disk is full', () => {
         expect(services.find((s) => s.name === 'disk-full')?.spanCount).toBe(8 * spansPerBatch);
         const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
         expect(metrics).toMatch(/^apo_storage_writable 1$/m);
+        expect(server.output()).not.toContain('could not remove');
         expect(metrics).toMatch(/^apo_storage_failed_flushes_total\{kind="unavailable"\} [1-9]/m);
       } finally {
         await rm(filler, { force: true });

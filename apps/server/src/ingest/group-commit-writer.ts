@@ -431,7 +431,7 @@ export class GroupCommitWriter {
         this.#metrics.storedRows.inc({ table }, rows);
       }
     } catch (err) {
-      await this.#failed(batch, err, writes, deadline);
+      await this.#failed(batch, err, writes);
       return;
     }
     const requests = batch.requests;
@@ -493,7 +493,7 @@ export class GroupCommitWriter {
   }
 
   /** A flush failed before its ledger write: answer its requests according to why. */
-  async #failed(batch: PendingFlush, err: unknown, writes: Promise<void>[], deadline: number): Promise<void> {
+  async #failed(batch: PendingFlush, err: unknown, writes: Promise<void>[]): Promise<void> {
     const failure = classifyStorageFailure(err);
     if (failure.kind === 'unavailable') {
       this.#unavailable(batch, batch.requests, err, writes);
@@ -506,7 +506,7 @@ export class GroupCommitWriter {
     );
     // The failed insert rejected, so every write of the flush has finished: removal is safe now.
     try {
-      await this.#removeFlush(batch.flushId, deadline, writes);
+      await this.#removeFlushes([batch.flushId], Date.now() + this.#options.writeTimeoutMs, writes);
     } catch (removeErr) {
       this.#unavailable(batch, batch.requests, removeErr, writes);
       return;
@@ -528,7 +528,7 @@ export class GroupCommitWriter {
             { deadline: Date.now() + this.#options.writeTimeoutMs, writes, what: `an insert into ${table}` },
           ),
         removeFlush: () =>
-          this.#removeFlush(batch.flushId, Date.now() + this.#options.writeTimeoutMs, writes),
+          this.#removeFlushes([batch.flushId], Date.now() + this.#options.writeTimeoutMs, writes),
       },
       MAX_ISOLATION_INSERTS,
     );
@@ -594,11 +594,17 @@ export class GroupCommitWriter {
     }
     this.#problem = { since, reason };
     this.#metrics.storageWritable.set(0);
-    const entry: UnremovedFlush = { flushId: batch.flushId, settled: false };
-    this.#unremoved.push(entry);
-    void Promise.allSettled(writes).then(() => {
-      entry.settled = true;
-    });
+    // Nothing to remove when nothing was sent, or when the only write was a marker-only flush's ledger row
+    // and the engine refused it (one row: stored whole or not at all). Keeps the list short while a full
+    // disk fails a probe every few seconds.
+    const onlyMarker = batch.requests.length === 0 && batch.totalRows === 0 && writes.length === 1;
+    if (writes.length > 0 && !(onlyMarker && !(err instanceof StorageTimeoutError))) {
+      const entry: UnremovedFlush = { flushId: batch.flushId, settled: false };
+      this.#unremoved.push(entry);
+      void Promise.allSettled(writes).then(() => {
+        entry.settled = true;
+      });
+    }
     const failure = new IngestError(
       'unavailable',
       `storage is unavailable (${reason}); retry later`,
@@ -607,39 +613,47 @@ export class GroupCommitWriter {
     for (const r of requests) r.waiter.reject(failure);
   }
 
-  /** Removes the rows of failed flushes once nothing of theirs can still land; keeps those it cannot. */
+  /**
+   * Removes the rows of failed flushes once nothing of theirs can still land (one statement per table for
+   * all of them); keeps them for the next successful flush when it cannot.
+   */
   async #removeUnremoved(): Promise<void> {
-    const left: UnremovedFlush[] = [];
-    for (const entry of this.#unremoved) {
-      if (!entry.settled || left.length > 0) {
-        left.push(entry);
-        continue;
-      }
-      try {
-        await this.#removeFlush(entry.flushId, Date.now() + this.#options.writeTimeoutMs, []);
-      } catch (err) {
-        this.#log.warn(
-          { err, flushId: entry.flushId.toString() },
-          'could not remove the rows of a failed flush yet',
-        );
-        left.push(entry);
-      }
+    const ready = this.#unremoved.filter((e) => e.settled);
+    if (ready.length === 0) return;
+    try {
+      await this.#removeFlushes(
+        ready.map((e) => e.flushId),
+        Date.now() + this.#options.writeTimeoutMs,
+        [],
+      );
+      this.#unremoved = this.#unremoved.filter((e) => !e.settled || !ready.includes(e));
+    } catch (err) {
+      this.#log.warn({ err, flushes: ready.length }, 'could not remove the rows of failed flushes yet');
     }
-    this.#unremoved = left;
   }
 
   /**
-   * Removes what a failed flush stored. Its ledger rows first (a timed-out ledger insert may have landed
+   * Removes what failed flushes stored. Their ledger rows first (a timed-out ledger insert may have landed
    * after all): a crash half-way then leaves data rows without a ledger row, which start-up recovery removes,
    * never a ledger row that acknowledges removed data. The deletes are queued (`wait: false`), so they cannot
    * hang on a full disk; rows inserted afterwards under the same flush id (isolation) are not affected.
    */
-  async #removeFlush(flushId: bigint, deadline: number, writes: Promise<void>[]): Promise<void> {
-    const params = { flush: flushId.toString() };
+  async #removeFlushes(
+    flushIds: readonly bigint[],
+    deadline: number,
+    writes: Promise<void>[],
+  ): Promise<void> {
+    // As text: the parameter binder takes an Array(UInt64) only as JS numbers, which would round large ids.
+    const params = { flushes: flushIds.map(String).join(',') };
     for (const table of ['ingest_ledger', ...dataTables] as const) {
       await this.#bounded(
-        this.#storage.deleteRows(table, 'flush_id = {flush:UInt64}', params, { wait: false }),
-        { deadline, writes, what: `removing a failed flush's rows from ${table}` },
+        this.#storage.deleteRows(
+          table,
+          "has(splitByChar(',', {flushes:String}), toString(flush_id))",
+          params,
+          { wait: false },
+        ),
+        { deadline, writes, what: `removing failed flushes' rows from ${table}` },
       );
     }
   }
