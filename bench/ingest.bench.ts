@@ -4,7 +4,7 @@
  * Figures: spans stored per CPU-second of the whole server process (all threads, the engine's included),
  * wall-clock throughput, and the event loop's worst delay during the run. Target ≥ 100,000 spans/CPU-s.
  *
- *   node bench/ingest.bench.ts [--seconds 10] [--rounds 3] [--concurrency 32] [--rate SPANS_PER_S] [--gzip] [--flush-ms N] [--threads]
+ *   node bench/ingest.bench.ts [--seconds 10] [--rounds 3] [--concurrency 32] [--rate SPANS_PER_S] [--gzip] [--flush-ms N] [--threads] [--batch-ids]
  *
  * By default `concurrency` senders each send their next request as soon as the last is answered: the server
  * runs flat out, sharing the two cores with the load generator. --rate sends requests at a fixed rate instead
@@ -13,6 +13,9 @@
  *
  * --threads also prints where the server's CPU went, by thread name (the Node main thread, V8/libuv helpers,
  * the engine's pools), summed over the measured rounds.
+ *
+ * --batch-ids sends a unique X-APO-Batch-Id with every request, as agents and proxies do: the server then also
+ * checks its ledger, hashes the decompressed body (SHA-256, bound to the id) and writes a ledger row per request.
  *
  * APO_BENCH_NODE_OPTIONS is passed to the server as NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
@@ -39,6 +42,7 @@ const { values: args } = parseArgs({
     threads: { type: 'boolean', default: false },
     'flush-ms': { type: 'string' },
     rate: { type: 'string' },
+    'batch-ids': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -92,10 +96,13 @@ async function scrape(): Promise<{ stored: number; loopMaxMs: number }> {
   return { stored: Number(stored?.[1] ?? 0), loopMaxMs: Number(loopMax?.[1] ?? NaN) * 1000 };
 }
 
+let sent = 0;
+const runId = Date.now().toString(36);
+
 async function send(i: number): Promise<boolean> {
   const res = await fetch(`${server.httpUrl}/v1/traces`, {
     method: 'POST',
-    headers,
+    headers: args['batch-ids'] ? { ...headers, 'x-apo-batch-id': `bench-${runId}-${++sent}` } : headers,
     body: bodies[i % bodies.length],
   });
   await res.arrayBuffer();

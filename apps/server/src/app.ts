@@ -79,7 +79,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const writer = new GroupCommitWriter(
       storage,
       ledger,
-      config.ingest,
+      { ...config.ingest, writeTimeoutMs: config.storage.writeTimeoutMs },
       log.child({ component: 'writer' }),
       metrics.ingest,
       await lastFlushId(storage),
@@ -142,11 +142,19 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       maxAge: 600,
     });
     app.get('/healthz', () => ({ status: 'ok' }));
-    app.get('/readyz', (_req, res) =>
-      ready
-        ? { status: 'ready' }
-        : res.status(503).send({ status: 'not ready', reason: 'starting or shutting down' }),
-    );
+    app.get('/readyz', (_req, res) => {
+      if (!ready) return res.status(503).send({ status: 'not ready', reason: 'starting or shutting down' });
+      // Not ready while writes fail, so a load balancer can send agents elsewhere; the writer tries again on
+      // its own (an empty flush every few seconds) and reports ready after the first write that succeeds.
+      const problem = writer.storageProblem;
+      if (problem !== undefined) {
+        return res.status(503).send({
+          status: 'not ready',
+          reason: `storage cannot write since ${new Date(problem.since).toISOString()}: ${problem.reason}`,
+        });
+      }
+      return { status: 'ready' };
+    });
     app.get('/metrics', async (req, res) => {
       // Counters name services, clusters and rates: with auth on they are the admin's.
       if (!auth.allowsApi(req.headers.authorization)) {

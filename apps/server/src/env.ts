@@ -48,6 +48,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['storage', 'ttlDays', 'metrics'], env.APO_TTL_METRICS_DAYS);
   setIn(raw, ['storage', 'ttlDays', 'events'], env.APO_TTL_EVENTS_DAYS);
   setIn(raw, ['storage', 'ttlDays', 'red'], env.APO_TTL_RED_DAYS);
+  setIn(raw, ['storage', 'writeTimeoutMs'], env.APO_STORAGE_WRITE_TIMEOUT_MS);
   setIn(raw, ['ingest', 'maxBodyBytes'], env.APO_MAX_BODY_BYTES);
   setIn(raw, ['ingest', 'maxInFlightRows'], env.APO_MAX_IN_FLIGHT_ROWS);
   setIn(raw, ['ingest', 'maxEventsPerSpan'], env.APO_MAX_SPAN_EVENTS);

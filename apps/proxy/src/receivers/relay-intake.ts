@@ -66,6 +66,9 @@ const reasonOf: Record<IngestErrorKind, RefusalReason> = {
   'too-large': 'too_large',
   overloaded: 'rate_limited',
   unavailable: 'unavailable',
+  // Raised by the server's storage only; a proxy never refuses with them.
+  unstorable: 'malformed',
+  conflict: 'malformed',
 };
 
 export class RelayIntake {

@@ -92,6 +92,12 @@ export const serverConfigSchema = z.object({
         .prefault({}),
       /** How long stored batch ids are remembered for idempotent retries. */
       ledgerRetentionHours: positiveInt.default(24),
+      /**
+       * How long one flush's writes may take in all (and each clean-up statement). Beyond it the flush's
+       * requests get 503 + Retry-After and /readyz reports the storage until a write succeeds again. So a
+       * request is answered within about 2 × this + ingest.flushIntervalMs, even when the storage hangs.
+       */
+      writeTimeoutMs: positiveInt.default(10_000),
     })
     .prefault({}),
   /** Bounds of what one API answer may hold (the read side; ingest has its own limits). */

@@ -1,6 +1,40 @@
 import type { Logger } from 'pino';
+import type { SignalType } from '@apo/shared';
 import type { Storage } from '../storage/index.ts';
 import type { DataTable } from './group-commit-writer.ts';
+
+/**
+ * What a batch id stands for: the signal it was sent on and a digest of its decompressed body (the proxy may
+ * compress a body the agent sent plain, so the bytes on the wire differ between hops; the content does not).
+ * Empty strings = unknown, for ids stored before the ledger kept them: those are matched by id alone.
+ */
+export interface BatchBinding {
+  signal: SignalType | '';
+  digest: string;
+}
+
+interface StoredBatch extends BatchBinding {
+  at: number;
+}
+
+/**
+ * Why `wanted` cannot be acknowledged as a repeat of the batch stored (or being stored) under `batchId`;
+ * undefined when it is the same batch. A sender that reuses an id for other data has a bug; answering 200
+ * would drop that data silently.
+ */
+export function bindingConflict(
+  batchId: string,
+  stored: BatchBinding,
+  wanted: BatchBinding,
+): string | undefined {
+  if (stored.signal !== '' && wanted.signal !== '' && stored.signal !== wanted.signal) {
+    return `batch id ${batchId} was already used for ${stored.signal}; send this batch under a new id`;
+  }
+  if (stored.digest !== '' && wanted.digest !== '' && stored.digest !== wanted.digest) {
+    return `batch id ${batchId} was already stored with different content; send this batch under a new id`;
+  }
+  return undefined;
+}
 
 /**
  * The ids of batches already stored, kept for a retention window, so a retried batch is acknowledged
@@ -8,7 +42,7 @@ import type { DataTable } from './group-commit-writer.ts';
  * same flush that stores the batch's rows, after them); this map answers the hot-path lookups.
  */
 export class BatchLedger {
-  readonly #storedAt = new Map<string, number>();
+  readonly #stored = new Map<string, StoredBatch>();
   readonly #retentionMs: number;
 
   constructor(retentionMs: number) {
@@ -16,30 +50,35 @@ export class BatchLedger {
   }
 
   get size(): number {
-    return this.#storedAt.size;
+    return this.#stored.size;
+  }
+
+  /** The stored batch under this id, if it is still within the retention. */
+  get(batchId: string, now = Date.now()): BatchBinding | undefined {
+    const stored = this.#stored.get(batchId);
+    return stored !== undefined && now - stored.at < this.#retentionMs ? stored : undefined;
   }
 
   has(batchId: string, now = Date.now()): boolean {
-    const at = this.#storedAt.get(batchId);
-    return at !== undefined && now - at < this.#retentionMs;
+    return this.get(batchId, now) !== undefined;
   }
 
-  record(batchIds: Iterable<string>, at: number): void {
-    for (const id of batchIds) this.#storedAt.set(id, at);
+  record(batches: Iterable<[string, BatchBinding]>, at: number): void {
+    for (const [id, { signal, digest }] of batches) this.#stored.set(id, { at, signal, digest });
   }
 
   /** Maps iterate in insertion order, which is storage order: expired ids are a prefix. */
   prune(now = Date.now()): void {
-    for (const [id, at] of this.#storedAt) {
+    for (const [id, { at }] of this.#stored) {
       if (now - at < this.#retentionMs) break;
-      this.#storedAt.delete(id);
+      this.#stored.delete(id);
     }
   }
 
   static async load(storage: Storage, retentionMs: number): Promise<BatchLedger> {
     const ledger = new BatchLedger(retentionMs);
     const result = await storage.client.query({
-      query: `SELECT batch_id, toUnixTimestamp64Milli(stored_at) AS at_ms
+      query: `SELECT batch_id, toUnixTimestamp64Milli(stored_at) AS at_ms, signal, digest
               FROM ${storage.database}.ingest_ledger
               WHERE batch_id != '' AND stored_at > now64(3) - toIntervalMillisecond({retention:UInt64})
               ORDER BY stored_at
@@ -47,9 +86,15 @@ export class BatchLedger {
       query_params: { retention: retentionMs },
       format: 'JSONCompactEachRow',
     });
-    for (const [id, at] of await result.json<[string, number]>()) ledger.#storedAt.set(id, at);
+    for (const [id, at, signal, digest] of await result.json<[string, number, string, string]>()) {
+      ledger.#stored.set(id, { at, signal: signalOf(signal), digest });
+    }
     return ledger;
   }
+}
+
+function signalOf(value: string): SignalType | '' {
+  return value === 'traces' || value === 'logs' || value === 'metrics' ? value : '';
 }
 
 /**

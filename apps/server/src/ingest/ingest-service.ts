@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import {
   decodeLogsJson,
   decodeLogsProto,
@@ -172,10 +173,13 @@ export class IngestService {
     // Before the rows are encoded: the resource attribute maps are encoded once per resource, with these.
     const pods = records === 0 ? undefined : this.#pods?.index(req.cluster);
     if (pods !== undefined) attachPodMetadata(decoded.value, pods);
+    // What the batch id stands for: the decompressed body, since a relay may compress what it forwards
+    // (batch-ledger.ts). Only with an id: without one nothing is bound, and the hash is not computed.
+    const digest = req.batchId === undefined ? '' : hash('sha256', req.payload, 'base64');
     const stored =
       records === 0
         ? Promise.resolve({ duplicate: false })
-        : this.#writer.submit(decoded.value, records, req.cluster, req.batchId);
+        : this.#writer.submit(decoded.value, records, req.cluster, req.batchId, digest);
     const said = [admission.message, ...this.#describeCuts(stats)].filter((s) => s !== undefined);
     return {
       records,

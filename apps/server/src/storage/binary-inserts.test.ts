@@ -396,20 +396,34 @@ describe('binary inserts', () => {
     ]);
   });
 
-  it('store ledger rows with millisecond times', async () => {
+  it('store ledger rows with millisecond times, signal and digest', async () => {
     const w = new RowBinaryWriter();
     const storedAt = Date.now();
     const n = appendLedgerRows(w, FLUSH_ID, storedAt, [
-      { batchId: 'batch-1', cluster: 'c1' },
-      { batchId: 'batch-2', cluster: '' },
+      { batchId: 'batch-1', cluster: 'c1', signal: 'traces', digest: 'q83v' },
+      { batchId: 'batch-2', cluster: '', signal: '', digest: '' },
     ]);
     await storage.insertRowBinary(storage.tables.ingest_ledger, w.bytes(), n);
     const stored = await rows<Record<string, unknown>>(
-      'SELECT batch_id, flush_id, cluster, toString(toUnixTimestamp64Milli(stored_at)) AS at_ms FROM apo.ingest_ledger ORDER BY batch_id',
+      'SELECT batch_id, flush_id, cluster, toString(toUnixTimestamp64Milli(stored_at)) AS at_ms, signal, digest FROM apo.ingest_ledger ORDER BY batch_id',
     );
     expect(stored).toEqual([
-      { batch_id: 'batch-1', flush_id: FLUSH_ID.toString(), cluster: 'c1', at_ms: String(storedAt) },
-      { batch_id: 'batch-2', flush_id: FLUSH_ID.toString(), cluster: '', at_ms: String(storedAt) },
+      {
+        batch_id: 'batch-1',
+        flush_id: FLUSH_ID.toString(),
+        cluster: 'c1',
+        at_ms: String(storedAt),
+        signal: 'traces',
+        digest: 'q83v',
+      },
+      {
+        batch_id: 'batch-2',
+        flush_id: FLUSH_ID.toString(),
+        cluster: '',
+        at_ms: String(storedAt),
+        signal: '',
+        digest: '',
+      },
     ]);
   });
 

@@ -15,8 +15,11 @@ import type { RowBinaryTarget } from './tables/table-def.ts';
 import { processAlive } from '@apo/pipeline';
 
 export interface BulkInserter {
-  /** Resolves once the rows are stored. `body` must not change until then. */
-  insert(table: RowBinaryTarget, body: Uint8Array, rows: number): Promise<void>;
+  /**
+   * Resolves once the rows are stored. `body` must not change until then. `settings`: the statement's
+   * SETTINGS items (see insert-partitions.ts).
+   */
+  insert(table: RowBinaryTarget, body: Uint8Array, rows: number, settings?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,13 +98,14 @@ export async function createFileInserter(
   };
 
   return {
-    async insert(table, body, rows) {
+    async insert(table, body, rows, settings = []) {
       if (rows === 0) return;
       const path = await writeSpill(body);
       try {
         await client.command({
           query:
             `INSERT INTO ${database}.${table.name} ${table.columnList} ` +
+            (settings.length > 0 ? `SETTINGS ${settings.join(', ')} ` : '') +
             `SELECT * FROM file(${sqlString(path)}, 'RowBinary', ${sqlString(table.structure)})`,
         });
       } finally {
@@ -121,9 +125,15 @@ export async function createFileInserter(
  * `distributed_foreground_insert` that older servers know too): acknowledged means stored, not
  * queued on the receiving node.
  */
-export function httpInsertStatement(database: string, table: RowBinaryTarget, distributed: boolean): string {
-  const settings = distributed ? ' SETTINGS insert_distributed_sync = 1' : '';
-  return `INSERT INTO ${database}.${table.name} ${table.columnList}${settings} FORMAT RowBinary`;
+export function httpInsertStatement(
+  database: string,
+  table: RowBinaryTarget,
+  distributed: boolean,
+  settings: readonly string[] = [],
+): string {
+  const all = [...(distributed ? ['insert_distributed_sync = 1'] : []), ...settings];
+  const clause = all.length > 0 ? ` SETTINGS ${all.join(', ')}` : '';
+  return `INSERT INTO ${database}.${table.name} ${table.columnList}${clause} FORMAT RowBinary`;
 }
 
 /**
@@ -138,10 +148,10 @@ export function createHttpInserter(
   distributed: boolean,
 ): BulkInserter {
   return {
-    async insert(table, body, rows) {
+    async insert(table, body, rows, settings = []) {
       if (rows === 0) return;
       const { stream } = await client.exec({
-        query: httpInsertStatement(database, table, distributed),
+        query: httpInsertStatement(database, table, distributed, settings),
         values: Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]),
       });
       // Drain the (empty) response so the socket returns to the keep-alive pool.

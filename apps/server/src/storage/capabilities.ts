@@ -11,6 +11,8 @@ export interface StorageCapabilities {
   textIndex: boolean;
   /** The `merge_selector_base` MergeTree setting: ClickHouse ≥ 24.11, and every chDB we ship. */
   mergeSelectorBase: boolean;
+  /** `lightweight_deletes_sync = 0` (a DELETE that returns once queued): ClickHouse ≥ 24.4, every chDB we ship. */
+  asyncLightweightDelete: boolean;
 }
 
 export interface ServerVersion {
@@ -30,6 +32,7 @@ export function capabilitiesOf(version: string): StorageCapabilities {
     version,
     textIndex: major > 26 || (major === 26 && minor >= 2),
     mergeSelectorBase: major > 24 || (major === 24 && minor >= 11),
+    asyncLightweightDelete: major > 24 || (major === 24 && minor >= 4),
   };
 }
 

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpInsertStatement } from './bulk-insert.ts';
+import { insertSettings } from './insert-partitions.ts';
+import { BatchLedger, bindingConflict } from '../ingest/batch-ledger.ts';
 import { capabilitiesOf } from './capabilities.ts';
 import { migrations } from './migrations/all-migrations.ts';
 import { DataDirInUseError, openStorage } from './open-storage.ts';
@@ -158,11 +160,13 @@ describe('migrations', () => {
       createTraceIndexViewDdl(ctx),
     ];
     expect(httpInsertStatement('apo', storage.tables.ingest_ledger, true)).toBe(
-      'INSERT INTO apo.ingest_ledger (batch_id, flush_id, cluster, stored_at) SETTINGS insert_distributed_sync = 1 FORMAT RowBinary',
+      'INSERT INTO apo.ingest_ledger (batch_id, flush_id, cluster, stored_at, signal, digest) SETTINGS insert_distributed_sync = 1 FORMAT RowBinary',
     );
+    const spanSettings = insertSettings(storage.tables.spans, ctx.retention);
+    expect(spanSettings).toEqual(['max_partitions_per_insert_block = 10']);
     statements.push(
-      httpInsertStatement('apo', storage.tables.spans, true),
-      httpInsertStatement('apo', storage.tables.spans, false),
+      httpInsertStatement('apo', storage.tables.spans, true, spanSettings),
+      httpInsertStatement('apo', storage.tables.spans, false, spanSettings),
     );
     for (const statement of statements) {
       const [row] = await rows<{ q: string }>('SELECT formatQuery({s:String}) AS q', { s: statement });
@@ -242,6 +246,9 @@ describe('start-up on an existing data directory', () => {
     await storage.client.command({ query: 'DROP TABLE apo.red_server_1m' });
     await storage.client.command({ query: 'DROP TABLE apo.red_client_1m' });
     await storage.client.command({ query: 'ALTER TABLE apo.spans RESET SETTING merge_selector_base' });
+    await storage.client.command({
+      query: 'ALTER TABLE apo.ingest_ledger DROP COLUMN signal, DROP COLUMN digest',
+    });
     await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version >= 2' });
     expect(await rows('SELECT version FROM apo.schema_migrations')).toEqual([{ version: 1 }]);
     await storage.close();
@@ -251,6 +258,7 @@ describe('start-up on an existing data directory', () => {
       { version: 2, migration: 'red-rollups' },
       { version: 3, migration: 'spans-merge-width' },
       { version: 4, migration: 'kubernetes-pods' },
+      { version: 5, migration: 'ledger-batch-binding' },
     ]);
     expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
     expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');
@@ -290,6 +298,29 @@ describe('start-up on an existing data directory', () => {
     ]);
     expect(await engineFull('kubernetes_pods')).toMatch(
       /^ReplacingMergeTree\(published_at\) ORDER BY cluster/,
+    );
+  });
+
+  it('upgrades a data directory of an earlier release: 0005 binds ledger ids to signal and digest, old rows stay unbound', async () => {
+    await storage.client.command({
+      query: 'ALTER TABLE apo.ingest_ledger DROP COLUMN signal, DROP COLUMN digest',
+    });
+    await storage.client.command({
+      query:
+        "INSERT INTO apo.ingest_ledger (batch_id, flush_id, cluster, stored_at) VALUES ('old-batch', 7, 'c1', now64(3))",
+    });
+    await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version = 5' });
+    await storage.close();
+    log = new CapturingLog();
+    storage = await openStorage(config({ ttlDays: { logs: 3, red: 45 }, ledgerRetentionHours: 12 }), log);
+    expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
+      { version: 5, migration: 'ledger-batch-binding' },
+    ]);
+    const ledger = await BatchLedger.load(storage, 3_600_000);
+    expect(ledger.get('old-batch')).toMatchObject({ signal: '', digest: '' });
+    // An id stored before 0005 matches any signal and content, as it did then.
+    expect(bindingConflict('old-batch', ledger.get('old-batch')!, { signal: 'logs', digest: 'x' })).toBe(
+      undefined,
     );
   });
 

@@ -15,6 +15,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { createFileInserter, createHttpInserter } from './bulk-insert.ts';
 import type { BulkInserter } from './bulk-insert.ts';
 import { detectCapabilities } from './capabilities.ts';
+import { insertSettings } from './insert-partitions.ts';
 import type { StorageCapabilities } from './capabilities.ts';
 import { applyRetention } from './migrations/apply-retention.ts';
 import { migrations } from './migrations/all-migrations.ts';
@@ -47,8 +48,17 @@ export interface Storage {
   /**
    * A lightweight DELETE of the rows matching `where` (SQL with `{name:Type}` placeholders bound from
    * `params`). In cluster mode it runs on every shard's local table, since a Distributed table takes no DELETE.
+   *
+   * `wait: false` returns once the delete is queued (where the engine can): a DELETE that waits hangs while
+   * the disk is full — in chDB holding up every other statement until space is freed — whereas a queued one
+   * runs when it can. Rows inserted after it returns are not affected.
    */
-  deleteRows(table: keyof StorageTables, where: string, params: Record<string, unknown>): Promise<void>;
+  deleteRows(
+    table: keyof StorageTables,
+    where: string,
+    params: Record<string, unknown>,
+    options?: { wait?: boolean },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,6 +163,10 @@ export async function openStorage(input: StorageConfigInput, log: StorageLog): P
       'storage open',
     );
     const bulk = inserter;
+    // Per table, once: the writer's hot path only looks them up.
+    const settingsOf = new Map<string, string[]>(
+      Object.values(storageTables).map((t) => [t.name, insertSettings(t, ctx.retention)]),
+    );
     let closed = false;
     return {
       engine: config.engine,
@@ -163,12 +177,15 @@ export async function openStorage(input: StorageConfigInput, log: StorageLog): P
       tables: storageTables,
       retention: ctx.retention,
       qualified: (table) => `${config.database}.${table.name}`,
-      insertRowBinary: (table, body, rows) => bulk.insert(table, body, rows),
-      deleteRows: async (table, where, params) => {
+      insertRowBinary: (table, body, rows) => bulk.insert(table, body, rows, settingsOf.get(table.name)),
+      deleteRows: async (table, where, params, options) => {
         const cluster = config.cluster === undefined ? '' : ` ON CLUSTER ${config.cluster}`;
         const target = storedTableName(storageTables[table], { cluster: config.cluster });
+        const queued = options?.wait === false && capabilities.asyncLightweightDelete;
         await client.command({
-          query: `DELETE FROM ${config.database}.${target}${cluster} WHERE ${where}`,
+          query:
+            `DELETE FROM ${config.database}.${target}${cluster} WHERE ${where}` +
+            (queued ? ' SETTINGS lightweight_deletes_sync = 0' : ''),
           query_params: params,
         });
       },

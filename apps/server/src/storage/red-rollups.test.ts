@@ -164,7 +164,9 @@ describe('RED rollup tables', () => {
     const interrupted = stored + 1n;
     await insert(knownRollups('kept'), stored);
     const ledger = new RowBinaryWriter();
-    const n = appendLedgerRows(ledger, stored, Date.now(), [{ batchId: '', cluster: '' }]);
+    const n = appendLedgerRows(ledger, stored, Date.now(), [
+      { batchId: '', cluster: '', signal: '', digest: '' },
+    ]);
     await storage.insertRowBinary(storage.tables.ingest_ledger, ledger.bytes(), n);
     await insert(knownRollups('interrupted'), interrupted);
 

@@ -77,7 +77,18 @@ export function createServerMetrics() {
     }),
     failedFlushes: new Counter({
       name: 'apo_storage_failed_flushes_total',
-      help: 'Flushes that failed (their requests were answered with a retryable error).',
+      help: 'Flushes that failed, by kind: unavailable (every request answered 503) or refused (the engine refused rows; the requests that carry them were looked for and answered 400, the others stored).',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    refusedRequests: new Counter({
+      name: 'apo_storage_refused_requests_total',
+      help: 'Requests whose rows the storage engine refused on their own (answered 400, not stored).',
+      registers: [registry],
+    }),
+    storageWritable: new Gauge({
+      name: 'apo_storage_writable',
+      help: '1 while the last write to storage succeeded, 0 since one failed for a storage reason (see /readyz).',
       registers: [registry],
     }),
     queueRows: new Gauge({

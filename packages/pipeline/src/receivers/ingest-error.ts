@@ -8,7 +8,9 @@ export type IngestErrorKind =
   | 'unsupported-media' // 415 / INVALID_ARGUMENT
   | 'too-large' // 413 / RESOURCE_EXHAUSTED (not retryable: same body, same answer)
   | 'overloaded' // 429 / RESOURCE_EXHAUSTED + retry delay
-  | 'unavailable'; // 503 / UNAVAILABLE + retry delay
+  | 'unavailable' // 503 / UNAVAILABLE + retry delay
+  | 'unstorable' // 400 / INVALID_ARGUMENT: well-formed, but the storage engine refuses this request's data
+  | 'conflict'; // 409 / ALREADY_EXISTS: the batch id was already used for another signal or content
 
 export class IngestError extends Error {
   override readonly name = 'IngestError';
@@ -28,6 +30,8 @@ export const httpStatusOf: Record<IngestErrorKind, number> = {
   'too-large': 413,
   overloaded: 429,
   unavailable: 503,
+  unstorable: 400,
+  conflict: 409,
 };
 
 /** The gRPC status code of each kind; OTLP/HTTP error bodies (google.rpc.Status) carry the same code. */
@@ -38,4 +42,6 @@ export const grpcCodeOf: Record<IngestErrorKind, number> = {
   'too-large': 8, // RESOURCE_EXHAUSTED
   overloaded: 8,
   unavailable: 14, // UNAVAILABLE
+  unstorable: 3,
+  conflict: 6, // ALREADY_EXISTS
 };

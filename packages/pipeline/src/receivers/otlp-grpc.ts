@@ -55,6 +55,8 @@ const statusOf: Record<IngestErrorKind, grpc.status> = {
   'too-large': grpc.status.RESOURCE_EXHAUSTED,
   overloaded: grpc.status.RESOURCE_EXHAUSTED,
   unavailable: grpc.status.UNAVAILABLE,
+  unstorable: grpc.status.INVALID_ARGUMENT,
+  conflict: grpc.status.ALREADY_EXISTS,
 };
 
 const services: Record<SignalType, string> = {

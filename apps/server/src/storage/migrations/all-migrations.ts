@@ -3,6 +3,7 @@ import { initialMigration } from './0001-initial.ts';
 import { redRollupsMigration } from './0002-red-rollups.ts';
 import { spansMergeWidthMigration } from './0003-spans-merge-width.ts';
 import { kubernetesPodsMigration } from './0004-kubernetes-pods.ts';
+import { ledgerBatchBindingMigration } from './0005-ledger-batch-binding.ts';
 import type { Migration } from './migration.ts';
 
 export const migrations: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const migrations: readonly Migration[] = [
   redRollupsMigration,
   spansMergeWidthMigration,
   kubernetesPodsMigration,
+  ledgerBatchBindingMigration,
 ];

@@ -7,6 +7,8 @@ import { writeRow } from '../tables/table-def.ts';
 export interface LedgerBatch {
   batchId: string;
   cluster: string;
+  signal: string;
+  digest: string;
 }
 
 /** Appends one row per batch of the flush; returns the number of rows written. */
@@ -17,10 +19,12 @@ export function appendLedgerRows(
   batches: readonly LedgerBatch[],
 ): number {
   const columns = ingestLedgerTable.columns;
-  const row: LedgerRow = { batchId: '', cluster: '', flushId, storedAtMs };
+  const row: LedgerRow = { batchId: '', cluster: '', flushId, storedAtMs, signal: '', digest: '' };
   for (const b of batches) {
     row.batchId = b.batchId;
     row.cluster = b.cluster;
+    row.signal = b.signal;
+    row.digest = b.digest;
     writeRow(w, columns, row);
   }
   return batches.length;

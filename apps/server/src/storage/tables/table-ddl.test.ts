@@ -65,8 +65,13 @@ describe('DDL from the table definitions', () => {
       [2, 'red-rollups'],
       [3, 'spans-merge-width'],
       [4, 'kubernetes-pods'],
+      [5, 'ledger-batch-binding'],
     ]);
     expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);
+    expect(migrations[4]!.statements(cluster)).toEqual([
+      'ALTER TABLE apo.ingest_ledger_local ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `signal` LowCardinality(String), ADD COLUMN IF NOT EXISTS `digest` String',
+      'ALTER TABLE apo.ingest_ledger ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `signal` LowCardinality(String), ADD COLUMN IF NOT EXISTS `digest` String',
+    ]);
     expect(created(migrations[1]!.statements(cluster))).toEqual([
       'red_server_1m_local',
       'red_server_1m',
@@ -198,6 +203,8 @@ describe('table definitions', () => {
       'flush_id',
       'cluster',
       'stored_at',
+      'signal',
+      'digest',
     ]);
   });
 
@@ -220,7 +227,7 @@ describe('table definitions', () => {
       );
     }
     expect(storageTables.ingest_ledger.structure).toBe(
-      'batch_id String, flush_id UInt64, cluster String, stored_at DateTime64(3)',
+      'batch_id String, flush_id UInt64, cluster String, stored_at DateTime64(3), signal String, digest String',
     );
   });
 });

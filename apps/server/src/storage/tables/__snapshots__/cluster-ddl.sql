@@ -291,7 +291,9 @@ CREATE TABLE IF NOT EXISTS apo.ingest_ledger_local ON CLUSTER apo_cluster
     `batch_id` String,
     `flush_id` UInt64,
     `cluster` LowCardinality(String),
-    `stored_at` DateTime64(3)
+    `stored_at` DateTime64(3),
+    `signal` LowCardinality(String),
+    `digest` String
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/ingest_ledger_local', '{replica}')
 ORDER BY batch_id
@@ -302,7 +304,9 @@ CREATE TABLE IF NOT EXISTS apo.ingest_ledger ON CLUSTER apo_cluster
     `batch_id` String,
     `flush_id` UInt64,
     `cluster` LowCardinality(String),
-    `stored_at` DateTime64(3)
+    `stored_at` DateTime64(3),
+    `signal` LowCardinality(String),
+    `digest` String
 )
 ENGINE = Distributed(apo_cluster, apo, ingest_ledger_local, cityHash64(batch_id));
 
@@ -408,3 +412,7 @@ CREATE TABLE IF NOT EXISTS apo.kubernetes_pods ON CLUSTER apo_cluster
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/kubernetes_pods', '{replica}', published_at)
 ORDER BY cluster;
+
+ALTER TABLE apo.ingest_ledger_local ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `signal` LowCardinality(String), ADD COLUMN IF NOT EXISTS `digest` String;
+
+ALTER TABLE apo.ingest_ledger ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `signal` LowCardinality(String), ADD COLUMN IF NOT EXISTS `digest` String;

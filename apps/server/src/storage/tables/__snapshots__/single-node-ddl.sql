@@ -165,7 +165,9 @@ CREATE TABLE IF NOT EXISTS apo.ingest_ledger
     `batch_id` String,
     `flush_id` UInt64,
     `cluster` LowCardinality(String),
-    `stored_at` DateTime64(3)
+    `stored_at` DateTime64(3),
+    `signal` LowCardinality(String),
+    `digest` String
 )
 ENGINE = MergeTree
 ORDER BY batch_id
@@ -233,3 +235,5 @@ CREATE TABLE IF NOT EXISTS apo.kubernetes_pods
 )
 ENGINE = ReplacingMergeTree(published_at)
 ORDER BY cluster;
+
+ALTER TABLE apo.ingest_ledger ADD COLUMN IF NOT EXISTS `signal` LowCardinality(String), ADD COLUMN IF NOT EXISTS `digest` String;
