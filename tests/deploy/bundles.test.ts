@@ -1,9 +1,10 @@
 /**
  * The runnable bundles (`pnpm build` → dist/bundles/, built here into a temporary directory outside the
  * repository): each starts with Node alone and answers /healthz, and agent → proxy → server, all three from
- * their bundles, store a trace.
+ * their bundles, store a trace — the proxy watching a (stand-in) Kubernetes API, so that the lazily loaded
+ * Kubernetes client runs from the bundle too.
  */
-import { lstat, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { freePort } from '../../packages/pipeline/src/testing/index.ts';
 import { apiClient } from '../../apps/server/test/support/api-client.ts';
 import { eventually } from '../stack/support/agent-process.ts';
 import { numberedTraces, postTraces, storedSpans } from '../stack/support/proxy-process.ts';
+import { permissiveKubeApi } from './support/proxy-api-calls.ts';
 import {
   buildBundlesOutsideRepo,
   startBundle,
@@ -36,6 +38,7 @@ describe('runnable bundles, started from outside the repository', () => {
   let built: BuiltBundles;
   let work: string;
   const running: BundleProcess[] = [];
+  const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
     built = await buildBundlesOutsideRepo();
@@ -43,6 +46,7 @@ describe('runnable bundles, started from outside the repository', () => {
   });
   afterAll(async () => {
     for (const p of running.reverse()) await p.proc.stop();
+    for (const close of closers) await close();
     await built.dispose();
   });
 
@@ -69,7 +73,11 @@ describe('runnable bundles, started from outside the repository', () => {
     }
   });
 
-  it('runs agent → proxy → server from the bundles alone and stores a trace', async () => {
+  it('runs agent → proxy (watching Kubernetes) → server from the bundles alone and stores a trace', async () => {
+    const kube = await permissiveKubeApi();
+    closers.push(() => kube.api.close());
+    const kubeconfig = join(work, 'kubeconfig.json');
+    await writeFile(kubeconfig, kube.api.kubeConfig().exportConfig());
     const [httpPort, grpcPort] = [await freePort(), await freePort()];
     const server = await startBundle(
       built.bundles.server,
@@ -100,13 +108,25 @@ describe('runnable bundles, started from outside the repository', () => {
         APO_PROXY_TOKEN: PROXY_TOKEN,
         APO_PROXY_AGENT_TOKENS: AGENT_TOKEN,
         APO_PROXY_CLUSTER_ID: 'bundles',
-        APO_PROXY_KUBERNETES: 'off',
+        APO_PROXY_KUBERNETES: 'on',
+        APO_PROXY_KUBECONFIG: kubeconfig,
       },
       `http://127.0.0.1:${proxyPorts.status}/healthz`,
       work,
     );
     running.push(proxy);
     expect(proxy.health).toMatchObject({ status: 'ok', clusterId: 'bundles' });
+    await eventually(
+      async () => {
+        kube.serveWhatIsAsked();
+        const health = (await (await fetch(`http://127.0.0.1:${proxyPorts.status}/healthz`)).json()) as {
+          kubernetes?: { synced: boolean };
+        };
+        return health.kubernetes?.synced === true ? true : undefined;
+      },
+      30_000,
+      "the bundled proxy's Kubernetes sync",
+    );
 
     const agentPorts = { http: await freePort(), grpc: await freePort(), status: await freePort() };
     const agent = await startBundle(

@@ -33,7 +33,15 @@ function resourceOf(path: string): Omit<ApiCall, 'verb'> {
   throw new Error(`the proxy called ${path}, which is not a collection path this test can map to RBAC`);
 }
 
-export async function observeProxyApiCalls(): Promise<ApiCall[]> {
+/**
+ * The stand-in, and a function that serves every collection asked for so far (an empty list) — call it
+ * while waiting: the proxy retries a 404 with backoff and then finds it.
+ */
+export async function permissiveKubeApi(): Promise<{
+  api: KubeApiStandIn;
+  served: Set<string>;
+  serveWhatIsAsked: () => void;
+}> {
   const api = await KubeApiStandIn.start();
   const served = new Set<string>();
   const serveWhatIsAsked = () => {
@@ -43,6 +51,11 @@ export async function observeProxyApiCalls(): Promise<ApiCall[]> {
         api.serve(request.path, 'List', []);
       }
   };
+  return { api, served, serveWhatIsAsked };
+}
+
+export async function observeProxyApiCalls(): Promise<ApiCall[]> {
+  const { api, served, serveWhatIsAsked } = await permissiveKubeApi();
   const sync = await startKubernetesSync({
     kubeConfig: api.kubeConfig(),
     log: silent,
@@ -68,6 +81,8 @@ export async function observeProxyApiCalls(): Promise<ApiCall[]> {
   }
   const calls = new Map<string, ApiCall>();
   for (const request of api.requests) {
+    // Reads of collections only: anything else would need a verb this mapping does not make up.
+    if (request.method !== 'GET') throw new Error(`the proxy sent ${request.method} ${request.path}`);
     const call: ApiCall = { ...resourceOf(request.path), verb: request.watch ? 'watch' : 'list' };
     calls.set(JSON.stringify(call), call);
   }
