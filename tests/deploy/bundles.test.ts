@@ -4,7 +4,7 @@
  * their bundles, store a trace — the proxy watching a (stand-in) Kubernetes API, so that the lazily loaded
  * Kubernetes client runs from the bundle too.
  */
-import { lstat, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ import { eventually } from '../stack/support/agent-process.ts';
 import { numberedTraces, postTraces, storedSpans } from '../stack/support/proxy-process.ts';
 import { permissiveKubeApi } from './support/proxy-api-calls.ts';
 import {
+  dataDirFor,
+  startBundleAsImage,
   buildBundlesOutsideRepo,
   startBundle,
   type BuiltBundles,
@@ -47,6 +49,7 @@ describe('runnable bundles, started from outside the repository', () => {
   afterAll(async () => {
     for (const p of running.reverse()) await p.proc.stop();
     for (const close of closers) await close();
+    await rm(work, { recursive: true, force: true });
     await built.dispose();
   });
 
@@ -165,4 +168,71 @@ describe('runnable bundles, started from outside the repository', () => {
     const trace = await api.traces.byId.query({ traceId: (1).toString(16).padStart(32, '0') });
     expect(trace.spans.map((s) => s.resource['host.name'])).toEqual(Array(3).fill('bundle-host'));
   });
+
+  // setpriv needs root; CI runs as root, as the README's .ci/run says.
+  it.runIf(process.getuid?.() === 0)(
+    "runs each bundle as its image does: the Containerfile's user and environment, cwd not writable (needs root to switch user)",
+    async () => {
+      const server = { http: await freePort(), grpc: await freePort() };
+      const [proxy, agent] = [
+        { http: await freePort(), grpc: await freePort(), status: await freePort() },
+        { http: await freePort(), grpc: await freePort(), status: await freePort() },
+      ];
+      const started = [];
+      const ownedDataDir = async () => {
+        const dir = await dataDirFor(10001, 10001);
+        closers.push(() => rm(dir, { recursive: true, force: true }));
+        return dir;
+      };
+      const serverProc = await startBundleAsImage(
+        built.bundles.server,
+        {
+          APO_DATA_DIR: await ownedDataDir(),
+          APO_HTTP_PORT: String(server.http),
+          APO_GRPC_PORT: String(server.grpc),
+          APO_ADMIN_TOKEN: ADMIN,
+          APO_PROXY_TOKENS: PROXY_TOKEN,
+        },
+        `http://127.0.0.1:${server.http}/readyz`,
+      );
+      running.push(serverProc);
+      started.push(serverProc);
+      const proxyProc = await startBundleAsImage(
+        built.bundles.proxy,
+        {
+          APO_PROXY_DATA_DIR: await ownedDataDir(),
+          APO_PROXY_OTLP_HTTP_PORT: String(proxy.http),
+          APO_PROXY_OTLP_GRPC_PORT: String(proxy.grpc),
+          APO_PROXY_STATUS_PORT: String(proxy.status),
+          APO_PROXY_EXPORT_URL: `http://127.0.0.1:${server.http}`,
+          APO_PROXY_TOKEN: PROXY_TOKEN,
+          APO_PROXY_AGENT_TOKENS: AGENT_TOKEN,
+          APO_PROXY_KUBERNETES: 'off',
+        },
+        `http://127.0.0.1:${proxy.status}/healthz`,
+      );
+      running.push(proxyProc);
+      started.push(proxyProc);
+      const agentProc = await startBundleAsImage(
+        built.bundles.agent,
+        {
+          APO_AGENT_DATA_DIR: await ownedDataDir(),
+          APO_AGENT_OTLP_HTTP_PORT: String(agent.http),
+          APO_AGENT_OTLP_GRPC_PORT: String(agent.grpc),
+          APO_AGENT_STATUS_PORT: String(agent.status),
+          APO_AGENT_EXPORT_URL: `http://127.0.0.1:${proxy.http}`,
+          APO_AGENT_TOKEN: AGENT_TOKEN,
+        },
+        `http://127.0.0.1:${agent.status}/healthz`,
+      );
+      running.push(agentProc);
+      started.push(agentProc);
+      for (const p of started) {
+        expect(p.uid).toBe(10001);
+        expect(p.health).toMatchObject({ status: expect.stringMatching(/^(ok|ready)$/) as unknown });
+      }
+      // The image's environment put the receivers and status on every interface: reachable as the pod's IP.
+      expect(proxyProc.health).toMatchObject({ agentAuth: true });
+    },
+  );
 });

@@ -3,47 +3,16 @@
  * pull the Node base image): the runtime stage's settings are parsed by the component's own loader, and its
  * HEALTHCHECK, EXPOSE, VOLUME and USER agree with what the component does under them.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../deploy/bundles/build-bundle.ts';
 import { appNames, bundledApps } from '../../deploy/bundles/bundled-apps.ts';
 import { listeningPorts, loadComponentConfig } from './support/component-config.ts';
-
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-
-/** Instructions per stage: continuation lines joined, comments dropped. */
-function parseContainerfile(text: string): Instruction[][] {
-  const stages: Instruction[][] = [];
-  const lines = text
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('#'))
-    .join('\n')
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  for (const line of lines) {
-    const [keyword = '', ...rest] = line.split(/\s+/);
-    const instruction = { keyword: keyword.toUpperCase(), args: rest.join(' ') };
-    if (instruction.keyword === 'FROM') stages.push([]);
-    stages.at(-1)?.push(instruction);
-  }
-  return stages;
-}
-
-const all = (stage: Instruction[], keyword: string) =>
-  stage.filter((i) => i.keyword === keyword).map((i) => i.args);
+import { containerfileOf, instructions as all, runtimeEnv } from './support/containerfile.ts';
 
 describe('Containerfiles', () => {
   for (const app of appNames) {
     const command = bundledApps[app].command;
     it(`${command}: builds the bundle, then runs it on Node 24 slim as a non-root user with one data volume`, async () => {
-      const text = await readFile(join(repoRoot, 'deploy', 'containers', `${command}.Containerfile`), 'utf8');
-      const stages = parseContainerfile(text);
+      const stages = await containerfileOf(app);
       expect(stages.length).toBeGreaterThanOrEqual(2);
       const build = stages[0]!;
       const runtime = stages.at(-1)!;
@@ -64,11 +33,7 @@ describe('Containerfiles', () => {
       expect(labels).toContain(`org.opencontainers.image.title="${command}"`);
 
       // The image's environment, read by the component as it would be at start.
-      const env = Object.fromEntries(
-        all(runtime, 'ENV')
-          .flatMap((args) => args.split(/\s+/))
-          .map((pair) => pair.split('=') as [string, string]),
-      );
+      const env = runtimeEnv(stages);
       const { config, ignored } = loadComponentConfig(app, {
         ...env,
         // The server refuses to listen beyond loopback without a credential: the operator provides one.
