@@ -4,6 +4,7 @@
  * HEALTHCHECK, EXPOSE, VOLUME and USER agree with what the component does under them.
  */
 import { describe, expect, it } from 'vitest';
+import rootPackage from '../../package.json' with { type: 'json' };
 import { appNames, bundledApps } from '../../deploy/bundles/bundled-apps.ts';
 import { listeningPorts, loadComponentConfig } from './support/component-config.ts';
 import { containerfileOf, instructions as all, runtimeEnv } from './support/containerfile.ts';
@@ -18,6 +19,9 @@ describe('Containerfiles', () => {
       const runtime = stages.at(-1)!;
       expect(all(build, 'RUN').join(' ')).toContain(`node deploy/bundles/build-bundles.ts --out /out ${app}`);
       expect(all(build, 'RUN').join(' ')).toContain('pnpm install --frozen-lockfile');
+      expect(all(build, 'RUN').join(' ')).toContain(
+        `npm install --global --no-audit --no-fund ${rootPackage.packageManager}`,
+      );
       expect(all(runtime, 'FROM')).toEqual(['docker.io/library/node:24-bookworm-slim']);
       expect(all(runtime, 'COPY')).toEqual([`--from=build /out/${command} /opt/apo/${command}`]);
       expect(all(runtime, 'ENTRYPOINT')).toEqual([`["node", "/opt/apo/${command}/bin/${command}"]`]);

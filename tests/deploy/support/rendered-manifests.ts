@@ -36,6 +36,12 @@ export async function renderOverlays(): Promise<Map<string, KubeObject[]>> {
       await cp(join(dir, 'secrets.env.example'), join(dir, 'secrets.env'));
       const { stdout } = await promisify(execFile)('kubectl', ['kustomize', dir], {
         maxBuffer: 16 * 1024 * 1024,
+      }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new Error("kubectl is not on PATH: install Debian's kubernetes-client (.ci/run does)", {
+            cause: err,
+          });
+        throw err;
       });
       rendered.set(
         overlay,
