@@ -9,6 +9,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import agentPackage from '../../apps/agent/package.json' with { type: 'json' };
+import proxyPackage from '../../apps/proxy/package.json' with { type: 'json' };
+import serverPackage from '../../apps/server/package.json' with { type: 'json' };
 import type { AppName } from '../../deploy/bundles/bundled-apps.ts';
 import { listeningPorts, loadComponentConfig } from './support/component-config.ts';
 import { observeProxyApiCalls, type ApiCall } from './support/proxy-api-calls.ts';
@@ -66,6 +69,11 @@ interface Workload extends KubeObject {
   spec: { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
 }
 
+const versions: Record<AppName, string> = {
+  agent: agentPackage.version,
+  proxy: proxyPackage.version,
+  server: serverPackage.version,
+};
 const apps: Record<string, AppName> = { 'apo-agent': 'agent', 'apo-proxy': 'proxy', 'apo-server': 'server' };
 /** What the downward API would give, for the fields the manifests use. */
 const fieldValues: Record<string, string> = {
@@ -236,6 +244,8 @@ describe('Kubernetes manifests (kubectl kustomize of every overlay)', () => {
         expect(['/healthz', '/readyz']).toContain(probe.httpGet?.path);
         if (probe.httpGet?.path === '/readyz') expect(app).toBe('server');
       }
+      // The image built from deploy/containers/apo-<component>.Containerfile, tagged with the component's version.
+      expect(container.image, where).toBe(`apo-${app}:${versions[app]}`);
       expect(container.livenessProbe, where).toBeDefined();
       expect(container.readinessProbe, where).toBeDefined();
     }
