@@ -45,7 +45,7 @@ describe('runnable bundles, started from outside the repository', () => {
   beforeAll(async () => {
     built = await buildBundlesOutsideRepo();
     work = await mkdtemp(join(tmpdir(), 'apo-bundle-run-'));
-  });
+  }, 180_000); // three rolldown builds on a busy 2-core machine
   afterAll(async () => {
     for (const p of running.reverse()) await p.proc.stop();
     for (const close of closers) await close();
@@ -167,7 +167,7 @@ describe('runnable bundles, started from outside the repository', () => {
     expect([...stored.values()]).toEqual(Array(3).fill({ count: 1, cluster: 'bundles' }));
     const trace = await api.traces.byId.query({ traceId: (1).toString(16).padStart(32, '0') });
     expect(trace.spans.map((s) => s.resource['host.name'])).toEqual(Array(3).fill('bundle-host'));
-  });
+  }, 120_000);
 
   // setpriv needs root; CI runs as root, as the README's .ci/run says.
   it.runIf(process.getuid?.() === 0)(
@@ -234,5 +234,6 @@ describe('runnable bundles, started from outside the repository', () => {
       // The image's environment put the receivers and status on every interface: reachable as the pod's IP.
       expect(proxyProc.health).toMatchObject({ agentAuth: true });
     },
+    120_000,
   );
 });

@@ -75,7 +75,7 @@ describe('upgrading an embedded data directory', () => {
     const second = await startServerProcess({ dataDir, env: { APO_LOG_LEVEL: 'info' } });
     await second.stop();
     expect(appliedIn(second.output())).toEqual([]);
-  });
+  }, 90_000); // two server starts
 
   it('refuses a directory from a newer schema, naming both versions, and leaves it as it was', async () => {
     const dataDir = join(work, 'newer');
@@ -102,5 +102,5 @@ describe('upgrading an embedded data directory', () => {
 
     // The same through the storage API, for any other caller.
     await expect(openStorage({ engine: 'embedded', dataDir }, quiet)).rejects.toThrow(SchemaTooNewError);
-  });
+  }, 90_000);
 });
