@@ -60,7 +60,7 @@ export async function startAgent(
     }
   };
   try {
-    const identity = await loadHostIdentity();
+    const identity = await loadHostIdentity({ hostName: config.host.name });
     const queue = await DiskQueue.open({
       dir: join(config.dataDir, 'queue'),
       maxBytes: config.export.queueMaxBytes,

@@ -30,6 +30,7 @@ describe('loadAgentConfig', () => {
       APO_AGENT_TOKEN: 's3cret',
       APO_AGENT_DATA_DIR: '/var/lib/apo-agent',
       APO_AGENT_HOST_INTERVAL: '2.5',
+      APO_AGENT_HOST_NAME: 'node-7',
       APO_AGENT_SAMPLING: 'off',
       APO_AGENT_LOG_LEVEL: '',
     });
@@ -38,7 +39,7 @@ describe('loadAgentConfig', () => {
       status: { port: 23133 },
       export: { url: 'https://proxy.internal:14318', token: 's3cret' },
       dataDir: '/var/lib/apo-agent',
-      host: { intervalSeconds: 2.5 },
+      host: { intervalSeconds: 2.5, name: 'node-7' },
       sampling: { enabled: false },
       logLevel: 'info',
     });

@@ -34,6 +34,7 @@ export function loadAgentConfig(env: Env = process.env, configPath?: string): Ag
   setIn(raw, ['export', 'url'], env.APO_AGENT_EXPORT_URL);
   setIn(raw, ['export', 'token'], env.APO_AGENT_TOKEN);
   setIn(raw, ['host', 'intervalSeconds'], env.APO_AGENT_HOST_INTERVAL);
+  setIn(raw, ['host', 'name'], env.APO_AGENT_HOST_NAME);
   setIn(raw, ['sampling', 'enabled'], env.APO_AGENT_SAMPLING);
   if (raw.dataDir === undefined) raw.dataDir = defaultAgentDataDir(env.HOME ?? homedir(), env.XDG_DATA_HOME);
   return parseConfig(agentConfigSchema, raw);

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { startServer, StartupError } from './app.ts';
 import { ConfigError, loadServerConfig } from './env.ts';
-import { DataDirInUseError } from './storage/index.ts';
+import { DataDirInUseError, SchemaTooNewError } from './storage/index.ts';
 
 /** `apo-server` / `pnpm start`: configuration from APO_CONFIG (file) and APO_* variables; see the README. */
 async function main(): Promise<void> {
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     server = await startServer(config, log);
   } catch (err) {
     // Known start-up problems are stated plainly; anything else gets its stack.
-    const known = err instanceof StartupError || err instanceof DataDirInUseError;
+    const known =
+      err instanceof StartupError || err instanceof DataDirInUseError || err instanceof SchemaTooNewError;
     log.fatal({ err: known ? undefined : err }, `cannot start: ${(err as Error).message}`);
     process.exit(1);
   }

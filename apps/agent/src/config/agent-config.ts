@@ -73,7 +73,14 @@ export const agentConfigSchema = z.object({
   red: z
     .object({ flushIntervalSeconds: seconds.default(10), maxSeries: count.min(1).default(10_000) })
     .prefault({}),
-  host: z.object({ enabled: flag.default(true), intervalSeconds: seconds.default(15) }).prefault({}),
+  host: z
+    .object({
+      enabled: flag.default(true),
+      intervalSeconds: seconds.default(15),
+      /** `host.name` on every record; default the OS host name. In Kubernetes: the node's name (a pod's host name is its own). */
+      name: z.string().min(1).optional(),
+    })
+    .prefault({}),
   processes: z
     .object({
       intervalSeconds: seconds.default(15),

@@ -27,11 +27,11 @@ export interface HostIdentity {
 }
 
 export async function loadHostIdentity(
-  options: { procRoot?: string; etcRoot?: string } = {},
+  options: { procRoot?: string; etcRoot?: string; hostName?: string | undefined } = {},
 ): Promise<HostIdentity> {
   const procRoot = options.procRoot ?? '/proc';
   const etcRoot = options.etcRoot ?? '/etc';
-  const hostName = hostname();
+  const hostName = options.hostName ?? hostname();
   const hostId = await readFile(join(etcRoot, 'machine-id'), 'utf8').then(
     (text) => text.trim() || undefined,
     () => undefined,

@@ -1,6 +1,7 @@
 /** The storage layer's public surface for the rest of the server. */
 export { openStorage, DataDirInUseError } from './open-storage.ts';
 export type { Storage } from './open-storage.ts';
+export { SchemaTooNewError } from './migrations/run-migrations.ts';
 export { parseStorageConfig, storageConfigSchema } from './storage-config.ts';
 export type { StorageConfig, StorageConfigInput } from './storage-config.ts';
 export type { StorageCapabilities } from './capabilities.ts';

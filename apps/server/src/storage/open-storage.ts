@@ -144,7 +144,8 @@ export async function openStorage(input: StorageConfigInput, log: StorageLog): P
       capabilities,
       retention: retentionOf(config),
     };
-    const applied = await runMigrations(client, ctx, migrations, log);
+    const where = dataDir !== undefined ? `data directory ${dataDir}` : `database ${config.database}`;
+    const applied = await runMigrations(client, ctx, migrations, log, where);
     const retained = await applyRetention(client, ctx, log);
     inserter =
       dataDir !== undefined

@@ -29,6 +29,7 @@ interface Collection {
 }
 
 export interface LoggedRequest {
+  method: string;
   path: string;
   watch: boolean;
   resourceVersion: string | undefined;
@@ -155,6 +156,7 @@ export class KubeApiStandIn {
     const url = new URL(req.url ?? '/', this.url);
     const watch = url.searchParams.get('watch') === 'true';
     const entry: LoggedRequest = {
+      method: req.method ?? 'GET',
       path: url.pathname,
       watch,
       resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
