@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/pipeline/src/testing/index.ts';
 import { apiClient } from '../../apps/server/test/support/api-client.ts';
+import { attributeValue } from '../../packages/shared/src/index.ts';
 import { eventually } from '../stack/support/agent-process.ts';
 import { numberedTraces, postTraces, storedSpans } from '../stack/support/proxy-process.ts';
 import { permissiveKubeApi } from './support/proxy-api-calls.ts';
@@ -166,7 +167,9 @@ describe('runnable bundles, started from outside the repository', () => {
     );
     expect([...stored.values()]).toEqual(Array(3).fill({ count: 1, cluster: 'bundles' }));
     const trace = await api.traces.byId.query({ traceId: (1).toString(16).padStart(32, '0') });
-    expect(trace.spans.map((s) => s.resource['host.name'])).toEqual(Array(3).fill('bundle-host'));
+    expect(trace.spans.map((s) => attributeValue(s.resource, 'host.name'))).toEqual(
+      Array(3).fill('bundle-host'),
+    );
   }, 120_000);
 
   // setpriv needs root; CI runs as root, as the README's .ci/run says.

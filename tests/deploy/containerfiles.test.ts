@@ -40,9 +40,10 @@ describe('Containerfiles', () => {
       const env = runtimeEnv(stages);
       const { config, ignored } = loadComponentConfig(app, {
         ...env,
-        // The server refuses to listen beyond loopback without a credential: the operator provides one.
-        ...(app === 'server' ? { APO_ADMIN_TOKEN: 'set-at-run-time' } : {}),
-        ...(app === 'proxy' ? { APO_PROXY_AGENT_TOKENS: 'set-at-run-time' } : {}),
+        // The server refuses to listen beyond loopback without a credential: the operator provides one (of at
+        // least 16 characters, as the server requires of every token).
+        ...(app === 'server' ? { APO_ADMIN_TOKEN: 'admin-token-set-at-run-time' } : {}),
+        ...(app === 'proxy' ? { APO_PROXY_AGENT_TOKENS: 'agent-token-set-at-run-time' } : {}),
       });
       expect(ignored).toEqual([]);
       const dataDir =

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import agentPackage from '../../apps/agent/package.json' with { type: 'json' };
 import proxyPackage from '../../apps/proxy/package.json' with { type: 'json' };
 import serverPackage from '../../apps/server/package.json' with { type: 'json' };
+import { allowedHostsOf, isAllowedHost } from '../../apps/server/src/http/allowed-hosts.ts';
 import type { AppName } from '../../deploy/bundles/bundled-apps.ts';
 import { listeningPorts, loadComponentConfig } from './support/component-config.ts';
 import { observeProxyApiCalls, type ApiCall } from './support/proxy-api-calls.ts';
@@ -220,6 +221,41 @@ describe('Kubernetes manifests (kubectl kustomize of every overlay)', () => {
         expect((config as { storage: { engine: string } }).storage.engine).toBe(
           overlay === 'external-clickhouse' ? 'remote' : 'embedded',
         );
+    }
+  });
+
+  it("lets the server's API answer to its Service's names and to loopback (port-forward), not to any name", async () => {
+    const servers = (await everyComponent()).filter((c) => c.app === 'server');
+    expect(servers.map((s) => s.overlay).sort()).toEqual(['external-clickhouse', 'single-cluster']);
+    for (const { env, objects, workload, where } of servers) {
+      const config = loadComponentConfig('server', env).config;
+      // What the server's Host check (http/allowed-hosts.ts) uses, from its own configuration.
+      const allowed = allowedHostsOf(config.allowedHosts, config.host);
+      const services = objects.filter(
+        (o) =>
+          o.kind === 'Service' &&
+          selects(
+            (o as unknown as { spec: { selector: Record<string, string> } }).spec.selector,
+            workload.spec.template.metadata.labels,
+          ),
+      );
+      expect(services, where).not.toHaveLength(0);
+      const port = config.httpPort;
+      for (const service of services) {
+        const [name, namespace] = [service.metadata.name, service.metadata.namespace ?? 'default'];
+        // The names cluster DNS gives the Service, as a client in the cluster may write them.
+        for (const host of [
+          name,
+          `${name}.${namespace}`,
+          `${name}.${namespace}.svc`,
+          `${name}.${namespace}.svc.cluster.local`,
+        ])
+          expect(isAllowedHost(`${host}:${port}`, allowed), `${where}: Host ${host}`).toBe(true);
+      }
+      for (const host of ['localhost', '127.0.0.1', '[::1]'])
+        expect(isAllowedHost(`${host}:${port}`, allowed), `${where}: Host ${host}`).toBe(true);
+      expect(allowed, `${where}: not every name`).not.toContain('*');
+      expect(isAllowedHost('rebound.attacker.example', allowed), where).toBe(false);
     }
   });
 
