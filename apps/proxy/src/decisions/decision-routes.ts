@@ -39,7 +39,7 @@ export function handleDecisionRoute(
     if (err instanceof IngestError) {
       if (err.kind === 'too-large') req.resume();
       // Refused before its body was read: not read (discarded for a moment, then the connection closed).
-      if (err.kind === 'unauthenticated') discardUnreadBody(req);
+      if (err.kind === 'unauthenticated') discardUnreadBody(req, res);
       send(res, err.kind === 'unauthenticated' ? 401 : err.kind === 'too-large' ? 413 : 400, {
         message: err.message,
       });

@@ -101,7 +101,7 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
           if (!identity.ok) throw new IngestError('unauthenticated', identity.message);
         } catch (err) {
           if (!(err instanceof IngestError)) throw err;
-          if (err.kind === 'unauthenticated') discardUnreadBody(req.raw);
+          if (err.kind === 'unauthenticated') discardUnreadBody(req.raw, res.raw);
           await fail(res, signal, encoding, err);
           return res;
         }

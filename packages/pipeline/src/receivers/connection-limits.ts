@@ -1,4 +1,9 @@
-import type { IncomingMessage, Server as HttpServer, ServerOptions as HttpServerOptions } from 'node:http';
+import type {
+  IncomingMessage,
+  Server as HttpServer,
+  ServerOptions as HttpServerOptions,
+  ServerResponse,
+} from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 
@@ -131,8 +136,11 @@ export const defaultConnectionLimits: ConnectionLimits = {
  * node:http or fetch senders of 16 MiB bodies) and retries the same request; lingering, as web servers do,
  * lets it read the 401 and stop.
  */
-export function discardUnreadBody(req: IncomingMessage, lingerMs = 2000): void {
+export function discardUnreadBody(req: IncomingMessage, res: ServerResponse, lingerMs = 2000): void {
   if (req.complete) return;
+  // Said before the answer is written: Node would otherwise keep the connection alive once the body is
+  // drained, the sender would send its next request on it, and the linger below would cut that one off.
+  if (!res.headersSent) res.setHeader('connection', 'close');
   const socket = req.socket;
   const close = () => {
     clearTimeout(timer);
@@ -140,9 +148,9 @@ export function discardUnreadBody(req: IncomingMessage, lingerMs = 2000): void {
   };
   const timer = setTimeout(close, lingerMs);
   timer.unref();
-  // Node answers a request whose body is unread with `Connection: close` and destroys the socket as soon as
-  // the answer is written; here it only half-closes (the answer and a FIN reach the sender) and the socket
-  // is destroyed once the sender is through or the linger is over.
+  // With `Connection: close` Node destroys the socket as soon as the answer is written; here it only
+  // half-closes (the answer and a FIN reach the sender) and the socket is destroyed once the sender is
+  // through or the linger is over.
   socket.destroySoon = () => {
     socket.end();
     socket.on('data', () => undefined);

@@ -146,7 +146,7 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): P
     } catch (err) {
       if (err instanceof IngestError) {
         // No credential: answered now; the body is not read (discarded for a moment, then the connection closed).
-        if (!bodyRead && err.kind === 'unauthenticated') discardUnreadBody(req);
+        if (!bodyRead && err.kind === 'unauthenticated') discardUnreadBody(req, res);
         options.onRefused?.(err, signal);
         replyError(res, encoding, err);
         return;

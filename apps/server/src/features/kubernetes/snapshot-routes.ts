@@ -59,7 +59,7 @@ export function registerPodSnapshotRoutes<Logger extends FastifyBaseLogger>(
     const admit = async (req: FastifyRequest, res: FastifyReply) => {
       const identity = auth.checkIngest(req.headers.authorization);
       if (identity.ok) return undefined;
-      discardUnreadBody(req.raw);
+      discardUnreadBody(req.raw, res.raw);
       await reply(res, 401, identity.message);
       return res;
     };

@@ -39,7 +39,7 @@ export function registerSamplingRoutes<Logger extends FastifyBaseLogger>(
   const admit = async (req: FastifyRequest, res: FastifyReply) => {
     const denied = authorize(req.headers.authorization);
     if (denied === undefined) return undefined;
-    discardUnreadBody(req.raw);
+    discardUnreadBody(req.raw, res.raw);
     await res.status(401).send({ message: denied });
     return res;
   };
