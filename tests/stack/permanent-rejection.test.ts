@@ -10,6 +10,7 @@ import { encodeLogsProto, encodeTracesProto } from '../../packages/shared/src/in
 import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
 import { dataDirRefusingService } from '../../apps/server/test/support/refusing-storage.ts';
+import { logRecord, logsRequest } from '../../apps/server/test/support/fixtures.ts';
 import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
 import {
   numberedTraces,
@@ -109,35 +110,7 @@ describe('agent → proxy → server: a batch the server refuses for good', () =
       method: 'POST',
       headers: { 'content-type': 'application/x-protobuf', ...id },
       body: new Uint8Array(
-        encodeLogsProto({
-          resourceLogs: [
-            {
-              resource: { attributes: { 'service.name': 'reused-id' }, droppedAttributesCount: 0 },
-              schemaUrl: '',
-              scopeLogs: [
-                {
-                  scope: { name: 'stack', version: '1', attributes: {}, droppedAttributesCount: 0 },
-                  schemaUrl: '',
-                  logRecords: [
-                    {
-                      timeUnixNano: now,
-                      observedTimeUnixNano: now,
-                      severityNumber: 9,
-                      severityText: 'INFO',
-                      body: { stringValue: 'same id, other signal' },
-                      attributes: {},
-                      droppedAttributesCount: 0,
-                      flags: 0,
-                      traceId: '',
-                      spanId: '',
-                      eventName: '',
-                    },
-                  ],
-                },
-              ],
-            },
-          ],
-        }),
+        encodeLogsProto(logsRequest('reused-id', [logRecord({ body: 'same id, other signal' })])),
       ),
     });
     // The proxy has it on disk: accepted. The server refuses it when the proxy forwards it.

@@ -5,123 +5,34 @@
  * open), /healthz must say ok, new requests must be accepted, and every acknowledged span stored once —
  * while no span of a refused request is stored at all.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../../apps/server/test/support/api-client.ts';
-import {
-  freePort,
-  startServerProcess,
-  type ServerProcess,
-} from '../../apps/server/test/support/server-process.ts';
-import { deletedFilesOpen, mountSmallDisk } from '../../packages/pipeline/src/testing/index.ts';
-import { eventually } from './support/agent-process.ts';
-import { bulkyTraces, health, postBody } from './support/disk-full.ts';
-import { spanIdOf, startProxyProcess, storedSpans, type ProxyProcess } from './support/proxy-process.ts';
+import { expect } from 'vitest';
+import { fullDiskTest } from './support/disk-full.ts';
+import { startProxyProcess, type ProxyProcess } from './support/proxy-process.ts';
 
-const SPANS = 20;
 const SERVICE = 'proxy-disk-full';
-const disk = await mountSmallDisk(8 << 20);
+await fullDiskTest('proxy', async (stage) => {
+  const proxy: ProxyProcess = await startProxyProcess({
+    exportUrl: stage.serverUrl,
+    clusterId: 'disk-full',
+    dataDir: stage.relayDataDir,
+  });
+  stage.defer(() => proxy.stop('SIGKILL'));
+  const driver = stage.drive(proxy, SERVICE);
 
-describe.skipIf(disk === undefined)(
-  'proxy with its data directory on a full 8 MiB tmpfs (real processes; mounting needs root: skipped without)',
-  () => {
-    const cleanup: (() => Promise<unknown>)[] = [];
-    afterAll(async () => {
-      for (const c of cleanup.reverse()) await c().catch(() => undefined);
-      await disk?.dispose();
-    });
+  // 1. Fill the disk: the server is down, everything stays on the proxy's disk.
+  const full = await driver.fillDisk();
+  expect(full.queue.writable).toBe(false);
+  expect(full.queue.reason).toMatch(/^disk full \(ENOSPC\) since \d{4}-/);
 
-    it('refuses with 503 and a degraded /healthz, then recovers its space and stores everything acknowledged once, without a restart', async () => {
-      const serverDir = await mkdtemp(join(tmpdir(), 'apo-proxy-disk-full-server-'));
-      cleanup.push(() => rm(serverDir, { recursive: true, force: true }));
-      const serverPort = await freePort();
-      const proxy: ProxyProcess = await startProxyProcess({
-        exportUrl: `http://127.0.0.1:${serverPort}`,
-        clusterId: 'disk-full',
-        dataDir: join(disk!.dir, 'data'),
-      });
-      cleanup.push(() => proxy.stop('SIGKILL'));
-      const pid = proxy.child.pid!;
-      const nowNs = BigInt(Date.now()) * 1_000_000n;
-      const acked: number[] = [];
-      const refused: number[] = [];
-      let next = 0;
-      const send = async () => {
-        const n = next++;
-        const res = await postBody(proxy.otlpHttpUrl, bulkyTraces(n, SPANS, SERVICE, nowNs));
-        await res.arrayBuffer();
-        if (res.ok) acked.push(n);
-        else refused.push(n);
-        return res;
-      };
+  // 2. The server comes back: the backlog drains and the space returns, healthz says ok on its own.
+  const server = await stage.startServer();
+  expect(await driver.drained('proxy')).toMatchObject({ status: 'ok', queue: { writable: true } });
+  await driver.expectNoDeletedFileOpen();
 
-      // 1. Fill the disk: the server is down, everything stays on the proxy's disk.
-      let refusal: Response | undefined;
-      while (refused.length < 20) {
-        const res = await send();
-        expect(res.status === 200 || res.status === 503, `status ${res.status}`).toBe(true);
-        refusal ??= res.ok ? undefined : res;
-        expect(next, 'the disk never filled').toBeLessThan(20_000);
-      }
-      expect(acked.length).toBeGreaterThan(50);
-      expect(refusal!.headers.get('retry-after')).toBe('5');
-      const full = await health(proxy.statusUrl);
-      expect(full.code).toBe(503);
-      expect(full.body.status).toBe('degraded');
-      expect(full.body.queue.writable).toBe(false);
-      expect(full.body.queue.reason).toMatch(/^disk full \(ENOSPC\) since \d{4}-/);
+  // 3. Send again: accepted, as the same process.
+  await driver.sendAccepted(30);
 
-      // 2. The server comes back: the backlog drains and the space returns, healthz says ok on its own.
-      const server: ServerProcess = await startServerProcess({ dataDir: serverDir, httpPort: serverPort });
-      cleanup.push(() => server.stop('SIGKILL'));
-      const recovered = await eventually(
-        async () => {
-          const h = await health(proxy.statusUrl);
-          return h.code === 200 && h.body.queuedBatches === 0 ? h : undefined;
-        },
-        180_000,
-        'the proxy drained and writable again',
-      ).catch((err: unknown) => {
-        throw new Error(`${String(err)}\n${proxy.output().slice(-3000)}`);
-      });
-      expect(recovered.body).toMatchObject({ status: 'ok', queue: { writable: true } });
-      expect(await deletedFilesOpen(pid, disk!.dir)).toEqual([]);
-
-      // 3. Send again: accepted, as the same process.
-      const before = acked.length;
-      for (let i = 0; i < 30; i++) expect((await send()).status).toBe(200);
-      expect(acked.length).toBe(before + 30);
-
-      // 4. Every acknowledged span is stored exactly once; no span of a refused request is stored.
-      const api = apiClient(server.httpUrl);
-      const wanted = acked.flatMap((n) => Array.from({ length: SPANS }, (_, i) => spanIdOf(n, i, SPANS)));
-      let stored = new Map<string, { count: number }>();
-      await eventually(
-        async () => {
-          stored = await storedSpans(api, SERVICE);
-          return wanted.every((id) => stored.has(id)) ? true : undefined;
-        },
-        120_000,
-        'every acknowledged span stored',
-      ).catch((err: unknown) => {
-        const missing = wanted.filter((id) => !stored.has(id)).length;
-        throw new Error(
-          `${String(err)}: ${missing} of ${wanted.length} missing\n${proxy.output().slice(-3000)}`,
-        );
-      });
-      await new Promise((r) => setTimeout(r, 3000)); // anything still in flight lands before the duplicate check
-      stored = await storedSpans(api, SERVICE);
-      expect([...stored].filter(([, s]) => s.count > 1)).toEqual([]);
-      expect(stored.size).toBe(wanted.length);
-      expect(refused.flatMap((n) => [spanIdOf(n, 0, SPANS)]).filter((id) => stored.has(id))).toEqual([]);
-
-      const after = await health(proxy.statusUrl);
-      expect(after.code).toBe(200);
-      expect(await deletedFilesOpen(pid, disk!.dir)).toEqual([]);
-      expect(proxy.child.exitCode).toBe(null);
-      expect(proxy.child.pid).toBe(pid);
-    }, 420_000);
-  },
-);
+  // 4. Every acknowledged span is stored exactly once; no span of a refused request is stored.
+  await driver.expectAckedStoredOnce(server.httpUrl);
+  await driver.expectSameProcessRecovered();
+});

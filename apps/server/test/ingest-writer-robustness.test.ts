@@ -8,10 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeLogsProto, encodeTracesProto, type LogsData } from '@apo/shared';
+import { encodeLogsProto, encodeTracesProto } from '@apo/shared';
 import { freePort, startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { apiClient } from './support/api-client.ts';
-import { hex, tracesRequest } from './support/fixtures.ts';
+import { hex, logRecord, logsRequest, tracesRequest } from './support/fixtures.ts';
 import { dataDirRefusingService } from './support/refusing-storage.ts';
 
 const DAY_NS = 86_400_000_000_000n;
@@ -196,38 +196,6 @@ describe('a request the storage engine refuses', () => {
   }, 120_000);
 });
 
-function logsRequest(body: string): LogsData {
-  return {
-    resourceLogs: [
-      {
-        resource: { attributes: { 'service.name': 'batch-ids' }, droppedAttributesCount: 0 },
-        schemaUrl: '',
-        scopeLogs: [
-          {
-            scope: { name: 'writer-test', version: '1', attributes: {}, droppedAttributesCount: 0 },
-            schemaUrl: '',
-            logRecords: [
-              {
-                timeUnixNano: BigInt(Date.now()) * 1_000_000n,
-                observedTimeUnixNano: BigInt(Date.now()) * 1_000_000n,
-                severityNumber: 9,
-                severityText: 'INFO',
-                body: { stringValue: body },
-                attributes: {},
-                droppedAttributesCount: 0,
-                flags: 0,
-                traceId: '',
-                spanId: '',
-                eventName: '',
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-}
-
 describe('batch ids bound to their signal and content', () => {
   it('answers a repeat 200, another signal or other content 409, while pending and after a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'apo-batch-ids-'));
@@ -264,10 +232,15 @@ describe('batch ids bound to their signal and content', () => {
         const changed = await post(server, '/v1/traces', other, { ...proto, ...id });
         expect(changed.status).toBe(409);
         expect(changed.body.message).toContain('was already stored with different content');
-        const logs = await post(server, '/v1/logs', encodeLogsProto(logsRequest('hello')), {
-          ...proto,
-          ...id,
-        });
+        const logs = await post(
+          server,
+          '/v1/logs',
+          encodeLogsProto(logsRequest('batch-ids', [logRecord({ body: 'hello' })])),
+          {
+            ...proto,
+            ...id,
+          },
+        );
         expect(logs.status).toBe(409);
         expect(logs.body.message).toBe(
           'batch id agent-7:batch-1 was already used for traces; send this batch under a new id',

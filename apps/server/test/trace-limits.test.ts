@@ -4,11 +4,11 @@
  * by search) carries at most APO_READ_MAX_SPAN_EVENTS events and APO_READ_MAX_SPAN_LINKS links, the rest
  * added to its dropped counts.
  */
-import type { Attributes, Span, TracesData } from '@apo/shared';
+import type { Attributes, Span } from '@apo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import { sendSpans } from './support/cluster-telemetry.ts';
-import { hex } from './support/fixtures.ts';
+import { hex, span, spansRequest } from './support/fixtures.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 
 const MAX_SPANS = 4;
@@ -19,46 +19,15 @@ const T0 = Date.now() - 5 * 60_000;
 const NS = BigInt(T0) * 1_000_000n;
 const none = () => Object.create(null) as Attributes;
 
-function spanAt(traceId: string, i: number, extra: Partial<Span> = {}): Span {
-  return {
+const spanAt = (traceId: string, i: number, extra: Partial<Span> = {}): Span =>
+  span({
     traceId,
-    spanId: hex(8),
-    traceState: '',
-    parentSpanId: '',
-    flags: 1,
     name: `op-${i}`,
     kind: 1,
     startTimeUnixNano: NS + BigInt(i) * 1000n,
     endTimeUnixNano: NS + BigInt(i) * 1000n + 500n,
-    attributes: none(),
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: { code: 0, message: '' },
     ...extra,
-  };
-}
-
-function request(service: string, spans: Span[]): TracesData {
-  const resource = Object.assign(none(), { 'service.name': service });
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: resource, droppedAttributesCount: 0 },
-        schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: { name: 's', version: '', attributes: none(), droppedAttributesCount: 0 },
-            schemaUrl: '',
-            spans,
-          },
-        ],
-      },
-    ],
-  };
-}
+  });
 
 const bigTrace = hex(16);
 const smallTrace = hex(16);
@@ -99,17 +68,17 @@ beforeAll(async () => {
   });
   api = apiClient(server.httpUrl);
   // Two requests for the big trace: the total counts spans of every insert.
-  await sendSpans(server.httpUrl, request('limits', big.slice(0, 5)), {});
-  await sendSpans(server.httpUrl, request('limits', big.slice(5)), {});
+  await sendSpans(server.httpUrl, spansRequest('limits', big.slice(0, 5)), {});
+  await sendSpans(server.httpUrl, spansRequest('limits', big.slice(5)), {});
   await sendSpans(
     server.httpUrl,
-    request(
+    spansRequest(
       'limits',
       [0, 1, 2, 3].map((i) => spanAt(smallTrace, i)),
     ),
     {},
   );
-  await sendSpans(server.httpUrl, request('busy', [busy]), {});
+  await sendSpans(server.httpUrl, spansRequest('busy', [busy]), {});
 });
 afterAll(async () => {
   await server.dispose();

@@ -18,6 +18,18 @@ const INGEST = 'ingest-token-0123456789';
 const CONSOLE = 'http://console.example:8080';
 const window = () => ({ from: Date.now() - 3_600_000, to: Date.now() + 3_600_000 });
 
+/** `count` traces requests at once, each with the zstd-compressed `body`, each on its own connection. */
+const concurrentZstd = (serverUrl: string, body: Uint8Array, count: number) =>
+  Promise.all(
+    Array.from({ length: count }, () =>
+      rawRequest(`${serverUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { ...proto, 'content-encoding': 'zstd' },
+        body,
+      }),
+    ),
+  );
+
 async function spanCount(url: string, service: string, token?: string): Promise<number> {
   const services = await apiClient(url, token).services.list.query(window());
   return services.find((s) => s.name === service)?.spanCount ?? 0;
@@ -44,15 +56,7 @@ describe('server: defaults (memory bound, Host check, content type, CORS)', () =
     const before = memoryOf(pid);
     const bomb = zstdCompressSync(Buffer.alloc(16 * MiB));
     expect(bomb.length).toBeLessThan(8 * 1024);
-    const answers = await Promise.all(
-      Array.from({ length: 200 }, () =>
-        rawRequest(`${server.httpUrl}/v1/traces`, {
-          method: 'POST',
-          headers: { ...proto, 'content-encoding': 'zstd' },
-          body: bomb,
-        }),
-      ),
-    );
+    const answers = await concurrentZstd(server.httpUrl, bomb, 200);
     const after = memoryOf(pid);
     const statuses = new Map<number, number>();
     for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
@@ -315,15 +319,7 @@ describe('server: connection timeouts, connection bound, configured names, byte 
 
   it('past the byte bound concurrent compressed requests get 429 with Retry-After', async () => {
     const bomb = zstdCompressSync(Buffer.alloc(16 * MiB));
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        rawRequest(`${server.httpUrl}/v1/traces`, {
-          method: 'POST',
-          headers: { ...proto, 'content-encoding': 'zstd' },
-          body: bomb,
-        }),
-      ),
-    );
+    const answers = await concurrentZstd(server.httpUrl, bomb, 20);
     const overloaded = answers.filter((a) => a.status === 429);
     expect(overloaded.length).toBeGreaterThan(0);
     expect(answers.every((a) => a.status === 429 || a.status === 400)).toBe(true);

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildBundle, type BuiltBundle } from '../../../deploy/bundles/build-bundle.ts';
 import { appNames, type AppName } from '../../../deploy/bundles/bundled-apps.ts';
-import { spawnNode, waitForAnswer, type NodeProcess } from '../../../packages/pipeline/src/testing/index.ts';
+import {
+  spawnNode,
+  waitForAnswer,
+  watchNodeProcess,
+  type NodeProcess,
+} from '../../../packages/pipeline/src/testing/index.ts';
 import { containerfileOf, runtimeEnv, runtimeUser } from './containerfile.ts';
 
 export interface BuiltBundles {
@@ -76,21 +81,7 @@ export async function startBundleAsImage(
     [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', process.execPath, bundle.bin],
     { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const proc: NodeProcess = {
-    child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
-    stop: (signal: NodeJS.Signals = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  const proc = watchNodeProcess(child);
   const res = await waitForAnswer(healthUrl, proc, bundle.app, { accept: (r) => r.ok, timeoutMs: 60_000 });
   return { proc, startMs: performance.now() - started, health: await res.json(), uid, gid };
 }

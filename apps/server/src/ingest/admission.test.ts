@@ -9,6 +9,7 @@ import type {
   TracesData,
 } from '@apo/shared';
 import { RED_SERVER_METRIC } from '@apo/shared';
+import { logRecord, logsRequest, span as fixtureSpan, spansRequest } from '../../test/support/fixtures.ts';
 import { admitLogs, admitMetrics, admitTraces, describeNanos, type AdmissionRetention } from './admission.ts';
 
 const NOW_MS = Date.parse('2026-03-10T12:00:00.000Z');
@@ -20,47 +21,15 @@ const attrs = (entries: Record<string, string> = {}): Attributes =>
   Object.assign(Object.create(null) as Attributes, entries);
 
 let ids = 0;
-function span(over: Partial<Span> = {}): Span {
-  ids++;
-  return {
-    traceId: ids.toString(16).padStart(32, 'a'),
-    spanId: ids.toString(16).padStart(16, 'b'),
-    traceState: '',
-    parentSpanId: '',
-    flags: 0,
-    name: `s${ids}`,
-    kind: 2,
+/** A span named s<n>, ending at NOW after a millisecond. */
+const span = (over: Partial<Span> = {}): Span =>
+  fixtureSpan({
+    name: `s${++ids}`,
     startTimeUnixNano: NOW_NS - 1_000_000n,
     endTimeUnixNano: NOW_NS,
-    attributes: attrs(),
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: { code: 0, message: '' },
     ...over,
-  };
-}
-
-function traces(spans: Span[]): TracesData {
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: attrs({ 'service.name': 'svc' }), droppedAttributesCount: 0 },
-        scopeSpans: [
-          {
-            scope: { name: '', version: '', attributes: attrs(), droppedAttributesCount: 0 },
-            spans,
-            schemaUrl: '',
-          },
-        ],
-        schemaUrl: '',
-      },
-    ],
-  };
-}
-
+  });
+const traces = (spans: Span[]) => spansRequest('svc', spans);
 const spansOf = (data: TracesData) => data.resourceSpans[0]!.scopeSpans[0]!.spans;
 
 describe('spans', () => {
@@ -162,40 +131,8 @@ describe('spans', () => {
   });
 });
 
-function log(over: Partial<LogRecord> = {}): LogRecord {
-  return {
-    timeUnixNano: NOW_NS,
-    observedTimeUnixNano: 0n,
-    severityNumber: 9,
-    severityText: '',
-    body: 'hello',
-    attributes: attrs(),
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: '',
-    spanId: '',
-    eventName: '',
-    ...over,
-  };
-}
-
-function logs(records: LogRecord[]): LogsData {
-  return {
-    resourceLogs: [
-      {
-        resource: { attributes: attrs(), droppedAttributesCount: 0 },
-        scopeLogs: [
-          {
-            scope: { name: '', version: '', attributes: attrs(), droppedAttributesCount: 0 },
-            logRecords: records,
-            schemaUrl: '',
-          },
-        ],
-        schemaUrl: '',
-      },
-    ],
-  };
-}
+const log = (over: Partial<LogRecord> = {}) => logRecord({ timeUnixNano: NOW_NS, ...over });
+const logs = (records: LogRecord[]) => logsRequest('svc', records);
 const recordsOf = (data: LogsData) => data.resourceLogs[0]!.scopeLogs[0]!.logRecords;
 
 describe('log records', () => {

@@ -35,22 +35,16 @@ export function rawRequest(
       const ms = Date.now() - started;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
+      // The answer as far as it came, when it ends or breaks off.
+      const answer = () =>
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
           body: Buffer.concat(chunks).toString(),
           ms,
-        }),
-      );
-      res.on('error', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-          ms,
-        }),
-      );
+        });
+      res.on('end', answer);
+      res.on('error', answer);
     });
     req.on('error', (err) => {
       if (!answered) reject(err);

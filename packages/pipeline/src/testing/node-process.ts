@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 /** A Node process started by a test, with what it has printed so far. */
 export interface NodeProcess {
@@ -16,13 +17,18 @@ export interface NodeProcess {
  * change what is being tested.
  */
 export function spawnNode(args: string[], env: Record<string, string>, cwd?: string): NodeProcess {
-  let stdout = '';
-  let stderr = '';
   const child = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchNodeProcess(child);
+}
+
+/** A spawned Node process (its stdout and stderr piped) as a `NodeProcess`, collecting what it prints. */
+export function watchNodeProcess(child: ChildProcessByStdio<null, Readable, Readable>): NodeProcess {
+  let stdout = '';
+  let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   // 'close', not 'exit': output can still be in the pipes when 'exit' fires, and tests read it right after.
