@@ -16,7 +16,7 @@ import {
   startServerProcess,
   type ServerProcess,
 } from '../../apps/server/test/support/server-process.ts';
-import { eventually, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
 
 const SPANS_PER_REQUEST = 100;
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
@@ -178,8 +178,20 @@ describe('agent and server crash under load (real processes, SIGKILL)', () => {
         `${String(err)}: ${missingFrom(stored).length} spans missing, ${stored.size} stored\n${lines.join('\n')}\n${agent.output().slice(-3000)}`,
       );
     });
-    // Let anything still in flight land, then look for duplicates.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Let anything still in flight land, then look for duplicates: wait until the agent holds no request and
+    // has no batch left to deliver (each one acknowledged, so stored), rather than for a fixed time.
+    await eventually(
+      async () => {
+        const m = await agent.metrics();
+        const queued = 'apo_agent_export_queued_batches{signal="traces"}';
+        if (!m.includes(`${queued} `)) throw new Error(`the agent's metrics have no ${queued}`);
+        return sampleValue(m, queued) === 0 && sampleValue(m, 'apo_agent_sampler_held_requests') === 0
+          ? true
+          : undefined;
+      },
+      60_000,
+      'the agent has delivered everything it holds',
+    );
     stored = await readStored();
     const duplicates = [...stored].filter(([, count]) => count > 1);
     expect(duplicates).toEqual([]);

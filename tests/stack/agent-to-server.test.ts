@@ -2,7 +2,7 @@
  * Real processes end to end: OpenTelemetry SDK → apo-agent (tail sampling on, short windows) → apo-server
  * (embedded chDB); what was kept is read back through the server's tRPC API.
  */
-import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,7 +172,14 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
       30_000,
       'process metrics of the instrumented process',
     );
-    expect(cpu.length).toBeGreaterThan(0);
+    // The agent read /proc/<pid>/stat of this very process (the SDK's resource names its pid) and reports its
+    // user and system CPU seconds as one pair.
+    expect(cpu.map((p) => attributeValue(p.resource, 'process.pid'))).toEqual(
+      cpu.map(() => String(process.pid)),
+    );
+    expect(new Set(cpu.map((p) => attributeValue(p.labels, 'cpu.mode')))).toEqual(
+      new Set(['user', 'system']),
+    );
     const host = await eventually(
       async () => {
         const points = await api.metrics.points.query({
@@ -185,7 +192,9 @@ describe('agent → server (real processes, real OpenTelemetry SDK, tail samplin
       30_000,
       'host metrics',
     );
-    expect(host.length).toBeGreaterThan(0);
+    // The agent runs on this machine: its MemTotal is the one /proc/meminfo shows here, in bytes.
+    const memTotalKb = /^MemTotal:\s+(\d+) kB$/m.exec(await readFile('/proc/meminfo', 'utf8'))?.[1];
+    expect(host.map((p) => p.value)).toEqual(host.map(() => Number(memTotalKb) * 1024));
   });
 
   it('tails log files into log records with severity and trace ids, plus error counts per instance', async () => {

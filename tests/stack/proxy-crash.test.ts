@@ -130,8 +130,18 @@ describe('server outage and proxy crash under load (real processes, SIGKILL)', (
         `${String(err)}: ${missing().length} spans missing, ${stored.size} stored\n${lines.join('\n')}\n${proxy.output().slice(-3000)}`,
       );
     });
-    // Let anything still in flight land, then look for duplicates and strays.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Let anything still in flight land, then look for duplicates and strays: wait until the proxy has no
+    // batch left to deliver (each one acknowledged, so stored), rather than for a fixed time.
+    await eventually(
+      async () => {
+        const m = await proxy.metrics();
+        const queued = 'apo_proxy_export_queued_batches{signal="traces"}';
+        if (!m.includes(`${queued} `)) throw new Error(`the proxy's metrics have no ${queued}`);
+        return sampleValue(m, queued) === 0 ? true : undefined;
+      },
+      60_000,
+      'the proxy has delivered everything it holds',
+    );
     stored = await storedSpans(api, SERVICE);
     expect([...stored].filter(([, s]) => s.count > 1)).toEqual([]);
     expect(stored.size).toBe(expected.size);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../db/database.ts';
 import { FaultController } from './controller.ts';
 import { readAudit, readFaults } from './store.ts';
@@ -107,8 +107,8 @@ describe('fault controller', () => {
     controller.inject('crash-loop', { afterMs: 10, exitCode: 3 });
     const next = await setup(dataDir);
     next.controller.start();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(next.events).toEqual(['crash 3']);
+    // Crashes afterMs (10 ms) after start; the deadline is generous for a busy machine.
+    await vi.waitFor(() => expect(next.events).toEqual(['crash 3']), { timeout: 10_000 });
   });
 
   it('asks for a restart to deploy a bad version and again to roll it back', async () => {
