@@ -70,6 +70,8 @@ interface HeldRequest<Entry> {
   /** Traces of this request not decided yet. */
   open: Set<string>;
   kept: Map<string, KeepReason>;
+  /** Its journal entry is settled: done, or given up while the disk is full (see #releaseJournal). */
+  journalSettled?: boolean;
 }
 
 export interface TracePipelineStats {
@@ -96,6 +98,8 @@ export class TracePipeline<Entry> {
     emitFailures: 0,
   };
   #emitting: Promise<void> = Promise.resolve();
+  /** Decided requests waiting for their turn to be forwarded (in #emitting), the one being forwarded too. */
+  readonly #toEmit = new Set<HeldRequest<Entry>>();
   #heldBytes = 0;
   /** Aborted by `drain`: a forward waiting to be tried again gives up (its request stays in the journal). */
   readonly #stopping = new AbortController();
@@ -258,7 +262,10 @@ export class TracePipeline<Entry> {
   #finish(request: HeldRequest<Entry>): void {
     if (this.#held.delete(request)) this.#heldBytes -= request.payload.length;
     // Emits run one after another: each decodes a held request again, so bursts must not pile up at once.
-    this.#emitting = this.#emitting.then(() => this.#emit(request));
+    this.#toEmit.add(request);
+    this.#emitting = this.#emitting
+      .then(() => this.#emit(request))
+      .finally(() => this.#toEmit.delete(request));
   }
 
   async #emit(request: HeldRequest<Entry>): Promise<void> {
@@ -274,7 +281,7 @@ export class TracePipeline<Entry> {
       } else {
         this.#stats.droppedSpans += request.spans;
       }
-      await this.#o.journal.ack(request.entry);
+      await this.#settleJournal(request);
     } catch (err) {
       // The request stays in the journal and is decided again after a restart; nothing is lost.
       this.#stats.emitFailures++;
@@ -299,6 +306,7 @@ export class TracePipeline<Entry> {
       } catch (err) {
         if (this.#stopping.signal.aborted) throw err;
         this.#stats.emitFailures++;
+        if (attempt === 0) await this.#releaseJournal();
         // Once, then every tenth try: a full disk fails every one of them.
         if (attempt % 10 === 0) {
           this.#o.log.error(
@@ -311,6 +319,23 @@ export class TracePipeline<Entry> {
         }).catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * The sink refused (its disk is full). The journal shares that disk, and it frees a segment only once every
+   * request in it is settled: requests waiting here would hold the very space the export queue needs to take
+   * them — a deadlock that a drained queue does not end (seen with an 8 MiB disk). So while the sink refuses,
+   * the waiting requests' journal entries are settled now and their spans wait in memory (they are already
+   * there, bounded by the held bytes): a kill -9 during a full-disk spell loses them, nothing else does.
+   */
+  async #releaseJournal(): Promise<void> {
+    for (const request of this.#toEmit) await this.#settleJournal(request);
+  }
+
+  async #settleJournal(request: HeldRequest<Entry>): Promise<void> {
+    if (request.journalSettled === true) return;
+    request.journalSettled = true;
+    await this.#o.journal.ack(request.entry);
   }
 
   /** Filters, marks and sends; returns the spans sent. */
