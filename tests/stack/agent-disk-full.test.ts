@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
 import { fullDiskTest } from './support/disk-full.ts';
 
 const SERVICE = 'agent-disk-full';
@@ -40,6 +40,20 @@ await fullDiskTest('agent', async (stage) => {
     journal: { writable: true },
   });
   await driver.expectNoDeletedFileOpen();
+  // Requests the sampler still holds or forwards keep their journal entries, on the same disk: the room for
+  // new requests comes once they are in the queue (and so delivered), not a fixed time after the drain.
+  await eventually(
+    async () => {
+      const m = await agent.metrics();
+      return sampleValue(m, 'apo_agent_sampler_held_requests') === 0 &&
+        sampleValue(m, 'apo_agent_sampler_forwarding_requests') === 0 &&
+        sampleValue(m, 'apo_agent_export_queued_batches{signal="traces"}') === 0
+        ? true
+        : undefined;
+    },
+    60_000,
+    'the agent holding and forwarding no request, nothing queued',
+  );
 
   // 3. Send again: accepted, as the same process.
   await driver.sendAccepted(30);

@@ -48,6 +48,12 @@ export function agentMetricsText(m: AgentMetricsInput): string {
     ['', m.traces.heldRequests],
   ]);
   t.metric(
+    'apo_agent_sampler_forwarding_requests',
+    'gauge',
+    'Decided requests whose kept spans are not in the export queue yet.',
+    [['', m.traces.forwardingRequests]],
+  );
+  t.metric(
     'apo_agent_sampler_held_bytes',
     'gauge',
     'Bytes of the requests held (bounded; the oldest are decided early).',

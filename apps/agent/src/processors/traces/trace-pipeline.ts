@@ -80,6 +80,8 @@ export interface TracePipelineStats {
   droppedSpans: number;
   heldRequests: number;
   heldBytes: number;
+  /** Decided requests whose kept spans are not in the export queue yet (waiting their turn, or for room). */
+  forwardingRequests: number;
   emitFailures: number;
 }
 
@@ -95,6 +97,7 @@ export class TracePipeline<Entry> {
     droppedSpans: 0,
     heldRequests: 0,
     heldBytes: 0,
+    forwardingRequests: 0,
     emitFailures: 0,
   };
   #emitting: Promise<void> = Promise.resolve();
@@ -205,7 +208,12 @@ export class TracePipeline<Entry> {
   }
 
   stats(): TracePipelineStats {
-    return { ...this.#stats, heldRequests: this.#held.size, heldBytes: this.#heldBytes };
+    return {
+      ...this.#stats,
+      heldRequests: this.#held.size,
+      heldBytes: this.#heldBytes,
+      forwardingRequests: this.#toEmit.size,
+    };
   }
 
   /**
