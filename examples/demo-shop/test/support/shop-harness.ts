@@ -16,7 +16,8 @@ const canListen = (port: number) =>
 /** A base port with `count` free ports above it, and the same for the admin ports. */
 export async function freePortRange(count: number): Promise<{ basePort: number; adminBasePort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const basePort = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below Linux's ephemeral range (32768+), where outgoing connections cannot take a port meanwhile.
+    const basePort = 20_000 + Math.floor(Math.random() * 12_000);
     const adminBasePort = basePort + 100;
     const ports = [...Array(count).keys()].flatMap((i) => [basePort + i, adminBasePort + i]);
     const free = await Promise.all(ports.map(canListen));
