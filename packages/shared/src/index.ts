@@ -5,3 +5,4 @@ export * from './otlp/decode-result.ts';
 export * from './otlp/index.ts';
 export * from './red/index.ts';
 export * from './model/kubernetes.ts';
+export * from './console/overview.ts';
