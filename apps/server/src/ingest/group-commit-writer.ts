@@ -9,6 +9,7 @@ import { appendLedgerRows } from '../storage/rows/ledger.ts';
 import { appendRedClientRows, appendRedServerRows } from '../storage/rows/red.ts';
 import { BatchLedger, bindingConflict, nextFlushId, type BatchBinding } from './batch-ledger.ts';
 import type { DecodedBatch } from './decoded-batch.ts';
+import { dataTables, type DataTable } from './data-tables.ts';
 import { isolateRefusal, type Slice } from './flush-isolation.ts';
 import { classifyStorageFailure, StorageTimeoutError } from './storage-failure.ts';
 import { IngestError } from '@apo/pipeline';
@@ -53,10 +54,6 @@ export interface StorageProblem {
  * server CPU-second where starting a flush 50 ms after the previous one stored 35–39 k (bench/README.md).
  */
 const ARRIVAL_PAUSE_MS = 20;
-
-/** The data tables a flush may write, in write order; the ledger is written after all of them. */
-export const dataTables = ['spans', 'logs', 'events', 'metrics', 'red_server_1m', 'red_client_1m'] as const;
-export type DataTable = (typeof dataTables)[number];
 
 interface Waiter {
   resolve: () => void;
