@@ -10,6 +10,7 @@ import { allowedHostsOf, registerHostCheck } from './http/allowed-hosts.ts';
 import { BatchLedger, removeInterruptedFlushes } from './ingest/batch-ledger.ts';
 import { dataTables } from './ingest/data-tables.ts';
 import { GroupCommitWriter } from './ingest/group-commit-writer.ts';
+import { ServerRedStage } from './ingest/red-stage.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { InFlightBytes, httpServerOptions, limitHttpConnections, listenGrpc } from '@apo/pipeline';
 import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
@@ -80,6 +81,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const writer = new GroupCommitWriter(
       storage,
       ledger,
+      new ServerRedStage(storage.retention.red, config.ingest.redFlushIntervalMs, metrics.ingest),
       { ...config.ingest, writeTimeoutMs: config.storage.writeTimeoutMs },
       log.child({ component: 'writer' }),
       metrics.ingest,
