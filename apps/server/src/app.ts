@@ -87,9 +87,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       metrics.ingest,
       await lastFlushId(storage),
     );
-    const service = new IngestService(
+    const service = new IngestService({
       writer,
-      {
+      limits: {
         maxAttributes: config.ingest.maxAttributes,
         maxValueLength: config.ingest.maxAttributeValueLength,
         maxEventsPerSpan: config.ingest.maxEventsPerSpan,
@@ -97,15 +97,14 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         maxValueEntries: config.ingest.maxValueEntries,
         maxAttributeBytes: config.ingest.maxAttributeBytes,
       },
-      storage.retention,
-      metrics.ingest,
+      retention: storage.retention,
+      metrics: metrics.ingest,
+      auth,
+      defaultCluster: config.defaultCluster,
       pods,
-    );
+    });
     const transport = {
       service,
-      auth,
-      metrics: metrics.ingest,
-      defaultCluster: config.defaultCluster,
       maxBodyBytes: config.ingest.maxBodyBytes,
       // One bound for OTLP/HTTP, OTLP/gRPC and pod snapshots: what they hold received and inflated.
       inFlight: new InFlightBytes(config.ingest.maxInFlightBytes, 'the server'),
