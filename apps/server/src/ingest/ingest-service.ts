@@ -226,7 +226,7 @@ export class IngestService {
 
   /**
    * Decodes and hands the rows to the writer, synchronously: the decoded request is garbage once this
-   * returns, rather than living in `ingest`'s frame until its flush is stored (see GroupCommitWriter.submit).
+   * returns, rather than living in `#ingest`'s frame until its flush is stored (see GroupCommitWriter.submit).
    */
   #accept(req: IngestRequest): {
     records: number;
