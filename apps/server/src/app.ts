@@ -8,7 +8,9 @@ import { Authenticator } from './auth/authenticator.ts';
 import { isAllowedOrigin, resolveAuth, type ServerConfig } from './config/server-config.ts';
 import { allowedHostsOf, registerHostCheck } from './http/allowed-hosts.ts';
 import { BatchLedger, removeInterruptedFlushes } from './ingest/batch-ledger.ts';
-import { dataTables, GroupCommitWriter } from './ingest/group-commit-writer.ts';
+import { dataTables } from './ingest/data-tables.ts';
+import { GroupCommitWriter } from './ingest/group-commit-writer.ts';
+import { ServerRedStage } from './ingest/red-stage.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { InFlightBytes, httpServerOptions, limitHttpConnections, listenGrpc } from '@apo/pipeline';
 import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
@@ -79,14 +81,15 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const writer = new GroupCommitWriter(
       storage,
       ledger,
+      new ServerRedStage(storage.retention.red, config.ingest.redFlushIntervalMs, metrics.ingest),
       { ...config.ingest, writeTimeoutMs: config.storage.writeTimeoutMs },
       log.child({ component: 'writer' }),
       metrics.ingest,
       await lastFlushId(storage),
     );
-    const service = new IngestService(
+    const service = new IngestService({
       writer,
-      {
+      limits: {
         maxAttributes: config.ingest.maxAttributes,
         maxValueLength: config.ingest.maxAttributeValueLength,
         maxEventsPerSpan: config.ingest.maxEventsPerSpan,
@@ -94,15 +97,14 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         maxValueEntries: config.ingest.maxValueEntries,
         maxAttributeBytes: config.ingest.maxAttributeBytes,
       },
-      storage.retention,
-      metrics.ingest,
+      retention: storage.retention,
+      metrics: metrics.ingest,
+      auth,
+      defaultCluster: config.defaultCluster,
       pods,
-    );
+    });
     const transport = {
       service,
-      auth,
-      metrics: metrics.ingest,
-      defaultCluster: config.defaultCluster,
       maxBodyBytes: config.ingest.maxBodyBytes,
       // One bound for OTLP/HTTP, OTLP/gRPC and pod snapshots: what they hold received and inflated.
       inFlight: new InFlightBytes(config.ingest.maxInFlightBytes, 'the server'),

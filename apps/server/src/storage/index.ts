@@ -16,3 +16,5 @@ export { appendLedgerRows } from './rows/ledger.ts';
 export type { RowContext } from './rows/row-context.ts';
 export { storageTables } from './tables/all-tables.ts';
 export type { StorageTables } from './tables/all-tables.ts';
+// Ingest (apps/server/src/ingest): the retention windows admission accepts record times in.
+export type { Retention } from './tables/table-def.ts';
