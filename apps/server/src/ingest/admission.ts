@@ -24,12 +24,7 @@
  * row encoding, the server-side RED rollups — sees only admitted items.
  */
 import type { LogRecord, LogsData, MetricsData, Span, TracesData } from '@apo/shared';
-import type { Retention } from '../storage/index.ts';
-// Deep on purpose, until storage's public surface can be imported without loading the engine: its index
-// re-exports openStorage, which loads chDB's native binding, and admission is unit-tested where loading an
-// engine fails the test (vitest.unit-guard.ts). Both are pure functions of the row modules.
-import { eventNameOf } from '../storage/rows/semantic-columns.ts';
-import { isRedMetric } from '../storage/rows/metrics.ts';
+import { eventNameOf, isRedMetric, type Retention } from '../storage/index.ts';
 import type { DecodedBatch } from './decoded-batch.ts';
 
 const MS_PER_DAY = 86_400_000;

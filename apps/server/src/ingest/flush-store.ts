@@ -170,7 +170,7 @@ export class FlushStore {
     const timeoutMs = this.#bounded.timeoutMs;
     // The failed insert rejected, so every write of the flush has finished: removal is safe now.
     try {
-      await this.#removeFlushes([batch.flushId], Date.now() + timeoutMs, writes);
+      await this.#removeFlushes([batch.flushId], Date.now() + timeoutMs, writes, 'applied');
     } catch (removeErr) {
       this.#unavailable(batch, batch.requests, removeErr, writes);
       return;
@@ -191,7 +191,7 @@ export class FlushStore {
             ),
             { deadline: Date.now() + timeoutMs, writes, what: `an insert into ${table}` },
           ),
-        removeFlush: () => this.#removeFlushes([batch.flushId], Date.now() + timeoutMs, writes),
+        removeFlush: () => this.#removeFlushes([batch.flushId], Date.now() + timeoutMs, writes, 'applied'),
       },
       MAX_ISOLATION_INSERTS,
     );
@@ -288,6 +288,7 @@ export class FlushStore {
         ready.map((e) => e.flushId),
         Date.now() + this.#bounded.timeoutMs,
         [],
+        'queued',
       );
       this.#unremoved = this.#unremoved.filter((e) => !e.settled || !ready.includes(e));
     } catch (err) {
@@ -298,13 +299,19 @@ export class FlushStore {
   /**
    * Removes what failed flushes stored. Their ledger rows first (a timed-out ledger insert may have landed
    * after all): a crash half-way then leaves data rows without a ledger row, which start-up recovery removes,
-   * never a ledger row that acknowledges removed data. The deletes are queued (`wait: false`), so they cannot
-   * hang on a full disk; rows inserted afterwards under the same flush id (isolation) are not affected.
+   * never a ledger row that acknowledges removed data. Rows inserted afterwards under the same flush id
+   * (isolation) are not affected either way.
+   *
+   * `queued` for flushes that failed because storage is unavailable: a waiting DELETE on a full disk hangs.
+   * `applied` while isolating a refused request (the disk is fine): its neighbours are answered right after,
+   * and a queued delete would let a reader see their re-inserted rows twice until it ran (a test saw 630
+   * spans of 600 acknowledged).
    */
   async #removeFlushes(
     flushIds: readonly bigint[],
     deadline: number,
     writes: Promise<void>[],
+    removal: 'queued' | 'applied',
   ): Promise<void> {
     // As text: the parameter binder takes an Array(UInt64) only as JS numbers, which would round large ids.
     const params = { flushes: flushIds.map(String).join(',') };
@@ -314,7 +321,7 @@ export class FlushStore {
           table,
           "has(splitByChar(',', {flushes:String}), toString(flush_id))",
           params,
-          { wait: false },
+          { wait: removal === 'applied' },
         ),
         { deadline, writes, what: `removing failed flushes' rows from ${table}` },
       );

@@ -10,6 +10,7 @@ export { RowBinaryWriter } from './row-binary-writer.ts';
 export { appendSpanRows } from './rows/spans.ts';
 export { appendLogRows } from './rows/logs.ts';
 export { appendEventRows } from './rows/events.ts';
+export { eventNameOf } from './rows/semantic-columns.ts';
 export { appendMetricRows, isRedMetric } from './rows/metrics.ts';
 export { appendRedClientRows, appendRedServerRows } from './rows/red.ts';
 export { appendLedgerRows } from './rows/ledger.ts';
