@@ -81,6 +81,15 @@ export interface ConnectionList {
   activeId: string | null;
 }
 
+/**
+ * An added or changed connection. `reloadNeeded`: the page's Content-Security-Policy was fixed when it
+ * loaded and does not allow this server's origin yet; reload (all view state is in the URL) before probing it.
+ */
+export interface ConnectionChange {
+  connection: Connection;
+  reloadNeeded: boolean;
+}
+
 /** Tokens are opaque to the desktop app; the bound only stops a renderer from filling the key store. */
 export const tokenSchema = z
   .string()
