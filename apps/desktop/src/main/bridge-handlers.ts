@@ -44,7 +44,8 @@ export function bridgeHandlers(deps: BridgeHandlerDeps): Record<string, IpcHandl
   return {
     [ipcChannels.getServerUrl]: ipcHandler(z.tuple([]), () => {
       const active = connections.active();
-      if (active === undefined) throw new ConnectionError('no APO server is configured: add a connection first');
+      if (active === undefined)
+        throw new ConnectionError('no APO server is configured: add a connection first');
       return active.url;
     }),
     [ipcChannels.listConnections]: ipcHandler(z.tuple([]), () => connections.list()),
@@ -55,13 +56,19 @@ export function bridgeHandlers(deps: BridgeHandlerDeps): Record<string, IpcHandl
       z.tuple([connectionIdSchema, connectionPatchSchema]),
       async ([id, patch]) => change(await connections.update(id, patch)),
     ),
-    [ipcChannels.removeConnection]: ipcHandler(z.tuple([connectionIdSchema]), ([id]) => connections.remove(id)),
-    [ipcChannels.selectConnection]: ipcHandler(z.tuple([connectionIdSchema]), ([id]) => connections.select(id)),
+    [ipcChannels.removeConnection]: ipcHandler(z.tuple([connectionIdSchema]), ([id]) =>
+      connections.remove(id),
+    ),
+    [ipcChannels.selectConnection]: ipcHandler(z.tuple([connectionIdSchema]), ([id]) =>
+      connections.select(id),
+    ),
     [ipcChannels.getKeyStoreStatus]: ipcHandler(z.tuple([]), () => vault.status()),
     [ipcChannels.saveCredential]: ipcHandler(z.tuple([connectionIdSchema, tokenSchema]), ([id, token]) =>
       vault.save(existing(id).id, token),
     ),
-    [ipcChannels.getCredential]: ipcHandler(z.tuple([connectionIdSchema]), ([id]) => vault.get(existing(id).id)),
+    [ipcChannels.getCredential]: ipcHandler(z.tuple([connectionIdSchema]), ([id]) =>
+      vault.get(existing(id).id),
+    ),
     [ipcChannels.removeCredential]: ipcHandler(z.tuple([connectionIdSchema]), async ([id]) => {
       await vault.remove(id);
     }),

@@ -41,7 +41,9 @@ describe('openConnectionStore', () => {
     const store = await open();
     expect(store.list()).toEqual({
       activeId: 'id-1',
-      connections: [{ id: 'id-1', name: 'Local (127.0.0.1:3300)', url: 'http://127.0.0.1:3300', credentialKind: 'none' }],
+      connections: [
+        { id: 'id-1', name: 'Local (127.0.0.1:3300)', url: 'http://127.0.0.1:3300', credentialKind: 'none' },
+      ],
     });
     expect(warnings).toEqual([]);
   });
@@ -49,7 +51,12 @@ describe('openConnectionStore', () => {
   it('adds, updates, selects and removes, and a new run reads the same list', async () => {
     const store = await open();
     const prod = await store.add(input('Production', 'https://apo.example.com/'));
-    expect(prod).toEqual({ id: 'id-2', name: 'Production', url: 'https://apo.example.com', credentialKind: 'token' });
+    expect(prod).toEqual({
+      id: 'id-2',
+      name: 'Production',
+      url: 'https://apo.example.com',
+      credentialKind: 'token',
+    });
     await store.update(prod.id, { name: 'Prod EU' });
     await store.select(prod.id);
     expect(store.active()?.name).toBe('Prod EU');
@@ -110,7 +117,14 @@ describe('openConnectionStore', () => {
   it.each([
     ['corrupt JSON', '{"version":1,'],
     ['a foreign file', '{"servers":["x"]}'],
-    ['a javascript: URL', JSON.stringify({ version: 1, activeId: 'a', connections: [{ id: 'a', name: 'A', url: 'javascript:alert(1)', credentialKind: 'none' }] })],
+    [
+      'a javascript: URL',
+      JSON.stringify({
+        version: 1,
+        activeId: 'a',
+        connections: [{ id: 'a', name: 'A', url: 'javascript:alert(1)', credentialKind: 'none' }],
+      }),
+    ],
   ])('starts from the default list with a warning on %s', async (_what, content) => {
     await writeFile(file, content);
     const store = await open();
@@ -121,7 +135,11 @@ describe('openConnectionStore', () => {
   it('repairs an active id that names no connection', async () => {
     await writeFile(
       file,
-      JSON.stringify({ version: 1, activeId: 'gone', connections: [{ id: 'a', name: 'A', url: 'http://h:1', credentialKind: 'none' }] }),
+      JSON.stringify({
+        version: 1,
+        activeId: 'gone',
+        connections: [{ id: 'a', name: 'A', url: 'http://h:1', credentialKind: 'none' }],
+      }),
     );
     expect((await open()).list().activeId).toBe('a');
   });
@@ -131,7 +149,10 @@ describe('openConnectionStore', () => {
     const listed = store.list();
     listed.connections[0]!.url = 'http://evil.example.com';
     store.active()!.name = 'changed';
-    expect(store.list().connections[0]).toMatchObject({ url: 'http://127.0.0.1:3300', name: 'Local (127.0.0.1:3300)' });
+    expect(store.list().connections[0]).toMatchObject({
+      url: 'http://127.0.0.1:3300',
+      name: 'Local (127.0.0.1:3300)',
+    });
   });
 });
 
@@ -149,15 +170,22 @@ describe('connection input schema', () => {
 
   it('refuses empty, control-character and overlong names, and unknown fields', () => {
     for (const name of ['  ', 'a\u0007b', 'x'.repeat(65)])
-      expect(connectionInputSchema.safeParse({ name, url: 'http://h', credentialKind: 'none' }).success).toBe(false);
+      expect(connectionInputSchema.safeParse({ name, url: 'http://h', credentialKind: 'none' }).success).toBe(
+        false,
+      );
     expect(
-      connectionInputSchema.safeParse({ name: 'n', url: 'http://h', credentialKind: 'none', admin: true }).success,
+      connectionInputSchema.safeParse({ name: 'n', url: 'http://h', credentialKind: 'none', admin: true })
+        .success,
     ).toBe(false);
   });
 
   it('normalises the URL: no trailing slash, query or fragment; path prefix kept', () => {
     expect(
-      connectionInputSchema.parse({ name: ' n ', url: ' https://gw.example.com/apo/?a=1#b ', credentialKind: 'token' }),
+      connectionInputSchema.parse({
+        name: ' n ',
+        url: ' https://gw.example.com/apo/?a=1#b ',
+        credentialKind: 'token',
+      }),
     ).toEqual({ name: 'n', url: 'https://gw.example.com/apo', credentialKind: 'token' });
   });
 });

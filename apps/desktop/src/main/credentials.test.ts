@@ -4,15 +4,18 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCredentialVault, keyStoreStatus, type SafeStorageLike } from './credentials.ts';
 
-/** A stand-in for Electron's safeStorage: "encrypts" by reversing and tagging, so ciphertext is checkable. */
+/** A stand-in for Electron's safeStorage: "encrypts" by hex-encoding and tagging, so ciphertext is checkable. */
 function fakeSafeStorage(overrides: Partial<SafeStorageLike> & { backend?: string } = {}): SafeStorageLike {
   return {
     isAsyncEncryptionAvailable: () => Promise.resolve(true),
-    encryptStringAsync: (plain) => Promise.resolve(Buffer.from(`enc:${[...plain].reverse().join('')}`)),
+    encryptStringAsync: (plain) => Promise.resolve(Buffer.from(`enc:${Buffer.from(plain).toString('hex')}`)),
     decryptStringAsync: (encrypted) => {
       const text = encrypted.toString();
       if (!text.startsWith('enc:')) return Promise.reject(new Error('bad key'));
-      return Promise.resolve({ shouldReEncrypt: false, result: [...text.slice(4)].reverse().join('') });
+      return Promise.resolve({
+        shouldReEncrypt: false,
+        result: Buffer.from(text.slice(4), 'hex').toString(),
+      });
     },
     getSelectedStorageBackend: () => overrides.backend ?? 'gnome_libsecret',
     ...overrides,
@@ -45,17 +48,22 @@ describe('keyStoreStatus (safeStorage stand-in)', () => {
       available: false,
       reason: 'this system has no key store available to APO',
     });
-    const broken = fakeSafeStorage({ isAsyncEncryptionAvailable: () => Promise.reject(new Error('dbus down')) });
+    const broken = fakeSafeStorage({
+      isAsyncEncryptionAvailable: () => Promise.reject(new Error('dbus down')),
+    });
     await expect(keyStoreStatus(broken, 'linux')).resolves.toMatchObject({
       available: false,
-      reason: expect.stringContaining('dbus down'),
+      reason: expect.stringContaining('dbus down') as unknown,
     });
   });
 
   it('treats Linux basic_text as no key store even though encryption "works"', async () => {
     const status = await keyStoreStatus(fakeSafeStorage({ backend: 'basic_text' }), 'linux');
-    expect(status).toMatchObject({ available: false, reason: expect.stringContaining('no key store') });
-    expect(status).toMatchObject({ reason: expect.stringContaining('basic_text') });
+    expect(status).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('no key store') as unknown,
+    });
+    expect(status).toMatchObject({ reason: expect.stringContaining('basic_text') as unknown });
     // The backend question is Linux-only: elsewhere it is not asked.
     await expect(keyStoreStatus(fakeSafeStorage({ backend: 'basic_text' }), 'win32')).resolves.toEqual({
       available: true,
@@ -81,9 +89,9 @@ describe('createCredentialVault (safeStorage stand-in)', () => {
     const vault = createCredentialVault({ safeStorage, platform: 'linux', file, warn });
     const result = await vault.save('c1', 'secret-token');
     expect(result).toMatchObject({ persisted: false });
-    expect(result).toMatchObject({ reason: expect.stringContaining('no key store') });
+    expect(result).toMatchObject({ reason: expect.stringContaining('no key store') as unknown });
     expect(result).toMatchObject({
-      reason: expect.stringContaining('the session will last until you close the app'),
+      reason: expect.stringContaining('the session will last until you close the app') as unknown,
     });
     await expect(vault.get('c1')).resolves.toBe('secret-token');
     await expect(readFile(file, 'utf8')).rejects.toThrow('ENOENT');
@@ -96,13 +104,17 @@ describe('createCredentialVault (safeStorage stand-in)', () => {
     const vault = createCredentialVault({ safeStorage, platform: 'darwin', file, warn });
     await expect(vault.save('c1', 't')).resolves.toEqual({
       persisted: false,
-      reason: 'the token could not be saved (locked); the token is kept in memory only: the session will last until you close the app',
+      reason:
+        'the token could not be saved (locked); the token is kept in memory only: the session will last until you close the app',
     });
     await expect(vault.get('c1')).resolves.toBe('t');
   });
 
   it('forgets a token the key can no longer decrypt, with a warning', async () => {
-    await writeFile(file, JSON.stringify({ version: 1, tokens: { c1: Buffer.from('junk').toString('base64') } }));
+    await writeFile(
+      file,
+      JSON.stringify({ version: 1, tokens: { c1: Buffer.from('junk').toString('base64') } }),
+    );
     const vault = createCredentialVault({ safeStorage: fakeSafeStorage(), platform: 'linux', file, warn });
     await expect(vault.get('c1')).resolves.toBeNull();
     expect(warnings[0]).toContain('cannot be decrypted');
@@ -114,7 +126,7 @@ describe('createCredentialVault (safeStorage stand-in)', () => {
     const safeStorage = fakeSafeStorage({
       encryptStringAsync: (plain) => {
         encryptions += 1;
-        return Promise.resolve(Buffer.from(`enc:${[...plain].reverse().join('')}`));
+        return Promise.resolve(Buffer.from(`enc:${Buffer.from(plain).toString('hex')}`));
       },
       decryptStringAsync: () => Promise.resolve({ shouldReEncrypt: true, result: 'tok' }),
     });

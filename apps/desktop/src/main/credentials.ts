@@ -39,6 +39,7 @@ const credentialsFileSchema = z.object({
   tokens: z.record(z.string(), z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)),
 });
 type CredentialsFile = z.infer<typeof credentialsFileSchema>;
+const emptyFile = (): CredentialsFile => ({ version: 1, tokens: {} });
 
 const MEMORY_ONLY = 'the token is kept in memory only: the session will last until you close the app';
 
@@ -74,8 +75,7 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
   let filePromise: Promise<CredentialsFile> | undefined;
 
   const status = () => (statusPromise ??= keyStoreStatus(safeStorage, platform));
-  const stored = () =>
-    (filePromise ??= readSettingsFile(file, credentialsFileSchema, () => ({ version: 1, tokens: {} }), warn));
+  const stored = () => (filePromise ??= readSettingsFile(file, credentialsFileSchema, emptyFile, warn));
 
   async function persist(mutate: (tokens: Record<string, string>) => void): Promise<void> {
     const current = await stored();
@@ -117,7 +117,9 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
       return decrypted.result;
     } catch (err) {
       // The key changed (new OS profile, restored backup): the token is unrecoverable, so the user signs in again.
-      warn(`the saved token for connection ${connectionId} cannot be decrypted (${describe(err)}); it is forgotten`);
+      warn(
+        `the saved token for connection ${connectionId} cannot be decrypted (${describe(err)}); it is forgotten`,
+      );
       await removeStored(connectionId);
       return null;
     }

@@ -39,7 +39,10 @@ describe('parseDeepLink', () => {
   });
 
   it('opens a link without a server on the active connection', () => {
-    expect(parseDeepLink('apo:///logs?q=error', targets)).toEqual({ ok: true, link: { path: '/logs?q=error' } });
+    expect(parseDeepLink('apo:///logs?q=error', targets)).toEqual({
+      ok: true,
+      link: { path: '/logs?q=error' },
+    });
   });
 
   it.each([
@@ -96,7 +99,9 @@ describe('apo:// ↔ http(s)://', () => {
     if (!deep.ok) return;
     const back = parseDeepLink(deep.url, targets);
     expect(back).toEqual({ ok: true, link: { connectionId: 'gw-b', path: '/logs?q=1' } });
-    expect(deepLinkToHttpUrl({ path: '/logs?q=1' }, targets[3]!)).toBe('https://gw.example.com/apo-b/logs?q=1');
+    expect(deepLinkToHttpUrl({ path: '/logs?q=1' }, targets[3]!)).toBe(
+      'https://gw.example.com/apo-b/logs?q=1',
+    );
   });
 
   it('refuses URLs no connection serves, and non-http URLs', () => {
@@ -112,7 +117,9 @@ describe('apo:// ↔ http(s)://', () => {
 
 describe('findDeepLinkInArgv', () => {
   it('finds the link among Chromium switches, or nothing', () => {
-    expect(findDeepLinkInArgv(['/opt/APO/apo', '--no-sandbox', 'APO://prod/traces'])).toBe('APO://prod/traces');
+    expect(findDeepLinkInArgv(['/opt/APO/apo', '--no-sandbox', 'APO://prod/traces'])).toBe(
+      'APO://prod/traces',
+    );
     expect(findDeepLinkInArgv(['/opt/APO/apo', '--allow-file-access'])).toBeUndefined();
   });
 });
@@ -135,5 +142,12 @@ describe('createDeepLinkDispatcher', () => {
     expect(delivered).toEqual([{ connectionId: 'prod', path: '/logs' }]);
     dispatcher.open('apo:///alerts');
     expect(delivered).toEqual([{ connectionId: 'prod', path: '/logs' }, { path: '/alerts' }]);
+
+    // A reload: the new page has not subscribed yet, so the link waits for it.
+    dispatcher.rendererGone();
+    dispatcher.open('apo:///metrics');
+    expect(delivered).toHaveLength(2);
+    dispatcher.rendererReady();
+    expect(delivered.at(-1)).toEqual({ path: '/metrics' });
   });
 });

@@ -27,7 +27,8 @@ const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
 export function parseDeepLink(raw: string, targets: readonly LinkTarget[]): DeepLinkParse {
   const refuse = (reason: string): DeepLinkParse => ({ ok: false, reason });
-  if (raw.length > MAX_DEEP_LINK_LENGTH) return refuse(`the link is longer than ${MAX_DEEP_LINK_LENGTH} characters`);
+  if (raw.length > MAX_DEEP_LINK_LENGTH)
+    return refuse(`the link is longer than ${MAX_DEEP_LINK_LENGTH} characters`);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(raw)?.[1];
   if (scheme?.toLowerCase() !== DEEP_LINK_SCHEME)
     return refuse(`only apo:// links open in APO (got ${scheme === undefined ? 'no scheme' : `${scheme}:`})`);
@@ -84,7 +85,10 @@ function matchTarget(
   if (only === undefined)
     return { ok: false, reason: `no connection is named or at "${server}": add it under Connections first` };
   if (byHost.length > 1)
-    return { ok: false, reason: `several connections are at "${server}": use the connection's name in the link` };
+    return {
+      ok: false,
+      reason: `several connections are at "${server}": use the connection's name in the link`,
+    };
   return { ok: true, id: only.id };
 }
 
@@ -135,6 +139,8 @@ export interface DeepLinkDispatcher {
   open(raw: string): void;
   /** The renderer has loaded and subscribed: delivers a link that arrived while it was starting. */
   rendererReady(): void;
+  /** The page is (re)loading or the window closed: hold links until the next page subscribes. */
+  rendererGone(): void;
 }
 
 /**
@@ -162,6 +168,9 @@ export function createDeepLinkDispatcher(deps: {
       ready = true;
       if (pending !== undefined) deps.deliver(pending);
       pending = undefined;
+    },
+    rendererGone() {
+      ready = false;
     },
   };
 }

@@ -34,8 +34,16 @@ describe('registerIpcHandlers (ipcMain stand-in)', () => {
   });
 
   it.each([
-    ['another file page', { senderFrame: { url: 'file:///tmp/evil.html', parent: null } }, '"file:///tmp/evil.html"'],
-    ['a web page the window was navigated to', { senderFrame: { url: 'https://evil.example.com/', parent: null } }, 'evil'],
+    [
+      'another file page',
+      { senderFrame: { url: 'file:///tmp/evil.html', parent: null } },
+      '"file:///tmp/evil.html"',
+    ],
+    [
+      'a web page the window was navigated to',
+      { senderFrame: { url: 'https://evil.example.com/', parent: null } },
+      'evil',
+    ],
     ['an iframe inside the console', { senderFrame: { url: appUrl, parent: {} } }, 'is not the console'],
     ['a destroyed frame', { senderFrame: null }, '"(gone)"'],
   ])('refuses %s, naming the sender', async (_what, event: IpcSenderEvent, expected) => {
@@ -104,7 +112,12 @@ describe('bridge handlers behind the checks (ipcMain, safeStorage and Notificati
         pageOrigins: () => ['http://127.0.0.1:3300'],
       }),
     );
-    return { call: (channel: string, ...args: unknown[]) => invoke(consolePage, channel, ...args), shown, channels, ready: () => readyCalls };
+    return {
+      call: (channel: string, ...args: unknown[]) => invoke(consolePage, channel, ...args),
+      shown,
+      channels,
+      ready: () => readyCalls,
+    };
   }
 
   it('registers a handler for every bridge channel', async () => {
@@ -115,20 +128,34 @@ describe('bridge handlers behind the checks (ipcMain, safeStorage and Notificati
   it('manages connections and tells when the page must reload to reach a new origin', async () => {
     const { call } = await setup(true);
     await expect(call(ipcChannels.getServerUrl)).resolves.toBe('http://127.0.0.1:3300');
-    const added = await call(ipcChannels.addConnection, { name: 'Prod', url: 'https://apo.example.com/', credentialKind: 'token' });
+    const added = await call(ipcChannels.addConnection, {
+      name: 'Prod',
+      url: 'https://apo.example.com/',
+      credentialKind: 'token',
+    });
     expect(added).toEqual({
       connection: { id: 'c2', name: 'Prod', url: 'https://apo.example.com', credentialKind: 'token' },
       reloadNeeded: true,
     });
-    await expect(call(ipcChannels.updateConnection, 'c1', { name: 'Laptop' })).resolves.toMatchObject({ reloadNeeded: false });
+    await expect(call(ipcChannels.updateConnection, 'c1', { name: 'Laptop' })).resolves.toMatchObject({
+      reloadNeeded: false,
+    });
     await call(ipcChannels.selectConnection, 'c2');
     await expect(call(ipcChannels.getServerUrl)).resolves.toBe('https://apo.example.com');
     await expect(call(ipcChannels.removeConnection, 'c2')).resolves.toMatchObject({ activeId: 'c1' });
   });
 
   it.each([
-    [ipcChannels.addConnection, [{ name: 'x', url: 'javascript:alert(1)', credentialKind: 'none' }], 'argument 1.url: must be an http:// or https:// URL'],
-    [ipcChannels.addConnection, [{ name: 'x', url: 'http://h', credentialKind: 'root' }], 'argument 1.credentialKind'],
+    [
+      ipcChannels.addConnection,
+      [{ name: 'x', url: 'javascript:alert(1)', credentialKind: 'none' }],
+      'argument 1.url: must be an http:// or https:// URL',
+    ],
+    [
+      ipcChannels.addConnection,
+      [{ name: 'x', url: 'http://h', credentialKind: 'root' }],
+      'argument 1.credentialKind',
+    ],
     [ipcChannels.updateConnection, ['../../etc', { name: 'x' }], 'argument 1: must be a connection id'],
     [ipcChannels.saveCredential, ['c1', 'x'.repeat(9000)], 'argument 2: must be at most 8192 characters'],
     [ipcChannels.notify, [{ title: '', body: 'b' }], 'argument 1.title: must not be empty'],
@@ -140,18 +167,25 @@ describe('bridge handlers behind the checks (ipcMain, safeStorage and Notificati
 
   it('refuses credentials for a connection that does not exist', async () => {
     const { call } = await setup(true);
-    await expect(call(ipcChannels.saveCredential, 'nope', 'tok')).rejects.toThrow('no connection with id "nope"');
+    await expect(call(ipcChannels.saveCredential, 'nope', 'tok')).rejects.toThrow(
+      'no connection with id "nope"',
+    );
   });
 
   it('stores a token when there is a key store, and says why not when there is none', async () => {
     const withStore = await setup(true);
-    await expect(withStore.call(ipcChannels.saveCredential, 'c1', 'tok')).resolves.toEqual({ persisted: true });
+    await expect(withStore.call(ipcChannels.saveCredential, 'c1', 'tok')).resolves.toEqual({
+      persisted: true,
+    });
     await expect(withStore.call(ipcChannels.getCredential, 'c1')).resolves.toBe('tok');
 
     const without = await setup(false);
     await expect(without.call(ipcChannels.getKeyStoreStatus)).resolves.toMatchObject({ available: false });
     const saved = await without.call(ipcChannels.saveCredential, 'c1', 'tok2');
-    expect(saved).toMatchObject({ persisted: false, reason: expect.stringContaining('until you close the app') });
+    expect(saved).toMatchObject({
+      persisted: false,
+      reason: expect.stringContaining('until you close the app') as unknown,
+    });
     await expect(without.call(ipcChannels.getCredential, 'c1')).resolves.toBe('tok2');
     await without.call(ipcChannels.removeCredential, 'c1');
     await expect(without.call(ipcChannels.getCredential, 'c1')).resolves.toBeNull();
@@ -159,7 +193,9 @@ describe('bridge handlers behind the checks (ipcMain, safeStorage and Notificati
 
   it('shows notifications and releases held deep links', async () => {
     const { call, shown, ready } = await setup(true);
-    await expect(call(ipcChannels.notify, { title: 'checkout is failing' })).resolves.toEqual({ shown: true });
+    await expect(call(ipcChannels.notify, { title: 'checkout is failing' })).resolves.toEqual({
+      shown: true,
+    });
     expect(shown).toEqual(['checkout is failing']);
     await call(ipcChannels.deepLinksReady);
     expect(ready()).toBe(1);

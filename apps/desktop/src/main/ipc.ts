@@ -26,7 +26,10 @@ export interface IpcHandler {
 }
 
 /** Ties a handler's argument types to its own schema, so a table of different handlers stays typed. */
-export function ipcHandler<A extends z.ZodType<unknown[]>>(args: A, run: (args: z.infer<A>) => unknown): IpcHandler {
+export function ipcHandler<A extends z.ZodType<unknown[]>>(
+  args: A,
+  run: (args: z.infer<A>) => unknown,
+): IpcHandler {
   return {
     prepare(raw) {
       const parsed = args.safeParse(raw);

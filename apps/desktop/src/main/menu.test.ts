@@ -4,7 +4,8 @@ import { acceleratorsOf, buildMenuTemplate, consoleViews, type MenuItemTemplate 
 
 const flatten = (items: readonly MenuItemTemplate[]): MenuItemTemplate[] =>
   items.flatMap((item) => [item, ...flatten(item.submenu ?? [])]);
-const byLabel = (items: readonly MenuItemTemplate[], label: string) => flatten(items).find((i) => i.label === label);
+const byLabel = (items: readonly MenuItemTemplate[], label: string) =>
+  flatten(items).find((i) => i.label === label);
 
 describe('buildMenuTemplate', () => {
   it('sends a navigation message per view and the command palette on Ctrl/Cmd+K', () => {

@@ -58,9 +58,17 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
       send({ type: 'navigate', path: view.path });
     },
   }));
+  const devTools: MenuItemTemplate = {
+    role: 'toggleDevTools',
+    accelerator: isMac ? 'Alt+Cmd+I' : 'Ctrl+Shift+I',
+  };
+  // macOS puts About, Hide and Quit in the app-name menu; elsewhere Quit lives under File.
+  const appOrFile: MenuItemTemplate = isMac
+    ? { role: 'appMenu' }
+    : { label: '&File', submenu: [{ role: 'quit', accelerator: 'Ctrl+Q' }] };
   const view: MenuItemTemplate[] = [
     { role: 'reload', accelerator: 'CmdOrCtrl+R' },
-    ...(isDev ? [{ role: 'toggleDevTools', accelerator: isMac ? 'Alt+Cmd+I' : 'Ctrl+Shift+I' } as const] : []),
+    ...(isDev ? [devTools] : []),
     separator,
     { role: 'resetZoom', accelerator: 'CmdOrCtrl+0' },
     { role: 'zoomIn', accelerator: 'CmdOrCtrl+=' },
@@ -69,8 +77,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
     { role: 'togglefullscreen' },
   ];
   return [
-    // macOS puts About, Hide and Quit in the app-name menu; elsewhere Quit lives under File.
-    ...(isMac ? [{ role: 'appMenu' } as const] : [{ label: '&File', submenu: [{ role: 'quit', accelerator: 'Ctrl+Q' }] } as const]),
+    appOrFile,
     // Without the Edit menu's roles, copy and paste shortcuts do nothing in text fields on macOS.
     { role: 'editMenu' },
     { label: '&View', submenu: view },

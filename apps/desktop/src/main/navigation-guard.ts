@@ -6,7 +6,8 @@
  */
 import { isTrustedSenderUrl } from './trusted-sender.ts';
 
-export type ExternalDecision = { action: 'open-externally'; url: string } | { action: 'deny'; reason: string };
+export type ExternalDecision =
+  { action: 'open-externally'; url: string } | { action: 'deny'; reason: string };
 export type NavigationDecision = { action: 'allow' } | ExternalDecision;
 
 /** Generous for a real link, small enough that a page cannot hand the OS a megabyte of "URL". */
@@ -19,7 +20,10 @@ export function decideExternalOpen(rawUrl: string): ExternalDecision {
   const url = URL.parse(rawUrl);
   if (url === null) return { action: 'deny', reason: 'the link is not a URL' };
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return { action: 'deny', reason: `only http:// and https:// links open outside the console (got ${url.protocol})` };
+    return {
+      action: 'deny',
+      reason: `only http:// and https:// links open outside the console (got ${url.protocol})`,
+    };
   // The browser gets the normalised form, not the raw string the page produced.
   return { action: 'open-externally', url: url.href };
 }

@@ -22,7 +22,9 @@ afterEach(async () => {
 
 describe('readSettingsFile', () => {
   it('reads defaults silently when the file does not exist yet', async () => {
-    await expect(readSettingsFile(join(dir, 'none.json'), schema, defaults, warn)).resolves.toEqual(defaults());
+    await expect(readSettingsFile(join(dir, 'none.json'), schema, defaults, warn)).resolves.toEqual(
+      defaults(),
+    );
     expect(warnings).toEqual([]);
   });
 
@@ -53,7 +55,10 @@ describe('writeSettingsFile', () => {
     expect(await readdir(join(dir, 'nested'))).toEqual(['settings.json']);
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ version: 1, names: ['a'] });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    await expect(readSettingsFile(path, schema, defaults, warn)).resolves.toEqual({ version: 1, names: ['a'] });
+    await expect(readSettingsFile(path, schema, defaults, warn)).resolves.toEqual({
+      version: 1,
+      names: ['a'],
+    });
   });
 
   it('keeps the old file when a write fails, and cleans up its temporary file', async () => {

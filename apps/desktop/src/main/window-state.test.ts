@@ -23,7 +23,10 @@ describe('clampWindowState', () => {
 
   it('restores a window that fits where it was', () => {
     const bounds = { x: 1600, y: 100, width: 1800, height: 1000 };
-    expect(clampWindowState(saved(bounds, true), [laptop, monitorRight])).toEqual({ bounds, maximized: true });
+    expect(clampWindowState(saved(bounds, true), [laptop, monitorRight])).toEqual({
+      bounds,
+      maximized: true,
+    });
   });
 
   it('centres a window from an unplugged monitor on the primary display, shrunk to fit', () => {

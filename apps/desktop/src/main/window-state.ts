@@ -39,7 +39,8 @@ export interface InitialWindowState {
  */
 export function clampWindowState(saved: WindowState | undefined, workAreas: Rectangle[]): InitialWindowState {
   const primary = workAreas[0];
-  if (saved === undefined || primary === undefined) return { bounds: { ...DEFAULT_WINDOW_SIZE }, maximized: false };
+  if (saved === undefined || primary === undefined)
+    return { bounds: { ...DEFAULT_WINDOW_SIZE }, maximized: false };
   const { bounds } = saved;
   let target = primary;
   let best = 0;

@@ -109,7 +109,7 @@ export const notificationSchema = z.strictObject({
     .string()
     .trim()
     .max(1000, 'must be at most 1000 characters')
-    .refine((value) => !/[\0-\x09\x0b-\x1f\x7f]/.test(value), 'must not contain control characters')
+    .refine((value) => !/(?!\n)\p{Cc}/u.test(value), 'must not contain control characters')
     .default(''),
 });
 export type NotificationInput = z.input<typeof notificationSchema>;

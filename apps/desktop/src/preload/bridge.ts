@@ -67,12 +67,16 @@ export type Invoke = (channel: string, ...args: unknown[]) => Promise<unknown>;
 export type Subscribe = (channel: string, listener: (payload: unknown) => void) => () => void;
 
 export function createBridge(invoke: Invoke, platform: string, subscribe: Subscribe) {
-  async function call<T>(channel: string, args: unknown[], isValid: (value: unknown) => value is T): Promise<T> {
+  async function call<T>(
+    channel: string,
+    args: unknown[],
+    isValid: (value: unknown) => value is T,
+  ): Promise<T> {
     let result: unknown;
     try {
       result = await invoke(channel, ...args);
     } catch (err) {
-      throw new Error(userMessage(err));
+      throw new Error(userMessage(err), { cause: err });
     }
     if (!isValid(result))
       throw new Error(`the main process answered ${channel} with something unexpected: ${preview(result)}`);
@@ -99,7 +103,8 @@ export function createBridge(invoke: Invoke, platform: string, subscribe: Subscr
       call(ipcChannels.removeConnection, [id], isConnectionList),
     selectConnection: (id: string): Promise<ConnectionList> =>
       call(ipcChannels.selectConnection, [id], isConnectionList),
-    getKeyStoreStatus: (): Promise<KeyStoreStatus> => call(ipcChannels.getKeyStoreStatus, [], isKeyStoreStatus),
+    getKeyStoreStatus: (): Promise<KeyStoreStatus> =>
+      call(ipcChannels.getKeyStoreStatus, [], isKeyStoreStatus),
     /** Never rejects for a missing key store: the result says where the token went and why. */
     saveCredential: (connectionId: string, token: string): Promise<CredentialSaveResult> =>
       call(ipcChannels.saveCredential, [connectionId, token], isCredentialSaveResult),
@@ -135,9 +140,13 @@ export function userMessage(err: unknown): string {
 }
 
 function preview(value: unknown): string {
-  // JSON.stringify's type hides that it returns undefined for undefined and functions.
-  const text: string | undefined = JSON.stringify(value);
-  return text === undefined ? String(value) : text.slice(0, 200);
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return String(value);
+  try {
+    return JSON.stringify(value).slice(0, 200);
+  } catch {
+    // A bigint or a cycle: the type is what matters in the message.
+    return `(${typeof value})`;
+  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -156,7 +165,12 @@ function isConnection(v: unknown): v is Connection {
   );
 }
 function isConnectionList(v: unknown): v is ConnectionList {
-  return isRecord(v) && Array.isArray(v.connections) && v.connections.every(isConnection) && isStringOrNull(v.activeId);
+  return (
+    isRecord(v) &&
+    Array.isArray(v.connections) &&
+    v.connections.every(isConnection) &&
+    isStringOrNull(v.activeId)
+  );
 }
 function isConnectionChange(v: unknown): v is ConnectionChange {
   return isRecord(v) && isConnection(v.connection) && typeof v.reloadNeeded === 'boolean';
