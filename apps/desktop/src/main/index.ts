@@ -61,6 +61,9 @@ let dispatcher: DeepLinkDispatcher | undefined;
 const earlyLinks: string[] = [];
 // The origins the loaded page's CSP allows: a connection to another origin needs a reload to be reached.
 let pageOrigins: readonly string[] = [];
+let connectionOrigins: () => readonly string[] = () => [];
+// Until start() has opened the first window, a link or a second instance must not open another one.
+let started = false;
 
 const notifications: NotificationApi = {
   isSupported: () => Notification.isSupported(),
@@ -83,6 +86,7 @@ function sendToRenderer(channel: string, payload: unknown): void {
 }
 
 function focusWindow(): void {
+  if (!started) return;
   if (mainWindow === undefined || mainWindow.isDestroyed()) {
     void createWindow();
     return;
@@ -95,7 +99,7 @@ function focusWindow(): void {
 function openDeepLink(raw: string): void {
   if (dispatcher === undefined) earlyLinks.push(raw);
   else dispatcher.open(raw);
-  if (app.isReady()) focusWindow();
+  focusWindow();
 }
 
 function lockDownSessions(connections: ConnectionStore): void {
@@ -158,7 +162,7 @@ async function createWindow(): Promise<void> {
   if (initial.maximized) window.maximize();
   trackWindowState(window, windowStateFile, warn);
   window.webContents.on('did-start-loading', () => {
-    pageOrigins = connectionsOrigins();
+    pageOrigins = connectionOrigins();
     dispatcher?.rendererGone();
   });
   window.once('ready-to-show', () => {
@@ -168,10 +172,10 @@ async function createWindow(): Promise<void> {
     dispatcher?.rendererGone();
     if (mainWindow === window) mainWindow = undefined;
   });
-  await window.loadURL(appUrl);
+  window.loadURL(appUrl).catch((err: unknown) => {
+    warn(`the console page did not load from ${appUrl}: ${String(err)}`);
+  });
 }
-
-let connectionsOrigins: () => readonly string[] = () => [];
 
 async function start(): Promise<void> {
   app.enableSandbox();
@@ -202,7 +206,7 @@ async function start(): Promise<void> {
     forgetCredential: (id) => vault.remove(id),
     warn,
   });
-  connectionsOrigins = () => connections.origins();
+  connectionOrigins = () => connections.origins();
   dispatcher = createDeepLinkDispatcher({
     targets: () => connections.list().connections,
     deliver: (link: DeepLink) => {
@@ -240,6 +244,7 @@ async function start(): Promise<void> {
     ),
   );
   await createWindow();
+  started = true;
 
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow();

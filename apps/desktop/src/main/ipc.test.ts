@@ -159,7 +159,10 @@ describe('bridge handlers behind the checks (ipcMain, safeStorage and Notificati
     [ipcChannels.updateConnection, ['../../etc', { name: 'x' }], 'argument 1: must be a connection id'],
     [ipcChannels.saveCredential, ['c1', 'x'.repeat(9000)], 'argument 2: must be at most 8192 characters'],
     [ipcChannels.notify, [{ title: '', body: 'b' }], 'argument 1.title: must not be empty'],
-    [ipcChannels.listConnections, ['unexpected'], 'bad arguments'],
+    [ipcChannels.listConnections, ['unexpected'], 'bad arguments: expected at most 0 arguments, got 1'],
+    [ipcChannels.updateConnection, ['c1', { name: 'x', id: 'c9' }], 'Unrecognized key: "id"'],
+    [ipcChannels.saveCredential, ['c1'], 'bad arguments: expected at least 2 arguments, got 1'],
+    [ipcChannels.notify, ['just a string'], 'argument 1'],
   ])('refuses %s with bad arguments, saying which', async (channel, args, message) => {
     const { call } = await setup(true);
     await expect(call(channel, ...args)).rejects.toThrow(message);

@@ -58,12 +58,21 @@ export function registerIpcHandlers(
       assertTrustedSender(channel, event, appUrl);
       const call = handler.prepare(raw);
       if (!call.ok) {
-        const problems = call.error.issues.map((i) => `${formatPath(i.path)}${i.message}`);
+        const problems = call.error.issues.map((issue) => describeIssue(issue, raw.length));
         throw new IpcRefusedError(`IPC ${channel} refused: bad arguments: ${problems.join('; ')}`);
       }
       return await call.run();
     });
   }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, given: number): string {
+  // The argument list itself: say how many were expected rather than zod's "array to have >=2 items".
+  if (issue.path.length === 0 && issue.code === 'too_small')
+    return `expected at least ${issue.minimum} arguments, got ${given}`;
+  if (issue.path.length === 0 && issue.code === 'too_big')
+    return `expected at most ${issue.maximum} arguments, got ${given}`;
+  return `${formatPath(issue.path)}${issue.message}`;
 }
 
 /** `[0].url` reads as "argument 1, url:" for a person. */
