@@ -85,10 +85,16 @@ function sendToRenderer(channel: string, payload: unknown): void {
   mainWindow.webContents.send(channel, payload);
 }
 
+function openWindow(): void {
+  createWindow().catch((err: unknown) => {
+    warn(`the console window could not be opened: ${String(err)}`);
+  });
+}
+
 function focusWindow(): void {
   if (!started) return;
   if (mainWindow === undefined || mainWindow.isDestroyed()) {
-    void createWindow();
+    openWindow();
     return;
   }
   if (mainWindow.isMinimized()) mainWindow.restore();
@@ -247,7 +253,7 @@ async function start(): Promise<void> {
   started = true;
 
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

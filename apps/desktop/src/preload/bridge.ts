@@ -9,6 +9,7 @@
  *   platform                                   'linux' | 'darwin' | 'win32' | 'web'
  *   getServerUrl(): Promise<string>            the active connection's URL (rejects when there is none)
  * Connections (servers): main keeps the list; the renderer probes each one's status itself.
+ *   Connection = { id, name, url (http/https, no trailing slash), credentialKind: 'none' | 'token' | 'cookie' }
  *   listConnections(): Promise<ConnectionList>                      { connections, activeId }
  *   addConnection(input: ConnectionInput): Promise<ConnectionChange>  { connection, reloadNeeded }
  *   updateConnection(id, patch: ConnectionPatch): Promise<ConnectionChange>
@@ -23,8 +24,15 @@
  * OS:
  *   notify({ title, body? }): Promise<NotificationResult>           { shown: true } | { shown: false, reason }
  *   onDeepLink(listener: (link: DeepLink) => void): () => void       apo:// links, { connectionId?, path }
+ *       select `connectionId` if given (absent: stay on the active one), then open `path` (route + query)
+ *       as the router would open the same path from a URL. Refused links never arrive: main tells the user.
  *   onMenuCommand(listener: (command: MenuCommand) => void): () => void   menu items and their shortcuts
+ *       { type: 'navigate', path: '/overview' | '/service-map' | '/traces' | … } | { type: 'command-palette' }
+ *       (the views and their Ctrl/Cmd+1…8 shortcuts are listed in main/menu.ts)
  * Every method rejects with a sentence for the user when main refuses (bad input, unknown connection).
+ * In a browser: one connection (the server that served the page, credentialKind 'cookie'); add, update and
+ * remove reject with what to do instead; no key store (a token lasts for the tab); notify uses the Web
+ * Notification API or says why not; onDeepLink and onMenuCommand never fire.
  * Validate forms with the schemas in bridge-contract.ts to show the same messages before calling.
  */
 import type {
