@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DeepLink, MenuCommand } from './bridge-contract.ts';
 import { createBridge, ipcChannels, ipcEvents, userMessage, type Invoke } from './bridge.ts';
@@ -91,5 +92,20 @@ describe('createBridge (ipcRenderer stand-in)', () => {
 
     expect(links).toEqual([{ connectionId: 'c1', path: '/traces?x=1' }]);
     expect(commands).toEqual([{ type: 'navigate', path: '/logs' }, { type: 'command-palette' }]);
+  });
+});
+
+describe('the sandboxed preload bundle', () => {
+  it('loads nothing from node_modules at run time: only electron and its own files (types aside)', () => {
+    // electron-vite leaves dependencies external and a sandboxed preload cannot require them, so a value
+    // import of zod (e.g. through bridge-contract.ts) would pass every test and break the packaged bridge.
+    for (const file of ['./bridge.ts', './index.ts']) {
+      const source = readFileSync(new URL(file, import.meta.url), 'utf8');
+      const valueImports = [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)';/gms)].map(
+        (m) => m[1],
+      );
+      for (const specifier of valueImports)
+        expect(['electron', './bridge.ts'], `${file} imports ${specifier}`).toContain(specifier);
+    }
   });
 });
