@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -130,6 +130,17 @@ describe('openConnectionStore', () => {
     const store = await open();
     expect(store.list().connections.map((c) => c.url)).toEqual(['http://127.0.0.1:3300']);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('keeps a change for this run and says so when the list cannot be saved', async () => {
+    // A non-empty directory where the file should be: every write's rename fails.
+    await mkdir(join(file, 'occupied'), { recursive: true });
+    const store = await open();
+    expect(warnings[0]).toContain('cannot be read');
+    await expect(store.add(input('Prod', 'https://apo.example.com'))).rejects.toThrow(
+      /^the change applies until you quit, but the connection list could not be saved \(/,
+    );
+    expect(store.list().connections.map((c) => c.name)).toContain('Prod');
   });
 
   it('repairs an active id that names no connection', async () => {

@@ -12,7 +12,7 @@ import {
   type ConnectionList,
   type CredentialKind,
 } from '../preload/bridge-contract.ts';
-import { readSettingsFile, serialisedWriter, type Warn } from './settings-file.ts';
+import { describeError, readSettingsFile, serialisedWriter, type Warn } from './settings-file.ts';
 
 /** Enough for every cluster a team runs; a bound so a looping script cannot grow the file without end. */
 export const MAX_CONNECTIONS = 100;
@@ -93,7 +93,15 @@ export async function openConnectionStore(options: ConnectionStoreOptions): Prom
   };
   const commit = async (next: ConnectionsFile) => {
     state = withValidActive(next);
-    await write(state);
+    try {
+      await write(state);
+    } catch (err) {
+      // The change holds for this run; the user learns it will not survive a restart, and why.
+      throw new ConnectionError(
+        `the change applies until you quit, but the connection list could not be saved (${describeError(err)})`,
+        { cause: err },
+      );
+    }
   };
 
   return {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { CredentialSaveResult, KeyStoreStatus } from '../preload/bridge-contract.ts';
-import { describe, readSettingsFile, serialisedWriter, type Warn } from './settings-file.ts';
+import { describeError, readSettingsFile, serialisedWriter, type Warn } from './settings-file.ts';
 
 /** The part of Electron's `safeStorage` the vault uses (a stand-in in tests). */
 export interface SafeStorageLike {
@@ -51,7 +51,7 @@ export async function keyStoreStatus(
   try {
     available = await safeStorage.isAsyncEncryptionAvailable();
   } catch (err) {
-    return { available: false, reason: `the OS key store failed to start (${describe(err)})` };
+    return { available: false, reason: `the OS key store failed to start (${describeError(err)})` };
   }
   if (!available) return { available: false, reason: 'this system has no key store available to APO' };
   if (platform === 'linux') {
@@ -101,7 +101,10 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
       });
       return { persisted: true };
     } catch (err) {
-      return { persisted: false, reason: `the token could not be saved (${describe(err)}); ${MEMORY_ONLY}` };
+      return {
+        persisted: false,
+        reason: `the token could not be saved (${describeError(err)}); ${MEMORY_ONLY}`,
+      };
     }
   }
 
@@ -118,7 +121,7 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
     } catch (err) {
       // The key changed (new OS profile, restored backup): the token is unrecoverable, so the user signs in again.
       warn(
-        `the saved token for connection ${connectionId} cannot be decrypted (${describe(err)}); it is forgotten`,
+        `the saved token for connection ${connectionId} cannot be decrypted (${describeError(err)}); it is forgotten`,
       );
       await removeStored(connectionId);
       return null;

@@ -3,7 +3,7 @@
  * body were parsed and bounded by the IPC layer; this module only decides whether the OS can show one.
  */
 import type { NotificationResult } from '../preload/bridge-contract.ts';
-import { describe } from './settings-file.ts';
+import { describeError } from './settings-file.ts';
 
 /** The part of Electron's Notification class used here (a stand-in in tests). */
 export interface NotificationApi {
@@ -27,6 +27,6 @@ export function showNotification(
     notification.show();
     return { shown: true };
   } catch (err) {
-    return { shown: false, reason: `the notification could not be shown (${describe(err)})` };
+    return { shown: false, reason: `the notification could not be shown (${describeError(err)})` };
   }
 }

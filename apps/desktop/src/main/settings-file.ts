@@ -22,14 +22,14 @@ export async function readSettingsFile<S extends z.ZodType>(
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (isErrnoException(err) && err.code === 'ENOENT') return defaults();
-    warn(`${path}: cannot be read (${describe(err)}); using defaults`);
+    warn(`${path}: cannot be read (${describeError(err)}); using defaults`);
     return defaults();
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    warn(`${path}: is not JSON (${describe(err)}); using defaults`);
+    warn(`${path}: is not JSON (${describeError(err)}); using defaults`);
     return defaults();
   }
   const parsed = schema.safeParse(json);
@@ -65,7 +65,7 @@ export function serialisedWriter(path: string, warn: Warn): (value: unknown) => 
     const next = last.then(() => writeSettingsFile(path, value));
     // The chain must survive a failed write (disk full): the next write may well succeed.
     last = next.catch((err: unknown) => {
-      warn(`${path}: could not be saved (${describe(err)})`);
+      warn(`${path}: could not be saved (${describeError(err)})`);
     });
     return next;
   };
@@ -75,6 +75,6 @@ function isErrnoException(err: unknown): err is NodeJS.ErrnoException {
   return err instanceof Error && 'code' in err;
 }
 
-export function describe(err: unknown): string {
+export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
