@@ -25,8 +25,8 @@ const publishTimesQuery = defineQuery('kubernetes.publishTimes', {
 const snapshotsQuery = defineQuery('kubernetes.snapshots', {
   cluster: pods.read('cluster', string),
   published_ms: newestPublishMs,
-  /** `PodMetadata[]` as JSON; the caller validates it. */
-  pods: computed(string, `argMax(${pods.name('pods')}, ${pods.name('published_at')})`),
+  /** `PodMetadata[]` as JSON; the caller validates it. Named apart from `pods`: see defineQuery. */
+  pods_json: computed(string, `argMax(${pods.name('pods')}, ${pods.name('published_at')})`),
 });
 
 /** Each cluster's newest publish time (epoch ms). */
@@ -42,7 +42,7 @@ export function podPublishTimes(storage: Storage): Promise<{ cluster: string; pu
 export function podSnapshots(
   storage: Storage,
   clusters: readonly string[],
-): Promise<{ cluster: string; published_ms: number; pods: string }[]> {
+): Promise<{ cluster: string; published_ms: number; pods_json: string }[]> {
   return readRows(
     storage,
     snapshotsQuery,

@@ -60,7 +60,7 @@ export class PodDirectory {
       const publishedAt = row.published_ms;
       // A publish through this server may have landed while the query ran.
       if (publishedAt <= (this.#clusters.get(row.cluster)?.publishedAt ?? 0)) continue;
-      const stored: unknown = JSON.parse(row.pods);
+      const stored: unknown = JSON.parse(row.pods_json);
       const parsed = podSnapshotSchema.safeParse({ pods: stored });
       if (!parsed.success) {
         log.warn({ cluster: row.cluster }, 'stored Kubernetes pod snapshot is not valid any more; ignored');
