@@ -24,15 +24,15 @@ const timeMs = z
 export function timeRangeInput<Shape extends z.ZodRawShape>(shape: Shape) {
   return z
     .object({ from: timeMs, to: timeMs, cluster: z.string().min(1).max(64).optional(), ...shape })
-    .superRefine((value, ctx) => {
-      // The output always has from and to (they are in the object above); TypeScript cannot see it
-      // through the generic shape.
-      const range = value as unknown as { from: number; to: number };
-      if (range.to <= range.from)
+    .superRefine((value: object, ctx) => {
+      // Read back rather than typed: TypeScript cannot see `from` and `to` through the generic shape.
+      const from: unknown = Reflect.get(value, 'from');
+      const to: unknown = Reflect.get(value, 'to');
+      if (typeof from === 'number' && typeof to === 'number' && to <= from)
         ctx.addIssue({
           code: 'custom',
           path: ['to'],
-          message: `empty time range: must be after from (${range.from}), got ${range.to}`,
+          message: `empty time range: must be after from (${from}), got ${to}`,
         });
     });
 }

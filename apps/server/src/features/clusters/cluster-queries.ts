@@ -16,7 +16,7 @@ import {
   tableColumns,
   uint64Number,
 } from '../../storage/index.ts';
-import type { Selection } from '../../storage/index.ts';
+import type { Selection, TableColumns } from '../../storage/index.ts';
 import type { ClusterPods } from '../kubernetes/pod-directory.ts';
 import { dateTimeSeconds, minuteRange } from '../services/service-queries.ts';
 
@@ -53,7 +53,7 @@ const events = tableColumns(storageTables.events);
 const ledger = tableColumns(storageTables.ingest_ledger);
 
 /** Each source's cluster id and the epoch ms of its newest row in the range, then its own counts. */
-const bySource = <S extends Selection>(source: string, table: typeof red, newestMs: string, counts: S) =>
+const bySource = <S extends Selection>(source: string, table: TableColumns, newestMs: string, counts: S) =>
   defineQuery(`clusters.list.${source}`, {
     cluster: table.read('cluster', string),
     last_ms: computed(int64Number, newestMs),

@@ -21,7 +21,7 @@ import {
   tableColumns,
   uint64Number,
 } from '../../storage/index.ts';
-import type { RowOf, Selected } from '../../storage/index.ts';
+import type { RowOf, Selected, TableColumns } from '../../storage/index.ts';
 import { planRedSteps } from './red-step.ts';
 
 const redServer = tableColumns(storageTables.red_server_1m);
@@ -33,7 +33,7 @@ const logs = tableColumns(storageTables.logs);
  * The summed figures every RED query selects. The aliases differ from the column names: ClickHouse
  * substitutes aliases everywhere, so `sum(count) AS count` would nest aggregates.
  */
-function figureColumns(table: typeof redServer) {
+function figureColumns(table: TableColumns) {
   return {
     requests: computed(uint64Number, `sum(${table.name('count')})`),
     failed: computed(uint64Number, `sum(${table.name('error_count')})`),
