@@ -4,8 +4,8 @@
  * strings, exact) and `output_format_json_quote_denormals = 1` (nan and ±inf arrive as "nan", "inf",
  * "-inf" rather than as null, so a Float64 is always a number). A decoder returns the value or throws a
  * DecodeProblem; the row decoder adds the query and the column to it. Plain functions rather than a schema
- * library: a trace read decodes 10,000 wide rows, and these cost a fraction of zod's (read-kit.bench notes
- * in read-query.ts).
+ * library: a trace read decodes 10,000 wide rows, and these cost about a tenth of zod's (measured in
+ * read-query.ts).
  */
 
 /** What a decoder found instead of what it expected; `path` is where inside the value (array indexes). */
