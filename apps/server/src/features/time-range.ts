@@ -1,6 +1,7 @@
 /**
- * Time ranges as the API takes them: `timeRangeInput` is the one place a range is validated; every
- * procedure over a range builds its input with it.
+ * Time ranges: as the API takes them (`timeRangeInput`, the one place a range is validated; every
+ * procedure over a range builds its input with it), and as the per-minute rollups' `DateTime` columns
+ * are queried.
  */
 import { z } from 'zod';
 
@@ -35,4 +36,15 @@ export function timeRangeInput<Shape extends z.ZodRawShape>(shape: Shape) {
           message: `empty time range: must be after from (${from}), got ${to}`,
         });
     });
+}
+
+/** DateTime is seconds in a UInt32: the API's ms clamp into it (a range past 2106 has no rows anyway). */
+const MAX_DATETIME_S = 4_294_967_295;
+export function dateTimeSeconds(ms: number): number {
+  return Math.min(MAX_DATETIME_S, Math.max(0, Math.floor(ms / 1000)));
+}
+
+/** Minutes that overlap [from, to): from the minute holding `from` to the last one starting before `to`. */
+export function minuteRange(fromMs: number, toMs: number): { fromS: number; toS: number } {
+  return { fromS: dateTimeSeconds(Math.floor(fromMs / 60_000) * 60_000), toS: dateTimeSeconds(toMs + 999) };
 }

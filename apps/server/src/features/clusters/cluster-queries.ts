@@ -18,7 +18,7 @@ import {
 } from '../../storage/index.ts';
 import type { Selection, TableColumns } from '../../storage/index.ts';
 import type { ClusterPods } from '../kubernetes/pod-directory.ts';
-import { dateTimeSeconds, minuteRange } from '../services/service-queries.ts';
+import { dateTimeSeconds, minuteRange } from '../time-range.ts';
 
 export interface ClusterSummary {
   cluster: string;

@@ -22,6 +22,7 @@ import {
   uint64Number,
 } from '../../storage/index.ts';
 import type { RowOf, Selected, TableColumns } from '../../storage/index.ts';
+import { dateTimeSeconds, minuteRange } from '../time-range.ts';
 import { planRedSteps } from './red-step.ts';
 
 const redServer = tableColumns(storageTables.red_server_1m);
@@ -46,17 +47,6 @@ type FigureColumns = RowOf<ReturnType<typeof figureColumns>>;
 
 function figuresOf(r: FigureColumns): RedFigures {
   return { count: r.requests, errorCount: r.failed, durationSumMs: r.sum_ms, bucketCounts: r.buckets };
-}
-
-/** DateTime is seconds in a UInt32: the API's ms clamp into it (a range past 2106 has no rows anyway). */
-const MAX_DATETIME_S = 4_294_967_295;
-export function dateTimeSeconds(ms: number): number {
-  return Math.min(MAX_DATETIME_S, Math.max(0, Math.floor(ms / 1000)));
-}
-
-/** Minutes that overlap [from, to): from the minute holding `from` to the last one starting before `to`. */
-export function minuteRange(fromMs: number, toMs: number): { fromS: number; toS: number } {
-  return { fromS: dateTimeSeconds(Math.floor(fromMs / 60_000) * 60_000), toS: dateTimeSeconds(toMs + 999) };
 }
 
 const MINUTES_SQL = `minute >= toDateTime({fromS:UInt32}, 'UTC') AND minute < toDateTime({toS:UInt32}, 'UTC')`;
