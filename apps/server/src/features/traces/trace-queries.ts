@@ -45,8 +45,8 @@ const droppedWith = (dropped: string, column: string, max: 'maxEvents' | 'maxLin
 
 /**
  * Events and links are cut in SQL (arraySlice) so the cut-off part never leaves the engine; what was cut
- * is added to the span's dropped counts, as a sender's own drops are. Aliases differ from column names:
- * ClickHouse substitutes aliases everywhere, so `arraySlice(event_ts, …) AS event_ts` would refer to itself.
+ * is added to the span's dropped counts, as a sender's own drops are. Aliases differ from column names
+ * (defineQuery refuses `arraySlice(event_ts, …) AS event_ts`: ClickHouse would make it refer to itself).
  */
 const spanSelection = {
   trace_id: spans.read('trace_id', string),
