@@ -19,7 +19,7 @@ import { PodDirectory } from './features/kubernetes/pod-directory.ts';
 import { registerPodSnapshotRoutes } from './features/kubernetes/snapshot-routes.ts';
 import { DecisionBoard } from '@apo/pipeline';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
-import { openStorage, type Storage } from './storage/index.ts';
+import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';
 import { makeContextFactory } from './trpc/context.ts';
 import { appRouter } from './trpc/root.ts';
@@ -38,15 +38,6 @@ export interface RunningServer {
   grpcPort: number;
   storage: Storage;
   close(): Promise<void>;
-}
-
-async function lastFlushId(storage: Storage): Promise<bigint> {
-  const result = await storage.client.query({
-    query: `SELECT toString(max(flush_id)) AS id FROM ${storage.database}.ingest_ledger`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ id: string }>();
-  return BigInt(row?.id ?? '0');
 }
 
 /** Opens storage, recovers interrupted flushes, and starts the HTTP and gRPC listeners. */

@@ -19,3 +19,38 @@ export { storageTables } from './tables/all-tables.ts';
 export type { StorageTables } from './tables/all-tables.ts';
 // Ingest (apps/server/src/ingest): the retention windows admission accepts record times in.
 export type { Retention } from './tables/table-def.ts';
+// The typed read kit (storage/read/index.ts says where queries live).
+export {
+  array,
+  attributeList,
+  attributeListSql,
+  attributeListsSql,
+  bool,
+  computed,
+  DecodeProblem,
+  defineQuery,
+  float64,
+  int32,
+  int64,
+  int64Number,
+  lastFlushId,
+  nullable,
+  readRows,
+  ReadError,
+  string,
+  tableColumns,
+  uint16,
+  uint32,
+  uint64,
+  uint64Number,
+  uint8,
+} from './read/index.ts';
+export type {
+  ColumnType,
+  Decoded,
+  ReadQuery,
+  RowOf,
+  Selected,
+  Selection,
+  TableColumns,
+} from './read/index.ts';

@@ -1,14 +1,6 @@
 import { StandardSchemaV1Error, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-
-/** A request that is well-formed but asks for something that cannot be answered (bad cursor, bad range). */
-export class BadRequestError extends Error {
-  override readonly name = 'BadRequestError';
-}
-
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-}
+import { BadRequestError, NotFoundError } from '../features/domain-errors.ts';
 
 /** The one place domain and storage errors become API errors. */
 export function toTrpcError(error: TRPCError): TRPCError {

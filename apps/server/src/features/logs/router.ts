@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
-import { cursorInput, timeRangeInput } from '../time-range.ts';
+import { cursorInput } from '../cursor.ts';
+import { timeRangeInput } from '../time-range.ts';
 import { searchLogs, severityFloor } from './log-queries.ts';
 
 export const logsRouter = router({

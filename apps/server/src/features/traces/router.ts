@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
-import { cursorInput, timeRangeInput } from '../time-range.ts';
+import { cursorInput } from '../cursor.ts';
+import { timeRangeInput } from '../time-range.ts';
 import { searchSpans, traceById } from './trace-queries.ts';
 
 const traceIdInput = z
