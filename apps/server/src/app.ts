@@ -6,7 +6,9 @@ import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.ts';
 import { isAllowedOrigin, resolveAuth, type ServerConfig } from './config/server-config.ts';
+import { defaultConsoleDir } from './env.ts';
 import { allowedHostsOf, registerHostCheck } from './http/allowed-hosts.ts';
+import { registerConsoleFiles } from './http/console-files.ts';
 import { BatchLedger, removeInterruptedFlushes } from './ingest/batch-ledger.ts';
 import { dataTables, GroupCommitWriter } from './ingest/group-commit-writer.ts';
 import { IngestService } from './ingest/ingest-service.ts';
@@ -192,6 +194,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         }),
       },
     });
+    // The web console at `/`; its fallback (client routes → index.html) answers only what no route above took.
+    registerConsoleFiles(app, { dir: config.consoleDir ?? defaultConsoleDir() });
 
     const grpcServer = createOtlpGrpcServer(transport);
     const grpcListener = await listenGrpc(grpcServer, config.host, config.grpcPort, config.connections);
