@@ -3,7 +3,8 @@
  * no-cache for `/` and every client route, hashed assets cached for a year with their content type, API and
  * ingest paths keeping their JSON errors, and a 503 that says how to build the console while none exists.
  */
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,22 +21,42 @@ const INDEX = `<!doctype html>
 <link rel="icon" href="data:," />
 </head><body><div id="root"></div></body></html>
 `;
-/** A GET whose path goes out exactly as written. */
-function rawGet(port: number, path: string): Promise<{ status: number; type: string; body: string }> {
+interface RawAnswer {
+  status: number;
+  type: string;
+  body: string;
+  bytes: Buffer;
+  headers: IncomingHttpHeaders;
+}
+
+/** A GET whose path goes out exactly as written, its body as sent (fetch would decompress it). */
+function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { accept: 'text/html' } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.once('end', () => {
-        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: { accept: 'text/html', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.once('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            type: res.headers['content-type'] ?? '',
+            body: bytes.toString(),
+            bytes,
+            headers: res.headers,
+          });
+        });
+      },
+    );
     req.once('error', reject);
     req.end();
   });
 }
 
 const SCRIPT = 'console.log("apo");\n';
+/** Big enough to be worth compressing. */
+const BIG_SCRIPT = Array.from({ length: 2000 }, (_, i) => `export const v${i} = ${i};`).join('\n');
 const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
 describe('the web console at / (real server process)', () => {
@@ -50,6 +71,7 @@ describe('the web console at / (real server process)', () => {
     await writeFile(join(consoleDir, 'index.html'), INDEX);
     await writeFile(join(consoleDir, 'assets/index-B6LPEpee.js'), SCRIPT);
     await writeFile(join(consoleDir, 'assets/index-DzMJ3djb.css'), 'body{margin:0}');
+    await writeFile(join(consoleDir, 'assets/chunk-Q1w2E3r4.js'), BIG_SCRIPT);
     await writeFile(join(consoleDir, 'robots.txt'), 'User-agent: *\nDisallow: /\n');
     server = await startServerProcess({ env: { APO_CONSOLE_DIR: consoleDir } });
   });
@@ -98,6 +120,23 @@ describe('the web console at / (real server process)', () => {
     const head = await get('/assets/index-B6LPEpee.js', {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(SCRIPT)));
+  });
+
+  it('compresses hashed assets for clients that take brotli or gzip', async () => {
+    const path = '/assets/chunk-Q1w2E3r4.js';
+    const br = await rawGet(server.httpPort, path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toContain('accept-encoding');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(Number(br.headers['content-length'])).toBe(br.bytes.length);
+    expect(br.bytes.length).toBeLessThan(Buffer.byteLength(BIG_SCRIPT) / 3);
+    expect(brotliDecompressSync(br.bytes).toString()).toBe(BIG_SCRIPT);
+    const gz = await rawGet(server.httpPort, path, { 'accept-encoding': 'gzip, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.bytes).toString()).toBe(BIG_SCRIPT);
+    const plain = await rawGet(server.httpPort, path, { 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(BIG_SCRIPT);
   });
 
   it('serves a file at the build root (public/) revalidated, not immutable', async () => {

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { chooseEncoding, CompressedAssets } from './console-compression.ts';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -158,21 +159,35 @@ export function registerConsoleFiles<Logger extends FastifyBaseLogger>(
     return res.type('text/html; charset=utf-8').send(html.replace(/(\s(?:src|href)=["'])\.\//g, `$1${root}`));
   }
 
-  async function sendFile(res: FastifyReply, path: string, cacheControl: string): Promise<FastifyReply> {
+  const compressed = new CompressedAssets();
+
+  async function sendFile(
+    req: FastifyRequest,
+    res: FastifyReply,
+    path: string,
+    cacheControl: string,
+  ): Promise<FastifyReply> {
     const size = await fileSize(path);
     if (size === undefined) return notFound(res);
-    return securityHeaders(res)
-      .header('cache-control', cacheControl)
-      .header('content-length', size)
-      .type(CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream')
-      .send(createReadStream(path));
+    const type = CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+    securityHeaders(res).header('cache-control', cacheControl).type(type);
+    // Only hashed assets: their compressed copies can be kept as long as the files.
+    const encoding =
+      cacheControl === IMMUTABLE ? chooseEncoding(req.headers['accept-encoding'], type, size) : undefined;
+    if (encoding === undefined) return res.header('content-length', size).send(createReadStream(path));
+    const body = await compressed.get(path, encoding);
+    return res
+      .header('vary', 'accept-encoding')
+      .header('content-encoding', encoding)
+      .header('content-length', body.length)
+      .send(body);
   }
 
   app.get('/', sendIndex);
   app.get('/index.html', sendIndex);
   app.get('/assets/*', (req, res) => {
     const file = fileIn(dir, req.url.split('?', 1)[0] ?? '');
-    return file === undefined ? notFound(res) : sendFile(res, file, IMMUTABLE);
+    return file === undefined ? notFound(res) : sendFile(req, res, file, IMMUTABLE);
   });
 
   // Everything no route claims: a file at the build's root (public/ files, unhashed), a client route, or the
@@ -187,7 +202,7 @@ export function registerConsoleFiles<Logger extends FastifyBaseLogger>(
     ) {
       const file = fileIn(dir, path);
       if (file !== undefined && file !== indexPath && (await fileSize(file)) !== undefined) {
-        return sendFile(res, file, 'no-cache');
+        return sendFile(req, res, file, 'no-cache');
       }
       if (acceptsHtml(req)) return sendIndex(req, res);
     }
