@@ -34,7 +34,7 @@ role column says who may call a procedure: \`viewer\` (read), \`editor\` (change
 
 **Errors** are tRPC errors with a code and a message naming the problem, never a stack trace: \`BAD_REQUEST\`
 (400: an input out of its bounds, the message names the field), \`UNAUTHORIZED\` (401: missing or wrong
-credential), \`FORBIDDEN\` (403: a role too low), \`NOT_FOUND\` (404), \`TOO_MANY_REQUESTS\` (429),
+credential), \`FORBIDDEN\` (403: a role too low), \`NOT_FOUND\` (404),
 \`INTERNAL_SERVER_ERROR\` (500: see the server log). Times in inputs are whole milliseconds since the epoch.
 
 ## The typed client
