@@ -40,8 +40,9 @@ credential), \`FORBIDDEN\` (403: a role too low), \`NOT_FOUND\` (404),
 ## The typed client
 
 \`@apo/server/client\` gives Node scripts a client typed from the router: inputs are checked by TypeScript,
-outputs typed, credential and encoding handled. In this repository (or a workspace that depends on
-\`@apo/server\`), Node ≥ 22.18 runs it as is:
+outputs typed, credential and encoding handled. A package that depends on \`@apo/server\` (in this workspace:
+\`"@apo/server": "workspace:*"\`) imports it by that name; a script elsewhere in the repository imports
+\`apps/server/src/client/index.ts\` by its path. Node ≥ 22.18 runs either as is:
 
 \`\`\`ts
 // services.ts — node services.ts
