@@ -6,7 +6,9 @@ import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.ts';
 import { isAllowedOrigin, resolveAuth, type ServerConfig } from './config/server-config.ts';
+import { defaultConsoleDir } from './env.ts';
 import { allowedHostsOf, registerHostCheck } from './http/allowed-hosts.ts';
+import { registerConsoleFiles } from './http/console-files.ts';
 import { BatchLedger, removeInterruptedFlushes } from './ingest/batch-ledger.ts';
 import { dataTables } from './ingest/data-tables.ts';
 import { GroupCommitWriter } from './ingest/group-commit-writer.ts';
@@ -185,6 +187,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         }),
       },
     });
+    // The web console at `/`; its fallback (client routes → index.html) answers only what no route above took.
+    registerConsoleFiles(app, { dir: config.consoleDir ?? defaultConsoleDir() });
 
     const grpcServer = createOtlpGrpcServer(transport);
     const grpcListener = await listenGrpc(grpcServer, config.host, config.grpcPort, config.connections);

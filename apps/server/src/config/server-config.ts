@@ -52,6 +52,11 @@ export const serverConfigSchema = z.object({
       message: 'headersTimeoutMs must not be more than requestTimeoutMs',
       path: ['headersTimeoutMs'],
     }),
+  /**
+   * The web console's build (index.html + assets/) served at `/` (APO_CONSOLE_DIR). Default: the desktop
+   * app's web build in the repository, or the copy inside a server bundle (see env.ts).
+   */
+  consoleDir: z.string().min(1).optional(),
   /** Cluster id stamped on data that does not arrive through an authenticated proxy. */
   defaultCluster: z.string().min(1).default('default'),
   auth: z
