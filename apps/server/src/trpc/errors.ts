@@ -10,6 +10,11 @@ export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
 
+/** The request would break a rule of the data: a taken username, the last admin demoted. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
 /** The one place domain and storage errors become API errors. */
 export function toTrpcError(error: TRPCError): TRPCError {
   const cause = error.cause;
@@ -17,6 +22,8 @@ export function toTrpcError(error: TRPCError): TRPCError {
     return new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
   if (cause instanceof NotFoundError)
     return new TRPCError({ code: 'NOT_FOUND', message: cause.message, cause });
+  if (cause instanceof ConflictError)
+    return new TRPCError({ code: 'CONFLICT', message: cause.message, cause });
   if (error.code === 'INTERNAL_SERVER_ERROR' && cause) {
     // Storage messages can quote SQL; callers get a stable message, the log keeps the detail.
     return new TRPCError({

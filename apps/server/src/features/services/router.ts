@@ -1,6 +1,6 @@
 import { summarizeRed } from '@apo/shared';
 import { z } from 'zod';
-import { protectedProcedure, router } from '../../trpc/init.ts';
+import { viewerProcedure, router } from '../../trpc/init.ts';
 import { readRows } from '../read-rows.ts';
 import { timeRangeInput } from '../time-range.ts';
 import { figuresOf, minuteRange, redCalls, redEndpoints, redSeries } from './red-queries.ts';
@@ -22,7 +22,7 @@ export const servicesRouter = router({
    * counts and their RED over the range (requests, failed requests and p95 from 100 % of spans, where
    * `errorCount` counts only the stored, possibly sampled spans with status ERROR).
    */
-  list: protectedProcedure.input(timeRangeInput({})).query(async ({ ctx, input }) => {
+  list: viewerProcedure.input(timeRangeInput({})).query(async ({ ctx, input }) => {
     const db = ctx.storage.database;
     const cluster = input.cluster === undefined ? '' : 'AND cluster = {cluster:String}';
     const filter = `ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64}) ${cluster}`;
@@ -73,7 +73,7 @@ export const servicesRouter = router({
    * and avg / p50 / p95 / p99 in milliseconds. `step` in seconds, by default the smallest of 1 min … 1 day
    * that gives at most 300 points; every step of [from, to) is returned, empty ones with count 0.
    */
-  red: protectedProcedure
+  red: viewerProcedure
     .input(
       timeRangeInput({
         service: name,
@@ -89,11 +89,11 @@ export const servicesRouter = router({
     .query(({ ctx, input }) => redSeries(ctx.storage, input)),
 
   /** A service's endpoints over the range, busiest first (at most 200), with count, errors, avg and p95. */
-  redEndpoints: protectedProcedure
+  redEndpoints: viewerProcedure
     .input(timeRangeInput({ service: name }))
     .query(({ ctx, input }) => redEndpoints(ctx.storage, input)),
   /** Client calls of a service (DB statement kind + table, HTTP/RPC peer, MQ destination), from the rollups. */
-  redCalls: protectedProcedure
+  redCalls: viewerProcedure
     .input(timeRangeInput({ service: name }))
     .query(({ ctx, input }) => redCalls(ctx.storage, input)),
 });
