@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConfigStore, type ConfigStore, type ConfigStoreSettings } from '../src/config-store/config-store.ts';
+import {
+  openConfigStore,
+  type ConfigStore,
+  type ConfigStoreSettings,
+} from '../src/config-store/config-store.ts';
 import { appliedMigrations } from '../src/config-store/migrations.ts';
 import { UserStore } from '../src/features/users/user-store.ts';
 import { SessionStore } from '../src/auth/session-store.ts';
@@ -40,13 +44,23 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
     it('keeps users: unique case-insensitive usernames, hashed passwords, never the last admin lost', async () => {
       const users = new UserStore(store.db);
       expect(await users.countActiveAdmins()).toBe(0);
-      const ana = await users.create({ username: 'Ana', displayName: 'Ana A.', password: 'ana password 1', role: 'admin' });
+      const ana = await users.create({
+        username: 'Ana',
+        displayName: 'Ana A.',
+        password: 'ana password 1',
+        role: 'admin',
+      });
       expect(ana).toMatchObject({ username: 'ana', role: 'admin', disabled: false });
       expect(ana).not.toHaveProperty('passwordHash');
       await expect(
         users.create({ username: 'ANA', displayName: 'x', password: 'another password', role: 'viewer' }),
       ).rejects.toThrow(ConflictError);
-      const bob = await users.create({ username: 'bob', displayName: 'Bob', password: 'bob password 12', role: 'viewer' });
+      const bob = await users.create({
+        username: 'bob',
+        displayName: 'Bob',
+        password: 'bob password 12',
+        role: 'viewer',
+      });
       expect((await users.list()).map((u) => u.username)).toEqual(['ana', 'bob']);
       expect((await users.findByUsername('ANA'))?.passwordHash).toMatch(/^scrypt\$/);
       expect(await users.countActiveAdmins()).toBe(1);
@@ -73,27 +87,62 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
     it('keeps sessions by token digest: idle and absolute expiry, revocation, disabled users', async () => {
       const users = new UserStore(store.db);
       const sessions = new SessionStore(store.db, { idleTimeoutMs: 1_000, maxAgeMs: 5_000 });
-      const carol = await users.create({ username: 'carol', displayName: 'Carol', password: 'carol password', role: 'editor' });
+      const carol = await users.create({
+        username: 'carol',
+        displayName: 'Carol',
+        password: 'carol password',
+        role: 'editor',
+      });
       const t0 = Date.now();
-      const { token, id } = await sessions.create({ userId: carol.id, client: 'desktop', address: '10.0.0.1', userAgent: 'x' });
+      const { token, id } = await sessions.create({
+        userId: carol.id,
+        client: 'desktop',
+        address: '10.0.0.1',
+        userAgent: 'x',
+      });
       expect(token).toMatch(/^apos_/);
-      const row = await store.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await store.db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       expect(JSON.stringify(row)).not.toContain(token);
 
-      expect(await sessions.resolve(token, t0 + 900)).toMatchObject({ username: 'carol', role: 'editor', sessionId: id });
+      expect(await sessions.resolve(token, t0 + 900)).toMatchObject({
+        username: 'carol',
+        role: 'editor',
+        sessionId: id,
+      });
       // Used at +900: idle counts from then.
       expect(await sessions.resolve(token, t0 + 1_800)).toBeDefined();
       expect(await sessions.resolve(token, t0 + 2_900)).toBeUndefined();
       expect(await sessions.resolve('apos_unknown')).toBeUndefined();
 
-      const second = await sessions.create({ userId: carol.id, client: 'browser', address: '10.0.0.2', userAgent: 'y' });
+      const second = await sessions.create({
+        userId: carol.id,
+        client: 'browser',
+        address: '10.0.0.2',
+        userAgent: 'y',
+      });
       let now = Date.now();
       for (; now < t0 + 4_500; now += 800) expect(await sessions.resolve(second.token, now)).toBeDefined();
       expect(await sessions.resolve(second.token, second.expiresAt)).toBeUndefined();
 
-      const third = await sessions.create({ userId: carol.id, client: 'browser', address: '10.0.0.3', userAgent: 'z' });
-      const fourth = await sessions.create({ userId: carol.id, client: 'desktop', address: '10.0.0.4', userAgent: 'z' });
-      expect((await sessions.listActive()).map((s) => s.id)).toEqual(expect.arrayContaining([third.id, fourth.id]));
+      const third = await sessions.create({
+        userId: carol.id,
+        client: 'browser',
+        address: '10.0.0.3',
+        userAgent: 'z',
+      });
+      const fourth = await sessions.create({
+        userId: carol.id,
+        client: 'desktop',
+        address: '10.0.0.4',
+        userAgent: 'z',
+      });
+      expect((await sessions.listActive()).map((s) => s.id)).toEqual(
+        expect.arrayContaining([third.id, fourth.id]),
+      );
       await sessions.revoke(third.id);
       await expect(sessions.revoke(third.id)).rejects.toThrow(NotFoundError);
       expect(await sessions.resolve(third.token)).toBeUndefined();
@@ -105,14 +154,21 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
       expect(await sessions.resolve(fourth.token)).toBeUndefined();
 
       await sessions.prune(Date.now() + 2 * 86_400_000);
-      expect(await store.db.selectFrom('sessions').selectAll().where('user_id', '=', carol.id).execute()).toEqual([]);
+      expect(
+        await store.db.selectFrom('sessions').selectAll().where('user_id', '=', carol.id).execute(),
+      ).toEqual([]);
     });
 
     it('keeps API keys by digest, shows each once, notes last use at most once a minute, revokes', async () => {
       const keys = new ApiKeyStore(store.db);
       const { key, info } = await keys.create({ name: 'ci export', role: 'viewer', createdBy: 'ana' });
       expect(key).toMatch(/^apo_[A-Za-z0-9_-]{43}$/);
-      expect(info).toMatchObject({ name: 'ci export', role: 'viewer', prefix: key.slice(0, 10), lastUsedAt: null });
+      expect(info).toMatchObject({
+        name: 'ci export',
+        role: 'viewer',
+        prefix: key.slice(0, 10),
+        lastUsedAt: null,
+      });
       expect(JSON.stringify(await store.db.selectFrom('api_keys').selectAll().execute())).not.toContain(key);
 
       const t = Date.now();
@@ -135,9 +191,15 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
       const thresholds = { errorRate: { warn: 0.01, critical: 0.05 }, labels: ['a', 'ü'], on: true };
       await settings.set('global', 'health.thresholds', thresholds, 'ana');
       await settings.set('user:bob', 'health.thresholds', [1, 2], 'bob');
-      expect(await settings.get('global', 'health.thresholds')).toMatchObject({ value: thresholds, updatedBy: 'ana' });
+      expect(await settings.get('global', 'health.thresholds')).toMatchObject({
+        value: thresholds,
+        updatedBy: 'ana',
+      });
       await settings.set('global', 'health.thresholds', { errorRate: null }, 'carol');
-      expect(await settings.get('global', 'health.thresholds')).toMatchObject({ value: { errorRate: null }, updatedBy: 'carol' });
+      expect(await settings.get('global', 'health.thresholds')).toMatchObject({
+        value: { errorRate: null },
+        updatedBy: 'carol',
+      });
       expect((await settings.get('user:bob', 'health.thresholds'))?.value).toEqual([1, 2]);
       await settings.set('user:bob', 'health.thresholds', null, 'bob');
       expect(await settings.get('user:bob', 'health.thresholds')).toBeNull();

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SignInThrottle } from './sign-in-throttle.ts';
 
-const settings = { userFailures: 5, addressFailures: 8, baseLockMs: 30_000, maxLockMs: 240_000, forgetAfterMs: 600_000 };
+const settings = {
+  userFailures: 5,
+  addressFailures: 8,
+  baseLockMs: 30_000,
+  maxLockMs: 240_000,
+  forgetAfterMs: 600_000,
+};
 
 describe('sign-in throttling', () => {
   it('locks a username out after 5 failures, then twice as long after each further one, up to the cap', () => {
@@ -10,7 +16,11 @@ describe('sign-in throttling', () => {
     for (let i = 0; i < 4; i++) throttle.failed('ana', `10.0.0.${i}`, now);
     expect(throttle.check('ana', '10.0.1.1', now)).toEqual({ allowed: true });
     throttle.failed('ana', '10.0.0.9', now);
-    expect(throttle.check('ana', '10.0.1.1', now)).toEqual({ allowed: false, by: 'user', retryAfterSeconds: 30 });
+    expect(throttle.check('ana', '10.0.1.1', now)).toEqual({
+      allowed: false,
+      by: 'user',
+      retryAfterSeconds: 30,
+    });
     expect(throttle.check('bob', '10.0.1.1', now)).toEqual({ allowed: true });
 
     now += 30_000;

@@ -82,7 +82,8 @@ export async function migrateConfigStore(db: Kysely<unknown>): Promise<string[]>
 }
 
 /** The migrations recorded in the store, for tests and diagnostics. */
-export async function appliedMigrations(db: Kysely<unknown>): Promise<string[]> {
+export async function appliedMigrations<DB>(store: Kysely<DB>): Promise<string[]> {
+  const db = store as unknown as Kysely<unknown>;
   const result = await sql<{
     name: string;
   }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(db);

@@ -113,13 +113,18 @@ describe('server configuration', () => {
     });
     expect(config.auth).toMatchObject({ sessionIdleTimeoutMs: 60_000, sessionMaxAgeMs: 3_600_000 });
     expect(config.configStore.databaseUrl).toBe('postgres://apo@db.example:5432/apo');
-    expect(loadServerConfig({}).auth).toMatchObject({ sessionIdleTimeoutMs: 43_200_000, sessionMaxAgeMs: 604_800_000 });
+    expect(loadServerConfig({}).auth).toMatchObject({
+      sessionIdleTimeoutMs: 43_200_000,
+      sessionMaxAgeMs: 604_800_000,
+    });
     expect(() => loadServerConfig({ APO_ADMIN_PASSWORD: 'short-secret' })).not.toThrow();
     expect(() => loadServerConfig({ APO_ADMIN_PASSWORD: 'shortsecret' })).toThrow(
       /APO_ADMIN_PASSWORD \(auth\.adminPassword\) must be 12 to 256 characters/,
     );
     expect(() => loadServerConfig({ APO_ADMIN_PASSWORD: 'shortsecret' })).not.toThrow(/shortsecret/);
-    expect(() => loadServerConfig({ APO_CONFIG_DATABASE_URL: 'mysql://x' })).toThrow(/configStore\.databaseUrl/);
+    expect(() => loadServerConfig({ APO_CONFIG_DATABASE_URL: 'mysql://x' })).toThrow(
+      /configStore\.databaseUrl/,
+    );
   });
 
   it('allows the configured origins, nothing else: loopback pages are not trusted by default', () => {

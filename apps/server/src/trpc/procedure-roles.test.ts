@@ -6,14 +6,21 @@ import { appRouter } from './root.ts';
  * enforces exactly it). A procedure added without one fails here before it can serve anybody.
  */
 describe('procedure roles', () => {
-  const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: unknown } }>);
+  const procedures = Object.entries(
+    appRouter._def.procedures as unknown as Record<string, { _def: { meta?: unknown } }>,
+  );
   const roleOf = (path: string) =>
     (procedures.find(([p]) => p === path)?.[1]._def.meta as { role?: unknown } | undefined)?.role;
 
   it('gives every procedure a role: open, viewer, editor or admin', () => {
     expect(procedures.length).toBeGreaterThan(20);
     const missing = procedures
-      .filter(([, proc]) => !['open', 'viewer', 'editor', 'admin'].includes(String((proc._def.meta as { role?: unknown } | undefined)?.role)))
+      .filter(
+        ([, proc]) =>
+          !['open', 'viewer', 'editor', 'admin'].includes(
+            String((proc._def.meta as { role?: unknown } | undefined)?.role),
+          ),
+      )
       .map(([path]) => path);
     expect(missing).toEqual([]);
   });

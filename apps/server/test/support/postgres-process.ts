@@ -20,12 +20,15 @@ function run(command: string, args: string[], asUser: string | undefined): void 
   const [cmd, argv] = asUser ? ['runuser', ['-u', asUser, '--', command, ...args]] : [command, args];
   const result = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`,
+    );
   }
 }
 
 function postgresUser(): { uid: number; gid: number } {
-  const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const id = (flag: string) =>
+    Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
   return { uid: id('-u'), gid: id('-g') };
 }
 
@@ -44,14 +47,22 @@ export async function startPostgres(): Promise<PostgresProcess> {
   }
   const dataDir = join(dir, 'data');
   const port = await freePort();
-  run(join(POSTGRES_BIN, 'initdb'), ['-D', dataDir, '-U', 'apo', '--auth=trust', '-E', 'UTF8', '--no-sync'], asUser);
+  run(
+    join(POSTGRES_BIN, 'initdb'),
+    ['-D', dataDir, '-U', 'apo', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+    asUser,
+  );
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
   try {
-    run(join(POSTGRES_BIN, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start'], asUser);
+    run(
+      join(POSTGRES_BIN, 'pg_ctl'),
+      ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start'],
+      asUser,
+    );
   } catch (err) {
     const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '';
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${(err as Error).message}\n${log}`);
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
   }
   return {
     url: `postgres://apo@127.0.0.1:${port}/postgres`,
