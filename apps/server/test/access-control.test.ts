@@ -299,6 +299,49 @@ describe('access control with auth on', () => {
     expect(after.status).toBe(401);
   });
 
+  it("changes passwords: a user's own change ends the other sessions, an admin reset ends all; an admin revokes a session", async () => {
+    const admin = apiClient(server.httpUrl, ADMIN_TOKEN);
+    await admin.users.create.mutate({
+      username: 'pia',
+      displayName: 'Pia',
+      password: 'pia password 01',
+      role: 'editor',
+    });
+    const first = apiClient(server.httpUrl, await signIn(server, 'pia', 'pia password 01'));
+    const second = apiClient(server.httpUrl, await signIn(server, 'pia', 'pia password 01'));
+    expect(
+      await failure(
+        first.auth.changePassword.mutate({
+          currentPassword: 'not it at all',
+          newPassword: 'pia password 02',
+        }),
+      ),
+    ).toEqual({ code: 'FORBIDDEN', status: 403, message: 'the current password is wrong' });
+    await first.auth.changePassword.mutate({
+      currentPassword: 'pia password 01',
+      newPassword: 'pia password 02',
+    });
+    expect((await first.auth.session.query()).user.username).toBe('pia');
+    expect(await failure(second.auth.session.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await failure(signIn(server, 'pia', 'pia password 01'))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(
+      await failure(admin.auth.changePassword.mutate({ currentPassword: 'x', newPassword: 'y'.repeat(12) })),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
+
+    const third = apiClient(server.httpUrl, await signIn(server, 'pia', 'pia password 02'));
+    const mine = (await admin.sessions.list.query()).filter((s) => s.username === 'pia');
+    expect(mine).toHaveLength(2);
+    await admin.sessions.revoke.mutate({ id: mine[0]!.id });
+    expect(await failure(third.auth.session.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await first.auth.session.query()).user.username).toBe('pia');
+    await admin.users.resetPassword.mutate({ username: 'pia', password: 'pia password 03' });
+    expect(await failure(first.auth.session.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await signIn(server, 'PIA', 'pia password 03')).toMatch(/^apos_/);
+    expect(
+      await failure(admin.users.resetPassword.mutate({ username: 'nobody', password: 'x'.repeat(12) })),
+    ).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+  });
+
   it('keeps the admin token an admin credential, and says how to sign in without one', async () => {
     expect(
       (await apiClient(server.httpUrl, ADMIN_TOKEN).users.list.query()).map((u) => u.username),

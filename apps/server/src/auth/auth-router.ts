@@ -117,7 +117,15 @@ export const authRouter = router({
           message: `only a signed-in user has a password to change (this caller is the ${caller.kind})`,
         });
       }
-      await ctx.access.verifyCredentials(caller.username, input.currentPassword, ctx.request.address);
+      try {
+        await ctx.access.verifyCredentials(caller.username, input.currentPassword, ctx.request.address);
+      } catch (err) {
+        // 401 would read as "signed out" to the console; the session is fine, the password is not.
+        if (err instanceof TRPCError && err.code === 'UNAUTHORIZED') {
+          throw new TRPCError({ code: 'FORBIDDEN', message: 'the current password is wrong' });
+        }
+        throw err;
+      }
       await ctx.access.users.setPassword(caller.userId, input.newPassword);
       await ctx.access.sessions.revokeForUser(caller.userId, caller.sessionId);
       return { changed: true };
