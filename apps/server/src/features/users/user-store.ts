@@ -165,10 +165,17 @@ export class UserStore {
 
   /** APO_ADMIN_PASSWORD: the user `admin` exists, is an enabled admin, and has this password. */
   async ensureAdmin(password: string): Promise<'created' | 'updated'> {
-    const existing = await this.findByUsername('admin');
+    let existing = await this.findByUsername('admin');
     if (!existing) {
-      await this.create({ username: 'admin', displayName: 'Administrator', password, role: 'admin' });
-      return 'created';
+      try {
+        await this.create({ username: 'admin', displayName: 'Administrator', password, role: 'admin' });
+        return 'created';
+      } catch (err) {
+        // Servers sharing a PostgreSQL store start together: another one created it just now.
+        if (!(err instanceof ConflictError)) throw err;
+        existing = await this.findByUsername('admin');
+        if (!existing) throw err;
+      }
     }
     await this.setPassword(existing.id, password);
     await this.#db
