@@ -24,9 +24,10 @@ describe('servers sharing a PostgreSQL config store', () => {
     for (const s of started) if (s.status === 'fulfilled') servers.push(s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
   }, 120_000);
+  let postgresStopped = false;
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.dispose()));
-    postgres.stop();
+    if (!postgresStopped) postgres.stop();
   });
 
   it('shares users, sessions and API keys', async () => {
@@ -59,5 +60,29 @@ describe('servers sharing a PostgreSQL config store', () => {
     await expect(apiClient(b.httpUrl, key).services.list.query(window)).rejects.toThrow(/revoked/);
     expect(await adminOnA.auth.setupStatus.query()).toEqual({ needed: false });
     for (const server of servers) expect(server.output()).not.toContain('setup?token=');
+  });
+
+  it('answers a store that is down with a stable error: no SQL, no stack, no file path', async () => {
+    const [a] = servers as [ServerProcess];
+    const signedIn = await apiClient(a.httpUrl).auth.signIn.mutate({
+      username: 'admin',
+      password: 'shared admin password',
+      client: 'desktop',
+    });
+    postgres.stop();
+    postgresStopped = true;
+    const res = await fetch(`${a.httpUrl}/trpc/users.list`, {
+      headers: { authorization: `Bearer ${signedIn.token}` },
+    });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({
+      error: {
+        json: { message: 'the query failed; see the server log', data: { code: 'INTERNAL_SERVER_ERROR' } },
+      },
+    });
+    expect(text).not.toMatch(/select|sessions|ECONNREFUSED|\.ts|node_modules|stack/i);
+    // The server stays up for what does not need the store.
+    expect((await apiClient(a.httpUrl).health.query()).status).toBe('ok');
   });
 });
