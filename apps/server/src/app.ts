@@ -5,6 +5,7 @@ import cors from '@fastify/cors';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.ts';
+import { openAccess, type OpenedAccess } from './auth/open-access.ts';
 import { isAllowedOrigin, resolveAuth, type ServerConfig } from './config/server-config.ts';
 import { defaultConsoleDir } from './env.ts';
 import { allowedHostsOf, registerHostCheck } from './http/allowed-hosts.ts';
@@ -53,7 +54,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     log.child({ component: 'storage' }),
   );
   let ready = false;
+  let access: OpenedAccess | undefined;
   try {
+    access = await openAccess(config, authDecision.enabled, auth, log);
     const retentionMs = config.storage.ledgerRetentionHours * 3_600_000;
     await removeInterruptedFlushes(storage, dataTables, retentionMs, log);
     const ledger = await BatchLedger.load(storage, retentionMs);
@@ -179,6 +182,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           storage,
           log,
           auth,
+          access: access.access,
+          settings: access.settings,
           pods,
           limits: config.api,
           version: serverVersion,
@@ -195,6 +200,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const grpcPort = grpcListener.port;
     const httpUrl = await app.listen({ host: config.host, port: config.httpPort });
     ready = true;
+    await access.announce(httpUrl);
     log.info(
       {
         http: httpUrl,
@@ -202,6 +208,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         engine: storage.engine,
         dataDir: config.storage.dataDir,
         auth: auth.enabled,
+        configStore: access.store.location,
       },
       `APO server ready: ${httpUrl} (tRPC /trpc, OTLP/HTTP /v1/traces|logs|metrics), OTLP/gRPC ${config.host}:${grpcPort}, ` +
         (storage.engine === 'embedded'
@@ -222,11 +229,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           await Promise.all([app.close(), grpcListener.close(30_000), writer.close()]);
           await writer.close();
           await storage.close();
+          await access?.close();
           log.info('APO server stopped');
         })()),
     };
   } catch (err) {
     await storage.close().catch(() => undefined);
+    await access?.close().catch(() => undefined);
     throw err;
   }
 }

@@ -48,6 +48,10 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['auth', 'adminToken'], env.APO_ADMIN_TOKEN);
   setIn(raw, ['auth', 'ingestTokens'], list(env.APO_INGEST_TOKEN));
   setIn(raw, ['auth', 'proxyTokens'], list(env.APO_PROXY_TOKENS));
+  setIn(raw, ['auth', 'adminPassword'], env.APO_ADMIN_PASSWORD);
+  setIn(raw, ['auth', 'sessionIdleTimeoutMs'], env.APO_SESSION_IDLE_TIMEOUT_MS);
+  setIn(raw, ['auth', 'sessionMaxAgeMs'], env.APO_SESSION_MAX_AGE_MS);
+  setIn(raw, ['configStore', 'databaseUrl'], env.APO_CONFIG_DATABASE_URL);
   setIn(raw, ['storage', 'dataDir'], env.APO_DATA_DIR);
   if (env.APO_CLICKHOUSE_URL) {
     setIn(raw, ['storage', 'engine'], 'remote');

@@ -1,6 +1,6 @@
 /**
  * Errors of the domain: what a feature throws when a request cannot be answered as asked. They know nothing
- * of the API; trpc/errors.ts maps each to its API error (BAD_REQUEST, NOT_FOUND), so query code never
+ * of the API; trpc/errors.ts maps each to its API error (BAD_REQUEST, NOT_FOUND, CONFLICT), so query code never
  * depends on the transport.
  */
 
@@ -12,4 +12,9 @@ export class BadRequestError extends Error {
 /** What the request names (a trace id) is not stored. */
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
+}
+
+/** The request would break a rule of the data: a taken username, the last admin demoted. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { protectedProcedure, router } from '../../trpc/init.ts';
+import { viewerProcedure, router } from '../../trpc/init.ts';
 import { timeRangeInput } from '../time-range.ts';
 import { metricPoints } from './metric-queries.ts';
 
@@ -8,7 +8,7 @@ import { metricPoints } from './metric-queries.ts';
  * this procedure is for inspection and for checking that what was sent is what is stored.
  */
 export const metricsRouter = router({
-  points: protectedProcedure
+  points: viewerProcedure
     .input(
       timeRangeInput({
         name: z.string().min(1).max(1024),

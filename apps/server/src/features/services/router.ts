@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { protectedProcedure, router } from '../../trpc/init.ts';
+import { viewerProcedure, router } from '../../trpc/init.ts';
 import { timeRangeInput } from '../time-range.ts';
 import { listServices, redCalls, redEndpoints, redSeries } from './service-queries.ts';
 
@@ -11,7 +11,7 @@ export const servicesRouter = router({
    * counts and their RED over the range (requests, failed requests and p95 from 100 % of spans, where
    * `errorCount` counts only the stored, possibly sampled spans with status ERROR).
    */
-  list: protectedProcedure
+  list: viewerProcedure
     .input(timeRangeInput({}))
     .query(({ ctx, input }) => listServices(ctx.storage, input)),
 
@@ -20,7 +20,7 @@ export const servicesRouter = router({
    * and avg / p50 / p95 / p99 in milliseconds. `step` in seconds, by default the smallest of 1 min … 1 day
    * that gives at most 300 points; every step of [from, to) is returned, empty ones with count 0.
    */
-  red: protectedProcedure
+  red: viewerProcedure
     .input(
       timeRangeInput({
         service: name,
@@ -36,11 +36,11 @@ export const servicesRouter = router({
     .query(({ ctx, input }) => redSeries(ctx.storage, input)),
 
   /** A service's endpoints over the range, busiest first (at most 200), with count, errors, avg and p95. */
-  redEndpoints: protectedProcedure
+  redEndpoints: viewerProcedure
     .input(timeRangeInput({ service: name }))
     .query(({ ctx, input }) => redEndpoints(ctx.storage, input)),
   /** Client calls of a service (DB statement kind + table, HTTP/RPC peer, MQ destination), from the rollups. */
-  redCalls: protectedProcedure
+  redCalls: viewerProcedure
     .input(timeRangeInput({ service: name }))
     .query(({ ctx, input }) => redCalls(ctx.storage, input)),
 });
