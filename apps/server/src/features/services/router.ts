@@ -11,9 +11,7 @@ export const servicesRouter = router({
    * counts and their RED over the range (requests, failed requests and p95 from 100 % of spans, where
    * `errorCount` counts only the stored, possibly sampled spans with status ERROR).
    */
-  list: viewerProcedure
-    .input(timeRangeInput({}))
-    .query(({ ctx, input }) => listServices(ctx.storage, input)),
+  list: viewerProcedure.input(timeRangeInput({})).query(({ ctx, input }) => listServices(ctx.storage, input)),
 
   /**
    * RED of a service (or one endpoint / instance of it) per time step, from the rollups: count, errors,
