@@ -66,7 +66,7 @@ export default defineConfig(
       '**/env.ts',
       '**/*.test.ts',
       '**/test/support/**',
-      // Test helpers a package exports to other packages' tests (e.g. @apo/pipeline/testing).
+      // Test helpers a package exports to other packages' tests (e.g. @apo/otlp-transport/testing).
       'packages/*/src/testing/**',
       // Fixture apps started by tests read their settings like any app would.
       '**/test/**/apps/**',

@@ -27,7 +27,7 @@ import {
   gzipBody,
   newBatchId,
   type OutboundBatch,
-} from '../packages/pipeline/src/index.ts';
+} from '../packages/otlp-transport/src/index.ts';
 import { median } from './support/process-cpu.ts';
 import { generateLogs, generateTraces } from './workload.ts';
 

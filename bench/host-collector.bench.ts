@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { encodeMetricsProto, type Metric } from '../packages/shared/src/index.ts';
 import { createHostCollector, HOST_METRICS_SCOPE } from '../apps/agent/src/collectors/host/index.ts';
 import { median, processCpuSeconds } from './support/process-cpu.ts';
-import { freePort } from '../packages/pipeline/src/testing/free-port.ts';
+import { freePort } from '../packages/otlp-transport/src/testing/free-port.ts';
 
 const { values: args } = parseArgs({
   options: { cycles: { type: 'string', default: '30' }, runs: { type: 'string', default: '9' } },

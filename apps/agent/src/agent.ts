@@ -23,7 +23,7 @@ import {
   startOtlpHttpReceiver,
   startStatusServer,
   type OutboundBatch,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import { createRedAggregator, encodeMetricsProto, entryEndpoint, entryKindIndex } from '@apo/shared';
 import type { AgentConfig } from './env.ts';
 import { loadHostIdentity } from './identity/host-identity.ts';

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, parseConfig, readConfigFile, setIn } from '@apo/pipeline';
+import { ConfigError, parseConfig, readConfigFile, setIn } from '@apo/otlp-transport';
 import { agentConfigSchema, type AgentConfig } from './config/agent-config.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/pipeline';
+import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/otlp-transport';
 import {
   defaultDataDir,
   serverConfigSchema,

@@ -9,7 +9,7 @@ import {
   startServerProcess,
   type ServerProcess,
 } from '../../../apps/server/test/support/server-process.ts';
-import { deletedFilesOpen, mountSmallDisk } from '../../../packages/pipeline/src/testing/index.ts';
+import { deletedFilesOpen, mountSmallDisk } from '../../../packages/otlp-transport/src/testing/index.ts';
 import { encodeTracesProto } from '../../../packages/shared/src/index.ts';
 import { eventually, type AgentProcess } from './agent-process.ts';
 import { numberedTraces, spanIdOf, storedSpans } from './proxy-process.ts';

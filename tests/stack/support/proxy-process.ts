@@ -11,7 +11,7 @@ import {
 } from '../../../packages/shared/src/index.ts';
 import type { ApiClient } from '../../../apps/server/test/support/api-client.ts';
 import { freePort } from '../../../apps/server/test/support/server-process.ts';
-import { spawnNode, waitForAnswer } from '../../../packages/pipeline/src/testing/index.ts';
+import { spawnNode, waitForAnswer } from '../../../packages/otlp-transport/src/testing/index.ts';
 
 const binPath = fileURLToPath(new URL('../../../apps/proxy/bin/apo-proxy.js', import.meta.url));
 

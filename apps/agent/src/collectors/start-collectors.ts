@@ -4,7 +4,7 @@
  * the same export queue as the telemetry it receives.
  */
 import type { Logger } from 'pino';
-import { gzipBody, MetricText, newBatchId, type OutboundBatch } from '@apo/pipeline';
+import { gzipBody, MetricText, newBatchId, type OutboundBatch } from '@apo/otlp-transport';
 import {
   encodeLogsProto,
   encodeMetricsProto,

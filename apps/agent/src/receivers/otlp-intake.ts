@@ -20,7 +20,7 @@ import {
   type SignalType,
   type TracesData,
 } from '@apo/shared';
-import { IngestError, newBatchId, type OutboundBatch, type PayloadEncoding } from '@apo/pipeline';
+import { IngestError, newBatchId, type OutboundBatch, type PayloadEncoding } from '@apo/otlp-transport';
 
 export interface IntakeTargets {
   traces(payload: Uint8Array, data: TracesData, batchId: string): Promise<void>;

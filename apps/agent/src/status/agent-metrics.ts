@@ -2,7 +2,7 @@
  * The agent's own metrics in Prometheus text format for `/metrics`: what it received, what the sampler
  * decided, what is queued, exported and dropped. Names follow `apo_agent_<what>_<unit>`.
  */
-import { MetricText } from '@apo/pipeline';
+import { MetricText } from '@apo/otlp-transport';
 import type { RedAggregatorStats } from '@apo/shared';
 import type { IntakeCounters } from '../receivers/otlp-intake.ts';
 import type { DecisionSyncStats } from '../processors/traces/decision-sync.ts';

@@ -4,7 +4,7 @@
  * docs/proxy.example.yaml for a commented example and docs/proxy.md for what each part does.
  */
 import { z } from 'zod';
-import { connectionsConfigSchema } from '@apo/pipeline';
+import { connectionsConfigSchema } from '@apo/otlp-transport';
 
 const PORT = 'must be a TCP port number 1-65535';
 // Digits only: ' 4317' or '43.5' are typos, not ports.

@@ -4,7 +4,7 @@
  * the DecisionRelay. Agents authenticate with their agent token, as for OTLP.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IngestError, discardUnreadBody, readBody } from '@apo/pipeline';
+import { IngestError, discardUnreadBody, readBody } from '@apo/otlp-transport';
 import type { AgentAuth } from '../receivers/agent-auth.ts';
 import type { DecisionRelay } from './decision-relay.ts';
 

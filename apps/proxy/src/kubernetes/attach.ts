@@ -1,4 +1,4 @@
-import { MetricText } from '@apo/pipeline';
+import { MetricText } from '@apo/otlp-transport';
 import type { Logger } from 'pino';
 import type { ProxyConfig } from '../config/proxy-config.ts';
 import type { RunningProxy } from '../proxy.ts';

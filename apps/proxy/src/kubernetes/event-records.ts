@@ -15,7 +15,7 @@ import {
   type LogRecord,
   type LogsData,
 } from '@apo/shared';
-import { gzipBody, type OutboundBatch } from '@apo/pipeline';
+import { gzipBody, type OutboundBatch } from '@apo/otlp-transport';
 import type { ClusterIndex, Workload } from './cluster-index.ts';
 import { timeNanos, type OomKill, type PodRecord } from './kube-objects.ts';
 

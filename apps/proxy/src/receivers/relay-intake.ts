@@ -14,7 +14,7 @@ import {
   type IngestErrorKind,
   type OutboundBatch,
   type PayloadEncoding,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import {
   OtlpDecodeError,
   countOtlpItems,

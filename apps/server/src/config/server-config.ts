@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defaultConnectionLimits } from '@apo/pipeline';
+import { defaultConnectionLimits } from '@apo/otlp-transport';
 import { RED_MIN_DAYS_MESSAGE, RED_MIN_RETENTION_DAYS } from '../storage/storage-config.ts';
 
 /** Where embedded data lives when nothing is configured: a per-user directory, as desktop tools do. */

@@ -11,7 +11,7 @@ import { BatchLedger, bindingConflict, nextFlushId, type BatchBinding } from './
 import type { DecodedBatch } from './decoded-batch.ts';
 import { isolateRefusal, type Slice } from './flush-isolation.ts';
 import { classifyStorageFailure, StorageTimeoutError } from './storage-failure.ts';
-import { IngestError } from '@apo/pipeline';
+import { IngestError } from '@apo/otlp-transport';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 import { RedIngest } from './red-ingest.ts';
 import type { RedIngestRows } from './red-ingest.ts';

@@ -11,9 +11,9 @@ import {
   type DecodeStats,
   type SignalType,
 } from '@apo/shared';
-import type { PayloadEncoding } from '@apo/pipeline';
+import type { PayloadEncoding } from '@apo/otlp-transport';
 import { countRecords, type DecodedBatch } from './decoded-batch.ts';
-import { IngestError } from '@apo/pipeline';
+import { IngestError } from '@apo/otlp-transport';
 import type { GroupCommitWriter } from './group-commit-writer.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 import { attachPodMetadata, type PodLookup } from './pod-enrichment.ts';

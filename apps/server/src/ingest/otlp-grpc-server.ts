@@ -4,7 +4,7 @@ import {
   createOtlpGrpcServer as createGrpcReceiver,
   type ConnectionLimits,
   type InFlightBytes,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { parseBatchId, resolveCluster } from './ingest-headers.ts';
 import type { IngestService } from './ingest-service.ts';

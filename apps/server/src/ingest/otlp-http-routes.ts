@@ -18,7 +18,7 @@ import {
   httpStatusOf,
   payloadEncodingOf,
   type PayloadEncoding,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import { parseBatchId, resolveCluster } from './ingest-headers.ts';
 import type { IngestService } from './ingest-service.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';

@@ -16,7 +16,7 @@ import {
   valueOf,
 } from '../host/testing/metric-lookup.ts';
 import { createPrometheusScraper, type PrometheusScraper } from './prometheus-scraper.ts';
-import { freePort } from '@apo/pipeline/testing';
+import { freePort } from '@apo/otlp-transport/testing';
 
 const BINARY = '/usr/bin/prometheus-node-exporter';
 

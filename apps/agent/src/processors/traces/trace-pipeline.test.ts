@@ -10,7 +10,7 @@ import {
   unpackBody,
   type OutboundBatch,
   type QueuedRecord,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import {

@@ -16,7 +16,7 @@ import {
   type TracesData,
 } from '@apo/shared';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultBackoff, retryDelayMs, type BackoffOptions, type OutboundBatch } from '@apo/pipeline';
+import { defaultBackoff, retryDelayMs, type BackoffOptions, type OutboundBatch } from '@apo/otlp-transport';
 import type { KeepReason, SpanFacts, TailSampler } from './tail-sampler.ts';
 
 /** Where accepted requests wait for their decision: durable, acked when the request is done. */

@@ -18,7 +18,7 @@ import {
   httpStatusOf,
   IngestError,
   type InFlightBytes,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import { podSnapshotSchema } from '@apo/shared';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { PodDirectory } from './pod-directory.ts';
