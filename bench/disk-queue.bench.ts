@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { encodeLogsProto, encodeTracesProto } from '../packages/shared/src/index.ts';
+import { encodeLogsProto, encodeTracesProto } from '../packages/shared/src/otlp/index.ts';
 import {
   BatchExporter,
   DiskQueue,

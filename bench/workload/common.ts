@@ -4,7 +4,7 @@ import type {
   AnyValue,
   InstrumentationScope,
   Resource,
-} from '../../packages/shared/src/index.ts';
+} from '../../packages/shared/src/model/index.ts';
 
 /** mulberry32: tiny, fast and good enough to make varied but reproducible data. */
 export function prng(seed: number): () => number {

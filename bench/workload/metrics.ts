@@ -6,7 +6,7 @@ import type {
   MetricData,
   MetricsData,
   NumberDataPoint,
-} from '../../packages/shared/src/index.ts';
+} from '../../packages/shared/src/model/index.ts';
 import { Rng, attrs, SERVICES, ROUTES, METHODS, resourceFor, scope, MS } from './common.ts';
 
 export interface MetricWorkloadOptions {

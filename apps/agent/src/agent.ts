@@ -24,7 +24,8 @@ import {
   startStatusServer,
   type OutboundBatch,
 } from '@apo/otlp-transport';
-import { createRedAggregator, encodeMetricsProto, entryEndpoint, entryKindIndex } from '@apo/shared';
+import { encodeMetricsProto } from '@apo/shared/otlp';
+import { createRedAggregator, entryEndpoint, entryKindIndex } from '@apo/shared/red';
 import type { AgentConfig } from './env.ts';
 import { loadHostIdentity } from './identity/host-identity.ts';
 import { DecisionSync } from './processors/traces/decision-sync.ts';

@@ -1,4 +1,4 @@
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 
 /**
  * One OTLP export request on its way to the next hop, exactly as it will be sent: the body is already

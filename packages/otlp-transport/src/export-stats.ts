@@ -1,4 +1,4 @@
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 import type { DiskQueueStats } from './disk-queue/queue-types.ts';
 
 /** The exporter's own counters for one signal. */

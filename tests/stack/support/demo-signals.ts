@@ -6,7 +6,7 @@
  */
 import type { ApiClient } from '../../../apps/server/test/support/api-client.ts';
 import { eventually } from './agent-process.ts';
-import { attributeValue } from '../../../packages/shared/src/index.ts';
+import { attributeValue } from '../../../packages/shared/src/model/index.ts';
 
 type SpanPage = Awaited<ReturnType<ApiClient['traces']['search']['query']>>;
 export type StoredSpan = SpanPage['items'][number];

@@ -10,7 +10,7 @@ import {
   type ServerProcess,
 } from '../../../apps/server/test/support/server-process.ts';
 import { deletedFilesOpen, mountSmallDisk } from '../../../packages/otlp-transport/src/testing/index.ts';
-import { encodeTracesProto } from '../../../packages/shared/src/index.ts';
+import { encodeTracesProto } from '../../../packages/shared/src/otlp/index.ts';
 import { eventually, type AgentProcess } from './agent-process.ts';
 import { numberedTraces, spanIdOf, storedSpans } from './proxy-process.ts';
 

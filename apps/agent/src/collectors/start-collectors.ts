@@ -5,13 +5,8 @@
  */
 import type { Logger } from 'pino';
 import { gzipBody, MetricText, newBatchId, type OutboundBatch } from '@apo/otlp-transport';
-import {
-  encodeLogsProto,
-  encodeMetricsProto,
-  type Attributes,
-  type ResourceLogs,
-  type ResourceMetrics,
-} from '@apo/shared';
+import { type Attributes, type ResourceLogs, type ResourceMetrics } from '@apo/shared/model';
+import { encodeLogsProto, encodeMetricsProto } from '@apo/shared/otlp';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { createHostCollector, HOST_METRICS_SCOPE } from './host/index.ts';
 import { createLogCollector, type LogCollectorStats } from './logs/index.ts';

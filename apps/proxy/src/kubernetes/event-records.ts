@@ -7,14 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { CoreV1Event } from '@kubernetes/client-node';
-import {
-  encodeLogsProto,
-  KUBERNETES_EVENT_NAME,
-  workloadAttributeKey,
-  type Attributes,
-  type LogRecord,
-  type LogsData,
-} from '@apo/shared';
+import { KUBERNETES_EVENT_NAME, workloadAttributeKey } from '@apo/shared/kubernetes';
+import { type Attributes, type LogRecord, type LogsData } from '@apo/shared/model';
+import { encodeLogsProto } from '@apo/shared/otlp';
 import { gzipBody, type OutboundBatch } from '@apo/otlp-transport';
 import type { ClusterIndex, Workload } from './cluster-index.ts';
 import { timeNanos, type OomKill, type PodRecord } from './kube-objects.ts';

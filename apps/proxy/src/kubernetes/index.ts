@@ -26,4 +26,4 @@ export {
 export { forwardedNormalReasons } from './event-records.ts';
 export type { EventForwarderStats } from './event-forwarder.ts';
 export type { ReflectorStats } from './reflector.ts';
-export type { PodMetadata } from '@apo/shared';
+export type { PodMetadata } from '@apo/shared/kubernetes';

@@ -10,7 +10,7 @@
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { PodMetadata } from '@apo/shared';
+import type { PodMetadata } from '@apo/shared/kubernetes';
 import type { Logger } from 'pino';
 
 const gzipAsync = promisify(gzip);

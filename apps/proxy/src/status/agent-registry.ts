@@ -1,4 +1,4 @@
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 
 /**
  * Who sent what, per agent, with bounded cardinality. An agent is named by its `X-APO-Agent-Id` header (the

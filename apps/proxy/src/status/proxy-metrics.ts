@@ -4,7 +4,7 @@
  * lines (`apo_proxy_export_*`) and the decisions relay. Names follow `apo_proxy_<what>_<unit>`.
  */
 import { MetricText } from '@apo/otlp-transport';
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 import type { DecisionRelayStats } from '../decisions/decision-relay.ts';
 import type { AgentRegistry, Tally } from './agent-registry.ts';
 

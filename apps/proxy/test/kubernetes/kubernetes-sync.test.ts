@@ -5,7 +5,7 @@
  * and what it queues (event batches, decoded back with the shared codec).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PodMetadata } from '@apo/shared';
+import type { PodMetadata } from '@apo/shared/kubernetes';
 import type { OutboundBatch } from '@apo/otlp-transport';
 import { pino } from 'pino';
 import { startKubernetesSync, type KubernetesSync } from '../../src/kubernetes/index.ts';

@@ -6,14 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import {
-  SpanKind,
-  StatusCode,
-  encodeLogsProto,
-  encodeMetricsProto,
-  encodeTracesProto,
-  type TracesData,
-} from '@apo/shared';
+import { SpanKind, StatusCode, type TracesData } from '@apo/shared/model';
+import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from '@apo/shared/otlp';
 import { proxyConfigSchema, type ProxyConfig } from '../../src/config/proxy-config.ts';
 import { startProxy, type RunningProxy } from '../../src/proxy.ts';
 import { UpstreamStandIn } from './upstream-stand-in.ts';

@@ -23,7 +23,7 @@
  * Rejections mutate the decoded batch in place (rejected items are removed), so everything downstream —
  * row encoding, the server-side RED rollups — sees only admitted items.
  */
-import type { LogRecord, LogsData, MetricsData, Span, TracesData } from '@apo/shared';
+import type { LogRecord, LogsData, MetricsData, Span, TracesData } from '@apo/shared/model';
 import { eventNameOf } from '../storage/rows/semantic-columns.ts';
 import { isRedMetric } from '../storage/rows/metrics.ts';
 import type { Retention } from '../storage/tables/table-def.ts';

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { type SignalType } from '@apo/shared/model';
 import {
   decodeLogsJson,
   decodeLogsProto,
@@ -9,8 +10,7 @@ import {
   type DecodeLimits,
   type DecodeResult,
   type DecodeStats,
-  type SignalType,
-} from '@apo/shared';
+} from '@apo/shared/otlp';
 import type { PayloadEncoding } from '@apo/otlp-transport';
 import { countRecords, type DecodedBatch } from './decoded-batch.ts';
 import { IngestError } from '@apo/otlp-transport';

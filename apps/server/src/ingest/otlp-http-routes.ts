@@ -6,7 +6,8 @@ import type {
   FastifyRequest,
   RawServerDefault,
 } from 'fastify';
-import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
+import { type SignalType } from '@apo/shared/model';
+import { encodeExportResponseProto, exportResponseJson } from '@apo/shared/otlp';
 import type { Authenticator } from '../auth/authenticator.ts';
 import {
   IngestError,

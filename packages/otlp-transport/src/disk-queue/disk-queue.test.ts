@@ -1,7 +1,7 @@
 import { mkdtemp, open, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundBatch } from '../batch.ts';

@@ -1,4 +1,4 @@
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 import type { Logger } from 'pino';
 import type { OutboundBatch } from '../batch.ts';
 import type { Segment } from './queue-recovery.ts';

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 import type { OutboundBatch } from '../batch.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 
 export const SIGNALS: readonly SignalType[] = ['traces', 'logs', 'metrics'];
 

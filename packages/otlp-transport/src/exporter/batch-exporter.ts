@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 import type { Logger } from 'pino';
 import type { DiskQueue } from '../disk-queue/disk-queue.ts';
 import type { QueuedRecord } from '../disk-queue/queue-types.ts';

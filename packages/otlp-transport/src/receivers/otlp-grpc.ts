@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { encodeExportResponseProto, type SignalType } from '@apo/shared';
+import { type SignalType } from '@apo/shared/model';
+import { encodeExportResponseProto } from '@apo/shared/otlp';
 import { defaultConnectionLimits, grpcServerOptions, type ConnectionLimits } from './connection-limits.ts';
 import type { InFlightBytes } from './in-flight-bytes.ts';
 import { IngestError, type IngestErrorKind } from './ingest-error.ts';

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
+import { type SignalType } from '@apo/shared/model';
+import { encodeExportResponseProto, exportResponseJson } from '@apo/shared/otlp';
 import { decompressBody, payloadEncodingOf, type PayloadEncoding } from './body-decoding.ts';
 import {
   defaultConnectionLimits,

@@ -5,7 +5,7 @@
  * The agent calls it every `HOST_COLLECT_INTERVAL_SECONDS` (configurable) and wraps the metrics in its
  * host resource with `HOST_METRICS_SCOPE`.
  */
-import type { InstrumentationScope, Metric } from '@apo/shared';
+import type { InstrumentationScope, Metric } from '@apo/shared/model';
 import { join } from 'node:path';
 import { CounterStarts } from './counter-starts.ts';
 import { addCpuMetrics, parseProcStat } from './cpu-stat.ts';

@@ -12,7 +12,7 @@
  * collector replays that batch under the same id at its next start; see log-collector.ts.
  */
 import { createHash } from 'node:crypto';
-import type { LogRecord, ResourceLogs } from '@apo/shared';
+import type { LogRecord, ResourceLogs } from '@apo/shared/model';
 import type { CollectorLog } from './collector-log.ts';
 import type { BatchSegment, CheckpointStore, PendingBatch } from './checkpoint-store.ts';
 import type { Fingerprint } from './file-identity.ts';

@@ -3,7 +3,7 @@
  * attributes. JSON is tried only when the line starts with `{` (format `auto`) or always (`json`); anything
  * that does not parse as such is read as text, so a line is never dropped for its format.
  */
-import type { Attributes, LogRecord } from '@apo/shared';
+import type { Attributes, LogRecord } from '@apo/shared/model';
 import { parseJsonLine } from './json-line.ts';
 import { parseTextLine } from './text-line.ts';
 import { IsoTimestampParser } from './timestamp.ts';

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import type { Attributes } from '@apo/shared';
+import type { Attributes } from '@apo/shared/model';
 import { z } from 'zod';
 import type { LogFormat } from './log-line-parser.ts';
 

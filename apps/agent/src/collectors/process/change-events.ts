@@ -10,7 +10,7 @@
  * (no restart event); several live processes sharing one identity (workers without instance ids) are told
  * apart only by start time, so one of them exiting while a younger one runs reads as a restart.
  */
-import type { Attributes, InstrumentationScope, LogRecord, ResourceLogs } from '@apo/shared';
+import type { Attributes, InstrumentationScope, LogRecord, ResourceLogs } from '@apo/shared/model';
 import { attributes } from '../host/metric-set.ts';
 
 export const PROCESS_EVENTS_SCOPE: InstrumentationScope = {

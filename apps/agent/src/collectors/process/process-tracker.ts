@@ -17,7 +17,7 @@ import {
   type Attributes,
   type ResourceLogs,
   type ResourceMetrics,
-} from '@apo/shared';
+} from '@apo/shared/model';
 import { CounterStarts } from '../host/counter-starts.ts';
 import { attributes, MetricSet } from '../host/metric-set.ts';
 import { readProcText } from '../host/proc-files.ts';

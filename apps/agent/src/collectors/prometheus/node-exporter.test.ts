@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Metric } from '@apo/shared';
+import type { Metric } from '@apo/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostCollector } from '../host/host-collector.ts';
 import {

@@ -5,7 +5,7 @@
  * A failed scrape yields the health metrics alone, with up = 0. Nothing here rejects or throws after
  * construction.
  */
-import type { InstrumentationScope, Metric, ResourceMetrics } from '@apo/shared';
+import type { InstrumentationScope, Metric, ResourceMetrics } from '@apo/shared/model';
 import { performance } from 'node:perf_hooks';
 import { CounterStarts } from '../host/counter-starts.ts';
 import { attributes, MetricSet } from '../host/metric-set.ts';

@@ -5,16 +5,9 @@
  * replay after a crash is stored once. Held spans stay as the request's encoded bytes, not decoded objects.
  */
 import type { Logger } from 'pino';
-import {
-  SpanKind,
-  decodeTracesProto,
-  encodeTracesProto,
-  markRedComputed,
-  spanFailed,
-  type Attributes,
-  type ResourceSpans,
-  type TracesData,
-} from '@apo/shared';
+import { SpanKind, type Attributes, type ResourceSpans, type TracesData } from '@apo/shared/model';
+import { decodeTracesProto, encodeTracesProto } from '@apo/shared/otlp';
+import { markRedComputed, spanFailed } from '@apo/shared/red';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultBackoff, retryDelayMs, type BackoffOptions, type OutboundBatch } from '@apo/otlp-transport';
 import type { KeepReason, SpanFacts, TailSampler } from './tail-sampler.ts';

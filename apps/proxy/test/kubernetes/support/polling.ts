@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { decodeLogsProto, type LogRecord, type Resource } from '@apo/shared';
+import { type LogRecord, type Resource } from '@apo/shared/model';
+import { decodeLogsProto } from '@apo/shared/otlp';
 import type { OutboundBatch } from '@apo/otlp-transport';
 
 /** Polls until `check` returns a value (generous deadline: the machine may be loaded). */

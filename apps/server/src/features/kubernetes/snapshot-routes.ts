@@ -19,7 +19,7 @@ import {
   IngestError,
   type InFlightBytes,
 } from '@apo/otlp-transport';
-import { podSnapshotSchema } from '@apo/shared';
+import { podSnapshotSchema } from '@apo/shared/kubernetes';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { PodDirectory } from './pod-directory.ts';
 

@@ -1,4 +1,4 @@
-import type { AttributeList } from '@apo/shared';
+import type { AttributeList } from '@apo/shared/model';
 import type { Storage } from '../../storage/index.ts';
 import { attributeList, readRows } from '../read-rows.ts';
 import { SearchFilters } from '../search-filters.ts';

@@ -1,4 +1,4 @@
-import type { AttributeList } from '@apo/shared';
+import type { AttributeList } from '@apo/shared/model';
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
 import { attributeList, readRows } from '../read-rows.ts';

@@ -5,8 +5,8 @@
  * summed bucket counts (`summarizeRed`), computed here rather than in SQL so they follow exactly the
  * conventions documented in packages/shared/src/red/red-quantiles.ts.
  */
-import { summarizeRed } from '@apo/shared';
-import type { RedFigures, RedSummary } from '@apo/shared';
+import { summarizeRed } from '@apo/shared/red';
+import type { RedFigures, RedSummary } from '@apo/shared/red';
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
 import { planRedSteps } from './red-step.ts';

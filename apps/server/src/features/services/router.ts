@@ -1,4 +1,4 @@
-import { summarizeRed } from '@apo/shared';
+import { summarizeRed } from '@apo/shared/red';
 import { z } from 'zod';
 import { protectedProcedure, router } from '../../trpc/init.ts';
 import { readRows } from '../read-rows.ts';

@@ -1,4 +1,4 @@
-import type { AttributeList } from '@apo/shared';
+import type { AttributeList } from '@apo/shared/model';
 import { attributeList, attributeLists } from '../read-rows.ts';
 
 /**

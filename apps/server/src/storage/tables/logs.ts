@@ -3,8 +3,8 @@
  * full-text index on lower(body), and trace/span id skip indexes so logs ↔ traces is one click.
  * Log records that are events go to `events` instead (see rows/logs.ts).
  */
-import type { LogRecord } from '@apo/shared';
-import { attributeText } from '@apo/shared';
+import type { LogRecord } from '@apo/shared/model';
+import { attributeText } from '@apo/shared/model';
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';
 import { LC, MAP, telemetryColumns } from './telemetry-columns.ts';
