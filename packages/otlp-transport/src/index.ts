@@ -1,7 +1,47 @@
 export type { OutboundBatch } from './batch.ts';
-export * from './receivers/index.ts';
-export * from './config/config-file.ts';
-export * from './status/status-server.ts';
+export {
+  IngestError,
+  grpcCodeOf,
+  httpStatusOf,
+  type IngestErrorKind,
+  decompressBody,
+  payloadEncodingOf,
+  supportedEncodings,
+  type PayloadEncoding,
+  encodeRpcStatus,
+  refusalWhenUnwritable,
+  UNWRITABLE_RETRY_AFTER_SECONDS,
+  createOtlpGrpcServer,
+  type ExportOutcome,
+  type OtlpGrpcOptions,
+  type OtlpGrpcRequest,
+  readBody,
+  startOtlpHttpReceiver,
+  type OtlpHttpReceiver,
+  type OtlpHttpReceiverOptions,
+  type OtlpHttpRequest,
+  defaultConnectionLimits,
+  discardUnreadBody,
+  grpcServerOptions,
+  httpServerOptions,
+  limitHttpConnections,
+  listenGrpc,
+  type ConnectionLimits,
+  type GrpcListener,
+  InFlightBytes,
+  InFlightLease,
+} from './receivers/index.ts';
+export { ConfigError, list, parseConfig, readConfigFile, setIn } from './config/config-file.ts';
+export {
+  healthBody,
+  metricsText,
+  startStatusServer,
+  type HealthBody,
+  type HealthFields,
+  type HealthStatus,
+  type StatusServer,
+  type StatusServerOptions,
+} from './status/status-server.ts';
 export { queueHealth } from './status/queue-health.ts';
 export { newBatchId } from './batch-id.ts';
 export { processAlive } from './process-alive.ts';
