@@ -13,7 +13,7 @@ export type { AgentConfig };
 type Env = Record<string, string | undefined>;
 
 /** Per-user by default, beside the server's `apo/data`, so a laptop run needs no configuration. */
-export function defaultAgentDataDir(home: string, xdgDataHome: string | undefined): string {
+function defaultAgentDataDir(home: string, xdgDataHome: string | undefined): string {
   return join(
     xdgDataHome !== undefined && xdgDataHome !== '' ? xdgDataHome : join(home, '.local', 'share'),
     'apo',

@@ -26,7 +26,7 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-export const serverVersion = (
+const serverVersion = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 

@@ -26,7 +26,7 @@ export interface ProxyProcess {
   dispose: () => Promise<void>;
 }
 
-export interface ProxyPorts {
+interface ProxyPorts {
   http: number;
   grpc: number;
   status: number;

@@ -12,7 +12,7 @@ import type { Attributes, Resource } from '@apo/shared/model';
 // end the path with the 64-hex container id.
 const CONTAINER_ID = /([0-9a-f]{64})(?:\.scope)?\s*$/m;
 
-export function containerIdFromCgroup(text: string): string | undefined {
+function containerIdFromCgroup(text: string): string | undefined {
   return CONTAINER_ID.exec(text)?.[1];
 }
 

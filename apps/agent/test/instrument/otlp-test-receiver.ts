@@ -23,13 +23,13 @@ export interface ReceivedSpan {
   span: Span;
 }
 
-export interface ReceivedLog {
+interface ReceivedLog {
   resource: Attributes;
   scope: string;
   record: LogRecord;
 }
 
-export interface ReceivedMetric {
+interface ReceivedMetric {
   resource: Attributes;
   scope: string;
   metric: Metric;

@@ -13,7 +13,7 @@ export interface Workload {
 }
 
 /** One kind of object, by uid, with a (namespace, name) index for events that name objects that way. */
-export class ObjectStore<T extends { uid: string; namespace: string; name: string }> {
+class ObjectStore<T extends { uid: string; namespace: string; name: string }> {
   readonly #byUid = new Map<string, T>();
   readonly #byName = new Map<string, T>();
 

@@ -19,10 +19,7 @@ import { timeNanos, type OomKill, type PodRecord } from './kube-objects.ts';
  * OOMKilling on nodes, …); of the Normal ones only scaling, which explains load and latency changes. The rest
  * (Scheduled, Pulled, Created, Started…) are the noise of every healthy rollout.
  */
-export const forwardedNormalReasons: ReadonlySet<string> = new Set([
-  'ScalingReplicaSet',
-  'SuccessfulRescale',
-]);
+const forwardedNormalReasons: ReadonlySet<string> = new Set(['ScalingReplicaSet', 'SuccessfulRescale']);
 
 export function isForwardedEvent(event: CoreV1Event): boolean {
   return event.type === 'Warning' || forwardedNormalReasons.has(event.reason ?? '');
@@ -185,7 +182,7 @@ const scope = {
   droppedAttributesCount: 0,
 };
 
-export function logsDataOf(e: KubeEventRecord): LogsData {
+function logsDataOf(e: KubeEventRecord): LogsData {
   return {
     resourceLogs: [
       {

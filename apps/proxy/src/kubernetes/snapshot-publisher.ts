@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 
 const gzipAsync = promisify(gzip);
 
-export const SNAPSHOT_PATH = '/v1/kubernetes/pods';
+const SNAPSHOT_PATH = '/v1/kubernetes/pods';
 
 export type PublishSnapshot = (pods: PodMetadata[]) => Promise<void>;
 

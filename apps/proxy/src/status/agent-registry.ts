@@ -9,7 +9,7 @@ import type { SignalType } from '@apo/shared/model';
  */
 export const ANONYMOUS = 'anonymous';
 export const UNAUTHENTICATED = 'unauthenticated';
-export const OTHER = 'other';
+const OTHER = 'other';
 
 const FIXED: ReadonlySet<string> = new Set([ANONYMOUS, UNAUTHENTICATED, OTHER]);
 

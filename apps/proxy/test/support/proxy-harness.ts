@@ -68,7 +68,7 @@ export async function startHarness(raw: Record<string, unknown> = {}): Promise<H
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 /** `spans` spans of one trace numbered from `first` (ids derived from the numbers). */
-export function traces(first: number, spans: number): TracesData {
+function traces(first: number, spans: number): TracesData {
   const nowNs = 1_750_000_000_000_000_000n;
   return {
     resourceSpans: [

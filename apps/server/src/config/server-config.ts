@@ -14,7 +14,7 @@ const positiveInt = z.coerce.number().int().positive();
 const limits = defaultConnectionLimits;
 
 /** Shorter tokens can be guessed; the check names the variable and never quotes the value. */
-export const MIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_LENGTH = 16;
 
 export const serverConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -155,7 +155,7 @@ export const serverConfigSchema = z.object({
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 

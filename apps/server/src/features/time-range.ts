@@ -6,7 +6,7 @@ import type { SearchFilters } from './search-filters.ts';
  * The latest time the API accepts, in ms: storage keeps nanoseconds in a signed 64-bit DateTime64(9), which
  * ends in April 2262. A later time cannot be converted, so it is refused here rather than failing in SQL.
  */
-export const MAX_TIME_MS = 9_223_372_036_854;
+const MAX_TIME_MS = 9_223_372_036_854;
 
 // Not `.int()`: it adds its own safe-integer bound, and a time past 2262 would be reported twice.
 const timeMs = z
@@ -49,7 +49,7 @@ const UINT64_MAX = 18_446_744_073_709_551_615n;
 /** Nanoseconds since the epoch, as a stored DateTime64(9) can hold them. */
 export const nanosPart: CursorPart = (p) => /^\d{1,19}$/.test(p) && BigInt(p) <= INT64_MAX;
 /** A UInt64 (a row hash). */
-export const uint64Part: CursorPart = (p) => /^\d{1,20}$/.test(p) && BigInt(p) <= UINT64_MAX;
+const uint64Part: CursorPart = (p) => /^\d{1,20}$/.test(p) && BigInt(p) <= UINT64_MAX;
 /** A trace or span id as stored: lower-case hex. */
 export const hexIdPart: CursorPart = (p) => /^[0-9a-f]{0,64}$/.test(p);
 

@@ -24,7 +24,7 @@ export interface BulkInserter {
 }
 
 /** A ClickHouse string literal. */
-export function sqlString(s: string): string {
+function sqlString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 

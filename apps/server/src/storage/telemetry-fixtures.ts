@@ -48,7 +48,7 @@ export const checkoutResource = resource({
 });
 
 /** No service.name and no instance id: exercises the defaults and the host:pid instance. */
-export const anonymousResource = resource({
+const anonymousResource = resource({
   'host.name': 'node-b',
   'process.pid': 17n,
   'telemetry.sdk.language': 'nodejs',

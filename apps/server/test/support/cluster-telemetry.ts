@@ -7,7 +7,7 @@ import { type Attributes, type LogsData, type MetricsData, type TracesData } fro
 import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from '@apo/shared/otlp';
 import { hex } from './fixtures.ts';
 
-export function attributes(entries: Record<string, string | bigint>): Attributes {
+function attributes(entries: Record<string, string | bigint>): Attributes {
   return Object.assign(Object.create(null) as Attributes, entries);
 }
 

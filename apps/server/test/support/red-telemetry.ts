@@ -22,7 +22,7 @@ export interface KnownRequest {
 }
 
 /** The bucket of a duration: the first bound it does not exceed, else the overflow bucket. */
-export function bucketOf(durationMs: number): number {
+function bucketOf(durationMs: number): number {
   const i = RED_BUCKET_BOUNDS_MS.findIndex((bound) => durationMs <= bound);
   return i < 0 ? RED_BUCKET_BOUNDS_MS.length : i;
 }

@@ -13,7 +13,7 @@ import { crc32 } from 'node:zlib';
  * Entry: [u32 LE kind][u32 LE offset][u32 LE crc32 of the first 8 bytes]. A torn or corrupt entry is
  * ignored: losing an ack only means the record is delivered again, and the batch id makes that harmless.
  */
-export const ACK_ENTRY_BYTES = 12;
+const ACK_ENTRY_BYTES = 12;
 
 export const AckKind = {
   /** The record that starts at `offset` is settled (delivered, rejected or dropped). */
@@ -38,7 +38,7 @@ export interface SegmentAcks {
   from: number;
 }
 
-export function decodeAcks(buf: Buffer): SegmentAcks {
+function decodeAcks(buf: Buffer): SegmentAcks {
   const acks: SegmentAcks = { records: new Set(), from: Infinity };
   for (let at = 0; at + ACK_ENTRY_BYTES <= buf.length; at += ACK_ENTRY_BYTES) {
     if (crc32(buf.subarray(at, at + 8)) !== buf.readUInt32LE(at + 8)) continue;

@@ -17,7 +17,7 @@ export const FRAME_PREFIX_BYTES = 8;
 const HEADER_LENGTH_BYTES = 4;
 
 /** What a consumer needs about a record without reading its body: kept in recovery scans and stats. */
-export interface RecordHeader {
+interface RecordHeader {
   signal: SignalType;
   batchId: string;
   contentType: OutboundBatch['contentType'];

@@ -3,7 +3,7 @@ import type { SignalType } from '@apo/shared/model';
 export const SIGNALS: readonly SignalType[] = ['traces', 'logs', 'metrics'];
 
 /** Batches, items and bytes of some set of records, for one signal. */
-export interface Tally {
+interface Tally {
   batches: number;
   items: number;
   bytes: number;

@@ -39,13 +39,13 @@ const causes: Record<string, string> = {
   EFBIG: 'file too large',
 };
 
-export function errorCode(err: unknown): string | undefined {
+function errorCode(err: unknown): string | undefined {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
 }
 
 /** "disk full (ENOSPC)", or the error's own message when it has no code we know. */
-export function describeWriteError(err: unknown): string {
+function describeWriteError(err: unknown): string {
   const code = errorCode(err);
   const cause = code === undefined ? undefined : causes[code];
   if (cause !== undefined) return `${cause} (${code})`;

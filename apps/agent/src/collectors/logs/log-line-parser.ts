@@ -10,9 +10,9 @@ import { IsoTimestampParser } from './timestamp.ts';
 
 export type LogFormat = 'auto' | 'json' | 'text';
 
-export const FILE_PATH_ATTRIBUTE = 'log.file.path';
-export const FILE_NAME_ATTRIBUTE = 'log.file.name';
-export const TRUNCATED_ATTRIBUTE = 'log.truncated';
+const FILE_PATH_ATTRIBUTE = 'log.file.path';
+const FILE_NAME_ATTRIBUTE = 'log.file.name';
+const TRUNCATED_ATTRIBUTE = 'log.truncated';
 
 export class LogLineParser {
   private readonly iso = new IsoTimestampParser();

@@ -20,7 +20,7 @@ export const PROCESS_EVENTS_SCOPE: InstrumentationScope = {
   droppedAttributesCount: 0,
 };
 
-export const PROCESS_EVENT_NAMES = {
+const PROCESS_EVENT_NAMES = {
   restart: 'process.restart',
   versionChange: 'service.version.change',
 } as const;

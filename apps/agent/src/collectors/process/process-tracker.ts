@@ -28,7 +28,7 @@ import { sampleProcess, type ProcessSample } from './process-sample.ts';
 import { ThreadTotals } from './thread-totals.ts';
 
 /** The scope of process metrics and events. */
-export const PROCESS_SCOPE = PROCESS_EVENTS_SCOPE;
+const PROCESS_SCOPE = PROCESS_EVENTS_SCOPE;
 
 /** Resource attributes carried over from the announcing telemetry to the process's own resource. */
 const RESOURCE_KEYS = [

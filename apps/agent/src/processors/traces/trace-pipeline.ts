@@ -21,7 +21,7 @@ export interface SpanJournal<Entry> {
 }
 
 /** The next hop's queue (durable once resolved). */
-export interface BatchSink {
+interface BatchSink {
   enqueue(batch: OutboundBatch): Promise<void>;
 }
 
@@ -50,7 +50,7 @@ export interface TracePipelineOptions<Entry> {
   now?: () => number;
 }
 
-export const SAMPLING_REASON_ATTRIBUTE = 'apo.sampling.reason';
+const SAMPLING_REASON_ATTRIBUTE = 'apo.sampling.reason';
 const ADDITIONS_HEADER = 'x-apo-resource-additions';
 
 interface HeldRequest<Entry> {

@@ -114,7 +114,7 @@ export interface RedEndpoint {
   p95: number | null;
 }
 
-export const RED_ENDPOINTS_LIMIT = 200;
+const RED_ENDPOINTS_LIMIT = 200;
 
 /** A service's endpoints over [from, to), busiest first (at most 200). */
 export async function redEndpoints(storage: Storage, input: RedEndpointsInput): Promise<RedEndpoint[]> {

@@ -7,7 +7,7 @@ import { attributeText } from '@apo/shared/model';
 import type { AnyValue, Attributes, Resource } from '@apo/shared/model';
 import { RowBinaryWriter } from '../row-binary-writer.ts';
 
-export const UNKNOWN_SERVICE = 'unknown_service';
+const UNKNOWN_SERVICE = 'unknown_service';
 
 /** The text of an attribute, or undefined when it is absent or empty. */
 function textOf(attributes: Attributes, key: string): string | undefined {

@@ -18,11 +18,11 @@ export interface LogRow extends TelemetryRow {
 }
 
 /** OTLP: when the event time is unknown (0), the observed time stands in for it. */
-export function logTimestamp(record: LogRecord): bigint {
+function logTimestamp(record: LogRecord): bigint {
   return record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano;
 }
 
-export function logBodyText(record: LogRecord): string {
+function logBodyText(record: LogRecord): string {
   const body = record.body;
   return typeof body === 'string' ? body : attributeText(body);
 }

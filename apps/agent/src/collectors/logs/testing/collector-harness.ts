@@ -21,7 +21,7 @@ export const silentLog: CollectorLog = {
 };
 
 /** Short timers so rotation, idle flushes and batch ages resolve within a test. */
-export const FAST_TUNING: Partial<LogCollectorTuning> = {
+const FAST_TUNING: Partial<LogCollectorTuning> = {
   batchMaxDelayMs: 50,
   partialLineFlushMs: 300,
   multilineFlushMs: 300,
