@@ -145,6 +145,7 @@ export default defineConfig(
           ],
           patterns: [
             { group: nodeBuiltins, message: 'the renderer never imports Node built-ins' },
+            { group: ['electron/*'], message: 'the renderer reaches the OS only through the preload bridge' },
             ...desktopToOtherApps,
           ],
         },

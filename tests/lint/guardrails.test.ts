@@ -19,6 +19,7 @@ const eslintCases = [
   'cycle/left.ts',
   'apps/agent/src/imports-server.ts',
   'apps/desktop/src/renderer/reads-disk.ts',
+  'apps/desktop/src/renderer/uses-electron.ts',
   'apps/desktop/src/renderer/router-type.ts',
   'apps/desktop/src/renderer/router-value.ts',
   'packages/shared/src/uses-fs.ts',
@@ -60,6 +61,12 @@ describe('lint guardrails', () => {
   it('forbids Node built-ins in the renderer', () => {
     expect(messages('apps/desktop/src/renderer/reads-disk.ts', 'no-restricted-imports')).toEqual([
       expect.stringContaining('the renderer never imports Node built-ins'),
+    ]);
+  });
+
+  it('forbids electron in the renderer', () => {
+    expect(messages('apps/desktop/src/renderer/uses-electron.ts', 'no-restricted-imports')).toEqual([
+      expect.stringContaining('the renderer reaches the OS only through the preload bridge'),
     ]);
   });
 
