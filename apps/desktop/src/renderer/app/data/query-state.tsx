@@ -1,0 +1,85 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import { DataAge } from '../../ui/states/data-age.tsx';
+import { ProblemState } from '../../ui/states/problem-state.tsx';
+import { describeConnectionProblem } from '../server-status/connection-error.ts';
+import { useConnection } from './connection.tsx';
+
+/** The clock for "4 min ago" labels: ticks every 15 s, enough for minute-granular ages. */
+export function useNow(everyMs = 15_000): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+/**
+ * The loading / error / data states of one panel's query. With data in hand (fresh, or from the offline
+ * cache) the panel shows it, labelled with its age when the last refresh failed; without data, a failure is
+ * explained in words with a Retry, and the loading state is the panel's own skeleton.
+ */
+export function QueryState<T>({
+  query,
+  what,
+  skeleton,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  /** What the panel shows, for messages: "the services overview". */
+  what: string;
+  skeleton: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  const connection = useConnection();
+  const now = useNow();
+  if (query.data !== undefined) {
+    const stale = query.isError || connection.status === 'offline';
+    return (
+      <>
+        {stale && (
+          <p className="stale-note">
+            Showing saved data <DataAge updatedAt={query.dataUpdatedAt} now={now} />
+            {query.isError && connection.status !== 'offline' && (
+              <>
+                {' '}
+                — refreshing failed: {query.error.message}{' '}
+                <button type="button" className="button small" onClick={() => void query.refetch()}>
+                  Retry
+                </button>
+              </>
+            )}
+          </p>
+        )}
+        {children(query.data)}
+      </>
+    );
+  }
+  if (query.isError) {
+    const problem = describeConnectionProblem(query.error, connection.serverUrl, window.location.origin);
+    return (
+      <ProblemState
+        title={
+          problem.kind === 'unreachable'
+            ? `${problem.summary}, and there is no saved copy of ${what} to show`
+            : `Could not load ${what}: ${query.error.message}`
+        }
+        hint={
+          problem.remedy && (
+            <p>
+              {problem.remedy.text} <code>{problem.remedy.command}</code>
+            </p>
+          )
+        }
+        detail={problem.kind === 'unreachable' ? problem.detail : undefined}
+        retrying={query.isFetching}
+        onRetry={() => {
+          connection.retry();
+          void query.refetch();
+        }}
+      />
+    );
+  }
+  return <>{skeleton}</>;
+}

@@ -1,0 +1,48 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
+import { formatAge, formatClock } from '../../ui/format/time.ts';
+import { useConnection } from '../data/connection.tsx';
+import type { QueryMeta } from '../data/persisted-cache.ts';
+import { useNow } from '../data/query-state.tsx';
+
+/** The oldest result the current view shows (the age that matters), from the queries on screen. */
+function useOldestShownData(): number | null {
+  const queryClient = useQueryClient();
+  const cache = queryClient.getQueryCache();
+  return useSyncExternalStore(
+    (onChange) => cache.subscribe(onChange),
+    () => {
+      let oldest: number | null = null;
+      for (const query of cache.findAll({ type: 'active' })) {
+        if (query.state.data === undefined || (query.meta as QueryMeta | undefined)?.persist === false) continue;
+        const at = query.state.dataUpdatedAt;
+        if (at > 0 && (oldest === null || at < oldest)) oldest = at;
+      }
+      return oldest;
+    },
+  );
+}
+
+/** "Offline since 12:03 — showing data from 12:01 (4 min old)"; gone as soon as the server answers. */
+export function OfflineBanner() {
+  const connection = useConnection();
+  const oldest = useOldestShownData();
+  const now = useNow(5_000);
+  if (connection.status !== 'offline' || connection.offlineSince === null) return null;
+  return (
+    <div role="status" aria-label="Offline" className="offline-banner">
+      <span aria-hidden="true">⚡</span>
+      <span>
+        <strong>Offline since {formatClock(connection.offlineSince)}</strong>
+        {oldest !== null
+          ? ` — showing data from ${formatClock(oldest)} (${formatAge(now - oldest)} old)`
+          : ' — no saved data for this view'}
+        . Cannot reach {connection.serverUrl}; retrying every few seconds. Actions that change the server are
+        disabled until it answers.
+      </span>
+      <button type="button" className="button small" disabled={connection.checking} onClick={connection.retry}>
+        {connection.checking ? 'Checking…' : 'Retry now'}
+      </button>
+    </div>
+  );
+}
