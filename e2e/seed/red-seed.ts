@@ -33,7 +33,11 @@ export const SEEDED_ENDPOINTS: readonly SeededEndpoint[] = [
     dayAgo: { ok: 59, errors: 1, latencyMs: 40 },
     weekAgo: { ok: 59, errors: 1, latencyMs: 40 },
   },
-  { service: 'checkout', endpoint: 'GET /api/checkout/status', ...steady({ ok: 30, errors: 0, latencyMs: 8 }) },
+  {
+    service: 'checkout',
+    endpoint: 'GET /api/checkout/status',
+    ...steady({ ok: 30, errors: 0, latencyMs: 8 }),
+  },
   { service: 'cart', endpoint: 'GET /api/cart', ...steady({ ok: 120, errors: 0, latencyMs: 20 }) },
   { service: 'catalog', endpoint: 'GET /api/products', ...steady({ ok: 297, errors: 3, latencyMs: 8 }) },
 ];
@@ -59,7 +63,11 @@ const str = (key: string, value: string) => ({ key, value: { stringValue: value 
 function point(endpoint: string, minuteMs: number, count: number, latencyMs: number, error: boolean) {
   const ns = (ms: number) => `${BigInt(ms) * 1_000_000n}`;
   return {
-    attributes: [str('apo.endpoint', endpoint), str('apo.span.kind', 'server'), { key: 'apo.error', value: { boolValue: error } }],
+    attributes: [
+      str('apo.endpoint', endpoint),
+      str('apo.span.kind', 'server'),
+      { key: 'apo.error', value: { boolValue: error } },
+    ],
     startTimeUnixNano: ns(minuteMs),
     timeUnixNano: ns(minuteMs + 30_000),
     count: String(count),
@@ -95,7 +103,8 @@ export function redSeedBody(nowMs: number) {
                     minutes.flatMap((m) => {
                       const f = e[period];
                       const points = [point(e.endpoint, m - shift, f.ok, f.latencyMs, false)];
-                      if (f.errors > 0) points.push(point(e.endpoint, m - shift, f.errors, f.latencyMs, true));
+                      if (f.errors > 0)
+                        points.push(point(e.endpoint, m - shift, f.errors, f.latencyMs, true));
                       return points;
                     }),
                   ),

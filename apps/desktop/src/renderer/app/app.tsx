@@ -44,10 +44,20 @@ function ServerUrlGate({
   children: (serverUrl: string) => React.ReactNode;
 }) {
   const serverUrl = useQuery(
-    { queryKey: ['apo', 'server-url'], queryFn: () => bridge.getServerUrl(), staleTime: Infinity, retry: false },
+    {
+      queryKey: ['apo', 'server-url'],
+      queryFn: () => bridge.getServerUrl(),
+      staleTime: Infinity,
+      retry: false,
+    },
     bootClient,
   );
-  if (serverUrl.isPending) return <p role="status" className="boot">Finding the APO server…</p>;
+  if (serverUrl.isPending)
+    return (
+      <p role="status" className="boot">
+        Finding the APO server…
+      </p>
+    );
   if (serverUrl.isError) {
     return (
       <main className="boot">
@@ -66,7 +76,13 @@ function ServerUrlGate({
  * Everything that belongs to one server: its query cache (memory and IndexedDB, keyed by its URL so two
  * servers never mix), its tRPC client and its connection state. Switching servers remounts this.
  */
-function ServerScope({ serverUrl, router }: { serverUrl: string; router: ReturnType<typeof createAppRouter> }) {
+function ServerScope({
+  serverUrl,
+  router,
+}: {
+  serverUrl: string;
+  router: ReturnType<typeof createAppRouter>;
+}) {
   const [queryClient] = useState(createQueryClient);
   const persister = useMemo(() => createIdbPersister(serverUrl), [serverUrl]);
   const trpcClient = useMemo(() => createApoTrpcClient(serverUrl), [serverUrl]);

@@ -15,7 +15,13 @@ const VIEWS = [
 const LATER_VIEWS = ['Service map', 'Traces', 'Logs', 'Metrics', 'Alerts', 'Investigations'];
 
 /** Ctrl/Cmd-K: jump to a service, a view, or (later) a trace by id. */
-export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function CommandPalette({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const [text, setText] = useState('');
   const navigate = useNavigate();
   const client = useTRPCClient();
@@ -43,7 +49,11 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
       overlayClassName="dialog-overlay"
       contentClassName="dialog command-dialog"
     >
-      <Command.Input value={text} onValueChange={setText} placeholder="Jump to a service, a view or a trace id…" />
+      <Command.Input
+        value={text}
+        onValueChange={setText}
+        placeholder="Jump to a service, a view or a trace id…"
+      />
       <Command.List>
         <Command.Empty>Nothing matches “{text}”.</Command.Empty>
         {TRACE_ID.test(traceId) && (

@@ -2,7 +2,13 @@ import type { ComparisonPeriod } from '@apo/shared';
 import { parseTimeRange, type TimeRange } from '../ui/time-picker/time-range.ts';
 
 /** Auto-refresh choices; the URL holds the label so a link says what it does. */
-export const REFRESH_INTERVALS = { off: null, '10s': 10_000, '30s': 30_000, '1m': 60_000, '5m': 300_000 } as const;
+export const REFRESH_INTERVALS = {
+  off: null,
+  '10s': 10_000,
+  '30s': 30_000,
+  '1m': 60_000,
+  '5m': 300_000,
+} as const;
 export type RefreshInterval = keyof typeof REFRESH_INTERVALS;
 
 /** The view state every page shares: the time range, the comparison period and auto-refresh. */

@@ -35,7 +35,8 @@ export interface ServiceSearch {
 }
 
 export function validateServiceSearch(raw: Record<string, unknown>): ServiceSearch {
-  const endpoint = typeof raw.endpoint === 'string' && raw.endpoint !== '' ? raw.endpoint.slice(0, 1024) : undefined;
+  const endpoint =
+    typeof raw.endpoint === 'string' && raw.endpoint !== '' ? raw.endpoint.slice(0, 1024) : undefined;
   return endpoint === undefined ? {} : { endpoint };
 }
 
@@ -54,7 +55,9 @@ export function validateSetupSearch(raw: Record<string, unknown>): { token?: str
   return typeof raw.token === 'string' && raw.token !== '' ? { token: raw.token.slice(0, 512) } : {};
 }
 
-export function validateAdminSearch(raw: Record<string, unknown>): { tab?: 'users' | 'api-keys' | 'sessions' | 'server' } {
+export function validateAdminSearch(raw: Record<string, unknown>): {
+  tab?: 'users' | 'api-keys' | 'sessions' | 'server';
+} {
   const tab = raw.tab;
   return tab === 'users' || tab === 'api-keys' || tab === 'sessions' || tab === 'server' ? { tab } : {};
 }

@@ -5,7 +5,7 @@ import { parseGlobalSearch, type GlobalSearch } from './global-search.ts';
 /** The shared view state (range, comparison, refresh) with its defaults applied. */
 export function useGlobalSearch(): GlobalSearch {
   const raw = useSearch({ strict: false });
-  return parseGlobalSearch(raw as Record<string, unknown>);
+  return parseGlobalSearch(raw);
 }
 
 /**
@@ -17,11 +17,8 @@ export function useSetSearch() {
   const navigate = useNavigate();
   return useCallback(
     (patch: Record<string, unknown>, options: { replace?: boolean } = {}) => {
-      const search = (prev: Record<string, unknown>) => {
-        const next: Record<string, unknown> = { ...prev, ...patch };
-        for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-        return next;
-      };
+      const search = (prev: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries({ ...prev, ...patch }).filter(([, value]) => value !== undefined));
       // `to: '.'` keeps the current route; the router's types cannot know which route that is here.
       void navigate({ to: '.', search: search as never, replace: options.replace ?? false });
     },

@@ -40,7 +40,11 @@ export function ConnectionProvider({ serverUrl, children }: { serverUrl: string;
     : null;
   // A server that answers with an error is reachable; only "cannot reach" means offline.
   const offline = problem?.kind === 'unreachable';
-  const status: ConnectionStatus = offline ? 'offline' : health.isSuccess || health.isError ? 'online' : 'connecting';
+  const status: ConnectionStatus = offline
+    ? 'offline'
+    : health.isSuccess || health.isError
+      ? 'online'
+      : 'connecting';
   const [offlineSince, setOfflineSince] = useState<number | null>(null);
   const wasOffline = useRef(false);
 
@@ -57,7 +61,7 @@ export function ConnectionProvider({ serverUrl, children }: { serverUrl: string;
   const value: Connection = {
     serverUrl,
     status,
-    offlineSince: offline ? offlineSince ?? health.errorUpdatedAt : null,
+    offlineSince: offline ? (offlineSince ?? health.errorUpdatedAt) : null,
     problem,
     authRequired: health.data?.authRequired ?? null,
     serverVersion: health.data?.version ?? null,

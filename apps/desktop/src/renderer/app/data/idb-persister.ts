@@ -22,7 +22,11 @@ export function createIdbPersister(serverUrl: string): Persister {
     pending = null;
     if (client === null) return;
     try {
-      await set(key, boundPersistedClient(client, CACHE_MAX_BYTES, (c) => superjson.stringify(c)), store);
+      await set(
+        key,
+        boundPersistedClient(client, CACHE_MAX_BYTES, (c) => superjson.stringify(c)),
+        store,
+      );
     } catch (err) {
       console.warn('APO console: could not save the offline cache', err);
     }

@@ -32,17 +32,21 @@ export function boundPersistedClient(
   maxBytes: number,
   serialize: (client: PersistedClient) => string,
 ): string {
-  let text = serialize(client);
+  const text = serialize(client);
   if (text.length <= maxBytes) return text;
+  const only = (queries: PersistedQuery[]) =>
+    serialize({ ...client, clientState: { ...client.clientState, queries, mutations: [] } });
+  // Each query's share, measured once (together about one more serialization), then the newest that fit.
+  const base = only([]).length;
   const queries = [...client.clientState.queries].sort(
     (a, b) => Number(isPinned(b)) - Number(isPinned(a)) || b.state.dataUpdatedAt - a.state.dataUpdatedAt,
   );
-  // Halve the kept unpinned queries until it fits: a handful of serializations, not one per query.
-  let keep = queries.length;
-  while (text.length > maxBytes && keep > 0) {
-    keep = Math.floor(keep / 2);
-    const kept = queries.filter((q, i) => i < keep || isPinned(q));
-    text = serialize({ ...client, clientState: { ...client.clientState, queries: kept, mutations: [] } });
-  }
-  return text;
+  let budget = maxBytes - base;
+  const kept = queries.filter((q) => {
+    const size = only([q]).length - base + 1;
+    if (!isPinned(q) && size > budget) return false;
+    budget -= size;
+    return true;
+  });
+  return only(kept);
 }

@@ -2,7 +2,8 @@ import { QueryClient } from '@tanstack/react-query';
 
 /** An HTTP status the server answered with, when the error carries one (tRPC puts it in `data`). */
 export function httpStatusOf(error: unknown): number | undefined {
-  const data: unknown = typeof error === 'object' && error !== null && 'data' in error ? error.data : undefined;
+  const data: unknown =
+    typeof error === 'object' && error !== null && 'data' in error ? error.data : undefined;
   const status: unknown =
     typeof data === 'object' && data !== null && 'httpStatus' in data ? data.httpStatus : undefined;
   return typeof status === 'number' ? status : undefined;

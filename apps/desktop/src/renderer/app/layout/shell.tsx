@@ -1,15 +1,12 @@
 import { Outlet } from '@tanstack/react-router';
 import { useCallback, useState } from 'react';
 import { CommandPalette } from '../command-palette.tsx';
-import { useConnection } from '../data/connection.tsx';
 import { ShortcutsDialog, useGlobalShortcuts } from '../keyboard-shortcuts.tsx';
 import { OfflineBanner } from '../offline/offline-banner.tsx';
 import { ServerSwitcher } from '../server-switcher.tsx';
-import { Tooltip } from '../../ui/primitives/tooltip.tsx';
 import { LeftNav } from './left-nav.tsx';
+import { UserMenu } from './user-menu.tsx';
 import { ThemeMenu, ViewControls } from './view-controls.tsx';
-
-const LOCAL_MODE = 'Local mode: no sign-in, you are the local admin';
 
 /** Navigation on the left, the global controls on top, the view below. */
 export function Shell() {
@@ -18,19 +15,12 @@ export function Shell() {
   const openPalette = useCallback(() => setPaletteOpen(true), []);
   const openShortcuts = useCallback(() => setShortcutsOpen(true), []);
   useGlobalShortcuts({ openPalette, openShortcuts });
-  const connection = useConnection();
   return (
     <div className="shell">
       <LeftNav />
       <header className="top-bar">
         <ServerSwitcher />
-        {connection.authRequired === false && (
-          <Tooltip content={LOCAL_MODE}>
-            <span className="pill local-mode" tabIndex={0} aria-label={LOCAL_MODE}>
-              Local mode
-            </span>
-          </Tooltip>
-        )}
+        <UserMenu />
         <button type="button" className="button toolbar-button palette-button" onClick={openPalette}>
           <span aria-hidden="true">⌕</span> Jump to… <kbd>Ctrl K</kbd>
         </button>

@@ -1,7 +1,7 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
 import { TimePicker } from '../../ui/time-picker/time-picker.tsx';
-import { REFRESH_INTERVALS, type RefreshInterval } from '../global-search.ts';
+import { REFRESH_INTERVALS } from '../global-search.ts';
 import { useTheme, type ThemePreference } from '../../ui/theme/theme.tsx';
 import { useGlobalSearch, useSetSearch } from '../use-view-search.ts';
 
@@ -42,14 +42,17 @@ export function ViewControls() {
           <span aria-hidden="true">↻</span>
         </button>
         <DropdownMenu.Root>
-          <DropdownMenu.Trigger className="button toolbar-button" aria-label={`Auto-refresh: ${search.refresh}`}>
+          <DropdownMenu.Trigger
+            className="button toolbar-button"
+            aria-label={`Auto-refresh: ${search.refresh}`}
+          >
             {search.refresh === 'off' ? 'Auto-refresh off' : `Every ${search.refresh}`}
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>
             <DropdownMenu.Content className="popover menu" align="end" sideOffset={6}>
               <DropdownMenu.RadioGroup
                 value={search.refresh}
-                onValueChange={(value) => setSearch({ refresh: value as RefreshInterval })}
+                onValueChange={(value) => setSearch({ refresh: value })}
               >
                 {Object.keys(REFRESH_INTERVALS).map((interval) => (
                   <DropdownMenu.RadioItem key={interval} value={interval} className="menu-item">
@@ -75,7 +78,10 @@ export function ThemeMenu() {
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content className="popover menu" align="end" sideOffset={6}>
-          <DropdownMenu.RadioGroup value={preference} onValueChange={(v) => setPreference(v as ThemePreference)}>
+          <DropdownMenu.RadioGroup
+            value={preference}
+            onValueChange={(v) => setPreference(v as ThemePreference)}
+          >
             {(
               [
                 ['system', 'Follow the system'],

@@ -14,7 +14,8 @@ function useOldestShownData(): number | null {
     () => {
       let oldest: number | null = null;
       for (const query of cache.findAll({ type: 'active' })) {
-        if (query.state.data === undefined || (query.meta as QueryMeta | undefined)?.persist === false) continue;
+        if (query.state.data === undefined || (query.meta as QueryMeta | undefined)?.persist === false)
+          continue;
         const at = query.state.dataUpdatedAt;
         if (at > 0 && (oldest === null || at < oldest)) oldest = at;
       }
@@ -40,7 +41,12 @@ export function OfflineBanner() {
         . Cannot reach {connection.serverUrl}; retrying every few seconds. Actions that change the server are
         disabled until it answers.
       </span>
-      <button type="button" className="button small" disabled={connection.checking} onClick={connection.retry}>
+      <button
+        type="button"
+        className="button small"
+        disabled={connection.checking}
+        onClick={connection.retry}
+      >
         {connection.checking ? 'Checking…' : 'Retry now'}
       </button>
     </div>

@@ -30,7 +30,13 @@ export function FigureCell({
     <div className="figure">
       <div className="figure-line">
         {trend !== undefined && (
-          <Sparkline name={trend.name} points={trend.points} fromMs={trend.fromMs} stepMs={trend.stepMs} unit={unit} />
+          <Sparkline
+            name={trend.name}
+            points={trend.points}
+            fromMs={trend.fromMs}
+            stepMs={trend.stepMs}
+            unit={unit}
+          />
         )}
         <span className="figure-value" title={formatValue(figure.value, unit, true)}>
           {formatValue(figure.value, unit)}

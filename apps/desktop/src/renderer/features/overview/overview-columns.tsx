@@ -26,14 +26,32 @@ export function redCells(row: RedOverview, ctx: ColumnContext) {
   });
   return {
     throughput: (
-      <FigureCell figure={row.throughput} unit="reqPerSec" direction="neutral" trend={trend('throughput', spark.throughput)} {...common} />
+      <FigureCell
+        figure={row.throughput}
+        unit="reqPerSec"
+        direction="neutral"
+        trend={trend('throughput', spark.throughput)}
+        {...common}
+      />
     ),
     errorRate: (
-      <FigureCell figure={row.errorRate} unit="ratio" direction="higher-is-worse" trend={trend('error rate', spark.errorRate)} {...common} />
+      <FigureCell
+        figure={row.errorRate}
+        unit="ratio"
+        direction="higher-is-worse"
+        trend={trend('error rate', spark.errorRate)}
+        {...common}
+      />
     ),
     latencyAvg: <FigureCell figure={row.latencyAvg} unit="ms" direction="higher-is-worse" {...common} />,
     latencyP95: (
-      <FigureCell figure={row.latencyP95} unit="ms" direction="higher-is-worse" trend={trend('p95 latency', spark.latencyP95)} {...common} />
+      <FigureCell
+        figure={row.latencyP95}
+        unit="ms"
+        direction="higher-is-worse"
+        trend={trend('p95 latency', spark.latencyP95)}
+        {...common}
+      />
     ),
     latencyP99: <FigureCell figure={row.latencyP99} unit="ms" direction="higher-is-worse" {...common} />,
   };
@@ -92,18 +110,54 @@ export function serviceColumns(ctx: ColumnContext): Column<ServiceOverview>[] {
           <span className="pill">Idle</span>
         ),
     },
-    { id: 'throughput', header: 'Throughput', numeric: true, sortable: true, cell: (s) => redCells(s, ctx).throughput },
-    { id: 'errorRate', header: 'Error rate', numeric: true, sortable: true, cell: (s) => redCells(s, ctx).errorRate },
-    { id: 'latencyAvg', header: 'Avg', numeric: true, sortable: true, cell: (s) => redCells(s, ctx).latencyAvg },
-    { id: 'latencyP95', header: 'p95', numeric: true, sortable: true, cell: (s) => redCells(s, ctx).latencyP95 },
-    { id: 'latencyP99', header: 'p99', numeric: true, sortable: true, cell: (s) => redCells(s, ctx).latencyP99 },
+    {
+      id: 'throughput',
+      header: 'Throughput',
+      numeric: true,
+      sortable: true,
+      cell: (s) => redCells(s, ctx).throughput,
+    },
+    {
+      id: 'errorRate',
+      header: 'Error rate',
+      numeric: true,
+      sortable: true,
+      cell: (s) => redCells(s, ctx).errorRate,
+    },
+    {
+      id: 'latencyAvg',
+      header: 'Avg',
+      numeric: true,
+      sortable: true,
+      cell: (s) => redCells(s, ctx).latencyAvg,
+    },
+    {
+      id: 'latencyP95',
+      header: 'p95',
+      numeric: true,
+      sortable: true,
+      cell: (s) => redCells(s, ctx).latencyP95,
+    },
+    {
+      id: 'latencyP99',
+      header: 'p99',
+      numeric: true,
+      sortable: true,
+      cell: (s) => redCells(s, ctx).latencyP99,
+    },
     {
       id: 'logErrors',
       header: 'Log errors',
       numeric: true,
       sortable: true,
       cell: (s) => (
-        <FigureCell figure={s.logErrors} unit="count" direction="higher-is-worse" breachPercent={ctx.thresholds.breachPercent} compare={ctx.compare} />
+        <FigureCell
+          figure={s.logErrors}
+          unit="count"
+          direction="higher-is-worse"
+          breachPercent={ctx.thresholds.breachPercent}
+          compare={ctx.compare}
+        />
       ),
     },
     {
@@ -113,7 +167,12 @@ export function serviceColumns(ctx: ColumnContext): Column<ServiceOverview>[] {
       cell: (s) => (
         <div className="small">
           <div>
-            ↺ {s.lastRestartMs === null ? <span className="muted">no restart</span> : <When atMs={s.lastRestartMs} now={ctx.now} label="Last restart" />}
+            ↺{' '}
+            {s.lastRestartMs === null ? (
+              <span className="muted">no restart</span>
+            ) : (
+              <When atMs={s.lastRestartMs} now={ctx.now} label="Last restart" />
+            )}
           </div>
           <div>
             ⇪{' '}
@@ -122,7 +181,11 @@ export function serviceColumns(ctx: ColumnContext): Column<ServiceOverview>[] {
             ) : (
               <>
                 <span className="version">{s.lastVersionChange.version}</span>{' '}
-                <When atMs={s.lastVersionChange.atMs} now={ctx.now} label={`Version ${s.lastVersionChange.version} since`} />
+                <When
+                  atMs={s.lastVersionChange.atMs}
+                  now={ctx.now}
+                  label={`Version ${s.lastVersionChange.version} since`}
+                />
               </>
             )}
           </div>
@@ -153,7 +216,11 @@ export function EndpointRows({ service, ctx }: { service: ServiceOverview; ctx: 
           </Link>
         </td>
         <td>
-          <HealthBadge score={e.health} thresholds={ctx.thresholds} compareLabel={ctx.compare === 'day' ? 'vs yesterday' : 'vs last week'} />
+          <HealthBadge
+            score={e.health}
+            thresholds={ctx.thresholds}
+            compareLabel={ctx.compare === 'day' ? 'vs yesterday' : 'vs last week'}
+          />
         </td>
         <td className="num">{cells.throughput}</td>
         <td className="num">{cells.errorRate}</td>

@@ -40,7 +40,10 @@ export function OverviewFilters({
       </label>
       <label className="filter">
         <span>Cluster</span>
-        <select value={filters.cluster ?? ''} onChange={(e) => onChange({ cluster: e.target.value || undefined })}>
+        <select
+          value={filters.cluster ?? ''}
+          onChange={(e) => onChange({ cluster: e.target.value || undefined })}
+        >
           <option value="">All clusters</option>
           {withCurrent(clusters, filters.cluster).map((c) => (
             <option key={c}>{c}</option>
@@ -49,7 +52,10 @@ export function OverviewFilters({
       </label>
       <label className="filter">
         <span>Namespace</span>
-        <select value={filters.namespace ?? ''} onChange={(e) => onChange({ namespace: e.target.value || undefined })}>
+        <select
+          value={filters.namespace ?? ''}
+          onChange={(e) => onChange({ namespace: e.target.value || undefined })}
+        >
           <option value="">All namespaces</option>
           {withCurrent(namespaces, filters.namespace).map((n) => (
             <option key={n}>{n}</option>

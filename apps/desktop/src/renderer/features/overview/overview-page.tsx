@@ -19,7 +19,7 @@ const OTLP_HINT = 'OTEL_EXPORTER_OTLP_ENDPOINT=http://<host>:4318';
 /** The landing page: where does it hurt? One row per service, most degraded first. */
 export function OverviewPage() {
   const view = useGlobalSearch();
-  const filters = parseOverviewSearch(useSearch({ strict: false }) as Record<string, unknown>);
+  const filters = parseOverviewSearch(useSearch({ strict: false }));
   const setSearch = useSetSearch();
   const onFilters = useCallback(
     (patch: Partial<OverviewSearch>, replace?: boolean) => setSearch(patch, { replace: replace ?? false }),
@@ -38,8 +38,19 @@ export function OverviewPage() {
         />
       </div>
       <PanelBoundary name="The services overview">
-        <QueryState query={query} what="the services overview" skeleton={<TableSkeleton columns={9} label="Loading services" />}>
-          {(data) => <ServicesPanel overview={data.result} filters={filters} compare={view.compare} onFilters={onFilters} />}
+        <QueryState
+          query={query}
+          what="the services overview"
+          skeleton={<TableSkeleton columns={9} label="Loading services" />}
+        >
+          {(data) => (
+            <ServicesPanel
+              overview={data.result}
+              filters={filters}
+              compare={view.compare}
+              onFilters={onFilters}
+            />
+          )}
         </QueryState>
       </PanelBoundary>
     </div>
@@ -48,7 +59,8 @@ export function OverviewPage() {
 
 function OverviewSummary({ overview }: { overview: ServicesOverview | undefined }) {
   if (overview === undefined) return <p className="muted summary">&nbsp;</p>;
-  const count = (level: string) => overview.services.filter((s) => s.active && s.health.level === level).length;
+  const count = (level: string) =>
+    overview.services.filter((s) => s.active && s.health.level === level).length;
   return (
     <p className="summary" aria-label="Health summary">
       <span>{overview.services.length} services</span>
@@ -94,7 +106,11 @@ function ServicesPanel({
   if (rows.length === 0) {
     return (
       <EmptyState title="No service matches these filters">
-        <button type="button" className="button" onClick={() => onFilters({ q: undefined, cluster: undefined, namespace: undefined })}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => onFilters({ q: undefined, cluster: undefined, namespace: undefined })}
+        >
           Clear filters
         </button>
       </EmptyState>
@@ -116,7 +132,8 @@ function ServicesPanel({
       sort={{ column: filters.sort === 'degraded' ? 'degraded' : filters.sort, dir: filters.dir }}
       onSort={(column) => {
         const key = column as OverviewSortKey;
-        const dir = filters.sort === key ? (filters.dir === 'asc' ? 'desc' : 'asc') : key === 'name' ? 'asc' : 'desc';
+        const dir =
+          filters.sort === key ? (filters.dir === 'asc' ? 'desc' : 'asc') : key === 'name' ? 'asc' : 'desc';
         onFilters({ sort: key, dir });
       }}
       expandedKey={filters.open}

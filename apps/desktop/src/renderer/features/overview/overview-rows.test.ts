@@ -22,7 +22,10 @@ describe('overview rows', () => {
     expect(names(filterServices(services, { cluster: 'prod-us' }))).toEqual(['legacy-batch']);
     expect(names(filterServices(services, { namespace: 'shop' }))).toEqual(['cart', 'checkout']);
     expect(names(filterServices(services, { q: 'CHECK' }))).toEqual(['checkout']);
-    expect(filterChoices(services)).toEqual({ clusters: ['prod-eu', 'prod-us'], namespaces: ['batch', 'shop'] });
+    expect(filterChoices(services)).toEqual({
+      clusters: ['prod-eu', 'prod-us'],
+      namespaces: ['batch', 'shop'],
+    });
   });
 
   it('scores the fixture the way the shared rule does (checkout breaches all three)', () => {

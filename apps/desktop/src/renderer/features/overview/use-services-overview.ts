@@ -17,7 +17,10 @@ export interface OverviewInput {
 interface PendingOverviewClient {
   overview: {
     services: {
-      query: (input: OverviewInput & { from: number; to: number }, opts: { signal: AbortSignal }) => Promise<ServicesOverview>;
+      query: (
+        input: OverviewInput & { from: number; to: number },
+        opts: { signal: AbortSignal },
+      ) => Promise<ServicesOverview>;
     };
   };
 }

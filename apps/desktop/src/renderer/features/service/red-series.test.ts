@@ -17,8 +17,14 @@ describe('service RED charts', () => {
   it('turns counts into req/s with the server step and keeps empty steps empty', () => {
     expect(stepSecondsOf(today)).toBe(60);
     const charts = redCharts(today, null);
-    expect(charts.throughput[0]!.points).toEqual([[60_000, 2], [120_000, 0]]);
-    expect(charts.errorRate[0]!.points).toEqual([[60_000, 5], [120_000, null]]);
+    expect(charts.throughput[0]!.points).toEqual([
+      [60_000, 2],
+      [120_000, 0],
+    ]);
+    expect(charts.errorRate[0]!.points).toEqual([
+      [60_000, 5],
+      [120_000, null],
+    ]);
     expect(charts.latency.map((s) => s.name)).toEqual(['avg', 'p95', 'p99']);
   });
 
@@ -28,9 +34,11 @@ describe('service RED charts', () => {
   });
 
   it('classifies change events for markers', () => {
-    expect(eventMarkers([{ atMs: 1, name: 'process.restart' }, { atMs: 2, name: 'service.version.changed' }]).map((m) => m.kind)).toEqual([
-      'restart',
-      'deploy',
-    ]);
+    expect(
+      eventMarkers([
+        { atMs: 1, name: 'process.restart' },
+        { atMs: 2, name: 'service.version.changed' },
+      ]).map((m) => m.kind),
+    ).toEqual(['restart', 'deploy']);
   });
 });

@@ -40,10 +40,19 @@ export function redCharts(
   const overlay = (name: string, pick: (s: RedStep) => number | null): ChartSeries[] =>
     comparison === null
       ? []
-      : [{ name: `${name} ${comparison.label}`, points: map(comparison.steps, comparison.shiftMs, pick), comparison: true }];
+      : [
+          {
+            name: `${name} ${comparison.label}`,
+            points: map(comparison.steps, comparison.shiftMs, pick),
+            comparison: true,
+          },
+        ];
   return {
     throughput: [{ name: 'requests/s', points: map(steps, 0, rps) }, ...overlay('requests/s', rps)],
-    errorRate: [{ name: 'error rate', points: map(steps, 0, errorRate) }, ...overlay('error rate', errorRate)],
+    errorRate: [
+      { name: 'error rate', points: map(steps, 0, errorRate) },
+      ...overlay('error rate', errorRate),
+    ],
     latency: [
       { name: 'avg', points: map(steps, 0, (s) => s.avg) },
       { name: 'p95', points: map(steps, 0, (s) => s.p95) },

@@ -40,7 +40,11 @@ export function ServicePage() {
     <section className="panel chart-panel" aria-label={title}>
       <h3>{title}</h3>
       <PanelBoundary name={title}>
-        <QueryState query={red} what={`the ${title.toLowerCase()} of ${name}`} skeleton={<ChartSkeleton label={`Loading ${title}`} height={CHART_HEIGHT} />}>
+        <QueryState
+          query={red}
+          what={`the ${title.toLowerCase()} of ${name}`}
+          skeleton={<ChartSkeleton label={`Loading ${title}`} height={CHART_HEIGHT} />}
+        >
           {(data) =>
             series === undefined ? null : (
               <Chart
@@ -65,7 +69,12 @@ export function ServicePage() {
         {endpoint !== undefined && (
           <span className="pill filter-pill">
             endpoint <strong>{endpoint}</strong>
-            <button type="button" className="link-button" aria-label="Show the whole service" onClick={() => setSearch({ endpoint: undefined })}>
+            <button
+              type="button"
+              className="link-button"
+              aria-label="Show the whole service"
+              onClick={() => setSearch({ endpoint: undefined })}
+            >
               ✕
             </button>
           </span>
@@ -85,7 +94,11 @@ export function ServicePage() {
       <section className="panel" aria-label="Endpoints">
         <h3>Endpoints</h3>
         <PanelBoundary name="Endpoints">
-          <QueryState query={endpoints} what={`the endpoints of ${name}`} skeleton={<TableSkeleton columns={5} rows={5} label="Loading endpoints" />}>
+          <QueryState
+            query={endpoints}
+            what={`the endpoints of ${name}`}
+            skeleton={<TableSkeleton columns={5} rows={5} label="Loading endpoints" />}
+          >
             {(data) => (
               <EndpointsTable
                 rows={data.result}
@@ -108,11 +121,23 @@ interface EndpointRow {
   p95: number | null;
 }
 
-function EndpointsTable({ rows, selected, onSelect }: { rows: EndpointRow[]; selected: string | undefined; onSelect: (endpoint: string) => void }) {
+function EndpointsTable({
+  rows,
+  selected,
+  onSelect,
+}: {
+  rows: EndpointRow[];
+  selected: string | undefined;
+  onSelect: (endpoint: string) => void;
+}) {
   const [sort, setSort] = useState<TableSort>({ column: 'count', dir: 'desc' });
   const sorted = useMemo(() => {
     const value = (r: EndpointRow): number | string | null =>
-      sort.column === 'endpoint' ? r.endpoint : sort.column === 'errors' ? r.errors : (r[sort.column as 'count' | 'avg' | 'p95'] ?? null);
+      sort.column === 'endpoint'
+        ? r.endpoint
+        : sort.column === 'errors'
+          ? r.errors
+          : (r[sort.column as 'count' | 'avg' | 'p95'] ?? null);
     const sign = sort.dir === 'asc' ? 1 : -1;
     return [...rows].sort((a, b) => {
       const x = value(a);
@@ -121,20 +146,35 @@ function EndpointsTable({ rows, selected, onSelect }: { rows: EndpointRow[]; sel
       return typeof x === 'string' ? sign * x.localeCompare(String(y)) : sign * (x - Number(y));
     });
   }, [rows, sort]);
-  if (rows.length === 0) return <EmptyState title="No endpoint had requests in this range">Try a longer time range.</EmptyState>;
+  if (rows.length === 0)
+    return <EmptyState title="No endpoint had requests in this range">Try a longer time range.</EmptyState>;
   return (
     <DataTable
       label="Endpoints"
       rows={sorted}
       rowKey={(r) => r.endpoint}
       sort={sort}
-      onSort={(column) => setSort((s) => ({ column, dir: s.column === column && s.dir === 'desc' ? 'asc' : 'desc' }))}
+      onSort={(column) =>
+        setSort((s) => ({ column, dir: s.column === column && s.dir === 'desc' ? 'asc' : 'desc' }))
+      }
       onOpen={(r) => onSelect(r.endpoint)}
       rowClassName={(r) => (r.endpoint === selected ? 'selected' : undefined)}
       columns={[
         { id: 'endpoint', header: 'Endpoint', sortable: true, cell: (r) => r.endpoint },
-        { id: 'count', header: 'Requests', numeric: true, sortable: true, cell: (r) => formatValue(r.count, 'count') },
-        { id: 'errors', header: 'Errors', numeric: true, sortable: true, cell: (r) => formatValue(r.errors, 'count') },
+        {
+          id: 'count',
+          header: 'Requests',
+          numeric: true,
+          sortable: true,
+          cell: (r) => formatValue(r.count, 'count'),
+        },
+        {
+          id: 'errors',
+          header: 'Errors',
+          numeric: true,
+          sortable: true,
+          cell: (r) => formatValue(r.errors, 'count'),
+        },
         { id: 'avg', header: 'Avg', numeric: true, sortable: true, cell: (r) => formatValue(r.avg, 'ms') },
         { id: 'p95', header: 'p95', numeric: true, sortable: true, cell: (r) => formatValue(r.p95, 'ms') },
       ]}

@@ -16,8 +16,21 @@ const spec: ChartSpec = {
   fromMs: 0,
   toMs: 120_000,
   series: [
-    { name: 'p95', points: [[0, 10], [60_000, null]] },
-    { name: 'p95 yesterday', points: [[0, 8], [60_000, 9]], comparison: true },
+    {
+      name: 'p95',
+      points: [
+        [0, 10],
+        [60_000, null],
+      ],
+    },
+    {
+      name: 'p95 yesterday',
+      points: [
+        [0, 8],
+        [60_000, 9],
+      ],
+      comparison: true,
+    },
   ],
   markers: [{ atMs: 30_000, label: 'restart', kind: 'restart' }],
 };
@@ -43,6 +56,15 @@ describe('chart option', () => {
   });
 
   it('exposes the drawn points by series name', () => {
-    expect(drawnSeries(spec)).toEqual({ p95: [[0, 10], [60_000, null]], 'p95 yesterday': [[0, 8], [60_000, 9]] });
+    expect(drawnSeries(spec)).toEqual({
+      p95: [
+        [0, 10],
+        [60_000, null],
+      ],
+      'p95 yesterday': [
+        [0, 8],
+        [60_000, 9],
+      ],
+    });
   });
 });

@@ -52,7 +52,9 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
   let colour = 0;
   const series = spec.series.map((s, i) => {
     const isComparison = s.comparison === true;
-    const color = isComparison ? palette.comparison : (palette.series[colour++ % palette.series.length] ?? palette.text);
+    const color = isComparison
+      ? palette.comparison
+      : (palette.series[colour++ % palette.series.length] ?? palette.text);
     return {
       type: 'line' as const,
       name: s.name,
@@ -60,7 +62,11 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
       showSymbol: false,
       connectNulls: false,
       z: isComparison ? 1 : 2,
-      lineStyle: { width: isComparison ? 1.25 : 1.75, type: isComparison ? ('dashed' as const) : ('solid' as const), color },
+      lineStyle: {
+        width: isComparison ? 1.25 : 1.75,
+        type: isComparison ? ('dashed' as const) : ('solid' as const),
+        color,
+      },
       itemStyle: { color },
       emphasis: { disabled: true },
       // Event markers ride on the first live series (a markLine belongs to a series in ECharts).
@@ -70,7 +76,12 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
               symbol: ['none', 'none'],
               silent: false,
               animation: false,
-              label: { formatter: '{b}', color: palette.muted, fontSize: 10, position: 'insideEndTop' as const },
+              label: {
+                formatter: '{b}',
+                color: palette.muted,
+                fontSize: 10,
+                position: 'insideEndTop' as const,
+              },
               data: spec.markers.map((m) => ({
                 name: m.label,
                 xAxis: m.atMs,
@@ -124,7 +135,13 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
       axisLabel: { color: palette.muted, formatter: (v: number) => formatValue(v, spec.unit) },
       splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const } },
     },
-    brush: { xAxisIndex: 0, brushType: 'lineX' as const, brushMode: 'single' as const, throttleType: 'debounce' as const, brushStyle: { color: 'rgba(120,140,255,0.15)', borderColor: palette.muted } },
+    brush: {
+      xAxisIndex: 0,
+      brushType: 'lineX' as const,
+      brushMode: 'single' as const,
+      throttleType: 'debounce' as const,
+      brushStyle: { color: 'rgba(120,140,255,0.15)', borderColor: palette.muted },
+    },
     toolbox: { show: false },
     series,
   };

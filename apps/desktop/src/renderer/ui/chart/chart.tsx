@@ -48,7 +48,8 @@ export function Chart({
       const area = (event as { areas?: { coordRange?: [number, number] }[] }).areas?.[0];
       const range = area?.coordRange;
       instance.dispatchAction({ type: 'brush', areas: [] });
-      if (range && range[1] - range[0] >= 1_000) brushHandler.current?.(Math.round(range[0]), Math.round(range[1]));
+      if (range && range[1] - range[0] >= 1_000)
+        brushHandler.current?.(Math.round(range[0]), Math.round(range[1]));
     });
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(node);
@@ -65,7 +66,11 @@ export function Chart({
     instance.setOption(buildChartOption(spec, readPalette()), { notMerge: true });
     if (brushHandler.current !== undefined) {
       // Dragging across the plot selects a span; no toolbox button to find first.
-      instance.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
+      instance.dispatchAction({
+        type: 'takeGlobalCursor',
+        key: 'brush',
+        brushOption: { brushType: 'lineX', brushMode: 'single' },
+      });
     }
   }, [spec, theme]);
 

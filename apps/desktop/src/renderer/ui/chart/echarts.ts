@@ -11,7 +11,15 @@ import {
 import { init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, BrushComponent, CanvasRenderer]);
+use([
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  MarkLineComponent,
+  BrushComponent,
+  CanvasRenderer,
+]);
 
 export { init };
 export type { ECharts } from 'echarts/core';

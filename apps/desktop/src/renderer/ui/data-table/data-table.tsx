@@ -80,8 +80,10 @@ export function DataTable<Row>(props: Props<Row>) {
     else if (key === 'Home') move(0);
     else if (key === 'End') move(rows.length - 1);
     else if (key === 'Enter' && props.onOpen) props.onOpen(row);
-    else if (key === 'ArrowRight' && props.onToggleExpand && expandedKey !== rowKey(row)) props.onToggleExpand(row);
-    else if (key === 'ArrowLeft' && props.onToggleExpand && expandedKey === rowKey(row)) props.onToggleExpand(row);
+    else if (key === 'ArrowRight' && props.onToggleExpand && expandedKey !== rowKey(row))
+      props.onToggleExpand(row);
+    else if (key === 'ArrowLeft' && props.onToggleExpand && expandedKey === rowKey(row))
+      props.onToggleExpand(row);
     else return;
     event.preventDefault();
   };
@@ -123,7 +125,12 @@ export function DataTable<Row>(props: Props<Row>) {
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.id} scope="col" aria-sort={c.sortable ? ariaSort(sort, c.id) : undefined} className={c.numeric ? 'num' : ''}>
+              <th
+                key={c.id}
+                scope="col"
+                aria-sort={c.sortable ? ariaSort(sort, c.id) : undefined}
+                className={c.numeric ? 'num' : ''}
+              >
                 {c.sortable && onSort ? (
                   <button type="button" className="sort-button" onClick={() => onSort(c.id)}>
                     {c.header}
@@ -141,9 +148,17 @@ export function DataTable<Row>(props: Props<Row>) {
         </thead>
         {virtual ? (
           <>
-            {padTop > 0 && <tbody aria-hidden="true"><tr style={{ height: padTop }} /></tbody>}
+            {padTop > 0 && (
+              <tbody aria-hidden="true">
+                <tr style={{ height: padTop }} />
+              </tbody>
+            )}
             {items.map((item) => renderRow(rows[item.index]!, item.index, virtualizer.measureElement))}
-            {padBottom > 0 && <tbody aria-hidden="true"><tr style={{ height: padBottom }} /></tbody>}
+            {padBottom > 0 && (
+              <tbody aria-hidden="true">
+                <tr style={{ height: padBottom }} />
+              </tbody>
+            )}
           </>
         ) : (
           rows.map((row, index) => renderRow(row, index))

@@ -31,7 +31,13 @@ export function Change({
   }
   const arrow = change > 0.05 ? '▲' : change < -0.05 ? '▼' : '▶';
   const tone =
-    direction === 'neutral' ? 'neutral' : change > breachPercent ? 'worse' : change < -breachPercent ? 'better' : 'neutral';
+    direction === 'neutral'
+      ? 'neutral'
+      : change > breachPercent
+        ? 'worse'
+        : change < -breachPercent
+          ? 'better'
+          : 'neutral';
   return (
     <span className={`change ${tone}`} aria-label={`${formatChangePercent(change)} ${label}`}>
       <span aria-hidden="true" className="change-period">
@@ -58,7 +64,25 @@ export function Changes({
   compare: 'day' | 'week';
 }) {
   // The chosen comparison first; the other one too, muted: "it doubled since yesterday but not since last week".
-  const day = <Change key="d" now={figure.value} before={figure.dayAgo} period="d" direction={direction} breachPercent={breachPercent} />;
-  const week = <Change key="w" now={figure.value} before={figure.weekAgo} period="w" direction={direction} breachPercent={breachPercent} />;
+  const day = (
+    <Change
+      key="d"
+      now={figure.value}
+      before={figure.dayAgo}
+      period="d"
+      direction={direction}
+      breachPercent={breachPercent}
+    />
+  );
+  const week = (
+    <Change
+      key="w"
+      now={figure.value}
+      before={figure.weekAgo}
+      period="w"
+      direction={direction}
+      breachPercent={breachPercent}
+    />
+  );
   return <span className="changes">{compare === 'day' ? [day, week] : [week, day]}</span>;
 }

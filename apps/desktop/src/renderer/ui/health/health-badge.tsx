@@ -55,7 +55,9 @@ export function HealthBadge({
               {score.points.map((p) => (
                 <tr key={p.dimension} className={p.breached ? 'breached' : undefined}>
                   <th scope="row">{DIMENSION_LABEL[p.dimension]}</th>
-                  <td className="num">{p.changePercent === null ? 'no baseline' : formatChangePercent(p.changePercent)}</td>
+                  <td className="num">
+                    {p.changePercent === null ? 'no baseline' : formatChangePercent(p.changePercent)}
+                  </td>
                   <td className="num">{p.points}</td>
                   <td className="num">
                     &lt;{thresholds[p.dimension].join(' / <')} %
@@ -66,8 +68,8 @@ export function HealthBadge({
             </tbody>
           </table>
           <p className="muted small">
-            {breached.length === 0 ? 'No threshold breached.' : `Breached: ${breached.join(', ')}.`} Red below 5 points
-            or when one dimension scores 0.
+            {breached.length === 0 ? 'No threshold breached.' : `Breached: ${breached.join(', ')}.`} Red below
+            5 points or when one dimension scores 0.
           </p>
         </div>
       }

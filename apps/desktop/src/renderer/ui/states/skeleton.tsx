@@ -1,5 +1,13 @@
 /** Loading state shaped like a table: the same row height and columns, so nothing jumps when data lands. */
-export function TableSkeleton({ rows = 8, columns, label }: { rows?: number; columns: number; label: string }) {
+export function TableSkeleton({
+  rows = 8,
+  columns,
+  label,
+}: {
+  rows?: number;
+  columns: number;
+  label: string;
+}) {
   return (
     <div role="status" aria-label={label} className="skeleton-table" aria-busy="true">
       {Array.from({ length: rows }, (_, r) => (
@@ -15,5 +23,7 @@ export function TableSkeleton({ rows = 8, columns, label }: { rows?: number; col
 
 /** A chart-sized placeholder. */
 export function ChartSkeleton({ label, height }: { label: string; height: number }) {
-  return <div role="status" aria-label={label} aria-busy="true" className="skeleton-chart" style={{ height }} />;
+  return (
+    <div role="status" aria-label={label} aria-busy="true" className="skeleton-chart" style={{ height }} />
+  );
 }

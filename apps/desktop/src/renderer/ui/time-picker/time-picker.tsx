@@ -1,6 +1,12 @@
 import * as Popover from '@radix-ui/react-popover';
 import { useState } from 'react';
-import { describeTimeRange, isRelative, RELATIVE_PRESETS, resolveTimeRange, type TimeRange } from './time-range.ts';
+import {
+  describeTimeRange,
+  isRelative,
+  RELATIVE_PRESETS,
+  resolveTimeRange,
+  type TimeRange,
+} from './time-range.ts';
 
 /** `datetime-local` speaks local wall time without a zone: convert to and from ms in the user's zone. */
 function toLocalInput(ms: number): string {
@@ -33,12 +39,20 @@ export function TimePicker({ value, onChange }: { value: TimeRange; onChange: (r
         setOpen(next);
       }}
     >
-      <Popover.Trigger className="button toolbar-button" aria-label={`Time range: ${describeTimeRange(value)}`}>
+      <Popover.Trigger
+        className="button toolbar-button"
+        aria-label={`Time range: ${describeTimeRange(value)}`}
+      >
         <span aria-hidden="true">◷</span> {describeTimeRange(value)}
         {!isRelative(value.to) && <span className="pill">fixed</span>}
       </Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content className="popover time-picker" align="end" sideOffset={6} aria-label="Choose the time range">
+        <Popover.Content
+          className="popover time-picker"
+          align="end"
+          sideOffset={6}
+          aria-label="Choose the time range"
+        >
           <div className="time-picker-columns">
             <ul className="preset-list" aria-label="Relative ranges">
               {RELATIVE_PRESETS.map((preset) => (

@@ -1,0 +1,35 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTRPCClient } from '../../trpc/trpc.ts';
+import { httpStatusOf } from '../data/query-client.ts';
+import { authApi } from './auth-api.ts';
+
+export const SESSION_KEY = ['apo', 'auth.session'] as const;
+
+/**
+ * Who is using the console: the local admin (no sign-in) or a signed-in user. `needsSignIn` when the
+ * server says 401; a server without the auth procedures yet answers 404, which reads as local mode.
+ */
+export function useSession() {
+  const api = authApi(useTRPCClient());
+  const session = useQuery({
+    queryKey: SESSION_KEY,
+    queryFn: ({ signal }) => api.auth.session.query(undefined, { signal }),
+    meta: { persist: false },
+    staleTime: 60_000,
+  });
+  const status = httpStatusOf(session.error);
+  return {
+    session: session.data,
+    needsSignIn: status === 401,
+    isPending: session.isPending,
+  };
+}
+
+export function useSignOut() {
+  const api = authApi(useTRPCClient());
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.auth.signOut.mutate(),
+    onSuccess: () => queryClient.clear(),
+  });
+}
