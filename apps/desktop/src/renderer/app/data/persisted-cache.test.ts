@@ -29,7 +29,7 @@ describe('persisted query cache', () => {
 
   it('drops the oldest results first and never a pinned one', () => {
     const c = client([query('old-pinned', 1, 300, true), query('old', 2, 300), query('new', 3, 300)]);
-    const kept = JSON.parse(boundPersistedClient(c, 800, JSON.stringify)) as PersistedClient;
+    const kept = JSON.parse(boundPersistedClient(c, 1_000, JSON.stringify)) as PersistedClient;
     expect(kept.clientState.queries.map((q) => q.queryHash)).toEqual(['old-pinned', 'new']);
   });
 });
