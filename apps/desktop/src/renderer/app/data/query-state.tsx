@@ -4,6 +4,7 @@ import { DataAge } from '../../ui/states/data-age.tsx';
 import { ProblemState } from '../../ui/states/problem-state.tsx';
 import { describeConnectionProblem } from '../server-status/connection-error.ts';
 import { useConnection } from './connection.tsx';
+import { httpStatusOf } from './query-client.ts';
 
 /** The clock for "4 min ago" labels: ticks every 15 s, enough for minute-granular ages. */
 export function useNow(everyMs = 15_000): number {
@@ -54,6 +55,16 @@ export function QueryState<T>({
         )}
         {children(query.data)}
       </>
+    );
+  }
+  if (query.isError && httpStatusOf(query.error) === 404) {
+    // Console and server versions can differ (the desktop app updates separately): say so, not "error".
+    return (
+      <ProblemState
+        title={`This server does not offer ${what} yet: it is older than this console`}
+        detail={query.error.message}
+        hint={<p>Update the APO server at {connection.serverUrl} to use this view.</p>}
+      />
     );
   }
   if (query.isError) {

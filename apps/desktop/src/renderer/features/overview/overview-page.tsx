@@ -67,7 +67,6 @@ function OverviewSummary({ overview }: { overview: ServicesOverview | undefined 
       <span className="health health-critical">✖ {count('critical')} critical</span>
       <span className="health health-warning">▲ {count('warning')} warning</span>
       <span className="health health-ok">● {count('ok')} healthy</span>
-      <span className="muted">d = vs yesterday · w = vs last week</span>
     </p>
   );
 }
@@ -124,23 +123,35 @@ function ServicesPanel({
     onToggle: (service) => onFilters({ open: filters.open === service ? undefined : service }),
   };
   return (
-    <DataTable
-      label="Services"
-      rows={rows}
-      columns={serviceColumns(ctx)}
-      rowKey={(s) => s.service}
-      sort={{ column: filters.sort === 'degraded' ? 'degraded' : filters.sort, dir: filters.dir }}
-      onSort={(column) => {
-        const key = column as OverviewSortKey;
-        const dir =
-          filters.sort === key ? (filters.dir === 'asc' ? 'desc' : 'asc') : key === 'name' ? 'asc' : 'desc';
-        onFilters({ sort: key, dir });
-      }}
-      expandedKey={filters.open}
-      onToggleExpand={(s) => ctx.onToggle(s.service)}
-      renderExpanded={(s) => <EndpointRows service={s} ctx={ctx} />}
-      onOpen={(s) => void navigate({ to: '/services/$name', params: { name: s.service } })}
-      rowClassName={(s) => (s.active ? undefined : 'inactive')}
-    />
+    <>
+      <DataTable
+        label="Services"
+        rows={rows}
+        columns={serviceColumns(ctx)}
+        rowKey={(s) => s.service}
+        sort={{ column: filters.sort === 'degraded' ? 'degraded' : filters.sort, dir: filters.dir }}
+        onSort={(column) => {
+          const key = column as OverviewSortKey;
+          const dir =
+            filters.sort === key ? (filters.dir === 'asc' ? 'desc' : 'asc') : key === 'name' ? 'asc' : 'desc';
+          onFilters({ sort: key, dir });
+        }}
+        expandedKey={filters.open}
+        onToggleExpand={(s) => ctx.onToggle(s.service)}
+        renderExpanded={(s) => <EndpointRows service={s} ctx={ctx} />}
+        onOpen={(s) => void navigate({ to: '/services/$name', params: { name: s.service } })}
+        rowClassName={(s) => (s.active ? undefined : 'inactive')}
+      />
+      <p className="table-legend muted small">
+        <span>
+          d: change vs yesterday · w: vs last week · bold red: a rise above{' '}
+          {overview.thresholds.breachPercent} %
+        </span>
+        <span>
+          {rows.length} of {overview.services.length} services · ↑↓ or j/k move · Enter opens · → shows
+          endpoints
+        </span>
+      </p>
+    </>
   );
 }
