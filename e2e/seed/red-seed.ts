@@ -127,3 +127,18 @@ export async function seedRed(serverUrl: string, nowMs = Date.now()): Promise<vo
   });
   if (!res.ok) throw new Error(`seeding RED failed: HTTP ${res.status} ${await res.text()}`);
 }
+
+/** The RED figures the server should report for a seeded service per minute, by the shared quantile rule. */
+export async function expectedMinute(service: string, period: 'now' | 'dayAgo' | 'weekAgo') {
+  // The same function the server summarizes rollups with: the expected p95 is not re-derived by hand.
+  const { summarizeRed } = await import('../../packages/shared/src/red/red-quantiles.ts');
+  const figures = SEEDED_ENDPOINTS.filter((e) => e.service === service).flatMap((e) => {
+    const f = e[period];
+    const bucket = (count: number) => bucketCounts(f.latencyMs, count).map(Number);
+    return [
+      { count: f.ok, errorCount: 0, durationSumMs: f.ok * f.latencyMs, bucketCounts: bucket(f.ok) },
+      { count: f.errors, errorCount: f.errors, durationSumMs: f.errors * f.latencyMs, bucketCounts: bucket(f.errors) },
+    ];
+  });
+  return summarizeRed(figures);
+}

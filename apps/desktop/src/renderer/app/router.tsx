@@ -1,5 +1,4 @@
 import {
-  createHashHistory,
   createRootRoute,
   createRoute,
   createRouter,
@@ -8,6 +7,7 @@ import {
   retainSearchParams,
 } from '@tanstack/react-router';
 import { GLOBAL_SEARCH_KEYS } from './global-search.ts';
+import { createConsoleHashHistory } from './hash-history.ts';
 import { Shell } from './layout/shell.tsx';
 import { NotFound } from './layout/not-found.tsx';
 import {
@@ -71,15 +71,10 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
 ]);
 
-/**
- * Hash history: the app is served from a file:// page in Electron and from any path prefix on the web
- * (base './'), where a path-based route would break relative asset URLs on reload. `?server=` stays in the
- * real query string, outside the router.
- */
 export function createAppRouter() {
   return createRouter({
     routeTree,
-    history: createHashHistory(),
+    history: createConsoleHashHistory(),
     defaultPreload: 'intent',
     scrollRestoration: true,
   });

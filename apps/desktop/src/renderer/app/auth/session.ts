@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPCClient } from '../../trpc/trpc.ts';
+import { useConnection } from '../data/connection.tsx';
 import { httpStatusOf } from '../data/query-client.ts';
 import { authApi } from './auth-api.ts';
 
@@ -11,11 +12,14 @@ export const SESSION_KEY = ['apo', 'auth.session'] as const;
  */
 export function useSession() {
   const api = authApi(useTRPCClient());
+  const { authRequired } = useConnection();
   const session = useQuery({
     queryKey: SESSION_KEY,
     queryFn: ({ signal }) => api.auth.session.query(undefined, { signal }),
     meta: { persist: false },
     staleTime: 60_000,
+    // A server without sign-in (health says so) has one user, the local admin: nothing to ask.
+    enabled: authRequired === true,
   });
   const status = httpStatusOf(session.error);
   return {
