@@ -10,7 +10,9 @@ const values = (points: [number, number | null][] | undefined) =>
   (points ?? []).map(([, v]) => v).filter((v): v is number => v !== null);
 
 test.describe('console: service page', () => {
-  test('draws the seeded RED of checkout against yesterday and lists its endpoints', async ({ page }, testInfo) => {
+  test('draws the seeded RED of checkout against yesterday and lists its endpoints', async ({
+    page,
+  }, testInfo) => {
     const { serverUrl, consoleUrl } = e2eEnv();
     const shell = new ShellPage(page);
     const service = new ServicePage(page);
@@ -22,7 +24,9 @@ test.describe('console: service page', () => {
     const yesterday = await expectedMinute('checkout', 'dayAgo');
 
     // Every seeded minute draws the seeded figures; yesterday's overlay is laid under the same minutes.
-    await expect.poll(async () => new Set(values((await service.drawn('Latency')).p95))).toEqual(new Set([now.p95]));
+    await expect
+      .poll(async () => new Set(values((await service.drawn('Latency')).p95)))
+      .toEqual(new Set([now.p95]));
     const latency = await service.drawn('Latency');
     expect(new Set(values(latency.avg))).toEqual(new Set([now.avg]));
     expect(new Set(values(latency['p95 yesterday']))).toEqual(new Set([yesterday.p95]));
@@ -38,10 +42,14 @@ test.describe('console: service page', () => {
     // Choosing an endpoint narrows the charts to it, in the URL.
     await service.endpointRow('GET /api/checkout/status').click();
     await expect.poll(() => shell.viewUrl().searchParams.get('endpoint')).toBe('GET /api/checkout/status');
-    await expect.poll(async () => new Set(values((await service.drawn('Latency')).avg))).toEqual(new Set([8]));
+    await expect
+      .poll(async () => new Set(values((await service.drawn('Latency')).avg)))
+      .toEqual(new Set([8]));
   });
 
-  test('a service with no data says so instead of drawing empty axes as if all were fine', async ({ page }) => {
+  test('a service with no data says so instead of drawing empty axes as if all were fine', async ({
+    page,
+  }) => {
     const { serverUrl, consoleUrl } = e2eEnv();
     const shell = new ShellPage(page);
     const service = new ServicePage(page);

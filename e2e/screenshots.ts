@@ -13,7 +13,9 @@ export async function attachBothThemes(page: Page, testInfo: TestInfo, name: str
     await page.emulateMedia({ colorScheme });
     await page.locator(`html[data-theme="${colorScheme}"]`).waitFor();
     // Charts redraw with the new tokens on the next frame.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
     const body = await page.screenshot();
     await testInfo.attach(`${name} (${colorScheme})`, { body, contentType: 'image/png' });
     if (dir !== undefined) {

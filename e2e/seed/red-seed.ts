@@ -137,7 +137,12 @@ export async function expectedMinute(service: string, period: 'now' | 'dayAgo' |
     const bucket = (count: number) => bucketCounts(f.latencyMs, count).map(Number);
     return [
       { count: f.ok, errorCount: 0, durationSumMs: f.ok * f.latencyMs, bucketCounts: bucket(f.ok) },
-      { count: f.errors, errorCount: f.errors, durationSumMs: f.errors * f.latencyMs, bucketCounts: bucket(f.errors) },
+      {
+        count: f.errors,
+        errorCount: f.errors,
+        durationSumMs: f.errors * f.latencyMs,
+        bucketCounts: bucket(f.errors),
+      },
     ];
   });
   return summarizeRed(figures);

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useTRPC } from '../../trpc/trpc.ts';
+import type { QueryMeta } from './persisted-cache.ts';
 import { describeConnectionProblem, type ConnectionProblem } from '../server-status/connection-error.ts';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
@@ -35,28 +36,44 @@ export function ConnectionProvider({ serverUrl, children }: { serverUrl: string;
     meta: { persist: false },
     refetchInterval: (query) => (query.state.status === 'error' ? OFFLINE_POLL_MS : ONLINE_POLL_MS),
   });
+  const { refetch } = health;
+  // Any request that cannot reach the server is news: check now rather than at the next poll.
+  useEffect(
+    () =>
+      queryClient.getQueryCache().subscribe((event) => {
+        if (event.type !== 'updated' || event.action.type !== 'error') return;
+        // Not for health itself (or other connection-level queries, marked not to persist).
+        if ((event.query.meta as QueryMeta | undefined)?.persist === false) return;
+        if (describeConnectionProblem(event.action.error, serverUrl).kind === 'unreachable')
+          void refetch({ cancelRefetch: false });
+      }),
+    [queryClient, refetch, serverUrl],
+  );
   const problem = health.isError
     ? describeConnectionProblem(health.error, serverUrl, window.location.origin)
     : null;
-  // A server that answers with an error is reachable; only "cannot reach" means offline.
-  const offline = problem?.kind === 'unreachable';
+  // A server that answers with an error is reachable; only "cannot reach" means offline. A check in flight
+  // (a refetch without data goes back to "pending") changes nothing: the last answer stands, so the banner
+  // does not flicker and coming back is one transition.
+  const answer: boolean | null = health.isError
+    ? problem?.kind === 'unreachable'
+    : health.isSuccess
+      ? false
+      : null;
+  const [offline, setOffline] = useState(false);
+  const [offlineSince, setOfflineSince] = useState<number | null>(null);
+  useEffect(() => {
+    if (answer === null || answer === offline) return;
+    setOffline(answer);
+    setOfflineSince(answer ? Date.now() : null);
+    // Back online: everything on screen may be stale, ask again now rather than at the next tick.
+    if (!answer) void queryClient.refetchQueries({ type: 'active' });
+  }, [answer, offline, queryClient]);
   const status: ConnectionStatus = offline
     ? 'offline'
-    : health.isSuccess || health.isError
-      ? 'online'
-      : 'connecting';
-  const [offlineSince, setOfflineSince] = useState<number | null>(null);
-  const wasOffline = useRef(false);
-
-  useEffect(() => {
-    if (offline && !wasOffline.current) setOfflineSince(health.errorUpdatedAt || Date.now());
-    if (!offline && wasOffline.current) {
-      setOfflineSince(null);
-      // Back online: everything on screen may be stale, ask again now rather than at the next tick.
-      void queryClient.refetchQueries({ type: 'active' });
-    }
-    wasOffline.current = offline;
-  }, [offline, health.errorUpdatedAt, queryClient]);
+    : answer === null && !health.isSuccess
+      ? 'connecting'
+      : 'online';
 
   const value: Connection = {
     serverUrl,
