@@ -42,7 +42,7 @@ test.describe('console: offline', () => {
     );
     await expect(shell.serverSwitcher).toHaveAccessibleName(/Offline$/);
     // The view keeps its data, labelled with its age, rather than turning into an error.
-    await expect(page.getByText(/Showing saved data as of/).first()).toBeVisible();
+    await expect(page.getByText(/saved copy as of/).first()).toBeVisible();
     expect(await service.drawn('Latency')).toEqual(before);
     await attachBothThemes(page, testInfo, 'service-offline');
 
@@ -54,7 +54,7 @@ test.describe('console: offline', () => {
     await server.start();
     await expect(shell.offlineBanner).toHaveCount(0, { timeout: 20_000 });
     await expect(shell.serverSwitcher).toHaveAccessibleName(/Connected$/);
-    await expect(page.getByText(/Showing saved data as of/)).toHaveCount(0);
+    await expect(page.getByText(/saved copy as of/)).toHaveCount(0);
   });
 
   test('without saved data, says the server cannot be reached and offers Retry', async ({ page }) => {

@@ -36,21 +36,22 @@ export function QueryState<T>({
   const connection = useConnection();
   const now = useNow();
   if (query.data !== undefined) {
-    const stale = query.isError || connection.status === 'offline';
+    // Offline, the banner says it for every panel: each panel only notes the age of what it shows.
+    const offline = connection.status === 'offline';
     return (
       <>
-        {stale && (
+        {offline && (
+          <p className="panel-age">
+            saved copy <DataAge updatedAt={query.dataUpdatedAt} now={now} />
+          </p>
+        )}
+        {query.isError && !offline && (
           <p className="stale-note">
-            Showing saved data <DataAge updatedAt={query.dataUpdatedAt} now={now} />
-            {query.isError && connection.status !== 'offline' && (
-              <>
-                {' '}
-                — refreshing failed: {query.error.message}{' '}
-                <button type="button" className="button small" onClick={() => void query.refetch()}>
-                  Retry
-                </button>
-              </>
-            )}
+            Showing saved data <DataAge updatedAt={query.dataUpdatedAt} now={now} /> — refreshing failed:{' '}
+            {query.error.message}{' '}
+            <button type="button" className="button small" onClick={() => void query.refetch()}>
+              Retry
+            </button>
           </p>
         )}
         {children(query.data)}
