@@ -11,6 +11,8 @@
 #                             to render them (tests/deploy)
 #   systemd                   systemd-analyze, to verify deploy/systemd's units (tests/deploy); already on
 #                             most Debian machines
+#   postgresql                PostgreSQL 15's initdb/pg_ctl/postgres: the server's config store is tested on
+#                             it as well as on SQLite (each test starts its own in a temp directory)
 set -euo pipefail
 
 missing=()
@@ -19,6 +21,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
@@ -29,7 +32,7 @@ if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/de
   apt-get update -qq >/dev/null
   "${install[@]}" -qq >/dev/null
   # The packages start their daemons as services where systemd runs; the tests start their own.
-  systemctl stop prometheus-node-exporter redis-server >/dev/null 2>&1 || true
+  systemctl stop prometheus-node-exporter redis-server postgresql >/dev/null 2>&1 || true
   exit 0
 fi
 

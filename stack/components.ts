@@ -17,6 +17,24 @@ export interface Component {
 
 const repo = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
+/** The server serves the web console at its root. */
+export const consoleUrlOf = (config: StackConfig) => `http://127.0.0.1:${config.ports.serverHttp}/`;
+
+/**
+ * The desktop app on the stack's server (`pnpm --filter @apo/desktop start`: builds and starts Electron).
+ * Not supervised like the others: it has no ready URL, and closing its window leaves the stack running.
+ */
+export function desktopComponent(config: StackConfig, electronPath: string): Component {
+  return {
+    name: 'desktop',
+    entry: repo('apps/desktop/scripts/launch.ts'),
+    args: [],
+    env: { APO_SERVER_URL: `http://127.0.0.1:${config.ports.serverHttp}` },
+    readyUrl: '',
+    where: [`the desktop app (Electron ${electronPath}); closing it leaves the stack running`],
+  };
+}
+
 /**
  * The local stack, wired as a real deployment is: demo shop → agent → proxy → server. Components start in
  * this order and stop in reverse, so nothing sends to a hop that is not listening yet.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stackComponents } from './components.ts';
+import { consoleUrlOf, desktopComponent, stackComponents } from './components.ts';
 import { loadStackConfig, StackConfigError } from './env.ts';
 
 const HOME = { HOME: '/home/oncall' };
@@ -32,6 +32,19 @@ describe('local stack configuration', () => {
     expect(components[1]?.env.APO_AGENT_EXPORT_URL).toBe('http://127.0.0.1:3400');
     expect(components[1]?.env.APO_AGENT_OTLP_HTTP_PORT).toBe('5318');
     expect(config.dir).toBe('/tmp/s');
+    expect(config.withDesktop).toBe(true);
+    const noDesktop = loadStackConfig(['--no-desktop'], HOME);
+    if (noDesktop === 'help') throw new Error('unexpected help');
+    expect(noDesktop.withDesktop).toBe(false);
+  });
+
+  it('opens the desktop app on the stack’s server and prints the console URL of its port', () => {
+    const config = loadStackConfig([], { ...HOME, APO_HTTP_PORT: '3400' });
+    if (config === 'help') throw new Error('unexpected help');
+    expect(consoleUrlOf(config)).toBe('http://127.0.0.1:3400/');
+    const desktop = desktopComponent(config, '/opt/electron/electron');
+    expect(desktop.entry).toMatch(/apps\/desktop\/scripts\/launch\.ts$/);
+    expect(desktop.env).toEqual({ APO_SERVER_URL: 'http://127.0.0.1:3400' });
   });
 
   it('rejects a bad port or an unknown option with the value quoted', () => {

@@ -51,6 +51,8 @@ export interface StackConfig {
   demoDataDir: string;
   withDemo: boolean;
   withProxy: boolean;
+  /** Open the desktop app on the console when an Electron binary is installed (otherwise: a browser URL). */
+  withDesktop: boolean;
   clusterId: string;
   ports: {
     serverHttp: number;
@@ -70,9 +72,12 @@ export interface StackConfig {
 export const STACK_USAGE = `Usage: pnpm start [options]
 
 Starts APO's local stack: the server (embedded storage), a proxy, an agent, and the demo shop with traffic.
+The web console is built first when it is missing or stale; the server serves it at its URL, and the
+desktop app opens on it when its Electron binary is installed.
 
   --no-demo          do not start the demo shop (observe your own apps through the agent)
   --no-proxy         the agent exports straight to the server
+  --no-desktop       print the console's URL even when the Electron app could open it
   --dir PATH         the components' logs (default ~/.local/share/apo/stack, or APO_STACK_DIR)
   --cluster ID       the proxy's cluster id (default "local", or APO_PROXY_CLUSTER_ID)
   -h, --help         this text
@@ -89,6 +94,7 @@ export function loadStackConfig(argv: string[], env: Env = process.env): StackCo
       options: {
         'no-demo': { type: 'boolean', default: false },
         'no-proxy': { type: 'boolean', default: false },
+        'no-desktop': { type: 'boolean', default: false },
         dir: { type: 'string' },
         cluster: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -108,6 +114,7 @@ export function loadStackConfig(argv: string[], env: Env = process.env): StackCo
       join(env.XDG_DATA_HOME || join(env.HOME ?? homedir(), '.local', 'share'), 'apo', 'demo-shop'),
     withDemo: !parsed['no-demo'],
     withProxy: !parsed['no-proxy'],
+    withDesktop: !parsed['no-desktop'],
     clusterId: parsed.cluster ?? env.APO_PROXY_CLUSTER_ID ?? 'local',
     ports: {
       serverHttp: p.APO_HTTP_PORT,

@@ -5,13 +5,16 @@
  *     bin/apo-server        the command (an ES module; `node bin/apo-server` or, with node on PATH, run as is)
  *     lib/apo-server.mjs    the component and its pure-JavaScript dependencies, bundled (+ lazy chunks, maps)
  *     node_modules/         only the packages that cannot be bundled (chDB and its native parts)
- *     package.json          name, version (reported by /healthz and the logs), the packages above
+ *     console/              the server only: the web console's build, served at `/`
+ *     package.json          name, version (reported by /healthz and the logs), the packages above, and
+ *                           `apoConsoleDir`, where the server finds the console (as in the sources)
  */
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { rolldown } from 'rolldown';
 import { bundledApps, type AppName } from './bundled-apps.ts';
 import { copyProductionDependencies, type CopiedPackage } from './production-dependencies.ts';
+import { consoleLayout, describeResult, ensureConsoleBuilt } from '../../scripts/console-build.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -29,6 +32,15 @@ const binSource = (command: string) => `#!/usr/bin/env node
 process.setSourceMapsEnabled(true);
 await import('../lib/${command}.mjs');
 `;
+
+const CONSOLE_DIR = 'console';
+
+/** The web console, built first when missing or stale: a server bundle without it would answer `/` with 503. */
+async function copyConsole(bundleDir: string): Promise<void> {
+  const result = await ensureConsoleBuilt();
+  if (result.result === 'failed') throw new Error(describeResult(result));
+  await cp(consoleLayout().outDir, join(bundleDir, CONSOLE_DIR), { recursive: true });
+}
 
 /** Builds `<outDir>/<command>/`, replacing what was there. */
 export async function buildBundle(app: AppName, outDir: string): Promise<BuiltBundle> {
@@ -64,6 +76,7 @@ export async function buildBundle(app: AppName, outDir: string): Promise<BuiltBu
   }
 
   const packages = await copyProductionDependencies(spec.external, appDir, dir);
+  if (spec.withConsole) await copyConsole(dir);
   const dependencies = Object.fromEntries(
     spec.external.map((name) => [name, packages.find((p) => p.name === name)!.version]),
   );
@@ -75,6 +88,7 @@ export async function buildBundle(app: AppName, outDir: string): Promise<BuiltBu
     bin: { [spec.command]: `bin/${spec.command}` },
     engines: { node: '>=24' },
     dependencies,
+    ...(spec.withConsole ? { apoConsoleDir: CONSOLE_DIR } : {}),
   };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(bundlePackage, null, 2)}\n`);
   await mkdir(join(dir, 'bin'), { recursive: true });

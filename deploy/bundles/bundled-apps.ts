@@ -15,12 +15,20 @@ export interface BundledApp {
    * native addon plus a 566 MB shared library that it loads by path: neither can be inlined.
    */
   external: string[];
+  /** Ships the web console's build in `console/`, served at `/` (the server only). */
+  withConsole: boolean;
 }
 
 export const bundledApps: Record<AppName, BundledApp> = {
-  agent: { app: 'agent', command: 'apo-agent', entry: 'src/main.ts', external: [] },
-  proxy: { app: 'proxy', command: 'apo-proxy', entry: 'src/main.ts', external: [] },
-  server: { app: 'server', command: 'apo-server', entry: 'src/main.ts', external: ['chdb'] },
+  agent: { app: 'agent', command: 'apo-agent', entry: 'src/main.ts', external: [], withConsole: false },
+  proxy: { app: 'proxy', command: 'apo-proxy', entry: 'src/main.ts', external: [], withConsole: false },
+  server: {
+    app: 'server',
+    command: 'apo-server',
+    entry: 'src/main.ts',
+    external: ['chdb'],
+    withConsole: true,
+  },
 };
 
 export const appNames = Object.keys(bundledApps) as AppName[];

@@ -70,6 +70,10 @@ describe('runnable bundles, started from outside the repository', () => {
         await expect(
           lstat(join(bundle.dir, 'node_modules/@chdb/lib-linux-x64-gnu/libchdb.so')),
         ).resolves.toBeTruthy();
+        // The web console travels with the server, which finds it through its package.json.
+        expect(pkg).toMatchObject({ apoConsoleDir: 'console' });
+        await expect(lstat(join(bundle.dir, 'console/index.html'))).resolves.toBeTruthy();
+        expect((await readdir(join(bundle.dir, 'console/assets'))).some((f) => f.endsWith('.js'))).toBe(true);
       } else {
         expect(pkg.dependencies).toEqual({});
         expect(installed).toEqual([]);
@@ -99,6 +103,9 @@ describe('runnable bundles, started from outside the repository', () => {
     running.push(server);
     expect(server.health).toMatchObject({ status: 'ok' });
     const serverUrl = `http://127.0.0.1:${httpPort}`;
+    const page = await fetch(`${serverUrl}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
 
     const proxyPorts = { http: await freePort(), grpc: await freePort(), status: await freePort() };
     const proxy = await startBundle(

@@ -30,13 +30,25 @@ describe('the local stack (`pnpm start`: server, proxy, agent, demo shop as real
     await stack.dispose();
   });
 
-  it('prints what runs where', () => {
+  it('prints the console URL first, and what runs where', () => {
     const out = stack.output();
+    // No Electron binary here (pnpm skips its download): the URL, for a browser, is the very first line.
+    expect(out.split('\n')[0]).toBe(
+      `APO console: ${stack.serverUrl}/   (open it in a browser once the stack runs)`,
+    );
+    expect(out).toMatch(new RegExp(`^  console +${stack.serverUrl}/$`, 'm'));
     for (const part of ['server', 'proxy', 'agent', 'demo'])
       expect(out).toMatch(new RegExp(`^  ${part} \\(pid \\d+\\)`, 'm'));
     expect(out).toContain(stack.serverUrl);
     expect(out).toContain(stack.agentUrl);
     expect(out).toContain(stack.shopUrl);
+  });
+
+  it('serves the web console at that URL', async () => {
+    const res = await fetch(`${stack.serverUrl}/`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await res.text()).toContain('<div id="root">');
   });
 
   it('stores the shop’s traces, at least three services deep, through the proxy', async () => {

@@ -5,10 +5,15 @@ import cors from '@fastify/cors';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.ts';
+import { openAccess, type OpenedAccess } from './auth/open-access.ts';
 import { isAllowedOrigin, resolveAuth, type ServerConfig } from './config/server-config.ts';
+import { defaultConsoleDir } from './env.ts';
 import { allowedHostsOf, registerHostCheck } from './http/allowed-hosts.ts';
+import { registerConsoleFiles } from './http/console-files.ts';
 import { BatchLedger, removeInterruptedFlushes } from './ingest/batch-ledger.ts';
-import { dataTables, GroupCommitWriter } from './ingest/group-commit-writer.ts';
+import { dataTables } from './ingest/data-tables.ts';
+import { GroupCommitWriter } from './ingest/group-commit-writer.ts';
+import { ServerRedStage } from './ingest/red-stage.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { InFlightBytes, httpServerOptions, limitHttpConnections, listenGrpc } from '@apo/pipeline';
 import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
@@ -17,7 +22,7 @@ import { PodDirectory } from './features/kubernetes/pod-directory.ts';
 import { registerPodSnapshotRoutes } from './features/kubernetes/snapshot-routes.ts';
 import { DecisionBoard } from '@apo/pipeline';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
-import { openStorage, type Storage } from './storage/index.ts';
+import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';
 import { makeContextFactory } from './trpc/context.ts';
 import { appRouter } from './trpc/root.ts';
@@ -38,15 +43,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function lastFlushId(storage: Storage): Promise<bigint> {
-  const result = await storage.client.query({
-    query: `SELECT toString(max(flush_id)) AS id FROM ${storage.database}.ingest_ledger`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ id: string }>();
-  return BigInt(row?.id ?? '0');
-}
-
 /** Opens storage, recovers interrupted flushes, and starts the HTTP and gRPC listeners. */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   const authDecision = resolveAuth(config);
@@ -58,7 +54,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     log.child({ component: 'storage' }),
   );
   let ready = false;
+  let access: OpenedAccess | undefined;
   try {
+    access = await openAccess(config, authDecision.enabled, auth, log);
     const retentionMs = config.storage.ledgerRetentionHours * 3_600_000;
     await removeInterruptedFlushes(storage, dataTables, retentionMs, log);
     const ledger = await BatchLedger.load(storage, retentionMs);
@@ -79,14 +77,15 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const writer = new GroupCommitWriter(
       storage,
       ledger,
+      new ServerRedStage(storage.retention.red, config.ingest.redFlushIntervalMs, metrics.ingest),
       { ...config.ingest, writeTimeoutMs: config.storage.writeTimeoutMs },
       log.child({ component: 'writer' }),
       metrics.ingest,
       await lastFlushId(storage),
     );
-    const service = new IngestService(
+    const service = new IngestService({
       writer,
-      {
+      limits: {
         maxAttributes: config.ingest.maxAttributes,
         maxValueLength: config.ingest.maxAttributeValueLength,
         maxEventsPerSpan: config.ingest.maxEventsPerSpan,
@@ -94,15 +93,14 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         maxValueEntries: config.ingest.maxValueEntries,
         maxAttributeBytes: config.ingest.maxAttributeBytes,
       },
-      storage.retention,
-      metrics.ingest,
+      retention: storage.retention,
+      metrics: metrics.ingest,
+      auth,
+      defaultCluster: config.defaultCluster,
       pods,
-    );
+    });
     const transport = {
       service,
-      auth,
-      metrics: metrics.ingest,
-      defaultCluster: config.defaultCluster,
       maxBodyBytes: config.ingest.maxBodyBytes,
       // One bound for OTLP/HTTP, OTLP/gRPC and pod snapshots: what they hold received and inflated.
       inFlight: new InFlightBytes(config.ingest.maxInFlightBytes, 'the server'),
@@ -184,6 +182,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           storage,
           log,
           auth,
+          access: access.access,
+          settings: access.settings,
           pods,
           limits: config.api,
           version: serverVersion,
@@ -192,12 +192,15 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         }),
       },
     });
+    // The web console at `/`; its fallback (client routes → index.html) answers only what no route above took.
+    registerConsoleFiles(app, { dir: config.consoleDir ?? defaultConsoleDir() });
 
     const grpcServer = createOtlpGrpcServer(transport);
     const grpcListener = await listenGrpc(grpcServer, config.host, config.grpcPort, config.connections);
     const grpcPort = grpcListener.port;
     const httpUrl = await app.listen({ host: config.host, port: config.httpPort });
     ready = true;
+    await access.announce(httpUrl);
     log.info(
       {
         http: httpUrl,
@@ -205,6 +208,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         engine: storage.engine,
         dataDir: config.storage.dataDir,
         auth: auth.enabled,
+        configStore: access.store.location,
       },
       `APO server ready: ${httpUrl} (tRPC /trpc, OTLP/HTTP /v1/traces|logs|metrics), OTLP/gRPC ${config.host}:${grpcPort}, ` +
         (storage.engine === 'embedded'
@@ -225,11 +229,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           await Promise.all([app.close(), grpcListener.close(30_000), writer.close()]);
           await writer.close();
           await storage.close();
+          await access?.close();
           log.info('APO server stopped');
         })()),
     };
   } catch (err) {
     await storage.close().catch(() => undefined);
+    await access?.close().catch(() => undefined);
     throw err;
   }
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/pipeline';
 import {
   defaultDataDir,
@@ -14,6 +16,17 @@ export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Where the web console's build is when APO_CONSOLE_DIR is not set. This file sits one level below the
+ * package's root both in the sources (apps/server/src/) and in a bundle (lib/), and that root's package.json
+ * names the build relative to it: `../desktop/out/web` in the repository, `console` in a bundle.
+ */
+export function defaultConsoleDir(): string {
+  const root = new URL('..', import.meta.url);
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { apoConsoleDir?: string };
+  return fileURLToPath(new URL(pkg.apoConsoleDir ?? 'console', root));
+}
+
 export function loadServerConfig(env: Env = process.env): ServerConfig {
   const raw: Record<string, unknown> = env.APO_CONFIG ? readConfigFile(env.APO_CONFIG) : {};
   const authMode = env.APO_AUTH;
@@ -22,6 +35,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['grpcPort'], env.APO_GRPC_PORT);
   setIn(raw, ['logLevel'], env.APO_LOG_LEVEL);
   setIn(raw, ['defaultCluster'], env.APO_DEFAULT_CLUSTER);
+  setIn(raw, ['consoleDir'], env.APO_CONSOLE_DIR);
   setIn(raw, ['corsOrigins'], list(env.APO_CORS_ORIGINS));
   setIn(raw, ['allowedHosts'], list(env.APO_ALLOWED_HOSTS));
   setIn(raw, ['connections', 'headersTimeoutMs'], env.APO_HEADERS_TIMEOUT_MS);
@@ -34,6 +48,10 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['auth', 'adminToken'], env.APO_ADMIN_TOKEN);
   setIn(raw, ['auth', 'ingestTokens'], list(env.APO_INGEST_TOKEN));
   setIn(raw, ['auth', 'proxyTokens'], list(env.APO_PROXY_TOKENS));
+  setIn(raw, ['auth', 'adminPassword'], env.APO_ADMIN_PASSWORD);
+  setIn(raw, ['auth', 'sessionIdleTimeoutMs'], env.APO_SESSION_IDLE_TIMEOUT_MS);
+  setIn(raw, ['auth', 'sessionMaxAgeMs'], env.APO_SESSION_MAX_AGE_MS);
+  setIn(raw, ['configStore', 'databaseUrl'], env.APO_CONFIG_DATABASE_URL);
   setIn(raw, ['storage', 'dataDir'], env.APO_DATA_DIR);
   if (env.APO_CLICKHOUSE_URL) {
     setIn(raw, ['storage', 'engine'], 'remote');
@@ -69,5 +87,6 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     throw new ConfigError('storage.engine is "remote" but no URL is set (APO_CLICKHOUSE_URL)');
   }
   config.storage.dataDir ??= defaultDataDir(env.HOME, env.XDG_DATA_HOME);
+  config.consoleDir ??= defaultConsoleDir();
   return config;
 }

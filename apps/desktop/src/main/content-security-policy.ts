@@ -18,6 +18,9 @@ export function contentSecurityPolicy(options: CspOptions): string {
     ['default-src', "'none'"],
     ['script-src', "'self'", ...(dev === undefined ? [] : ["'unsafe-inline'"])],
     ['style-src', "'self'", ...(dev === undefined ? [] : ["'unsafe-inline'"])],
+    // Inline style attributes only (never <style> elements): ECharts builds its HTML tooltips as markup
+    // with style="…", which the server's own CSP header allows the same way.
+    ['style-src-attr', "'unsafe-inline'"],
     ['img-src', "'self'", 'data:'],
     ['font-src', "'self'"],
     ['connect-src', "'self'", ...options.connectSources, ...devSocket],

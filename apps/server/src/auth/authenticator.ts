@@ -46,7 +46,12 @@ export class Authenticator {
     return found;
   }
 
-  /** Console / automation API: the admin token. */
+  /** The APO_ADMIN_TOKEN, whatever auth's mode (the caller decides what auth off means). */
+  isAdminToken(token: string): boolean {
+    return Authenticator.#matches(this.#admin, token);
+  }
+
+  /** `/metrics`: the admin token. */
   allowsApi(authorization: string | undefined): boolean {
     return !this.enabled || Authenticator.#matches(this.#admin, bearer(authorization));
   }

@@ -94,14 +94,37 @@ describe('server configuration', () => {
     expect(isAllowedHost('anything', allowedHostsOf(['*'], '127.0.0.1'))).toBe(true);
   });
 
-  it('decides auth: on beyond loopback, off refused there, a token required when on', () => {
+  it('decides auth: on beyond loopback, off refused there; no admin token needed (the first run sets up an admin)', () => {
     const parse = (o: object) => serverConfigSchema.parse(o);
     expect(resolveAuth(parse({}))).toEqual({ enabled: false });
     expect(resolveAuth(parse({ host: '0.0.0.0', auth: { adminToken: 'admin-token-0123456789' } }))).toEqual({
       enabled: true,
     });
     expect(resolveAuth(parse({ host: '0.0.0.0', auth: { mode: 'off' } })).problem).toMatch(/refused/);
-    expect(resolveAuth(parse({ auth: { mode: 'on' } })).problem).toMatch(/no admin token/);
+    expect(resolveAuth(parse({ auth: { mode: 'on' } }))).toEqual({ enabled: true });
+  });
+
+  it('reads the access settings, and refuses a short APO_ADMIN_PASSWORD without quoting it', () => {
+    const config = loadServerConfig({
+      APO_SESSION_IDLE_TIMEOUT_MS: '60000',
+      APO_SESSION_MAX_AGE_MS: '3600000',
+      APO_CONFIG_DATABASE_URL: 'postgres://apo@db.example:5432/apo',
+      APO_ADMIN_PASSWORD: 'a long enough password',
+    });
+    expect(config.auth).toMatchObject({ sessionIdleTimeoutMs: 60_000, sessionMaxAgeMs: 3_600_000 });
+    expect(config.configStore.databaseUrl).toBe('postgres://apo@db.example:5432/apo');
+    expect(loadServerConfig({}).auth).toMatchObject({
+      sessionIdleTimeoutMs: 43_200_000,
+      sessionMaxAgeMs: 604_800_000,
+    });
+    expect(() => loadServerConfig({ APO_ADMIN_PASSWORD: 'short-secret' })).not.toThrow();
+    expect(() => loadServerConfig({ APO_ADMIN_PASSWORD: 'shortsecret' })).toThrow(
+      /APO_ADMIN_PASSWORD \(auth\.adminPassword\) must be 12 to 256 characters/,
+    );
+    expect(() => loadServerConfig({ APO_ADMIN_PASSWORD: 'shortsecret' })).not.toThrow(/shortsecret/);
+    expect(() => loadServerConfig({ APO_CONFIG_DATABASE_URL: 'mysql://x' })).toThrow(
+      /configStore\.databaseUrl/,
+    );
   });
 
   it('allows the configured origins, nothing else: loopback pages are not trusted by default', () => {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { defaultConnectionLimits } from '@apo/pipeline';
 import { RED_MIN_DAYS_MESSAGE, RED_MIN_RETENTION_DAYS } from '../storage/storage-config.ts';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
+import { DEFAULT_SESSION_POLICY } from '../auth/session-store.ts';
 
 /** Where embedded data lives when nothing is configured: a per-user directory, as desktop tools do. */
 export function defaultDataDir(home = homedir(), xdgDataHome?: string): string {
@@ -52,6 +54,11 @@ export const serverConfigSchema = z.object({
       message: 'headersTimeoutMs must not be more than requestTimeoutMs',
       path: ['headersTimeoutMs'],
     }),
+  /**
+   * The web console's build (index.html + assets/) served at `/` (APO_CONSOLE_DIR). Default: the desktop
+   * app's web build in the repository, or the copy inside a server bundle (see env.ts).
+   */
+  consoleDir: z.string().min(1).optional(),
   /** Cluster id stamped on data that does not arrive through an authenticated proxy. */
   defaultCluster: z.string().min(1).default('default'),
   auth: z
@@ -63,6 +70,25 @@ export const serverConfigSchema = z.object({
       ingestTokens: z.array(z.string().min(1)).default([]),
       /** Tokens of proxies, whose `X-APO-Cluster-Id` header is trusted. */
       proxyTokens: z.array(z.string().min(1)).default([]),
+      /** Creates (or resets) the user `admin` at start (APO_ADMIN_PASSWORD), instead of the setup URL. */
+      // Its length is checked by shortTokenProblems, whose message never quotes the value.
+      adminPassword: z.string().optional(),
+      /** A sign-in session unused this long ends (APO_SESSION_IDLE_TIMEOUT_MS; default 12 h). */
+      sessionIdleTimeoutMs: positiveInt.default(DEFAULT_SESSION_POLICY.idleTimeoutMs),
+      /** A sign-in session ends this long after sign-in, however active (APO_SESSION_MAX_AGE_MS; 7 d). */
+      sessionMaxAgeMs: positiveInt.default(DEFAULT_SESSION_POLICY.maxAgeMs),
+    })
+    .prefault({}),
+  /**
+   * Users, sessions, API keys, settings: SQLite under the data directory, or PostgreSQL
+   * (APO_CONFIG_DATABASE_URL) when several servers share one ClickHouse.
+   */
+  configStore: z
+    .object({
+      databaseUrl: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+        .optional(),
     })
     .prefault({}),
   storage: z
@@ -164,7 +190,7 @@ export function isAllowedOrigin(origin: string, configured: readonly string[]): 
   return configured.includes('*') || configured.includes(origin);
 }
 
-/** Token settings too short to be safe, as messages naming the variable (the value is never quoted). */
+/** Token and password settings too short to be safe, as messages naming the variable (the value is never quoted). */
 export function shortTokenProblems(config: ServerConfig): string[] {
   const problems: string[] = [];
   const check = (variable: string, tokens: readonly string[]) => {
@@ -182,10 +208,22 @@ export function shortTokenProblems(config: ServerConfig): string[] {
   );
   check('APO_INGEST_TOKEN (auth.ingestTokens)', config.auth.ingestTokens);
   check('APO_PROXY_TOKENS (auth.proxyTokens)', config.auth.proxyTokens);
+  const password = config.auth.adminPassword;
+  if (
+    password !== undefined &&
+    (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH)
+  ) {
+    problems.push(
+      `APO_ADMIN_PASSWORD (auth.adminPassword) must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
+    );
+  }
   return problems;
 }
 
-/** Auth decision: required beyond loopback; `off` is refused there. */
+/**
+ * Auth decision: required beyond loopback; `off` is refused there. No admin token is needed: without one,
+ * the first run prints a setup URL for the first admin account.
+ */
 export function resolveAuth(config: ServerConfig): { enabled: boolean; problem?: string } {
   const loopback = isLoopback(config.host);
   const enabled = config.auth.mode === 'on' || (config.auth.mode === 'auto' && !loopback);
@@ -194,9 +232,6 @@ export function resolveAuth(config: ServerConfig): { enabled: boolean; problem?:
       enabled: true,
       problem: `APO_AUTH=off is refused: the server listens on ${config.host}, beyond loopback`,
     };
-  }
-  if (enabled && !config.auth.adminToken) {
-    return { enabled, problem: 'auth is on but no admin token is set (APO_ADMIN_TOKEN)' };
   }
   return { enabled };
 }

@@ -24,9 +24,7 @@
  * row encoding, the server-side RED rollups — sees only admitted items.
  */
 import type { LogRecord, LogsData, MetricsData, Span, TracesData } from '@apo/shared';
-import { eventNameOf } from '../storage/rows/semantic-columns.ts';
-import { isRedMetric } from '../storage/rows/metrics.ts';
-import type { Retention } from '../storage/tables/table-def.ts';
+import { eventNameOf, isRedMetric, type Retention } from '../storage/index.ts';
 import type { DecodedBatch } from './decoded-batch.ts';
 
 const MS_PER_DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SignalType } from '@apo/shared';
 import type { Storage } from '../storage/index.ts';
-import type { DataTable } from './group-commit-writer.ts';
+import type { DataTable } from './data-tables.ts';
 
 /**
  * What a batch id stands for: the signal it was sent on and a digest of its decompressed body (the proxy may

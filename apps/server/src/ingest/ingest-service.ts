@@ -11,25 +11,53 @@ import {
   type DecodeStats,
   type SignalType,
 } from '@apo/shared';
-import type { PayloadEncoding } from '@apo/pipeline';
-import { countRecords, type DecodedBatch } from './decoded-batch.ts';
-import { IngestError } from '@apo/pipeline';
-import type { GroupCommitWriter } from './group-commit-writer.ts';
+import { IngestError, type PayloadEncoding } from '@apo/pipeline';
+import type { Authenticator } from '../auth/authenticator.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
-import { attachPodMetadata, type PodLookup } from './pod-enrichment.ts';
 import { admit, type AdmissionRetention } from './admission.ts';
+import { countRecords, type DecodedBatch } from './decoded-batch.ts';
+import type { GroupCommitWriter } from './group-commit-writer.ts';
+import { parseBatchId, resolveCluster } from './ingest-headers.ts';
+import { attachPodMetadata, type PodLookup } from './pod-enrichment.ts';
 
-export interface IngestRequest {
+export type Transport = 'http' | 'grpc';
+
+/**
+ * One OTLP export request as a transport hands it over: what it read off the wire, before anything of
+ * ingest has looked at it.
+ */
+export interface ExportCall {
+  signal: SignalType;
+  transport: Transport;
+  encoding: PayloadEncoding;
+  /** A request header (HTTP) or metadata entry (gRPC) by its lower-case name. */
+  header: (name: string) => string | undefined;
+  /** The body as received: counted as such, and inflated by `inflate` when the transport compresses. */
+  body: Uint8Array;
+  /**
+   * Inflates `body` (HTTP's Content-Encoding), bounded by the transport's limits; absent when the transport
+   * hands bodies over inflated (gRPC). Only called once the sender is authenticated.
+   */
+  inflate?: (body: Uint8Array) => Promise<Uint8Array>;
+}
+
+/** What an export's answer carries: OTLP's partial success (items rejected, and why or what limits cut). */
+export interface ExportResult {
+  rejected: number;
+  warning: string | undefined;
+}
+
+interface IngestRequest {
   signal: SignalType;
   /** Decompressed body. */
   payload: Uint8Array;
   encoding: PayloadEncoding;
   cluster: string;
   batchId: string | undefined;
-  transport: 'http' | 'grpc';
+  transport: Transport;
 }
 
-export interface IngestOutcome {
+interface IngestOutcome {
   /** Items admitted (and stored, unless `duplicate`). */
   records: number;
   /** Items admission refused (see admission.ts); OTLP carries it as the partial success's rejected count. */
@@ -65,31 +93,81 @@ function decode(
   }
 }
 
-/** One ingest path behind every transport: decode with limits, then hand to the group-commit writer. */
+export interface IngestServiceOptions {
+  writer: GroupCommitWriter;
+  limits: DecodeLimits;
+  /** The tables' retention in days, the window admission accepts times in. */
+  retention: AdmissionRetention;
+  metrics: IngestMetrics;
+  auth: Pick<Authenticator, 'checkIngest'>;
+  /** The cluster of senders that are not trusted to name one (only authenticated proxies are). */
+  defaultCluster: string;
+  /** The Kubernetes pod snapshots proxies publish, attached to the resources of their clusters. */
+  pods?: PodLookup | undefined;
+}
+
+/**
+ * One ingest path behind every transport: authenticate, count, decode with limits, admit, then hand to the
+ * group-commit writer (which answers repeats of a batch id from the ledger). The transports only translate:
+ * headers and bodies in, an ExportResult or an IngestError out, mapped to their status codes.
+ */
 export class IngestService {
   readonly #writer: GroupCommitWriter;
   readonly #limits: DecodeLimits;
   readonly #metrics: IngestMetrics;
   readonly #pods: PodLookup | undefined;
   readonly #retention: AdmissionRetention;
+  readonly #auth: Pick<Authenticator, 'checkIngest'>;
+  readonly #defaultCluster: string;
   #turns: Promise<void> = Promise.resolve();
 
+  constructor(options: IngestServiceOptions) {
+    this.#writer = options.writer;
+    this.#limits = options.limits;
+    this.#retention = options.retention;
+    this.#metrics = options.metrics;
+    this.#auth = options.auth;
+    this.#defaultCluster = options.defaultCluster;
+    this.#pods = options.pods;
+  }
+
   /**
-   * `retention`: the tables' retention in days, the window admission accepts times in. `pods`: the
-   * Kubernetes pod snapshots proxies publish, attached to the resources of their clusters.
+   * Checks a sender's credential (the `authorization` header or metadata); throws an `unauthenticated`
+   * IngestError. A transport may call it before reading the body, so a request without a credential is
+   * answered at once; `export` checks again.
    */
-  constructor(
-    writer: GroupCommitWriter,
-    limits: DecodeLimits,
-    retention: AdmissionRetention,
-    metrics: IngestMetrics,
-    pods?: PodLookup,
-  ) {
-    this.#writer = writer;
-    this.#limits = limits;
-    this.#retention = retention;
-    this.#metrics = metrics;
-    this.#pods = pods;
+  authenticate(authorization: string | undefined): { trustClusterHeader: boolean } {
+    const identity = this.#auth.checkIngest(authorization);
+    if (!identity.ok) throw new IngestError('unauthenticated', identity.message);
+    return identity;
+  }
+
+  /**
+   * Counts a refused request. Transports call it once for every IngestError they answer, wherever it arose
+   * (their own checks, `authenticate`, `export`), so each refusal is counted once.
+   */
+  refused(err: IngestError, signal: SignalType): void {
+    this.#metrics.rejectedRequests.inc({ signal, reason: err.kind });
+  }
+
+  /**
+   * The whole export: resolves with what OTLP's partial success carries, rejects with an IngestError that
+   * says why the request was refused (anything else is an internal error).
+   */
+  async export(call: ExportCall): Promise<ExportResult> {
+    const { signal, transport, header } = call;
+    const identity = this.authenticate(header('authorization'));
+    this.#metrics.receivedBytes.inc({ signal, transport }, call.body.length);
+    const payload = call.inflate === undefined ? call.body : await call.inflate(call.body);
+    const outcome = await this.#ingest({
+      signal,
+      payload,
+      encoding: call.encoding,
+      cluster: resolveCluster(header('x-apo-cluster-id'), identity.trustClusterHeader, this.#defaultCluster),
+      batchId: parseBatchId(header('x-apo-batch-id')),
+      transport,
+    });
+    return { rejected: outcome.rejected, warning: outcome.warning };
   }
 
   /**
@@ -138,7 +216,7 @@ export class IngestService {
     ];
   }
 
-  async ingest(req: IngestRequest): Promise<IngestOutcome> {
+  async #ingest(req: IngestRequest): Promise<IngestOutcome> {
     await this.#nextTurn();
     const { records, rejected, warning, stored } = this.#accept(req);
     const { duplicate } = await stored;
@@ -148,7 +226,7 @@ export class IngestService {
 
   /**
    * Decodes and hands the rows to the writer, synchronously: the decoded request is garbage once this
-   * returns, rather than living in `ingest`'s frame until its flush is stored (see GroupCommitWriter.submit).
+   * returns, rather than living in `#ingest`'s frame until its flush is stored (see GroupCommitWriter.submit).
    */
   #accept(req: IngestRequest): {
     records: number;

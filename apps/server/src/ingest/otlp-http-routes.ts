@@ -7,7 +7,6 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
-import type { Authenticator } from '../auth/authenticator.ts';
 import {
   IngestError,
   type InFlightBytes,
@@ -19,15 +18,10 @@ import {
   payloadEncodingOf,
   type PayloadEncoding,
 } from '@apo/pipeline';
-import { parseBatchId, resolveCluster } from './ingest-headers.ts';
 import type { IngestService } from './ingest-service.ts';
-import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 
 export interface OtlpHttpOptions {
   service: IngestService;
-  auth: Authenticator;
-  metrics: IngestMetrics;
-  defaultCluster: string;
   maxBodyBytes: number;
   /** Shared with the gRPC receiver: bodies as received plus what they inflate to; 429 beyond. */
   inFlight: InFlightBytes;
@@ -47,12 +41,14 @@ const paths: Record<string, SignalType> = {
 /**
  * OTLP/HTTP: `POST /v1/traces|logs|metrics`, protobuf or JSON, identity / gzip / deflate / zstd.
  * Answers in the request's encoding, errors as google.rpc.Status with a message that names the problem.
+ * An adapter over IngestService: it reads the content type, the body and its encoding, and maps outcomes
+ * and IngestErrors (and Fastify's own errors) to HTTP answers; everything else is the service's.
  */
 export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>,
   options: OtlpHttpOptions,
 ): void {
-  const { service, auth, metrics } = options;
+  const { service } = options;
 
   void app.register((scope, _opts, done) => {
     // Ingest bodies are bytes whatever their type; the route decides what it accepts and says why not.
@@ -80,7 +76,7 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
         : res.status(status).type('application/json').send(JSON.stringify(json));
 
     const fail = (res: FastifyReply, signal: SignalType, encoding: PayloadEncoding, err: IngestError) => {
-      metrics.rejectedRequests.inc({ signal, reason: err.kind });
+      service.refused(err, signal);
       if (err.retryAfterSeconds !== undefined) void res.header('retry-after', String(err.retryAfterSeconds));
       const code = grpcCodeOf[err.kind];
       return reply(res, encoding, httpStatusOf[err.kind], encodeRpcStatus(code, err.message), {
@@ -97,8 +93,7 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
         let encoding: PayloadEncoding = 'json';
         try {
           encoding = payloadEncodingOf(header(req, 'content-type'));
-          const identity = auth.checkIngest(header(req, 'authorization'));
-          if (!identity.ok) throw new IngestError('unauthenticated', identity.message);
+          service.authenticate(header(req, 'authorization'));
         } catch (err) {
           if (!(err instanceof IngestError)) throw err;
           if (err.kind === 'unauthenticated') discardUnreadBody(req.raw, res.raw);
@@ -113,31 +108,20 @@ export function registerOtlpHttpRoutes<Logger extends FastifyBaseLogger>(
         const lease = options.inFlight.lease();
         try {
           encoding = payloadEncodingOf(header(req, 'content-type'));
-          const identity = auth.checkIngest(header(req, 'authorization'));
-          if (!identity.ok) throw new IngestError('unauthenticated', identity.message);
           const body = req.body;
           if (!(body instanceof Uint8Array) || body.length === 0) {
             throw new IngestError('malformed', 'empty request body: send an OTLP export request');
           }
-          metrics.receivedBytes.inc({ signal, transport: 'http' }, body.length);
-          lease.take(body.length);
-          const payload = await decompressBody(
-            body,
-            header(req, 'content-encoding'),
-            options.maxBodyBytes,
-            lease,
-          );
-          const outcome = await service.ingest({
+          const outcome = await service.export({
             signal,
-            payload,
-            encoding,
-            cluster: resolveCluster(
-              header(req, 'x-apo-cluster-id'),
-              identity.trustClusterHeader,
-              options.defaultCluster,
-            ),
-            batchId: parseBatchId(header(req, 'x-apo-batch-id')),
             transport: 'http',
+            encoding,
+            header: (name) => header(req, name),
+            body,
+            inflate: (received) => {
+              lease.take(received.length);
+              return decompressBody(received, header(req, 'content-encoding'), options.maxBodyBytes, lease);
+            },
           });
           const partial =
             outcome.warning === undefined && outcome.rejected === 0

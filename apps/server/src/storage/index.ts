@@ -10,9 +10,47 @@ export { RowBinaryWriter } from './row-binary-writer.ts';
 export { appendSpanRows } from './rows/spans.ts';
 export { appendLogRows } from './rows/logs.ts';
 export { appendEventRows } from './rows/events.ts';
+export { eventNameOf } from './rows/semantic-columns.ts';
 export { appendMetricRows, isRedMetric } from './rows/metrics.ts';
 export { appendRedClientRows, appendRedServerRows } from './rows/red.ts';
 export { appendLedgerRows } from './rows/ledger.ts';
 export type { RowContext } from './rows/row-context.ts';
 export { storageTables } from './tables/all-tables.ts';
 export type { StorageTables } from './tables/all-tables.ts';
+// Ingest (apps/server/src/ingest): the retention windows admission accepts record times in.
+export type { Retention } from './tables/table-def.ts';
+// The typed read kit (storage/read/index.ts says where queries live).
+export {
+  array,
+  attributeList,
+  attributeListSql,
+  attributeListsSql,
+  bool,
+  computed,
+  DecodeProblem,
+  defineQuery,
+  float64,
+  int32,
+  int64,
+  int64Number,
+  lastFlushId,
+  nullable,
+  readRows,
+  ReadError,
+  string,
+  tableColumns,
+  uint16,
+  uint32,
+  uint64,
+  uint64Number,
+  uint8,
+} from './read/index.ts';
+export type {
+  ColumnType,
+  Decoded,
+  ReadQuery,
+  RowOf,
+  Selected,
+  Selection,
+  TableColumns,
+} from './read/index.ts';

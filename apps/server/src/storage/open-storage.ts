@@ -11,7 +11,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient, ClickHouseClientConfigOptions } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 import { createFileInserter, createHttpInserter } from './bulk-insert.ts';
 import type { BulkInserter } from './bulk-insert.ts';
 import { detectCapabilities } from './capabilities.ts';
@@ -96,6 +95,9 @@ async function openEmbedded(dataDir: string): Promise<ClickHouseClient> {
   openDataDirs.add(dataDir);
   try {
     await mkdir(dataDir, { recursive: true });
+    // Loaded here, not at the top: the engine's native library is large, and modules that only need the
+    // storage layer's pure parts (row encoders, admission's helpers, their unit tests) must not load it.
+    const { createChdbConnection } = await import('chdb/connection');
     // chdb types its connection with @clickhouse/client-common 1.23.0, the client bundles its own
     // copy of the same contract (1.23.1); the types differ only in the settings list.
     const connection = createChdbConnection({

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedAggregator, redRollupRows, SpanKind, StatusCode } from '@apo/shared';
 import type { AnyValue, Attributes, RedRollupRows, Span } from '@apo/shared';
 import { removeInterruptedFlushes } from '../ingest/batch-ledger.ts';
-import { dataTables } from '../ingest/group-commit-writer.ts';
+import { dataTables } from '../ingest/data-tables.ts';
 import { openStorage } from './open-storage.ts';
 import type { Storage } from './open-storage.ts';
 import { RowBinaryWriter } from './row-binary-writer.ts';

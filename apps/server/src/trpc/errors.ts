@@ -1,14 +1,6 @@
 import { StandardSchemaV1Error, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-
-/** A request that is well-formed but asks for something that cannot be answered (bad cursor, bad range). */
-export class BadRequestError extends Error {
-  override readonly name = 'BadRequestError';
-}
-
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-}
+import { BadRequestError, ConflictError, NotFoundError } from '../features/domain-errors.ts';
 
 /** The one place domain and storage errors become API errors. */
 export function toTrpcError(error: TRPCError): TRPCError {
@@ -17,6 +9,8 @@ export function toTrpcError(error: TRPCError): TRPCError {
     return new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
   if (cause instanceof NotFoundError)
     return new TRPCError({ code: 'NOT_FOUND', message: cause.message, cause });
+  if (cause instanceof ConflictError)
+    return new TRPCError({ code: 'CONFLICT', message: cause.message, cause });
   if (error.code === 'INTERNAL_SERVER_ERROR' && cause) {
     // Storage messages can quote SQL; callers get a stable message, the log keeps the detail.
     return new TRPCError({

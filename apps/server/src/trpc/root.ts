@@ -1,4 +1,5 @@
 import { router } from './init.ts';
+import { authRouter } from '../auth/auth-router.ts';
 import { healthProcedure } from '../features/health/router.ts';
 import { clustersRouter } from '../features/clusters/router.ts';
 import { eventsRouter } from '../features/events/router.ts';
@@ -6,15 +7,24 @@ import { servicesRouter } from '../features/services/router.ts';
 import { tracesRouter } from '../features/traces/router.ts';
 import { logsRouter } from '../features/logs/router.ts';
 import { metricsRouter } from '../features/metrics/router.ts';
+import { usersRouter } from '../features/users/router.ts';
+import { apiKeysRouter } from '../features/api-keys/router.ts';
+import { sessionsRouter } from '../features/sessions/router.ts';
+import { settingsRouter } from '../features/settings/router.ts';
 
 export const appRouter = router({
   health: healthProcedure,
+  auth: authRouter,
   services: servicesRouter,
   traces: tracesRouter,
   logs: logsRouter,
   metrics: metricsRouter,
   events: eventsRouter,
   clusters: clustersRouter,
+  users: usersRouter,
+  apiKeys: apiKeysRouter,
+  sessions: sessionsRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createWebBridge, DEFAULT_SERVER_URL, resolveServerUrl } from './web-bridge.ts';
+import {
+  createWebBridge,
+  DEFAULT_SERVER_URL,
+  resolveServerUrl,
+  WEB_CONNECTION_ID,
+  type WebNotificationPermission,
+  type WebNotifications,
+} from './web-bridge.ts';
 
 const page = (href: string) => {
   const url = new URL(href);
@@ -59,5 +66,105 @@ describe('web bridge server URL', () => {
     await expect(createWebBridge(page('http://localhost/?server=nope')).getServerUrl()).rejects.toThrow(
       '?server= must be',
     );
+  });
+});
+
+/** A stand-in for the Web Notification API with a given permission and the user's answer to the prompt. */
+function fakeNotifications(
+  permission: WebNotificationPermission,
+  answer: WebNotificationPermission = permission,
+) {
+  const shown: [string, string][] = [];
+  let current = permission;
+  const api: WebNotifications = {
+    permission: () => current,
+    requestPermission: () => {
+      current = answer;
+      return Promise.resolve(answer);
+    },
+    show: (title, body) => shown.push([title, body]),
+  };
+  return { api, shown };
+}
+
+describe('web bridge fallback', () => {
+  it('has one connection: the server that served the page, with its cookie session', async () => {
+    const bridge = createWebBridge(page('https://apo.example.com/traces?from=now-1h'));
+    const list = {
+      connections: [
+        {
+          id: WEB_CONNECTION_ID,
+          name: 'apo.example.com',
+          url: 'https://apo.example.com',
+          credentialKind: 'cookie',
+        },
+      ],
+      activeId: WEB_CONNECTION_ID,
+    };
+    await expect(bridge.listConnections()).resolves.toEqual(list);
+    await expect(bridge.selectConnection(WEB_CONNECTION_ID)).resolves.toEqual(list);
+    await expect(bridge.selectConnection('other')).rejects.toThrow('no connection with id "other"');
+  });
+
+  it('refuses to manage servers, saying what to do instead', async () => {
+    const bridge = createWebBridge(page('https://apo.example.com/'));
+    await expect(
+      bridge.addConnection({ name: 'x', url: 'https://x', credentialKind: 'token' }),
+    ).rejects.toThrow('open the other server’s console URL');
+    await expect(bridge.updateConnection(WEB_CONNECTION_ID, { name: 'y' })).rejects.toThrow('in a browser');
+    await expect(bridge.removeConnection(WEB_CONNECTION_ID)).rejects.toThrow('in a browser');
+  });
+
+  it('stores no tokens: the key store is absent and a given token lasts only for the tab', async () => {
+    const bridge = createWebBridge(page('https://apo.example.com/'));
+    await expect(bridge.getKeyStoreStatus()).resolves.toMatchObject({
+      available: false,
+      reason: expect.stringContaining('session cookie') as unknown,
+    });
+    await expect(bridge.saveCredential(WEB_CONNECTION_ID, 'tok')).resolves.toMatchObject({
+      persisted: false,
+    });
+    await expect(bridge.getCredential(WEB_CONNECTION_ID)).resolves.toBe('tok');
+    await bridge.removeCredential(WEB_CONNECTION_ID);
+    await expect(bridge.getCredential(WEB_CONNECTION_ID)).resolves.toBeNull();
+    await expect(
+      createWebBridge(page('https://apo.example.com/')).getCredential(WEB_CONNECTION_ID),
+    ).resolves.toBeNull();
+  });
+
+  it('notifies through the Web Notification API, asking once, and says why when it cannot', async () => {
+    const granted = fakeNotifications('granted');
+    await expect(
+      createWebBridge(page('http://h/'), granted.api).notify({ title: 'Alert', body: 'b' }),
+    ).resolves.toEqual({ shown: true });
+    expect(granted.shown).toEqual([['Alert', 'b']]);
+
+    const asked = fakeNotifications('default', 'granted');
+    await expect(createWebBridge(page('http://h/'), asked.api).notify({ title: 'A' })).resolves.toEqual({
+      shown: true,
+    });
+
+    const refused = fakeNotifications('default', 'denied');
+    await expect(createWebBridge(page('http://h/'), refused.api).notify({ title: 'A' })).resolves.toEqual({
+      shown: false,
+      reason: 'notifications are blocked for this site in the browser’s settings',
+    });
+    await expect(createWebBridge(page('http://h/')).notify({ title: 'A' })).resolves.toEqual({
+      shown: false,
+      reason: 'this browser does not support notifications',
+    });
+    await expect(createWebBridge(page('http://h/'), granted.api).notify({ title: '' })).rejects.toThrow(
+      'notification refused: title: must not be empty',
+    );
+  });
+
+  it('has no deep links or menu in a browser: subscriptions are inert', () => {
+    const bridge = createWebBridge(page('http://h/'));
+    const stop = bridge.onDeepLink(() => {
+      throw new Error('never called');
+    });
+    expect(typeof stop).toBe('function');
+    stop();
+    bridge.onMenuCommand(() => undefined)();
   });
 });

@@ -6,9 +6,19 @@
  * snapshots proxies published (in memory).
  */
 import type { Storage } from '../../storage/index.ts';
+import {
+  computed,
+  defineQuery,
+  int64Number,
+  readRows,
+  storageTables,
+  string,
+  tableColumns,
+  uint64Number,
+} from '../../storage/index.ts';
+import type { Selection, TableColumns } from '../../storage/index.ts';
 import type { ClusterPods } from '../kubernetes/pod-directory.ts';
-import { readRows } from '../read-rows.ts';
-import { dateTimeSeconds, minuteRange } from '../services/red-queries.ts';
+import { dateTimeSeconds, minuteRange } from '../time-range.ts';
 
 export interface ClusterSummary {
   cluster: string;
@@ -36,52 +46,89 @@ export interface ClusterListInput {
   cluster?: string | undefined;
 }
 
-interface PartialRow {
-  services?: string;
-  instances?: string;
-  hosts?: string;
-  spans?: string;
-  events?: string;
-  k8s_events?: string;
-  batches?: string;
-  last_ms: string;
-}
+const red = tableColumns(storageTables.red_server_1m);
+const traceIndex = tableColumns(storageTables.trace_index);
+const metrics = tableColumns(storageTables.metrics);
+const events = tableColumns(storageTables.events);
+const ledger = tableColumns(storageTables.ingest_ledger);
+
+/** Each source's cluster id and the epoch ms of its newest row in the range, then its own counts. */
+const bySource = <S extends Selection>(source: string, table: TableColumns, newestMs: string, counts: S) =>
+  defineQuery(`clusters.list.${source}`, {
+    cluster: table.read('cluster', string),
+    last_ms: computed(int64Number, newestMs),
+    ...counts,
+  });
+
+const fromRed = bySource('red', red, `toInt64(toUnixTimestamp(max(${red.name('minute')}))) * 1000`, {
+  services: computed(uint64Number, `uniqExact(${red.name('service')})`),
+  instances: computed(uint64Number, `uniqExactIf(${red.name('instance')}, instance != '')`),
+});
+const fromTraceIndex = bySource(
+  'traceIndex',
+  traceIndex,
+  `max(toUnixTimestamp64Milli(${traceIndex.name('end')}))`,
+  { spans: computed(uint64Number, `sum(${traceIndex.name('span_count')})`) },
+);
+const fromMetrics = bySource('hosts', metrics, `max(toUnixTimestamp64Milli(${metrics.name('ts')}))`, {
+  hosts: computed(uint64Number, `uniqExact(${metrics.name('resource_attributes')}['host.name'])`),
+});
+const fromEvents = bySource('events', events, `max(toUnixTimestamp64Milli(${events.name('ts')}))`, {
+  events: computed(uint64Number, 'count()'),
+  k8s_events: computed(uint64Number, `countIf(${events.name('name')} = 'k8s.event')`),
+});
+const fromLedger = bySource('ledger', ledger, `max(toUnixTimestamp64Milli(${ledger.name('stored_at')}))`, {
+  batches: computed(uint64Number, 'count()'),
+});
+
+/** A source's row as the summary adds it up: the counts a source does not have count 0. */
+type SourceRow = { cluster: string; last_ms: number } & Partial<
+  Record<'services' | 'instances' | 'hosts' | 'spans' | 'events' | 'k8s_events' | 'batches', number>
+>;
 
 export async function listClusters(
   storage: Storage,
   snapshots: readonly ClusterPods[],
   input: ClusterListInput,
 ): Promise<ClusterSummary[]> {
-  const db = storage.database;
   const clusterSql = input.cluster === undefined ? '' : 'AND cluster = {cluster:String}';
   const range = 'fromUnixTimestamp64Milli({from:Int64}) AND {col} < fromUnixTimestamp64Milli({to:Int64})';
   const within = (col: string) => `${col} >= ${range.replace('{col}', col)}`;
   const params = { ...input, ...minuteRange(input.from, input.to), fromS: dateTimeSeconds(input.from) };
-  const query = (sql: string) => readRows<PartialRow & { cluster: string }>(storage, sql, params);
-  const results = await Promise.all([
-    query(
-      `SELECT cluster, uniqExact(service) AS services, uniqExactIf(instance, instance != '') AS instances,
-              toString(toInt64(toUnixTimestamp(max(minute))) * 1000) AS last_ms
-       FROM ${storage.qualified(storage.tables.red_server_1m)}
+  const results: SourceRow[][] = await Promise.all([
+    readRows(
+      storage,
+      fromRed,
+      `FROM ${storage.qualified(storage.tables.red_server_1m)}
        WHERE minute >= toDateTime({fromS:UInt32}, 'UTC') AND minute < toDateTime({toS:UInt32}, 'UTC') ${clusterSql}
        GROUP BY cluster`,
+      params,
     ),
-    query(
-      `SELECT cluster, sum(span_count) AS spans, toString(max(toUnixTimestamp64Milli(end))) AS last_ms
-       FROM ${db}.trace_index WHERE ${within('start')} ${clusterSql} GROUP BY cluster`,
+    readRows(
+      storage,
+      fromTraceIndex,
+      `FROM ${storage.qualified(storage.tables.trace_index)} WHERE ${within('start')} ${clusterSql} GROUP BY cluster`,
+      params,
     ),
-    query(
-      `SELECT cluster, uniqExact(resource_attributes['host.name']) AS hosts, toString(max(toUnixTimestamp64Milli(ts))) AS last_ms
-       FROM ${db}.metrics WHERE name = 'node_load1' AND ${within('ts')} ${clusterSql} GROUP BY cluster`,
+    readRows(
+      storage,
+      fromMetrics,
+      `FROM ${storage.qualified(storage.tables.metrics)}
+       WHERE name = 'node_load1' AND ${within('ts')} ${clusterSql} GROUP BY cluster`,
+      params,
     ),
-    query(
-      `SELECT cluster, count() AS events, countIf(name = 'k8s.event') AS k8s_events,
-              toString(max(toUnixTimestamp64Milli(ts))) AS last_ms
-       FROM ${db}.events WHERE ${within('ts')} ${clusterSql} GROUP BY cluster`,
+    readRows(
+      storage,
+      fromEvents,
+      `FROM ${storage.qualified(storage.tables.events)} WHERE ${within('ts')} ${clusterSql} GROUP BY cluster`,
+      params,
     ),
-    query(
-      `SELECT cluster, count() AS batches, toString(max(toUnixTimestamp64Milli(stored_at))) AS last_ms
-       FROM ${db}.ingest_ledger WHERE ${within('stored_at')} AND batch_id != '' ${clusterSql} GROUP BY cluster`,
+    readRows(
+      storage,
+      fromLedger,
+      `FROM ${storage.qualified(storage.tables.ingest_ledger)}
+       WHERE ${within('stored_at')} AND batch_id != '' ${clusterSql} GROUP BY cluster`,
+      params,
     ),
   ]);
 
@@ -108,14 +155,14 @@ export async function listClusters(
   for (const rows of results) {
     for (const r of rows) {
       const e = entry(r.cluster);
-      e.lastSeen = Math.max(e.lastSeen ?? 0, Number(r.last_ms));
-      e.services += Number(r.services ?? 0);
-      e.instances += Number(r.instances ?? 0);
-      e.hosts += Number(r.hosts ?? 0);
-      e.spans += Number(r.spans ?? 0);
-      e.events += Number(r.events ?? 0);
-      e.kubernetesEvents += Number(r.k8s_events ?? 0);
-      e.batches += Number(r.batches ?? 0);
+      e.lastSeen = Math.max(e.lastSeen ?? 0, r.last_ms);
+      e.services += r.services ?? 0;
+      e.instances += r.instances ?? 0;
+      e.hosts += r.hosts ?? 0;
+      e.spans += r.spans ?? 0;
+      e.events += r.events ?? 0;
+      e.kubernetesEvents += r.k8s_events ?? 0;
+      e.batches += r.batches ?? 0;
     }
   }
   // A published snapshot is the cluster's current state: listed whatever the range.

@@ -1,4 +1,4 @@
-import { protectedProcedure, router } from '../../trpc/init.ts';
+import { viewerProcedure, router } from '../../trpc/init.ts';
 import { timeRangeInput } from '../time-range.ts';
 import { listClusters } from './cluster-queries.ts';
 
@@ -8,7 +8,7 @@ export const clustersRouter = router({
    * with what an operator checks first: when it was last heard from, how many services, instances and
    * hosts it has, and whether (and when) its proxy published Kubernetes metadata.
    */
-  list: protectedProcedure
+  list: viewerProcedure
     .input(timeRangeInput({}))
     .query(({ ctx, input }) => listClusters(ctx.storage, ctx.pods.clusters(), input)),
 });

@@ -6,9 +6,19 @@
  */
 import type { AttributeList } from '@apo/shared';
 import type { Storage } from '../../storage/index.ts';
-import { attributeList, readRows } from '../read-rows.ts';
+import {
+  computed,
+  defineQuery,
+  int64,
+  readRows,
+  storageTables,
+  string,
+  tableColumns,
+  uint64,
+  uint8,
+} from '../../storage/index.ts';
+import { continueAfter, newestFirstPage } from '../paging.ts';
 import { SearchFilters } from '../search-filters.ts';
-import { continueAfter, newestFirstPage } from '../time-range.ts';
 
 export interface EventView {
   timeUnixNano: bigint;
@@ -39,21 +49,26 @@ export interface EventSearch {
   cursor?: string | undefined;
 }
 
-interface EventRow {
-  ts_ns: string;
-  cluster: string;
-  service: string;
-  instance: string;
-  name: string;
-  severity_number: number;
-  severity_text: string;
-  body: string;
-  trace_id: string;
-  span_id: string;
-  attribute_list: AttributeList;
-  resource_list: AttributeList;
-  row_hash: string;
-}
+const events = tableColumns(storageTables.events);
+
+/** What a page is keyed on besides the time: events have no unique key. */
+const ROW_HASH = `cityHash64(${['service', 'instance', 'name', 'body', 'attributes'].map(events.name).join(', ')})`;
+
+const searchQuery = defineQuery('events.search', {
+  ts_ns: computed(int64, `toUnixTimestamp64Nano(${events.name('ts')})`),
+  cluster: events.read('cluster', string),
+  service: events.read('service', string),
+  instance: events.read('instance', string),
+  name: events.read('name', string),
+  severity_number: events.read('severity_number', uint8),
+  severity_text: events.read('severity_text', string),
+  body: events.read('body', string),
+  trace_id: events.read('trace_id', string),
+  span_id: events.read('span_id', string),
+  attribute_list: events.attributes('attributes'),
+  resource_list: events.attributes('resource_attributes'),
+  row_hash: computed(uint64, ROW_HASH),
+});
 
 export async function searchEvents(
   storage: Storage,
@@ -65,19 +80,16 @@ export async function searchEvents(
     .equal("resource_attributes['k8s.namespace.name']", 'namespace', q.namespace)
     .equal("resource_attributes['k8s.workload.kind']", 'workloadKind', q.workloadKind)
     .equal("resource_attributes['k8s.workload.name']", 'workloadName', q.workloadName);
-  const hash = 'cityHash64(service, instance, name, body, attributes)';
-  continueAfter(q.cursor, hash, filters);
-  const rows = await readRows<EventRow>(
+  continueAfter(q.cursor, ROW_HASH, filters);
+  const rows = await readRows(
     storage,
-    `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, cluster, service, instance, name, severity_number,
-            severity_text, body, trace_id, span_id, ${attributeList('attributes')} AS attribute_list,
-            ${attributeList('resource_attributes')} AS resource_list, ${hash} AS row_hash
-     FROM ${storage.database}.events WHERE ${filters.sql}
+    searchQuery,
+    `FROM ${storage.qualified(storage.tables.events)} WHERE ${filters.sql}
      ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
     filters.params,
   );
   return newestFirstPage(rows, q.limit, (r) => ({
-    timeUnixNano: BigInt(r.ts_ns),
+    timeUnixNano: r.ts_ns,
     cluster: r.cluster,
     service: r.service,
     instance: r.instance,

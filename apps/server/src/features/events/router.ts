@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { protectedProcedure, router } from '../../trpc/init.ts';
-import { cursorInput, timeRangeInput } from '../time-range.ts';
+import { viewerProcedure, router } from '../../trpc/init.ts';
+import { cursorInput } from '../cursor.ts';
+import { timeRangeInput } from '../time-range.ts';
 import { searchEvents } from './event-queries.ts';
 
 const text = z.string().min(1).max(253);
 
 export const eventsRouter = router({
   /** Events in the range, newest first; Kubernetes ones filterable by namespace and workload. */
-  search: protectedProcedure
+  search: viewerProcedure
     .input(
       timeRangeInput({
         service: z.string().min(1).max(1024).optional(),

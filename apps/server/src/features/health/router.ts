@@ -1,7 +1,7 @@
-import { publicProcedure } from '../../trpc/init.ts';
+import { openProcedure } from '../../trpc/init.ts';
 
 /** Public: the console shows it before the user signs in. Reveals no data. */
-export const healthProcedure = publicProcedure.query(({ ctx }) => ({
+export const healthProcedure = openProcedure.query(({ ctx }) => ({
   status: ctx.isReady() ? ('ok' as const) : ('starting' as const),
   version: ctx.version,
   uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),

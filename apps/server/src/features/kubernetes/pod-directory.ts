@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../../storage/index.ts';
 import { RowBinaryWriter } from '../../storage/index.ts';
 import { writeRow } from '../../storage/tables/table-def.ts';
-import { readRows } from '../read-rows.ts';
+import { podPublishTimes, podSnapshots } from './kubernetes-queries.ts';
 import { ClusterPodIndex } from './pod-index.ts';
 
 export interface ClusterPods {
@@ -49,30 +49,19 @@ export class PodDirectory {
    * Returns how many clusters were (re)loaded.
    */
   async refresh(log: Pick<Logger, 'warn'>): Promise<number> {
-    const table = this.#storage.qualified(this.#storage.tables.kubernetes_pods);
-    const latest = await readRows<{ cluster: string; published_ms: string }>(
-      this.#storage,
-      `SELECT cluster, toString(toUnixTimestamp64Milli(max(published_at))) AS published_ms
-       FROM ${table} GROUP BY cluster`,
-      {},
-    );
+    const latest = await podPublishTimes(this.#storage);
     const stale = latest
-      .filter((r) => Number(r.published_ms) > (this.#clusters.get(r.cluster)?.publishedAt ?? 0))
+      .filter((r) => r.published_ms > (this.#clusters.get(r.cluster)?.publishedAt ?? 0))
       .map((r) => r.cluster);
     if (stale.length === 0) return 0;
-    const rows = await readRows<{ cluster: string; published_ms: string; pods: string }>(
-      this.#storage,
-      `SELECT cluster, toString(toUnixTimestamp64Milli(max(published_at))) AS published_ms,
-              argMax(pods, published_at) AS pods
-       FROM ${table} WHERE cluster IN {clusters:Array(String)} GROUP BY cluster`,
-      { clusters: stale },
-    );
+    const rows = await podSnapshots(this.#storage, stale);
     let loaded = 0;
     for (const row of rows) {
-      const publishedAt = Number(row.published_ms);
+      const publishedAt = row.published_ms;
       // A publish through this server may have landed while the query ran.
       if (publishedAt <= (this.#clusters.get(row.cluster)?.publishedAt ?? 0)) continue;
-      const parsed = podSnapshotSchema.safeParse({ pods: JSON.parse(row.pods) as unknown });
+      const stored: unknown = JSON.parse(row.pods_json);
+      const parsed = podSnapshotSchema.safeParse({ pods: stored });
       if (!parsed.success) {
         log.warn({ cluster: row.cluster }, 'stored Kubernetes pod snapshot is not valid any more; ignored');
         continue;

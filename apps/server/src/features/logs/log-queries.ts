@@ -1,8 +1,19 @@
 import type { AttributeList } from '@apo/shared';
 import type { Storage } from '../../storage/index.ts';
-import { attributeList, readRows } from '../read-rows.ts';
+import {
+  computed,
+  defineQuery,
+  int64,
+  readRows,
+  storageTables,
+  string,
+  tableColumns,
+  uint32,
+  uint64,
+  uint8,
+} from '../../storage/index.ts';
+import { continueAfter, newestFirstPage } from '../paging.ts';
 import { SearchFilters } from '../search-filters.ts';
-import { continueAfter, newestFirstPage } from '../time-range.ts';
 
 export interface LogView {
   timeUnixNano: bigint;
@@ -22,24 +33,31 @@ export interface LogView {
   scopeName: string;
 }
 
-interface LogRow {
-  ts_ns: string;
-  observed_ns: string;
-  cluster: string;
-  service: string;
-  service_version: string;
-  instance: string;
-  severity_number: number;
-  severity_text: string;
-  body: string;
-  trace_id: string;
-  span_id: string;
-  flags: number;
-  attribute_list: AttributeList;
-  resource_list: AttributeList;
-  scope_name: string;
-  row_hash: string;
-}
+const logs = tableColumns(storageTables.logs);
+
+/** What a page is keyed on besides the time: log records have no unique key. */
+const ROW_HASH = `cityHash64(${['service', 'instance', 'trace_id', 'span_id', 'body', 'severity_number']
+  .map(logs.name)
+  .join(', ')})`;
+
+const searchQuery = defineQuery('logs.search', {
+  ts_ns: computed(int64, `toUnixTimestamp64Nano(${logs.name('ts')})`),
+  observed_ns: computed(int64, `toUnixTimestamp64Nano(${logs.name('observed_ts')})`),
+  cluster: logs.read('cluster', string),
+  service: logs.read('service', string),
+  service_version: logs.read('service_version', string),
+  instance: logs.read('instance', string),
+  severity_number: logs.read('severity_number', uint8),
+  severity_text: logs.read('severity_text', string),
+  body: logs.read('body', string),
+  trace_id: logs.read('trace_id', string),
+  span_id: logs.read('span_id', string),
+  flags: logs.read('flags', uint32),
+  attribute_list: logs.attributes('attributes'),
+  resource_list: logs.attributes('resource_attributes'),
+  scope_name: logs.read('scope_name', string),
+  row_hash: computed(uint64, ROW_HASH),
+});
 
 export const severityFloor = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 } as const;
 
@@ -78,21 +96,17 @@ export async function searchLogs(
   searchTokens(q.text ?? '').forEach((token, i) => {
     filters.add(`hasToken(lower(body), {t${i}:String})`, { [`t${i}`]: token });
   });
-  const hash = 'cityHash64(service, instance, trace_id, span_id, body, severity_number)';
-  continueAfter(q.cursor, hash, filters);
-  const rows = await readRows<LogRow>(
+  continueAfter(q.cursor, ROW_HASH, filters);
+  const rows = await readRows(
     storage,
-    `SELECT toString(toUnixTimestamp64Nano(ts)) AS ts_ns, toString(toUnixTimestamp64Nano(observed_ts)) AS observed_ns,
-            cluster, service, service_version, instance, severity_number, severity_text, body, trace_id, span_id, flags,
-            ${attributeList('attributes')} AS attribute_list,
-            ${attributeList('resource_attributes')} AS resource_list, scope_name, ${hash} AS row_hash
-     FROM ${storage.database}.logs WHERE ${filters.sql}
+    searchQuery,
+    `FROM ${storage.qualified(storage.tables.logs)} WHERE ${filters.sql}
      ORDER BY ts DESC, row_hash DESC LIMIT {limit:UInt32}`,
     filters.params,
   );
   return newestFirstPage(rows, q.limit, (r) => ({
-    timeUnixNano: BigInt(r.ts_ns),
-    observedTimeUnixNano: BigInt(r.observed_ns),
+    timeUnixNano: r.ts_ns,
+    observedTimeUnixNano: r.observed_ns,
     cluster: r.cluster,
     service: r.service,
     serviceVersion: r.service_version,

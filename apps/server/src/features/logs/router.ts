@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { protectedProcedure, router } from '../../trpc/init.ts';
-import { cursorInput, timeRangeInput } from '../time-range.ts';
+import { viewerProcedure, router } from '../../trpc/init.ts';
+import { cursorInput } from '../cursor.ts';
+import { timeRangeInput } from '../time-range.ts';
 import { searchLogs, severityFloor } from './log-queries.ts';
 
 export const logsRouter = router({
-  search: protectedProcedure
+  search: viewerProcedure
     .input(
       timeRangeInput({
         service: z.string().min(1).max(1024).optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../trpc/errors.ts';
+import { BadRequestError } from '../domain-errors.ts';
 import { planRedSteps, RED_DEFAULT_STEPS } from './red-step.ts';
 
 const MIN = 60_000;

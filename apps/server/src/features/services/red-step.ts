@@ -3,7 +3,7 @@
  * so the same step always covers the same minutes whatever range a chart asks for (zooming and paging
  * line up); the first step is the one holding `from`, the last one starts before `to`.
  */
-import { BadRequestError } from '../../trpc/errors.ts';
+import { BadRequestError } from '../domain-errors.ts';
 
 /** Default steps in seconds, smallest first: the first one that gives at most 300 points is used. */
 export const RED_DEFAULT_STEPS: readonly number[] = Object.freeze([

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { protectedProcedure, router } from '../../trpc/init.ts';
-import { cursorInput, timeRangeInput } from '../time-range.ts';
+import { viewerProcedure, router } from '../../trpc/init.ts';
+import { cursorInput } from '../cursor.ts';
+import { timeRangeInput } from '../time-range.ts';
 import { searchSpans, traceById } from './trace-queries.ts';
 
 const traceIdInput = z
@@ -14,11 +15,11 @@ const name = z.string().min(1).max(1024);
 const durationMs = z.number().nonnegative().max(1e12, 'must be at most 1000000000000 (ms, about 31 years)');
 
 export const tracesRouter = router({
-  byId: protectedProcedure
+  byId: viewerProcedure
     .input(z.object({ traceId: traceIdInput, cluster: z.string().min(1).max(64).optional() }))
     .query(({ ctx, input }) => traceById(ctx.storage, input.traceId, input.cluster, ctx.limits)),
 
-  search: protectedProcedure
+  search: viewerProcedure
     .input(
       timeRangeInput({
         service: name.optional(),

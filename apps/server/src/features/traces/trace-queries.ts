@@ -1,16 +1,143 @@
+/**
+ * The traces feature's reads: a trace by id, and span search. Spans are read with the same selection in
+ * both, decoded into SpanView.
+ */
 import type { Storage } from '../../storage/index.ts';
-import { readRows } from '../read-rows.ts';
-import { SearchFilters } from '../search-filters.ts';
-import { decodeCursor, encodeCursor, hexIdPart, nanosPart } from '../time-range.ts';
-import { NotFoundError } from '../../trpc/errors.ts';
 import {
-  spanColumns,
-  spanLimitParams,
-  toSpanView,
-  type SpanReadLimits,
-  type SpanRow,
-  type SpanView,
-} from './span-view.ts';
+  array,
+  attributeList,
+  attributeListsSql,
+  computed,
+  defineQuery,
+  int64,
+  int64Number,
+  readRows,
+  string,
+  tableColumns,
+  uint32,
+  uint64,
+  uint64Number,
+  uint8,
+} from '../../storage/index.ts';
+import { storageTables } from '../../storage/index.ts';
+import type { RowOf } from '../../storage/index.ts';
+import { decodeCursor, encodeCursor, hexIdPart, nanosPart } from '../cursor.ts';
+import { NotFoundError } from '../domain-errors.ts';
+import { SearchFilters } from '../search-filters.ts';
+import type { SpanReadLimits, SpanView } from './span-view.ts';
+
+const spans = tableColumns(storageTables.spans);
+const traceIndex = tableColumns(storageTables.trace_index);
+
+/** The query parameters `spanSelection` uses. */
+const spanLimitParams = (limits: SpanReadLimits) => ({
+  maxEvents: limits.maxSpanEvents,
+  maxLinks: limits.maxSpanLinks,
+});
+
+/** The first `{max…:UInt32}` elements of a stored array column. */
+const firstOf = (column: string, max: 'maxEvents' | 'maxLinks'): string =>
+  `arraySlice(${spans.name(column)}, 1, {${max}:UInt32})`;
+
+/** What was cut off an array column, added to the span's own count of dropped ones. */
+const droppedWith = (dropped: string, column: string, max: 'maxEvents' | 'maxLinks'): string =>
+  `${spans.name(dropped)} + (greatest(length(${spans.name(column)}), {${max}:UInt32}) - {${max}:UInt32})`;
+
+/**
+ * Events and links are cut in SQL (arraySlice) so the cut-off part never leaves the engine; what was cut
+ * is added to the span's dropped counts, as a sender's own drops are. Aliases differ from column names
+ * (defineQuery refuses `arraySlice(event_ts, …) AS event_ts`: ClickHouse would make it refer to itself).
+ */
+const spanSelection = {
+  trace_id: spans.read('trace_id', string),
+  span_id: spans.read('span_id', string),
+  parent_span_id: spans.read('parent_span_id', string),
+  trace_state: spans.read('trace_state', string),
+  flags: spans.read('flags', uint32),
+  name: spans.read('name', string),
+  kind: spans.read('kind', uint8),
+  service: spans.read('service', string),
+  service_version: spans.read('service_version', string),
+  instance: spans.read('instance', string),
+  cluster: spans.read('cluster', string),
+  start_ns: computed(int64, `toUnixTimestamp64Nano(${spans.name('ts')})`),
+  duration_ns: spans.read('duration_ns', uint64),
+  status_code: spans.read('status_code', uint8),
+  status_message: spans.read('status_message', string),
+  attribute_list: spans.attributes('attributes'),
+  resource_list: spans.attributes('resource_attributes'),
+  scope_name: spans.read('scope_name', string),
+  scope_version: spans.read('scope_version', string),
+  event_ns: computed(
+    array(int64),
+    `arrayMap(x -> toUnixTimestamp64Nano(x), ${firstOf('event_ts', 'maxEvents')})`,
+  ),
+  event_name_list: computed(array(string), firstOf('event_names', 'maxEvents')),
+  event_attribute_lists: computed(
+    array(attributeList),
+    attributeListsSql(firstOf('event_attributes', 'maxEvents')),
+  ),
+  link_trace_id_list: computed(array(string), firstOf('link_trace_ids', 'maxLinks')),
+  link_span_id_list: computed(array(string), firstOf('link_span_ids', 'maxLinks')),
+  link_trace_state_list: computed(array(string), firstOf('link_trace_states', 'maxLinks')),
+  link_attribute_lists: computed(
+    array(attributeList),
+    attributeListsSql(firstOf('link_attributes', 'maxLinks')),
+  ),
+  dropped_attributes: spans.read('dropped_attributes', uint32),
+  dropped_events_n: computed(int64Number, droppedWith('dropped_events', 'event_ts', 'maxEvents')),
+  dropped_links_n: computed(int64Number, droppedWith('dropped_links', 'link_trace_ids', 'maxLinks')),
+};
+
+type SpanRow = RowOf<typeof spanSelection>;
+
+function toSpanView(r: SpanRow): SpanView {
+  return {
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    parentSpanId: r.parent_span_id,
+    traceState: r.trace_state,
+    flags: r.flags,
+    name: r.name,
+    kind: r.kind,
+    service: r.service,
+    serviceVersion: r.service_version,
+    instance: r.instance,
+    cluster: r.cluster,
+    startTimeUnixNano: r.start_ns,
+    endTimeUnixNano: r.start_ns + r.duration_ns,
+    durationNs: r.duration_ns,
+    status: { code: r.status_code, message: r.status_message },
+    attributes: r.attribute_list,
+    resource: r.resource_list,
+    scope: { name: r.scope_name, version: r.scope_version },
+    events: r.event_ns.map((t, i) => ({
+      timeUnixNano: t,
+      name: r.event_name_list[i] ?? '',
+      attributes: r.event_attribute_lists[i] ?? [],
+    })),
+    links: r.link_trace_id_list.map((traceId, i) => ({
+      traceId,
+      spanId: r.link_span_id_list[i] ?? '',
+      traceState: r.link_trace_state_list[i] ?? '',
+      attributes: r.link_attribute_lists[i] ?? [],
+    })),
+    dropped: {
+      attributes: r.dropped_attributes,
+      events: r.dropped_events_n,
+      links: r.dropped_links_n,
+    },
+  };
+}
+
+const traceRangeQuery = defineQuery('traces.byId.range', {
+  start_ns: computed(int64, `toUnixTimestamp64Nano(min(${traceIndex.name('start')}))`),
+  end_ns: computed(int64, `toUnixTimestamp64Nano(max(${traceIndex.name('end')}))`),
+  spans: computed(uint64Number, `sum(${traceIndex.name('span_count')})`),
+});
+const traceSpansQuery = defineQuery('traces.byId.spans', spanSelection);
+const traceSizeQuery = defineQuery('traces.byId.size', { n: computed(uint64Number, 'count()') });
+const searchSpansQuery = defineQuery('traces.search', spanSelection);
 
 /** What `traces.byId` returns at most: spans per trace, and events and links per span. */
 export interface TraceReadLimits extends SpanReadLimits {
@@ -40,13 +167,11 @@ export async function traceById(
   cluster: string | undefined,
   limits: TraceReadLimits,
 ): Promise<TraceView> {
-  const db = storage.database;
   const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
-  const [range] = await readRows<{ start_ns: string; end_ns: string; spans: string }>(
+  const [range] = await readRows(
     storage,
-    `SELECT toString(toUnixTimestamp64Nano(min(start))) AS start_ns, toString(toUnixTimestamp64Nano(max(end))) AS end_ns,
-            sum(span_count) AS spans
-     FROM ${db}.trace_index WHERE trace_id = {traceId:String} ${clusterFilter}
+    traceRangeQuery,
+    `FROM ${storage.qualified(storage.tables.trace_index)} WHERE trace_id = {traceId:String} ${clusterFilter}
      HAVING spans > 0`,
     { traceId, cluster },
   );
@@ -54,25 +179,18 @@ export async function traceById(
   const where = `trace_id = {traceId:String} ${clusterFilter}
        AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})`;
   const params = { traceId, cluster, start: range.start_ns, end: range.end_ns };
-  const rows = await readRows<SpanRow>(
+  const table = storage.qualified(storage.tables.spans);
+  const rows = await readRows(
     storage,
-    `SELECT ${spanColumns} FROM ${db}.spans WHERE ${where}
-     ORDER BY ts, span_id LIMIT {limit:UInt32}`,
+    traceSpansQuery,
+    `FROM ${table} WHERE ${where} ORDER BY ts, span_id LIMIT {limit:UInt32}`,
     { ...params, ...spanLimitParams(limits), limit: limits.maxTraceSpans + 1 },
   );
   if (rows.length === 0) throw new NotFoundError(`trace ${traceId} not found`);
   const truncated = rows.length > limits.maxTraceSpans;
   // Counted only when cut: the spans table, not the trace index, so the total is exactly what could be read.
   const totalSpans = truncated
-    ? Number(
-        (
-          await readRows<{ n: string }>(
-            storage,
-            `SELECT count() AS n FROM ${db}.spans WHERE ${where}`,
-            params,
-          )
-        )[0]?.n ?? 0,
-      )
+    ? ((await readRows(storage, traceSizeQuery, `FROM ${table} WHERE ${where}`, params))[0]?.n ?? 0)
     : rows.length;
   return {
     traceId,
@@ -128,9 +246,10 @@ export async function searchSpans(
       { cTs: ts, cTrace: traceId, cSpan: spanId },
     );
   }
-  const rows = await readRows<SpanRow>(
+  const rows = await readRows(
     storage,
-    `SELECT ${spanColumns} FROM ${storage.database}.spans WHERE ${filters.sql}
+    searchSpansQuery,
+    `FROM ${storage.qualified(storage.tables.spans)} WHERE ${filters.sql}
      ORDER BY ts DESC, trace_id DESC, span_id DESC LIMIT {limit:UInt32}`,
     { ...filters.params, ...spanLimitParams(limits) },
   );

@@ -1,0 +1,65 @@
+/**
+ * The config store's tables, as Kysely sees them. Times are milliseconds since the epoch (`bigint` columns,
+ * read back as numbers on both dialects); flags are 0/1 integers, which both dialects store alike.
+ */
+export interface ConfigSchema {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  settings: SettingsTable;
+}
+
+export type Role = 'viewer' | 'editor' | 'admin';
+
+export interface UsersTable {
+  id: string;
+  /** Lower-case; unique. */
+  username: string;
+  display_name: string;
+  /** `scrypt$N,r,p$salt$hash` (auth/passwords.ts). */
+  password_hash: string;
+  role: Role;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** Public id, for listing and revoking; the token itself is never stored. */
+  id: string;
+  /** SHA-256 of the session token, hex. */
+  token_hash: string;
+  user_id: string;
+  client: 'browser' | 'desktop';
+  address: string;
+  user_agent: string;
+  created_at: number;
+  last_seen_at: number;
+  /** The absolute end, whatever the activity. */
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the key, hex. */
+  key_hash: string;
+  /** The key's first characters, so a listed key can be recognised. */
+  key_prefix: string;
+  role: Role;
+  created_by: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SettingsTable {
+  /** `global`, or `user:<id>` / `api-key:<id>` / `local` / `admin-token` for a caller's own settings. */
+  scope: string;
+  key: string;
+  /** JSON text. */
+  value: string;
+  updated_at: number;
+  updated_by: string;
+}
