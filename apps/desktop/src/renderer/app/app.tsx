@@ -1,7 +1,7 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { RouterProvider } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ApoBridge } from '../../preload/bridge.ts';
 import { createApoTrpcClient, TRPCProvider } from '../trpc/trpc.ts';
 import { ProblemState } from '../ui/states/problem-state.tsx';
@@ -10,6 +10,7 @@ import { ConnectionProvider } from './data/connection.tsx';
 import { createIdbPersister } from './data/idb-persister.ts';
 import { CACHE_MAX_AGE_MS, type QueryMeta } from './data/persisted-cache.ts';
 import { createQueryClient } from './data/query-client.ts';
+import { ActiveConnectionContext, type ActiveConnection } from './active-connection.ts';
 import { BridgeContext } from './bridge-context.ts';
 import { createAppRouter } from './router.tsx';
 import { ThemeProvider } from '../ui/theme/theme.tsx';
@@ -19,57 +20,99 @@ const CACHE_BUSTER = 'console-1';
 
 export function App({ bridge }: { bridge: ApoBridge }) {
   const [router] = useState(createAppRouter);
-  // The server URL comes from the bridge before anything can be fetched; its own tiny client.
+  // The connection list comes from the bridge before anything can be fetched; its own tiny client.
   const [bootClient] = useState(createQueryClient);
   return (
     <ThemeProvider>
       <TooltipProvider>
         <BridgeContext value={bridge}>
-          <ServerUrlGate bridge={bridge} bootClient={bootClient}>
-            {(serverUrl) => <ServerScope key={serverUrl} serverUrl={serverUrl} router={router} />}
-          </ServerUrlGate>
+          <ConnectionGate bridge={bridge} bootClient={bootClient}>
+            {(active) => (
+              <ServerScope
+                key={active.connection.id + active.connection.url}
+                active={active}
+                router={router}
+              />
+            )}
+          </ConnectionGate>
         </BridgeContext>
       </TooltipProvider>
     </ThemeProvider>
   );
 }
 
-function ServerUrlGate({
+const CONNECTIONS_KEY = ['apo', 'connections'] as const;
+
+function ConnectionGate({
   bridge,
   bootClient,
   children,
 }: {
   bridge: ApoBridge;
   bootClient: QueryClient;
-  children: (serverUrl: string) => React.ReactNode;
+  children: (active: ActiveConnection) => React.ReactNode;
 }) {
-  const serverUrl = useQuery(
-    {
-      queryKey: ['apo', 'server-url'],
-      queryFn: () => bridge.getServerUrl(),
-      staleTime: Infinity,
-      retry: false,
-    },
+  const list = useQuery(
+    { queryKey: CONNECTIONS_KEY, queryFn: () => bridge.listConnections(), staleTime: Infinity, retry: false },
     bootClient,
   );
-  if (serverUrl.isPending)
+  // The token of a desktop connection, read once from the OS key store and replaced after a sign-in.
+  const tokens = useRef(new Map<string, Promise<string | null>>());
+  if (list.isPending)
     return (
       <p role="status" className="boot">
         Finding the APO server…
       </p>
     );
-  if (serverUrl.isError) {
+  if (list.isError) {
     return (
       <main className="boot">
         <ProblemState
           title="The console does not know which server to use"
-          detail={serverUrl.error.message}
-          onRetry={() => void serverUrl.refetch()}
+          detail={list.error.message}
+          onRetry={() => void list.refetch()}
         />
       </main>
     );
   }
-  return children(serverUrl.data);
+  const connection = list.data.connections.find((c) => c.id === list.data.activeId);
+  if (connection === undefined) {
+    return (
+      <main className="boot">
+        <ProblemState
+          title="No APO server is configured yet"
+          hint={<p>Add one in the application menu (Connections), then come back here.</p>}
+          onRetry={() => void list.refetch()}
+        />
+      </main>
+    );
+  }
+  const tokenOf = (id: string) => {
+    let token = tokens.current.get(id);
+    if (token === undefined) {
+      token = bridge.getCredential(id).catch(() => null);
+      tokens.current.set(id, token);
+    }
+    return token;
+  };
+  return children({
+    connection,
+    connections: list.data.connections,
+    token: () => (connection.credentialKind === 'token' ? tokenOf(connection.id) : Promise.resolve(null)),
+    setToken: async (token) => {
+      tokens.current.set(connection.id, Promise.resolve(token));
+      if (token === null) {
+        await bridge.removeCredential(connection.id);
+        return null;
+      }
+      const saved = await bridge.saveCredential(connection.id, token);
+      return saved.persisted ? null : saved.reason;
+    },
+    select: async (id) => {
+      const next = await bridge.selectConnection(id);
+      bootClient.setQueryData(CONNECTIONS_KEY, next);
+    },
+  });
 }
 
 /**
@@ -77,33 +120,39 @@ function ServerUrlGate({
  * servers never mix), its tRPC client and its connection state. Switching servers remounts this.
  */
 function ServerScope({
-  serverUrl,
+  active,
   router,
 }: {
-  serverUrl: string;
+  active: ActiveConnection;
   router: ReturnType<typeof createAppRouter>;
 }) {
+  const serverUrl = active.connection.url;
   const [queryClient] = useState(createQueryClient);
   const persister = useMemo(() => createIdbPersister(serverUrl), [serverUrl]);
-  const trpcClient = useMemo(() => createApoTrpcClient(serverUrl), [serverUrl]);
+  // The client lives as long as the server scope; the token is read per request, from the latest props.
+  const tokenRef = useRef(active.token);
+  tokenRef.current = active.token;
+  const trpcClient = useMemo(() => createApoTrpcClient(serverUrl, () => tokenRef.current()), [serverUrl]);
   return (
-    <PersistQueryClientProvider
-      client={queryClient}
-      persistOptions={{
-        persister,
-        maxAge: CACHE_MAX_AGE_MS,
-        buster: CACHE_BUSTER,
-        dehydrateOptions: {
-          shouldDehydrateQuery: (query) =>
-            query.state.status === 'success' && (query.meta as QueryMeta | undefined)?.persist !== false,
-        },
-      }}
-    >
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <ConnectionProvider serverUrl={serverUrl}>
-          <RouterProvider router={router} />
-        </ConnectionProvider>
-      </TRPCProvider>
-    </PersistQueryClientProvider>
+    <ActiveConnectionContext value={active}>
+      <PersistQueryClientProvider
+        client={queryClient}
+        persistOptions={{
+          persister,
+          maxAge: CACHE_MAX_AGE_MS,
+          buster: CACHE_BUSTER,
+          dehydrateOptions: {
+            shouldDehydrateQuery: (query) =>
+              query.state.status === 'success' && (query.meta as QueryMeta | undefined)?.persist !== false,
+          },
+        }}
+      >
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          <ConnectionProvider serverUrl={serverUrl}>
+            <RouterProvider router={router} />
+          </ConnectionProvider>
+        </TRPCProvider>
+      </PersistQueryClientProvider>
+    </ActiveConnectionContext>
   );
 }

@@ -1,4 +1,4 @@
-import { createBrowserHistory, parseHref } from '@tanstack/history';
+import { createBrowserHistory, parseHref, type ParsedHistoryState } from '@tanstack/history';
 
 /**
  * Routes live in the hash (`/?server=…#/services/cart?from=now-1h`): the app is served from a file:// page in
@@ -10,7 +10,9 @@ export function createConsoleHashHistory() {
   return createBrowserHistory({
     parseLocation: () => {
       const hash = window.location.hash;
-      return parseHref(hash.length > 1 ? hash.slice(1) : '/', window.history.state);
+      // The state this history wrote itself (pushState), or null on a first visit.
+      const state = window.history.state as ParsedHistoryState | undefined;
+      return parseHref(hash.length > 1 ? hash.slice(1) : '/', state);
     },
     createHref: (href) => `${window.location.pathname}${window.location.search}#${href}`,
   });

@@ -1,23 +1,24 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPCClient } from '../../trpc/trpc.ts';
+import { useActiveConnection } from '../active-connection.ts';
 import { useConnection } from '../data/connection.tsx';
 import { httpStatusOf } from '../data/query-client.ts';
-import { authApi } from './auth-api.ts';
 
 export const SESSION_KEY = ['apo', 'auth.session'] as const;
 
 /**
  * Who is using the console: the local admin (no sign-in) or a signed-in user. `needsSignIn` when the
- * server says 401; a server without the auth procedures yet answers 404, which reads as local mode.
+ * server says 401 (checked again whenever any request gets a 401, see connection.tsx).
  */
 export function useSession() {
-  const api = authApi(useTRPCClient());
+  const api = useTRPCClient();
   const { authRequired } = useConnection();
   const session = useQuery({
     queryKey: SESSION_KEY,
     queryFn: ({ signal }) => api.auth.session.query(undefined, { signal }),
     meta: { persist: false },
     staleTime: 60_000,
+    retry: false,
     // A server without sign-in (health says so) has one user, the local admin: nothing to ask.
     enabled: authRequired === true,
   });
@@ -30,10 +31,14 @@ export function useSession() {
 }
 
 export function useSignOut() {
-  const api = authApi(useTRPCClient());
+  const api = useTRPCClient();
+  const active = useActiveConnection();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => api.auth.signOut.mutate(),
-    onSuccess: () => queryClient.clear(),
+    onSuccess: async () => {
+      await active.setToken(null);
+      queryClient.clear();
+    },
   });
 }

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useTRPC } from '../../trpc/trpc.ts';
 import type { QueryMeta } from './persisted-cache.ts';
+import { httpStatusOf } from './query-client.ts';
 import { describeConnectionProblem, type ConnectionProblem } from '../server-status/connection-error.ts';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
@@ -46,6 +47,9 @@ export function ConnectionProvider({ serverUrl, children }: { serverUrl: string;
         if ((event.query.meta as QueryMeta | undefined)?.persist === false) return;
         if (describeConnectionProblem(event.action.error, serverUrl).kind === 'unreachable')
           void refetch({ cancelRefetch: false });
+        // Signed out meanwhile (session expired or revoked): asking who we are leads to the sign-in page.
+        else if (httpStatusOf(event.action.error) === 401)
+          void queryClient.invalidateQueries({ queryKey: ['apo', 'auth.session'] });
       }),
     [queryClient, refetch, serverUrl],
   );

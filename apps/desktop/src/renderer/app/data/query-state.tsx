@@ -21,13 +21,13 @@ export function useNow(everyMs = 15_000): number {
  * cache) the panel shows it, labelled with its age when the last refresh failed; without data, a failure is
  * explained in words with a Retry, and the loading state is the panel's own skeleton.
  */
-export function QueryState<T>({
+export function QueryState<T, E extends { message: string }>({
   query,
   what,
   skeleton,
   children,
 }: {
-  query: UseQueryResult<T>;
+  query: UseQueryResult<T, E>;
   /** What the panel shows, for messages: "the services overview". */
   what: string;
   skeleton: ReactNode;

@@ -3,6 +3,7 @@ import { useCallback, useState } from 'react';
 import { CommandPalette } from '../command-palette.tsx';
 import { ShortcutsDialog, useGlobalShortcuts } from '../keyboard-shortcuts.tsx';
 import { OfflineBanner } from '../offline/offline-banner.tsx';
+import { useOsCommands } from '../os-commands.ts';
 import { ServerSwitcher } from '../server-switcher.tsx';
 import { LeftNav } from './left-nav.tsx';
 import { UserMenu } from './user-menu.tsx';
@@ -15,6 +16,7 @@ export function Shell() {
   const openPalette = useCallback(() => setPaletteOpen(true), []);
   const openShortcuts = useCallback(() => setShortcutsOpen(true), []);
   useGlobalShortcuts({ openPalette, openShortcuts });
+  useOsCommands(openPalette);
   return (
     <div className="shell">
       <LeftNav />

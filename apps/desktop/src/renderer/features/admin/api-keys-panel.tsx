@@ -1,11 +1,11 @@
-import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ApiKeyRow } from '../../app/auth/auth-api.ts';
+import type { Role } from '../../app/auth/auth-api.ts';
 import { QueryState, useNow } from '../../app/data/query-state.tsx';
 import { DataTable } from '../../ui/data-table/data-table.tsx';
 import { formatAgo, formatExactTime } from '../../ui/format/time.ts';
 import { CopyButton } from '../../ui/primitives/copy-button.tsx';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
+import type { Admin } from './use-admin.ts';
 
 /** API keys for scripts and automation. A new key's secret is shown once, here, with a copy button. */
 export function ApiKeysPanel({
@@ -14,13 +14,14 @@ export function ApiKeysPanel({
   revoke,
   offlineReason,
 }: {
-  keys: UseQueryResult<ApiKeyRow[]>;
-  create: UseMutationResult<{ key: string }, Error, { name: string }>;
-  revoke: UseMutationResult<unknown, Error, { id: string }>;
+  keys: Admin['apiKeys'];
+  create: Admin['createApiKey'];
+  revoke: Admin['revokeApiKey'];
   offlineReason: string | undefined;
 }) {
   const now = useNow();
   const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
   const [secret, setSecret] = useState<string | null>(null);
   const disabled = offlineReason !== undefined;
   return (
@@ -32,7 +33,7 @@ export function ApiKeysPanel({
         onSubmit={(e) => {
           e.preventDefault();
           create.mutate(
-            { name: name.trim() },
+            { name: name.trim(), role },
             {
               onSuccess: (r) => {
                 setSecret(r.key);
@@ -50,6 +51,14 @@ export function ApiKeysPanel({
             onChange={(e) => setName(e.target.value)}
             placeholder="ci-deploy-markers"
           />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <option>viewer</option>
+            <option>editor</option>
+            <option>admin</option>
+          </select>
         </label>
         <button
           type="submit"
@@ -88,13 +97,14 @@ export function ApiKeysPanel({
               label="API keys"
               rows={rows}
               rowKey={(k) => k.id}
+              rowClassName={(k) => (k.revokedAt === null ? undefined : 'inactive')}
               columns={[
                 {
                   id: 'name',
                   header: 'Name',
                   cell: (k) => (
                     <>
-                      {k.name} {k.prefix && <code>{k.prefix}…</code>}
+                      {k.name} <code>{k.prefix}…</code>
                     </>
                   ),
                 },
@@ -102,17 +112,17 @@ export function ApiKeysPanel({
                   id: 'created',
                   header: 'Created',
                   cell: (k) => (
-                    <span title={formatExactTime(k.createdAtMs)}>{formatAgo(k.createdAtMs, now)}</span>
+                    <span title={formatExactTime(k.createdAt)}>{formatAgo(k.createdAt, now)}</span>
                   ),
                 },
                 {
                   id: 'used',
                   header: 'Last used',
                   cell: (k) =>
-                    k.lastUsedAtMs === null ? (
+                    k.lastUsedAt === null ? (
                       'never'
                     ) : (
-                      <span title={formatExactTime(k.lastUsedAtMs)}>{formatAgo(k.lastUsedAtMs, now)}</span>
+                      <span title={formatExactTime(k.lastUsedAt)}>{formatAgo(k.lastUsedAt, now)}</span>
                     ),
                 },
                 {
@@ -122,7 +132,7 @@ export function ApiKeysPanel({
                     <button
                       type="button"
                       className="button small danger"
-                      disabled={disabled || revoke.isPending}
+                      disabled={disabled || revoke.isPending || k.revokedAt !== null}
                       onClick={() => {
                         if (window.confirm(`Revoke the key "${k.name}"? Anything using it stops working.`))
                           revoke.mutate({ id: k.id });

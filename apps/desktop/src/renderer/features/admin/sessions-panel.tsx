@@ -1,9 +1,8 @@
-import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query';
-import type { SessionRow } from '../../app/auth/auth-api.ts';
 import { QueryState, useNow } from '../../app/data/query-state.tsx';
 import { DataTable } from '../../ui/data-table/data-table.tsx';
 import { formatAgo, formatExactTime } from '../../ui/format/time.ts';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
+import type { Admin } from './use-admin.ts';
 
 /** Signed-in sessions across users; revoking one signs that browser or app out at its next request. */
 export function SessionsPanel({
@@ -11,8 +10,8 @@ export function SessionsPanel({
   revoke,
   offlineReason,
 }: {
-  sessions: UseQueryResult<SessionRow[]>;
-  revoke: UseMutationResult<unknown, Error, { id: string }>;
+  sessions: Admin['sessions'];
+  revoke: Admin['revokeSession'];
   offlineReason: string | undefined;
 }) {
   const now = useNow();
@@ -41,25 +40,21 @@ export function SessionsPanel({
                 {
                   id: 'user',
                   header: 'User',
-                  cell: (s) => (
-                    <>
-                      {s.username}
-                      {s.current && <span className="pill">this session</span>}
-                    </>
-                  ),
+                  cell: (s) => s.username,
                 },
                 { id: 'client', header: 'Client', cell: (s) => s.client },
+                { id: 'address', header: 'From', cell: (s) => <span title={s.userAgent}>{s.address}</span> },
                 {
                   id: 'created',
                   header: 'Signed in',
                   cell: (s) => (
-                    <span title={formatExactTime(s.createdAtMs)}>{formatAgo(s.createdAtMs, now)}</span>
+                    <span title={formatExactTime(s.createdAt)}>{formatAgo(s.createdAt, now)}</span>
                   ),
                 },
                 {
                   id: 'seen',
                   header: 'Last seen',
-                  cell: (s) => (s.lastSeenAtMs === null ? '—' : formatAgo(s.lastSeenAtMs, now)),
+                  cell: (s) => formatAgo(s.lastSeenAt, now),
                 },
                 {
                   id: 'actions',

@@ -1,41 +1,38 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { authApi } from '../../app/auth/auth-api.ts';
-import { useTRPCClient } from '../../trpc/trpc.ts';
+import { useTRPC } from '../../trpc/trpc.ts';
 
-const KEYS = {
-  users: ['apo', 'users.list'],
-  apiKeys: ['apo', 'apiKeys.list'],
-  sessions: ['apo', 'sessions.list'],
-} as const;
+export type AdminTab = 'users' | 'api-keys' | 'sessions' | 'server';
 
-/** The admin lists (only the open tab's is fetched) and the changes to them; a change refetches its list. */
-export function useAdmin(tab: string) {
-  const api = authApi(useTRPCClient());
+/**
+ * The admin lists (only the open tab's is fetched) and the changes to them; a change refetches its list.
+ * Admin data is never written to the offline cache: it is about who may do what, and must be current.
+ */
+export function useAdmin(tab: AdminTab) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const after = (key: readonly string[]) => ({
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
-  });
+  const refetch = (queryKey: readonly unknown[]) => () => queryClient.invalidateQueries({ queryKey });
+  const fresh = { meta: { persist: false }, staleTime: 0 } as const;
   return {
-    users: useQuery({
-      queryKey: KEYS.users,
-      queryFn: ({ signal }) => api.users.list.query(undefined, { signal }),
-      enabled: tab === 'users',
-    }),
-    apiKeys: useQuery({
-      queryKey: KEYS.apiKeys,
-      queryFn: ({ signal }) => api.apiKeys.list.query(undefined, { signal }),
-      enabled: tab === 'api-keys',
-    }),
-    sessions: useQuery({
-      queryKey: KEYS.sessions,
-      queryFn: ({ signal }) => api.sessions.list.query(undefined, { signal }),
-      enabled: tab === 'sessions',
-    }),
-    createUser: useMutation({ mutationFn: api.users.create.mutate, ...after(KEYS.users) }),
-    updateUser: useMutation({ mutationFn: api.users.update.mutate, ...after(KEYS.users) }),
-    resetPassword: useMutation({ mutationFn: api.users.resetPassword.mutate }),
-    createApiKey: useMutation({ mutationFn: api.apiKeys.create.mutate, ...after(KEYS.apiKeys) }),
-    revokeApiKey: useMutation({ mutationFn: api.apiKeys.revoke.mutate, ...after(KEYS.apiKeys) }),
-    revokeSession: useMutation({ mutationFn: api.sessions.revoke.mutate, ...after(KEYS.sessions) }),
+    users: useQuery({ ...trpc.users.list.queryOptions(), ...fresh, enabled: tab === 'users' }),
+    apiKeys: useQuery({ ...trpc.apiKeys.list.queryOptions(), ...fresh, enabled: tab === 'api-keys' }),
+    sessions: useQuery({ ...trpc.sessions.list.queryOptions(), ...fresh, enabled: tab === 'sessions' }),
+    createUser: useMutation(
+      trpc.users.create.mutationOptions({ onSuccess: refetch(trpc.users.list.queryKey()) }),
+    ),
+    updateUser: useMutation(
+      trpc.users.update.mutationOptions({ onSuccess: refetch(trpc.users.list.queryKey()) }),
+    ),
+    resetPassword: useMutation(trpc.users.resetPassword.mutationOptions()),
+    createApiKey: useMutation(
+      trpc.apiKeys.create.mutationOptions({ onSuccess: refetch(trpc.apiKeys.list.queryKey()) }),
+    ),
+    revokeApiKey: useMutation(
+      trpc.apiKeys.revoke.mutationOptions({ onSuccess: refetch(trpc.apiKeys.list.queryKey()) }),
+    ),
+    revokeSession: useMutation(
+      trpc.sessions.revoke.mutationOptions({ onSuccess: refetch(trpc.sessions.list.queryKey()) }),
+    ),
   };
 }
+
+export type Admin = ReturnType<typeof useAdmin>;

@@ -1,10 +1,10 @@
-import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
-import type { Role, UserRow } from '../../app/auth/auth-api.ts';
+import type { Role } from '../../app/auth/auth-api.ts';
 import { QueryState, useNow } from '../../app/data/query-state.tsx';
 import { DataTable } from '../../ui/data-table/data-table.tsx';
 import { formatAgo } from '../../ui/format/time.ts';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
+import type { Admin } from './use-admin.ts';
 
 const ROLES: Role[] = ['viewer', 'editor', 'admin'];
 
@@ -15,20 +15,16 @@ export function UsersPanel({
   resetPassword,
   offlineReason,
 }: {
-  users: UseQueryResult<UserRow[]>;
-  create: UseMutationResult<
-    unknown,
-    Error,
-    { username: string; displayName: string; password: string; role: Role }
-  >;
-  update: UseMutationResult<unknown, Error, { id: string; role?: Role; disabled?: boolean }>;
-  resetPassword: UseMutationResult<unknown, Error, { id: string; password: string }>;
+  users: Admin['users'];
+  create: Admin['createUser'];
+  update: Admin['updateUser'];
+  resetPassword: Admin['resetPassword'];
   /** Why changes are disabled (offline), or undefined. */
   offlineReason: string | undefined;
 }) {
   const now = useNow();
   const [form, setForm] = useState({ username: '', displayName: '', password: '', role: 'viewer' as Role });
-  const [reset, setReset] = useState<{ id: string; password: string } | null>(null);
+  const [reset, setReset] = useState<{ username: string; password: string } | null>(null);
   const disabled = offlineReason !== undefined;
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -131,7 +127,7 @@ export function UsersPanel({
           <DataTable
             label="Users"
             rows={rows}
-            rowKey={(u) => u.id}
+            rowKey={(u) => u.username}
             rowClassName={(u) => (u.disabled ? 'inactive' : undefined)}
             columns={[
               { id: 'username', header: 'Username', cell: (u) => u.username },
@@ -144,7 +140,7 @@ export function UsersPanel({
                     aria-label={`Role of ${u.username}`}
                     value={u.role}
                     disabled={disabled}
-                    onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
+                    onChange={(e) => update.mutate({ username: u.username, role: e.target.value as Role })}
                   >
                     {ROLES.map((r) => (
                       <option key={r}>{r}</option>
@@ -152,11 +148,8 @@ export function UsersPanel({
                   </select>
                 ),
               },
-              {
-                id: 'last',
-                header: 'Last sign-in',
-                cell: (u) => (u.lastSignInAtMs ? formatAgo(u.lastSignInAtMs, now) : 'never'),
-              },
+              { id: 'status', header: 'Status', cell: (u) => (u.disabled ? 'disabled' : 'active') },
+              { id: 'created', header: 'Created', cell: (u) => formatAgo(u.createdAt, now) },
               {
                 id: 'actions',
                 header: 'Actions',
@@ -166,7 +159,7 @@ export function UsersPanel({
                       type="button"
                       className="button small"
                       disabled={disabled}
-                      onClick={() => setReset({ id: u.id, password: '' })}
+                      onClick={() => setReset({ username: u.username, password: '' })}
                     >
                       Reset password
                     </button>
@@ -174,7 +167,7 @@ export function UsersPanel({
                       type="button"
                       className="button small danger"
                       disabled={disabled}
-                      onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
+                      onClick={() => update.mutate({ username: u.username, disabled: !u.disabled })}
                     >
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>

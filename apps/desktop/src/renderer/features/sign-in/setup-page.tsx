@@ -1,7 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type SyntheticEvent } from 'react';
-import { authApi } from '../../app/auth/auth-api.ts';
 import { describeAuthProblem, type AuthProblem } from '../../app/auth/auth-errors.ts';
 import { useConnection } from '../../app/data/connection.tsx';
 import { useTRPCClient } from '../../trpc/trpc.ts';
@@ -20,7 +19,7 @@ export function SetupPage() {
   const { token } = useSearch({ from: '/setup' });
   const navigate = useNavigate();
   const connection = useConnection();
-  const api = authApi(useTRPCClient());
+  const api = useTRPCClient();
   const [form, setForm] = useState({ username: 'admin', displayName: '', password: '', repeat: '' });
   const setup = useMutation({
     mutationFn: () =>

@@ -1,24 +1,33 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { authApi } from '../../app/auth/auth-api.ts';
 import { describeAuthProblem } from '../../app/auth/auth-errors.ts';
 import { SESSION_KEY } from '../../app/auth/session.ts';
 import { useConnection } from '../../app/data/connection.tsx';
-import { useBridge } from '../../app/bridge-context.ts';
-import { useTRPCClient } from '../../trpc/trpc.ts';
+import { useActiveConnection } from '../../app/active-connection.ts';
+import { useState } from 'react';
+import { useTRPC, useTRPCClient } from '../../trpc/trpc.ts';
 import { SignInForm } from './sign-in-form.tsx';
 
 export function SignInPage() {
   const { redirect } = useSearch({ from: '/sign-in' });
   const navigate = useNavigate();
   const connection = useConnection();
-  const bridge = useBridge();
-  const api = authApi(useTRPCClient());
+  const active = useActiveConnection();
+  const api = useTRPCClient();
+  // Set when the desktop token could not go to the OS key store: it works until the app quits.
+  const [tokenNote, setTokenNote] = useState<string | null>(null);
+  // The desktop app keeps a bearer token (OS key store); a browser gets the server's httpOnly cookie.
+  const client = active.connection.credentialKind === 'token' ? 'desktop' : 'browser';
   const queryClient = useQueryClient();
+  const trpc = useTRPC();
+  const setup = useQuery({ ...trpc.auth.setupStatus.queryOptions(), meta: { persist: false } });
   const signIn = useMutation({
-    mutationFn: (c: { username: string; password: string }) =>
-      api.auth.signIn.mutate({ ...c, client: bridge.platform === 'web' ? 'browser' : 'desktop' }),
-    onSuccess: async () => {
+    mutationFn: (c: { username: string; password: string }) => api.auth.signIn.mutate({ ...c, client }),
+    onSuccess: async (answer) => {
+      if (answer.token !== undefined) {
+        const note = await active.setToken(answer.token);
+        if (note !== null) setTokenNote(note);
+      }
       await queryClient.invalidateQueries({ queryKey: SESSION_KEY });
       // The redirect was validated as an in-app path (route-search.ts).
       window.location.hash = redirect ?? '/';
@@ -26,11 +35,22 @@ export function SignInPage() {
   });
   return (
     <main className="standalone">
+      {setup.data?.needed === true && (
+        <p role="status" className="stale-note">
+          This server has no administrator yet: open the setup link it printed when it started (
+          <code>/setup?token=…</code>) to create one.
+        </p>
+      )}
       <SignInForm
         onSubmit={(c) => signIn.mutate(c)}
         pending={signIn.isPending}
         problem={signIn.isError ? describeAuthProblem(signIn.error, connection.serverUrl) : null}
       />
+      {tokenNote !== null && (
+        <p role="status" className="stale-note">
+          Signed in for this run only: {tokenNote}
+        </p>
+      )}
       <p className="muted small">
         Server: <code>{connection.serverUrl}</code>
         {connection.authRequired === false && (
