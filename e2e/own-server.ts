@@ -20,7 +20,11 @@ export interface OwnServer {
   dispose(): Promise<void>;
 }
 
-export async function ownServer(consoleUrl: string): Promise<OwnServer> {
+/** `extraEnv`: e.g. sign-in on (`APO_AUTH=on`). The server also serves the console built by global setup. */
+export async function ownServer(
+  consoleUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<OwnServer> {
   const workDir = mkdtempSync(join(tmpdir(), 'apo-e2e-own-'));
   const [httpPort, grpcPort] = (await freePorts(2)) as [number, number];
   const url = `http://127.0.0.1:${httpPort}`;
@@ -40,6 +44,7 @@ export async function ownServer(consoleUrl: string): Promise<OwnServer> {
           APO_DATA_DIR: join(workDir, 'data'),
           APO_LOG_LEVEL: 'warn',
           APO_CORS_ORIGINS: consoleUrl,
+          ...extraEnv,
         },
         logFile: join(workDir, `server-${starts}.log`),
       });

@@ -1,5 +1,5 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
-import { useNavigate, useRouterState } from '@tanstack/react-router';
+import { useNavigate, useRouter } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { useSession, useSignOut } from '../auth/session.ts';
 import { useConnection } from '../data/connection.tsx';
@@ -13,10 +13,14 @@ export function UserMenu() {
   const { session, needsSignIn } = useSession();
   const signOut = useSignOut();
   const navigate = useNavigate();
-  const location = useRouterState({ select: (s) => s.location.href });
+  const router = useRouter();
   useEffect(() => {
-    if (needsSignIn) void navigate({ to: '/sign-in', search: { redirect: location } });
-  }, [needsSignIn, navigate, location]);
+    if (!needsSignIn) return;
+    // Where the user was, read once: the redirect must not follow the navigation it causes.
+    const here = router.state.location;
+    if (here.pathname === '/sign-in') return;
+    void navigate({ to: '/sign-in', search: { redirect: here.href }, replace: true });
+  }, [needsSignIn, navigate, router]);
 
   if (session?.mode === 'signed-in') {
     return (

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useNavigate, useRouter, useSearch } from '@tanstack/react-router';
 import { describeAuthProblem } from '../../app/auth/auth-errors.ts';
 import { SESSION_KEY } from '../../app/auth/session.ts';
 import { useConnection } from '../../app/data/connection.tsx';
@@ -11,6 +11,7 @@ import { SignInForm } from './sign-in-form.tsx';
 export function SignInPage() {
   const { redirect } = useSearch({ from: '/sign-in' });
   const navigate = useNavigate();
+  const router = useRouter();
   const connection = useConnection();
   const active = useActiveConnection();
   const api = useTRPCClient();
@@ -28,9 +29,10 @@ export function SignInPage() {
         const note = await active.setToken(answer.token);
         if (note !== null) setTokenNote(note);
       }
-      await queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+      // Who we are now, at once: the shell must not act on the 401 it remembers from before signing in.
+      queryClient.setQueryData(SESSION_KEY, { mode: 'signed-in' as const, user: answer.user });
       // The redirect was validated as an in-app path (route-search.ts).
-      window.location.hash = redirect ?? '/';
+      router.history.push(redirect ?? '/');
     },
   });
   return (
