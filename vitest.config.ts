@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects, classified by one rule: a test file is an integration test when it lives under a `test/`,
 // `tests/` or `stack/` directory, or when it starts a process (child_process, directly or through
-// @apo/pipeline/testing's spawnNode/mountSmallDisk) or opens the engine (openStorage, chDB). Those few files
+// @apo/otlp-transport/testing's spawnNode/mountSmallDisk) or opens the engine (openStorage, chDB). Those few files
 // in `src/` are named below. Every other file is a unit test, and vitest.unit-guard.ts makes a unit test fail
 // the moment it starts a process or loads chDB, so a misfiled test cannot hide.
 const integrationInSrc = [
@@ -12,8 +12,8 @@ const integrationInSrc = [
   'apps/agent/src/collectors/process/process-tracker.test.ts',
   'apps/agent/src/collectors/prometheus/node-exporter.test.ts', // the real prometheus-node-exporter
   'apps/agent/src/instrument/entry.test.ts',
-  'packages/pipeline/src/disk-queue/disk-queue-kill.test.ts',
-  'packages/pipeline/src/disk-queue/disk-queue-space.test.ts', // mount -t tmpfs
+  'packages/otlp-transport/src/disk-queue/disk-queue-kill.test.ts',
+  'packages/otlp-transport/src/disk-queue/disk-queue-space.test.ts', // mount -t tmpfs
   // open the engine
   'apps/server/src/features/kubernetes/pod-directory.test.ts',
   'apps/server/src/features/traces/trace-queries.test.ts',

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { encodeTracesProto } from '../packages/shared/src/index.ts';
+import { encodeTracesProto } from '../packages/shared/src/otlp/index.ts';
 import { sampleValue, startAgentProcess } from '../tests/stack/support/agent-process.ts';
 import { processCpuSeconds, processRssBytes } from './support/process-cpu.ts';
 import { generateTraces } from './workload.ts';

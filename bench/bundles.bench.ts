@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundle, repoRoot, type BuiltBundle } from '../deploy/bundles/build-bundle.ts';
 import { appNames, type AppName } from '../deploy/bundles/bundled-apps.ts';
-import { freePort, spawnNode, waitForAnswer } from '../packages/pipeline/src/testing/index.ts';
+import { freePort, spawnNode, waitForAnswer } from '../packages/otlp-transport/src/testing/index.ts';
 
 const runs = Number(process.argv[2] ?? 5);
 const out = await mkdtemp(join(tmpdir(), 'apo-bundles-bench-'));

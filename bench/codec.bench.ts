@@ -6,7 +6,7 @@
  * Each figure is the median of several timed runs after a warm-up, reported per wall-clock second and
  * per CPU second (process.cpuUsage, user + system: what one core delivers, GC threads included).
  */
-import { decodeTracesJson, decodeTracesProto, encodeTracesProto } from '../packages/shared/src/index.ts';
+import { decodeTracesJson, decodeTracesProto, encodeTracesProto } from '../packages/shared/src/otlp/index.ts';
 import { assertModelEqual } from '../packages/shared/src/otlp/testing/model-equality.ts';
 import {
   referenceOtlpJson,

@@ -20,14 +20,14 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { encodeLogsProto, encodeTracesProto } from '../packages/shared/src/index.ts';
+import { encodeLogsProto, encodeTracesProto } from '../packages/shared/src/otlp/index.ts';
 import {
   BatchExporter,
   DiskQueue,
   gzipBody,
   newBatchId,
   type OutboundBatch,
-} from '../packages/pipeline/src/index.ts';
+} from '../packages/otlp-transport/src/index.ts';
 import { median } from './support/process-cpu.ts';
 import { generateLogs, generateTraces } from './workload.ts';
 

@@ -15,10 +15,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
-import { encodeMetricsProto, type Metric } from '../packages/shared/src/index.ts';
+import { type Metric } from '../packages/shared/src/model/index.ts';
+import { encodeMetricsProto } from '../packages/shared/src/otlp/index.ts';
 import { createHostCollector, HOST_METRICS_SCOPE } from '../apps/agent/src/collectors/host/index.ts';
 import { median, processCpuSeconds } from './support/process-cpu.ts';
-import { freePort } from '../packages/pipeline/src/testing/free-port.ts';
+import { freePort } from '../packages/otlp-transport/src/testing/free-port.ts';
 
 const { values: args } = parseArgs({
   options: { cycles: { type: 'string', default: '30' }, runs: { type: 'string', default: '9' } },

@@ -22,7 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { encodeTracesProto } from '../packages/shared/src/index.ts';
+import { encodeTracesProto } from '../packages/shared/src/otlp/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';
 import { generateTraces } from './workload.ts';
 import {

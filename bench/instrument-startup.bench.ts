@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../packages/pipeline/src/testing/free-port.ts';
+import { freePort } from '../packages/otlp-transport/src/testing/free-port.ts';
 import { agentDir, PRELOAD } from '../apps/agent/test/instrument/fixture-process.ts';
 import { startTestOtlpReceiver } from '../apps/agent/test/instrument/otlp-test-receiver.ts';
 

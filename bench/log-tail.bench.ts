@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { encodeLogsProto } from '../packages/shared/src/index.ts';
+import { encodeLogsProto } from '../packages/shared/src/otlp/index.ts';
 import { createLogCollector } from '../apps/agent/src/collectors/logs/index.ts';
 import { median } from './support/process-cpu.ts';
 

@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { encodeTracesProto } from '../packages/shared/src/index.ts';
+import { encodeTracesProto } from '../packages/shared/src/otlp/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';
 import { startProxyProcess } from '../tests/stack/support/proxy-process.ts';
 import { generateTraces } from './workload.ts';

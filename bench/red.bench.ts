@@ -15,13 +15,13 @@
  * several runs after a warm-up, per CPU second of this process (process.cpuUsage, user + system).
  */
 import {
-  createRedAggregator,
   decodeTracesProto,
   encodeMetricsProto,
   encodeTracesProto,
-  RED_SERVER_METRIC,
-} from '../packages/shared/src/index.ts';
-import type { MetricsData, RedAggregator, TracesData } from '../packages/shared/src/index.ts';
+} from '../packages/shared/src/otlp/index.ts';
+import { createRedAggregator, RED_SERVER_METRIC } from '../packages/shared/src/red/index.ts';
+import type { MetricsData, TracesData } from '../packages/shared/src/model/index.ts';
+import type { RedAggregator } from '../packages/shared/src/red/index.ts';
 import { countSpans, generateTraces } from './workload.ts';
 
 function option(name: string, fallback: number): number {

@@ -3,6 +3,5 @@
  * web services send — HTTP server spans with HTTP client and database children, a few errors with
  * exception events, per-service resources — so codec figures are comparable across runs and machines.
  */
-export { generateTraces, countSpans, type TraceWorkloadOptions } from './workload/traces.ts';
-export { generateLogs, type LogWorkloadOptions } from './workload/logs.ts';
-export { generateMetrics, type MetricWorkloadOptions } from './workload/metrics.ts';
+export { generateTraces, countSpans } from './workload/traces.ts';
+export { generateLogs } from './workload/logs.ts';

@@ -94,7 +94,7 @@ const number = (n: number) =>
   Number.isInteger(n) && Math.abs(n) >= 10_000 ? n.toLocaleString('en-US') : String(n);
 
 /** Bounds and formats of one value, in words: `1–64 characters`, `≥ 0`, `matches /…/`. */
-export function constraintsOf(schema: JsonSchema): string[] {
+function constraintsOf(schema: JsonSchema): string[] {
   const notes: string[] = [];
   const range = (min: number | undefined, max: number | undefined, unit: string) => {
     if (min !== undefined && max !== undefined) notes.push(`${number(min)}–${number(max)}${unit}`);
@@ -113,7 +113,7 @@ export function constraintsOf(schema: JsonSchema): string[] {
 }
 
 /** A TypeScript-like type for a schema, on one line (nested objects inline, bounds left to the caller). */
-export function typeOf(schema: JsonSchema): string {
+function typeOf(schema: JsonSchema): string {
   if (schema.const !== undefined) return JSON.stringify(schema.const).replace(/"/g, "'");
   if (schema.enum !== undefined)
     return schema.enum.map((v) => JSON.stringify(v).replace(/"/g, "'")).join(' | ');

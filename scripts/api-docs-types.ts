@@ -6,13 +6,13 @@
 import { join } from 'node:path';
 import ts from 'typescript';
 
-export interface ProcedureTypes {
+interface ProcedureTypes {
   output: string;
   /** The doc comment on the procedure's property in its router (or on its variable). */
   doc: string | undefined;
 }
 
-export interface NamedType {
+interface NamedType {
   name: string;
   /** TypeScript source: the declaration as written, or the compiler's expansion when it is computed. */
   source: string;

@@ -20,7 +20,7 @@ function readProcess(pid: number): TreeProcess | undefined {
 }
 
 /** `root` and every process below it, now. */
-export function processTree(root: number): TreeProcess[] {
+function processTree(root: number): TreeProcess[] {
   const all = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map((name) => readProcess(Number(name)))

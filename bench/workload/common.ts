@@ -4,10 +4,10 @@ import type {
   AnyValue,
   InstrumentationScope,
   Resource,
-} from '../../packages/shared/src/index.ts';
+} from '../../packages/shared/src/model/index.ts';
 
 /** mulberry32: tiny, fast and good enough to make varied but reproducible data. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,5 +1,5 @@
 /** Log records of the same services: levels, trace context, attributes. */
-import type { LogRecord, LogsData } from '../../packages/shared/src/index.ts';
+import type { LogRecord, LogsData } from '../../packages/shared/src/model/index.ts';
 import { Rng, SERVICES, ROUTES, METHODS, resourceFor, scope, spanAttributes } from './common.ts';
 
 export interface LogWorkloadOptions {

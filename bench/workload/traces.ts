@@ -1,5 +1,5 @@
 /** Traces: HTTP server spans with HTTP client and database children, a few errors with exception events. */
-import type { AnyValue, Span, TracesData } from '../../packages/shared/src/index.ts';
+import type { AnyValue, Span, TracesData } from '../../packages/shared/src/model/index.ts';
 import {
   Rng,
   attrs,

@@ -27,7 +27,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Node's lookup from a package directory: `<dir>/node_modules/<name>` walking up, skipping `node_modules` dirs. */
-export async function findInstalledPackage(fromDir: string, name: string): Promise<string | undefined> {
+async function findInstalledPackage(fromDir: string, name: string): Promise<string | undefined> {
   for (let dir = fromDir; ; dir = dirname(dir)) {
     if (basename(dir) !== 'node_modules') {
       const candidate = join(dir, 'node_modules', name);

@@ -8,9 +8,9 @@ import { lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../packages/pipeline/src/testing/index.ts';
+import { freePort } from '../../packages/otlp-transport/src/testing/index.ts';
 import { apiClient } from '../../apps/server/test/support/api-client.ts';
-import { attributeValue } from '../../packages/shared/src/index.ts';
+import { attributeValue } from '../../packages/shared/src/model/index.ts';
 import { eventually } from '../stack/support/agent-process.ts';
 import { numberedTraces, postTraces, storedSpans } from '../stack/support/proxy-process.ts';
 import { permissiveKubeApi } from './support/proxy-api-calls.ts';

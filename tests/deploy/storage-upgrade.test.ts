@@ -18,7 +18,7 @@ import { appliedMigrationVersions } from '../../apps/server/src/storage/migratio
 import { openStorage, SchemaTooNewError } from '../../apps/server/src/storage/index.ts';
 import { apiClient } from '../../apps/server/test/support/api-client.ts';
 import { startServerProcess } from '../../apps/server/test/support/server-process.ts';
-import { freePort, spawnNode } from '../../packages/pipeline/src/testing/index.ts';
+import { freePort, spawnNode } from '../../packages/otlp-transport/src/testing/index.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/previous-data-dir.tar.gz', import.meta.url));
 const serverMain = fileURLToPath(new URL('../../apps/server/src/main.ts', import.meta.url));

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { connectionsConfigSchema } from '../../packages/pipeline/src/config/connections-config.ts';
+import { connectionsConfigSchema } from '../../packages/otlp-transport/src/config/connections-config.ts';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const documented = read('README.md') + read('docs/limits.md');

@@ -9,7 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeTracesProto, SpanKind, StatusCode, type TracesData } from '../../packages/shared/src/index.ts';
+import { SpanKind, StatusCode, type TracesData } from '../../packages/shared/src/model/index.ts';
+import { encodeTracesProto } from '../../packages/shared/src/otlp/index.ts';
 import { apiClient } from '../../apps/server/test/support/api-client.ts';
 import {
   freePort,

@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTracesProto } from '../../packages/shared/src/index.ts';
+import { encodeTracesProto } from '../../packages/shared/src/otlp/index.ts';
 import { generateTraces } from '../../bench/workload.ts';
 import { freePort } from '../../apps/server/test/support/server-process.ts';
 import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';

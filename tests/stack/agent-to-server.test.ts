@@ -10,7 +10,7 @@ import { sdkTraffic } from '../../apps/agent/test/support/sdk-traffic.ts';
 import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
 import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
-import { attributeValue } from '../../packages/shared/src/index.ts';
+import { attributeValue } from '../../packages/shared/src/model/index.ts';
 
 async function agentConfig(yaml: string): Promise<string> {
   const file = join(await mkdtemp(join(tmpdir(), 'apo-agent-conf-')), 'agent.yaml');

@@ -30,7 +30,7 @@ import {
   type StoredSpan,
 } from './support/demo-signals.ts';
 import { startDemoStack, type DemoStack } from './support/demo-stack.ts';
-import { attributeValue } from '../../packages/shared/src/index.ts';
+import { attributeValue } from '../../packages/shared/src/model/index.ts';
 
 /** Spans starting this long after an injection or a clear are clear of requests already under way. */
 const SETTLE_MS = 250;

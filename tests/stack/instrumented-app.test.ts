@@ -18,7 +18,7 @@ import {
 import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
 import { eventually, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
-import { attributeValue } from '../../packages/shared/src/index.ts';
+import { attributeValue } from '../../packages/shared/src/model/index.ts';
 
 describe('instrumented services → agent → server (real processes)', () => {
   let server: ServerProcess;

@@ -6,7 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLogsProto, encodeTracesProto } from '../../packages/shared/src/index.ts';
+import { encodeLogsProto, encodeTracesProto } from '../../packages/shared/src/otlp/index.ts';
 import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
 import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
 import { dataDirRefusingService } from '../../apps/server/test/support/refusing-storage.ts';

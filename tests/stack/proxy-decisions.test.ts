@@ -14,7 +14,7 @@ import { apiClient, type ApiClient } from '../../apps/server/test/support/api-cl
 import { startServerProcess, type ServerProcess } from '../../apps/server/test/support/server-process.ts';
 import { eventually, sampleValue, startAgentProcess, type AgentProcess } from './support/agent-process.ts';
 import { startProxyProcess, type ProxyProcess } from './support/proxy-process.ts';
-import { attributeValue } from '../../packages/shared/src/index.ts';
+import { attributeValue } from '../../packages/shared/src/model/index.ts';
 
 // No budget, no baseline to speak of: a normal trace is kept only for a decision made elsewhere (or as the
 // minute's one baseline, which the assertions allow).

@@ -21,7 +21,7 @@ import {
 import { KubeApiStandIn } from '../../apps/proxy/test/kubernetes/support/kube-api-stand-in.ts';
 import { eventually } from './support/agent-process.ts';
 import { numberedTraces, postTraces, startProxyProcess, type ProxyProcess } from './support/proxy-process.ts';
-import { attributeValue } from '../../packages/shared/src/index.ts';
+import { attributeValue } from '../../packages/shared/src/model/index.ts';
 
 const CLUSTER = 'prod-eu';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTracesProto } from '../../packages/shared/src/index.ts';
+import { encodeTracesProto } from '../../packages/shared/src/otlp/index.ts';
 import { closedBy, memoryOf, openSocket, rawRequest } from '../../apps/server/test/support/raw-http.ts';
 import { freePort } from '../../apps/server/test/support/server-process.ts';
 import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';

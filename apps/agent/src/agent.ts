@@ -23,8 +23,9 @@ import {
   startOtlpHttpReceiver,
   startStatusServer,
   type OutboundBatch,
-} from '@apo/pipeline';
-import { createRedAggregator, encodeMetricsProto, entryEndpoint, entryKindIndex } from '@apo/shared';
+} from '@apo/otlp-transport';
+import { encodeMetricsProto } from '@apo/shared/otlp';
+import { createRedAggregator, entryEndpoint, entryKindIndex } from '@apo/shared/red';
 import type { AgentConfig } from './env.ts';
 import { loadHostIdentity } from './identity/host-identity.ts';
 import { DecisionSync } from './processors/traces/decision-sync.ts';

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, parseConfig, readConfigFile, setIn } from '@apo/pipeline';
+import { ConfigError, parseConfig, readConfigFile, setIn } from '@apo/otlp-transport';
 import { agentConfigSchema, type AgentConfig } from './config/agent-config.ts';
 
 /**
@@ -13,7 +13,7 @@ export type { AgentConfig };
 type Env = Record<string, string | undefined>;
 
 /** Per-user by default, beside the server's `apo/data`, so a laptop run needs no configuration. */
-export function defaultAgentDataDir(home: string, xdgDataHome: string | undefined): string {
+function defaultAgentDataDir(home: string, xdgDataHome: string | undefined): string {
   return join(
     xdgDataHome !== undefined && xdgDataHome !== '' ? xdgDataHome : join(home, '.local', 'share'),
     'apo',

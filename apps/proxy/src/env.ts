@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/pipeline';
+import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/otlp-transport';
 import { proxyConfigSchema, type ProxyConfig } from './config/proxy-config.ts';
 
 /**

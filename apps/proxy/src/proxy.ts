@@ -20,7 +20,7 @@ import {
   startOtlpHttpReceiver,
   startStatusServer,
   type OutboundBatch,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import { agentTokenEntries, type ProxyConfig } from './config/proxy-config.ts';
 import { DecisionRelay } from './decisions/decision-relay.ts';
 import { handleDecisionRoute } from './decisions/decision-routes.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, spawnNode, waitForAnswer, type NodeProcess } from '@apo/pipeline/testing';
+import { freePort, spawnNode, waitForAnswer, type NodeProcess } from '@apo/otlp-transport/testing';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 let child: NodeProcess | undefined;

@@ -15,12 +15,12 @@ import { dataTables } from './ingest/data-tables.ts';
 import { GroupCommitWriter } from './ingest/group-commit-writer.ts';
 import { ServerRedStage } from './ingest/red-stage.ts';
 import { IngestService } from './ingest/ingest-service.ts';
-import { InFlightBytes, httpServerOptions, limitHttpConnections, listenGrpc } from '@apo/pipeline';
+import { InFlightBytes, httpServerOptions, limitHttpConnections, listenGrpc } from '@apo/otlp-transport';
 import { createOtlpGrpcServer } from './ingest/otlp-grpc-server.ts';
 import { registerOtlpHttpRoutes } from './ingest/otlp-http-routes.ts';
 import { PodDirectory } from './features/kubernetes/pod-directory.ts';
 import { registerPodSnapshotRoutes } from './features/kubernetes/snapshot-routes.ts';
-import { DecisionBoard } from '@apo/pipeline';
+import { DecisionBoard } from '@apo/otlp-transport';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
 import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';
@@ -31,7 +31,7 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-export const serverVersion = (
+const serverVersion = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/pipeline';
+import { ConfigError, list, parseConfig, readConfigFile, setIn } from '@apo/otlp-transport';
 import {
   defaultDataDir,
   serverConfigSchema,

@@ -4,7 +4,7 @@
  * exact values through every procedure that returns attributes, against a real server process. (Returned as
  * objects, they made superjson refuse the whole answer with a 500.)
  */
-import type { Attributes, LogsData, MetricsData, Span, TracesData } from '@apo/shared';
+import type { Attributes, LogsData, MetricsData, Span, TracesData } from '@apo/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import { sendLogs, sendMetrics, sendSpans } from './support/cluster-telemetry.ts';

@@ -3,7 +3,7 @@
  * the same service (and even one trace id) to a real server process, and each procedure is asked for one
  * cluster, the other, and both.
  */
-import { attributeValue } from '@apo/shared';
+import { attributeValue } from '@apo/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import { gaugeOf, logsOf, sendLogs, sendMetrics, sendSpans, spansOf } from './support/cluster-telemetry.ts';

@@ -4,14 +4,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  attributeValue,
-  encodeLogsProto,
-  encodeTracesProto,
-  type Attributes,
-  type LogsData,
-  type SpanEvent,
-} from '@apo/shared';
+import { attributeValue, type Attributes, type LogsData, type SpanEvent } from '@apo/shared/model';
+import { encodeLogsProto, encodeTracesProto } from '@apo/shared/otlp';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import { hex, tracesRequest } from './support/fixtures.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeTracesProto } from '@apo/shared';
+import { encodeTracesProto } from '@apo/shared/otlp';
 import { freePort, startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { apiClient } from './support/api-client.ts';
 import { tracesRequest } from './support/fixtures.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTracesProto } from '@apo/shared';
+import { encodeTracesProto } from '@apo/shared/otlp';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import { hex, manyAttributes, tracesRequest } from './support/fixtures.ts';

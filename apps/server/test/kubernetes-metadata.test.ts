@@ -5,7 +5,7 @@
  * across a restart.
  */
 import { gzipSync } from 'node:zlib';
-import { attributeValue } from '@apo/shared';
+import { attributeValue } from '@apo/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeTracesProto } from '@apo/shared';
+import { encodeTracesProto } from '@apo/shared/otlp';
 import { startServerProcess } from './support/server-process.ts';
 import { apiClient } from './support/api-client.ts';
 import { hex, tracesRequest } from './support/fixtures.ts';

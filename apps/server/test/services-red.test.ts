@@ -6,15 +6,11 @@
 import { TRPCClientError } from '@trpc/client';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AggregationTemporality,
-  encodeMetricsProto,
-  encodeTracesProto,
-  RED_CLIENT_METRIC,
-  RED_SERVER_METRIC,
-  summarizeRed,
-} from '@apo/shared';
-import type { MetricsData, RedSummary } from '@apo/shared';
+import { AggregationTemporality } from '@apo/shared/model';
+import { encodeMetricsProto, encodeTracesProto } from '@apo/shared/otlp';
+import { RED_CLIENT_METRIC, RED_SERVER_METRIC, summarizeRed } from '@apo/shared/red';
+import type { MetricsData } from '@apo/shared/model';
+import type { RedSummary } from '@apo/shared/red';
 import { openStorage } from '../src/storage/index.ts';
 import { selectRows } from '../src/storage/storage-test-support.ts';
 import { apiClient, type ApiClient } from './support/api-client.ts';

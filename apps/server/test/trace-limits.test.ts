@@ -4,7 +4,7 @@
  * by search) carries at most APO_READ_MAX_SPAN_EVENTS events and APO_READ_MAX_SPAN_LINKS links, the rest
  * added to its dropped counts.
  */
-import type { Attributes, Span } from '@apo/shared';
+import type { Attributes, Span } from '@apo/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from './support/api-client.ts';
 import { sendSpans } from './support/cluster-telemetry.ts';

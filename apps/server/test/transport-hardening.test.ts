@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { zstdCompressSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTracesProto } from '@apo/shared';
+import { encodeTracesProto } from '@apo/shared/otlp';
 import { apiClient } from './support/api-client.ts';
 import { hex, tracesRequest } from './support/fixtures.ts';
 import { closedBy, memoryOf, openSocket, rawRequest } from './support/raw-http.ts';

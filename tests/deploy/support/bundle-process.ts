@@ -13,7 +13,7 @@ import {
   waitForAnswer,
   watchNodeProcess,
   type NodeProcess,
-} from '../../../packages/pipeline/src/testing/index.ts';
+} from '../../../packages/otlp-transport/src/testing/index.ts';
 import { containerfileOf, runtimeEnv, runtimeUser } from './containerfile.ts';
 
 export interface BuiltBundles {

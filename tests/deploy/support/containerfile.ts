@@ -10,7 +10,7 @@ export interface Instruction {
 }
 
 /** Instructions per stage: continuation lines joined, comments dropped. */
-export function parseContainerfile(text: string): Instruction[][] {
+function parseContainerfile(text: string): Instruction[][] {
   const stages: Instruction[][] = [];
   const lines = text
     .split('\n')

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../../../deploy/bundles/build-bundle.ts';
 
-export const kubernetesDir = join(repoRoot, 'deploy', 'kubernetes');
+const kubernetesDir = join(repoRoot, 'deploy', 'kubernetes');
 
 export interface KubeObject {
   apiVersion: string;
@@ -20,7 +20,7 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-export async function overlayNames(): Promise<string[]> {
+async function overlayNames(): Promise<string[]> {
   const entries = await readdir(join(kubernetesDir, 'overlays'), { withFileTypes: true });
   return entries.filter((e) => e.isDirectory()).map((e) => e.name);
 }

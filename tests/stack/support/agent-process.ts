@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../../apps/server/test/support/server-process.ts';
-import { spawnNode, waitForAnswer } from '../../../packages/pipeline/src/testing/index.ts';
+import { spawnNode, waitForAnswer } from '../../../packages/otlp-transport/src/testing/index.ts';
 
 const mainPath = fileURLToPath(new URL('../../../apps/agent/src/main.ts', import.meta.url));
 

@@ -6,7 +6,7 @@
  */
 import type { ApiClient } from '../../../apps/server/test/support/api-client.ts';
 import { eventually } from './agent-process.ts';
-import { attributeValue } from '../../../packages/shared/src/index.ts';
+import { attributeValue } from '../../../packages/shared/src/model/index.ts';
 
 type SpanPage = Awaited<ReturnType<ApiClient['traces']['search']['query']>>;
 export type StoredSpan = SpanPage['items'][number];
@@ -14,8 +14,8 @@ export type StoredLog = Awaited<ReturnType<ApiClient['logs']['search']['query']>
 export type StoredEvent = Awaited<ReturnType<ApiClient['events']['search']['query']>>['items'][number];
 export type MetricPoint = Awaited<ReturnType<ApiClient['metrics']['points']['query']>>[number];
 
-export const SPAN_KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
-export const STATUS_ERROR = 2;
+const SPAN_KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
+const STATUS_ERROR = 2;
 
 export interface Window {
   from: number;
@@ -93,7 +93,7 @@ export const dbSpansSince = (api: ApiClient, service: string, from: number, atLe
   spansOfKindSince({ name: 'DB', is: isDb }, api, service, from, atLeast);
 
 /** A stored trace, once `complete` says all of it has arrived. */
-export function traceOf(
+function traceOf(
   api: ApiClient,
   traceId: string,
   complete: (spans: StoredSpan[]) => boolean,
@@ -157,13 +157,13 @@ const pointMs = (p: MetricPoint): number => Number(p.timeUnixNano / 1_000_000n);
  * One reading per collection of a process: a metric summed over its label sets (CPU modes, heap spaces,
  * GC kinds) at each point time, optionally only the label sets `keep` accepts.
  */
-export interface Reading {
+interface Reading {
   ms: number;
   pid: string;
   total: number;
 }
 
-export function readings(
+function readings(
   points: readonly MetricPoint[],
   value: (p: MetricPoint) => number = (p) => p.value,
   keep: (p: MetricPoint) => boolean = () => true,

@@ -9,8 +9,8 @@ import {
   startServerProcess,
   type ServerProcess,
 } from '../../../apps/server/test/support/server-process.ts';
-import { deletedFilesOpen, mountSmallDisk } from '../../../packages/pipeline/src/testing/index.ts';
-import { encodeTracesProto } from '../../../packages/shared/src/index.ts';
+import { deletedFilesOpen, mountSmallDisk } from '../../../packages/otlp-transport/src/testing/index.ts';
+import { encodeTracesProto } from '../../../packages/shared/src/otlp/index.ts';
 import { eventually, type AgentProcess } from './agent-process.ts';
 import { numberedTraces, spanIdOf, storedSpans } from './proxy-process.ts';
 
@@ -18,12 +18,7 @@ import { numberedTraces, spanIdOf, storedSpans } from './proxy-process.ts';
  * Traffic for the full-disk tests: request n carries `spans` numbered spans (ids from `spanIdOf`) with an
  * incompressible attribute, so each request costs about its size on disk whatever the compression.
  */
-export function bulkyTraces(
-  n: number,
-  spans: number,
-  service: string,
-  nowNs: bigint,
-): Uint8Array<ArrayBuffer> {
+function bulkyTraces(n: number, spans: number, service: string, nowNs: bigint): Uint8Array<ArrayBuffer> {
   const data = numberedTraces(n, spans, service, nowNs);
   for (const span of data.resourceSpans[0]!.scopeSpans[0]!.spans) {
     span.attributes['test.filler'] = randomBytes(300).toString('base64');
@@ -31,7 +26,7 @@ export function bulkyTraces(
   return new Uint8Array(encodeTracesProto(data));
 }
 
-export function postBody(url: string, body: Uint8Array<ArrayBuffer>): Promise<Response> {
+function postBody(url: string, body: Uint8Array<ArrayBuffer>): Promise<Response> {
   return fetch(`${url}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-protobuf' },
@@ -39,14 +34,14 @@ export function postBody(url: string, body: Uint8Array<ArrayBuffer>): Promise<Re
   });
 }
 
-export interface Health {
+interface Health {
   status: string;
   queuedBatches: number;
   queue: { writable: boolean; reason?: string };
   journal?: { writable: boolean; reason?: string };
 }
 
-export async function health(statusUrl: string): Promise<{ code: number; body: Health }> {
+async function health(statusUrl: string): Promise<{ code: number; body: Health }> {
   const res = await fetch(`${statusUrl}/healthz`);
   return { code: res.status, body: (await res.json()) as Health };
 }
@@ -121,7 +116,7 @@ async function fullDiskStage(name: string): Promise<FullDiskStage | undefined> {
 }
 
 /** What the full-disk tests need of an agent or a proxy process. */
-export type Relay = Pick<AgentProcess, 'otlpHttpUrl' | 'statusUrl' | 'child' | 'output'>;
+type Relay = Pick<AgentProcess, 'otlpHttpUrl' | 'statusUrl' | 'child' | 'output'>;
 
 const SPANS = 20;
 
@@ -129,7 +124,7 @@ const SPANS = 20;
  * The steps of a full-disk test against one relay, on the disk `diskDir`: numbered requests of 20 bulky
  * spans each (see `bulkyTraces`), remembering which were acknowledged and which refused.
  */
-export class FullDiskDriver {
+class FullDiskDriver {
   readonly acked: number[] = [];
   readonly refused: number[] = [];
   private next = 0;

@@ -3,15 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  encodeTracesProto,
-  SpanKind,
-  StatusCode,
-  type TracesData,
-} from '../../../packages/shared/src/index.ts';
+import { SpanKind, StatusCode, type TracesData } from '../../../packages/shared/src/model/index.ts';
+import { encodeTracesProto } from '../../../packages/shared/src/otlp/index.ts';
 import type { ApiClient } from '../../../apps/server/test/support/api-client.ts';
 import { freePort } from '../../../apps/server/test/support/server-process.ts';
-import { spawnNode, waitForAnswer } from '../../../packages/pipeline/src/testing/index.ts';
+import { spawnNode, waitForAnswer } from '../../../packages/otlp-transport/src/testing/index.ts';
 
 const binPath = fileURLToPath(new URL('../../../apps/proxy/bin/apo-proxy.js', import.meta.url));
 
@@ -30,7 +26,7 @@ export interface ProxyProcess {
   dispose: () => Promise<void>;
 }
 
-export interface ProxyPorts {
+interface ProxyPorts {
   http: number;
   grpc: number;
   status: number;

@@ -4,14 +4,9 @@
  * the same export queue as the telemetry it receives.
  */
 import type { Logger } from 'pino';
-import { gzipBody, MetricText, newBatchId, type OutboundBatch } from '@apo/pipeline';
-import {
-  encodeLogsProto,
-  encodeMetricsProto,
-  type Attributes,
-  type ResourceLogs,
-  type ResourceMetrics,
-} from '@apo/shared';
+import { gzipBody, MetricText, newBatchId, type OutboundBatch } from '@apo/otlp-transport';
+import { type Attributes, type ResourceLogs, type ResourceMetrics } from '@apo/shared/model';
+import { encodeLogsProto, encodeMetricsProto } from '@apo/shared/otlp';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { createHostCollector, HOST_METRICS_SCOPE } from './host/index.ts';
 import { createLogCollector, type LogCollectorStats } from './logs/index.ts';

@@ -4,7 +4,7 @@
  * docs/agent.example.yaml for a commented example.
  */
 import { z } from 'zod';
-import { connectionsConfigSchema } from '@apo/pipeline';
+import { connectionsConfigSchema } from '@apo/otlp-transport';
 import { logSourcesSchema } from '../collectors/logs/index.ts';
 
 const PORT = 'must be a TCP port number 1-65535';

@@ -6,13 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Attributes, Resource } from '@apo/shared';
+import type { Attributes, Resource } from '@apo/shared/model';
 
 // cgroup v2 (`0::/…/docker-<id>.scope`, `…/cri-containerd-<id>.scope`, `/kubepods/…/<id>`) and v1 lines both
 // end the path with the 64-hex container id.
 const CONTAINER_ID = /([0-9a-f]{64})(?:\.scope)?\s*$/m;
 
-export function containerIdFromCgroup(text: string): string | undefined {
+function containerIdFromCgroup(text: string): string | undefined {
   return CONTAINER_ID.exec(text)?.[1];
 }
 

@@ -6,17 +6,17 @@
 
 type Env = Record<string, string | undefined>;
 
-export const Signal = { Traces: 'traces', Metrics: 'metrics', Logs: 'logs' } as const;
-export type Signal = (typeof Signal)[keyof typeof Signal];
+const Signal = { Traces: 'traces', Metrics: 'metrics', Logs: 'logs' } as const;
+type Signal = (typeof Signal)[keyof typeof Signal];
 
 /** The local APO agent's OTLP/HTTP receiver. 127.0.0.1 rather than localhost: no IPv6-first surprise. */
-export const DEFAULT_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
+const DEFAULT_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
 const DEFAULT_METRIC_INTERVAL_MS = 10_000;
 /** The specification's defaults for the batch processors (the SDK no longer reads these variables). */
 const DEFAULT_SPAN_DELAY_MS = 5_000;
 const DEFAULT_LOG_DELAY_MS = 1_000;
 /** How long the exit flush may hold a process that is ending (see exit-flush.ts). */
-export const DEFAULT_EXIT_FLUSH_TIMEOUT_MS = 1_000;
+const DEFAULT_EXIT_FLUSH_TIMEOUT_MS = 1_000;
 
 export const DiagLevel = {
   None: 'none',

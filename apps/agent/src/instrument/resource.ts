@@ -12,7 +12,7 @@ const { defaultResource, resourceFromAttributes } = requireCjs(
   '@opentelemetry/resources',
 ) as typeof Resources;
 
-export const DISTRO_NAME = 'apo';
+const DISTRO_NAME = 'apo';
 
 export interface ResourceInputs {
   identity: ServiceIdentity;

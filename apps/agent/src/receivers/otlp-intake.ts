@@ -4,6 +4,7 @@
  * with the identity the SDK did not set — straight to the export queue. The sender is acknowledged only
  * once the request is durable on disk.
  */
+import { type Attributes, type Resource, type SignalType, type TracesData } from '@apo/shared/model';
 import {
   decodeLogsJson,
   decodeLogsProto,
@@ -14,13 +15,9 @@ import {
   encodeLogsProto,
   encodeMetricsProto,
   encodeTracesProto,
-  type Attributes,
   type DecodeResult,
-  type Resource,
-  type SignalType,
-  type TracesData,
-} from '@apo/shared';
-import { IngestError, newBatchId, type OutboundBatch, type PayloadEncoding } from '@apo/pipeline';
+} from '@apo/shared/otlp';
+import { IngestError, newBatchId, type OutboundBatch, type PayloadEncoding } from '@apo/otlp-transport';
 
 export interface IntakeTargets {
   traces(payload: Uint8Array, data: TracesData, batchId: string): Promise<void>;

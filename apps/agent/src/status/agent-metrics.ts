@@ -2,8 +2,8 @@
  * The agent's own metrics in Prometheus text format for `/metrics`: what it received, what the sampler
  * decided, what is queued, exported and dropped. Names follow `apo_agent_<what>_<unit>`.
  */
-import { MetricText } from '@apo/pipeline';
-import type { RedAggregatorStats } from '@apo/shared';
+import { MetricText } from '@apo/otlp-transport';
+import type { RedAggregatorStats } from '@apo/shared/red';
 import type { IntakeCounters } from '../receivers/otlp-intake.ts';
 import type { DecisionSyncStats } from '../processors/traces/decision-sync.ts';
 import type { SamplerStats } from '../processors/traces/tail-sampler.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './otlp-test-receiver.ts';
 
-export const fixtureDir = fileURLToPath(new URL('apps/shop/', import.meta.url));
+const fixtureDir = fileURLToPath(new URL('apps/shop/', import.meta.url));
 /**
  * The package name, resolved through @apo/agent's `exports` (the `require` condition for --require, the
  * default for --import). The child runs in apps/agent so the name resolves by self-reference; an app in

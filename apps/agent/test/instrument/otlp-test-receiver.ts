@@ -2,9 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import {
-  decodeLogsProto,
-  decodeMetricsProto,
-  decodeTracesProto,
   type Attributes,
   type LogRecord,
   type LogsData,
@@ -12,7 +9,8 @@ import {
   type MetricsData,
   type Span,
   type TracesData,
-} from '@apo/shared';
+} from '@apo/shared/model';
+import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from '@apo/shared/otlp';
 
 /**
  * A test-only OTLP/HTTP protobuf receiver standing in for the APO agent's (being built separately): it
@@ -25,13 +23,13 @@ export interface ReceivedSpan {
   span: Span;
 }
 
-export interface ReceivedLog {
+interface ReceivedLog {
   resource: Attributes;
   scope: string;
   record: LogRecord;
 }
 
-export interface ReceivedMetric {
+interface ReceivedMetric {
   resource: Attributes;
   scope: string;
   metric: Metric;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort } from '@apo/pipeline/testing';
+import { freePort } from '@apo/otlp-transport/testing';
 import { fixtureEnv, ofPid, startFixture, waitForReady } from './fixture-process.ts';
 import { startTestOtlpReceiver, type TestOtlpReceiver } from './otlp-test-receiver.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpanKind, StatusCode } from '@apo/shared';
+import { SpanKind, StatusCode } from '@apo/shared/model';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixtureEnv, ofPid, startFixture, waitForReady, type FixtureProcess } from './fixture-process.ts';
 import {

@@ -23,7 +23,7 @@ export class ConnectionError extends Error {
 }
 
 /** Parsed (zod-checked) input: the store trusts its callers to have parsed, as the IPC layer does. */
-export interface ValidConnectionInput {
+interface ValidConnectionInput {
   name: string;
   url: string;
   credentialKind: CredentialKind;

@@ -16,7 +16,7 @@ export interface IpcMainLike {
   handle(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => unknown): void;
 }
 
-export class IpcRefusedError extends Error {
+class IpcRefusedError extends Error {
   override readonly name = 'IpcRefusedError';
 }
 
@@ -38,7 +38,7 @@ export function ipcHandler<A extends z.ZodType<unknown[]>>(
   };
 }
 
-export function assertTrustedSender(channel: string, event: IpcSenderEvent, appUrl: string): void {
+function assertTrustedSender(channel: string, event: IpcSenderEvent, appUrl: string): void {
   const frame = event.senderFrame;
   // An iframe's parent is set; a frame that navigated away has another URL; a destroyed frame is null.
   if (frame === null || frame.parent !== null || !isTrustedSenderUrl(frame.url, appUrl)) {

@@ -6,7 +6,7 @@
 import type { MenuCommand } from '../preload/bridge-contract.ts';
 
 /** The roles this menu uses; each is one of Electron's MenuItem roles. */
-export type MenuRole =
+type MenuRole =
   | 'appMenu'
   | 'editMenu'
   | 'windowMenu'

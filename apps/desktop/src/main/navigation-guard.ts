@@ -11,7 +11,7 @@ export type ExternalDecision =
 export type NavigationDecision = { action: 'allow' } | ExternalDecision;
 
 /** Generous for a real link, small enough that a page cannot hand the OS a megabyte of "URL". */
-export const MAX_EXTERNAL_URL_LENGTH = 4096;
+const MAX_EXTERNAL_URL_LENGTH = 4096;
 
 /** `window.open`, target=_blank links, and navigation away: never a new Electron window or page. */
 export function decideExternalOpen(rawUrl: string): ExternalDecision {

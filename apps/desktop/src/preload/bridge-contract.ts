@@ -17,14 +17,14 @@ const printable = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters');
 
-export const MAX_SERVER_URL_LENGTH = 2048;
+const MAX_SERVER_URL_LENGTH = 2048;
 
 /**
  * An APO server's base URL: http or https only, without a trailing slash. A path prefix is kept (a server
  * behind a reverse proxy); query and fragment are dropped. User info is refused: it is a password that would
  * otherwise sit in a plain JSON file, and credentials belong in the key store.
  */
-export const serverUrlSchema = z
+const serverUrlSchema = z
   .string()
   .trim()
   .max(MAX_SERVER_URL_LENGTH, `must be at most ${MAX_SERVER_URL_LENGTH} characters`)
@@ -53,7 +53,7 @@ export const serverUrlSchema = z
  * How the console proves who it is to a server: `none` (an open server on loopback), `token` (an API key or
  * session token kept in the OS key store), `cookie` (the browser's own session with the server that served it).
  */
-export const credentialKindSchema = z.enum(['none', 'token', 'cookie']);
+const credentialKindSchema = z.enum(['none', 'token', 'cookie']);
 export type CredentialKind = z.infer<typeof credentialKindSchema>;
 
 export const connectionIdSchema = z

@@ -4,7 +4,7 @@
  * docs/proxy.example.yaml for a commented example and docs/proxy.md for what each part does.
  */
 import { z } from 'zod';
-import { connectionsConfigSchema } from '@apo/pipeline';
+import { connectionsConfigSchema } from '@apo/otlp-transport';
 
 const PORT = 'must be a TCP port number 1-65535';
 // Digits only: ' 4317' or '43.5' are typos, not ports.
@@ -20,7 +20,7 @@ const httpUrl = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 /** The server's rule for `X-APO-Cluster-Id` (apps/server/src/ingest/ingest-headers.ts). */
-export const CLUSTER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const CLUSTER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Names label metrics: a safe, short alphabet. */
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -42,8 +42,8 @@ const agentToken = z.union([
   }),
 ]);
 
-export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
-export const isLoopback = (host: string): boolean => LOOPBACK_HOSTS.has(host) || /^127\./.test(host);
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
+const isLoopback = (host: string): boolean => LOOPBACK_HOSTS.has(host) || /^127\./.test(host);
 
 export const proxyConfigSchema = z
   .object({

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { DecisionBoard, type DecisionPage } from '@apo/pipeline';
+import { DecisionBoard, type DecisionPage } from '@apo/otlp-transport';
 
 export interface DecisionRelayOptions {
   /** The server's base URL (`/v1/sampling/decisions` is appended). */

@@ -4,11 +4,11 @@
  * the DecisionRelay. Agents authenticate with their agent token, as for OTLP.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IngestError, discardUnreadBody, readBody } from '@apo/pipeline';
+import { IngestError, discardUnreadBody, readBody } from '@apo/otlp-transport';
 import type { AgentAuth } from '../receivers/agent-auth.ts';
 import type { DecisionRelay } from './decision-relay.ts';
 
-export const DECISIONS_PATH = '/v1/sampling/decisions';
+const DECISIONS_PATH = '/v1/sampling/decisions';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const MAX_IDS = 100_000;

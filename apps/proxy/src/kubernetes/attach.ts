@@ -1,11 +1,11 @@
-import { MetricText } from '@apo/pipeline';
+import { MetricText } from '@apo/otlp-transport';
 import type { Logger } from 'pino';
 import type { ProxyConfig } from '../config/proxy-config.ts';
 import type { RunningProxy } from '../proxy.ts';
 import type { KubernetesStats, KubernetesSync } from './kubernetes-sync.ts';
 
 /** The Kubernetes part's /metrics lines. */
-export function kubernetesMetricsText(s: KubernetesStats): string {
+function kubernetesMetricsText(s: KubernetesStats): string {
   const watch = (pick: (w: KubernetesStats['watches'][number]) => number) =>
     s.watches.map((w) => [`{resource="${w.resource}"}`, pick(w)] as const);
   return new MetricText()

@@ -4,7 +4,7 @@
  * its Job, a StatefulSet or DaemonSet directly, the pod itself when nothing controls it — because that is the
  * name an operator knows and the one that stays the same across rollouts.
  */
-import type { PodMetadata } from '@apo/shared';
+import type { PodMetadata } from '@apo/shared/kubernetes';
 import type { OwnedRecord, PodRecord } from './kube-objects.ts';
 
 export interface Workload {
@@ -13,7 +13,7 @@ export interface Workload {
 }
 
 /** One kind of object, by uid, with a (namespace, name) index for events that name objects that way. */
-export class ObjectStore<T extends { uid: string; namespace: string; name: string }> {
+class ObjectStore<T extends { uid: string; namespace: string; name: string }> {
   readonly #byUid = new Map<string, T>();
   readonly #byName = new Map<string, T>();
 

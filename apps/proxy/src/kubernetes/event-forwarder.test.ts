@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboundBatch } from '@apo/pipeline';
+import type { OutboundBatch } from '@apo/otlp-transport';
 import { pino } from 'pino';
 import { EventForwarder } from './event-forwarder.ts';
 import { batchIdOf, type KubeEventRecord } from './event-records.ts';

@@ -4,7 +4,7 @@
  * bound the oldest are dropped and counted — Kubernetes keeps events for an hour only, so there is nothing
  * to re-read them from later anyway.
  */
-import type { OutboundBatch } from '@apo/pipeline';
+import type { OutboundBatch } from '@apo/otlp-transport';
 import type { Logger } from 'pino';
 import { eventBatchOf, type KubeEventRecord } from './event-records.ts';
 

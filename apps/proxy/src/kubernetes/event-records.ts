@@ -7,15 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { CoreV1Event } from '@kubernetes/client-node';
-import {
-  encodeLogsProto,
-  KUBERNETES_EVENT_NAME,
-  workloadAttributeKey,
-  type Attributes,
-  type LogRecord,
-  type LogsData,
-} from '@apo/shared';
-import { gzipBody, type OutboundBatch } from '@apo/pipeline';
+import { KUBERNETES_EVENT_NAME, workloadAttributeKey } from '@apo/shared/kubernetes';
+import { type Attributes, type LogRecord, type LogsData } from '@apo/shared/model';
+import { encodeLogsProto } from '@apo/shared/otlp';
+import { gzipBody, type OutboundBatch } from '@apo/otlp-transport';
 import type { ClusterIndex, Workload } from './cluster-index.ts';
 import { timeNanos, type OomKill, type PodRecord } from './kube-objects.ts';
 
@@ -24,10 +19,7 @@ import { timeNanos, type OomKill, type PodRecord } from './kube-objects.ts';
  * OOMKilling on nodes, …); of the Normal ones only scaling, which explains load and latency changes. The rest
  * (Scheduled, Pulled, Created, Started…) are the noise of every healthy rollout.
  */
-export const forwardedNormalReasons: ReadonlySet<string> = new Set([
-  'ScalingReplicaSet',
-  'SuccessfulRescale',
-]);
+const forwardedNormalReasons: ReadonlySet<string> = new Set(['ScalingReplicaSet', 'SuccessfulRescale']);
 
 export function isForwardedEvent(event: CoreV1Event): boolean {
   return event.type === 'Warning' || forwardedNormalReasons.has(event.reason ?? '');
@@ -190,7 +182,7 @@ const scope = {
   droppedAttributesCount: 0,
 };
 
-export function logsDataOf(e: KubeEventRecord): LogsData {
+function logsDataOf(e: KubeEventRecord): LogsData {
   return {
     resourceLogs: [
       {

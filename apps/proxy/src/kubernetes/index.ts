@@ -4,26 +4,4 @@
  * back, `startKubernetesSync({ kubeConfig, log, enqueue, publishSnapshot: snapshotPublisher(exportUrl,
  * token, clusterId) })`, and `close()` on shutdown.
  */
-export {
-  startKubernetesSync,
-  type KubernetesStats,
-  type KubernetesSync,
-  type KubernetesSyncOptions,
-} from './kubernetes-sync.ts';
-export {
-  kubeConfigFor,
-  KubernetesConfigError,
-  SERVICE_ACCOUNT_DIR,
-  type InClusterEnvironment,
-  type KubernetesMode,
-} from './kube-config.ts';
-export {
-  snapshotPublisher,
-  SNAPSHOT_PATH,
-  type PublishSnapshot,
-  type SnapshotStats,
-} from './snapshot-publisher.ts';
-export { forwardedNormalReasons } from './event-records.ts';
-export type { EventForwarderStats } from './event-forwarder.ts';
-export type { ReflectorStats } from './reflector.ts';
-export type { PodMetadata } from '@apo/shared';
+export { startKubernetesSync, type KubernetesSync } from './kubernetes-sync.ts';

@@ -19,7 +19,7 @@ export interface InClusterEnvironment {
 }
 
 /** Where a pod's service account is mounted. */
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export class KubernetesConfigError extends Error {
   override readonly name = 'KubernetesConfigError';

@@ -7,7 +7,7 @@
  */
 import type { V1ContainerStatus, V1Job, V1ObjectMeta, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 
-export interface OwnerRef {
+interface OwnerRef {
   kind: string;
   name: string;
   uid: string;

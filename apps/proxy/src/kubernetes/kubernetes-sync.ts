@@ -9,7 +9,7 @@
  */
 import { AppsV1Api, BatchV1Api, CoreV1Api, Watch } from '@kubernetes/client-node';
 import type { CoreV1Event, KubeConfig, V1Job, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
-import type { OutboundBatch } from '@apo/pipeline';
+import type { OutboundBatch } from '@apo/otlp-transport';
 import type { Logger } from 'pino';
 import { ClusterIndex } from './cluster-index.ts';
 import { EventForwarder, type EventForwarderStats } from './event-forwarder.ts';

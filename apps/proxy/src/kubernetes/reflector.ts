@@ -16,12 +16,12 @@ interface ObjectWithMeta {
   metadata?: { resourceVersion?: string } | undefined;
 }
 
-export interface ListPage<T> {
+interface ListPage<T> {
   items: T[];
   metadata?: { resourceVersion?: string; _continue?: string } | undefined;
 }
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface ReflectorOptions<T> {
   /** For logs and stats, e.g. `pods`. */

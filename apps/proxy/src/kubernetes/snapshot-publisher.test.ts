@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PodMetadata } from '@apo/shared';
+import type { PodMetadata } from '@apo/shared/kubernetes';
 import { pino } from 'pino';
 import { snapshotPublisher, SnapshotSchedule } from './snapshot-publisher.ts';
 

@@ -10,12 +10,12 @@
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { PodMetadata } from '@apo/shared';
+import type { PodMetadata } from '@apo/shared/kubernetes';
 import type { Logger } from 'pino';
 
 const gzipAsync = promisify(gzip);
 
-export const SNAPSHOT_PATH = '/v1/kubernetes/pods';
+const SNAPSHOT_PATH = '/v1/kubernetes/pods';
 
 export type PublishSnapshot = (pods: PodMetadata[]) => Promise<void>;
 

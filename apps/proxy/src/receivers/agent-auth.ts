@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { IngestError } from '@apo/pipeline';
+import { IngestError } from '@apo/otlp-transport';
 import type { AgentTokenEntry } from '../config/proxy-config.ts';
 
 /**

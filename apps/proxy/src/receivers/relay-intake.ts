@@ -14,15 +14,15 @@ import {
   type IngestErrorKind,
   type OutboundBatch,
   type PayloadEncoding,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
+import { type SignalType } from '@apo/shared/model';
 import {
   OtlpDecodeError,
   countOtlpItems,
   decodeLogsJson,
   decodeMetricsJson,
   decodeTracesJson,
-  type SignalType,
-} from '@apo/shared';
+} from '@apo/shared/otlp';
 import type { AgentAuth } from './agent-auth.ts';
 import type { RateLimit, RateLimiter } from './rate-limiter.ts';
 import {

@@ -1,4 +1,4 @@
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 
 /**
  * Who sent what, per agent, with bounded cardinality. An agent is named by its `X-APO-Agent-Id` header (the
@@ -9,7 +9,7 @@ import type { SignalType } from '@apo/shared';
  */
 export const ANONYMOUS = 'anonymous';
 export const UNAUTHENTICATED = 'unauthenticated';
-export const OTHER = 'other';
+const OTHER = 'other';
 
 const FIXED: ReadonlySet<string> = new Set([ANONYMOUS, UNAUTHENTICATED, OTHER]);
 

@@ -3,8 +3,8 @@
  * server acknowledged, what was refused and why, what is still queued; then the export path's per-signal
  * lines (`apo_proxy_export_*`) and the decisions relay. Names follow `apo_proxy_<what>_<unit>`.
  */
-import { MetricText } from '@apo/pipeline';
-import type { SignalType } from '@apo/shared';
+import { MetricText } from '@apo/otlp-transport';
+import type { SignalType } from '@apo/shared/model';
 import type { DecisionRelayStats } from '../decisions/decision-relay.ts';
 import type { AgentRegistry, Tally } from './agent-registry.ts';
 

@@ -5,8 +5,8 @@
  * and what it queues (event batches, decoded back with the shared codec).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PodMetadata } from '@apo/shared';
-import type { OutboundBatch } from '@apo/pipeline';
+import type { PodMetadata } from '@apo/shared/kubernetes';
+import type { OutboundBatch } from '@apo/otlp-transport';
 import { pino } from 'pino';
 import { startKubernetesSync, type KubernetesSync } from '../../src/kubernetes/index.ts';
 import { batchIdOf } from '../../src/kubernetes/event-records.ts';

@@ -3,7 +3,7 @@
  * enough for tests of the proxy's gRPC receiver without a gRPC client library in this package.
  */
 import { connect } from 'node:http2';
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 
 const paths: Record<SignalType, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',

@@ -6,14 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import {
-  SpanKind,
-  StatusCode,
-  encodeLogsProto,
-  encodeMetricsProto,
-  encodeTracesProto,
-  type TracesData,
-} from '@apo/shared';
+import { SpanKind, StatusCode, type TracesData } from '@apo/shared/model';
+import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from '@apo/shared/otlp';
 import { proxyConfigSchema, type ProxyConfig } from '../../src/config/proxy-config.ts';
 import { startProxy, type RunningProxy } from '../../src/proxy.ts';
 import { UpstreamStandIn } from './upstream-stand-in.ts';
@@ -74,7 +68,7 @@ export async function startHarness(raw: Record<string, unknown> = {}): Promise<H
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 /** `spans` spans of one trace numbered from `first` (ids derived from the numbers). */
-export function traces(first: number, spans: number): TracesData {
+function traces(first: number, spans: number): TracesData {
   const nowNs = 1_750_000_000_000_000_000n;
   return {
     resourceSpans: [

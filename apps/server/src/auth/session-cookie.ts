@@ -1,5 +1,5 @@
 /** The console's session cookie. httpOnly: no script reads it; SameSite=Strict: no other site sends it. */
-export const SESSION_COOKIE = 'apo_session';
+const SESSION_COOKIE = 'apo_session';
 
 export function sessionCookieOf(header: string | undefined): string | undefined {
   if (!header) return undefined;

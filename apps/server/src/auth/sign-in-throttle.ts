@@ -17,7 +17,7 @@ export interface ThrottleSettings {
   maxEntries: number;
 }
 
-export const DEFAULT_THROTTLE: ThrottleSettings = {
+const DEFAULT_THROTTLE: ThrottleSettings = {
   userFailures: 5,
   addressFailures: 20,
   baseLockMs: 30_000,

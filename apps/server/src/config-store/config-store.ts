@@ -7,8 +7,6 @@ import { migrateConfigStore } from './migrations.ts';
 import { NodeSqliteDatabase } from './node-sqlite-database.ts';
 import type { ConfigSchema } from './schema.ts';
 
-export type { ConfigSchema } from './schema.ts';
-
 /**
  * Config data (users, sessions, API keys, settings; later views, dashboards, alert rules): small and
  * transactional, so not in ClickHouse. Embedded SQLite (`node:sqlite`) under the data directory by default;

@@ -60,7 +60,7 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-export const MIGRATION_TABLE = 'config_migrations';
+const MIGRATION_TABLE = 'config_migrations';
 
 /** Applies what is missing; a store newer than this server (a migration it does not know) is refused. */
 export async function migrateConfigStore(db: Kysely<unknown>): Promise<string[]> {

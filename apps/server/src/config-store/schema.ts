@@ -24,7 +24,7 @@ export interface UsersTable {
   updated_at: number;
 }
 
-export interface SessionsTable {
+interface SessionsTable {
   /** Public id, for listing and revoking; the token itself is never stored. */
   id: string;
   /** SHA-256 of the session token, hex. */
@@ -40,7 +40,7 @@ export interface SessionsTable {
   revoked_at: number | null;
 }
 
-export interface ApiKeysTable {
+interface ApiKeysTable {
   id: string;
   name: string;
   /** SHA-256 of the key, hex. */
@@ -54,7 +54,7 @@ export interface ApiKeysTable {
   revoked_at: number | null;
 }
 
-export interface SettingsTable {
+interface SettingsTable {
   /** `global`, or `user:<id>` / `api-key:<id>` / `local` / `admin-token` for a caller's own settings. */
   scope: string;
   key: string;

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defaultConnectionLimits } from '@apo/pipeline';
+import { defaultConnectionLimits } from '@apo/otlp-transport';
 import { RED_MIN_DAYS_MESSAGE, RED_MIN_RETENTION_DAYS } from '../storage/storage-config.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import { DEFAULT_SESSION_POLICY } from '../auth/session-store.ts';
@@ -16,7 +16,7 @@ const positiveInt = z.coerce.number().int().positive();
 const limits = defaultConnectionLimits;
 
 /** Shorter tokens can be guessed; the check names the variable and never quotes the value. */
-export const MIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_LENGTH = 16;
 
 export const serverConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -181,7 +181,7 @@ export const serverConfigSchema = z.object({
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 

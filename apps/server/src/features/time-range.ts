@@ -9,7 +9,7 @@ import { z } from 'zod';
  * The latest time the API accepts, in ms: storage keeps nanoseconds in a signed 64-bit DateTime64(9), which
  * ends in April 2262. A later time cannot be converted, so it is refused here rather than failing in SQL.
  */
-export const MAX_TIME_MS = 9_223_372_036_854;
+const MAX_TIME_MS = 9_223_372_036_854;
 
 // Not `.int()`: it adds its own safe-integer bound, and a time past 2262 would be reported twice.
 const timeMs = z

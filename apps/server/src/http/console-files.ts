@@ -76,7 +76,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-export const BUILD_COMMAND = 'pnpm --filter @apo/desktop build:web';
+const BUILD_COMMAND = 'pnpm --filter @apo/desktop build:web';
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>APO console not built</title></head>

@@ -7,8 +7,8 @@ import type {
   NumberDataPoint,
   Span,
   TracesData,
-} from '@apo/shared';
-import { RED_SERVER_METRIC } from '@apo/shared';
+} from '@apo/shared/model';
+import { RED_SERVER_METRIC } from '@apo/shared/red';
 import { logRecord, logsRequest, span as fixtureSpan, spansRequest } from '../../test/support/fixtures.ts';
 import { admitLogs, admitMetrics, admitTraces, describeNanos, type AdmissionRetention } from './admission.ts';
 

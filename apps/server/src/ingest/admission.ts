@@ -23,14 +23,14 @@
  * Rejections mutate the decoded batch in place (rejected items are removed), so everything downstream —
  * row encoding, the server-side RED rollups — sees only admitted items.
  */
-import type { LogRecord, LogsData, MetricsData, Span, TracesData } from '@apo/shared';
+import type { LogRecord, LogsData, MetricsData, Span, TracesData } from '@apo/shared/model';
 import { eventNameOf, isRedMetric, type Retention } from '../storage/index.ts';
 import type { DecodedBatch } from './decoded-batch.ts';
 
 const MS_PER_DAY = 86_400_000;
 const NS_PER_MS = 1_000_000n;
 /** How far ahead of the server's clock an item may be: clock skew, never a partition far in the future. */
-export const MAX_AHEAD_MS = MS_PER_DAY;
+const MAX_AHEAD_MS = MS_PER_DAY;
 
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
@@ -39,7 +39,7 @@ const MAX_SPAN_KIND = 5;
 /** The retentions admission uses, in days. */
 export type AdmissionRetention = Pick<Retention, 'spans' | 'logs' | 'events' | 'metrics' | 'red'>;
 
-export type RejectReason = 'time' | 'end-time' | 'start-time' | 'trace-id' | 'span-id' | 'kind';
+type RejectReason = 'time' | 'end-time' | 'start-time' | 'trace-id' | 'span-id' | 'kind';
 
 export interface Admission {
   /** Items received: spans, log records or data points, as OTLP counts them. */

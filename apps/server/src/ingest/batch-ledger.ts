@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
 import type { Storage } from '../storage/index.ts';
 import type { DataTable } from './data-tables.ts';
 

@@ -1,4 +1,4 @@
-import type { LogsData, MetricsData, TracesData } from '@apo/shared';
+import type { LogsData, MetricsData, TracesData } from '@apo/shared/model';
 
 export type DecodedBatch =
   | { signal: 'traces'; data: TracesData }

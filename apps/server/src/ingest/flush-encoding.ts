@@ -11,7 +11,7 @@ import {
   appendRedServerRows,
   appendSpanRows,
 } from '../storage/index.ts';
-import { IngestError } from '@apo/pipeline';
+import { IngestError } from '@apo/otlp-transport';
 import type { DataTable } from './data-tables.ts';
 import type { DecodedBatch } from './decoded-batch.ts';
 import type { Slice } from './flush-isolation.ts';

@@ -5,7 +5,7 @@
  * cannot write answers every request 503 and is reported until a write succeeds again (/readyz).
  */
 import type { Logger } from 'pino';
-import { IngestError } from '@apo/pipeline';
+import { IngestError } from '@apo/otlp-transport';
 import { appendLedgerRows, RowBinaryWriter, type Storage } from '../storage/index.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 import type { BatchLedger } from './batch-ledger.ts';

@@ -9,7 +9,7 @@
  * (flush-store.ts), which also answers them.
  */
 import type { Logger } from 'pino';
-import { IngestError } from '@apo/pipeline';
+import { IngestError } from '@apo/otlp-transport';
 import type { RowBinaryWriter, Storage } from '../storage/index.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 import { bindingConflict, nextFlushId, type BatchBinding, type BatchLedger } from './batch-ledger.ts';

@@ -1,4 +1,4 @@
-import { IngestError } from '@apo/pipeline';
+import { IngestError } from '@apo/otlp-transport';
 
 const batchIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 const clusterPattern = /^[A-Za-z0-9._-]{1,64}$/;

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { type SignalType } from '@apo/shared/model';
 import {
   decodeLogsJson,
   decodeLogsProto,
@@ -9,9 +10,8 @@ import {
   type DecodeLimits,
   type DecodeResult,
   type DecodeStats,
-  type SignalType,
-} from '@apo/shared';
-import { IngestError, type PayloadEncoding } from '@apo/pipeline';
+} from '@apo/shared/otlp';
+import { IngestError, type PayloadEncoding } from '@apo/otlp-transport';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 import { admit, type AdmissionRetention } from './admission.ts';
@@ -20,7 +20,7 @@ import type { GroupCommitWriter } from './group-commit-writer.ts';
 import { parseBatchId, resolveCluster } from './ingest-headers.ts';
 import { attachPodMetadata, type PodLookup } from './pod-enrichment.ts';
 
-export type Transport = 'http' | 'grpc';
+type Transport = 'http' | 'grpc';
 
 /**
  * One OTLP export request as a transport hands it over: what it read off the wire, before anything of

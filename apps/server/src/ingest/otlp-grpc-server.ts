@@ -3,7 +3,7 @@ import {
   createOtlpGrpcServer as createGrpcReceiver,
   type ConnectionLimits,
   type InFlightBytes,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import type { IngestService } from './ingest-service.ts';
 
 export interface OtlpGrpcOptions {

@@ -6,7 +6,8 @@ import type {
   FastifyRequest,
   RawServerDefault,
 } from 'fastify';
-import { encodeExportResponseProto, exportResponseJson, type SignalType } from '@apo/shared';
+import type { SignalType } from '@apo/shared/model';
+import { encodeExportResponseProto, exportResponseJson } from '@apo/shared/otlp';
 import {
   IngestError,
   type InFlightBytes,
@@ -17,7 +18,7 @@ import {
   httpStatusOf,
   payloadEncodingOf,
   type PayloadEncoding,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import type { IngestService } from './ingest-service.ts';
 
 export interface OtlpHttpOptions {

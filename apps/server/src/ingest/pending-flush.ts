@@ -8,7 +8,7 @@ import type { BatchBinding } from './batch-ledger.ts';
 import type { DataTable } from './data-tables.ts';
 import type { Slice } from './flush-isolation.ts';
 
-export interface Waiter {
+interface Waiter {
   resolve: () => void;
   reject: (err: Error) => void;
 }

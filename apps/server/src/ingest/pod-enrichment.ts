@@ -5,7 +5,7 @@
  * name, uid, node and workload. Per resource, not per span: the resource attribute map is encoded once per
  * resource anyway, and a resource carries hundreds of spans. Attributes the sender set are never replaced.
  */
-import type { Attributes } from '@apo/shared';
+import type { Attributes } from '@apo/shared/model';
 import type { ClusterPodIndex } from '../features/kubernetes/pod-index.ts';
 import type { DecodedBatch } from './decoded-batch.ts';
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AggregationTemporality,
-  createRedAggregator,
-  RED_COMPUTED_ATTRIBUTE,
-  RED_SERVER_METRIC,
-  SpanKind,
-  StatusCode,
-} from '@apo/shared';
-import type { AnyValue, Attributes, MetricsData, ResourceSpans, Span } from '@apo/shared';
+import { AggregationTemporality, SpanKind, StatusCode } from '@apo/shared/model';
+import { createRedAggregator, RED_COMPUTED_ATTRIBUTE, RED_SERVER_METRIC } from '@apo/shared/red';
+import type { AnyValue, Attributes, MetricsData, ResourceSpans, Span } from '@apo/shared/model';
 import { RedIngest } from './red-ingest.ts';
 
 const MS = 1_000_000n;

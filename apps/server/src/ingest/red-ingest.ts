@@ -20,16 +20,9 @@
  * drop old ones at once anyway, and far-future ones would create partitions ahead (an agent with a clock
  * decades off could even exceed what a DateTime holds).
  */
-import { createRedAggregator, redRollupRows, spanNeedsRed } from '@apo/shared';
-import type {
-  AnyValue,
-  MetricsData,
-  RedAggregator,
-  RedRollupRows,
-  ResourceMetrics,
-  ResourceSpans,
-  Span,
-} from '@apo/shared';
+import { createRedAggregator, redRollupRows, spanNeedsRed } from '@apo/shared/red';
+import type { AnyValue, MetricsData, ResourceMetrics, ResourceSpans, Span } from '@apo/shared/model';
+import type { RedAggregator, RedRollupRows } from '@apo/shared/red';
 
 const MS_PER_MINUTE = 60_000;
 const NS_PER_MINUTE = 60_000_000_000n;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AggregationTemporality, createRedAggregator, SpanKind, StatusCode } from '@apo/shared';
-import type { AnyValue, Attributes, MetricsData, ResourceSpans, Span } from '@apo/shared';
+import { AggregationTemporality, SpanKind, StatusCode } from '@apo/shared/model';
+import { createRedAggregator } from '@apo/shared/red';
+import type { AnyValue, Attributes, MetricsData, ResourceSpans, Span } from '@apo/shared/model';
 import { createServerMetrics } from '../telemetry/ingest-metrics.ts';
 import { ServerRedStage } from './red-stage.ts';
 

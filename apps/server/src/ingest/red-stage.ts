@@ -11,7 +11,7 @@
  * cost the engine about as much as the spans themselves): a crash can then lose the last interval of these
  * aggregates, never a span.
  */
-import type { MetricsData, ResourceSpans } from '@apo/shared';
+import type { MetricsData, ResourceSpans } from '@apo/shared/model';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.ts';
 import { RedIngest, type RedIngestRows } from './red-ingest.ts';
 

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StorageLog } from './storage-log.ts';
 import type { RowBinaryTarget } from './tables/table-def.ts';
-import { processAlive } from '@apo/pipeline';
+import { processAlive } from '@apo/otlp-transport';
 
 export interface BulkInserter {
   /**
@@ -24,7 +24,7 @@ export interface BulkInserter {
 }
 
 /** A ClickHouse string literal. */
-export function sqlString(s: string): string {
+function sqlString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 

@@ -15,12 +15,12 @@ export interface StorageCapabilities {
   asyncLightweightDelete: boolean;
 }
 
-export interface ServerVersion {
+interface ServerVersion {
   major: number;
   minor: number;
 }
 
-export function parseServerVersion(version: string): ServerVersion {
+function parseServerVersion(version: string): ServerVersion {
   const m = /^(\d+)\.(\d+)/.exec(version.trim());
   if (!m) throw new Error(`unrecognised ClickHouse version string ${JSON.stringify(version)}`);
   return { major: Number(m[1]), minor: Number(m[2]) };

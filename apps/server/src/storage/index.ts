@@ -2,10 +2,6 @@
 export { openStorage, DataDirInUseError } from './open-storage.ts';
 export type { Storage } from './open-storage.ts';
 export { SchemaTooNewError } from './migrations/run-migrations.ts';
-export { parseStorageConfig, storageConfigSchema } from './storage-config.ts';
-export type { StorageConfig, StorageConfigInput } from './storage-config.ts';
-export type { StorageCapabilities } from './capabilities.ts';
-export type { StorageLog } from './storage-log.ts';
 export { RowBinaryWriter } from './row-binary-writer.ts';
 export { appendSpanRows } from './rows/spans.ts';
 export { appendLogRows } from './rows/logs.ts';
@@ -14,20 +10,16 @@ export { eventNameOf } from './rows/semantic-columns.ts';
 export { appendMetricRows, isRedMetric } from './rows/metrics.ts';
 export { appendRedClientRows, appendRedServerRows } from './rows/red.ts';
 export { appendLedgerRows } from './rows/ledger.ts';
-export type { RowContext } from './rows/row-context.ts';
 export { storageTables } from './tables/all-tables.ts';
-export type { StorageTables } from './tables/all-tables.ts';
 // Ingest (apps/server/src/ingest): the retention windows admission accepts record times in.
 export type { Retention } from './tables/table-def.ts';
 // The typed read kit (storage/read/index.ts says where queries live).
 export {
   array,
   attributeList,
-  attributeListSql,
   attributeListsSql,
   bool,
   computed,
-  DecodeProblem,
   defineQuery,
   float64,
   int32,
@@ -36,7 +28,6 @@ export {
   lastFlushId,
   nullable,
   readRows,
-  ReadError,
   string,
   tableColumns,
   uint16,
@@ -45,12 +36,4 @@ export {
   uint64Number,
   uint8,
 } from './read/index.ts';
-export type {
-  ColumnType,
-  Decoded,
-  ReadQuery,
-  RowOf,
-  Selected,
-  Selection,
-  TableColumns,
-} from './read/index.ts';
+export type { RowOf, Selected, Selection, TableColumns } from './read/index.ts';

@@ -14,7 +14,7 @@ import type { Retention, TableDef } from './tables/table-def.ts';
 const DAYS_BEYOND_RETENTION = 3;
 
 /** Undefined for tables the engine's default suits (not partitioned by day, or without a TTL in days). */
-export function maxPartitionsPerInsert(
+function maxPartitionsPerInsert(
   table: Pick<TableDef<unknown>, 'partitionBy' | 'ttl'>,
   retention: Retention,
 ): number | undefined {

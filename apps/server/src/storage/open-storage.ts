@@ -27,7 +27,7 @@ import type { StorageTables } from './tables/all-tables.ts';
 import { createDatabaseDdl, storedTableName } from './tables/table-ddl.ts';
 import type { SchemaContext } from './tables/table-ddl.ts';
 import type { Retention, RowBinaryTarget } from './tables/table-def.ts';
-import { processAlive } from '@apo/pipeline';
+import { processAlive } from '@apo/otlp-transport';
 
 export interface Storage {
   readonly engine: StorageConfig['engine'];

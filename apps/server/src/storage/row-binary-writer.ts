@@ -4,8 +4,8 @@
  * LEB128 lengths, UTF-8 strings. The ingest writer reuses one writer per flush (`reset()`), so the
  * buffer grows to the working size once and every later flush writes without allocating.
  */
-import { attributeText } from '@apo/shared';
-import type { Attributes } from '@apo/shared';
+import { attributeText } from '@apo/shared/model';
+import type { Attributes } from '@apo/shared/model';
 
 const utf8 = new TextEncoder();
 /** Strings longer than this go straight to the native encoder; shorter ones are copied byte by byte. */

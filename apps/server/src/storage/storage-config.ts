@@ -18,7 +18,7 @@ const days = z.number().int().positive().max(36_500);
 export const RED_MIN_RETENTION_DAYS = 35;
 export const RED_MIN_DAYS_MESSAGE = `RED rollups are kept at least ${RED_MIN_RETENTION_DAYS} days, so day-over-day and week-over-week comparisons always have data`;
 
-export const storageConfigSchema = z
+const storageConfigSchema = z
   .object({
     /** `embedded` = chDB in this process; `remote` = a ClickHouse server or cluster over HTTP(S). */
     engine: z.enum(['embedded', 'remote']).default('embedded'),

@@ -3,7 +3,15 @@
  * (non-ASCII text, long strings, every attribute value type, empty ids, nanosecond timestamps past
  * 2^53, every metric type, optional histogram fields).
  */
-import type { Attributes, LogRecord, LogsData, MetricsData, Resource, Span, TracesData } from '@apo/shared';
+import type {
+  Attributes,
+  LogRecord,
+  LogsData,
+  MetricsData,
+  Resource,
+  Span,
+  TracesData,
+} from '@apo/shared/model';
 
 export function attrs(entries: Record<string, Attributes[string]>): Attributes {
   return Object.assign(Object.create(null) as Attributes, entries);
@@ -40,7 +48,7 @@ export const checkoutResource = resource({
 });
 
 /** No service.name and no instance id: exercises the defaults and the host:pid instance. */
-export const anonymousResource = resource({
+const anonymousResource = resource({
   'host.name': 'node-b',
   'process.pid': 17n,
   'telemetry.sdk.language': 'nodejs',

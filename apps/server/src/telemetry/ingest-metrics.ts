@@ -107,5 +107,5 @@ export function createServerMetrics() {
   return { registry, ingest };
 }
 
-export type ServerMetrics = ReturnType<typeof createServerMetrics>;
+type ServerMetrics = ReturnType<typeof createServerMetrics>;
 export type IngestMetrics = ServerMetrics['ingest'];

@@ -27,7 +27,7 @@ export interface AppDeps {
 }
 
 /** The request as access control sees it. */
-export interface RequestInfo {
+interface RequestInfo {
   address: string;
   userAgent: string;
   /** Served over TLS: the session cookie gets `Secure`. */

@@ -26,7 +26,7 @@ export function toTrpcError(error: TRPCError): TRPCError {
  * An input that failed validation, as one line naming each field: `to: must be at most … ; limit: …`.
  * (tRPC's own message is the issues' JSON, which reads badly in a console or a curl.)
  */
-export function inputProblem(error: z.ZodError | StandardSchemaV1Error): string {
+function inputProblem(error: z.ZodError | StandardSchemaV1Error): string {
   return error.issues
     .map((issue) => {
       const path = (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p));

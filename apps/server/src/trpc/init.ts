@@ -9,7 +9,7 @@ import { formatError, toTrpcError } from './errors.ts';
  * Every procedure states the role it needs in its meta; the role middleware enforces exactly that, so the
  * meta (which docs/api.md is generated from) cannot drift from what is enforced.
  */
-export interface ProcedureMeta {
+interface ProcedureMeta {
   role: ProcedureRole;
 }
 
@@ -91,7 +91,11 @@ const base = t.procedure.use(mapErrors);
 export const openProcedure = base.meta({ role: 'open' }).use(requireOpenRole);
 /** Reads telemetry and one's own settings. */
 export const viewerProcedure = base.meta({ role: 'viewer' }).use(requireRole);
-/** Changes shared configuration (global settings; later views, dashboards, alert rules). */
+/**
+ * Changes shared configuration (global settings; later views, dashboards, alert rules). No procedure needs
+ * exactly editor yet (settings.set checks it inside, per scope); the role set is the API's contract.
+ * @public
+ */
 export const editorProcedure = base.meta({ role: 'editor' }).use(requireRole);
 /** Manages users, API keys and sessions. */
 export const adminProcedure = base.meta({ role: 'admin' }).use(requireRole);

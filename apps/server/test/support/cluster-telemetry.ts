@@ -2,19 +2,12 @@
  * Telemetry of several clusters for the multi-cluster and Kubernetes tests: one request per signal with
  * a resource of the caller's choosing, sent the way a proxy sends (proxy token, `X-APO-Cluster-Id`).
  */
-import {
-  encodeLogsProto,
-  encodeMetricsProto,
-  encodeTracesProto,
-  type Attributes,
-  type LogsData,
-  type MetricsData,
-  type PodMetadata,
-  type TracesData,
-} from '@apo/shared';
+import { type PodMetadata } from '@apo/shared/kubernetes';
+import { type Attributes, type LogsData, type MetricsData, type TracesData } from '@apo/shared/model';
+import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from '@apo/shared/otlp';
 import { hex } from './fixtures.ts';
 
-export function attributes(entries: Record<string, string | bigint>): Attributes {
+function attributes(entries: Record<string, string | bigint>): Attributes {
   return Object.assign(Object.create(null) as Attributes, entries);
 }
 

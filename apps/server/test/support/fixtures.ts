@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Attributes, LogRecord, LogsData, Span, TracesData } from '@apo/shared';
+import type { Attributes, LogRecord, LogsData, Span, TracesData } from '@apo/shared/model';
 import { logRecord as numberedLogRecord } from '../../src/storage/telemetry-fixtures.ts';
 
 function attrs(entries: Record<string, string | bigint | number | boolean>): Attributes {

@@ -30,7 +30,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { KnownRequest } from './red-telemetry.ts';
 
 /** Real OpenTelemetry JS SDK objects, produced the way an instrumented app produces them. */
-export function sdkResource(service: string): Resource {
+function sdkResource(service: string): Resource {
   return resourceFromAttributes({
     'service.name': service,
     'service.version': '1.2.3',

@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@apo/pipeline/testing';
+import { freePort } from '@apo/otlp-transport/testing';
 
 /**
  * A throw-away PostgreSQL 15 server for the config store's tests: initdb in a temp directory, started with
  * pg_ctl on a free loopback port, trust auth, no fsync. Debian's binaries (package `postgresql`, see
  * scripts/system-packages.sh). PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
  */
-export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 
 export interface PostgresProcess {
   url: string;

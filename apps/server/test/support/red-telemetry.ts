@@ -5,16 +5,10 @@
  * bucket bounds, independently of the aggregator.
  */
 import { randomBytes } from 'node:crypto';
-import { createRedAggregator, RED_BUCKET_BOUNDS_MS, RED_BUCKET_COUNT, SpanKind as Kind } from '@apo/shared';
-import type {
-  AnyValue,
-  Attributes,
-  MetricsData,
-  RedFigures,
-  ResourceSpans,
-  Span,
-  TracesData,
-} from '@apo/shared';
+import { SpanKind as Kind } from '@apo/shared/model';
+import { createRedAggregator, RED_BUCKET_BOUNDS_MS, RED_BUCKET_COUNT } from '@apo/shared/red';
+import type { AnyValue, Attributes, MetricsData, ResourceSpans, Span, TracesData } from '@apo/shared/model';
+import type { RedFigures } from '@apo/shared/red';
 
 const MS = 1_000_000n;
 
@@ -28,7 +22,7 @@ export interface KnownRequest {
 }
 
 /** The bucket of a duration: the first bound it does not exceed, else the overflow bucket. */
-export function bucketOf(durationMs: number): number {
+function bucketOf(durationMs: number): number {
   const i = RED_BUCKET_BOUNDS_MS.findIndex((bound) => durationMs <= bound);
   return i < 0 ? RED_BUCKET_BOUNDS_MS.length : i;
 }

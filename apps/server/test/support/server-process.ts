@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@apo/pipeline/testing';
+import { freePort } from '@apo/otlp-transport/testing';
 
 const mainPath = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 

@@ -14,7 +14,7 @@ export interface Queryable {
   run(sql: string, params?: readonly SqlParam[]): Promise<{ changes: number }>;
 }
 
-export interface PoolControl {
+interface PoolControl {
   stats(): { used: number; idle: number; pending: number; size: number };
   /** pool-exhaustion: `size` connections, each checkout held `holdMs` longer; `undefined` restores. */
   constrain(size: number | undefined, holdMs?: number): void;
@@ -45,8 +45,6 @@ export interface OpenOptions {
   /** The service's tables (PostgreSQL's db-slow locks them). */
   tables: readonly string[];
 }
-
-export const DEFAULT_POOL_SIZE = 5;
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions): Promise<Database> {
   if (config.dialect === 'sqlite') {
@@ -81,6 +79,3 @@ export async function insertMany(
     );
   }
 }
-
-const WRITE = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i;
-export const isWrite = (sql: string): boolean => WRITE.test(sql);

@@ -1,5 +1,8 @@
 import { meter } from '../runtime/otel.ts';
 
+/** Connections per service unless its config says otherwise. */
+export const DEFAULT_POOL_SIZE = 5;
+
 /**
  * A connection pool, the same for SQLite (several handles on one file) and PostgreSQL (clients of a pg.Pool):
  * a checkout waits in FIFO order while `size` connections are in use. Waiting happens before the statement,

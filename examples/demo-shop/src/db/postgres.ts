@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { DEFAULT_POOL_SIZE, type Database, type OpenOptions, type Queryable } from './database.ts';
-import { ConnectionPool } from './pool.ts';
+import type { Database, OpenOptions, Queryable } from './database.ts';
+import { ConnectionPool, DEFAULT_POOL_SIZE } from './pool.ts';
 import type { SqlParam } from './slow-statement.ts';
 
 /**
@@ -17,7 +17,7 @@ import type { SqlParam } from './slow-statement.ts';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-export const numbered = (sql: string): string => {
+const numbered = (sql: string): string => {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 };

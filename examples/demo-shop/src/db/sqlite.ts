@@ -2,9 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import { Mutex } from '../runtime/mutex.ts';
-import { DEFAULT_POOL_SIZE, isWrite, type Database, type OpenOptions, type Queryable } from './database.ts';
-import { ConnectionPool } from './pool.ts';
+import type { Database, OpenOptions, Queryable } from './database.ts';
+import { ConnectionPool, DEFAULT_POOL_SIZE } from './pool.ts';
 import { SLOW_FUNCTION, demoDelay, slowVariant, type SqlParam } from './slow-statement.ts';
+
+const WRITE = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i;
+const isWrite = (sql: string): boolean => WRITE.test(sql);
 
 /**
  * SQLite through `node:sqlite` (the preload makes every statement a CLIENT span). A pool of handles on one

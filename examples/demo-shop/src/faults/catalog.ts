@@ -251,7 +251,7 @@ export function resolveParams(
   return { ok: true, value: params };
 }
 
-export function describeParam(name: string, param: ParamSpec): string {
+function describeParam(name: string, param: ParamSpec): string {
   const def =
     param.type === 'integer'
       ? `default ${param.default}${param.unit ?? ''}, ${param.min}..${param.max}`

@@ -116,5 +116,5 @@ export function failure(source: 'errors' | 'bad-deploy', statusCode: number): Er
   return Object.assign(error, { statusCode });
 }
 
-export const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 export const chance = (percent: number): boolean => Math.random() * 100 < percent;

@@ -24,9 +24,8 @@ export { SpanKind } from '@opentelemetry/api';
 
 const INSTRUMENTATION_SCOPE = '@apo/demo-shop';
 
-export const tracer = (): Tracer => trace.getTracer(INSTRUMENTATION_SCOPE);
+const tracer = (): Tracer => trace.getTracer(INSTRUMENTATION_SCOPE);
 export const meter = (): Meter => metrics.getMeter(INSTRUMENTATION_SCOPE);
-export const activeContext = (): Context => context.active();
 export const spanOf = (context: Context): Span | undefined => trace.getSpan(context);
 
 export function injectContext(carrier: Record<string, string>): Record<string, string> {

@@ -10,7 +10,7 @@ import { PeerError } from './http-errors.ts';
  * connection and never answers, so the call hangs until the caller's timeout while the client span keeps the
  * target's address — as a hung dependency looks from the caller. The target itself sees nothing.
  */
-export interface CallOptions {
+interface CallOptions {
   timeoutMs?: number;
   headers?: Record<string, string>;
 }

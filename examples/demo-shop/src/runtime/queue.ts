@@ -11,7 +11,7 @@ import { extractContext, injectContext, inSpan, spanOf, SpanKind, type Attribute
  * Like a broker's client library it instruments itself: a PRODUCER span per message, the trace context in
  * the message headers, and a CONSUMER span per message that is a child of (and links to) the producer's.
  */
-export const MESSAGING_SYSTEM = 'filequeue';
+const MESSAGING_SYSTEM = 'filequeue';
 const SEGMENT_BYTES = 1024 * 1024;
 
 export interface Message<T = unknown> {

@@ -4,10 +4,10 @@
  */
 export const PRODUCT_COUNT = 400;
 export const USER_COUNT = 5000;
-export const WAREHOUSES = ['ams-1', 'fra-2', 'dub-1'] as const;
+const WAREHOUSES = ['ams-1', 'fra-2', 'dub-1'] as const;
 
 /** mulberry32: a small, fast, seedable PRNG. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

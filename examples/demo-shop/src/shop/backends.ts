@@ -13,7 +13,7 @@ import { SERVICE_NAMES } from '../topology.ts';
  */
 export type DatabaseChoice = { dialect: 'sqlite' } | { dialect: 'postgres'; url: string };
 
-export function tcpOpen(host: string, port: number, timeoutMs = 300): Promise<boolean> {
+function tcpOpen(host: string, port: number, timeoutMs = 300): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (open: boolean) => {
@@ -81,7 +81,7 @@ export async function chooseCache(redisUrl: string | null | undefined): Promise<
   return (await tcpOpen('127.0.0.1', 6379)) ? 'redis://127.0.0.1:6379' : undefined;
 }
 
-export function configFor(
+function configFor(
   name: (typeof SERVICE_NAMES)[number],
   dataDir: string,
   choice: DatabaseChoice,

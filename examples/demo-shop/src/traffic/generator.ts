@@ -15,7 +15,7 @@ export interface TrafficOptions {
   timeoutMs?: number;
 }
 
-export interface TrafficStats {
+interface TrafficStats {
   sent: number;
   skipped: number;
   inFlight: number;

@@ -125,7 +125,7 @@ function readKeyValueJson(o: JsonObject, ctx: DecodeContext, map: Attributes, de
 }
 
 /** A record's attribute list with the `maxAttributes` limit; returns the map and how many entries were dropped. */
-export function readAttributesJson(
+function readAttributesJson(
   o: JsonObject,
   camel: string,
   snake: string,

@@ -38,7 +38,7 @@ export function newAttributes(): Attributes {
 }
 
 /** A string value or attribute key, cut to `maxValueLength` UTF-16 units. */
-export function readValueString(r: WireReader, limit: number, ctx: DecodeContext): string {
+function readValueString(r: WireReader, limit: number, ctx: DecodeContext): string {
   if (ctx.maxValueLength === Infinity) return r.string(limit);
   const end = r.delimited(limit);
   const start = r.pos;
@@ -152,7 +152,7 @@ function readKeyValueList(r: WireReader, end: number, ctx: DecodeContext, depth:
  * own attribute (depth 0) is first charged to the item's attribute budget: -1 when it does not fit, and
  * then it is not stored.
  */
-export function readKeyValue(
+function readKeyValue(
   r: WireReader,
   end: number,
   ctx: DecodeContext,
@@ -197,7 +197,7 @@ export function chargeAttribute(ctx: DecodeContext, key: string, value: AnyValue
 }
 
 /** The size an attribute value counts for against `maxAttributeBytes`. */
-export function valueSize(value: AnyValue): number {
+function valueSize(value: AnyValue): number {
   if (typeof value === 'string') return value.length;
   if (value === null) return 0;
   if (typeof value === 'boolean') return 1;
@@ -266,7 +266,7 @@ export function droppedTotal(ctx: DecodeContext, wireDropped: number, dropped: n
 }
 
 /** Counts the keys a message already holds when a repeated occurrence of it is merged in. */
-export function keyCount(map: Attributes): number {
+function keyCount(map: Attributes): number {
   let n = 0;
   for (const _ in map) n++;
   return n;

@@ -38,7 +38,7 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-export function toDecodeError(error: unknown): OtlpDecodeError {
+function toDecodeError(error: unknown): OtlpDecodeError {
   const failure = error instanceof DecodeFailure ? error : within(error, '');
   let path = '';
   for (let i = failure.segments.length - 1; i >= 0; i--) {
@@ -76,7 +76,7 @@ export function emptyStats(): DecodeStats {
   };
 }
 
-export function decodeContext(limits: DecodeLimits | undefined): DecodeContext {
+function decodeContext(limits: DecodeLimits | undefined): DecodeContext {
   return {
     maxAttributes: positiveLimit(limits?.maxAttributes),
     maxValueLength: positiveLimit(limits?.maxValueLength),

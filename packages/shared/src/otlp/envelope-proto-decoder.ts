@@ -24,7 +24,7 @@ export interface EnvelopeFields {
   items: string;
 }
 
-export interface ScopeGroup<T> {
+interface ScopeGroup<T> {
   scope: InstrumentationScope;
   items: T[];
   schemaUrl: string;

@@ -2,6 +2,7 @@
  * Public surface of the OTLP codec: protobuf and JSON decoding straight into the domain model, protobuf
  * encoding from it, and the export responses. Decoders never throw: every failure, including an
  * unexpected one, comes back as an OtlpDecodeError naming where in the message it happened.
+ * `@apo/shared/otlp`.
  */
 import type { LogsData, MetricsData, TracesData } from '../model/telemetry.ts';
 import { runDecoder } from './decode-failure.ts';
@@ -21,6 +22,7 @@ export { encodeMetricsProto } from './metrics-proto-encoder.ts';
 export { encodeExportResponseProto, exportResponseJson } from './export-response.ts';
 export type { PartialSuccess } from './export-response.ts';
 export { countOtlpItems } from './item-count.ts';
+export { OtlpDecodeError, type DecodeLimits, type DecodeResult, type DecodeStats } from './decode-result.ts';
 
 export function decodeTracesProto(bytes: Uint8Array, limits?: DecodeLimits): DecodeResult<TracesData> {
   return runDecoder(limits, (ctx) => readTracesData(new WireReader(bytes), ctx));

@@ -202,12 +202,12 @@ export function asUint64(value: unknown): bigint {
 export function asInt64(value: unknown): bigint {
   return asInteger(value, INT64_MIN, INT64_MAX, 'int64');
 }
-export function asUint32(value: unknown): number {
+function asUint32(value: unknown): number {
   return typeof value === 'number' && value >= 0 && value <= 0xffffffff && Number.isInteger(value)
     ? value
     : Number(asInteger(value, 0n, 0xffffffffn, 'uint32'));
 }
-export function asInt32(value: unknown): number {
+function asInt32(value: unknown): number {
   return typeof value === 'number' && value >= -0x80000000 && value <= 0x7fffffff && Number.isInteger(value)
     ? value
     : Number(asInteger(value, -0x80000000n, 0x7fffffffn, 'int32'));

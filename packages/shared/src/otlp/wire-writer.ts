@@ -183,14 +183,14 @@ export class WireWriter {
 const RETAIN_LIMIT = 8 * 1024 * 1024;
 let spare: WireWriter | undefined;
 
-export function acquireWriter(): WireWriter {
+function acquireWriter(): WireWriter {
   const writer = spare ?? new WireWriter(64 * 1024);
   spare = undefined;
   writer.pos = 0;
   return writer;
 }
 
-export function releaseWriter(writer: WireWriter): void {
+function releaseWriter(writer: WireWriter): void {
   if (writer.buf.length <= RETAIN_LIMIT) spare = writer;
 }
 

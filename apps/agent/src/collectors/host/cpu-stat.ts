@@ -5,7 +5,7 @@
 import { attributes, type MetricSet } from './metric-set.ts';
 
 /** /proc/stat column order after the `cpuN` label. */
-export const CPU_MODES = [
+const CPU_MODES = [
   'user',
   'nice',
   'system',
@@ -18,7 +18,7 @@ export const CPU_MODES = [
   'guest_nice',
 ] as const;
 
-export interface CpuTimes {
+interface CpuTimes {
   /** The logical CPU number as node_exporter labels it ("0", "1", …). */
   cpu: string;
   /** Ticks per mode, in `CPU_MODES` order; a missing column (older kernels) is 0. */

@@ -2,10 +2,10 @@
  * The host collector: one `collect()` reads the kernel's host-wide figures from /proc (about a dozen small
  * files, all asynchronously, plus one statfs per filesystem) and returns them as OTLP metrics under
  * node_exporter's names. Kernel counters are cumulative monotonic sums starting at boot; levels are gauges.
- * The agent calls it every `HOST_COLLECT_INTERVAL_SECONDS` (configurable) and wraps the metrics in its
+ * The agent calls it every `host.intervalSeconds` (15 s by default, agent-config.ts) and wraps the metrics in its
  * host resource with `HOST_METRICS_SCOPE`.
  */
-import type { InstrumentationScope, Metric } from '@apo/shared';
+import type { InstrumentationScope, Metric } from '@apo/shared/model';
 import { join } from 'node:path';
 import { CounterStarts } from './counter-starts.ts';
 import { addCpuMetrics, parseProcStat } from './cpu-stat.ts';
@@ -35,8 +35,6 @@ import {
   DEFAULT_NETSTAT_FIELDS,
   parseNetstatTables,
 } from './tcp.ts';
-
-export const HOST_COLLECT_INTERVAL_SECONDS = 15;
 
 export const HOST_METRICS_SCOPE: InstrumentationScope = {
   name: 'apo.agent.host',

@@ -1,7 +1,1 @@
-export {
-  createHostCollector,
-  HOST_COLLECT_INTERVAL_SECONDS,
-  HOST_METRICS_SCOPE,
-  type HostCollector,
-  type HostCollectorOptions,
-} from './host-collector.ts';
+export { createHostCollector, HOST_METRICS_SCOPE } from './host-collector.ts';

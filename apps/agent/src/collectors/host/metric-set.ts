@@ -1,5 +1,5 @@
-import { AggregationTemporality, attributeText } from '@apo/shared';
-import type { AnyValue, Attributes, Metric, NumberDataPoint } from '@apo/shared';
+import { AggregationTemporality, attributeText } from '@apo/shared/model';
+import type { AnyValue, Attributes, Metric, NumberDataPoint } from '@apo/shared/model';
 import type { CounterStarts } from './counter-starts.ts';
 
 /** Name, OTLP unit (UCUM, '' when none) and description of one metric. */

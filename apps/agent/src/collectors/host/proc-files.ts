@@ -24,16 +24,6 @@ export async function listProcDir(path: string): Promise<string[] | undefined> {
   }
 }
 
-/** Whitespace-separated fields of one line; /proc tables pad with runs of spaces. */
-export function fieldsOf(line: string): string[] {
-  return line.trim().split(/\s+/);
-}
-
-/** The lines of a /proc file, without the empty ones. */
-export function linesOf(text: string): string[] {
-  return text.split('\n').filter((line) => line.length > 0);
-}
-
 function openFile(path: string): Promise<number | undefined> {
   return new Promise((resolve) => {
     open(path, 'r', (error, fd) => resolve(error === null ? fd : undefined));

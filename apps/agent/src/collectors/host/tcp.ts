@@ -61,7 +61,7 @@ export function parseNetstatTables(
 }
 
 /** Kernel TCP states (include/net/tcp_states.h) by their hex code in /proc/net/tcp, named as node_exporter does. */
-export const TCP_STATES: readonly string[] = [
+const TCP_STATES: readonly string[] = [
   '',
   'established',
   'syn_sent',

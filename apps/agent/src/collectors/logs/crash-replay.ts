@@ -10,7 +10,7 @@
  */
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { LogRecord } from '@apo/shared';
+import type { LogRecord } from '@apo/shared/model';
 import type { CollectorLog } from './collector-log.ts';
 import type { BatchSegment, PendingBatch } from './checkpoint-store.ts';
 import { compareFingerprint, identityKey } from './file-identity.ts';

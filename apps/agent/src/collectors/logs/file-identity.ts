@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 
 /** Bytes hashed once a file has that many; a shorter file is fingerprinted over what it has. */
-export const FINGERPRINT_BYTES = 256;
+const FINGERPRINT_BYTES = 256;
 
 export interface Fingerprint {
   /** sha256 of the first `bytes` bytes, hex, shortened (collisions only need to be unlikely, not impossible). */
@@ -19,7 +19,7 @@ export function identityKey(dev: bigint, ino: bigint): string {
   return `${dev}:${ino}`;
 }
 
-export function hashPrefix(bytes: Uint8Array): string {
+function hashPrefix(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 

@@ -9,7 +9,7 @@
  * levels a nested object stays a key-value list. A value under a well-known key that does not fit (a
  * trace id that is not hex, a time that is not a time) stays an attribute instead of being lost.
  */
-import type { AnyValue, Attributes, LogRecord } from '@apo/shared';
+import type { AnyValue, Attributes, LogRecord } from '@apo/shared/model';
 import { severityFromPinoLevel, severityFromWord } from './severity.ts';
 import {
   epochDigitsToNanos,

@@ -12,7 +12,7 @@
  * collector replays that batch under the same id at its next start; see log-collector.ts.
  */
 import { createHash } from 'node:crypto';
-import type { LogRecord, ResourceLogs } from '@apo/shared';
+import type { LogRecord, ResourceLogs } from '@apo/shared/model';
 import type { CollectorLog } from './collector-log.ts';
 import type { BatchSegment, CheckpointStore, PendingBatch } from './checkpoint-store.ts';
 import type { Fingerprint } from './file-identity.ts';
@@ -48,14 +48,14 @@ export interface BatchedFile {
   batchedOffset: number;
 }
 
-export interface BatchLimits {
+interface BatchLimits {
   maxRecords: number;
   maxBytes: number;
   maxDelayMs: number;
 }
 
 /** Per-source tallies of a delivered batch (for the record and error counters). */
-export interface SourceTally {
+interface SourceTally {
   source: LogSource;
   records: number;
   errors: number;
@@ -355,7 +355,7 @@ function resourceLogsOf(source: LogSource, records: LogRecord[]): ResourceLogs {
 }
 
 /** The same ranges of the same files on the same host give the same id. */
-export function batchIdOf(hostName: string, segments: readonly BatchSegment[]): string {
+function batchIdOf(hostName: string, segments: readonly BatchSegment[]): string {
   const hash = createHash('sha256').update(hostName);
   for (const s of segments) hash.update(`\n${s.key}|${s.fingerprint}|${s.from}|${s.to}`);
   // 32 lower-case hex characters, the shape of the pipeline's own batch ids (newBatchId).

@@ -2,7 +2,7 @@
  * The log collector's public surface: options, tuning knobs with their defaults, statistics and the
  * collector itself (implemented in log-collector.ts).
  */
-import type { ResourceMetrics } from '@apo/shared';
+import type { ResourceMetrics } from '@apo/shared/model';
 import type { CollectorLog } from './collector-log.ts';
 import type { LogSink } from './log-batcher.ts';
 import type { LogSourceConfig } from './log-source-config.ts';

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResourceLogs } from '@apo/shared';
+import type { ResourceLogs } from '@apo/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogCollector } from './log-collector-api.ts';
 import { createLogCollector } from './log-collector.ts';

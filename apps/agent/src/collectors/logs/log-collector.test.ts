@@ -5,7 +5,7 @@
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NumberDataPoint, ResourceMetrics } from '@apo/shared';
+import type { NumberDataPoint, ResourceMetrics } from '@apo/shared/model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE } from './checkpoint-store.ts';
 import { LOG_ERRORS_METRIC, LOG_RECORDS_METRIC } from './log-count-metrics.ts';

@@ -17,7 +17,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { ResourceMetrics } from '@apo/shared';
+import type { ResourceMetrics } from '@apo/shared/model';
 import type { CollectorLog } from './collector-log.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { replayPending } from './crash-replay.ts';

@@ -4,8 +4,8 @@
  * that starts logging errors stands out. Counted when the sink has accepted a batch, so a batch retried
  * after a rejection is counted once.
  */
-import type { Attributes, Metric, ResourceMetrics } from '@apo/shared';
-import { AggregationTemporality } from '@apo/shared';
+import type { Attributes, Metric, ResourceMetrics } from '@apo/shared/model';
+import { AggregationTemporality } from '@apo/shared/model';
 import { HOST_NAME, SERVICE_INSTANCE_ID, SERVICE_NAME } from './log-source-config.ts';
 
 export const LOG_RECORDS_METRIC = 'apo.log.records';

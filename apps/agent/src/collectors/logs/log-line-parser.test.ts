@@ -1,4 +1,4 @@
-import type { LogRecord } from '@apo/shared';
+import type { LogRecord } from '@apo/shared/model';
 import { describe, expect, it } from 'vitest';
 import { LogLineParser, type LogFormat } from './log-line-parser.ts';
 import { Severity, severityFromPinoLevel, severityFromWord } from './severity.ts';

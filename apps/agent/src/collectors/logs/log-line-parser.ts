@@ -3,16 +3,16 @@
  * attributes. JSON is tried only when the line starts with `{` (format `auto`) or always (`json`); anything
  * that does not parse as such is read as text, so a line is never dropped for its format.
  */
-import type { Attributes, LogRecord } from '@apo/shared';
+import type { Attributes, LogRecord } from '@apo/shared/model';
 import { parseJsonLine } from './json-line.ts';
 import { parseTextLine } from './text-line.ts';
 import { IsoTimestampParser } from './timestamp.ts';
 
 export type LogFormat = 'auto' | 'json' | 'text';
 
-export const FILE_PATH_ATTRIBUTE = 'log.file.path';
-export const FILE_NAME_ATTRIBUTE = 'log.file.name';
-export const TRUNCATED_ATTRIBUTE = 'log.truncated';
+const FILE_PATH_ATTRIBUTE = 'log.file.path';
+const FILE_NAME_ATTRIBUTE = 'log.file.name';
+const TRUNCATED_ATTRIBUTE = 'log.truncated';
 
 export class LogLineParser {
   private readonly iso = new IsoTimestampParser();

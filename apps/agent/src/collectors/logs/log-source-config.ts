@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import type { Attributes } from '@apo/shared';
+import type { Attributes } from '@apo/shared/model';
 import { z } from 'zod';
 import type { LogFormat } from './log-line-parser.ts';
 
@@ -17,7 +17,7 @@ const regexSource = z.string().refine((source) => {
   }
 }, 'must be a valid regular expression');
 
-export const logSourceSchema = z.strictObject({
+const logSourceSchema = z.strictObject({
   /** Globs of files to tail (Node's fs.glob syntax: `*`, `**`, `{a,b}`, `[…]`). Relative ones are resolved against the working directory. */
   include: z.array(z.string().min(1)).min(1, 'at least one glob'),
   /** Globs of files to leave out, matched against the same (absolute) paths. */

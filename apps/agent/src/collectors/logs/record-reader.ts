@@ -4,7 +4,7 @@
  * into the same records.
  */
 import { basename } from 'node:path';
-import type { LogRecord } from '@apo/shared';
+import type { LogRecord } from '@apo/shared/model';
 import { LineSplitter, type LineHandler } from './line-splitter.ts';
 import { LogLineParser } from './log-line-parser.ts';
 import type { LogSource } from './log-source-config.ts';

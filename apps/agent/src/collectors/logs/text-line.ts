@@ -9,7 +9,7 @@
  *   `… - name - INFO - …`); `trace_id=…`/`span_id=…` anywhere in the line fill the ids. The body is the whole
  *   line, untouched: free text has no reliable "message" part, and a lossless body is what a search needs.
  */
-import type { LogRecord } from '@apo/shared';
+import type { LogRecord } from '@apo/shared/model';
 import { severityFromWord } from './severity.ts';
 import { timestampTextToNanos, type IsoTimestampParser } from './timestamp.ts';
 import { normalizeSpanId, normalizeTraceId, traceContextInText } from './trace-context.ts';

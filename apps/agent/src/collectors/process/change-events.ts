@@ -10,7 +10,7 @@
  * (no restart event); several live processes sharing one identity (workers without instance ids) are told
  * apart only by start time, so one of them exiting while a younger one runs reads as a restart.
  */
-import type { Attributes, InstrumentationScope, LogRecord, ResourceLogs } from '@apo/shared';
+import type { Attributes, InstrumentationScope, LogRecord, ResourceLogs } from '@apo/shared/model';
 import { attributes } from '../host/metric-set.ts';
 
 export const PROCESS_EVENTS_SCOPE: InstrumentationScope = {
@@ -20,7 +20,7 @@ export const PROCESS_EVENTS_SCOPE: InstrumentationScope = {
   droppedAttributesCount: 0,
 };
 
-export const PROCESS_EVENT_NAMES = {
+const PROCESS_EVENT_NAMES = {
   restart: 'process.restart',
   versionChange: 'service.version.change',
 } as const;

@@ -8,7 +8,7 @@ import type { ProcessSample } from './process-sample.ts';
 import type { ThreadCounters } from './thread-totals.ts';
 
 /** The metric names, in one place, for the agent's status and for anyone who needs to refer to them. */
-export const PROCESS_METRIC_NAMES = {
+const PROCESS_METRIC_NAMES = {
   cpuTime: 'process.cpu.time',
   memoryUsage: 'process.memory.usage',
   memoryVirtual: 'process.memory.virtual',

@@ -4,15 +4,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  decodeLogsProto,
-  decodeMetricsProto,
-  encodeLogsProto,
-  encodeMetricsProto,
-  type Attributes,
-  type LogRecord,
-  type ResourceMetrics,
-} from '@apo/shared';
+import { type Attributes, type LogRecord, type ResourceMetrics } from '@apo/shared/model';
+import { decodeLogsProto, decodeMetricsProto, encodeLogsProto, encodeMetricsProto } from '@apo/shared/otlp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attributes } from '../host/metric-set.ts';
 import { metricNamed, pointWith, valueOf } from '../host/testing/metric-lookup.ts';

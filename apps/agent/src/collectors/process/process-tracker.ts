@@ -17,7 +17,7 @@ import {
   type Attributes,
   type ResourceLogs,
   type ResourceMetrics,
-} from '@apo/shared';
+} from '@apo/shared/model';
 import { CounterStarts } from '../host/counter-starts.ts';
 import { attributes, MetricSet } from '../host/metric-set.ts';
 import { readProcText } from '../host/proc-files.ts';
@@ -28,7 +28,7 @@ import { sampleProcess, type ProcessSample } from './process-sample.ts';
 import { ThreadTotals } from './thread-totals.ts';
 
 /** The scope of process metrics and events. */
-export const PROCESS_SCOPE = PROCESS_EVENTS_SCOPE;
+const PROCESS_SCOPE = PROCESS_EVENTS_SCOPE;
 
 /** Resource attributes carried over from the announcing telemetry to the process's own resource. */
 const RESOURCE_KEYS = [

@@ -13,7 +13,7 @@ export interface ThreadCounters {
   blkioTicks: number;
 }
 
-export const ZERO_COUNTERS: ThreadCounters = {
+const ZERO_COUNTERS: ThreadCounters = {
   runQueueWaitNs: 0,
   voluntarySwitches: 0,
   involuntarySwitches: 0,

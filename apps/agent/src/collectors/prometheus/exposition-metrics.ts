@@ -15,7 +15,7 @@ import {
   type Metric,
   type NumberDataPoint,
   type SummaryDataPoint,
-} from '@apo/shared';
+} from '@apo/shared/model';
 import type { CounterStarts } from '../host/counter-starts.ts';
 import { attributes } from '../host/metric-set.ts';
 import { parsePromFloat, type Family, type Sample } from './exposition-parser.ts';

@@ -7,7 +7,7 @@
  * `_created` samples, exemplars (` # {…} value`, ignored) and timestamps in seconds instead of milliseconds.
  */
 
-export const FAMILY_TYPES = [
+const FAMILY_TYPES = [
   'counter',
   'gauge',
   'histogram',
@@ -18,7 +18,7 @@ export const FAMILY_TYPES = [
   'info',
   'stateset',
 ] as const;
-export type FamilyType = (typeof FAMILY_TYPES)[number];
+type FamilyType = (typeof FAMILY_TYPES)[number];
 
 export interface Sample {
   name: string;

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Metric } from '@apo/shared';
+import type { Metric } from '@apo/shared/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostCollector } from '../host/host-collector.ts';
 import {
@@ -16,7 +16,7 @@ import {
   valueOf,
 } from '../host/testing/metric-lookup.ts';
 import { createPrometheusScraper, type PrometheusScraper } from './prometheus-scraper.ts';
-import { freePort } from '@apo/pipeline/testing';
+import { freePort } from '@apo/otlp-transport/testing';
 
 const BINARY = '/usr/bin/prometheus-node-exporter';
 

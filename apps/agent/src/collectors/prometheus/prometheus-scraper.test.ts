@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { decodeMetricsProto, encodeMetricsProto, type ResourceMetrics } from '@apo/shared';
+import { type ResourceMetrics } from '@apo/shared/model';
+import { decodeMetricsProto, encodeMetricsProto } from '@apo/shared/otlp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricNamed, valueOf } from '../host/testing/metric-lookup.ts';
 import { createPrometheusScraper, type ScrapeReport } from './prometheus-scraper.ts';

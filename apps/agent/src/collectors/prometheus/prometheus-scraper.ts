@@ -5,7 +5,7 @@
  * A failed scrape yields the health metrics alone, with up = 0. Nothing here rejects or throws after
  * construction.
  */
-import type { InstrumentationScope, Metric, ResourceMetrics } from '@apo/shared';
+import type { InstrumentationScope, Metric, ResourceMetrics } from '@apo/shared/model';
 import { performance } from 'node:perf_hooks';
 import { CounterStarts } from '../host/counter-starts.ts';
 import { attributes, MetricSet } from '../host/metric-set.ts';
@@ -13,14 +13,14 @@ import { familiesToMetrics } from './exposition-metrics.ts';
 import { parseExposition } from './exposition-parser.ts';
 import { fetchExposition } from './scrape-client.ts';
 
-export const PROMETHEUS_SCOPE: InstrumentationScope = {
+const PROMETHEUS_SCOPE: InstrumentationScope = {
   name: 'apo.agent.prometheus',
   version: '',
   attributes: attributes(),
   droppedAttributesCount: 0,
 };
 
-export const DEFAULT_SCRAPE_INTERVAL_SECONDS = 15;
+const DEFAULT_SCRAPE_INTERVAL_SECONDS = 15;
 
 export interface ScrapeTarget {
   /** http(s)://host:port/metrics */

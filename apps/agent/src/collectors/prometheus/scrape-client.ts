@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
 /** Text format 0.0.4 first; OpenMetrics is parsed too when a target only speaks it. */
-export const SCRAPE_ACCEPT =
+const SCRAPE_ACCEPT =
   'text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1';
 
 export type FetchOutcome = { ok: true; body: string; contentType: string } | { ok: false; error: string };

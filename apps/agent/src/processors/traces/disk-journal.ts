@@ -4,8 +4,8 @@
  * every record back as soon as it is written: records of this run are matched to their `append` by batch
  * id; records found at start-up (the agent stopped while holding them) go to `onReplay`.
  */
-import type { DiskQueue, OutboundBatch, QueuedRecord, QueueWriteState } from '@apo/pipeline';
-import { IngestError, refusalWhenUnwritable } from '@apo/pipeline';
+import type { DiskQueue, OutboundBatch, QueuedRecord, QueueWriteState } from '@apo/otlp-transport';
+import { IngestError, refusalWhenUnwritable } from '@apo/otlp-transport';
 import type { SpanJournal } from './trace-pipeline.ts';
 
 export class DiskJournal implements SpanJournal<QueuedRecord> {

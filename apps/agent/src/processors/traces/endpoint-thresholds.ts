@@ -3,7 +3,7 @@
  * histograms (the RED buckets), so the threshold follows the endpoint's own normal instead of one global
  * number. An endpoint without history uses the default (500 ms).
  */
-import { RED_BUCKET_BOUNDS_MS, RED_BUCKET_COUNT, interpolateQuantile } from '@apo/shared';
+import { RED_BUCKET_BOUNDS_MS, RED_BUCKET_COUNT, interpolateQuantile } from '@apo/shared/red';
 
 export interface ThresholdOptions {
   quantile: number;

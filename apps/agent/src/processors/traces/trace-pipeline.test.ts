@@ -10,18 +10,12 @@ import {
   unpackBody,
   type OutboundBatch,
   type QueuedRecord,
-} from '@apo/pipeline';
+} from '@apo/otlp-transport';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import {
-  SpanKind,
-  StatusCode,
-  createRedAggregator,
-  decodeTracesProto,
-  encodeTracesProto,
-  type Span,
-  type TracesData,
-} from '@apo/shared';
+import { SpanKind, StatusCode, type Span, type TracesData } from '@apo/shared/model';
+import { decodeTracesProto, encodeTracesProto } from '@apo/shared/otlp';
+import { createRedAggregator } from '@apo/shared/red';
 
 import { DiskJournal } from './disk-journal.ts';
 import { TailSampler, defaultSamplerOptions } from './tail-sampler.ts';

@@ -5,18 +5,11 @@
  * replay after a crash is stored once. Held spans stay as the request's encoded bytes, not decoded objects.
  */
 import type { Logger } from 'pino';
-import {
-  SpanKind,
-  decodeTracesProto,
-  encodeTracesProto,
-  markRedComputed,
-  spanFailed,
-  type Attributes,
-  type ResourceSpans,
-  type TracesData,
-} from '@apo/shared';
+import { SpanKind, type Attributes, type ResourceSpans, type TracesData } from '@apo/shared/model';
+import { decodeTracesProto, encodeTracesProto } from '@apo/shared/otlp';
+import { markRedComputed, spanFailed } from '@apo/shared/red';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultBackoff, retryDelayMs, type BackoffOptions, type OutboundBatch } from '@apo/pipeline';
+import { defaultBackoff, retryDelayMs, type BackoffOptions, type OutboundBatch } from '@apo/otlp-transport';
 import type { KeepReason, SpanFacts, TailSampler } from './tail-sampler.ts';
 
 /** Where accepted requests wait for their decision: durable, acked when the request is done. */
@@ -28,7 +21,7 @@ export interface SpanJournal<Entry> {
 }
 
 /** The next hop's queue (durable once resolved). */
-export interface BatchSink {
+interface BatchSink {
   enqueue(batch: OutboundBatch): Promise<void>;
 }
 
@@ -57,7 +50,7 @@ export interface TracePipelineOptions<Entry> {
   now?: () => number;
 }
 
-export const SAMPLING_REASON_ATTRIBUTE = 'apo.sampling.reason';
+const SAMPLING_REASON_ATTRIBUTE = 'apo.sampling.reason';
 const ADDITIONS_HEADER = 'x-apo-resource-additions';
 
 interface HeldRequest<Entry> {

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
-import { decodeLogsProto, type LogRecord, type Resource } from '@apo/shared';
-import type { OutboundBatch } from '@apo/pipeline';
+import { type LogRecord, type Resource } from '@apo/shared/model';
+import { decodeLogsProto } from '@apo/shared/otlp';
+import type { OutboundBatch } from '@apo/otlp-transport';
 
 /** Polls until `check` returns a value (generous deadline: the machine may be loaded). */
 export async function eventually<T>(

@@ -4,7 +4,7 @@
  * (`k8s.workload.kind` / `k8s.workload.name`, the same keys the server attaches to a workload's telemetry),
  * so "what happened to the deployment behind this service" is one filter.
  */
-import type { AttributeList } from '@apo/shared';
+import type { AttributeList } from '@apo/shared/model';
 import type { Storage } from '../../storage/index.ts';
 import {
   computed,

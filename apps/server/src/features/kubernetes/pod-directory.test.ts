@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PodMetadata } from '@apo/shared';
+import type { PodMetadata } from '@apo/shared/kubernetes';
 import { attrs } from '../../storage/telemetry-fixtures.ts';
 import { openStorage, type Storage } from '../../storage/index.ts';
 import { CapturingLog, selectRows } from '../../storage/storage-test-support.ts';

@@ -4,7 +4,7 @@
  * after, so what ingest uses has always been persisted; publishes of one cluster are applied in the order
  * they arrived, and the last one wins.
  */
-import { podSnapshotSchema, type PodMetadata } from '@apo/shared';
+import { podSnapshotSchema, type PodMetadata } from '@apo/shared/kubernetes';
 import type { Logger } from 'pino';
 import type { Storage } from '../../storage/index.ts';
 import { RowBinaryWriter } from '../../storage/index.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PodMetadata, TracesData } from '@apo/shared';
+import type { PodMetadata } from '@apo/shared/kubernetes';
+import type { TracesData } from '@apo/shared/model';
 import { attrs } from '../../storage/telemetry-fixtures.ts';
 import { attachPodMetadata } from '../../ingest/pod-enrichment.ts';
 import { ClusterPodIndex } from './pod-index.ts';

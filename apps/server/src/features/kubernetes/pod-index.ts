@@ -3,7 +3,8 @@
  * from a process's cgroup and OpenTelemetry's container detectors report), `k8s.pod.uid` (what the downward
  * API gives SDKs), `k8s.pod.ip`. Built once per published snapshot, read at ingest once per resource.
  */
-import { podResourceAttributes, type Attributes, type PodMetadata } from '@apo/shared';
+import { podResourceAttributes, type PodMetadata } from '@apo/shared/kubernetes';
+import { type Attributes } from '@apo/shared/model';
 
 export interface PodEntry {
   /** The resource attributes this pod adds, precomputed so a lookup costs no allocation. */

@@ -18,12 +18,12 @@ import {
   httpStatusOf,
   IngestError,
   type InFlightBytes,
-} from '@apo/pipeline';
-import { podSnapshotSchema } from '@apo/shared';
+} from '@apo/otlp-transport';
+import { podSnapshotSchema } from '@apo/shared/kubernetes';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { PodDirectory } from './pod-directory.ts';
 
-export const POD_SNAPSHOT_PATH = '/v1/kubernetes/pods';
+const POD_SNAPSHOT_PATH = '/v1/kubernetes/pods';
 
 const clusterPattern = /^[A-Za-z0-9._-]{1,64}$/;
 

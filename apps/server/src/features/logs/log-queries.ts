@@ -1,4 +1,4 @@
-import type { AttributeList } from '@apo/shared';
+import type { AttributeList } from '@apo/shared/model';
 import type { Storage } from '../../storage/index.ts';
 import {
   computed,
@@ -77,7 +77,7 @@ export interface LogSearch {
  * The tokens the body index holds: runs of ASCII letters and digits (bytes ≥ 0x80 count as letters, as in
  * the engine's splitByNonAlpha tokenizer), lower-cased, because the index is on lower(body).
  */
-export function searchTokens(text: string): string[] {
+function searchTokens(text: string): string[] {
   // eslint-disable-next-line no-control-regex -- the separator class is every ASCII non-alphanumeric byte
   const tokens = text.toLowerCase().split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/);
   return [...new Set(tokens.filter((t) => t !== ''))].slice(0, 32);

@@ -2,7 +2,7 @@
  * The metrics feature's reads: raw points of one metric. The PromQL engine and dashboards come later and
  * read the same table; this is for inspection and for checking that what was sent is what is stored.
  */
-import type { AttributeList } from '@apo/shared';
+import type { AttributeList } from '@apo/shared/model';
 import type { Storage } from '../../storage/index.ts';
 import {
   array,

@@ -8,7 +8,7 @@ import type {
 } from 'fastify';
 import { z } from 'zod';
 import type { Authenticator } from '../../auth/authenticator.ts';
-import { DecisionBoard, discardUnreadBody } from '@apo/pipeline';
+import { DecisionBoard, discardUnreadBody } from '@apo/otlp-transport';
 
 const postBody = z.object({
   traceIds: z

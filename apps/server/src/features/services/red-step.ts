@@ -9,9 +9,9 @@ import { BadRequestError } from '../domain-errors.ts';
 export const RED_DEFAULT_STEPS: readonly number[] = Object.freeze([
   60, 300, 900, 3600, 10_800, 21_600, 86_400,
 ]);
-export const RED_DEFAULT_MAX_POINTS = 300;
+const RED_DEFAULT_MAX_POINTS = 300;
 /** Most points an explicit step may give (a year of hours, a week of minutes). */
-export const RED_MAX_POINTS = 11_000;
+const RED_MAX_POINTS = 11_000;
 
 const MINUTE_S = 60;
 const DAY_S = 86_400;

@@ -6,8 +6,8 @@
  * summed bucket counts (`summarizeRed`), computed here rather than in SQL so they follow exactly the
  * conventions documented in packages/shared/src/red/red-quantiles.ts.
  */
-import { summarizeRed } from '@apo/shared';
-import type { RedFigures, RedSummary } from '@apo/shared';
+import { summarizeRed } from '@apo/shared/red';
+import type { RedFigures, RedSummary } from '@apo/shared/red';
 import type { Storage } from '../../storage/index.ts';
 import {
   array,
@@ -223,7 +223,7 @@ export interface RedEndpoint {
   p95: number | null;
 }
 
-export const RED_ENDPOINTS_LIMIT = 200;
+const RED_ENDPOINTS_LIMIT = 200;
 
 /** A service's endpoints over [from, to), busiest first (at most 200). */
 export async function redEndpoints(storage: Storage, input: RedEndpointsInput): Promise<RedEndpoint[]> {

@@ -1,7 +1,7 @@
 /**
  * A span as the API returns it, and how much of it a read returns. Read and decoded in trace-queries.ts.
  */
-import type { AttributeList } from '@apo/shared';
+import type { AttributeList } from '@apo/shared/model';
 
 /**
  * A stored span as the API returns it. Times are nanoseconds since the epoch as bigint (exact). Attribute

@@ -33,9 +33,6 @@ export interface ColumnType<T> {
   readonly decode: (value: unknown) => T;
 }
 
-/** The decoded type of a column type. */
-export type Decoded<C> = C extends ColumnType<infer T> ? T : never;
-
 const MAX_SHOWN = 40;
 
 /** A value as a problem shows it: its JSON type and a short excerpt. */

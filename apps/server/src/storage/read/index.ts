@@ -11,10 +11,8 @@
 export {
   array,
   attributeList,
-  attributeListSql,
   attributeListsSql,
   bool,
-  DecodeProblem,
   float64,
   int32,
   int64,
@@ -27,9 +25,8 @@ export {
   uint64Number,
   uint8,
 } from './column-types.ts';
-export type { ColumnType, Decoded } from './column-types.ts';
-export { computed, defineQuery, readRows, ReadError, READ_SETTINGS } from './read-query.ts';
-export type { ReadQuery, RowOf, Selected, Selection } from './read-query.ts';
+export { computed, defineQuery, readRows } from './read-query.ts';
+export type { RowOf, Selected, Selection } from './read-query.ts';
 export { tableColumns } from './table-columns.ts';
-export type { ReadableTable, TableColumns } from './table-columns.ts';
+export type { TableColumns } from './table-columns.ts';
 export { lastFlushId } from './last-flush-id.ts';

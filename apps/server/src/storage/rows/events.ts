@@ -1,5 +1,5 @@
 /** Event log records → RowBinary rows of `events` (the routing rule lives in rows/logs.ts). */
-import type { LogsData } from '@apo/shared';
+import type { LogsData } from '@apo/shared/model';
 import type { RowBinaryWriter } from '../row-binary-writer.ts';
 import { eventsTable } from '../tables/events.ts';
 import { appendLogRecords } from './logs.ts';

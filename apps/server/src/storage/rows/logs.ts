@@ -2,7 +2,7 @@
  * Log records → RowBinary rows of `logs` or `events`. One decoded batch feeds both: a record with an
  * event name (OTLP `event_name`, or a string `event.name` attribute) is an event and only an event.
  */
-import type { LogsData } from '@apo/shared';
+import type { LogsData } from '@apo/shared/model';
 import type { RowBinaryWriter } from '../row-binary-writer.ts';
 import { logsTable } from '../tables/logs.ts';
 import type { LogRow } from '../tables/logs.ts';

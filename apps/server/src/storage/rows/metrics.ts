@@ -1,6 +1,6 @@
 /** Metric points → RowBinary rows of `metrics`, one row per data point of every metric type. */
-import { RED_CLIENT_METRIC, RED_SERVER_METRIC } from '@apo/shared';
-import type { Metric, MetricsData } from '@apo/shared';
+import { RED_CLIENT_METRIC, RED_SERVER_METRIC } from '@apo/shared/red';
+import type { Metric, MetricsData } from '@apo/shared/model';
 import type { RowBinaryWriter } from '../row-binary-writer.ts';
 import { metricsTable } from '../tables/metrics.ts';
 import type { MetricPoint, MetricRow, MetricType } from '../tables/metrics.ts';

@@ -1,5 +1,5 @@
 /** RED rollup rows (from `redRollupRows`) → RowBinary rows of `red_server_1m` and `red_client_1m`. */
-import type { RedClientRollupRow, RedServerRollupRow } from '@apo/shared';
+import type { RedClientRollupRow, RedServerRollupRow } from '@apo/shared/red';
 import type { RowBinaryWriter } from '../row-binary-writer.ts';
 import { redClientTable, redServerTable } from '../tables/red-rollups.ts';
 import type { RedClientRow, RedServerRow } from '../tables/red-rollups.ts';

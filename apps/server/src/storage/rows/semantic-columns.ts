@@ -3,11 +3,11 @@
  * the attributes stay in their maps too, so nothing is lost when a convention changes names.
  * Where a convention was renamed, the current name wins and the old one is the fallback.
  */
-import { attributeText } from '@apo/shared';
-import type { AnyValue, Attributes, Resource } from '@apo/shared';
+import { attributeText } from '@apo/shared/model';
+import type { AnyValue, Attributes, Resource } from '@apo/shared/model';
 import { RowBinaryWriter } from '../row-binary-writer.ts';
 
-export const UNKNOWN_SERVICE = 'unknown_service';
+const UNKNOWN_SERVICE = 'unknown_service';
 
 /** The text of an attribute, or undefined when it is absent or empty. */
 function textOf(attributes: Attributes, key: string): string | undefined {

@@ -1,5 +1,5 @@
 /** Spans → RowBinary rows of `spans`, encoded straight from the decoded OTLP model. */
-import type { TracesData } from '@apo/shared';
+import type { TracesData } from '@apo/shared/model';
 import type { RowBinaryWriter } from '../row-binary-writer.ts';
 import { spansTable } from '../tables/spans.ts';
 import type { SpanRow } from '../tables/spans.ts';

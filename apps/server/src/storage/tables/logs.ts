@@ -3,8 +3,8 @@
  * full-text index on lower(body), and trace/span id skip indexes so logs ↔ traces is one click.
  * Log records that are events go to `events` instead (see rows/logs.ts).
  */
-import type { LogRecord } from '@apo/shared';
-import { attributeText } from '@apo/shared';
+import type { LogRecord } from '@apo/shared/model';
+import { attributeText } from '@apo/shared/model';
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';
 import { LC, MAP, telemetryColumns } from './telemetry-columns.ts';
@@ -18,11 +18,11 @@ export interface LogRow extends TelemetryRow {
 }
 
 /** OTLP: when the event time is unknown (0), the observed time stands in for it. */
-export function logTimestamp(record: LogRecord): bigint {
+function logTimestamp(record: LogRecord): bigint {
   return record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano;
 }
 
-export function logBodyText(record: LogRecord): string {
+function logBodyText(record: LogRecord): string {
   const body = record.body;
   return typeof body === 'string' ? body : attributeText(body);
 }

@@ -9,7 +9,7 @@ import type {
   Metric,
   NumberDataPoint,
   SummaryDataPoint,
-} from '@apo/shared';
+} from '@apo/shared/model';
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';
 import { LC, MAP, telemetryColumns } from './telemetry-columns.ts';

@@ -14,7 +14,7 @@
  * sumForEach(bucket_counts). The TTL is the `red` retention (≥ 35 days), independent of the spans' TTL,
  * so day-over-day and week-over-week comparisons always have data.
  */
-import type { RedClientRollupRow, RedServerRollupRow } from '@apo/shared';
+import type { RedClientRollupRow, RedServerRollupRow } from '@apo/shared/red';
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';
 

@@ -3,7 +3,7 @@
  * query), typed hot columns for the filters the views use, the rest in maps; a trace id is found
  * through `trace_index` first, then read here within that time range with the bloom filter.
  */
-import type { Span } from '@apo/shared';
+import type { Span } from '@apo/shared/model';
 import { dbSystemOf, httpRouteOf, httpStatusOf, peerOf } from '../rows/semantic-columns.ts';
 import { defineTable } from './table-def.ts';
 import type { WritableColumn } from './table-def.ts';

@@ -38,7 +38,7 @@ export function storedTableName(table: AnyTable, ctx: Pick<SchemaContext, 'clust
   return ctx.cluster !== undefined && table.placement.kind === 'sharded' ? `${table.name}_local` : table.name;
 }
 
-export function ttlExpression(ttl: TtlSpec, retention: Retention): string {
+function ttlExpression(ttl: TtlSpec, retention: Retention): string {
   return `${ttl.expression} + INTERVAL ${retention[ttl.retention]} ${ttl.unit}`;
 }
 

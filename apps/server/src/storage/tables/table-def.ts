@@ -31,9 +31,9 @@ export interface WritableColumn<Row> extends ColumnSpec {
 }
 
 /** Tables nobody inserts RowBinary into (`Row` = never) have plain column specs. */
-export type ColumnOf<Row> = [Row] extends [never] ? ColumnSpec : WritableColumn<Row>;
+type ColumnOf<Row> = [Row] extends [never] ? ColumnSpec : WritableColumn<Row>;
 
-export interface SkipIndex {
+interface SkipIndex {
   name: string;
   expression: string;
   type: string;
@@ -53,7 +53,7 @@ export interface TtlSpec {
  * `Distributed` table `<t>` over it; `everywhere` = one replicated table on every node (tiny tables
  * every server reads locally, such as the migration log).
  */
-export type Placement = { kind: 'sharded'; shardingKey: string } | { kind: 'everywhere' };
+type Placement = { kind: 'sharded'; shardingKey: string } | { kind: 'everywhere' };
 
 export type TableSettings = Readonly<Record<string, string | number>>;
 

@@ -3,7 +3,7 @@
  * flush, the record's resource and its instrumentation scope — defined once so that each table only lists
  * them in its own order and a change to one (a codec, a type) reaches every table that has it.
  */
-import type { InstrumentationScope } from '@apo/shared';
+import type { InstrumentationScope } from '@apo/shared/model';
 import type { ResourceColumns } from '../rows/semantic-columns.ts';
 import type { WritableColumn } from './table-def.ts';
 

@@ -27,32 +27,32 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 /** Unicode text of every kind, plus the awkward strings a codec tends to get wrong. */
-export const text = fc.oneof(
+const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 24 }),
   fc.string({ unit: 'grapheme', maxLength: 12 }),
   fc.string({ maxLength: 80 }),
   fc.constantFrom('', '\u0000', '\uFEFFbom', '😀 emoji', 'é', 'x'.repeat(200), 'ü'.repeat(70)),
 );
 
-export const attributeKey = fc.oneof(
+const attributeKey = fc.oneof(
   { weight: 4, arbitrary: text },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty') },
 );
 
-export const int64 = fc.oneof(
+const int64 = fc.oneof(
   fc.bigInt({ min: INT64_MIN, max: INT64_MAX }),
   fc.constantFrom(INT64_MIN, INT64_MAX, -1n, 0n, 2n ** 53n + 1n),
 );
-export const uint64 = fc.oneof(
+const uint64 = fc.oneof(
   fc.bigInt({ min: 0n, max: UINT64_MAX }),
   fc.constantFrom(0n, UINT64_MAX, 2n ** 63n, 1_750_000_000_123_456_789n),
 );
-export const uint32 = fc.oneof(
+const uint32 = fc.oneof(
   fc.tuple(fc.nat(0xffff), fc.nat(0xffff)).map(([h, l]) => h * 0x10000 + l),
   fc.constantFrom(0, 1, 0xffffffff),
 );
-export const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
-export const double = fc.oneof(
+const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
+const double = fc.oneof(
   fc.double(),
   fc.constantFrom(-0, NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE),
 );
@@ -64,8 +64,8 @@ function record<R>(model: { [K in keyof R]: fc.Arbitrary<R[K]> }): fc.Arbitrary<
 
 const hex = (bytes: number): fc.Arbitrary<string> =>
   fc.uint8Array({ minLength: bytes, maxLength: bytes }).map(bytesToHex);
-export const traceId = fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 4, arbitrary: hex(16) });
-export const spanId = fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 4, arbitrary: hex(8) });
+const traceId = fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 4, arbitrary: hex(16) });
+const spanId = fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 4, arbitrary: hex(8) });
 
 export function toAttributes(entries: readonly (readonly [string, AnyValue])[]): Attributes {
   const map = Object.create(null) as Attributes;
@@ -82,7 +82,7 @@ const scalar: fc.Arbitrary<AnyValue> = fc.oneof(
   fc.constant(null),
 );
 
-export const anyValue: fc.Arbitrary<AnyValue> = fc.letrec<{
+const anyValue: fc.Arbitrary<AnyValue> = fc.letrec<{
   value: AnyValue;
   array: AnyValue[];
   kvlist: Attributes;
@@ -92,13 +92,13 @@ export const anyValue: fc.Arbitrary<AnyValue> = fc.letrec<{
   kvlist: fc.array(fc.tuple(attributeKey, tie('value')), { maxLength: 4 }).map(toAttributes),
 })).value;
 
-export const attributes: fc.Arbitrary<Attributes> = fc
+const attributes: fc.Arbitrary<Attributes> = fc
   .array(fc.tuple(attributeKey, anyValue), { maxLength: 6 })
   .map(toAttributes);
 
-export const resource: fc.Arbitrary<Resource> = record({ attributes, droppedAttributesCount: uint32 });
+const resource: fc.Arbitrary<Resource> = record({ attributes, droppedAttributesCount: uint32 });
 
-export const scope: fc.Arbitrary<InstrumentationScope> = record({
+const scope: fc.Arbitrary<InstrumentationScope> = record({
   name: text,
   version: text,
   attributes,

@@ -6,7 +6,7 @@
  */
 
 /** The path of the first difference between `actual` and `expected`, or undefined when they are equal. */
-export function firstDifference(actual: unknown, expected: unknown, path = '$'): string | undefined {
+function firstDifference(actual: unknown, expected: unknown, path = '$'): string | undefined {
   if (typeof expected !== 'object' || expected === null || typeof actual !== 'object' || actual === null) {
     if (typeof actual === 'number' && typeof expected === 'number')
       return Object.is(actual, expected) ? undefined : `${path}: ${actual} ≠ ${expected}`;

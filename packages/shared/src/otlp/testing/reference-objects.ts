@@ -25,7 +25,7 @@ function idBytes(hex: string): Uint8Array {
   return out;
 }
 
-export function anyValueRef(value: AnyValue): Obj {
+function anyValueRef(value: AnyValue): Obj {
   if (value === null) return {};
   switch (typeof value) {
     case 'string':

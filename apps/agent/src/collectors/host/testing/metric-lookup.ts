@@ -1,5 +1,5 @@
 /** Test helpers: find a metric and one of its points by attributes, failing with what was there instead. */
-import type { AnyValue, Metric, NumberDataPoint } from '@apo/shared';
+import type { AnyValue, Metric, NumberDataPoint } from '@apo/shared/model';
 
 export function metricNamed(metrics: readonly Metric[], name: string): Metric {
   const found = metrics.find((m) => m.name === name);

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LogRecord, ResourceLogs } from '@apo/shared';
+import type { LogRecord, ResourceLogs } from '@apo/shared/model';
 import type { CollectorLog } from '../collector-log.ts';
 import type { LogBatchInfo } from '../log-batcher.ts';
 import type { LogCollector, LogCollectorTuning } from '../log-collector-api.ts';
@@ -21,7 +21,7 @@ export const silentLog: CollectorLog = {
 };
 
 /** Short timers so rotation, idle flushes and batch ages resolve within a test. */
-export const FAST_TUNING: Partial<LogCollectorTuning> = {
+const FAST_TUNING: Partial<LogCollectorTuning> = {
   batchMaxDelayMs: 50,
   partialLineFlushMs: 300,
   multilineFlushMs: 300,
