@@ -8,14 +8,14 @@
  */
 
 // Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
-export interface MinuteFigures {
+interface MinuteFigures {
   ok: number;
   errors: number;
   /** Every request of the minute took this long (one histogram bucket). */
   latencyMs: number;
 }
 
-export interface SeededEndpoint {
+interface SeededEndpoint {
   service: string;
   endpoint: string;
   now: MinuteFigures;
@@ -25,7 +25,7 @@ export interface SeededEndpoint {
 
 const steady = (f: MinuteFigures) => ({ now: f, dayAgo: f, weekAgo: f });
 
-export const SEEDED_ENDPOINTS: readonly SeededEndpoint[] = [
+const SEEDED_ENDPOINTS: readonly SeededEndpoint[] = [
   {
     service: 'checkout',
     endpoint: 'POST /api/checkout',
@@ -42,11 +42,11 @@ export const SEEDED_ENDPOINTS: readonly SeededEndpoint[] = [
   { service: 'catalog', endpoint: 'GET /api/products', ...steady({ ok: 297, errors: 3, latencyMs: 8 }) },
 ];
 
-export const SEEDED_SERVICES = ['cart', 'catalog', 'checkout'] as const;
+const SEEDED_SERVICES = ['cart', 'catalog', 'checkout'] as const;
 
 /** Seeded minutes end this long before the seed time and span SEED_MINUTES: inside "last hour" for a while. */
-export const SEED_END_OFFSET_MIN = 3;
-export const SEED_MINUTES = 40;
+const SEED_END_OFFSET_MIN = 3;
+const SEED_MINUTES = 40;
 
 const DAY_MS = 86_400_000;
 const BOUNDS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
@@ -78,7 +78,7 @@ function point(endpoint: string, minuteMs: number, count: number, latencyMs: num
 }
 
 /** The OTLP/JSON body of the whole seed, relative to `nowMs`. */
-export function redSeedBody(nowMs: number) {
+function redSeedBody(nowMs: number) {
   const lastMinute = Math.floor(nowMs / 60_000) * 60_000 - SEED_END_OFFSET_MIN * 60_000;
   const minutes = Array.from({ length: SEED_MINUTES }, (_, i) => lastMinute - i * 60_000);
   const periods = [

@@ -8,7 +8,7 @@ import { ProblemState } from '../ui/states/problem-state.tsx';
 import { TooltipProvider } from '../ui/primitives/tooltip.tsx';
 import { ConnectionProvider } from './data/connection.tsx';
 import { createIdbPersister } from './data/idb-persister.ts';
-import { CACHE_MAX_AGE_MS, type QueryMeta } from './data/persisted-cache.ts';
+import { CACHE_MAX_AGE_MS } from './data/persisted-cache.ts';
 import { createQueryClient } from './data/query-client.ts';
 import { ActiveConnectionContext, type ActiveConnection } from './active-connection.ts';
 import { BridgeContext } from './bridge-context.ts';
@@ -143,7 +143,7 @@ function ServerScope({
           buster: CACHE_BUSTER,
           dehydrateOptions: {
             shouldDehydrateQuery: (query) =>
-              query.state.status === 'success' && (query.meta as QueryMeta | undefined)?.persist !== false,
+              query.state.status === 'success' && query.meta?.persist !== false,
           },
         }}
       >

@@ -1,4 +1,4 @@
-import type { ComparisonPeriod } from '@apo/shared';
+import type { ComparisonPeriod } from '@apo/shared/console';
 import { parseTimeRange, type TimeRange } from '../ui/time-picker/time-range.ts';
 
 /** Auto-refresh choices; the URL holds the label so a link says what it does. */
@@ -9,20 +9,13 @@ export const REFRESH_INTERVALS = {
   '1m': 60_000,
   '5m': 300_000,
 } as const;
-export type RefreshInterval = keyof typeof REFRESH_INTERVALS;
+type RefreshInterval = keyof typeof REFRESH_INTERVALS;
 
 /** The view state every page shares: the time range, the comparison period and auto-refresh. */
 export interface GlobalSearch extends TimeRange {
   compare: ComparisonPeriod;
   refresh: RefreshInterval;
 }
-
-export const DEFAULT_GLOBAL_SEARCH: GlobalSearch = {
-  from: 'now-1h',
-  to: 'now',
-  compare: 'day',
-  refresh: 'off',
-};
 
 function isRefresh(value: unknown): value is RefreshInterval {
   return typeof value === 'string' && Object.hasOwn(REFRESH_INTERVALS, value);

@@ -1,7 +1,7 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect } from 'react';
 
-export const SHORTCUTS: readonly [keys: string, action: string][] = [
+const SHORTCUTS: readonly [keys: string, action: string][] = [
   ['Ctrl/⌘ K', 'Open the command palette'],
   ['/', 'Focus the search or filter box'],
   ['j / ↓', 'Next row'],

@@ -1,33 +1,35 @@
+/**
+ * Route-level search validation keeps only the keys present in the URL, each validated (an invalid value
+ * falls back to its default); defaults are applied where the state is read. That keeps links short and lets
+ * a link name only what it changes.
+ */
 import { parseOverviewSearch, type OverviewSearch } from '../features/overview/overview-search.ts';
 import { parseGlobalSearch, type GlobalSearch } from './global-search.ts';
 
-/**
- * Route-level search validation keeps only the keys present in the URL, each validated (an invalid value is
- * dropped, so the view falls back to its default); defaults are applied where the state is read. That keeps
- * links short and lets a link name only what it changes.
- */
-function presentOnly<T extends object>(raw: Record<string, unknown>, parsed: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(parsed) as (keyof T)[]) {
-    const value = parsed[key];
-    if (Object.hasOwn(raw, key) && value !== undefined) out[key] = value;
-  }
-  return out;
-}
-
 export function validateGlobalSearch(raw: Record<string, unknown>): Partial<GlobalSearch> {
   const parsed = parseGlobalSearch(raw);
-  const out = presentOnly(raw, parsed);
+  const has = (key: string) => Object.hasOwn(raw, key);
+  const out: Partial<GlobalSearch> = {};
   // A range is valid only as a pair; half of one read back as the default would change the other end.
-  if (out.from === undefined || out.to === undefined) {
-    delete out.from;
-    delete out.to;
+  if (has('from') && has('to')) {
+    out.from = parsed.from;
+    out.to = parsed.to;
   }
+  if (has('compare')) out.compare = parsed.compare;
+  if (has('refresh')) out.refresh = parsed.refresh;
   return out;
 }
 
 export function validateOverviewSearch(raw: Record<string, unknown>): Partial<OverviewSearch> {
-  return presentOnly(raw, parseOverviewSearch(raw));
+  const parsed = parseOverviewSearch(raw);
+  const out: Partial<OverviewSearch> = {};
+  if (parsed.cluster !== undefined) out.cluster = parsed.cluster;
+  if (parsed.namespace !== undefined) out.namespace = parsed.namespace;
+  if (parsed.q !== undefined) out.q = parsed.q;
+  if (parsed.open !== undefined) out.open = parsed.open;
+  if (Object.hasOwn(raw, 'sort')) out.sort = parsed.sort;
+  if (Object.hasOwn(raw, 'dir')) out.dir = parsed.dir;
+  return out;
 }
 
 export interface ServiceSearch {

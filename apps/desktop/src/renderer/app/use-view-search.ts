@@ -20,7 +20,7 @@ export function useSetSearch() {
       const search = (prev: Record<string, unknown>) =>
         Object.fromEntries(Object.entries({ ...prev, ...patch }).filter(([, value]) => value !== undefined));
       // `to: '.'` keeps the current route; the router's types cannot know which route that is here.
-      void navigate({ to: '.', search: search as never, replace: options.replace ?? false });
+      void navigate({ to: '.', search, replace: options.replace ?? false });
     },
     [navigate],
   );

@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useTRPC } from '../../trpc/trpc.ts';
-import type { QueryMeta } from './persisted-cache.ts';
 import { httpStatusOf } from './query-client.ts';
 import { describeConnectionProblem, type ConnectionProblem } from '../server-status/connection-error.ts';
 
@@ -44,7 +43,7 @@ export function ConnectionProvider({ serverUrl, children }: { serverUrl: string;
       queryClient.getQueryCache().subscribe((event) => {
         if (event.type !== 'updated' || event.action.type !== 'error') return;
         // Not for health itself (or other connection-level queries, marked not to persist).
-        if ((event.query.meta as QueryMeta | undefined)?.persist === false) return;
+        if (event.query.meta?.persist === false) return;
         if (describeConnectionProblem(event.action.error, serverUrl).kind === 'unreachable')
           void refetch({ cancelRefetch: false });
         // Signed out meanwhile (session expired or revoked): asking who we are leads to the sign-in page.

@@ -13,7 +13,7 @@ export function cacheKeyFor(serverUrl: string): string {
   return `queries:${CACHE_VERSION}:${serverUrl}`;
 }
 
-export interface QueryMeta {
+interface QueryMeta extends Record<string, unknown> {
   /** false: never persisted (health checks, session state). */
   persist?: boolean;
   /** Kept regardless of size, e.g. the queries behind a saved investigation. */
@@ -23,7 +23,7 @@ export interface QueryMeta {
 type PersistedQuery = PersistedClient['clientState']['queries'][number];
 
 function isPinned(query: PersistedQuery): boolean {
-  return (query.meta as QueryMeta | undefined)?.pin === true;
+  return query.meta?.pin === true;
 }
 
 /** Drops the oldest unpinned queries until the serialized client fits in `maxBytes`. */
@@ -49,4 +49,11 @@ export function boundPersistedClient(
     return true;
   });
   return only(kept);
+}
+
+// Every query's `meta` is typed by the keys above.
+declare module '@tanstack/react-query' {
+  interface Register {
+    queryMeta: QueryMeta;
+  }
 }

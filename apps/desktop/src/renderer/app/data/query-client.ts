@@ -13,14 +13,14 @@ export function httpStatusOf(error: unknown): number | undefined {
  * Retry what may pass on a second try (the network, a 5xx, a 429), twice; never a 4xx the server meant
  * (bad input, not signed in, forbidden): asking again only delays the message the user needs.
  */
-export function shouldRetry(failureCount: number, error: unknown): boolean {
+function shouldRetry(failureCount: number, error: unknown): boolean {
   const status = httpStatusOf(error);
   if (status !== undefined && status >= 400 && status < 500 && status !== 429) return false;
   return failureCount < 2;
 }
 
 /** Kept in memory a day after the last view used it; persisted results live longer (see persister.ts). */
-export const QUERY_GC_MS = 24 * 3_600_000;
+const QUERY_GC_MS = 24 * 3_600_000;
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({

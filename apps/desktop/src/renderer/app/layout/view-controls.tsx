@@ -2,7 +2,7 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
 import { TimePicker } from '../../ui/time-picker/time-picker.tsx';
 import { REFRESH_INTERVALS } from '../global-search.ts';
-import { useTheme, type ThemePreference } from '../../ui/theme/theme.tsx';
+import { useTheme } from '../../ui/theme/theme.tsx';
 import { useGlobalSearch, useSetSearch } from '../use-view-search.ts';
 
 /** Time range, refresh, comparison: the global view state in the top bar, all written to the URL. */
@@ -80,7 +80,9 @@ export function ThemeMenu() {
         <DropdownMenu.Content className="popover menu" align="end" sideOffset={6}>
           <DropdownMenu.RadioGroup
             value={preference}
-            onValueChange={(v) => setPreference(v as ThemePreference)}
+            onValueChange={(v) => {
+              if (v === 'system' || v === 'light' || v === 'dark') setPreference(v);
+            }}
           >
             {(
               [

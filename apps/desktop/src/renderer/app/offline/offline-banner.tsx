@@ -2,7 +2,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { formatAge, formatClock } from '../../ui/format/time.ts';
 import { useConnection } from '../data/connection.tsx';
-import type { QueryMeta } from '../data/persisted-cache.ts';
 import { useNow } from '../data/query-state.tsx';
 
 /** The oldest result the current view shows (the age that matters), from the queries on screen. */
@@ -14,8 +13,7 @@ function useOldestShownData(): number | null {
     () => {
       let oldest: number | null = null;
       for (const query of cache.findAll({ type: 'active' })) {
-        if (query.state.data === undefined || (query.meta as QueryMeta | undefined)?.persist === false)
-          continue;
+        if (query.state.data === undefined || query.meta?.persist === false) continue;
         const at = query.state.dataUpdatedAt;
         if (at > 0 && (oldest === null || at < oldest)) oldest = at;
       }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Role } from '../../app/auth/auth-api.ts';
+import { roleOf, type Role } from '../../app/auth/auth-api.ts';
 import { QueryState, useNow } from '../../app/data/query-state.tsx';
 import { DataTable } from '../../ui/data-table/data-table.tsx';
 import { formatAgo, formatExactTime } from '../../ui/format/time.ts';
@@ -54,7 +54,7 @@ export function ApiKeysPanel({
         </label>
         <label>
           Role
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <select value={role} onChange={(e) => setRole(roleOf(e.target.value) ?? 'viewer')}>
             <option>viewer</option>
             <option>editor</option>
             <option>admin</option>

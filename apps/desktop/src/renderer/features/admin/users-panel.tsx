@@ -1,12 +1,12 @@
 import { useState, type SyntheticEvent } from 'react';
-import type { Role } from '../../app/auth/auth-api.ts';
+import { ROLES, roleOf, type Role } from '../../app/auth/auth-api.ts';
 import { QueryState, useNow } from '../../app/data/query-state.tsx';
 import { DataTable } from '../../ui/data-table/data-table.tsx';
 import { formatAgo } from '../../ui/format/time.ts';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
 import type { Admin } from './use-admin.ts';
 
-const ROLES: Role[] = ['viewer', 'editor', 'admin'];
+const ROLE_VIEWER: Role = 'viewer';
 
 export function UsersPanel({
   users,
@@ -23,7 +23,7 @@ export function UsersPanel({
   offlineReason: string | undefined;
 }) {
   const now = useNow();
-  const [form, setForm] = useState({ username: '', displayName: '', password: '', role: 'viewer' as Role });
+  const [form, setForm] = useState({ username: '', displayName: '', password: '', role: ROLE_VIEWER });
   const [reset, setReset] = useState<{ username: string; password: string } | null>(null);
   const disabled = offlineReason !== undefined;
   const submit = (event: SyntheticEvent) => {
@@ -65,7 +65,10 @@ export function UsersPanel({
         </label>
         <label>
           Role
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+          <select
+            value={form.role}
+            onChange={(e) => setForm({ ...form, role: roleOf(e.target.value) ?? form.role })}
+          >
             {ROLES.map((r) => (
               <option key={r}>{r}</option>
             ))}
@@ -140,7 +143,9 @@ export function UsersPanel({
                     aria-label={`Role of ${u.username}`}
                     value={u.role}
                     disabled={disabled}
-                    onChange={(e) => update.mutate({ username: u.username, role: e.target.value as Role })}
+                    onChange={(e) =>
+                      update.mutate({ username: u.username, role: roleOf(e.target.value) ?? u.role })
+                    }
                   >
                     {ROLES.map((r) => (
                       <option key={r}>{r}</option>

@@ -1,4 +1,4 @@
-import type { ComparedFigure } from '@apo/shared';
+import type { ComparedFigure } from '@apo/shared/console';
 import { formatValue, type Unit } from '../../ui/format/units.ts';
 import { Changes, type ChangeDirection } from '../../ui/health/change.tsx';
 import { Sparkline } from '../../ui/sparkline/sparkline.tsx';

@@ -1,4 +1,4 @@
-import type { EndpointOverview, HealthThresholds, RedOverview, ServiceOverview } from '@apo/shared';
+import type { EndpointOverview, HealthThresholds, RedOverview, ServiceOverview } from '@apo/shared/console';
 import { Link } from '@tanstack/react-router';
 import type { Column } from '../../ui/data-table/data-table.tsx';
 import { formatAgo, formatExactTime } from '../../ui/format/time.ts';
@@ -15,7 +15,7 @@ export interface ColumnContext {
 }
 
 /** The RED figure columns, shared by service rows and their endpoint rows so both line up. */
-export function redCells(row: RedOverview, ctx: ColumnContext) {
+function redCells(row: RedOverview, ctx: ColumnContext) {
   const common = { breachPercent: ctx.thresholds.breachPercent, compare: ctx.compare };
   const spark = row.sparkline;
   const trend = (name: string, points: readonly (number | null)[]) => ({

@@ -34,7 +34,7 @@ export function OverviewFilters({
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+            if (e.key === 'Escape') e.currentTarget.blur();
           }}
         />
       </label>

@@ -5,7 +5,7 @@ import {
   type ComparedFigure,
   type ServiceOverview,
   type ServicesOverview,
-} from '@apo/shared';
+} from '@apo/shared/console';
 
 /**
  * A small, hand-checkable overview for unit tests: `checkout` is degraded (p95 and errors up day over day),

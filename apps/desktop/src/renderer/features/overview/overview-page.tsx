@@ -1,4 +1,4 @@
-import type { ServicesOverview } from '@apo/shared';
+import type { ServicesOverview } from '@apo/shared/console';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useCallback, useMemo } from 'react';
 import { QueryState, useNow } from '../../app/data/query-state.tsx';
@@ -11,7 +11,7 @@ import { TableSkeleton } from '../../ui/states/skeleton.tsx';
 import { EndpointRows, serviceColumns, type ColumnContext } from './overview-columns.tsx';
 import { OverviewFilters } from './overview-filters.tsx';
 import { filterChoices, filterServices, sortServices } from './overview-rows.ts';
-import { parseOverviewSearch, type OverviewSearch, type OverviewSortKey } from './overview-search.ts';
+import { OVERVIEW_SORT_KEYS, parseOverviewSearch, type OverviewSearch } from './overview-search.ts';
 import { useServicesOverview } from './use-services-overview.ts';
 
 const OTLP_HINT = 'OTEL_EXPORTER_OTLP_ENDPOINT=http://<host>:4318';
@@ -131,7 +131,8 @@ function ServicesPanel({
         rowKey={(s) => s.service}
         sort={{ column: filters.sort === 'degraded' ? 'degraded' : filters.sort, dir: filters.dir }}
         onSort={(column) => {
-          const key = column as OverviewSortKey;
+          const key = OVERVIEW_SORT_KEYS.find((k) => k === column);
+          if (key === undefined) return;
           const dir =
             filters.sort === key ? (filters.dir === 'asc' ? 'desc' : 'asc') : key === 'name' ? 'asc' : 'desc';
           onFilters({ sort: key, dir });

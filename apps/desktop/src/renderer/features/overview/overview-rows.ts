@@ -1,4 +1,4 @@
-import { byMostDegraded, type ComparedFigure, type ServiceOverview } from '@apo/shared';
+import { byMostDegraded, type ComparedFigure, type ServiceOverview } from '@apo/shared/console';
 import type { OverviewSearch, OverviewSortKey } from './overview-search.ts';
 
 /**

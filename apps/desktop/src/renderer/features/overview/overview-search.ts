@@ -10,7 +10,7 @@ export const OVERVIEW_SORT_KEYS = [
   'logErrors',
 ] as const;
 export type OverviewSortKey = (typeof OVERVIEW_SORT_KEYS)[number];
-export type SortDirection = 'asc' | 'desc';
+type SortDirection = 'asc' | 'desc';
 
 export interface OverviewSearch {
   cluster?: string | undefined;

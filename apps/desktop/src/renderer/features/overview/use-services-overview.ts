@@ -1,11 +1,11 @@
-import type { ServicesOverview } from '@apo/shared';
+import type { ServicesOverview } from '@apo/shared/console';
 import { useQuery } from '@tanstack/react-query';
 import { rangeQueryOptions } from '../../app/data/range-query.ts';
 import type { GlobalSearch } from '../../app/global-search.ts';
 import { useTRPCClient } from '../../trpc/trpc.ts';
 import type { OverviewSearch } from './overview-search.ts';
 
-export interface OverviewInput {
+interface OverviewInput {
   compareWith: 'day' | 'week';
   cluster?: string | undefined;
   namespace?: string | undefined;

@@ -132,12 +132,20 @@ function EndpointsTable({
 }) {
   const [sort, setSort] = useState<TableSort>({ column: 'count', dir: 'desc' });
   const sorted = useMemo(() => {
-    const value = (r: EndpointRow): number | string | null =>
-      sort.column === 'endpoint'
-        ? r.endpoint
-        : sort.column === 'errors'
-          ? r.errors
-          : (r[sort.column as 'count' | 'avg' | 'p95'] ?? null);
+    const value = (r: EndpointRow): number | string | null => {
+      switch (sort.column) {
+        case 'endpoint':
+          return r.endpoint;
+        case 'errors':
+          return r.errors;
+        case 'avg':
+          return r.avg;
+        case 'p95':
+          return r.p95;
+        default:
+          return r.count;
+      }
+    };
     const sign = sort.dir === 'asc' ? 1 : -1;
     return [...rows].sort((a, b) => {
       const x = value(a);

@@ -50,6 +50,7 @@ interface TooltipParam {
 export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
   const live = spec.series.filter((s) => s.comparison !== true);
   let colour = 0;
+  const markerIndex = live[0] === undefined ? 0 : spec.series.indexOf(live[0]);
   const series = spec.series.map((s, i) => {
     const isComparison = s.comparison === true;
     const color = isComparison
@@ -70,7 +71,7 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
       itemStyle: { color },
       emphasis: { disabled: true },
       // Event markers ride on the first live series (a markLine belongs to a series in ECharts).
-      ...(i === spec.series.indexOf(live[0] ?? spec.series[0]!) && spec.markers && spec.markers.length > 0
+      ...(i === markerIndex && spec.markers && spec.markers.length > 0
         ? {
             markLine: {
               symbol: ['none', 'none'],
@@ -115,7 +116,8 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
         const first = list[0]?.value;
         const t = Array.isArray(first) ? Number(first[0]) : NaN;
         const lines = list.map((p) => {
-          const v = Array.isArray(p.value) ? (p.value[1] as number | null) : null;
+          const raw: unknown = Array.isArray(p.value) ? p.value[1] : null;
+          const v = typeof raw === 'number' ? raw : null;
           return `${p.marker ?? ''} ${escapeHtml(p.seriesName ?? '')}: <b>${formatValue(v, spec.unit, true)}</b>`;
         });
         return [Number.isNaN(t) ? '' : formatExactTime(t), ...lines].join('<br>');

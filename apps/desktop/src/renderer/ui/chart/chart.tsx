@@ -3,6 +3,18 @@ import { useTheme } from '../theme/theme.tsx';
 import { buildChartOption, drawnSeries, type ChartPalette, type ChartSpec } from './chart-options.ts';
 import { init, type ECharts } from './echarts.ts';
 
+/** The [from, to] ms of a lineX brush from ECharts' untyped brushEnd event. */
+function brushedRange(event: unknown): [number, number] | undefined {
+  if (typeof event !== 'object' || event === null || !('areas' in event) || !Array.isArray(event.areas))
+    return undefined;
+  const area: unknown = event.areas[0];
+  if (typeof area !== 'object' || area === null || !('coordRange' in area) || !Array.isArray(area.coordRange))
+    return undefined;
+  const range: unknown[] = area.coordRange;
+  const [from, to] = range;
+  return typeof from === 'number' && typeof to === 'number' ? [from, to] : undefined;
+}
+
 function readPalette(): ChartPalette {
   const css = getComputedStyle(document.documentElement);
   const token = (name: string) => css.getPropertyValue(name).trim();
@@ -45,8 +57,7 @@ export function Chart({
     const instance = init(node, undefined, { renderer: 'canvas' });
     chart.current = instance;
     instance.on('brushEnd', (event) => {
-      const area = (event as { areas?: { coordRange?: [number, number] }[] }).areas?.[0];
-      const range = area?.coordRange;
+      const range = brushedRange(event);
       instance.dispatchAction({ type: 'brush', areas: [] });
       if (range && range[1] - range[0] >= 1_000)
         brushHandler.current?.(Math.round(range[0]), Math.round(range[1]));

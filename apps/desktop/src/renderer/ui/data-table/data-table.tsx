@@ -101,7 +101,8 @@ export function DataTable<Row>(props: Props<Row>) {
           onFocus={() => setActive(index)}
           onClick={(e) => {
             // Buttons and links inside a row do their own thing.
-            if ((e.target as HTMLElement).closest('button, a, input') === null) props.onOpen?.(row);
+            if (!(e.target instanceof Element) || e.target.closest('button, a, input, select') === null)
+              props.onOpen?.(row);
           }}
         >
           {columns.map((c) => (
@@ -153,7 +154,10 @@ export function DataTable<Row>(props: Props<Row>) {
                 <tr style={{ height: padTop }} />
               </tbody>
             )}
-            {items.map((item) => renderRow(rows[item.index]!, item.index, virtualizer.measureElement))}
+            {items.map((item) => {
+              const row = rows[item.index];
+              return row === undefined ? null : renderRow(row, item.index, virtualizer.measureElement);
+            })}
             {padBottom > 0 && (
               <tbody aria-hidden="true">
                 <tr style={{ height: padBottom }} />

@@ -12,7 +12,7 @@ function trimmed(value: number, digits: number): string {
 }
 
 /** 0.42 ms, 12.3 ms, 1.25 s, 2.5 min: a duration given in milliseconds, in the unit a reader expects. */
-export function formatDurationMs(ms: number, digits = 3): string {
+function formatDurationMs(ms: number, digits = 3): string {
   const abs = Math.abs(ms);
   if (abs === 0) return '0 ms';
   if (abs < 1_000) return `${trimmed(ms, digits)} ms`;
@@ -21,7 +21,7 @@ export function formatDurationMs(ms: number, digits = 3): string {
   return `${trimmed(ms / 3_600_000, digits)} h`;
 }
 
-export function formatBytes(bytes: number, digits = 3): string {
+function formatBytes(bytes: number, digits = 3): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let i = 0;
@@ -33,7 +33,7 @@ export function formatBytes(bytes: number, digits = 3): string {
 }
 
 /** 1.2k, 3.4M: counts in a narrow cell. */
-export function formatCount(count: number, digits = 3): string {
+function formatCount(count: number, digits = 3): string {
   const abs = Math.abs(count);
   if (abs < 1_000) return trimmed(count, digits);
   if (abs < 1_000_000) return `${trimmed(count / 1_000, digits)}k`;

@@ -1,4 +1,4 @@
-import { changePercent, type ComparedFigure } from '@apo/shared';
+import { changePercent, type ComparedFigure } from '@apo/shared/console';
 import { formatChangePercent } from '../format/units.ts';
 
 export type ChangeDirection = 'higher-is-worse' | 'neutral';
@@ -7,7 +7,7 @@ export type ChangeDirection = 'higher-is-worse' | 'neutral';
  * "▲ +12 %" against a period: arrow AND sign AND colour. Increases of a figure where higher hurts (latency,
  * errors) above `breachPercent` are marked worse; throughput changes are shown without judgement.
  */
-export function Change({
+function Change({
   now,
   before,
   period,

@@ -1,4 +1,4 @@
-import type { HealthDimension, HealthLevel, HealthScore, HealthThresholds } from '@apo/shared';
+import type { HealthDimension, HealthLevel, HealthScore, HealthThresholds } from '@apo/shared/console';
 import { formatChangePercent } from '../format/units.ts';
 import { Tooltip } from '../primitives/tooltip.tsx';
 
@@ -9,19 +9,11 @@ const LEVEL: Record<HealthLevel, { icon: string; text: string }> = {
   critical: { icon: '✖', text: 'Critical' },
 };
 
-export const DIMENSION_LABEL: Record<HealthDimension, string> = {
+const DIMENSION_LABEL: Record<HealthDimension, string> = {
   latency: 'Latency',
   errorRate: 'Error rate',
   logErrors: 'Log errors',
 };
-
-export function HealthLevelMark({ level }: { level: HealthLevel }) {
-  return (
-    <span className={`health health-${level}`}>
-      <span aria-hidden="true">{LEVEL[level].icon}</span> {LEVEL[level].text}
-    </span>
-  );
-}
 
 /** The colour and, on hover or focus, each point of the score: what changed, by how much, against what. */
 export function HealthBadge({

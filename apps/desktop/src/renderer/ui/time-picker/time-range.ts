@@ -10,7 +10,7 @@ export interface TimeRange {
   to: TimeEnd;
 }
 
-export const DEFAULT_RANGE: TimeRange = { from: 'now-1h', to: 'now' };
+const DEFAULT_RANGE: TimeRange = { from: 'now-1h', to: 'now' };
 
 export const RELATIVE_PRESETS: readonly { from: string; label: string }[] = [
   { from: 'now-15m', label: 'Last 15 minutes' },
@@ -20,7 +20,14 @@ export const RELATIVE_PRESETS: readonly { from: string; label: string }[] = [
   { from: 'now-7d', label: 'Last 7 days' },
 ];
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const HOUR_MS = 3_600_000;
 const RELATIVE = /^now(?:-(\d{1,6})([smhdw]))?$/;
 
 /** A URL value as TanStack Router hands it over (its JSON parsing turns `1733500000000` into a number). */
@@ -38,19 +45,19 @@ export function isRelative(end: TimeEnd): boolean {
   return end.startsWith('now');
 }
 
-export function resolveTimeEnd(end: TimeEnd, nowMs: number): number {
+function resolveTimeEnd(end: TimeEnd, nowMs: number): number {
   const match = RELATIVE.exec(end);
   if (match === null) return Number(end);
   const [, amount, unit] = match;
   if (amount === undefined || unit === undefined) return nowMs;
-  return nowMs - Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  return nowMs - Number(amount) * (UNIT_MS[unit] ?? 0);
 }
 
 /** [fromMs, toMs), never empty: a reversed or empty range falls back to the hour before `to`. */
 export function resolveTimeRange(range: TimeRange, nowMs: number): { fromMs: number; toMs: number } {
   const toMs = resolveTimeEnd(range.to, nowMs);
   const fromMs = resolveTimeEnd(range.from, nowMs);
-  if (fromMs >= toMs) return { fromMs: toMs - UNIT_MS.h, toMs };
+  if (fromMs >= toMs) return { fromMs: toMs - HOUR_MS, toMs };
   return { fromMs, toMs };
 }
 
