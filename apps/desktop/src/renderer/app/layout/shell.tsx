@@ -23,8 +23,13 @@ export function Shell() {
       <header className="top-bar">
         <ServerSwitcher />
         <UserMenu />
-        <button type="button" className="button toolbar-button palette-button" onClick={openPalette}>
-          <span aria-hidden="true">⌕</span> Jump to… <kbd>Ctrl K</kbd>
+        <button
+          type="button"
+          className="button toolbar-button palette-button"
+          aria-label="Jump to… (Ctrl K)"
+          onClick={openPalette}
+        >
+          <span aria-hidden="true">⌕</span> <span className="wide-only">Jump to…</span> <kbd>Ctrl K</kbd>
         </button>
         <span className="spacer" />
         <ViewControls />

@@ -46,7 +46,9 @@ export function ViewControls() {
             className="button toolbar-button"
             aria-label={`Auto-refresh: ${search.refresh}`}
           >
-            {search.refresh === 'off' ? 'Auto-refresh off' : `Every ${search.refresh}`}
+            {/* On narrow screens the ↻ beside it says what this is. */}
+            <span className="wide-only">Auto-refresh</span>{' '}
+            {search.refresh === 'off' ? 'off' : `every ${search.refresh}`}
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>
             <DropdownMenu.Content className="popover menu" align="end" sideOffset={6}>
