@@ -22,6 +22,11 @@ function useOldestShownData(): number | null {
   );
 }
 
+function age(ms: number): string {
+  const text = formatAge(ms);
+  return text === 'just now' ? text : `${text} old`;
+}
+
 /** "Offline since 12:03 — showing data from 12:01 (4 min old)"; gone as soon as the server answers. */
 export function OfflineBanner() {
   const connection = useConnection();
@@ -29,15 +34,19 @@ export function OfflineBanner() {
   const now = useNow(5_000);
   if (connection.status !== 'offline' || connection.offlineSince === null) return null;
   return (
-    <div role="status" aria-label="Offline" className="offline-banner">
+    <div
+      role="status"
+      aria-label="Offline"
+      className="offline-banner"
+      title={`Cannot reach ${connection.serverUrl}`}
+    >
       <span aria-hidden="true">⚡</span>
       <span>
         <strong>Offline since {formatClock(connection.offlineSince)}</strong>
         {oldest !== null
-          ? ` — showing data from ${formatClock(oldest)} (${formatAge(now - oldest)} old)`
+          ? ` — showing data from ${formatClock(oldest)} (${age(now - oldest)})`
           : ' — no saved data for this view'}
-        . Cannot reach {connection.serverUrl}; retrying every few seconds. Actions that change the server are
-        disabled until it answers.
+        . Retrying every few seconds; changes are disabled until the server answers.
       </span>
       <button
         type="button"

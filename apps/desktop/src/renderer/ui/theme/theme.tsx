@@ -1,4 +1,11 @@
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useLayoutEffect,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
 type Theme = 'light' | 'dark';
@@ -31,7 +38,9 @@ export function ThemeProvider({ children }: { children: ReactNode }) {
     () => darkQuery().matches,
   );
   const theme: Theme = preference === 'system' ? (systemDark ? 'dark' : 'light') : preference;
-  useEffect(() => {
+  // A layout effect: it runs before every passive effect, so a chart redrawing for the new theme (in its
+  // own effect) reads the new tokens, not the old ones.
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   const setPreference = (next: ThemePreference) => {
