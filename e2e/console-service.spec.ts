@@ -47,6 +47,40 @@ test.describe('console: service page', () => {
       .toEqual(new Set([8]));
   });
 
+  test('keyboard: j/k move in the endpoints, Enter opens one; dragging across a chart zooms the range', async ({
+    page,
+  }) => {
+    const { serverUrl, consoleUrl } = e2eEnv();
+    const shell = new ShellPage(page);
+    const service = new ServicePage(page);
+    await shell.open(consoleUrl, '/services/checkout?from=now-1h&to=now', serverUrl);
+    await expect(service.endpointRow('POST /api/checkout')).toBeVisible();
+
+    await service.endpointRow('POST /api/checkout').focus();
+    await page.keyboard.press('j');
+    await expect(service.endpointRow('GET /api/checkout/status')).toBeFocused();
+    await page.keyboard.press('k');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => shell.viewUrl().searchParams.get('endpoint')).toBe('POST /api/checkout');
+
+    const chart = service.chart('Latency');
+    await expect.poll(async () => values((await service.drawn('Latency')).avg).length).toBeGreaterThan(0);
+    const box = await chart.boundingBox();
+    if (box === null) throw new Error('the latency chart has no box');
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.4, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 8 });
+    await page.mouse.up();
+    // The brushed span becomes an absolute range (ms) in the URL, about a fifth of the hour.
+    await expect.poll(() => shell.viewUrl().searchParams.get('from')).toMatch(/^\d{13}$/);
+    const url = shell.viewUrl();
+    const span = Number(url.searchParams.get('to')) - Number(url.searchParams.get('from'));
+    expect(span).toBeGreaterThan(5 * 60_000);
+    expect(span).toBeLessThan(20 * 60_000);
+    await expect(shell.timeRange).toHaveAccessibleName(/→/);
+  });
+
   test('a service with no data says so instead of drawing empty axes as if all were fine', async ({
     page,
   }) => {

@@ -4,16 +4,23 @@
  * a link name only what it changes.
  */
 import { parseOverviewSearch, type OverviewSearch } from '../features/overview/overview-search.ts';
+import { urlTimeEnd } from '../ui/time-picker/time-range.ts';
 import { parseGlobalSearch, type GlobalSearch } from './global-search.ts';
 
-export function validateGlobalSearch(raw: Record<string, unknown>): Partial<GlobalSearch> {
+/** Absolute ends travel as plain numbers: the router quotes a string that looks like one (`from="17…"`). */
+type UrlGlobalSearch = Partial<Omit<GlobalSearch, 'from' | 'to'>> & {
+  from?: string | number;
+  to?: string | number;
+};
+
+export function validateGlobalSearch(raw: Record<string, unknown>): UrlGlobalSearch {
   const parsed = parseGlobalSearch(raw);
   const has = (key: string) => Object.hasOwn(raw, key);
-  const out: Partial<GlobalSearch> = {};
+  const out: UrlGlobalSearch = {};
   // A range is valid only as a pair; half of one read back as the default would change the other end.
   if (has('from') && has('to')) {
-    out.from = parsed.from;
-    out.to = parsed.to;
+    out.from = urlTimeEnd(parsed.from);
+    out.to = urlTimeEnd(parsed.to);
   }
   if (has('compare')) out.compare = parsed.compare;
   if (has('refresh')) out.refresh = parsed.refresh;

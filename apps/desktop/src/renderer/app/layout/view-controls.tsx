@@ -1,6 +1,7 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useQueryClient } from '@tanstack/react-query';
 import { TimePicker } from '../../ui/time-picker/time-picker.tsx';
+import { urlTimeEnd } from '../../ui/time-picker/time-range.ts';
 import { REFRESH_INTERVALS } from '../global-search.ts';
 import { useTheme } from '../../ui/theme/theme.tsx';
 import { useGlobalSearch, useSetSearch } from '../use-view-search.ts';
@@ -12,7 +13,10 @@ export function ViewControls() {
   const queryClient = useQueryClient();
   return (
     <div className="view-controls">
-      <TimePicker value={search} onChange={(range) => setSearch({ from: range.from, to: range.to })} />
+      <TimePicker
+        value={search}
+        onChange={(range) => setSearch({ from: urlTimeEnd(range.from), to: urlTimeEnd(range.to) })}
+      />
       <div className="segmented" role="group" aria-label="Compare with">
         {(
           [

@@ -35,7 +35,7 @@ export function ServicePage() {
     events.isError && 'change events',
     endpoints.isError && 'endpoints',
   ].filter(Boolean);
-  const onBrush = (fromMs: number, toMs: number) => setSearch({ from: String(fromMs), to: String(toMs) });
+  const onBrush = (fromMs: number, toMs: number) => setSearch({ from: fromMs, to: toMs });
   const chart = (title: string, series: ChartSeries[] | undefined, unit: Unit) => (
     <section className="panel chart-panel" aria-label={title}>
       <h3>{title}</h3>

@@ -87,3 +87,8 @@ export function describeTimeRange(range: TimeRange, timeZone?: string): string {
   const end = (e: TimeEnd) => (isRelative(e) ? e : format.format(Number(e)));
   return `${end(range.from)} → ${end(range.to)}`;
 }
+
+/** An end as the URL should carry it: `now-1h` as text, an absolute end as a plain number (no quotes). */
+export function urlTimeEnd(end: TimeEnd): string | number {
+  return isRelative(end) ? end : Number(end);
+}
