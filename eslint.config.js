@@ -144,7 +144,9 @@ export default defineConfig(
             { name: 'electron', message: 'the renderer reaches the OS only through the preload bridge' },
           ],
           patterns: [
-            { group: nodeBuiltins, message: 'the renderer never imports Node built-ins' },
+            // Workspace packages are not built-ins: `@apo/shared/console` would match the `console` module's
+            // gitignore-style pattern (any path segment named console) without the negation.
+            { group: [...nodeBuiltins, '!@apo/**'], message: 'the renderer never imports Node built-ins' },
             { group: ['electron/*'], message: 'the renderer reaches the OS only through the preload bridge' },
             ...desktopToOtherApps,
           ],

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 
-/** The console's first screen: the header and the server status panel. */
+/** The server status panel (Admin → Server, also in the server switcher's popover). */
 export class ConsolePage {
   readonly page: Page;
   readonly statusPanel: Locator;
@@ -17,7 +17,15 @@ export class ConsolePage {
   async open(consoleUrl: string, options: { server?: string } = {}): Promise<void> {
     const url = new URL(consoleUrl);
     if (options.server !== undefined) url.searchParams.set('server', options.server);
+    url.hash = '/admin?tab=server';
     await this.page.goto(url.href);
+  }
+
+  /** For a console already open elsewhere (Electron's first window): go to Admin → Server. */
+  async showServerStatus(): Promise<void> {
+    await this.page.evaluate(() => {
+      window.location.hash = '/admin?tab=server';
+    });
   }
 
   /** The value shown next to a label in the status panel ("Status", "Version", "Storage", …). */

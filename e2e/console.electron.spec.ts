@@ -59,6 +59,7 @@ test.describe('Electron console', () => {
     );
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
 
+    await console.showServerStatus();
     await expect(console.statusPanel).toContainText(serverUrl);
     await expect(console.field('Status')).toHaveText('ok');
     await expect(console.field('Storage')).toContainText('embedded');

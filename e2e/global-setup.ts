@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { publishE2eEnv } from './e2e-env.ts';
 import { freePorts } from './free-port.ts';
 import { run, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
+import { seedRed } from './seed/red-seed.ts';
 
 const repoDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const desktopDir = join(repoDir, 'apps', 'desktop');
@@ -74,6 +75,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       waitForHttp(`${serverUrl}/readyz`, server, { timeoutMs: SERVER_READY_TIMEOUT_MS }),
       waitForHttp(`${consoleUrl}/`, preview, { timeoutMs: 30_000 }),
     ]);
+    // The console specs assert on these figures (e2e/seed/red-seed.ts).
+    await seedRed(serverUrl);
   } catch (err) {
     keepWorkDir = true;
     await teardown();

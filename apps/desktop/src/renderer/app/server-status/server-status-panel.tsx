@@ -13,6 +13,8 @@ export function ServerStatusPanel({ serverUrl }: { serverUrl: string }) {
     // One quick retry rides out a blip; a down server should be reported in about a second, not after backoff.
     retry: 1,
     retryDelay: 300,
+    // Shares its query with the connection check, which is never written to the offline cache.
+    meta: { persist: false },
     refetchInterval: (query) => (query.state.status === 'success' ? REFRESH_MS : false),
   });
 

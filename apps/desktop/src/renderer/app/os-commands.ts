@@ -1,0 +1,39 @@
+import { useRouter } from '@tanstack/react-router';
+import { useEffect, useRef } from 'react';
+import { useActiveConnection } from './active-connection.ts';
+import { useBridge } from './bridge-context.ts';
+
+// The menu names views by their product path; the overview is the console's root route.
+const MENU_PATHS: Record<string, string> = { '/overview': '/' };
+
+/**
+ * Deep links (`apo://…`) and application-menu commands from the desktop shell: a link may name another
+ * saved server (switch first), then opens its path exactly as the same URL would in the browser.
+ */
+export function useOsCommands(openPalette: () => void) {
+  const bridge = useBridge();
+  const router = useRouter();
+  // Subscribed once (subscribing also releases a link that arrived during start-up); the latest values via refs.
+  const active = useActiveConnection();
+  const latest = useRef({ active, openPalette });
+  latest.current = { active, openPalette };
+  useEffect(() => {
+    const open = (path: string) => router.history.push(MENU_PATHS[path] ?? path);
+    const offLinks = bridge.onDeepLink((link) => {
+      const { active } = latest.current;
+      if (link.connectionId !== undefined && link.connectionId !== active.connection.id) {
+        // The console remounts for the other server; the router (and so the path) carries over.
+        open(link.path);
+        void active.select(link.connectionId);
+      } else open(link.path);
+    });
+    const offMenu = bridge.onMenuCommand((command) => {
+      if (command.type === 'command-palette') latest.current.openPalette();
+      else open(command.path);
+    });
+    return () => {
+      offLinks();
+      offMenu();
+    };
+  }, [bridge, router]);
+}

@@ -1,0 +1,87 @@
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  retainSearchParams,
+} from '@tanstack/react-router';
+import { GLOBAL_SEARCH_KEYS } from './global-search.ts';
+import { createConsoleHashHistory } from './hash-history.ts';
+import { Shell } from './layout/shell.tsx';
+import { NotFound } from './layout/not-found.tsx';
+import {
+  validateAdminSearch,
+  validateGlobalSearch,
+  validateOverviewSearch,
+  validateServiceSearch,
+  validateSetupSearch,
+  validateSignInSearch,
+} from './route-search.ts';
+
+// Every view is its own chunk: the first view loads only the shell and the overview.
+const rootRoute = createRootRoute({
+  validateSearch: validateGlobalSearch,
+  search: { middlewares: [retainSearchParams([...GLOBAL_SEARCH_KEYS])] },
+  component: Outlet,
+  notFoundComponent: NotFound,
+});
+
+// The shell (navigation, top bar) wraps the views; sign-in and setup stand alone.
+const shellRoute = createRoute({ getParentRoute: () => rootRoute, id: 'shell', component: Shell });
+
+const overviewRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/',
+  validateSearch: validateOverviewSearch,
+  component: lazyRouteComponent(() => import('../features/overview/overview-page.tsx'), 'OverviewPage'),
+});
+
+const serviceRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/services/$name',
+  validateSearch: validateServiceSearch,
+  component: lazyRouteComponent(() => import('../features/service/service-page.tsx'), 'ServicePage'),
+});
+
+const adminRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/admin',
+  validateSearch: validateAdminSearch,
+  component: lazyRouteComponent(() => import('../features/admin/admin-page.tsx'), 'AdminPage'),
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: validateSignInSearch,
+  component: lazyRouteComponent(() => import('../features/sign-in/sign-in-page.tsx'), 'SignInPage'),
+});
+
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/setup',
+  validateSearch: validateSetupSearch,
+  component: lazyRouteComponent(() => import('../features/sign-in/setup-page.tsx'), 'SetupPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  shellRoute.addChildren([overviewRoute, serviceRoute, adminRoute]),
+  signInRoute,
+  setupRoute,
+]);
+
+export function createAppRouter() {
+  return createRouter({
+    routeTree,
+    history: createConsoleHashHistory(),
+    defaultPreload: 'intent',
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

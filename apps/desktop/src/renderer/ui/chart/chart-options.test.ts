@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { buildChartOption, drawnSeries, type ChartPalette, type ChartSpec } from './chart-options.ts';
+
+const palette: ChartPalette = {
+  text: '#000',
+  muted: '#666',
+  grid: '#ccc',
+  surface: '#fff',
+  series: ['#1', '#2'],
+  comparison: '#cmp',
+  marker: { restart: '#r', deploy: '#d', alert: '#a' },
+};
+
+const spec: ChartSpec = {
+  unit: 'ms',
+  fromMs: 0,
+  toMs: 120_000,
+  series: [
+    {
+      name: 'p95',
+      points: [
+        [0, 10],
+        [60_000, null],
+      ],
+    },
+    {
+      name: 'p95 yesterday',
+      points: [
+        [0, 8],
+        [60_000, 9],
+      ],
+      comparison: true,
+    },
+  ],
+  markers: [{ atMs: 30_000, label: 'restart', kind: 'restart' }],
+};
+
+describe('chart option', () => {
+  const option = buildChartOption(spec, palette);
+
+  it('draws the comparison dashed and muted, the live series solid', () => {
+    expect(option.series[0]?.lineStyle).toMatchObject({ type: 'solid', color: '#1' });
+    expect(option.series[1]?.lineStyle).toMatchObject({ type: 'dashed', color: '#cmp' });
+  });
+
+  it('keeps gaps as gaps and puts markers on the live series', () => {
+    expect(option.series[0]?.connectNulls).toBe(false);
+    expect(option.series[0]).toHaveProperty('markLine.data.0.xAxis', 30_000);
+    expect(option.series[1]).not.toHaveProperty('markLine');
+  });
+
+  it('formats the axis in the unit and the tooltip with exact values', () => {
+    expect(option.yAxis.axisLabel.formatter(1500)).toBe('1.5 s');
+    const text = option.tooltip.formatter([{ seriesName: 'p95', value: [0, 12.34567], marker: '' }]);
+    expect(text).toContain('12.3457 ms');
+  });
+
+  it('exposes the drawn points by series name', () => {
+    expect(drawnSeries(spec)).toEqual({
+      p95: [
+        [0, 10],
+        [60_000, null],
+      ],
+      'p95 yesterday': [
+        [0, 8],
+        [60_000, 9],
+      ],
+    });
+  });
+});

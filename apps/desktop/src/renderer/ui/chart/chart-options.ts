@@ -1,0 +1,154 @@
+import { formatExactTime } from '../format/time.ts';
+import { formatValue, type Unit } from '../format/units.ts';
+
+export type ChartPoint = [timeMs: number, value: number | null];
+
+export interface ChartSeries {
+  name: string;
+  points: ChartPoint[];
+  /** The comparison overlay (yesterday / last week): dashed, muted, drawn under the live series. */
+  comparison?: boolean;
+}
+
+export interface ChartMarker {
+  atMs: number;
+  label: string;
+  kind: 'restart' | 'deploy' | 'alert';
+}
+
+export interface ChartSpec {
+  series: ChartSeries[];
+  unit: Unit;
+  fromMs: number;
+  toMs: number;
+  markers?: ChartMarker[];
+}
+
+/** Colours read from the CSS tokens, so a chart follows the theme like everything else. */
+export interface ChartPalette {
+  text: string;
+  muted: string;
+  grid: string;
+  surface: string;
+  series: string[];
+  comparison: string;
+  marker: Record<ChartMarker['kind'], string>;
+}
+
+/** What the chart drew, for tests: series name → points. */
+export function drawnSeries(spec: ChartSpec): Record<string, ChartPoint[]> {
+  return Object.fromEntries(spec.series.map((s) => [s.name, s.points]));
+}
+
+interface TooltipParam {
+  seriesName?: string;
+  value?: unknown;
+  marker?: string;
+}
+
+/** The ECharts option for a spec: pure, so the formatting and the overlay rules are unit-tested. */
+export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
+  const live = spec.series.filter((s) => s.comparison !== true);
+  let colour = 0;
+  const markerIndex = live[0] === undefined ? 0 : spec.series.indexOf(live[0]);
+  const series = spec.series.map((s, i) => {
+    const isComparison = s.comparison === true;
+    const color = isComparison
+      ? palette.comparison
+      : (palette.series[colour++ % palette.series.length] ?? palette.text);
+    return {
+      type: 'line' as const,
+      name: s.name,
+      data: s.points,
+      showSymbol: false,
+      connectNulls: false,
+      z: isComparison ? 1 : 2,
+      lineStyle: {
+        width: isComparison ? 1.25 : 1.75,
+        type: isComparison ? ('dashed' as const) : ('solid' as const),
+        color,
+      },
+      itemStyle: { color },
+      emphasis: { disabled: true },
+      // Event markers ride on the first live series (a markLine belongs to a series in ECharts).
+      ...(i === markerIndex && spec.markers && spec.markers.length > 0
+        ? {
+            markLine: {
+              symbol: ['none', 'none'],
+              silent: false,
+              animation: false,
+              label: {
+                formatter: '{b}',
+                color: palette.muted,
+                fontSize: 10,
+                position: 'insideEndTop' as const,
+              },
+              data: spec.markers.map((m) => ({
+                name: m.label,
+                xAxis: m.atMs,
+                lineStyle: { color: palette.marker[m.kind], type: 'solid' as const, width: 1 },
+              })),
+            },
+          }
+        : {}),
+    };
+  });
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { color: palette.text, fontFamily: 'inherit' },
+    grid: { left: 8, right: 12, top: 28, bottom: 4, containLabel: true },
+    legend: {
+      top: 0,
+      left: 0,
+      itemHeight: 2,
+      itemWidth: 14,
+      textStyle: { color: palette.muted, fontSize: 11 },
+      data: spec.series.map((s) => s.name),
+    },
+    tooltip: {
+      trigger: 'axis' as const,
+      backgroundColor: palette.surface,
+      borderColor: palette.grid,
+      textStyle: { color: palette.text, fontSize: 12 },
+      formatter: (params: TooltipParam | TooltipParam[]) => {
+        const list = Array.isArray(params) ? params : [params];
+        const first = list[0]?.value;
+        const t = Array.isArray(first) ? Number(first[0]) : NaN;
+        const lines = list.map((p) => {
+          const raw: unknown = Array.isArray(p.value) ? p.value[1] : null;
+          const v = typeof raw === 'number' ? raw : null;
+          return `${p.marker ?? ''} ${escapeHtml(p.seriesName ?? '')}: <b>${formatValue(v, spec.unit, true)}</b>`;
+        });
+        return [Number.isNaN(t) ? '' : formatExactTime(t), ...lines].join('<br>');
+      },
+    },
+    xAxis: {
+      type: 'time' as const,
+      min: spec.fromMs,
+      max: spec.toMs,
+      axisLine: { lineStyle: { color: palette.grid } },
+      axisLabel: { color: palette.muted, hideOverlap: true },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value' as const,
+      min: 0,
+      axisLabel: { color: palette.muted, formatter: (v: number) => formatValue(v, spec.unit) },
+      splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const } },
+    },
+    brush: {
+      xAxisIndex: 0,
+      brushType: 'lineX' as const,
+      brushMode: 'single' as const,
+      throttleType: 'debounce' as const,
+      brushStyle: { color: 'rgba(120,140,255,0.15)', borderColor: palette.muted },
+    },
+    toolbox: { show: false },
+    series,
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

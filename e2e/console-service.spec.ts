@@ -1,0 +1,94 @@
+// Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
+import { expect, test } from '@playwright/test';
+import { e2eEnv } from './e2e-env.ts';
+import { attachBothThemes } from './screenshots.ts';
+import { expectedMinute } from './seed/red-seed.ts';
+import { ServicePage } from './service-page.ts';
+import { ShellPage } from './shell-page.ts';
+
+const values = (points: [number, number | null][] | undefined) =>
+  (points ?? []).map(([, v]) => v).filter((v): v is number => v !== null);
+
+test.describe('console: service page', () => {
+  test('draws the seeded RED of checkout against yesterday and lists its endpoints', async ({
+    page,
+  }, testInfo) => {
+    const { serverUrl, consoleUrl } = e2eEnv();
+    const shell = new ShellPage(page);
+    const service = new ServicePage(page);
+    await shell.open(consoleUrl, '/services/checkout?from=now-1h&to=now&compare=day', serverUrl);
+
+    await expect(page.getByRole('heading', { level: 2, name: 'checkout' })).toBeVisible();
+    await expect(service.chart('Latency')).toBeVisible();
+    const now = await expectedMinute('checkout', 'now');
+    const yesterday = await expectedMinute('checkout', 'dayAgo');
+
+    // Every seeded minute draws the seeded figures; yesterday's overlay is laid under the same minutes.
+    await expect
+      .poll(async () => new Set(values((await service.drawn('Latency')).p95)))
+      .toEqual(new Set([now.p95]));
+    const latency = await service.drawn('Latency');
+    expect(new Set(values(latency.avg))).toEqual(new Set([now.avg]));
+    expect(new Set(values(latency['p95 yesterday']))).toEqual(new Set([yesterday.p95]));
+    const errors = await service.drawn('Error rate');
+    expect(new Set(values(errors['error rate']))).toEqual(new Set([(now.errors / now.count) * 100]));
+    const throughput = await service.drawn('Throughput');
+    expect(Math.max(...values(throughput['requests/s']))).toBe(now.count / 60);
+
+    await expect(service.endpointRow('POST /api/checkout')).toContainText('400 ms');
+    await expect(service.endpointRow('GET /api/checkout/status')).toContainText('8 ms');
+    await attachBothThemes(page, testInfo, 'service-checkout');
+
+    // Choosing an endpoint narrows the charts to it, in the URL.
+    await service.endpointRow('GET /api/checkout/status').click();
+    await expect.poll(() => shell.viewUrl().searchParams.get('endpoint')).toBe('GET /api/checkout/status');
+    await expect
+      .poll(async () => new Set(values((await service.drawn('Latency')).avg)))
+      .toEqual(new Set([8]));
+  });
+
+  test('keyboard: j/k move in the endpoints, Enter opens one; dragging across a chart zooms the range', async ({
+    page,
+  }) => {
+    const { serverUrl, consoleUrl } = e2eEnv();
+    const shell = new ShellPage(page);
+    const service = new ServicePage(page);
+    await shell.open(consoleUrl, '/services/checkout?from=now-1h&to=now', serverUrl);
+    await expect(service.endpointRow('POST /api/checkout')).toBeVisible();
+
+    await service.endpointRow('POST /api/checkout').focus();
+    await page.keyboard.press('j');
+    await expect(service.endpointRow('GET /api/checkout/status')).toBeFocused();
+    await page.keyboard.press('k');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => shell.viewUrl().searchParams.get('endpoint')).toBe('POST /api/checkout');
+
+    const chart = service.chart('Latency');
+    await expect.poll(async () => values((await service.drawn('Latency')).avg).length).toBeGreaterThan(0);
+    const box = await chart.boundingBox();
+    if (box === null) throw new Error('the latency chart has no box');
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.4, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 8 });
+    await page.mouse.up();
+    // The brushed span becomes an absolute range (ms) in the URL, about a fifth of the hour.
+    await expect.poll(() => shell.viewUrl().searchParams.get('from')).toMatch(/^\d{13}$/);
+    const url = shell.viewUrl();
+    const span = Number(url.searchParams.get('to')) - Number(url.searchParams.get('from'));
+    expect(span).toBeGreaterThan(5 * 60_000);
+    expect(span).toBeLessThan(20 * 60_000);
+    await expect(shell.timeRange).toHaveAccessibleName(/→/);
+  });
+
+  test('a service with no data says so instead of drawing empty axes as if all were fine', async ({
+    page,
+  }) => {
+    const { serverUrl, consoleUrl } = e2eEnv();
+    const shell = new ShellPage(page);
+    const service = new ServicePage(page);
+    await shell.open(consoleUrl, '/services/no-such-service', serverUrl);
+    await expect(page.getByText('No endpoint had requests in this range')).toBeVisible();
+    await expect.poll(async () => values((await service.drawn('Latency')).p95)).toEqual([]);
+  });
+});
