@@ -6,6 +6,7 @@ import { servicesRouter } from '../features/services/router.ts';
 import { tracesRouter } from '../features/traces/router.ts';
 import { logsRouter } from '../features/logs/router.ts';
 import { metricsRouter } from '../features/metrics/router.ts';
+import { overviewRouter } from '../features/overview/router.ts';
 
 export const appRouter = router({
   health: healthProcedure,
@@ -15,6 +16,7 @@ export const appRouter = router({
   metrics: metricsRouter,
   events: eventsRouter,
   clusters: clustersRouter,
+  overview: overviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

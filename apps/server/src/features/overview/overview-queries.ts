@@ -1,0 +1,302 @@
+/**
+ * The services overview's SQL (the router holds none). RED comes from `red_server_1m` — 100 % of spans —
+ * whole hours through its hourly projection, partial-hour edges as minutes (overview-plan.ts), so 24 h of
+ * 200 services × 20 endpoints for three periods reads ~300 k hour rows instead of ~17 M minutes. The
+ * projection is used when a SELECT filters and groups on `toStartOfHour(minute)` only and takes the
+ * projection's aggregates; every hour branch below is written that way. Quantiles are computed from the
+ * summed buckets in TypeScript (`summarizeRed`), except the sparkline's p95, computed in SQL with the same
+ * operations in the same order (so the same Float64 result) to keep ~60 k points' buckets off the wire.
+ */
+import { TupleParam } from '@clickhouse/client';
+import { RED_BUCKET_BOUNDS_MS } from '@apo/shared';
+import type { Storage } from '../../storage/index.ts';
+import { readRows } from '../read-rows.ts';
+import type { FigureColumns } from '../services/red-queries.ts';
+import { PERIODS, shifted, splitRange } from './overview-plan.ts';
+import type { Period, RangeSplit, SecondsRange, SparklinePlan } from './overview-plan.ts';
+
+/** Events the agent records (apps/agent/src/collectors/process/change-events.ts). */
+export const RESTART_EVENT = 'process.restart';
+export const VERSION_CHANGE_EVENT = 'service.version.change';
+/** How far before the range end restarts and version changes are looked for. */
+const CHANGES_LOOKBACK_S = 30 * 86_400;
+/** Services silent in the range but seen this long before its end are listed, greyed. */
+export const SEEN_LOOKBACK_S = 7 * 86_400;
+/** The namespace is read from the spans of the range's last minutes (spans are wide; this keeps it cheap). */
+const NAMESPACE_WINDOW_S = 15 * 60;
+/** OTLP SeverityNumber ERROR (17–20) and FATAL (21–24). */
+const SEVERITY_ERROR = 17;
+
+export interface OverviewFilter {
+  cluster?: string | undefined;
+}
+
+const FIGURES = `sum(count) AS requests, sum(error_count) AS failed, sum(duration_sum_ms) AS sum_ms,
+       sumForEach(bucket_counts) AS buckets`;
+const SUMMED = `sum(requests) AS requests, sum(failed) AS failed, sum(sum_ms) AS sum_ms,
+       sumForEach(buckets) AS buckets`;
+
+const clusterSql = (f: OverviewFilter): string =>
+  f.cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+
+/**
+ * The SELECT branches that read one range: whole hours (through the projection) and the two minute
+ * edges. `key` is the grouping (time expression `$T` is replaced by the hour or the minute).
+ */
+function rangeBranches(
+  storage: Storage,
+  split: RangeSplit,
+  prefix: string,
+  params: Record<string, unknown>,
+  select: string,
+  groupBy: string,
+  f: OverviewFilter,
+): string[] {
+  const table = storage.qualified(storage.tables.red_server_1m);
+  const at = (name: string, s: number): string => {
+    params[`${prefix}${name}`] = s;
+    return `toDateTime({${prefix}${name}:UInt32}, 'UTC')`;
+  };
+  const branches: string[] = [];
+  if (split.hours.toS > split.hours.fromS) {
+    const hour = 'toStartOfHour(minute)';
+    branches.push(
+      `SELECT ${select.replaceAll('$T', hour)}, ${FIGURES} FROM ${table}
+       WHERE ${hour} >= ${at('h0', split.hours.fromS)} AND ${hour} < ${at('h1', split.hours.toS)} ${clusterSql(f)}
+       GROUP BY ${groupBy.replaceAll('$T', hour)}`,
+    );
+  }
+  const edges = split.edges.filter((e) => e.toS > e.fromS);
+  if (edges.length > 0) {
+    const where = edges
+      .map((e, i) => `(minute >= ${at(`e${i}a`, e.fromS)} AND minute < ${at(`e${i}b`, e.toS)})`)
+      .join(' OR ');
+    branches.push(
+      `SELECT ${select.replaceAll('$T', 'minute')}, ${FIGURES} FROM ${table}
+       WHERE (${where}) ${clusterSql(f)}
+       GROUP BY ${groupBy.replaceAll('$T', 'minute')}`,
+    );
+  }
+  return branches;
+}
+
+export interface EndpointFiguresRow extends FigureColumns {
+  /** Index in PERIODS. */
+  period: number;
+  service: string;
+  endpoint: string;
+}
+
+/**
+ * Summed RED per period × service × endpoint over the range and its day-ago and week-ago copies (the
+ * copies may overlap the range when it is longer than a day, so each period is its own branch).
+ */
+export async function endpointFigures(
+  storage: Storage,
+  range: SecondsRange,
+  f: OverviewFilter,
+  useHours = true,
+): Promise<EndpointFiguresRow[]> {
+  const params: Record<string, unknown> = { ...f };
+  const branches = PERIODS.flatMap((period, p) =>
+    rangeBranches(
+      storage,
+      splitRange(shifted(range, period), useHours),
+      `p${p}`,
+      params,
+      `${p} AS period, service, endpoint`,
+      'service, endpoint',
+      f,
+    ),
+  );
+  return readRows<EndpointFiguresRow>(
+    storage,
+    `SELECT period, service, endpoint, ${SUMMED}
+     FROM (${branches.join('\nUNION ALL\n')})
+     GROUP BY period, service, endpoint`,
+    params,
+  );
+}
+
+export interface SeenRow {
+  service: string;
+  clusters: string[];
+}
+
+/** Services with requests in [fromS, toS) (hour-granular at the edges is not enough: edges read minutes). */
+export async function seenServices(
+  storage: Storage,
+  range: SecondsRange,
+  f: OverviewFilter,
+): Promise<SeenRow[]> {
+  const params: Record<string, unknown> = { ...f };
+  const branches = rangeBranches(
+    storage,
+    splitRange(range),
+    's',
+    params,
+    'service, cluster',
+    'service, cluster',
+    f,
+  );
+  return readRows<SeenRow>(
+    storage,
+    `SELECT service, arraySort(groupUniqArray(cluster)) AS clusters
+     FROM (${branches.join('\nUNION ALL\n')}) WHERE requests > 0
+     GROUP BY service`,
+    params,
+  );
+}
+
+/** Where `top` lists (service, endpoint) pairs; every service's own line is returned too. */
+export interface SparklineRow {
+  service: string;
+  /** null for the service's own line. */
+  endpoint: string | null;
+  /** [step index, requests, failed requests, p95 ms or null]. */
+  points: [number, string, string, number | null][];
+}
+
+/**
+ * The p95 of summed bucket counts `b`, exactly as interpolateQuantile computes it (packages/shared/src/
+ * red/red-quantiles.ts): the first non-empty bucket whose cumulative count reaches the rank, linear
+ * inside it, the overflow bucket's lower edge. A bucket that reaches a positive rank is never empty.
+ */
+const P95_SQL = `if(requests = 0, NULL, (
+    arrayFirstIndex(c -> c >= 0.95 * requests, arrayCumSum(buckets)) AS ix,
+    if(ix = 1, 0, {bounds:Array(Float64)}[ix - 1]) AS lo,
+    if(ix = length(buckets), lo,
+       lo + (({bounds:Array(Float64)}[ix] - lo) * (0.95 * requests - (arrayCumSum(buckets)[ix] - buckets[ix])))
+               / buckets[ix])).3)`;
+
+/**
+ * Per step of the sparkline: requests, failed requests and p95 of each service and of the listed
+ * (service, endpoint) pairs. Hour-sized steps read hours from the projection, smaller ones minutes.
+ */
+export async function sparklines(
+  storage: Storage,
+  range: SecondsRange,
+  plan: SparklinePlan,
+  services: readonly string[],
+  top: readonly (readonly [string, string])[],
+  f: OverviewFilter,
+  useHours = true,
+): Promise<SparklineRow[]> {
+  const params: Record<string, unknown> = {
+    ...f,
+    first: plan.firstS,
+    step: plan.stepS,
+    services,
+    top: top.map((t) => new TupleParam([t[0], t[1]])),
+    bounds: RED_BUCKET_BOUNDS_MS,
+  };
+  const split = splitRange(range, useHours && plan.stepS % 3600 === 0);
+  const t = 'intDiv(toUnixTimestamp($T) - {first:UInt32}, {step:UInt32}) AS t';
+  const branches = rangeBranches(
+    storage,
+    split,
+    'k',
+    params,
+    `service, endpoint, ${t}`,
+    'service, endpoint, t',
+    f,
+  );
+  return readRows<SparklineRow>(
+    storage,
+    `SELECT service, if(whole = 1, NULL, endpoint) AS endpoint,
+            arraySort(groupArray((toUInt32(t), requests, failed, ${P95_SQL}))) AS points
+     FROM (
+       SELECT service, endpoint, t, grouping(endpoint) AS whole, ${SUMMED}
+       FROM (${branches.join('\nUNION ALL\n')})
+       WHERE service IN {services:Array(String)}
+       GROUP BY GROUPING SETS ((service, t), (service, endpoint, t))
+       HAVING whole = 1 OR (service, endpoint) IN {top:Array(Tuple(String, String))}
+     )
+     GROUP BY service, endpoint, whole`,
+    params,
+  );
+}
+
+export interface LogErrorsRow {
+  service: string;
+  /** Error-level records per period, in PERIODS order. */
+  counts: [string, string, string];
+}
+
+/** Error-level log records per service in the range and its day-ago and week-ago copies. */
+export async function logErrors(
+  storage: Storage,
+  range: SecondsRange,
+  f: OverviewFilter,
+): Promise<LogErrorsRow[]> {
+  const params: Record<string, unknown> = { ...f, severity: SEVERITY_ERROR };
+  const inPeriod = (period: Period, p: number): string => {
+    const r = shifted(range, period);
+    params[`a${p}`] = r.fromS;
+    params[`b${p}`] = r.toS;
+    return `(ts >= toDateTime({a${p}:UInt32}) AND ts < toDateTime({b${p}:UInt32}))`;
+  };
+  const conditions = PERIODS.map(inPeriod);
+  return readRows<LogErrorsRow>(
+    storage,
+    `SELECT service, [${conditions.map((c) => `countIf(${c})`).join(', ')}] AS counts
+     FROM ${storage.database}.logs
+     WHERE severity_number >= {severity:UInt8} AND (${conditions.join(' OR ')}) ${clusterSql(f)}
+     GROUP BY service`,
+    params,
+  );
+}
+
+export interface ChangesRow {
+  service: string;
+  /** ms since the epoch as text; '' when none. */
+  restart_ms: string;
+  version_ms: string;
+  version: string;
+}
+
+/**
+ * The last restart and version change per service before the range end, from the agent's change events
+ * (the version is the event's `service.version` attribute, the version it changed to).
+ */
+export async function lastChanges(storage: Storage, toS: number, f: OverviewFilter): Promise<ChangesRow[]> {
+  return readRows<ChangesRow>(
+    storage,
+    `SELECT service,
+            if(countIf(name = {restart:String}) = 0, '',
+               toString(toUnixTimestamp64Milli(maxIf(ts, name = {restart:String})))) AS restart_ms,
+            if(countIf(name = {change:String}) = 0, '',
+               toString(toUnixTimestamp64Milli(maxIf(ts, name = {change:String})))) AS version_ms,
+            argMaxIf(attributes['service.version'], ts, name = {change:String}) AS version
+     FROM ${storage.database}.events
+     WHERE name IN ({restart:String}, {change:String})
+       AND ts >= toDateTime({since:UInt32}) AND ts < toDateTime({to:UInt32}) ${clusterSql(f)}
+     GROUP BY service`,
+    { ...f, restart: RESTART_EVENT, change: VERSION_CHANGE_EVENT, since: toS - CHANGES_LOOKBACK_S, to: toS },
+  );
+}
+
+export interface NamespaceRow {
+  service: string;
+  namespace: string;
+}
+
+/**
+ * The Kubernetes namespace of each service (`k8s.namespace.name`, a resource attribute the SDK or the
+ * server's pod metadata sets on spans), from its latest span in the range's last 15 minutes.
+ */
+export async function namespaces(
+  storage: Storage,
+  range: SecondsRange,
+  f: OverviewFilter,
+): Promise<NamespaceRow[]> {
+  return readRows<NamespaceRow>(
+    storage,
+    `SELECT service, argMax(resource_attributes['k8s.namespace.name'], ts) AS namespace
+     FROM ${storage.database}.spans
+     WHERE ts >= toDateTime({from:UInt32}) AND ts < toDateTime({to:UInt32})
+       AND resource_attributes['k8s.namespace.name'] != '' ${clusterSql(f)}
+     GROUP BY service`,
+    { ...f, from: Math.max(range.fromS, range.toS - NAMESPACE_WINDOW_S), to: range.toS },
+  );
+}
