@@ -6,6 +6,8 @@
  * projection's aggregates; every hour branch below is written that way. Quantiles are computed from the
  * summed buckets in TypeScript (`summarizeRed`), except the sparkline's p95, computed in SQL with the same
  * operations in the same order (so the same Float64 result) to keep ~60 k points' buckets off the wire.
+ * Spans, logs and events have DateTime64 timestamps: they are compared with DateTime64 bounds
+ * (fromUnixTimestamp64Milli), since against a DateTime bound a span at 11:59:59.989 fails `ts < 12:00:00`.
  */
 import { TupleParam } from '@clickhouse/client';
 import { RED_BUCKET_BOUNDS_MS } from '@apo/shared';
@@ -109,6 +111,7 @@ export async function endpointFigures(
       f,
     ),
   );
+  if (branches.length === 0) return [];
   return readRows<EndpointFiguresRow>(
     storage,
     `SELECT period, service, endpoint, ${SUMMED}
@@ -139,6 +142,7 @@ export async function seenServices(
     'service, cluster',
     f,
   );
+  if (branches.length === 0) return [];
   return readRows<SeenRow>(
     storage,
     `SELECT service, arraySort(groupUniqArray(cluster)) AS clusters
@@ -201,6 +205,7 @@ export async function sparklines(
     'service, endpoint, t',
     f,
   );
+  if (branches.length === 0) return [];
   return readRows<SparklineRow>(
     storage,
     `SELECT service, if(whole = 1, NULL, endpoint) AS endpoint,
@@ -232,9 +237,9 @@ export async function logErrors(
   const params: Record<string, unknown> = { ...f, severity: SEVERITY_ERROR };
   const inPeriod = (period: Period, p: number): string => {
     const r = shifted(range, period);
-    params[`a${p}`] = r.fromS;
-    params[`b${p}`] = r.toS;
-    return `(ts >= toDateTime({a${p}:UInt32}) AND ts < toDateTime({b${p}:UInt32}))`;
+    params[`a${p}`] = r.fromS * 1000;
+    params[`b${p}`] = r.toS * 1000;
+    return `(ts >= fromUnixTimestamp64Milli({a${p}:Int64}) AND ts < fromUnixTimestamp64Milli({b${p}:Int64}))`;
   };
   const conditions = PERIODS.map(inPeriod);
   return readRows<LogErrorsRow>(
@@ -270,9 +275,15 @@ export async function lastChanges(storage: Storage, toS: number, f: OverviewFilt
             argMaxIf(attributes['service.version'], ts, name = {change:String}) AS version
      FROM ${storage.database}.events
      WHERE name IN ({restart:String}, {change:String})
-       AND ts >= toDateTime({since:UInt32}) AND ts < toDateTime({to:UInt32}) ${clusterSql(f)}
+       AND ts >= fromUnixTimestamp64Milli({since:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64}) ${clusterSql(f)}
      GROUP BY service`,
-    { ...f, restart: RESTART_EVENT, change: VERSION_CHANGE_EVENT, since: toS - CHANGES_LOOKBACK_S, to: toS },
+    {
+      ...f,
+      restart: RESTART_EVENT,
+      change: VERSION_CHANGE_EVENT,
+      since: Math.max(0, toS - CHANGES_LOOKBACK_S) * 1000,
+      to: toS * 1000,
+    },
   );
 }
 
@@ -294,9 +305,9 @@ export async function namespaces(
     storage,
     `SELECT service, argMax(resource_attributes['k8s.namespace.name'], ts) AS namespace
      FROM ${storage.database}.spans
-     WHERE ts >= toDateTime({from:UInt32}) AND ts < toDateTime({to:UInt32})
+     WHERE ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
        AND resource_attributes['k8s.namespace.name'] != '' ${clusterSql(f)}
      GROUP BY service`,
-    { ...f, from: Math.max(range.fromS, range.toS - NAMESPACE_WINDOW_S), to: range.toS },
+    { ...f, from: Math.max(range.fromS, range.toS - NAMESPACE_WINDOW_S) * 1000, to: range.toS * 1000 },
   );
 }

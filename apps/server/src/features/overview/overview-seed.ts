@@ -201,7 +201,8 @@ export async function seedOverviewDemo(storage: Storage, nowMs: number): Promise
     })),
   };
   w.reset();
-  await storage.insertRowBinary(storage.tables.spans, w.bytes(), appendSpanRows(w, traces, ctx));
+  const spans = appendSpanRows(w, traces, ctx);
+  await storage.insertRowBinary(storage.tables.spans, w.bytes(), spans);
 
   // Logs: checkout 2 errors per hour, cart 3 per hour (and a warning that does not count), every hour.
   const records = new Map<string, LogRecord[]>([
@@ -223,7 +224,8 @@ export async function seedOverviewDemo(storage: Storage, nowMs: number): Promise
     })),
   };
   w.reset();
-  await storage.insertRowBinary(storage.tables.logs, w.bytes(), appendLogRows(w, logs, ctx));
+  const logRows = appendLogRows(w, logs, ctx);
+  await storage.insertRowBinary(storage.tables.logs, w.bytes(), logRows);
 
   // The agent's change events (apps/agent/src/collectors/process/change-events.ts) for checkout.
   const event = (atMs: number, name: string, version: string): LogRecord =>
@@ -252,7 +254,8 @@ export async function seedOverviewDemo(storage: Storage, nowMs: number): Promise
     ],
   };
   w.reset();
-  await storage.insertRowBinary(storage.tables.events, w.bytes(), appendEventRows(w, events, ctx));
+  const eventRows = appendEventRows(w, events, ctx);
+  await storage.insertRowBinary(storage.tables.events, w.bytes(), eventRows);
   return endMs;
 }
 

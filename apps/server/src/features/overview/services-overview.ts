@@ -25,7 +25,7 @@ import type {
 } from '@apo/shared';
 import type { Storage } from '../../storage/index.ts';
 import { figuresOf } from '../services/red-queries.ts';
-import { coveredMinutes, planSparkline, stepOverlapS } from './overview-plan.ts';
+import { coveredMinutes, PERIODS, planSparkline, shifted, stepOverlapS } from './overview-plan.ts';
 import type { SecondsRange, SparklinePlan } from './overview-plan.ts';
 import {
   endpointFigures,
@@ -195,11 +195,16 @@ export async function servicesOverview(
         );
   const lineOf = new Map(lines.map((l) => [`${l.service}\n${l.endpoint ?? ''}\n${l.endpoint === null}`, l]));
   const logsOf = new Map(logRows.map((r) => [r.service, r.counts.map(Number)]));
+  // Logs are kept for fewer days than RED (7 by default): a period that starts before the oldest kept
+  // log has no figure rather than 0, or every service with errors today would look 100 % worse.
+  const oldestLogS = (Date.now() - storage.retention.logs * 86_400_000) / 1000;
+  const logsKept = PERIODS.map((p) => shifted(range, p).fromS >= oldestLogS);
   const changesOf = new Map(changeRows.map((r) => [r.service, r]));
 
   const services = listed.map(({ service, data: d, endpoints }): ServiceOverview => {
     const red = redOverview(d.figures, seconds, sparklineOf(lineOf.get(`${service}\n\ntrue`), plan, range));
-    const logErrorsFigure = compared(logsOf.get(service) ?? [0, 0, 0]);
+    const counts = logsOf.get(service) ?? [0, 0, 0];
+    const logErrorsFigure = compared(counts.map((n, p) => (logsKept[p] ? n : null)));
     const changes = changesOf.get(service);
     return {
       service,
