@@ -8,13 +8,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { summarizeRed } from '@apo/shared';
+import { figuresOf } from '../src/features/services/red-queries.ts';
+import type { FigureColumns } from '../src/features/services/red-queries.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkServiceName, seedBulkRedRollups } from '../src/features/overview/overview-seed.ts';
-import { endpointFigures } from '../src/features/overview/overview-queries.ts';
-import { servicesOverview } from '../src/features/overview/services-overview.ts';
+import { figures } from '../src/features/overview/overview-queries.ts';
+import { servicesOverview, sparklineValue } from '../src/features/overview/services-overview.ts';
 import type { OverviewInput } from '../src/features/overview/services-overview.ts';
 import { openStorage, type Storage } from '../src/storage/index.ts';
-import { CapturingLog } from '../src/storage/storage-test-support.ts';
+import { CapturingLog, selectRows } from '../src/storage/storage-test-support.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -81,11 +84,50 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     } as Storage;
     const range = { fromS: (H - 5 * HOUR) / 1000, toS: H / 1000 };
     try {
-      await expect(endpointFigures(forced, range, {})).resolves.not.toHaveLength(0);
-      await expect(endpointFigures(forced, range, {}, false)).rejects.toThrow(/projection/i);
+      await expect(figures(forced, range, {}, { top: 10 })).resolves.not.toHaveLength(0);
+      // Minutes only read the time-sorted minute projection; a query on the instance column cannot.
+      await expect(figures(forced, range, {}, { top: 10, useHours: false })).resolves.not.toHaveLength(0);
+      await expect(
+        forced.client.query({
+          query: `SELECT sum(count) FROM ${storage.database}.red_server_1m WHERE instance != ''`,
+          format: 'JSONEachRow',
+        }),
+      ).rejects.toThrow(/projection/i);
     } finally {
       // chDB keeps a query's settings for the session's later queries: undo it.
       await storage.client.command({ query: 'SET force_optimize_projection = 0' });
+    }
+  });
+
+  it('computes quantiles and averages in SQL exactly as summarizeRed does', async () => {
+    const [from, to] = [H - 5 * HOUR + 17 * MINUTE, H - 23 * MINUTE];
+    const o = await servicesOverview(storage, { from, to, compareWith: 'day' });
+    for (const s of o.services) {
+      for (const [endpoint, figure] of [
+        [undefined, s] as const,
+        ...s.endpoints.map((e) => [e.endpoint, e] as const),
+      ]) {
+        const [sums] = await selectRows<FigureColumns>(
+          storage,
+          `SELECT sum(count) AS requests, sum(error_count) AS failed, sum(duration_sum_ms) AS sum_ms,
+                  sumForEach(bucket_counts) AS buckets
+           FROM ${storage.database}.red_server_1m
+           WHERE service = {service:String} AND minute >= toDateTime({from:UInt32}) AND minute < toDateTime({to:UInt32})
+             ${endpoint === undefined ? '' : 'AND endpoint = {endpoint:String}'}`,
+          {
+            service: s.service,
+            endpoint,
+            from: Math.floor(from / MINUTE) * 60,
+            to: Math.ceil(to / MINUTE) * 60,
+          },
+        );
+        const expected = summarizeRed([figuresOf(sums!)]);
+        expect([figure.latencyP95.value, figure.latencyP99.value, figure.latencyAvg.value]).toEqual([
+          expected.p95,
+          expected.p99,
+          expected.avg,
+        ]);
+      }
     }
   });
 
@@ -97,9 +139,9 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
       const at = sparkline.fromMs + i * HOUR;
       const hour = await servicesOverview(storage, { from: at, to: at + HOUR, compareWith: 'day' });
       const same = hour.services.find((s) => s.service === o.services[0]!.service)!;
-      expect(sparkline.latencyP95[i]).toBe(same.latencyP95.value);
-      expect(sparkline.throughput[i]).toBe(same.throughput.value);
-      expect(sparkline.errorRate[i]).toBe(same.errorRate.value);
+      expect(sparkline.latencyP95[i]).toBe(sparklineValue(same.latencyP95.value!));
+      expect(sparkline.throughput[i]).toBe(sparklineValue(same.throughput.value!));
+      expect(sparkline.errorRate[i]).toBe(sparklineValue(same.errorRate.value!));
     }
   });
 });

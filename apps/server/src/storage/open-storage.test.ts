@@ -259,7 +259,7 @@ describe('start-up on an existing data directory', () => {
       { version: 3, migration: 'spans-merge-width' },
       { version: 4, migration: 'kubernetes-pods' },
       { version: 5, migration: 'ledger-batch-binding' },
-      { version: 6, migration: 'red-hourly-projection' },
+      { version: 6, migration: 'red-overview-projections' },
     ]);
     expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
     expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');
@@ -325,12 +325,13 @@ describe('start-up on an existing data directory', () => {
     );
   });
 
-  it('upgrades a data directory of an earlier release: 0006 adds the hourly RED projection and builds it for old parts', async () => {
+  it('upgrades a data directory of an earlier release: 0006 adds the time-sorted RED projections and builds them for old parts', async () => {
     const hourly = `SELECT service, sum(count) AS n, sumForEach(bucket_counts) AS b FROM apo.red_server_1m
       WHERE toStartOfHour(minute) >= toDateTime('2026-12-01 01:00:00', 'UTC')
         AND toStartOfHour(minute) < toDateTime('2026-12-01 05:00:00', 'UTC')
       GROUP BY service ORDER BY service`;
     await storage.client.command({ query: 'ALTER TABLE apo.red_server_1m DROP PROJECTION red_hourly' });
+    await storage.client.command({ query: 'ALTER TABLE apo.red_server_1m DROP PROJECTION red_minutely' });
     await storage.client.command({
       query: 'ALTER TABLE apo.red_server_1m RESET SETTING lightweight_mutation_projection_mode',
     });
@@ -346,10 +347,13 @@ describe('start-up on an existing data directory', () => {
     log = new CapturingLog();
     storage = await openStorage(config({ ttlDays: { logs: 3, red: 45 }, ledgerRetentionHours: 12 }), log);
     expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
-      { version: 6, migration: 'red-hourly-projection' },
+      { version: 6, migration: 'red-overview-projections' },
     ]);
     await storage.client.command({
       query: 'ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_hourly SETTINGS mutations_sync = 1',
+    });
+    await storage.client.command({
+      query: 'ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_minutely SETTINGS mutations_sync = 1',
     });
     const plan = await rows<{ explain: string }>(`EXPLAIN ${hourly}`);
     expect(plan.map((r) => r.explain).join('\n')).toContain('ReadFromMergeTree (red_hourly)');

@@ -13,7 +13,6 @@ import { TupleParam } from '@clickhouse/client';
 import { RED_BUCKET_BOUNDS_MS } from '@apo/shared';
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
-import type { FigureColumns } from '../services/red-queries.ts';
 import { PERIODS, shifted, splitRange } from './overview-plan.ts';
 import type { Period, RangeSplit, SecondsRange, SparklinePlan } from './overview-plan.ts';
 
@@ -82,41 +81,82 @@ function rangeBranches(
   return branches;
 }
 
-export interface EndpointFiguresRow extends FigureColumns {
+/** Figures of a service (`endpoint` null) or one of its busiest endpoints in one period. */
+export interface FiguresRow {
   /** Index in PERIODS. */
   period: number;
   service: string;
-  endpoint: string;
+  endpoint: string | null;
+  requests: string;
+  failed: string;
+  sum_ms: number;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface FiguresQuery {
+  /** The busiest endpoints per service to return (by requests in the range). */
+  top: number;
+  /** Case-insensitive text an endpoint's or its service's name must contain to be returned. */
+  search?: string | undefined;
+  useHours?: boolean | undefined;
 }
 
 /**
- * Summed RED per period × service × endpoint over the range and its day-ago and week-ago copies (the
- * copies may overlap the range when it is longer than a day, so each period is its own branch).
+ * Per period (the range, a day and a week earlier — copies that may overlap the range when it is longer
+ * than a day, so each period is its own branch): every service's figures, and those of its `top` busiest
+ * endpoints in the range. Quantiles are computed here from the summed buckets, so only a few numbers
+ * per row travel (the JSON of 4,000 endpoints × 3 periods × 16 buckets cost more than the query).
  */
-export async function endpointFigures(
+export async function figures(
   storage: Storage,
   range: SecondsRange,
   f: OverviewFilter,
-  useHours = true,
-): Promise<EndpointFiguresRow[]> {
-  const params: Record<string, unknown> = { ...f };
+  q: FiguresQuery,
+): Promise<FiguresRow[]> {
+  const params: Record<string, unknown> = {
+    ...f,
+    top: q.top,
+    search: q.search ?? '',
+    bounds: RED_BUCKET_BOUNDS_MS,
+  };
+  const select = (p: number) => `${p} AS period, service, endpoint`;
   const branches = PERIODS.flatMap((period, p) =>
     rangeBranches(
       storage,
-      splitRange(shifted(range, period), useHours),
+      splitRange(shifted(range, period), q.useHours),
       `p${p}`,
       params,
-      `${p} AS period, service, endpoint`,
+      select(p),
       'service, endpoint',
       f,
     ),
   );
-  if (branches.length === 0) return [];
-  return readRows<EndpointFiguresRow>(
+  const current = rangeBranches(
     storage,
-    `SELECT period, service, endpoint, ${SUMMED}
-     FROM (${branches.join('\nUNION ALL\n')})
-     GROUP BY period, service, endpoint`,
+    splitRange(range, q.useHours),
+    'c',
+    params,
+    select(0),
+    'service, endpoint',
+    f,
+  );
+  if (branches.length === 0 || current.length === 0) return [];
+  return readRows<FiguresRow>(
+    storage,
+    `SELECT period, service, if(whole = 1, NULL, endpoint) AS endpoint, requests, failed, sum_ms,
+            ${quantileSql(0.95)} AS p95, ${quantileSql(0.99)} AS p99
+     FROM (
+       SELECT period, service, endpoint, grouping(endpoint) AS whole, ${SUMMED}
+       FROM (${branches.join('\nUNION ALL\n')})
+       GROUP BY GROUPING SETS ((period, service), (period, service, endpoint))
+       HAVING whole = 1 OR (service, endpoint) IN (
+         SELECT service, endpoint FROM (${current.join('\nUNION ALL\n')})
+         WHERE positionCaseInsensitiveUTF8(service, {search:String}) > 0
+            OR positionCaseInsensitiveUTF8(endpoint, {search:String}) > 0
+         GROUP BY service, endpoint HAVING sum(requests) > 0
+         ORDER BY sum(requests) DESC, endpoint LIMIT {top:UInt32} BY service)
+     )`,
     params,
   );
 }
@@ -162,16 +202,19 @@ export interface SparklineRow {
 }
 
 /**
- * The p95 of summed bucket counts `b`, exactly as interpolateQuantile computes it (packages/shared/src/
- * red/red-quantiles.ts): the first non-empty bucket whose cumulative count reaches the rank, linear
- * inside it, the overflow bucket's lower edge. A bucket that reaches a positive rank is never empty.
+ * The q-quantile of summed bucket counts `buckets` over `requests`, exactly as interpolateQuantile computes
+ * it (packages/shared/src/red/red-quantiles.ts), the same Float64 operations in the same order: the first
+ * non-empty bucket whose cumulative count reaches the rank q × requests (a bucket that reaches a positive
+ * rank is never empty), linear inside it, the overflow bucket's lower edge. Needs `{bounds:Array(Float64)}`.
  */
-const P95_SQL = `if(requests = 0, NULL, (
-    arrayFirstIndex(c -> c >= 0.95 * requests, arrayCumSum(buckets)) AS ix,
-    if(ix = 1, 0, {bounds:Array(Float64)}[ix - 1]) AS lo,
-    if(ix = length(buckets), lo,
-       lo + (({bounds:Array(Float64)}[ix] - lo) * (0.95 * requests - (arrayCumSum(buckets)[ix] - buckets[ix])))
-               / buckets[ix])).3)`;
+function quantileSql(q: number): string {
+  const rank = `(${q} * requests)`;
+  const i = `arrayFirstIndex(c -> c >= ${rank}, arrayCumSum(buckets))`;
+  const lower = `if(${i} = 1, 0, {bounds:Array(Float64)}[${i} - 1])`;
+  const below = `(arrayCumSum(buckets)[${i}] - buckets[${i}])`;
+  return `if(requests = 0, NULL, if(${i} = length(buckets), ${lower},
+    ${lower} + (({bounds:Array(Float64)}[${i}] - ${lower}) * (${rank} - ${below})) / buckets[${i}]))`;
+}
 
 /**
  * Per step of the sparkline: requests, failed requests and p95 of each service and of the listed
@@ -209,7 +252,7 @@ export async function sparklines(
   return readRows<SparklineRow>(
     storage,
     `SELECT service, if(whole = 1, NULL, endpoint) AS endpoint,
-            arraySort(groupArray((toUInt32(t), requests, failed, ${P95_SQL}))) AS points
+            arraySort(groupArray((toUInt32(t), requests, failed, ${quantileSql(0.95)}))) AS points
      FROM (
        SELECT service, endpoint, t, grouping(endpoint) AS whole, ${SUMMED}
        FROM (${branches.join('\nUNION ALL\n')})

@@ -17,18 +17,15 @@ import type {
   EndpointOverview,
   HealthScore,
   HealthThresholds,
-  RedFigures,
   RedOverview,
-  RedSummary,
   ServiceOverview,
   ServicesOverview,
 } from '@apo/shared';
 import type { Storage } from '../../storage/index.ts';
-import { figuresOf } from '../services/red-queries.ts';
 import { coveredMinutes, PERIODS, planSparkline, shifted, stepOverlapS } from './overview-plan.ts';
 import type { SecondsRange, SparklinePlan } from './overview-plan.ts';
 import {
-  endpointFigures,
+  figures,
   lastChanges,
   logErrors,
   namespaces,
@@ -36,7 +33,7 @@ import {
   seenServices,
   sparklines,
 } from './overview-queries.ts';
-import type { SparklineRow } from './overview-queries.ts';
+import type { FiguresRow, SparklineRow } from './overview-queries.ts';
 
 export const TOP_ENDPOINTS = 10;
 
@@ -56,13 +53,26 @@ export interface OverviewOptions {
   useHours?: boolean;
 }
 
-/** Figures per period: current, day ago, week ago. */
-type Periods = [RedFigures[], RedFigures[], RedFigures[]];
-const noPeriods = (): Periods => [[], [], []];
+/** A period's figures (ms), as the query computed them. */
+interface Summary {
+  count: number;
+  errors: number;
+  sumMs: number;
+  p95: number | null;
+  p99: number | null;
+}
+/** Per period: current, day ago, week ago; undefined without requests. */
+type Periods = [Summary | undefined, Summary | undefined, Summary | undefined];
+const noPeriods = (): Periods => [undefined, undefined, undefined];
 
 interface ServiceData {
   figures: Periods;
+  /** Its busiest endpoints (matching the search), busiest first once sorted. */
   endpoints: Map<string, Periods>;
+}
+
+function summaryOf(r: FiguresRow): Summary {
+  return { count: Number(r.requests), errors: Number(r.failed), sumMs: r.sum_ms, p95: r.p95, p99: r.p99 };
 }
 
 function compared(values: (number | null)[]): ComparedFigure {
@@ -70,13 +80,13 @@ function compared(values: (number | null)[]): ComparedFigure {
 }
 
 function redOverview(periods: Periods, seconds: number, sparkline: RedOverview['sparkline']): RedOverview {
-  const s: RedSummary[] = periods.map((figures) => summarizeRed(figures));
-  const figure = (value: (x: RedSummary) => number | null) =>
-    compared(s.map((x) => (x.count === 0 ? null : value(x))));
+  const figure = (value: (x: Summary) => number | null) =>
+    compared(periods.map((x) => (x === undefined || x.count === 0 ? null : value(x))));
   return {
     throughput: figure((x) => x.count / seconds),
     errorRate: figure((x) => x.errors / x.count),
-    latencyAvg: figure((x) => x.avg),
+    // As summarizeRed computes it.
+    latencyAvg: figure((x) => x.sumMs / x.count),
     latencyP95: figure((x) => x.p95),
     latencyP99: figure((x) => x.p99),
     sparkline,
@@ -107,6 +117,14 @@ function health(
   );
 }
 
+/**
+ * Sparkline points to 4 significant digits: a line a few pixels high cannot show more, and full doubles
+ * (0.40833333333333333) made ~2,000 sparklines most of a 3 MB answer.
+ */
+export function sparklineValue(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
 function sparklineOf(
   row: SparklineRow | undefined,
   plan: SparklinePlan,
@@ -118,15 +136,15 @@ function sparklineOf(
   for (const [i, requests, failed, p95] of row?.points ?? []) {
     const n = Number(requests);
     if (i >= plan.points || n === 0) continue;
-    throughput[i] = n / stepOverlapS(plan, range, i);
-    errorRate[i] = Number(failed) / n;
-    latencyP95[i] = p95;
+    throughput[i] = sparklineValue(n / stepOverlapS(plan, range, i));
+    errorRate[i] = sparklineValue(Number(failed) / n);
+    latencyP95[i] = p95 === null ? null : sparklineValue(p95);
   }
   return { fromMs: plan.firstS * 1000, stepMs: plan.stepS * 1000, throughput, errorRate, latencyP95 };
 }
 
 function requestsNow(periods: Periods): number {
-  return periods[0].reduce((n, f) => n + f.count, 0);
+  return periods[0]?.count ?? 0;
 }
 
 export async function servicesOverview(
@@ -139,8 +157,9 @@ export async function servicesOverview(
   const seconds = range.toS - range.fromS;
   const filter = { cluster: input.cluster };
   const seenRange = { fromS: Math.min(range.fromS, range.toS - SEEN_LOOKBACK_S), toS: range.toS };
+  const search = input.search?.trim() ?? '';
   const [figureRows, seenRows, logRows, changeRows, namespaceRows] = await Promise.all([
-    endpointFigures(storage, range, filter, options.useHours),
+    figures(storage, range, filter, { top: TOP_ENDPOINTS, search, useHours: options.useHours }),
     seenServices(storage, seenRange, filter),
     logErrors(storage, range, filter),
     lastChanges(storage, range.toS, filter),
@@ -152,31 +171,32 @@ export async function servicesOverview(
     let service = data.get(row.service);
     if (service === undefined)
       data.set(row.service, (service = { figures: noPeriods(), endpoints: new Map() }));
+    const period = row.period as 0 | 1 | 2;
+    if (row.endpoint === null) {
+      service.figures[period] = summaryOf(row);
+      continue;
+    }
     let endpoint = service.endpoints.get(row.endpoint);
     if (endpoint === undefined) service.endpoints.set(row.endpoint, (endpoint = noPeriods()));
-    const figures = figuresOf(row);
-    endpoint[row.period as 0 | 1 | 2].push(figures);
-    service.figures[row.period as 0 | 1 | 2].push(figures);
+    endpoint[period] = summaryOf(row);
   }
   const clusters = new Map(seenRows.map((r) => [r.service, r.clusters]));
   const namespaceOf = new Map(namespaceRows.map((r) => [r.service, r.namespace]));
-  const search = input.search?.trim().toLowerCase() ?? '';
-  const matches = (name: string): boolean => name.toLowerCase().includes(search);
+  // The same test as the query's positionCaseInsensitiveUTF8 for the service's own name.
+  const matches = (name: string): boolean => name.toLowerCase().includes(search.toLowerCase());
 
-  // The services to list and, for each, its endpoints to show: busiest first, those matching the search
-  // when only endpoints match it.
+  // The services to list: with requests in the range or seen in the week before its end, in the namespace,
+  // and matching the search by name or by one of their endpoints (the query returned only those).
   const listed: { service: string; data: ServiceData; endpoints: string[] }[] = [];
   for (const service of new Set([...clusters.keys(), ...data.keys()])) {
     if (input.namespace !== undefined && namespaceOf.get(service) !== input.namespace) continue;
     const d = data.get(service) ?? { figures: noPeriods(), endpoints: new Map<string, Periods>() };
     if (requestsNow(d.figures) === 0 && !clusters.has(service)) continue;
-    const serviceMatches = search === '' || matches(service);
     const endpoints = [...d.endpoints]
-      .filter(([name, periods]) => requestsNow(periods) > 0 && (serviceMatches || matches(name)))
+      .filter(([, periods]) => requestsNow(periods) > 0)
       .sort((a, b) => requestsNow(b[1]) - requestsNow(a[1]) || (a[0] < b[0] ? -1 : 1))
-      .slice(0, TOP_ENDPOINTS)
       .map(([name]) => name);
-    if (!serviceMatches && endpoints.length === 0) continue;
+    if (search !== '' && !matches(service) && endpoints.length === 0) continue;
     listed.push({ service, data: d, endpoints });
   }
 

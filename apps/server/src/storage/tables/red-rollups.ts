@@ -147,17 +147,26 @@ const partitionBy = 'toDate(minute)';
 const settings = { ttl_only_drop_parts: 1 };
 
 /**
- * `red_server_1m` per hour, for long ranges (the services overview reads 24 h × 3 periods: ~300 k hour rows
- * instead of ~17 M minute rows at 200 services × 20 endpoints). A projection rather than a materialized
- * view into a second table, because the ingest path DELETEs the rows of a flush that failed or was
- * interrupted before its ledger row (ingest/batch-ledger.ts removeInterruptedFlushes, the writer's
- * removeFlushes) and the sender then retries it: a view's table never sees the DELETE and would count
- * that flush twice, while a projection lives in the same parts and is rebuilt with them
- * (`lightweight_mutation_projection_mode = 'rebuild'`), so hours stay exactly the sum of their minutes.
- * Readers use it by filtering and grouping on `toStartOfHour(minute)` over whole hours; the engine
- * picks it by itself (and falls back to the minutes for parts built before it existed).
+ * `red_server_1m` again, per endpoint without instance, kind and error, sorted by time first: per hour
+ * (`red_hourly`) and per minute (`red_minutely`). The table is sorted by service, endpoint, minute — right
+ * for one service's charts, but a time range across all services (the services overview) then touches
+ * every granule of each day it overlaps (~5.8 M rows a day at 200 services × 20 endpoints). The
+ * projections serve those reads: whole hours from `red_hourly` (24 h × 3 periods: ~300 k rows instead of
+ * ~17 M), partial-hour edges from `red_minutely`, both a contiguous run of a time-sorted part.
+ *
+ * Projections rather than a materialized view into a second table, because the ingest path DELETEs the
+ * rows of a flush that failed or was interrupted before its ledger row (ingest/batch-ledger.ts
+ * removeInterruptedFlushes, the writer's removeFlushes) and the sender then retries it: a view's table never
+ * sees the DELETE and would count that flush twice, while a projection lives in the same parts and is
+ * rebuilt with them (`lightweight_mutation_projection_mode = 'rebuild'`), so hours stay exactly the sum of
+ * their minutes. The engine picks a projection by itself when a SELECT's filter, grouping and aggregates
+ * can be read from it (and falls back to the table for parts built before it existed); readers of hours
+ * filter and group on `toStartOfHour(minute)` only.
  */
 export const RED_HOURLY_PROJECTION = 'red_hourly';
+export const RED_MINUTELY_PROJECTION = 'red_minutely';
+
+const PROJECTED_FIGURES = 'sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts)';
 
 /** The `lightweight_mutation_projection_mode` setting, without which a DELETE on the table is refused. */
 export function supportsProjectionRebuild(capabilities: StorageCapabilities): boolean {
@@ -167,13 +176,14 @@ export function supportsProjectionRebuild(capabilities: StorageCapabilities): bo
 
 function redServerProjections(capabilities: StorageCapabilities): ProjectionSpec[] {
   if (!supportsProjectionRebuild(capabilities)) return [];
+  // An aggregate projection is sorted by its GROUP BY keys, in order: time first.
+  const projection = (name: string, time: string): ProjectionSpec => ({
+    name,
+    select: `SELECT ${time}, cluster, service, endpoint, ${PROJECTED_FIGURES} GROUP BY ${time}, cluster, service, endpoint`,
+  });
   return [
-    {
-      name: RED_HOURLY_PROJECTION,
-      select:
-        'SELECT cluster, service, endpoint, toStartOfHour(minute), sum(count), sum(error_count), ' +
-        'sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY cluster, service, endpoint, toStartOfHour(minute)',
-    },
+    projection(RED_HOURLY_PROJECTION, 'toStartOfHour(minute)'),
+    projection(RED_MINUTELY_PROJECTION, 'minute'),
   ];
 }
 
