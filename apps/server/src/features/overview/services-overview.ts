@@ -4,13 +4,7 @@
  * shape of packages/shared/src/console/overview.ts. The SQL is in overview-queries.ts; this file joins
  * the results.
  */
-import {
-  byMostDegraded,
-  changePercent,
-  DEFAULT_HEALTH_THRESHOLDS,
-  scoreHealth,
-  summarizeRed,
-} from '@apo/shared';
+import { byMostDegraded, changePercent, DEFAULT_HEALTH_THRESHOLDS, scoreHealth } from '@apo/shared';
 import type {
   ComparedFigure,
   ComparisonPeriod,
