@@ -9,7 +9,6 @@
  * Spans, logs and events have DateTime64 timestamps: they are compared with DateTime64 bounds
  * (fromUnixTimestamp64Milli), since against a DateTime bound a span at 11:59:59.989 fails `ts < 12:00:00`.
  */
-import { TupleParam } from '@clickhouse/client';
 import { RED_BUCKET_BOUNDS_MS } from '@apo/shared';
 import type { Storage } from '../../storage/index.ts';
 import { readRows } from '../read-rows.ts';
@@ -81,6 +80,37 @@ function rangeBranches(
   return branches;
 }
 
+/**
+ * The SELECT of each service's `top` busiest endpoints in the range that match the search (by their own
+ * or their service's name); undefined when the range reads nothing. Sets `top` and `search` in params.
+ */
+function topEndpoints(
+  storage: Storage,
+  range: SecondsRange,
+  params: Record<string, unknown>,
+  f: OverviewFilter,
+  q: FiguresQuery,
+): string | undefined {
+  params.top = q.top;
+  params.search = q.search ?? '';
+  const select = '0 AS period, service, endpoint';
+  const current = rangeBranches(
+    storage,
+    splitRange(range, q.useHours),
+    'c',
+    params,
+    select,
+    'service, endpoint',
+    f,
+  );
+  if (current.length === 0) return undefined;
+  return `SELECT service, endpoint FROM (${current.join('\nUNION ALL\n')})
+         WHERE positionCaseInsensitiveUTF8(service, {search:String}) > 0
+            OR positionCaseInsensitiveUTF8(endpoint, {search:String}) > 0
+         GROUP BY service, endpoint HAVING sum(requests) > 0
+         ORDER BY sum(requests) DESC, endpoint LIMIT {top:UInt32} BY service`;
+}
+
 /** Figures of a service (`endpoint` null) or one of its busiest endpoints in one period. */
 export interface FiguresRow {
   /** Index in PERIODS. */
@@ -114,12 +144,7 @@ export async function figures(
   f: OverviewFilter,
   q: FiguresQuery,
 ): Promise<FiguresRow[]> {
-  const params: Record<string, unknown> = {
-    ...f,
-    top: q.top,
-    search: q.search ?? '',
-    bounds: RED_BUCKET_BOUNDS_MS,
-  };
+  const params: Record<string, unknown> = { ...f, bounds: RED_BUCKET_BOUNDS_MS };
   const select = (p: number) => `${p} AS period, service, endpoint`;
   const branches = PERIODS.flatMap((period, p) =>
     rangeBranches(
@@ -132,16 +157,8 @@ export async function figures(
       f,
     ),
   );
-  const current = rangeBranches(
-    storage,
-    splitRange(range, q.useHours),
-    'c',
-    params,
-    select(0),
-    'service, endpoint',
-    f,
-  );
-  if (branches.length === 0 || current.length === 0) return [];
+  const top = topEndpoints(storage, range, params, f, q);
+  if (branches.length === 0 || top === undefined) return [];
   return readRows<FiguresRow>(
     storage,
     `SELECT period, service, if(whole = 1, NULL, endpoint) AS endpoint, requests, failed, sum_ms,
@@ -150,12 +167,7 @@ export async function figures(
        SELECT period, service, endpoint, grouping(endpoint) AS whole, ${SUMMED}
        FROM (${branches.join('\nUNION ALL\n')})
        GROUP BY GROUPING SETS ((period, service), (period, service, endpoint))
-       HAVING whole = 1 OR (service, endpoint) IN (
-         SELECT service, endpoint FROM (${current.join('\nUNION ALL\n')})
-         WHERE positionCaseInsensitiveUTF8(service, {search:String}) > 0
-            OR positionCaseInsensitiveUTF8(endpoint, {search:String}) > 0
-         GROUP BY service, endpoint HAVING sum(requests) > 0
-         ORDER BY sum(requests) DESC, endpoint LIMIT {top:UInt32} BY service)
+       HAVING whole = 1 OR (service, endpoint) IN (${top})
      )`,
     params,
   );
@@ -192,7 +204,7 @@ export async function seenServices(
   );
 }
 
-/** Where `top` lists (service, endpoint) pairs; every service's own line is returned too. */
+/** A service's own line (endpoint null) or one of its busiest endpoints' (as `figures` picks them). */
 export interface SparklineRow {
   service: string;
   /** null for the service's own line. */
@@ -217,27 +229,25 @@ function quantileSql(q: number): string {
 }
 
 /**
- * Per step of the sparkline: requests, failed requests and p95 of each service and of the listed
- * (service, endpoint) pairs. Hour-sized steps read hours from the projection, smaller ones minutes.
+ * Per step of the sparkline: requests, failed requests and p95 of each service and of its busiest
+ * endpoints (the same ones `figures` returns: both pick them themselves, so the two queries run side by
+ * side). Hour-sized steps read hours from the projection, smaller ones minutes.
  */
 export async function sparklines(
   storage: Storage,
   range: SecondsRange,
   plan: SparklinePlan,
-  services: readonly string[],
-  top: readonly (readonly [string, string])[],
   f: OverviewFilter,
-  useHours = true,
+  q: FiguresQuery,
 ): Promise<SparklineRow[]> {
   const params: Record<string, unknown> = {
     ...f,
     first: plan.firstS,
     step: plan.stepS,
-    services,
-    top: top.map((t) => new TupleParam([t[0], t[1]])),
     bounds: RED_BUCKET_BOUNDS_MS,
   };
-  const split = splitRange(range, useHours && plan.stepS % 3600 === 0);
+  const top = topEndpoints(storage, range, params, f, q);
+  const split = splitRange(range, q.useHours !== false && plan.stepS % 3600 === 0);
   const t = 'intDiv(toUnixTimestamp($T) - {first:UInt32}, {step:UInt32}) AS t';
   const branches = rangeBranches(
     storage,
@@ -248,7 +258,7 @@ export async function sparklines(
     'service, endpoint, t',
     f,
   );
-  if (branches.length === 0) return [];
+  if (branches.length === 0 || top === undefined) return [];
   return readRows<SparklineRow>(
     storage,
     `SELECT service, if(whole = 1, NULL, endpoint) AS endpoint,
@@ -256,9 +266,8 @@ export async function sparklines(
      FROM (
        SELECT service, endpoint, t, grouping(endpoint) AS whole, ${SUMMED}
        FROM (${branches.join('\nUNION ALL\n')})
-       WHERE service IN {services:Array(String)}
        GROUP BY GROUPING SETS ((service, t), (service, endpoint, t))
-       HAVING whole = 1 OR (service, endpoint) IN {top:Array(Tuple(String, String))}
+       HAVING whole = 1 OR (service, endpoint) IN (${top})
      )
      GROUP BY service, endpoint, whole`,
     params,

@@ -152,8 +152,11 @@ export async function servicesOverview(
   const filter = { cluster: input.cluster };
   const seenRange = { fromS: Math.min(range.fromS, range.toS - SEEN_LOOKBACK_S), toS: range.toS };
   const search = input.search?.trim() ?? '';
-  const [figureRows, seenRows, logRows, changeRows, namespaceRows] = await Promise.all([
-    figures(storage, range, filter, { top: TOP_ENDPOINTS, search, useHours: options.useHours }),
+  const plan = planSparkline(range);
+  const query = { top: TOP_ENDPOINTS, search, useHours: options.useHours };
+  const [figureRows, lines, seenRows, logRows, changeRows, namespaceRows] = await Promise.all([
+    figures(storage, range, filter, query),
+    sparklines(storage, range, plan, filter, query),
     seenServices(storage, seenRange, filter),
     logErrors(storage, range, filter),
     lastChanges(storage, range.toS, filter),
@@ -194,19 +197,6 @@ export async function servicesOverview(
     listed.push({ service, data: d, endpoints });
   }
 
-  const plan = planSparkline(range);
-  const lines =
-    listed.length === 0
-      ? []
-      : await sparklines(
-          storage,
-          range,
-          plan,
-          listed.map((l) => l.service),
-          listed.flatMap((l) => l.endpoints.map((e) => [l.service, e] as const)),
-          filter,
-          options.useHours,
-        );
   const lineOf = new Map(lines.map((l) => [`${l.service}\n${l.endpoint ?? ''}\n${l.endpoint === null}`, l]));
   const logsOf = new Map(logRows.map((r) => [r.service, r.counts.map(Number)]));
   // Logs are kept for fewer days than RED (7 by default): a period that starts before the oldest kept
