@@ -1,11 +1,12 @@
 /**
  * The services overview's SQL (the router holds none). RED comes from `red_server_1m` — 100 % of spans —
- * whole hours through its hourly projection, partial-hour edges as minutes (overview-plan.ts), so 24 h of
- * 200 services × 20 endpoints for three periods reads ~300 k hour rows instead of ~17 M minutes. The
- * projection is used when a SELECT filters and groups on `toStartOfHour(minute)` only and takes the
- * projection's aggregates; every hour branch below is written that way. Quantiles are computed from the
- * summed buckets in TypeScript (`summarizeRed`), except the sparkline's p95, computed in SQL with the same
- * operations in the same order (so the same Float64 result) to keep ~60 k points' buckets off the wire.
+ * whole hours through its time-sorted `red_hourly` projection, partial-hour edges through `red_minutely`
+ * (overview-plan.ts splits the ranges; storage/tables/red-rollups.ts has why), so 24 h of 200 services × 20
+ * endpoints for three periods reads ~300 k hour rows instead of ~17 M minutes. The engine uses a projection
+ * when a SELECT's filter, grouping and aggregates can be read from it; every branch below is written so
+ * (hours: only `toStartOfHour(minute)`). Quantiles are computed in SQL from the summed buckets with the
+ * operations of interpolateQuantile in the same order (the same Float64 results, tested), so a few numbers
+ * per row travel instead of 16 buckets: the JSON, not the query, was the cost.
  * Spans, logs and events have DateTime64 timestamps: they are compared with DateTime64 bounds
  * (fromUnixTimestamp64Milli), since against a DateTime bound a span at 11:59:59.989 fails `ts < 12:00:00`.
  */
@@ -40,8 +41,8 @@ const clusterSql = (f: OverviewFilter): string =>
   f.cluster === undefined ? '' : 'AND cluster = {cluster:String}';
 
 /**
- * The SELECT branches that read one range: whole hours (through the projection) and the two minute
- * edges. `key` is the grouping (time expression `$T` is replaced by the hour or the minute).
+ * The SELECT branches that read one range: whole hours and the two minute edges, each grouped by
+ * `groupBy` (`$T` in `select` and `groupBy` stands for the hour or the minute).
  */
 function rangeBranches(
   storage: Storage,
