@@ -64,6 +64,27 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     }
   });
 
+  it('stays exact when the ingest path deletes a failed flush (hours follow the minutes)', async () => {
+    const input: OverviewInput = {
+      from: H - 5 * HOUR + 17 * MINUTE,
+      to: H - 23 * MINUTE,
+      compareWith: 'day',
+    };
+    const before = await servicesOverview(storage, input);
+    // A flush's rows stored, then removed the way batch-ledger.ts / the writer remove an unacknowledged flush.
+    await storage.client.command({
+      query: `INSERT INTO ${storage.database}.red_server_1m
+              SELECT * REPLACE (toUInt64(99) AS flush_id) FROM ${storage.database}.red_server_1m
+              WHERE minute >= toDateTime({from:UInt32}) AND minute < toDateTime({to:UInt32})`,
+      query_params: { from: (H - 4 * HOUR) / 1000, to: H / 1000 },
+    });
+    const doubled = await servicesOverview(storage, input);
+    expect(doubled.services[0]!.throughput.value).toBeGreaterThan(before.services[0]!.throughput.value!);
+    await storage.deleteRows('red_server_1m', 'flush_id = {flush:UInt64}', { flush: 99 });
+    expect(await servicesOverview(storage, input)).toEqual(before);
+    expect(await servicesOverview(storage, input, { useHours: false })).toEqual(before);
+  });
+
   it('lists the degraded service first, with its p95 change vs yesterday', async () => {
     const o = await servicesOverview(storage, { from: H - 2 * HOUR, to: H, compareWith: 'day' });
     expect(o.services[0]!.service).toBe(bulkServiceName(0));
