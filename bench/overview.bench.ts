@@ -6,7 +6,7 @@
  * Data, written straight through the storage layer to save time:
  * - RED rollups of 200 services × 20 endpoints, one row per minute per endpoint (an error row every 20th
  *   minute), over 8 days + 1 h, so week-over-week has data: ≈ 46 M rows of `red_server_1m`, generated inside
- *   the engine (features/overview/overview-seed.ts `seedBulkRedRollups`, INSERT … SELECT from numbers());
+ *   the engine (test/support/overview-seed.ts `seedBulkRedRollups`, INSERT … SELECT from numbers());
  * - 10 M spans of the standard workload (512-span requests, 11 attributes per span) over the last 24 h;
  * - 2 M log records over the last 2 days (one in five at ERROR) and one restart per service.
  *
@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { seedBulkRedRollups } from '../apps/server/src/features/overview/overview-seed.ts';
+import { seedBulkRedRollups } from '../apps/server/test/support/overview-seed.ts';
 import { appendSpanRows, openStorage, RowBinaryWriter } from '../apps/server/src/storage/index.ts';
 import type { Storage } from '../apps/server/src/storage/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';

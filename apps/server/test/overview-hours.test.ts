@@ -1,20 +1,22 @@
 /**
- * The overview reads whole hours from `red_server_1m`'s hourly projection and only the partial-hour edges
- * as minutes. On generated rollups across hour boundaries (real engine), every figure is identical to
- * reading minutes only; the hour branches really use the projection; and the sparkline's p95 computed in
- * SQL equals the figures' p95 computed by `summarizeRed` for the same hour.
+ * The overview reads whole hours from `red_server_1m`'s hourly projections (per service for the services,
+ * per endpoint for one service's endpoints) and only the partial-hour edges as minutes. On generated
+ * rollups across hour boundaries (real engine), every figure is identical to reading minutes only, before
+ * and after the ingest path deletes a flush (hours stay the sum of their minutes); the branches really use
+ * the projections; and the p95 computed in SQL equals the one `summarizeRed` computes.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { summarizeRed } from '@apo/shared/red';
-import { figuresOf } from '../src/features/services/red-queries.ts';
-import type { FigureColumns } from '../src/features/services/red-queries.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkServiceName, seedBulkRedRollups } from '../src/features/overview/overview-seed.ts';
-import { figures } from '../src/features/overview/overview-queries.ts';
-import { servicesOverview, sparklineValue } from '../src/features/overview/services-overview.ts';
+import { bulkServiceName, seedBulkRedRollups } from './support/overview-seed.ts';
+import { endpointsOverview } from '../src/features/overview/endpoints-overview.ts';
+import { sparklineValue } from '../src/features/overview/overview-figures.ts';
+import { planSparkline } from '../src/features/overview/overview-plan.ts';
+import { currentFigures, pastFigures } from '../src/features/overview/overview-queries.ts';
+import { servicesOverview } from '../src/features/overview/services-overview.ts';
 import type { OverviewInput } from '../src/features/overview/services-overview.ts';
 import { openStorage, type Storage } from '../src/storage/index.ts';
 import { CapturingLog, selectRows } from '../src/storage/storage-test-support.ts';
@@ -61,6 +63,13 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
       const minutesOnly = await servicesOverview(storage, input, { useHours: false });
       expect(withHours).toEqual(minutesOnly);
       expect(withHours.services).toHaveLength(6);
+      for (const service of [bulkServiceName(0), bulkServiceName(5)]) {
+        const endpoints = await endpointsOverview(storage, { ...input, service });
+        expect(endpoints).toEqual(
+          await endpointsOverview(storage, { ...input, service }, { useHours: false }),
+        );
+        expect(endpoints.endpoints).toHaveLength(4);
+      }
     }
   });
 
@@ -71,6 +80,8 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
       compareWith: 'day',
     };
     const before = await servicesOverview(storage, input);
+    const service = bulkServiceName(0);
+    const endpointsBefore = await endpointsOverview(storage, { ...input, service });
     // A flush's rows stored, then removed the way batch-ledger.ts / the writer remove an unacknowledged flush.
     await storage.client.command({
       query: `INSERT INTO ${storage.database}.red_server_1m
@@ -83,6 +94,10 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     await storage.deleteRows('red_server_1m', 'flush_id = {flush:UInt64}', { flush: 99 });
     expect(await servicesOverview(storage, input)).toEqual(before);
     expect(await servicesOverview(storage, input, { useHours: false })).toEqual(before);
+    expect(await endpointsOverview(storage, { ...input, service })).toEqual(endpointsBefore);
+    expect(await endpointsOverview(storage, { ...input, service }, { useHours: false })).toEqual(
+      endpointsBefore,
+    );
   });
 
   it('lists the degraded service first, with its p95 change vs yesterday', async () => {
@@ -91,32 +106,49 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     expect(o.services[0]!.health.breachedCount).toBe(1);
     expect(o.services[0]!.latencyP95.value).toBeGreaterThan(o.services[0]!.latencyP95.dayAgo! * 1.2);
     expect(o.services.slice(1).every((s) => s.health.breachedCount === 0)).toBe(true);
-    expect(o.services[0]!.endpoints).toHaveLength(4);
+    const endpoints = await endpointsOverview(storage, {
+      from: H - 2 * HOUR,
+      to: H,
+      compareWith: 'day',
+      service: bulkServiceName(0),
+    });
+    expect(endpoints.endpoints).toHaveLength(4);
+    expect(endpoints.endpoints.every((e) => e.health.breachedCount === 1)).toBe(true);
   });
 
-  it('reads the whole hours through the projection', async () => {
-    // With force_optimize_projection the engine refuses a query that uses no projection.
-    const forced = {
+  it('reads the projections: per service for services, per endpoint for endpoints', async () => {
+    // With force_optimize_projection_name the engine refuses a query that does not use that projection.
+    const using = (projection: string): Storage => ({
       ...storage,
       client: {
         query: (p: Parameters<ClickHouseClient['query']>[0]) =>
-          storage.client.query({ ...p, clickhouse_settings: { force_optimize_projection: 1 } }),
+          storage.client.query({
+            ...p,
+            clickhouse_settings: { force_optimize_projection_name: projection },
+          }),
       } as unknown as ClickHouseClient,
-    } as Storage;
-    const range = { fromS: (H - 5 * HOUR) / 1000, toS: H / 1000 };
+    });
+    const hours = { fromS: (H - 5 * HOUR) / 1000, toS: H / 1000 };
+    const minutes = { fromS: (H - 2 * HOUR - 40 * MINUTE) / 1000, toS: (H - HOUR - 40 * MINUTE) / 1000 };
+    const plan = planSparkline(hours);
+    const one = { service: bulkServiceName(1) };
     try {
-      await expect(figures(forced, range, {}, { top: 10 })).resolves.not.toHaveLength(0);
-      // Minutes only read the time-sorted minute projection; a query on the instance column cannot.
-      await expect(figures(forced, range, {}, { top: 10, useHours: false })).resolves.not.toHaveLength(0);
-      await expect(
-        forced.client.query({
-          query: `SELECT sum(count) FROM ${storage.database}.red_server_1m WHERE instance != ''`,
-          format: 'JSONEachRow',
-        }),
-      ).rejects.toThrow(/projection/i);
+      for (const [projection, read] of [
+        ['red_service_hourly', (s: Storage) => currentFigures(s, 'service', hours, plan, {}, {})],
+        ['red_service_hourly', (s: Storage) => pastFigures(s, 'service', hours, {}, {})],
+        ['red_service_minutely', (s: Storage) => pastFigures(s, 'service', minutes, {}, {})],
+        ['red_service_minutely', (s: Storage) => pastFigures(s, 'service', hours, {}, { useHours: false })],
+        ['red_hourly', (s: Storage) => pastFigures(s, 'endpoint', hours, one, {})],
+        ['red_minutely', (s: Storage) => pastFigures(s, 'endpoint', minutes, one, {})],
+      ] as const) {
+        await expect(read(using(projection)), projection).resolves.not.toHaveLength(0);
+      }
+      await expect(currentFigures(using('red_hourly'), 'service', hours, plan, {}, {})).rejects.toThrow(
+        /projection/i,
+      );
     } finally {
       // chDB keeps a query's settings for the session's later queries: undo it.
-      await storage.client.command({ query: 'SET force_optimize_projection = 0' });
+      await storage.client.command({ query: "SET force_optimize_projection_name = ''" });
     }
   });
 
@@ -124,11 +156,22 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     const [from, to] = [H - 5 * HOUR + 17 * MINUTE, H - 23 * MINUTE];
     const o = await servicesOverview(storage, { from, to, compareWith: 'day' });
     for (const s of o.services) {
+      const { endpoints } = await endpointsOverview(storage, {
+        from,
+        to,
+        compareWith: 'day',
+        service: s.service,
+      });
       for (const [endpoint, figure] of [
         [undefined, s] as const,
-        ...s.endpoints.map((e) => [e.endpoint, e] as const),
+        ...endpoints.map((e) => [e.endpoint, e] as const),
       ]) {
-        const [sums] = await selectRows<FigureColumns>(
+        const [sums] = await selectRows<{
+          requests: string;
+          failed: string;
+          sum_ms: number;
+          buckets: string[];
+        }>(
           storage,
           `SELECT sum(count) AS requests, sum(error_count) AS failed, sum(duration_sum_ms) AS sum_ms,
                   sumForEach(bucket_counts) AS buckets
@@ -142,7 +185,14 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
             to: Math.ceil(to / MINUTE) * 60,
           },
         );
-        const expected = summarizeRed([figuresOf(sums!)]);
+        const expected = summarizeRed([
+          {
+            count: Number(sums!.requests),
+            errorCount: Number(sums!.failed),
+            durationSumMs: sums!.sum_ms,
+            bucketCounts: sums!.buckets.map(Number),
+          },
+        ]);
         expect([figure.latencyP95.value, figure.latencyP99.value, figure.latencyAvg.value]).toEqual([
           expected.p95,
           expected.p99,

@@ -1,15 +1,17 @@
 /**
- * `overview.services` against a real server process over a data directory seeded with the overview's
- * demo world (features/overview/overview-seed.ts): a degraded service with exact figures and score,
- * most degraded first, an inactive service greyed, namespace and search filters, log errors, last
- * restart and version change, and bad input refused with a 400 naming the field.
+ * `overview.services` and `overview.endpoints` against a real server process over a data directory seeded
+ * with the overview's demo world (test/support/overview-seed.ts): a degraded service with exact figures
+ * and score, most degraded first, an inactive service greyed, namespace and search filters, log errors,
+ * last restart and version change, the degraded service's endpoints, thresholds from the settings store,
+ * and bad input refused with a 400 naming the field.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceOverview, ServicesOverview } from '@apo/shared/console';
-import { seedOverviewDemo } from '../src/features/overview/overview-seed.ts';
+import { DEFAULT_HEALTH_THRESHOLDS } from '@apo/shared/console';
+import type { HealthThresholds, ServiceOverview, ServicesOverview } from '@apo/shared/console';
+import { seedOverviewDemo } from './support/overview-seed.ts';
 import { openStorage } from '../src/storage/index.ts';
 import { CapturingLog } from '../src/storage/storage-test-support.ts';
 import { apiClient, type ApiClient } from './support/api-client.ts';
@@ -70,14 +72,27 @@ describe('overview.services (real server process, seeded demo)', () => {
     ]);
     expect(checkout.health).toMatchObject({ total: 6, breachedCount: 1 });
     expect(checkout.health.worstChangePercent).toBeCloseTo(64.948, 3);
-    expect(checkout.endpoints.map((e) => [e.endpoint, e.latencyP95.value, e.latencyP95.dayAgo])).toEqual([
+    expect(checkout.namespace).toBe('shop');
+    expect(checkout.clusters).toEqual(['demo']);
+    // Services only: a service's endpoints are overview.endpoints.
+    expect(checkout).not.toHaveProperty('endpoints');
+  });
+
+  it("gives the degraded service's busiest endpoints on request (overview.endpoints)", async () => {
+    const { service, endpoints } = await api.overview.endpoints.query({ ...lastHour(), service: 'checkout' });
+    expect(service).toBe('checkout');
+    expect(endpoints.map((e) => [e.endpoint, e.latencyP95.value, e.latencyP95.dayAgo])).toEqual([
       // 100 + 150 × (95 − 90) / 10 and 50 + 50 × 95 / 100; the status endpoint: 10 + 15 × 0.95.
       ['POST /checkout', 175, 97.5],
       ['GET /checkout/status', 24.25, 24.25],
     ]);
-    expect(checkout.endpoints[0]!.health).toMatchObject({ level: 'critical', breachedCount: 1 });
-    expect(checkout.namespace).toBe('shop');
-    expect(checkout.clusters).toEqual(['demo']);
+    expect(endpoints[0]!.health).toMatchObject({ level: 'critical', breachedCount: 1 });
+    expect(endpoints[0]!.health.points[0]!.changePercent).toBeCloseTo(((175 - 97.5) / 97.5) * 100, 10);
+    expect(new Set(endpoints[0]!.sparkline.latencyP95)).toEqual(new Set([175]));
+    expect(endpoints[0]!.sparkline.stepMs).toBe(2 * MINUTE);
+    // A service silent in the range has no busiest endpoints; an unknown one neither.
+    expect((await api.overview.endpoints.query({ ...lastHour(), service: 'catalog' })).endpoints).toEqual([]);
+    expect((await api.overview.endpoints.query({ ...lastHour(), service: 'nope' })).endpoints).toEqual([]);
   });
 
   it('gives error rates, log errors (ERROR and above only), restarts and version changes', async () => {
@@ -99,7 +114,6 @@ describe('overview.services (real server process, seeded demo)', () => {
     expect(catalog).toMatchObject({
       active: false,
       clusters: ['demo'],
-      endpoints: [],
       // A week ago it still served requests.
       throughput: { value: null, dayAgo: null, weekAgo: 5 / 60 },
       latencyP95: { value: null, dayAgo: null, weekAgo: 5 + 5 * 0.95 },
@@ -122,7 +136,6 @@ describe('overview.services (real server process, seeded demo)', () => {
     expect(new Set(sparkline.throughput)).toEqual(new Set([2]));
     expect(new Set(sparkline.latencyP95)).toEqual(new Set([160]));
     expect(new Set(sparkline.errorRate)).toEqual(new Set([0]));
-    expect(new Set(checkout.endpoints[0]!.sparkline.latencyP95)).toEqual(new Set([175]));
   });
 
   it('compares with a week earlier on request, with the given thresholds', async () => {
@@ -148,9 +161,13 @@ describe('overview.services (real server process, seeded demo)', () => {
     const shop = await api.overview.services.query({ ...lastHour(), namespace: 'shop' });
     expect(shop.services.map((s) => s.service)).toEqual(['checkout', 'cart']);
     const status = await api.overview.services.query({ ...lastHour(), search: 'STATUS' });
-    expect(status.services.map((s) => [s.service, s.endpoints.map((e) => e.endpoint)])).toEqual([
-      ['checkout', ['GET /checkout/status']],
-    ]);
+    expect(status.services.map((s) => s.service)).toEqual(['checkout']);
+    const statusEndpoints = await api.overview.endpoints.query({
+      ...lastHour(),
+      service: 'checkout',
+      search: 'STATUS',
+    });
+    expect(statusEndpoints.endpoints.map((e) => e.endpoint)).toEqual(['GET /checkout/status']);
     // The service's own figures stay whole-service.
     expect(status.services[0]!.throughput.value).toBe(2);
     const pay = await api.overview.services.query({ ...lastHour(), search: 'pay' });
@@ -165,9 +182,9 @@ describe('overview.services (real server process, seeded demo)', () => {
   });
 
   it('refuses bad input with a 400 naming the field', async () => {
-    const query = async (input: object) => {
+    const query = async (input: object, procedure = 'overview.services') => {
       const res = await fetch(
-        `${server.httpUrl}/trpc/overview.services?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+        `${server.httpUrl}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
       );
       const body = (await res.json()) as { error?: { json: { message: string } } };
       return { status: res.status, message: body.error?.json.message ?? '' };
@@ -193,5 +210,50 @@ describe('overview.services (real server process, seeded demo)', () => {
     const empty = await query({ ...lastHour(), search: '' });
     expect(empty.status).toBe(400);
     expect(empty.message).toMatch(/^search: /);
+    const noService = await query({ ...lastHour() }, 'overview.endpoints');
+    expect(noService.status).toBe(400);
+    expect(noService.message).toMatch(/^service: /);
+  });
+
+  it('scores with the stored health.thresholds when the input gives none (user, else global)', async () => {
+    const key = 'health.thresholds';
+    const lenient: HealthThresholds = {
+      breachPercent: 70,
+      latency: [70, 80, 90],
+      errorRate: [5, 10, 20],
+      logErrors: [5, 10, 20],
+    };
+    const mine: HealthThresholds = {
+      breachPercent: 5,
+      latency: [60, 65, 66],
+      errorRate: [5, 10, 20],
+      logErrors: [5, 10, 20],
+    };
+    const checkoutHealth = async () => {
+      const o = await api.overview.services.query(lastHour());
+      return { thresholds: o.thresholds, total: byName(o, 'checkout').health.total };
+    };
+    try {
+      await api.settings.set.mutate({ scope: 'global', key, value: lenient });
+      // +64.9 % is under every latency limit: 3 + 3 + 3.
+      expect(await checkoutHealth()).toEqual({ thresholds: lenient, total: 9 });
+      await api.settings.set.mutate({ scope: 'user', key, value: mine });
+      // The caller's own win: 60 ≤ 64.9 < 65 is 2 points.
+      expect(await checkoutHealth()).toEqual({ thresholds: mine, total: 8 });
+      const endpoints = await api.overview.endpoints.query({ ...lastHour(), service: 'checkout' });
+      // The endpoint's +79.5 %: past the last limit, 0 points.
+      expect(endpoints.endpoints[0]!.health.points[0]!.points).toBe(0);
+      // The input's still win over both.
+      const given = await api.overview.services.query({ ...lastHour(), thresholds: lenient });
+      expect(given.thresholds).toEqual(lenient);
+      // A stored value that is not thresholds is skipped (a warning in the log), never a 500.
+      await api.settings.set.mutate({ scope: 'user', key, value: { latency: 'high' } });
+      expect(await checkoutHealth()).toEqual({ thresholds: lenient, total: 9 });
+      await api.settings.set.mutate({ scope: 'global', key, value: [1, 2, 3] });
+      expect((await checkoutHealth()).thresholds).toEqual(DEFAULT_HEALTH_THRESHOLDS);
+    } finally {
+      await api.settings.set.mutate({ scope: 'user', key, value: null });
+      await api.settings.set.mutate({ scope: 'global', key, value: null });
+    }
   });
 });

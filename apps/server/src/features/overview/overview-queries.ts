@@ -1,20 +1,39 @@
 /**
- * The services overview's SQL (the router holds none). RED comes from `red_server_1m` — 100 % of spans —
- * whole hours through its time-sorted `red_hourly` projection, partial-hour edges through `red_minutely`
- * (overview-plan.ts splits the ranges; storage/tables/red-rollups.ts has why), so 24 h of 200 services × 20
- * endpoints for three periods reads ~300 k hour rows instead of ~17 M minutes. The engine uses a projection
- * when a SELECT's filter, grouping and aggregates can be read from it; every branch below is written so
- * (hours: only `toStartOfHour(minute)`). Quantiles are computed in SQL from the summed buckets with the
- * operations of interpolateQuantile in the same order (the same Float64 results, tested), so a few numbers
- * per row travel instead of 16 buckets: the JSON, not the query, was the cost.
+ * The services overview's reads (the router holds no SQL). RED comes from `red_server_1m` — 100 % of spans —
+ * through its time-sorted projections (storage/tables/red-rollups.ts): whole hours from the hourly ones,
+ * partial-hour edges from the minutely ones (overview-plan.ts splits the ranges). Service rows group by
+ * service only, so the engine reads the per-service projections (200 services × 24 hours per period for a
+ * day, instead of × 20 endpoints); one service's endpoints read the per-endpoint ones. The engine uses a
+ * projection when a query's filter, grouping and aggregates can be read from it; every branch below is
+ * written so (hours: only `toStartOfHour(minute)`).
+ *
+ * The current range is read once for its figures and its sparkline (GROUPING SETS: per service, and per
+ * service and step); the day-ago and week-ago copies are one other query, run beside it. Quantiles are
+ * computed in SQL from the summed buckets with the operations of interpolateQuantile in the same order
+ * (the same Float64 results, tested), so a few numbers per row travel instead of 16 buckets.
  * Spans, logs and events have DateTime64 timestamps: they are compared with DateTime64 bounds
  * (fromUnixTimestamp64Milli), since against a DateTime bound a span at 11:59:59.989 fails `ts < 12:00:00`.
  */
 import { RED_BUCKET_BOUNDS_MS } from '@apo/shared/red';
 import type { Storage } from '../../storage/index.ts';
-import { readRows } from '../read-rows.ts';
+import {
+  array,
+  computed,
+  defineQuery,
+  float64,
+  int64Number,
+  nullable,
+  readRows,
+  storageTables,
+  string,
+  tableColumns,
+  uint32,
+  uint64Number,
+  uint8,
+} from '../../storage/index.ts';
+import type { RowOf } from '../../storage/index.ts';
 import { PERIODS, shifted, splitRange } from './overview-plan.ts';
-import type { Period, RangeSplit, SecondsRange, SparklinePlan } from './overview-plan.ts';
+import type { RangeSplit, SecondsRange, SparklinePlan } from './overview-plan.ts';
 
 /** Events the agent records (apps/agent/src/collectors/process/change-events.ts). */
 export const RESTART_EVENT = 'process.restart';
@@ -28,190 +47,85 @@ const NAMESPACE_WINDOW_S = 15 * 60;
 /** OTLP SeverityNumber ERROR (17–20) and FATAL (21–24). */
 const SEVERITY_ERROR = 17;
 
+const red = tableColumns(storageTables.red_server_1m);
+const logs = tableColumns(storageTables.logs);
+const events = tableColumns(storageTables.events);
+const spans = tableColumns(storageTables.spans);
+
+const MINUTE = red.name('minute');
+const HOUR = `toStartOfHour(${MINUTE})`;
+const SERVICE = red.name('service');
+const ENDPOINT = red.name('endpoint');
+
+/** What every read filters on: a cluster, and for one service's endpoints, the service. */
 export interface OverviewFilter {
   cluster?: string | undefined;
+  service?: string | undefined;
 }
 
-const FIGURES = `sum(count) AS requests, sum(error_count) AS failed, sum(duration_sum_ms) AS sum_ms,
-       sumForEach(bucket_counts) AS buckets`;
+/** Whether whole hours are read from the hourly projections (false: minutes only; the tests compare). */
+export interface ReadOptions {
+  useHours?: boolean | undefined;
+}
+
+/** Service rows (one per service) or one service's endpoint rows (one per endpoint). */
+export type Level = 'service' | 'endpoint';
+const KEYS: Record<Level, string> = { service: SERVICE, endpoint: `${SERVICE}, ${ENDPOINT}` };
+const NAME: Record<Level, string> = { service: SERVICE, endpoint: ENDPOINT };
+
+const FIGURES = `sum(${red.name('count')}) AS requests, sum(${red.name('error_count')}) AS failed,
+       sum(${red.name('duration_sum_ms')}) AS sum_ms, sumForEach(${red.name('bucket_counts')}) AS buckets`;
 const SUMMED = `sum(requests) AS requests, sum(failed) AS failed, sum(sum_ms) AS sum_ms,
        sumForEach(buckets) AS buckets`;
 
-const clusterSql = (f: OverviewFilter): string =>
-  f.cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+function filterSql(f: OverviewFilter): string {
+  return (
+    (f.cluster === undefined ? '' : ` AND ${red.name('cluster')} = {cluster:String}`) +
+    (f.service === undefined ? '' : ` AND ${SERVICE} = {service:String}`)
+  );
+}
 
 /**
- * The SELECT branches that read one range: whole hours and the two minute edges, each grouped by
- * `groupBy` (`$T` in `select` and `groupBy` stands for the hour or the minute).
+ * The branches that read one range: whole hours and the two minute edges, each selecting `keys` (and
+ * `extra`, where `$T` stands for the hour or the minute) grouped by them, with the summed figures.
  */
 function rangeBranches(
   storage: Storage,
   split: RangeSplit,
   prefix: string,
   params: Record<string, unknown>,
-  select: string,
-  groupBy: string,
+  keys: string,
   f: OverviewFilter,
+  extra?: { select: string; groupBy: string },
 ): string[] {
   const table = storage.qualified(storage.tables.red_server_1m);
   const at = (name: string, s: number): string => {
     params[`${prefix}${name}`] = s;
     return `toDateTime({${prefix}${name}:UInt32}, 'UTC')`;
   };
+  const select = (t: string) => (extra === undefined ? keys : `${keys}, ${extra.select.replaceAll('$T', t)}`);
+  const groupBy = (t: string) =>
+    extra === undefined ? keys : `${keys}, ${extra.groupBy}`.replaceAll('$T', t);
   const branches: string[] = [];
   if (split.hours.toS > split.hours.fromS) {
-    const hour = 'toStartOfHour(minute)';
     branches.push(
-      `SELECT ${select.replaceAll('$T', hour)}, ${FIGURES} FROM ${table}
-       WHERE ${hour} >= ${at('h0', split.hours.fromS)} AND ${hour} < ${at('h1', split.hours.toS)} ${clusterSql(f)}
-       GROUP BY ${groupBy.replaceAll('$T', hour)}`,
+      `SELECT ${select(HOUR)}, ${FIGURES} FROM ${table}
+       WHERE ${HOUR} >= ${at('h0', split.hours.fromS)} AND ${HOUR} < ${at('h1', split.hours.toS)}${filterSql(f)}
+       GROUP BY ${groupBy(HOUR)}`,
     );
   }
   const edges = split.edges.filter((e) => e.toS > e.fromS);
   if (edges.length > 0) {
     const where = edges
-      .map((e, i) => `(minute >= ${at(`e${i}a`, e.fromS)} AND minute < ${at(`e${i}b`, e.toS)})`)
+      .map((e, i) => `(${MINUTE} >= ${at(`e${i}a`, e.fromS)} AND ${MINUTE} < ${at(`e${i}b`, e.toS)})`)
       .join(' OR ');
     branches.push(
-      `SELECT ${select.replaceAll('$T', 'minute')}, ${FIGURES} FROM ${table}
-       WHERE (${where}) ${clusterSql(f)}
-       GROUP BY ${groupBy.replaceAll('$T', 'minute')}`,
+      `SELECT ${select(MINUTE)}, ${FIGURES} FROM ${table}
+       WHERE (${where})${filterSql(f)}
+       GROUP BY ${groupBy(MINUTE)}`,
     );
   }
   return branches;
-}
-
-/**
- * The SELECT of each service's `top` busiest endpoints in the range that match the search (by their own
- * or their service's name); undefined when the range reads nothing. Sets `top` and `search` in params.
- */
-function topEndpoints(
-  storage: Storage,
-  range: SecondsRange,
-  params: Record<string, unknown>,
-  f: OverviewFilter,
-  q: FiguresQuery,
-): string | undefined {
-  params.top = q.top;
-  params.search = q.search ?? '';
-  const select = '0 AS period, service, endpoint';
-  const current = rangeBranches(
-    storage,
-    splitRange(range, q.useHours),
-    'c',
-    params,
-    select,
-    'service, endpoint',
-    f,
-  );
-  if (current.length === 0) return undefined;
-  return `SELECT service, endpoint FROM (${current.join('\nUNION ALL\n')})
-         WHERE positionCaseInsensitiveUTF8(service, {search:String}) > 0
-            OR positionCaseInsensitiveUTF8(endpoint, {search:String}) > 0
-         GROUP BY service, endpoint HAVING sum(requests) > 0
-         ORDER BY sum(requests) DESC, endpoint LIMIT {top:UInt32} BY service`;
-}
-
-/** Figures of a service (`endpoint` null) or one of its busiest endpoints in one period. */
-export interface FiguresRow {
-  /** Index in PERIODS. */
-  period: number;
-  service: string;
-  endpoint: string | null;
-  requests: string;
-  failed: string;
-  sum_ms: number;
-  p95: number | null;
-  p99: number | null;
-}
-
-export interface FiguresQuery {
-  /** The busiest endpoints per service to return (by requests in the range). */
-  top: number;
-  /** Case-insensitive text an endpoint's or its service's name must contain to be returned. */
-  search?: string | undefined;
-  useHours?: boolean | undefined;
-}
-
-/**
- * Per period (the range, a day and a week earlier — copies that may overlap the range when it is longer
- * than a day, so each period is its own branch): every service's figures, and those of its `top` busiest
- * endpoints in the range. Quantiles are computed here from the summed buckets, so only a few numbers
- * per row travel (the JSON of 4,000 endpoints × 3 periods × 16 buckets cost more than the query).
- */
-export async function figures(
-  storage: Storage,
-  range: SecondsRange,
-  f: OverviewFilter,
-  q: FiguresQuery,
-): Promise<FiguresRow[]> {
-  const params: Record<string, unknown> = { ...f, bounds: RED_BUCKET_BOUNDS_MS };
-  const select = (p: number) => `${p} AS period, service, endpoint`;
-  const branches = PERIODS.flatMap((period, p) =>
-    rangeBranches(
-      storage,
-      splitRange(shifted(range, period), q.useHours),
-      `p${p}`,
-      params,
-      select(p),
-      'service, endpoint',
-      f,
-    ),
-  );
-  const top = topEndpoints(storage, range, params, f, q);
-  if (branches.length === 0 || top === undefined) return [];
-  return readRows<FiguresRow>(
-    storage,
-    `SELECT period, service, if(whole = 1, NULL, endpoint) AS endpoint, requests, failed, sum_ms,
-            ${quantileSql(0.95)} AS p95, ${quantileSql(0.99)} AS p99
-     FROM (
-       SELECT period, service, endpoint, grouping(endpoint) AS whole, ${SUMMED}
-       FROM (${branches.join('\nUNION ALL\n')})
-       GROUP BY GROUPING SETS ((period, service), (period, service, endpoint))
-       HAVING whole = 1 OR (service, endpoint) IN (${top})
-     )`,
-    params,
-  );
-}
-
-export interface SeenRow {
-  service: string;
-  clusters: string[];
-}
-
-/** Services with requests in [fromS, toS) (hour-granular at the edges is not enough: edges read minutes). */
-export async function seenServices(
-  storage: Storage,
-  range: SecondsRange,
-  f: OverviewFilter,
-): Promise<SeenRow[]> {
-  const params: Record<string, unknown> = { ...f };
-  const branches = rangeBranches(
-    storage,
-    splitRange(range),
-    's',
-    params,
-    'service, cluster',
-    'service, cluster',
-    f,
-  );
-  if (branches.length === 0) return [];
-  return readRows<SeenRow>(
-    storage,
-    `SELECT service, arraySort(groupUniqArray(cluster)) AS clusters
-     FROM (${branches.join('\nUNION ALL\n')}) WHERE requests > 0
-     GROUP BY service`,
-    params,
-  );
-}
-
-/** A service's own line (endpoint null) or one of its busiest endpoints' (as `figures` picks them). */
-export interface SparklineRow {
-  service: string;
-  /** null for the service's own line. */
-  endpoint: string | null;
-  /** [step index, requests, failed requests, p95 ms or null]. */
-  points: [number, string, string, number | null][];
 }
 
 /**
@@ -229,109 +143,220 @@ function quantileSql(q: number): string {
     ${lower} + (({bounds:Array(Float64)}[${i}] - ${lower}) * (${rank} - ${below})) / buckets[${i}]))`;
 }
 
+const figureColumns = {
+  requests: computed(uint64Number, 'requests'),
+  failed: computed(uint64Number, 'failed'),
+  sum_ms: computed(float64, 'sum_ms'),
+  p95: computed(nullable(float64), quantileSql(0.95)),
+  p99: computed(nullable(float64), quantileSql(0.99)),
+};
+export type Figures = RowOf<typeof figureColumns>;
+
+const currentQuery = defineQuery('overview.current', {
+  name: computed(string, 'name'),
+  /** The sparkline step; null on the row of the whole range. */
+  step: computed(nullable(uint32), 'if(whole = 1, NULL, toUInt32(t))'),
+  ...figureColumns,
+});
+export type CurrentRow = RowOf<typeof currentQuery.columns>;
+
 /**
- * Per step of the sparkline: requests, failed requests and p95 of each service and of its busiest
- * endpoints (the same ones `figures` returns: both pick them themselves, so the two queries run side by
- * side). Hour-sized steps read hours from the projection, smaller ones minutes.
+ * The current range, read once: per service (or per endpoint of `f.service`) its figures over the range
+ * (`step` null) and per sparkline step. Hour-sized steps read whole hours from the projections, smaller
+ * ones minutes. With `search`, only endpoints whose own or service's name contains it.
  */
-export async function sparklines(
+export async function currentFigures(
   storage: Storage,
+  level: Level,
   range: SecondsRange,
   plan: SparklinePlan,
   f: OverviewFilter,
-  q: FiguresQuery,
-): Promise<SparklineRow[]> {
+  o: ReadOptions & { search?: string | undefined },
+): Promise<CurrentRow[]> {
   const params: Record<string, unknown> = {
     ...f,
     first: plan.firstS,
     step: plan.stepS,
     bounds: RED_BUCKET_BOUNDS_MS,
+    search: o.search ?? '',
   };
-  const top = topEndpoints(storage, range, params, f, q);
-  const split = splitRange(range, q.useHours !== false && plan.stepS % 3600 === 0);
-  const t = 'intDiv(toUnixTimestamp($T) - {first:UInt32}, {step:UInt32}) AS t';
-  const branches = rangeBranches(
+  const split = splitRange(range, o.useHours !== false && plan.stepS % 3600 === 0);
+  const t = { select: 'intDiv(toUnixTimestamp($T) - {first:UInt32}, {step:UInt32}) AS t', groupBy: 't' };
+  const branches = rangeBranches(storage, split, 'c', params, KEYS[level], f, t);
+  if (branches.length === 0) return [];
+  const searched =
+    level === 'endpoint' && o.search !== undefined && o.search !== ''
+      ? `WHERE positionCaseInsensitiveUTF8(${SERVICE}, {search:String}) > 0
+            OR positionCaseInsensitiveUTF8(${ENDPOINT}, {search:String}) > 0`
+      : '';
+  return readRows(
     storage,
-    split,
-    'k',
+    currentQuery,
+    `FROM (
+       SELECT ${NAME[level]} AS name, t, grouping(t) AS whole, ${SUMMED}
+       FROM (${branches.join('\nUNION ALL\n')}) ${searched}
+       GROUP BY GROUPING SETS ((name), (name, t))
+     )`,
     params,
-    `service, endpoint, ${t}`,
-    'service, endpoint, t',
-    f,
   );
-  if (branches.length === 0 || top === undefined) return [];
-  return readRows<SparklineRow>(
+}
+
+const pastQuery = defineQuery('overview.past', {
+  /** Index in PERIODS (1: a day earlier, 2: a week earlier). */
+  period: computed(uint8, 'period'),
+  name: computed(string, 'name'),
+  ...figureColumns,
+});
+export type PastRow = RowOf<typeof pastQuery.columns>;
+
+/** The figures of each service (or endpoint of `f.service`) in the day-ago and week-ago copies of the range. */
+export async function pastFigures(
+  storage: Storage,
+  level: Level,
+  range: SecondsRange,
+  f: OverviewFilter,
+  o: ReadOptions,
+): Promise<PastRow[]> {
+  const params: Record<string, unknown> = { ...f, bounds: RED_BUCKET_BOUNDS_MS };
+  const branches = PERIODS.flatMap((period, p) =>
+    p === 0
+      ? []
+      : rangeBranches(
+          storage,
+          splitRange(shifted(range, period), o.useHours),
+          `p${p}`,
+          params,
+          KEYS[level],
+          f,
+          {
+            select: `${p} AS period`,
+            groupBy: 'period',
+          },
+        ),
+  );
+  if (branches.length === 0) return [];
+  return readRows(
     storage,
-    `SELECT service, if(whole = 1, NULL, endpoint) AS endpoint,
-            arraySort(groupArray((toUInt32(t), requests, failed, ${quantileSql(0.95)}))) AS points
-     FROM (
-       SELECT service, endpoint, t, grouping(endpoint) AS whole, ${SUMMED}
+    pastQuery,
+    `FROM (
+       SELECT period, ${NAME[level]} AS name, ${SUMMED}
        FROM (${branches.join('\nUNION ALL\n')})
-       GROUP BY GROUPING SETS ((service, t), (service, endpoint, t))
-       HAVING whole = 1 OR (service, endpoint) IN (${top})
-     )
-     GROUP BY service, endpoint, whole`,
+       GROUP BY period, name
+     )`,
     params,
   );
 }
 
-export interface LogErrorsRow {
-  service: string;
-  /** Error-level records per period, in PERIODS order. */
-  counts: [string, string, string];
+const seenQuery = defineQuery('overview.seen', {
+  service: computed(string, 'service'),
+  clusters: computed(array(string), 'arraySort(groupUniqArray(cluster))'),
+});
+
+/** Services with requests in [fromS, toS), with their clusters (edges read minutes: hours are not enough). */
+export async function seenServices(storage: Storage, range: SecondsRange, f: OverviewFilter) {
+  const params: Record<string, unknown> = { ...f };
+  const keys = `${SERVICE}, ${red.name('cluster')}`;
+  const branches = rangeBranches(storage, splitRange(range), 's', params, keys, f);
+  if (branches.length === 0) return [];
+  return readRows(
+    storage,
+    seenQuery,
+    `FROM (${branches.join('\nUNION ALL\n')}) WHERE requests > 0 GROUP BY service`,
+    params,
+  );
 }
 
-/** Error-level log records per service in the range and its day-ago and week-ago copies. */
-export async function logErrors(
+const searchQuery = defineQuery('overview.endpointSearch', { service: computed(string, 'service') });
+
+/** Services with requests in the range on an endpoint whose name contains `search` (case-insensitive). */
+export async function servicesWithEndpoint(
   storage: Storage,
   range: SecondsRange,
   f: OverviewFilter,
-): Promise<LogErrorsRow[]> {
-  const params: Record<string, unknown> = { ...f, severity: SEVERITY_ERROR };
-  const inPeriod = (period: Period, p: number): string => {
+  search: string,
+  o: ReadOptions,
+) {
+  const params: Record<string, unknown> = { ...f, search };
+  const branches = rangeBranches(storage, splitRange(range, o.useHours), 'm', params, KEYS.endpoint, f);
+  if (branches.length === 0) return [];
+  return readRows(
+    storage,
+    searchQuery,
+    `FROM (
+       SELECT ${SERVICE} AS service, ${ENDPOINT} FROM (${branches.join('\nUNION ALL\n')})
+       WHERE positionCaseInsensitiveUTF8(${ENDPOINT}, {search:String}) > 0
+       GROUP BY service, ${ENDPOINT} HAVING sum(requests) > 0
+     ) GROUP BY service`,
+    params,
+  );
+}
+
+const LOG_TS = logs.name('ts');
+/** The condition of period p (`{a<p>:Int64}`, `{b<p>:Int64}`: its bounds in ms). */
+const inPeriodSql = (p: number): string =>
+  `(${LOG_TS} >= fromUnixTimestamp64Milli({a${p}:Int64}) AND ${LOG_TS} < fromUnixTimestamp64Milli({b${p}:Int64}))`;
+const logErrorsQuery = defineQuery('overview.logErrors', {
+  service: logs.read('service', string),
+  /** Error-level records per period, in PERIODS order. */
+  counts: computed(
+    array(uint64Number),
+    `[${PERIODS.map((_, p) => `countIf(${inPeriodSql(p)})`).join(', ')}]`,
+  ),
+});
+
+/** Error-level log records per service in the range and its day-ago and week-ago copies. */
+export async function logErrors(storage: Storage, range: SecondsRange, f: OverviewFilter) {
+  const params: Record<string, unknown> = { cluster: f.cluster, severity: SEVERITY_ERROR };
+  PERIODS.forEach((period, p) => {
     const r = shifted(range, period);
     params[`a${p}`] = r.fromS * 1000;
     params[`b${p}`] = r.toS * 1000;
-    return `(ts >= fromUnixTimestamp64Milli({a${p}:Int64}) AND ts < fromUnixTimestamp64Milli({b${p}:Int64}))`;
-  };
-  const conditions = PERIODS.map(inPeriod);
-  return readRows<LogErrorsRow>(
+  });
+  const cluster = f.cluster === undefined ? '' : `AND ${logs.name('cluster')} = {cluster:String}`;
+  return readRows(
     storage,
-    `SELECT service, [${conditions.map((c) => `countIf(${c})`).join(', ')}] AS counts
-     FROM ${storage.database}.logs
-     WHERE severity_number >= {severity:UInt8} AND (${conditions.join(' OR ')}) ${clusterSql(f)}
+    logErrorsQuery,
+    `FROM ${storage.qualified(storage.tables.logs)}
+     WHERE ${logs.name('severity_number')} >= {severity:UInt8}
+       AND (${PERIODS.map((_, p) => inPeriodSql(p)).join(' OR ')}) ${cluster}
      GROUP BY service`,
     params,
   );
 }
 
-export interface ChangesRow {
-  service: string;
-  /** ms since the epoch as text; '' when none. */
-  restart_ms: string;
-  version_ms: string;
-  version: string;
-}
+const EVENT_TS = events.name('ts');
+const EVENT_NAME = events.name('name');
+const lastAtSql = (param: string) =>
+  `if(countIf(${EVENT_NAME} = {${param}:String}) = 0, NULL,
+      toUnixTimestamp64Milli(maxIf(${EVENT_TS}, ${EVENT_NAME} = {${param}:String})))`;
+const changesQuery = defineQuery('overview.changes', {
+  service: events.read('service', string),
+  /** ms since the epoch; null when none. */
+  restart_ms: computed(nullable(int64Number), lastAtSql('restart')),
+  version_ms: computed(nullable(int64Number), lastAtSql('change')),
+  version: computed(
+    string,
+    `argMaxIf(${events.name('attributes')}['service.version'], ${EVENT_TS}, ${EVENT_NAME} = {change:String})`,
+  ),
+});
+export type ChangesRow = RowOf<typeof changesQuery.columns>;
 
 /**
  * The last restart and version change per service before the range end, from the agent's change events
  * (the version is the event's `service.version` attribute, the version it changed to).
  */
-export async function lastChanges(storage: Storage, toS: number, f: OverviewFilter): Promise<ChangesRow[]> {
-  return readRows<ChangesRow>(
+export async function lastChanges(storage: Storage, toS: number, f: OverviewFilter) {
+  const cluster = f.cluster === undefined ? '' : `AND ${events.name('cluster')} = {cluster:String}`;
+  return readRows(
     storage,
-    `SELECT service,
-            if(countIf(name = {restart:String}) = 0, '',
-               toString(toUnixTimestamp64Milli(maxIf(ts, name = {restart:String})))) AS restart_ms,
-            if(countIf(name = {change:String}) = 0, '',
-               toString(toUnixTimestamp64Milli(maxIf(ts, name = {change:String})))) AS version_ms,
-            argMaxIf(attributes['service.version'], ts, name = {change:String}) AS version
-     FROM ${storage.database}.events
-     WHERE name IN ({restart:String}, {change:String})
-       AND ts >= fromUnixTimestamp64Milli({since:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64}) ${clusterSql(f)}
+    changesQuery,
+    `FROM ${storage.qualified(storage.tables.events)}
+     WHERE ${EVENT_NAME} IN ({restart:String}, {change:String})
+       AND ${EVENT_TS} >= fromUnixTimestamp64Milli({since:Int64})
+       AND ${EVENT_TS} < fromUnixTimestamp64Milli({to:Int64}) ${cluster}
      GROUP BY service`,
     {
-      ...f,
+      cluster: f.cluster,
       restart: RESTART_EVENT,
       change: VERSION_CHANGE_EVENT,
       since: Math.max(0, toS - CHANGES_LOOKBACK_S) * 1000,
@@ -340,27 +365,30 @@ export async function lastChanges(storage: Storage, toS: number, f: OverviewFilt
   );
 }
 
-export interface NamespaceRow {
-  service: string;
-  namespace: string;
-}
+const NAMESPACE = `${spans.name('resource_attributes')}['k8s.namespace.name']`;
+const namespaceQuery = defineQuery('overview.namespaces', {
+  service: spans.read('service', string),
+  namespace: computed(string, `argMax(${NAMESPACE}, ${spans.name('ts')})`),
+});
 
 /**
  * The Kubernetes namespace of each service (`k8s.namespace.name`, a resource attribute the SDK or the
  * server's pod metadata sets on spans), from its latest span in the range's last 15 minutes.
  */
-export async function namespaces(
-  storage: Storage,
-  range: SecondsRange,
-  f: OverviewFilter,
-): Promise<NamespaceRow[]> {
-  return readRows<NamespaceRow>(
+export async function namespaces(storage: Storage, range: SecondsRange, f: OverviewFilter) {
+  const ts = spans.name('ts');
+  const cluster = f.cluster === undefined ? '' : `AND ${spans.name('cluster')} = {cluster:String}`;
+  return readRows(
     storage,
-    `SELECT service, argMax(resource_attributes['k8s.namespace.name'], ts) AS namespace
-     FROM ${storage.database}.spans
-     WHERE ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
-       AND resource_attributes['k8s.namespace.name'] != '' ${clusterSql(f)}
+    namespaceQuery,
+    `FROM ${storage.qualified(storage.tables.spans)}
+     WHERE ${ts} >= fromUnixTimestamp64Milli({from:Int64}) AND ${ts} < fromUnixTimestamp64Milli({to:Int64})
+       AND ${NAMESPACE} != '' ${cluster}
      GROUP BY service`,
-    { ...f, from: Math.max(range.fromS, range.toS - NAMESPACE_WINDOW_S) * 1000, to: range.toS * 1000 },
+    {
+      cluster: f.cluster,
+      from: Math.max(range.fromS, range.toS - NAMESPACE_WINDOW_S) * 1000,
+      to: range.toS * 1000,
+    },
   );
 }

@@ -165,6 +165,14 @@ const settings = { ttl_only_drop_parts: 1 };
  */
 export const RED_HOURLY_PROJECTION = 'red_hourly';
 export const RED_MINUTELY_PROJECTION = 'red_minutely';
+/**
+ * The same per service, without the endpoint (`red_service_hourly`, `red_service_minutely`): the overview's
+ * service rows read 200 services × 24 hours per period instead of 200 × 20 endpoints × 24 (and 20× fewer
+ * edge minutes). The engine picks, among the projections that can answer a query, the one that reads the
+ * fewest marks, so a query grouped by service (not endpoint) reads these.
+ */
+export const RED_SERVICE_HOURLY_PROJECTION = 'red_service_hourly';
+export const RED_SERVICE_MINUTELY_PROJECTION = 'red_service_minutely';
 
 const PROJECTED_FIGURES = 'sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts)';
 
@@ -177,13 +185,15 @@ export function supportsProjectionRebuild(capabilities: StorageCapabilities): bo
 function redServerProjections(capabilities: StorageCapabilities): ProjectionSpec[] {
   if (!supportsProjectionRebuild(capabilities)) return [];
   // An aggregate projection is sorted by its GROUP BY keys, in order: time first.
-  const projection = (name: string, time: string): ProjectionSpec => ({
+  const projection = (name: string, time: string, keys: string): ProjectionSpec => ({
     name,
-    select: `SELECT ${time}, cluster, service, endpoint, ${PROJECTED_FIGURES} GROUP BY ${time}, cluster, service, endpoint`,
+    select: `SELECT ${time}, ${keys}, ${PROJECTED_FIGURES} GROUP BY ${time}, ${keys}`,
   });
   return [
-    projection(RED_HOURLY_PROJECTION, 'toStartOfHour(minute)'),
-    projection(RED_MINUTELY_PROJECTION, 'minute'),
+    projection(RED_HOURLY_PROJECTION, 'toStartOfHour(minute)', 'cluster, service, endpoint'),
+    projection(RED_MINUTELY_PROJECTION, 'minute', 'cluster, service, endpoint'),
+    projection(RED_SERVICE_HOURLY_PROJECTION, 'toStartOfHour(minute)', 'cluster, service'),
+    projection(RED_SERVICE_MINUTELY_PROJECTION, 'minute', 'cluster, service'),
   ];
 }
 

@@ -24,9 +24,9 @@ import {
   appendRedServerRows,
   appendSpanRows,
   RowBinaryWriter,
-} from '../../storage/index.ts';
-import type { Storage } from '../../storage/index.ts';
-import { RESTART_EVENT, VERSION_CHANGE_EVENT } from './overview-queries.ts';
+} from '../../src/storage/index.ts';
+import type { Storage } from '../../src/storage/index.ts';
+import { RESTART_EVENT, VERSION_CHANGE_EVENT } from '../../src/features/overview/overview-queries.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
