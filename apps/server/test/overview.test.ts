@@ -217,18 +217,18 @@ describe('overview.services (real server process, seeded demo)', () => {
 
   it('scores with the stored health.thresholds when the input gives none (user, else global)', async () => {
     const key = 'health.thresholds';
-    const lenient: HealthThresholds = {
+    const lenient = {
       breachPercent: 70,
       latency: [70, 80, 90],
       errorRate: [5, 10, 20],
       logErrors: [5, 10, 20],
-    };
-    const mine: HealthThresholds = {
+    } satisfies HealthThresholds;
+    const mine = {
       breachPercent: 5,
       latency: [60, 65, 66],
       errorRate: [5, 10, 20],
       logErrors: [5, 10, 20],
-    };
+    } satisfies HealthThresholds;
     const checkoutHealth = async () => {
       const o = await api.overview.services.query(lastHour());
       return { thresholds: o.thresholds, total: byName(o, 'checkout').health.total };
