@@ -98,6 +98,39 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     expect(await endpointsOverview(storage, { ...input, service }, { useHours: false })).toEqual(
       endpointsBefore,
     );
+    // Each projection's hours (and minutes) hold exactly the table's own rows summed, after the delete too.
+    const sums = async (keys: string, time: string, settings: Record<string, string | number>) => {
+      const result = await storage.client.query({
+        query: `SELECT ${keys}, ${time} AS t, sum(count) AS n, sum(error_count) AS e, sum(duration_sum_ms) AS d,
+                       sumForEach(bucket_counts) AS b
+                FROM ${storage.database}.red_server_1m
+                WHERE ${time} >= toDateTime({from:UInt32}) AND ${time} < toDateTime({to:UInt32})
+                GROUP BY ${keys}, t ORDER BY ${keys}, t`,
+        query_params: { from: (H - 6 * HOUR) / 1000, to: H / 1000 },
+        format: 'JSONEachRow',
+        clickhouse_settings: settings,
+      });
+      return result.json();
+    };
+    try {
+      for (const [projection, keys, time] of [
+        ['red_service_hourly', 'service', 'toStartOfHour(minute)'],
+        ['red_service_minutely', 'service', 'minute'],
+        ['red_hourly', 'service, endpoint', 'toStartOfHour(minute)'],
+      ] as const) {
+        const fromProjection = await sums(keys, time, { force_optimize_projection_name: projection });
+        const fromRows = await sums(keys, time, {
+          force_optimize_projection_name: '',
+          optimize_use_projections: 0,
+        });
+        expect(fromProjection.length, projection).toBeGreaterThan(0);
+        expect(fromProjection, projection).toEqual(fromRows);
+      }
+    } finally {
+      await storage.client.command({
+        query: "SET force_optimize_projection_name = '', optimize_use_projections = 1",
+      });
+    }
   });
 
   it('lists the degraded service first, with its p95 change vs yesterday', async () => {
@@ -130,11 +163,17 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     });
     const hours = { fromS: (H - 5 * HOUR) / 1000, toS: H / 1000 };
     const minutes = { fromS: (H - 2 * HOUR - 40 * MINUTE) / 1000, toS: (H - HOUR - 40 * MINUTE) / 1000 };
-    const plan = planSparkline(hours);
+    // A day has hour-sized sparkline steps: its current range reads hours; 5 h (10-minute steps) minutes.
+    const day = { fromS: (H - 24 * HOUR) / 1000, toS: H / 1000 };
     const one = { service: bulkServiceName(1) };
     try {
       for (const [projection, read] of [
-        ['red_service_hourly', (s: Storage) => currentFigures(s, 'service', hours, plan, {}, {})],
+        ['red_service_hourly', (s: Storage) => currentFigures(s, 'service', day, planSparkline(day), {}, {})],
+        [
+          'red_service_minutely',
+          (s: Storage) => currentFigures(s, 'service', hours, planSparkline(hours), {}, {}),
+        ],
+        ['red_hourly', (s: Storage) => currentFigures(s, 'endpoint', day, planSparkline(day), one, {})],
         ['red_service_hourly', (s: Storage) => pastFigures(s, 'service', hours, {}, {})],
         ['red_service_minutely', (s: Storage) => pastFigures(s, 'service', minutes, {}, {})],
         ['red_service_minutely', (s: Storage) => pastFigures(s, 'service', hours, {}, { useHours: false })],
@@ -143,9 +182,9 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
       ] as const) {
         await expect(read(using(projection)), projection).resolves.not.toHaveLength(0);
       }
-      await expect(currentFigures(using('red_hourly'), 'service', hours, plan, {}, {})).rejects.toThrow(
-        /projection/i,
-      );
+      await expect(
+        currentFigures(using('red_hourly'), 'service', day, planSparkline(day), {}, {}),
+      ).rejects.toThrow(/projection/i);
     } finally {
       // chDB keeps a query's settings for the session's later queries: undo it.
       await storage.client.command({ query: "SET force_optimize_projection_name = ''" });

@@ -334,7 +334,7 @@ const changesQuery = defineQuery('overview.changes', {
   /** ms since the epoch; null when none. */
   restart_ms: computed(nullable(int64Number), lastAtSql('restart')),
   version_ms: computed(nullable(int64Number), lastAtSql('change')),
-  version: computed(
+  new_version: computed(
     string,
     `argMaxIf(${events.name('attributes')}['service.version'], ${EVENT_TS}, ${EVENT_NAME} = {change:String})`,
   ),
@@ -368,7 +368,7 @@ export async function lastChanges(storage: Storage, toS: number, f: OverviewFilt
 const NAMESPACE = `${spans.name('resource_attributes')}['k8s.namespace.name']`;
 const namespaceQuery = defineQuery('overview.namespaces', {
   service: spans.read('service', string),
-  namespace: computed(string, `argMax(${NAMESPACE}, ${spans.name('ts')})`),
+  k8s_namespace: computed(string, `argMax(${NAMESPACE}, ${spans.name('ts')})`),
 });
 
 /**

@@ -83,7 +83,7 @@ export async function servicesOverview(
 
   const subjects = subjectsOf(current, past);
   const clusters = new Map(seenRows.map((r) => [r.service, r.clusters]));
-  const namespaceOf = new Map(namespaceRows.map((r) => [r.service, r.namespace]));
+  const namespaceOf = new Map(namespaceRows.map((r) => [r.service, r.k8s_namespace]));
   const withEndpoint = new Set(endpointMatches.map((r) => r.service));
   // As positionCaseInsensitiveUTF8 matches an endpoint's name in the query.
   const matches = (name: string): boolean => name.toLowerCase().includes(search.toLowerCase());
@@ -121,7 +121,7 @@ export async function servicesOverview(
       logErrors: logErrorsFigure,
       lastRestartMs: changes?.restart_ms ?? null,
       lastVersionChange:
-        changes === undefined || versionMs === null ? null : { atMs: versionMs, version: changes.version },
+        changes === undefined || versionMs === null ? null : { atMs: versionMs, version: changes.new_version },
       health: health(red, logErrorsFigure, input.compareWith, thresholds),
     };
   });
