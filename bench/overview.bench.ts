@@ -1,7 +1,9 @@
 /**
  * The services overview (`overview.services`) with long ranges, through the real server's tRPC API: p50 / p95
  * of the call (server time plus a loopback round trip and the client's decode) for the last 1 h and the last
- * 24 h, each compared with a day and a week earlier. Target: p95 ≤ 100 ms for 24 h.
+ * 24 h, each compared with a day and a week earlier; then `overview.endpoints` of one service (a row
+ * expanded). Target: p95 ≤ 100 ms for 24 h. Then, in process on the same data (the server stopped), where
+ * the time goes: each read's time (they run side by side, so they overlap) and the answer's JSON.
  *
  * Data, written straight through the storage layer to save time:
  * - RED rollups of 200 services × 20 endpoints, one row per minute per endpoint (an error row every 20th
@@ -16,7 +18,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { seedBulkRedRollups } from '../apps/server/test/support/overview-seed.ts';
+import { bulkServiceName, seedBulkRedRollups } from '../apps/server/test/support/overview-seed.ts';
+import { servicesOverview } from '../apps/server/src/features/overview/services-overview.ts';
+import { endpointsOverview } from '../apps/server/src/features/overview/endpoints-overview.ts';
 import { appendSpanRows, openStorage, RowBinaryWriter } from '../apps/server/src/storage/index.ts';
 import type { Storage } from '../apps/server/src/storage/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';
@@ -142,9 +146,71 @@ try {
         `overview.services ${range.name.padEnd(4)} p50 ${median(times).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms ` +
           `over ${times.length} calls (${listed} services, ~${(size / 1024).toFixed(0)} KiB of JSON; target p95 ≤ 100 ms for 24 h)`,
       );
+      const endpointTimes: number[] = [];
+      let endpointSize = 0;
+      for (let i = 0; i < calls / 2; i++) {
+        const t0 = performance.now();
+        const e = await api.overview.endpoints.query({ ...input(), service: bulkServiceName(i % services) });
+        endpointTimes.push(performance.now() - t0);
+        endpointSize = JSON.stringify(e).length;
+      }
+      console.log(
+        `overview.endpoints ${range.name.padEnd(4)} p50 ${median(endpointTimes).toFixed(1)} ms, p95 ${percentile(endpointTimes, 95).toFixed(1)} ms ` +
+          `over ${endpointTimes.length} calls (one service's busiest endpoints, ~${(endpointSize / 1024).toFixed(0)} KiB of JSON)`,
+      );
     }
   } finally {
     await server.stop();
+  }
+
+  // Where the time goes, in process (no HTTP): each read's time from the call's start, the whole call, and
+  // the answer's JSON.stringify (superjson's serialize walks the same tree first).
+  const inProcess = await openStorage({ engine: 'embedded', dataDir }, quiet);
+  try {
+    for (const range of [
+      { name: '1 h', ms: HOUR },
+      { name: '24 h', ms: DAY },
+    ]) {
+      const samples = new Map<string, number[]>();
+      const add = (name: string, ms: number) => samples.set(name, [...(samples.get(name) ?? []), ms]);
+      for (let i = 0; i < 5 + calls / 2; i++) {
+        const timings: Record<string, number> = {};
+        const t0 = performance.now();
+        const o = await servicesOverview(
+          inProcess,
+          { from: Date.now() - range.ms, to: Date.now(), compareWith: 'day' },
+          { timings },
+        );
+        const total = performance.now() - t0;
+        const t1 = performance.now();
+        JSON.stringify(o);
+        const json = performance.now() - t1;
+        if (i < 5) continue; // warm-up
+        for (const [name, ms] of Object.entries(timings)) add(name, ms);
+        add('whole call', total);
+        add('JSON.stringify', json);
+      }
+      const eTimings: Record<string, number> = {};
+      await endpointsOverview(
+        inProcess,
+        { from: Date.now() - range.ms, to: Date.now(), compareWith: 'day', service: bulkServiceName(0) },
+        { timings: eTimings },
+      );
+      console.log(
+        `in process, ${range.name}: ` +
+          [...samples]
+            .map(
+              ([name, ms]) =>
+                `${name} p50 ${median(ms).toFixed(1)} / p95 ${percentile(ms, 95).toFixed(1)} ms`,
+            )
+            .join(', ') +
+          `; endpoints of one service: ${Object.entries(eTimings)
+            .map(([n, ms]) => `${n} ${ms.toFixed(1)} ms`)
+            .join(', ')}`,
+      );
+    }
+  } finally {
+    await inProcess.close();
   }
 } finally {
   await rm(dataDir, { recursive: true, force: true });
