@@ -49,8 +49,8 @@ interface DemoEndpoint {
   rows(minuteMs: number, degraded: boolean): { error: boolean; buckets: number[]; durationMs: number }[];
 }
 
-export const DEMO_CLUSTER = 'demo';
-export const DEMO_NAMESPACES: Record<string, string> = {
+const DEMO_CLUSTER = 'demo';
+const DEMO_NAMESPACES: Record<string, string> = {
   checkout: 'shop',
   cart: 'shop',
   payments: 'billing',
@@ -92,9 +92,9 @@ const demoEndpoints: DemoEndpoint[] = [
 ];
 
 /** The demo's degraded window and silent service, relative to the end of the seeded minutes. */
-export const DEMO_DEGRADED_MS = 2 * HOUR_MS;
-export const DEMO_SILENT_MS = 2 * DAY_MS;
-export const DEMO_DAYS = 8;
+const DEMO_DEGRADED_MS = 2 * HOUR_MS;
+const DEMO_SILENT_MS = 2 * DAY_MS;
+const DEMO_DAYS = 8;
 
 function span(endpoint: string, endMs: number): Span {
   return {

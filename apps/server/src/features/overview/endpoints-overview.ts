@@ -13,7 +13,7 @@ import { currentFigures, pastFigures } from './overview-queries.ts';
 import { timed } from './services-overview.ts';
 import type { OverviewInput, OverviewOptions } from './services-overview.ts';
 
-export const TOP_ENDPOINTS = 10;
+const TOP_ENDPOINTS = 10;
 
 export type EndpointsInput = Omit<OverviewInput, 'namespace'> & { service: string };
 

@@ -8,7 +8,7 @@ import { DEFAULT_HEALTH_THRESHOLDS } from '@apo/shared/console';
 import type { HealthThresholds } from '@apo/shared/console';
 import type { SettingsStore } from '../settings/settings-store.ts';
 
-export const HEALTH_THRESHOLDS_KEY = 'health.thresholds';
+const HEALTH_THRESHOLDS_KEY = 'health.thresholds';
 
 const percent = z.number().min(0).max(1_000_000);
 /** Three increasing limits: below the first 3 points, the second 2, the third 1. */

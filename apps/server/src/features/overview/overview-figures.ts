@@ -15,7 +15,7 @@ import type { SecondsRange, SparklinePlan } from './overview-plan.ts';
 import type { CurrentRow, Figures, PastRow } from './overview-queries.ts';
 
 /** Per period (current, day ago, week ago) the figures; undefined without rows. */
-export type Periods = [Figures | undefined, Figures | undefined, Figures | undefined];
+type Periods = [Figures | undefined, Figures | undefined, Figures | undefined];
 
 /** What the queries returned for one service or endpoint. */
 export interface Subject {

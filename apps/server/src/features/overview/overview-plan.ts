@@ -5,9 +5,9 @@
  */
 import type { ComparisonPeriod } from '@apo/shared/console';
 
-export const MINUTE_S = 60;
-export const HOUR_S = 3600;
-export const DAY_S = 86_400;
+const MINUTE_S = 60;
+const HOUR_S = 3600;
+const DAY_S = 86_400;
 
 /** Seconds since the epoch, [from, to), whole minutes. */
 export interface SecondsRange {
@@ -68,7 +68,7 @@ export function splitRange(range: SecondsRange, useHours = true): RangeSplit {
 
 /** Sparkline steps, seconds: round ones, so points line up with the clock (and hours with the projection). */
 const STEPS_S = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, DAY_S];
-export const SPARKLINE_POINTS = 30;
+const SPARKLINE_POINTS = 30;
 
 export interface SparklinePlan {
   /** Start of the first step (at or before the range start), seconds. */

@@ -339,7 +339,6 @@ const changesQuery = defineQuery('overview.changes', {
     `argMaxIf(${events.name('attributes')}['service.version'], ${EVENT_TS}, ${EVENT_NAME} = {change:String})`,
   ),
 });
-export type ChangesRow = RowOf<typeof changesQuery.columns>;
 
 /**
  * The last restart and version change per service before the range end, from the agent's change events

@@ -121,7 +121,9 @@ export async function servicesOverview(
       logErrors: logErrorsFigure,
       lastRestartMs: changes?.restart_ms ?? null,
       lastVersionChange:
-        changes === undefined || versionMs === null ? null : { atMs: versionMs, version: changes.new_version },
+        changes === undefined || versionMs === null
+          ? null
+          : { atMs: versionMs, version: changes.new_version },
       health: health(red, logErrorsFigure, input.compareWith, thresholds),
     };
   });

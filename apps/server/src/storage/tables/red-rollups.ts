@@ -163,21 +163,21 @@ const settings = { ttl_only_drop_parts: 1 };
  * can be read from it (and falls back to the table for parts built before it existed); readers of hours
  * filter and group on `toStartOfHour(minute)` only.
  */
-export const RED_HOURLY_PROJECTION = 'red_hourly';
-export const RED_MINUTELY_PROJECTION = 'red_minutely';
+const RED_HOURLY_PROJECTION = 'red_hourly';
+const RED_MINUTELY_PROJECTION = 'red_minutely';
 /**
  * The same per service, without the endpoint (`red_service_hourly`, `red_service_minutely`): the overview's
  * service rows read 200 services × 24 hours per period instead of 200 × 20 endpoints × 24 (and 20× fewer
  * edge minutes). The engine picks, among the projections that can answer a query, the one that reads the
  * fewest marks, so a query grouped by service (not endpoint) reads these.
  */
-export const RED_SERVICE_HOURLY_PROJECTION = 'red_service_hourly';
-export const RED_SERVICE_MINUTELY_PROJECTION = 'red_service_minutely';
+const RED_SERVICE_HOURLY_PROJECTION = 'red_service_hourly';
+const RED_SERVICE_MINUTELY_PROJECTION = 'red_service_minutely';
 
 const PROJECTED_FIGURES = 'sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts)';
 
 /** The `lightweight_mutation_projection_mode` setting, without which a DELETE on the table is refused. */
-export function supportsProjectionRebuild(capabilities: StorageCapabilities): boolean {
+function supportsProjectionRebuild(capabilities: StorageCapabilities): boolean {
   const { major, minor } = parseServerVersion(capabilities.version);
   return major > 24 || (major === 24 && minor >= 7);
 }
