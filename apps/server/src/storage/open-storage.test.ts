@@ -326,12 +326,13 @@ describe('start-up on an existing data directory', () => {
   });
 
   it('upgrades a data directory of an earlier release: 0006 adds the time-sorted RED projections and builds them for old parts', async () => {
+    const PROJECTIONS = ['red_service_hourly', 'red_service_minutely', 'red_hourly', 'red_minutely'];
     const hourly = `SELECT service, sum(count) AS n, sumForEach(bucket_counts) AS b FROM apo.red_server_1m
       WHERE toStartOfHour(minute) >= toDateTime('2026-12-01 01:00:00', 'UTC')
         AND toStartOfHour(minute) < toDateTime('2026-12-01 05:00:00', 'UTC')
       GROUP BY service ORDER BY service`;
-    await storage.client.command({ query: 'ALTER TABLE apo.red_server_1m DROP PROJECTION red_hourly' });
-    await storage.client.command({ query: 'ALTER TABLE apo.red_server_1m DROP PROJECTION red_minutely' });
+    for (const projection of PROJECTIONS)
+      await storage.client.command({ query: `ALTER TABLE apo.red_server_1m DROP PROJECTION ${projection}` });
     await storage.client.command({
       query: 'ALTER TABLE apo.red_server_1m RESET SETTING lightweight_mutation_projection_mode',
     });
@@ -349,14 +350,13 @@ describe('start-up on an existing data directory', () => {
     expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
       { version: 6, migration: 'red-overview-projections' },
     ]);
-    await storage.client.command({
-      query: 'ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_hourly SETTINGS mutations_sync = 1',
-    });
-    await storage.client.command({
-      query: 'ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_minutely SETTINGS mutations_sync = 1',
-    });
+    for (const projection of PROJECTIONS)
+      await storage.client.command({
+        query: `ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION ${projection} SETTINGS mutations_sync = 1`,
+      });
     const plan = await rows<{ explain: string }>(`EXPLAIN ${hourly}`);
-    expect(plan.map((r) => r.explain).join('\n')).toContain('ReadFromMergeTree (red_hourly)');
+    // Grouped by service: the per-service hours.
+    expect(plan.map((r) => r.explain).join('\n')).toContain('ReadFromMergeTree (red_service_hourly)');
     expect(await rows(hourly)).toEqual([
       { service: 'old-0', n: '120', b: ['120', '0'] },
       { service: 'old-1', n: '120', b: ['120', '0'] },

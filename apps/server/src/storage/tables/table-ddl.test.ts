@@ -116,13 +116,27 @@ describe('DDL from the table definitions', () => {
     expect(server).toContain(
       '    PROJECTION red_minutely (SELECT minute, cluster, service, endpoint, sum(count),',
     );
+    expect(server).toContain(
+      '    PROJECTION red_service_hourly (SELECT toStartOfHour(minute), cluster, service, sum(count),',
+    );
+    expect(server).toContain(
+      '    PROJECTION red_service_minutely (SELECT minute, cluster, service, sum(count),',
+    );
     // Added to tables created before it, after the setting a DELETE on a table with projections needs.
     expect(migrations[5]!.statements(cluster)).toEqual([
       "ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild'",
       expect.stringMatching(
-        /^ALTER TABLE apo\.red_server_1m_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS red_hourly \(SELECT /,
+        /^ALTER TABLE apo\.red_server_1m_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS red_service_hourly \(SELECT /,
       ),
-      expect.stringMatching(/ADD PROJECTION IF NOT EXISTS red_minutely \(SELECT minute, /),
+      expect.stringMatching(
+        /ADD PROJECTION IF NOT EXISTS red_service_minutely \(SELECT minute, cluster, service, /,
+      ),
+      expect.stringMatching(/ADD PROJECTION IF NOT EXISTS red_hourly \(SELECT toStartOfHour\(minute\), /),
+      expect.stringMatching(
+        /ADD PROJECTION IF NOT EXISTS red_minutely \(SELECT minute, cluster, service, endpoint, /,
+      ),
+      'ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_service_hourly',
+      'ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_service_minutely',
       'ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_hourly',
       'ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_minutely',
     ]);
