@@ -75,6 +75,8 @@ const NAME: Record<Level, string> = { service: SERVICE, endpoint: ENDPOINT };
 
 const FIGURES = `sum(${red.name('count')}) AS requests, sum(${red.name('error_count')}) AS failed,
        sum(${red.name('duration_sum_ms')}) AS sum_ms, sumForEach(${red.name('bucket_counts')}) AS buckets`;
+/** For reads that only ask whether there were requests: no bucket arrays read. */
+const REQUESTS = `sum(${red.name('count')}) AS requests`;
 const SUMMED = `sum(requests) AS requests, sum(failed) AS failed, sum(sum_ms) AS sum_ms,
        sumForEach(buckets) AS buckets`;
 
@@ -97,6 +99,7 @@ function rangeBranches(
   keys: string,
   f: OverviewFilter,
   extra?: { select: string; groupBy: string },
+  figures = FIGURES,
 ): string[] {
   const table = storage.qualified(storage.tables.red_server_1m);
   const at = (name: string, s: number): string => {
@@ -109,7 +112,7 @@ function rangeBranches(
   const branches: string[] = [];
   if (split.hours.toS > split.hours.fromS) {
     branches.push(
-      `SELECT ${select(HOUR)}, ${FIGURES} FROM ${table}
+      `SELECT ${select(HOUR)}, ${figures} FROM ${table}
        WHERE ${HOUR} >= ${at('h0', split.hours.fromS)} AND ${HOUR} < ${at('h1', split.hours.toS)}${filterSql(f)}
        GROUP BY ${groupBy(HOUR)}`,
     );
@@ -120,7 +123,7 @@ function rangeBranches(
       .map((e, i) => `(${MINUTE} >= ${at(`e${i}a`, e.fromS)} AND ${MINUTE} < ${at(`e${i}b`, e.toS)})`)
       .join(' OR ');
     branches.push(
-      `SELECT ${select(MINUTE)}, ${FIGURES} FROM ${table}
+      `SELECT ${select(MINUTE)}, ${figures} FROM ${table}
        WHERE (${where})${filterSql(f)}
        GROUP BY ${groupBy(MINUTE)}`,
     );
@@ -152,116 +155,104 @@ const figureColumns = {
 };
 export type Figures = RowOf<typeof figureColumns>;
 
-const currentQuery = defineQuery('overview.current', {
+const redQuery = defineQuery('overview.red', {
+  /** Index in the periods asked for (0: the range, which alone has sparkline steps). */
+  period: computed(uint8, 'period'),
   name: computed(string, 'name'),
-  /** The sparkline step; null on the row of the whole range. */
+  /** The sparkline step; null on the row of the whole period. */
   step: computed(nullable(uint32), 'if(whole = 1, NULL, toUInt32(t))'),
   ...figureColumns,
+  /** Clusters with requests in the period. */
+  clusters: computed(array(string), 'arraySort(cluster_list)'),
 });
-export type CurrentRow = RowOf<typeof currentQuery.columns>;
+export type RedRow = RowOf<typeof redQuery.columns>;
+
+/** One period to read: a range, whole hours from the hourly projections or minutes only. */
+export interface PeriodRead {
+  range: SecondsRange;
+  useHours: boolean;
+}
 
 /**
- * The current range, read once: per service (or per endpoint of `f.service`) its figures over the range
- * (`step` null) and per sparkline step. Hour-sized steps read whole hours from the projections, smaller
- * ones minutes. With `search`, only endpoints whose own or service's name contains it.
+ * The figures of each service (or endpoint of `f.service`) in each of `periods` (the first also per
+ * sparkline step of `plan`), in one query of at most two reads of the table: the hours all periods need
+ * (one condition per period, ORed) and their minutes. Each row read is counted in every period it falls
+ * in (ARRAY JOIN), so periods may overlap (a 7-day "seen" period holds the range). Two reads rather than
+ * one per period and edge: choosing among the projections costs the engine ~5–10 ms per read whatever
+ * it reads, and chDB runs parameterized queries one at a time. With `search`, only endpoints whose own or
+ * service's name contains it.
  */
-export async function currentFigures(
+export async function redFigures(
   storage: Storage,
   level: Level,
-  range: SecondsRange,
+  periods: readonly PeriodRead[],
   plan: SparklinePlan,
   f: OverviewFilter,
-  o: ReadOptions & { search?: string | undefined },
-): Promise<CurrentRow[]> {
+  search = '',
+): Promise<RedRow[]> {
   const params: Record<string, unknown> = {
     ...f,
     first: plan.firstS,
     step: plan.stepS,
     bounds: RED_BUCKET_BOUNDS_MS,
-    search: o.search ?? '',
+    search,
   };
-  const split = splitRange(range, o.useHours !== false && plan.stepS % 3600 === 0);
-  const t = { select: 'intDiv(toUnixTimestamp($T) - {first:UInt32}, {step:UInt32}) AS t', groupBy: 't' };
-  const branches = rangeBranches(storage, split, 'c', params, KEYS[level], f, t);
-  if (branches.length === 0) return [];
+  let n = 0;
+  const bound = (s: number): string => {
+    params[`b${n}`] = s;
+    return `toDateTime({b${n++}:UInt32}, 'UTC')`;
+  };
+  const within = (column: string, r: SecondsRange): string =>
+    `(${column} >= ${bound(r.fromS)} AND ${column} < ${bound(r.toS)})`;
+  // Per period: its whole hours and its minutes, as conditions on the table (for the reads) and on `at`
+  // (for the periods a row read counts in).
+  const hours: string[] = [];
+  const minutes: string[] = [];
+  const member: string[] = [];
+  periods.forEach(({ range, useHours }, p) => {
+    const split = splitRange(range, useHours);
+    if (split.hours.toS > split.hours.fromS) {
+      hours.push(within(HOUR, split.hours));
+      member.push(`(p = ${p} AND hourly = 1 AND ${within('at', split.hours)})`);
+    }
+    for (const edge of split.edges.filter((e) => e.toS > e.fromS)) {
+      minutes.push(within(MINUTE, edge));
+      member.push(`(p = ${p} AND hourly = 0 AND ${within('at', edge)})`);
+    }
+  });
+  const table = storage.qualified(storage.tables.red_server_1m);
+  const keys = `${red.name('cluster')}, ${KEYS[level]}`;
+  const read = (time: string, conditions: string[], hourly: number) =>
+    `SELECT ${keys}, ${time} AS at, ${hourly} AS hourly, ${FIGURES} FROM ${table}
+     WHERE (${conditions.join(' OR ')})${filterSql(f)}
+     GROUP BY ${keys}, ${time}`;
+  const reads = [
+    ...(hours.length > 0 ? [read(HOUR, hours, 1)] : []),
+    ...(minutes.length > 0 ? [read(MINUTE, minutes, 0)] : []),
+  ];
+  if (reads.length === 0) return [];
   const searched =
-    level === 'endpoint' && o.search !== undefined && o.search !== ''
-      ? `WHERE positionCaseInsensitiveUTF8(${SERVICE}, {search:String}) > 0
-            OR positionCaseInsensitiveUTF8(${ENDPOINT}, {search:String}) > 0`
+    level === 'endpoint' && search !== ''
+      ? `AND (positionCaseInsensitiveUTF8(${SERVICE}, {search:String}) > 0
+              OR positionCaseInsensitiveUTF8(${ENDPOINT}, {search:String}) > 0)`
       : '';
   return readRows(
     storage,
-    currentQuery,
+    redQuery,
     `FROM (
-       SELECT ${NAME[level]} AS name, t, grouping(t) AS whole, ${SUMMED}
-       FROM (${branches.join('\nUNION ALL\n')}) ${searched}
-       GROUP BY GROUPING SETS ((name), (name, t))
+       SELECT period, name, t, grouping(t) AS whole, ${SUMMED},
+              groupUniqArrayIf(${red.name('cluster')}, busy) AS cluster_list
+       FROM (
+         SELECT period, ${NAME[level]} AS name, ${red.name('cluster')},
+                if(period = 0, intDiv(toUnixTimestamp(at) - {first:UInt32}, {step:UInt32}), 0) AS t,
+                requests, failed, sum_ms, buckets, requests > 0 AS busy
+         FROM (${reads.join('\nUNION ALL\n')})
+         ARRAY JOIN arrayFilter(p -> ${member.join(' OR ')}, range(${periods.length})) AS period
+         WHERE 1 ${searched}
+       )
+       GROUP BY GROUPING SETS ((period, name), (period, name, t))
+       HAVING whole = 1 OR period = 0
      )`,
-    params,
-  );
-}
-
-const pastQuery = defineQuery('overview.past', {
-  /** Index in PERIODS (1: a day earlier, 2: a week earlier). */
-  period: computed(uint8, 'period'),
-  name: computed(string, 'name'),
-  ...figureColumns,
-});
-export type PastRow = RowOf<typeof pastQuery.columns>;
-
-/** The figures of each service (or endpoint of `f.service`) in the day-ago and week-ago copies of the range. */
-export async function pastFigures(
-  storage: Storage,
-  level: Level,
-  range: SecondsRange,
-  f: OverviewFilter,
-  o: ReadOptions,
-): Promise<PastRow[]> {
-  const params: Record<string, unknown> = { ...f, bounds: RED_BUCKET_BOUNDS_MS };
-  const branches = PERIODS.flatMap((period, p) =>
-    p === 0
-      ? []
-      : rangeBranches(
-          storage,
-          splitRange(shifted(range, period), o.useHours),
-          `p${p}`,
-          params,
-          KEYS[level],
-          f,
-          {
-            select: `${p} AS period`,
-            groupBy: 'period',
-          },
-        ),
-  );
-  if (branches.length === 0) return [];
-  return readRows(
-    storage,
-    pastQuery,
-    `FROM (
-       SELECT period, ${NAME[level]} AS name, ${SUMMED}
-       FROM (${branches.join('\nUNION ALL\n')})
-       GROUP BY period, name
-     )`,
-    params,
-  );
-}
-
-const seenQuery = defineQuery('overview.seen', {
-  service: computed(string, 'service'),
-  clusters: computed(array(string), 'arraySort(groupUniqArray(cluster))'),
-});
-
-/** Services with requests in [fromS, toS), with their clusters (edges read minutes: hours are not enough). */
-export async function seenServices(storage: Storage, range: SecondsRange, f: OverviewFilter) {
-  const params: Record<string, unknown> = { ...f };
-  const keys = `${SERVICE}, ${red.name('cluster')}`;
-  const branches = rangeBranches(storage, splitRange(range), 's', params, keys, f);
-  if (branches.length === 0) return [];
-  return readRows(
-    storage,
-    seenQuery,
-    `FROM (${branches.join('\nUNION ALL\n')}) WHERE requests > 0 GROUP BY service`,
     params,
   );
 }
@@ -277,7 +268,16 @@ export async function servicesWithEndpoint(
   o: ReadOptions,
 ) {
   const params: Record<string, unknown> = { ...f, search };
-  const branches = rangeBranches(storage, splitRange(range, o.useHours), 'm', params, KEYS.endpoint, f);
+  const branches = rangeBranches(
+    storage,
+    splitRange(range, o.useHours),
+    'm',
+    params,
+    KEYS.endpoint,
+    f,
+    undefined,
+    REQUESTS,
+  );
   if (branches.length === 0) return [];
   return readRows(
     storage,
