@@ -7,10 +7,12 @@
  * projection when a query's filter, grouping and aggregates can be read from it; every branch below is
  * written so (hours: only `toStartOfHour(minute)`).
  *
- * The current range is read once for its figures and its sparkline (GROUPING SETS: per service, and per
- * service and step); the day-ago and week-ago copies are one other query, run beside it. Quantiles are
- * computed in SQL from the summed buckets with the operations of interpolateQuantile in the same order
- * (the same Float64 results, tested), so a few numbers per row travel instead of 16 buckets.
+ * All RED periods — the range (with its sparkline steps), a day and a week earlier, and the 7 days before
+ * its end (which services to list) — are one query with two reads of the table (hours, minutes; redFigures):
+ * chDB runs parameterized queries one at a time, and choosing among the projections costs the engine a
+ * few ms per read whatever it reads. Quantiles are computed in SQL from the summed buckets with the
+ * operations of interpolateQuantile in the same order (the same Float64 results, tested), so a few numbers
+ * per row travel instead of 16 buckets.
  * Spans, logs and events have DateTime64 timestamps: they are compared with DateTime64 bounds
  * (fromUnixTimestamp64Milli), since against a DateTime bound a span at 11:59:59.989 fails `ts < 12:00:00`.
  */
@@ -77,9 +79,6 @@ const FIGURES = `sum(${red.name('count')}) AS requests, sum(${red.name('error_co
        sum(${red.name('duration_sum_ms')}) AS sum_ms, sumForEach(${red.name('bucket_counts')}) AS buckets`;
 /** For reads that only ask whether there were requests: no bucket arrays read. */
 const REQUESTS = `sum(${red.name('count')}) AS requests`;
-const SUMMED = `sum(requests) AS requests, sum(failed) AS failed, sum(sum_ms) AS sum_ms,
-       sumForEach(buckets) AS buckets`;
-
 function filterSql(f: OverviewFilter): string {
   return (
     (f.cluster === undefined ? '' : ` AND ${red.name('cluster')} = {cluster:String}`) +
@@ -137,21 +136,32 @@ function rangeBranches(
  * non-empty bucket whose cumulative count reaches the rank q × requests (a bucket that reaches a positive
  * rank is never empty), linear inside it, the overflow bucket's lower edge. Needs `{bounds:Array(Float64)}`.
  */
-function quantileSql(q: number): string {
+function quantileSql(q: number, i: string): string {
   const rank = `(${q} * requests)`;
-  const i = `arrayFirstIndex(c -> c >= ${rank}, arrayCumSum(buckets))`;
   const lower = `if(${i} = 1, 0, {bounds:Array(Float64)}[${i} - 1])`;
-  const below = `(arrayCumSum(buckets)[${i}] - buckets[${i}])`;
+  const below = `(cum[${i}] - buckets[${i}])`;
   return `if(requests = 0, NULL, if(${i} = length(buckets), ${lower},
     ${lower} + (({bounds:Array(Float64)}[${i}] - ${lower}) * (${rank} - ${below})) / buckets[${i}]))`;
+}
+
+/**
+ * `rows` (requests and summed buckets per row) with what quantileSql needs computed once per row: the
+ * cumulative counts `cum` and the index of the bucket that holds each quantile (`i95`, `i99`). Written
+ * inline, the quantiles' lambdas and cumulative sums were evaluated again at every use: a third of the
+ * overview's query time.
+ */
+function withQuantileIndexes(rows: string): string {
+  const index = (q: number) => `arrayFirstIndex(c -> c >= (${q} * requests), cum)`;
+  return `(SELECT *, ${index(0.95)} AS i95, ${index(0.99)} AS i99
+     FROM (SELECT *, arrayCumSum(buckets) AS cum FROM (${rows})))`;
 }
 
 const figureColumns = {
   requests: computed(uint64Number, 'requests'),
   failed: computed(uint64Number, 'failed'),
   sum_ms: computed(float64, 'sum_ms'),
-  p95: computed(nullable(float64), quantileSql(0.95)),
-  p99: computed(nullable(float64), quantileSql(0.99)),
+  p95: computed(nullable(float64), quantileSql(0.95, 'i95')),
+  p99: computed(nullable(float64), quantileSql(0.99, 'i99')),
 };
 export type Figures = RowOf<typeof figureColumns>;
 
@@ -180,7 +190,8 @@ export interface PeriodRead {
  * in (ARRAY JOIN), so periods may overlap (a 7-day "seen" period holds the range). Two reads rather than
  * one per period and edge: choosing among the projections costs the engine ~5–10 ms per read whatever
  * it reads, and chDB runs parameterized queries one at a time. With `search`, only endpoints whose own or
- * service's name contains it.
+ * service's name contains it. Periods from `figured` on only count requests (their quantiles are
+ * meaningless): no bucket arrays are summed for them.
  */
 export async function redFigures(
   storage: Storage,
@@ -189,9 +200,11 @@ export async function redFigures(
   plan: SparklinePlan,
   f: OverviewFilter,
   search = '',
+  figured = periods.length,
 ): Promise<RedRow[]> {
   const params: Record<string, unknown> = {
     ...f,
+    figured,
     first: plan.firstS,
     step: plan.stepS,
     bounds: RED_BUCKET_BOUNDS_MS,
@@ -239,20 +252,21 @@ export async function redFigures(
   return readRows(
     storage,
     redQuery,
-    `FROM (
-       SELECT period, name, t, grouping(t) AS whole, ${SUMMED},
+    `FROM ${withQuantileIndexes(`
+       SELECT period, name, t, grouping(t) AS whole, sum(requests) AS requests, sum(failed) AS failed,
+              sum(sum_ms) AS sum_ms, sumForEach(kept) AS buckets,
               groupUniqArrayIf(${red.name('cluster')}, busy) AS cluster_list
        FROM (
          SELECT period, ${NAME[level]} AS name, ${red.name('cluster')},
                 if(period = 0, intDiv(toUnixTimestamp(at) - {first:UInt32}, {step:UInt32}), 0) AS t,
-                requests, failed, sum_ms, buckets, requests > 0 AS busy
+                requests, failed, sum_ms, requests > 0 AS busy,
+                if(period < {figured:UInt8}, buckets, emptyArrayUInt64()) AS kept
          FROM (${reads.join('\nUNION ALL\n')})
          ARRAY JOIN arrayFilter(p -> ${member.join(' OR ')}, range(${periods.length})) AS period
          WHERE 1 ${searched}
        )
        GROUP BY GROUPING SETS ((period, name), (period, name, t))
-       HAVING whole = 1 OR period = 0
-     )`,
+       HAVING whole = 1 OR period = 0`)}`,
     params,
   );
 }

@@ -69,6 +69,8 @@ export async function servicesOverview(
   const search = input.search?.trim() ?? '';
   const plan = planSparkline(range);
   const hours = options.useHours !== false;
+  // Index of the period of the seen list (which services to list, and their clusters).
+  const SEEN = 3;
   const t = options.timings;
   // The range (hours only with hour-sized sparkline steps), a day and a week earlier, the week before its end.
   const periods: PeriodRead[] = [
@@ -78,7 +80,7 @@ export async function servicesOverview(
     { range: seenRange, useHours: hours },
   ];
   const [redRows, endpointMatches, logRows, changeRows, namespaceRows] = await Promise.all([
-    timed(t, 'red', redFigures(storage, 'service', periods, plan, filter)),
+    timed(t, 'red', redFigures(storage, 'service', periods, plan, filter, '', SEEN)),
     search === ''
       ? []
       : timed(
@@ -92,7 +94,6 @@ export async function servicesOverview(
   ]);
 
   const subjects = subjectsOf(redRows);
-  const SEEN = 3;
   // Services with requests in the week before the range end (or in the range), and where.
   const clusters = new Map(
     [...subjects].flatMap(([service, s]) => {
