@@ -15,7 +15,7 @@ import { bulkServiceName, seedBulkRedRollups } from './support/overview-seed.ts'
 import { endpointsOverview } from '../src/features/overview/endpoints-overview.ts';
 import { sparklineValue } from '../src/features/overview/overview-figures.ts';
 import { planSparkline } from '../src/features/overview/overview-plan.ts';
-import { redFigures } from '../src/features/overview/overview-queries.ts';
+import { currentFigures, pastFigures } from '../src/features/overview/overview-queries.ts';
 import { servicesOverview } from '../src/features/overview/services-overview.ts';
 import type { OverviewInput } from '../src/features/overview/services-overview.ts';
 import { openStorage, type Storage } from '../src/storage/index.ts';
@@ -166,21 +166,25 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     // A day has hour-sized sparkline steps: its current range reads hours; 5 h (10-minute steps) minutes.
     const day = { fromS: (H - 24 * HOUR) / 1000, toS: H / 1000 };
     const one = { service: bulkServiceName(1) };
-    const red =
-      (level: 'service' | 'endpoint', range: typeof day, useHours: boolean, f = {}) =>
-      (s: Storage) =>
-        redFigures(s, level, [{ range, useHours }], planSparkline(range), f);
     try {
       for (const [projection, read] of [
-        ['red_service_hourly', red('service', day, true)],
-        ['red_service_minutely', red('service', hours, false)],
-        ['red_service_minutely', red('service', minutes, true)],
-        ['red_hourly', red('endpoint', day, true, one)],
-        ['red_minutely', red('endpoint', minutes, true, one)],
+        ['red_service_hourly', (s: Storage) => currentFigures(s, 'service', day, planSparkline(day), {}, {})],
+        [
+          'red_service_minutely',
+          (s: Storage) => currentFigures(s, 'service', hours, planSparkline(hours), {}, {}),
+        ],
+        ['red_hourly', (s: Storage) => currentFigures(s, 'endpoint', day, planSparkline(day), one, {})],
+        ['red_service_hourly', (s: Storage) => pastFigures(s, 'service', hours, {}, {})],
+        ['red_service_minutely', (s: Storage) => pastFigures(s, 'service', minutes, {}, {})],
+        ['red_service_minutely', (s: Storage) => pastFigures(s, 'service', hours, {}, { useHours: false })],
+        ['red_hourly', (s: Storage) => pastFigures(s, 'endpoint', hours, one, {})],
+        ['red_minutely', (s: Storage) => pastFigures(s, 'endpoint', minutes, one, {})],
       ] as const) {
         await expect(read(using(projection)), projection).resolves.not.toHaveLength(0);
       }
-      await expect(red('service', day, true)(using('red_hourly'))).rejects.toThrow(/projection/i);
+      await expect(
+        currentFigures(using('red_hourly'), 'service', day, planSparkline(day), {}, {}),
+      ).rejects.toThrow(/projection/i);
     } finally {
       // chDB keeps a query's settings for the session's later queries: undo it.
       await storage.client.command({ query: "SET force_optimize_projection_name = ''" });

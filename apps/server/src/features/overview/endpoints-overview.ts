@@ -8,9 +8,8 @@ import { DEFAULT_HEALTH_THRESHOLDS } from '@apo/shared/console';
 import type { EndpointOverview, ServiceEndpointsOverview } from '@apo/shared/console';
 import type { Storage } from '../../storage/index.ts';
 import { health, redOverview, requestsNow, subjectsOf } from './overview-figures.ts';
-import { coveredMinutes, planSparkline, shifted } from './overview-plan.ts';
-import { redFigures } from './overview-queries.ts';
-import type { PeriodRead } from './overview-queries.ts';
+import { coveredMinutes, planSparkline } from './overview-plan.ts';
+import { currentFigures, pastFigures } from './overview-queries.ts';
 import { timed } from './services-overview.ts';
 import type { OverviewInput, OverviewOptions } from './services-overview.ts';
 
@@ -27,19 +26,14 @@ export async function endpointsOverview(
   const range = coveredMinutes(input.from, input.to);
   const filter = { cluster: input.cluster, service: input.service };
   const plan = planSparkline(range);
-  const hours = options.useHours !== false;
+  const read = { useHours: options.useHours };
   const search = input.search?.trim() ?? '';
-  const periods: PeriodRead[] = [
-    { range, useHours: hours && plan.stepS % 3600 === 0 },
-    { range: shifted(range, 'day'), useHours: hours },
-    { range: shifted(range, 'week'), useHours: hours },
-  ];
-  const rows = await timed(
-    options.timings,
-    'red',
-    redFigures(storage, 'endpoint', periods, plan, filter, search),
-  );
-  const subjects = subjectsOf(rows);
+  const t = options.timings;
+  const [current, past] = await Promise.all([
+    timed(t, 'current', currentFigures(storage, 'endpoint', range, plan, filter, { ...read, search })),
+    timed(t, 'past', pastFigures(storage, 'endpoint', range, filter, read)),
+  ]);
+  const subjects = subjectsOf(current, past);
   const busiest = [...subjects]
     .filter(([, s]) => requestsNow(s) > 0)
     .sort((a, b) => requestsNow(b[1]) - requestsNow(a[1]) || (a[0] < b[0] ? -1 : 1))

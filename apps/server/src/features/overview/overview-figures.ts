@@ -12,7 +12,7 @@ import type {
 } from '@apo/shared/console';
 import { stepOverlapS } from './overview-plan.ts';
 import type { SecondsRange, SparklinePlan } from './overview-plan.ts';
-import type { Figures, RedRow } from './overview-queries.ts';
+import type { CurrentRow, Figures, PastRow } from './overview-queries.ts';
 
 /** Per period (current, day ago, week ago) the figures; undefined without rows. */
 type Periods = [Figures | undefined, Figures | undefined, Figures | undefined];
@@ -21,23 +21,23 @@ type Periods = [Figures | undefined, Figures | undefined, Figures | undefined];
 export interface Subject {
   periods: Periods;
   /** The current range's rows per sparkline step. */
-  steps: RedRow[];
-  /** Clusters with requests, per period asked for. */
-  clusters: string[][];
+  steps: CurrentRow[];
 }
 
-/** The query rows grouped by name (a service's or an endpoint's); periods 0–2: current, day, week ago. */
-export function subjectsOf(rows: readonly RedRow[]): Map<string, Subject> {
+/** The query rows grouped by name (a service's or an endpoint's). */
+export function subjectsOf(current: readonly CurrentRow[], past: readonly PastRow[]): Map<string, Subject> {
   const subjects = new Map<string, Subject>();
-  for (const row of rows) {
-    let s = subjects.get(row.name);
-    if (s === undefined)
-      subjects.set(row.name, (s = { periods: [undefined, undefined, undefined], steps: [], clusters: [] }));
-    if (row.step !== null) s.steps.push(row);
-    else {
-      if (row.period === 0 || row.period === 1 || row.period === 2) s.periods[row.period] = row;
-      s.clusters[row.period] = row.clusters;
-    }
+  const of = (name: string): Subject => {
+    let s = subjects.get(name);
+    if (s === undefined) subjects.set(name, (s = { periods: [undefined, undefined, undefined], steps: [] }));
+    return s;
+  };
+  for (const row of current) {
+    if (row.step === null) of(row.name).periods[0] = row;
+    else of(row.name).steps.push(row);
+  }
+  for (const row of past) {
+    if (row.period === 1 || row.period === 2) of(row.name).periods[row.period] = row;
   }
   return subjects;
 }
@@ -59,7 +59,7 @@ export function sparklineValue(x: number): number {
 }
 
 function sparklineOf(
-  steps: readonly RedRow[],
+  steps: readonly CurrentRow[],
   plan: SparklinePlan,
   range: SecondsRange,
 ): RedOverview['sparkline'] {

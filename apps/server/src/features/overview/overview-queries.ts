@@ -7,12 +7,10 @@
  * projection when a query's filter, grouping and aggregates can be read from it; every branch below is
  * written so (hours: only `toStartOfHour(minute)`).
  *
- * All RED periods — the range (with its sparkline steps), a day and a week earlier, and the 7 days before
- * its end (which services to list) — are one query with two reads of the table (hours, minutes; redFigures):
- * chDB runs parameterized queries one at a time, and choosing among the projections costs the engine a
- * few ms per read whatever it reads. Quantiles are computed in SQL from the summed buckets with the
- * operations of interpolateQuantile in the same order (the same Float64 results, tested), so a few numbers
- * per row travel instead of 16 buckets.
+ * The current range is read once for its figures and its sparkline (GROUPING SETS: per service, and per
+ * service and step); the day-ago and week-ago copies are one other query, run beside it. Quantiles are
+ * computed in SQL from the summed buckets with the operations of interpolateQuantile in the same order
+ * (the same Float64 results, tested), so a few numbers per row travel instead of 16 buckets.
  * Spans, logs and events have DateTime64 timestamps: they are compared with DateTime64 bounds
  * (fromUnixTimestamp64Milli), since against a DateTime bound a span at 11:59:59.989 fails `ts < 12:00:00`.
  */
@@ -79,6 +77,9 @@ const FIGURES = `sum(${red.name('count')}) AS requests, sum(${red.name('error_co
        sum(${red.name('duration_sum_ms')}) AS sum_ms, sumForEach(${red.name('bucket_counts')}) AS buckets`;
 /** For reads that only ask whether there were requests: no bucket arrays read. */
 const REQUESTS = `sum(${red.name('count')}) AS requests`;
+const SUMMED = `sum(requests) AS requests, sum(failed) AS failed, sum(sum_ms) AS sum_ms,
+       sumForEach(buckets) AS buckets`;
+
 function filterSql(f: OverviewFilter): string {
   return (
     (f.cluster === undefined ? '' : ` AND ${red.name('cluster')} = {cluster:String}`) +
@@ -146,9 +147,8 @@ function quantileSql(q: number, i: string): string {
 
 /**
  * `rows` (requests and summed buckets per row) with what quantileSql needs computed once per row: the
- * cumulative counts `cum` and the index of the bucket that holds each quantile (`i95`, `i99`). Written
- * inline, the quantiles' lambdas and cumulative sums were evaluated again at every use: a third of the
- * overview's query time.
+ * cumulative counts `cum` and the index of the bucket that holds each quantile (`i95`, `i99`), rather
+ * than again at every use in the quantiles' expressions.
  */
 function withQuantileIndexes(rows: string): string {
   const index = (q: number) => `arrayFirstIndex(c -> c >= (${q} * requests), cum)`;
@@ -165,108 +165,116 @@ const figureColumns = {
 };
 export type Figures = RowOf<typeof figureColumns>;
 
-const redQuery = defineQuery('overview.red', {
-  /** Index in the periods asked for (0: the range, which alone has sparkline steps). */
-  period: computed(uint8, 'period'),
+const currentQuery = defineQuery('overview.current', {
   name: computed(string, 'name'),
-  /** The sparkline step; null on the row of the whole period. */
+  /** The sparkline step; null on the row of the whole range. */
   step: computed(nullable(uint32), 'if(whole = 1, NULL, toUInt32(t))'),
   ...figureColumns,
-  /** Clusters with requests in the period. */
-  clusters: computed(array(string), 'arraySort(cluster_list)'),
 });
-export type RedRow = RowOf<typeof redQuery.columns>;
-
-/** One period to read: a range, whole hours from the hourly projections or minutes only. */
-export interface PeriodRead {
-  range: SecondsRange;
-  useHours: boolean;
-}
+export type CurrentRow = RowOf<typeof currentQuery.columns>;
 
 /**
- * The figures of each service (or endpoint of `f.service`) in each of `periods` (the first also per
- * sparkline step of `plan`), in one query of at most two reads of the table: the hours all periods need
- * (one condition per period, ORed) and their minutes. Each row read is counted in every period it falls
- * in (ARRAY JOIN), so periods may overlap (a 7-day "seen" period holds the range). Two reads rather than
- * one per period and edge: choosing among the projections costs the engine ~5–10 ms per read whatever
- * it reads, and chDB runs parameterized queries one at a time. With `search`, only endpoints whose own or
- * service's name contains it. Periods from `figured` on only count requests (their quantiles are
- * meaningless): no bucket arrays are summed for them.
+ * The current range, read once: per service (or per endpoint of `f.service`) its figures over the range
+ * (`step` null) and per sparkline step. Hour-sized steps read whole hours from the projections, smaller
+ * ones minutes. With `search`, only endpoints whose own or service's name contains it.
  */
-export async function redFigures(
+export async function currentFigures(
   storage: Storage,
   level: Level,
-  periods: readonly PeriodRead[],
+  range: SecondsRange,
   plan: SparklinePlan,
   f: OverviewFilter,
-  search = '',
-  figured = periods.length,
-): Promise<RedRow[]> {
+  o: ReadOptions & { search?: string | undefined },
+): Promise<CurrentRow[]> {
   const params: Record<string, unknown> = {
     ...f,
-    figured,
     first: plan.firstS,
     step: plan.stepS,
     bounds: RED_BUCKET_BOUNDS_MS,
-    search,
+    search: o.search ?? '',
   };
-  let n = 0;
-  const bound = (s: number): string => {
-    params[`b${n}`] = s;
-    return `toDateTime({b${n++}:UInt32}, 'UTC')`;
-  };
-  const within = (column: string, r: SecondsRange): string =>
-    `(${column} >= ${bound(r.fromS)} AND ${column} < ${bound(r.toS)})`;
-  // Per period: its whole hours and its minutes, as conditions on the table (for the reads) and on `at`
-  // (for the periods a row read counts in).
-  const hours: string[] = [];
-  const minutes: string[] = [];
-  const member: string[] = [];
-  periods.forEach(({ range, useHours }, p) => {
-    const split = splitRange(range, useHours);
-    if (split.hours.toS > split.hours.fromS) {
-      hours.push(within(HOUR, split.hours));
-      member.push(`(p = ${p} AND hourly = 1 AND ${within('at', split.hours)})`);
-    }
-    for (const edge of split.edges.filter((e) => e.toS > e.fromS)) {
-      minutes.push(within(MINUTE, edge));
-      member.push(`(p = ${p} AND hourly = 0 AND ${within('at', edge)})`);
-    }
-  });
-  const table = storage.qualified(storage.tables.red_server_1m);
-  const keys = `${red.name('cluster')}, ${KEYS[level]}`;
-  const read = (time: string, conditions: string[], hourly: number) =>
-    `SELECT ${keys}, ${time} AS at, ${hourly} AS hourly, ${FIGURES} FROM ${table}
-     WHERE (${conditions.join(' OR ')})${filterSql(f)}
-     GROUP BY ${keys}, ${time}`;
-  const reads = [
-    ...(hours.length > 0 ? [read(HOUR, hours, 1)] : []),
-    ...(minutes.length > 0 ? [read(MINUTE, minutes, 0)] : []),
-  ];
-  if (reads.length === 0) return [];
+  const split = splitRange(range, o.useHours !== false && plan.stepS % 3600 === 0);
+  const t = { select: 'intDiv(toUnixTimestamp($T) - {first:UInt32}, {step:UInt32}) AS t', groupBy: 't' };
+  const branches = rangeBranches(storage, split, 'c', params, KEYS[level], f, t);
+  if (branches.length === 0) return [];
   const searched =
-    level === 'endpoint' && search !== ''
-      ? `AND (positionCaseInsensitiveUTF8(${SERVICE}, {search:String}) > 0
-              OR positionCaseInsensitiveUTF8(${ENDPOINT}, {search:String}) > 0)`
+    level === 'endpoint' && o.search !== undefined && o.search !== ''
+      ? `WHERE positionCaseInsensitiveUTF8(${SERVICE}, {search:String}) > 0
+            OR positionCaseInsensitiveUTF8(${ENDPOINT}, {search:String}) > 0`
       : '';
   return readRows(
     storage,
-    redQuery,
+    currentQuery,
     `FROM ${withQuantileIndexes(`
-       SELECT period, name, t, grouping(t) AS whole, sum(requests) AS requests, sum(failed) AS failed,
-              sum(sum_ms) AS sum_ms, sumForEach(kept) AS buckets,
-              groupUniqArrayIf(${red.name('cluster')}, busy) AS cluster_list
-       FROM (
-         SELECT period, ${NAME[level]} AS name, ${red.name('cluster')},
-                if(period = 0, intDiv(toUnixTimestamp(at) - {first:UInt32}, {step:UInt32}), 0) AS t,
-                requests, failed, sum_ms, requests > 0 AS busy,
-                if(period < {figured:UInt8}, buckets, emptyArrayUInt64()) AS kept
-         FROM (${reads.join('\nUNION ALL\n')})
-         ARRAY JOIN arrayFilter(p -> ${member.join(' OR ')}, range(${periods.length})) AS period
-         WHERE 1 ${searched}
-       )
-       GROUP BY GROUPING SETS ((period, name), (period, name, t))
-       HAVING whole = 1 OR period = 0`)}`,
+       SELECT ${NAME[level]} AS name, t, grouping(t) AS whole, ${SUMMED}
+       FROM (${branches.join('\nUNION ALL\n')}) ${searched}
+       GROUP BY GROUPING SETS ((name), (name, t))
+     `)}`,
+    params,
+  );
+}
+
+const pastQuery = defineQuery('overview.past', {
+  /** Index in PERIODS (1: a day earlier, 2: a week earlier). */
+  period: computed(uint8, 'period'),
+  name: computed(string, 'name'),
+  ...figureColumns,
+});
+export type PastRow = RowOf<typeof pastQuery.columns>;
+
+/** The figures of each service (or endpoint of `f.service`) in the day-ago and week-ago copies of the range. */
+export async function pastFigures(
+  storage: Storage,
+  level: Level,
+  range: SecondsRange,
+  f: OverviewFilter,
+  o: ReadOptions,
+): Promise<PastRow[]> {
+  const params: Record<string, unknown> = { ...f, bounds: RED_BUCKET_BOUNDS_MS };
+  const branches = PERIODS.flatMap((period, p) =>
+    p === 0
+      ? []
+      : rangeBranches(
+          storage,
+          splitRange(shifted(range, period), o.useHours),
+          `p${p}`,
+          params,
+          KEYS[level],
+          f,
+          {
+            select: `${p} AS period`,
+            groupBy: 'period',
+          },
+        ),
+  );
+  if (branches.length === 0) return [];
+  return readRows(
+    storage,
+    pastQuery,
+    `FROM ${withQuantileIndexes(`
+       SELECT period, ${NAME[level]} AS name, ${SUMMED}
+       FROM (${branches.join('\nUNION ALL\n')})
+       GROUP BY period, name
+     `)}`,
+    params,
+  );
+}
+
+const seenQuery = defineQuery('overview.seen', {
+  service: computed(string, 'service'),
+  clusters: computed(array(string), 'arraySort(groupUniqArray(cluster))'),
+});
+
+/** Services with requests in [fromS, toS), with their clusters (edges read minutes: hours are not enough). */
+export async function seenServices(storage: Storage, range: SecondsRange, f: OverviewFilter) {
+  const params: Record<string, unknown> = { ...f };
+  const keys = `${SERVICE}, ${red.name('cluster')}`;
+  const branches = rangeBranches(storage, splitRange(range), 's', params, keys, f, undefined, REQUESTS);
+  if (branches.length === 0) return [];
+  return readRows(
+    storage,
+    seenQuery,
+    `FROM (${branches.join('\nUNION ALL\n')}) WHERE requests > 0 GROUP BY service`,
     params,
   );
 }

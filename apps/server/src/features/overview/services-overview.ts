@@ -13,15 +13,16 @@ import type {
   ServicesOverview,
 } from '@apo/shared/console';
 import type { Storage } from '../../storage/index.ts';
-import type { PeriodRead } from './overview-queries.ts';
 import { compared, health, redOverview, requestsNow, subjectsOf } from './overview-figures.ts';
 import { coveredMinutes, PERIODS, planSparkline, shifted } from './overview-plan.ts';
 import {
+  currentFigures,
   lastChanges,
   logErrors,
   namespaces,
-  redFigures,
+  pastFigures,
   SEEN_LOOKBACK_S,
+  seenServices,
   servicesWithEndpoint,
 } from './overview-queries.ts';
 
@@ -68,39 +69,20 @@ export async function servicesOverview(
   const seenRange = { fromS: Math.min(range.fromS, range.toS - SEEN_LOOKBACK_S), toS: range.toS };
   const search = input.search?.trim() ?? '';
   const plan = planSparkline(range);
-  const hours = options.useHours !== false;
-  // Index of the period of the seen list (which services to list, and their clusters).
-  const SEEN = 3;
+  const read = { useHours: options.useHours };
   const t = options.timings;
-  // The range (hours only with hour-sized sparkline steps), a day and a week earlier, the week before its end.
-  const periods: PeriodRead[] = [
-    { range, useHours: hours && plan.stepS % 3600 === 0 },
-    { range: shifted(range, 'day'), useHours: hours },
-    { range: shifted(range, 'week'), useHours: hours },
-    { range: seenRange, useHours: hours },
-  ];
-  const [redRows, endpointMatches, logRows, changeRows, namespaceRows] = await Promise.all([
-    timed(t, 'red', redFigures(storage, 'service', periods, plan, filter, '', SEEN)),
-    search === ''
-      ? []
-      : timed(
-          t,
-          'search',
-          servicesWithEndpoint(storage, range, filter, search, { useHours: options.useHours }),
-        ),
+  const [current, past, seenRows, endpointMatches, logRows, changeRows, namespaceRows] = await Promise.all([
+    timed(t, 'current', currentFigures(storage, 'service', range, plan, filter, read)),
+    timed(t, 'past', pastFigures(storage, 'service', range, filter, read)),
+    timed(t, 'seen', seenServices(storage, seenRange, filter)),
+    search === '' ? [] : timed(t, 'search', servicesWithEndpoint(storage, range, filter, search, read)),
     timed(t, 'logErrors', logErrors(storage, range, filter)),
     timed(t, 'changes', lastChanges(storage, range.toS, filter)),
     timed(t, 'namespaces', namespaces(storage, range, filter)),
   ]);
 
-  const subjects = subjectsOf(redRows);
-  // Services with requests in the week before the range end (or in the range), and where.
-  const clusters = new Map(
-    [...subjects].flatMap(([service, s]) => {
-      const seen = s.clusters[SEEN] ?? [];
-      return seen.length > 0 ? [[service, seen] as const] : [];
-    }),
-  );
+  const subjects = subjectsOf(current, past);
+  const clusters = new Map(seenRows.map((r) => [r.service, r.clusters]));
   const namespaceOf = new Map(namespaceRows.map((r) => [r.service, r.k8s_namespace]));
   const withEndpoint = new Set(endpointMatches.map((r) => r.service));
   // As positionCaseInsensitiveUTF8 matches an endpoint's name in the query.
@@ -109,7 +91,7 @@ export async function servicesOverview(
   // The services to list: with requests in the range or seen in the week before its end, in the namespace,
   // and matching the search by name or by one of their endpoints.
   const listed: string[] = [];
-  for (const service of subjects.keys()) {
+  for (const service of new Set([...clusters.keys(), ...subjects.keys()])) {
     if (input.namespace !== undefined && namespaceOf.get(service) !== input.namespace) continue;
     if (requestsNow(subjects.get(service)) === 0 && !clusters.has(service)) continue;
     if (search !== '' && !matches(service) && !withEndpoint.has(service)) continue;
