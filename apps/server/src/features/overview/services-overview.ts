@@ -3,7 +3,8 @@
  * restart / version change and APO's health score (PRODUCT.md §2.1), in the shape of
  * packages/shared/src/console/overview.ts. A service's endpoints are `overview.endpoints`
  * (endpoints-overview.ts), asked for when its row is expanded. The SQL is in overview-queries.ts; this file
- * runs the independent reads side by side (chDB runs each on its own threads) and joins the results.
+ * starts the independent reads together (chDB still runs parameterized queries one at a time; a ClickHouse
+ * server runs them side by side) and joins the results.
  */
 import { byMostDegraded, DEFAULT_HEALTH_THRESHOLDS } from '@apo/shared/console';
 import type {
