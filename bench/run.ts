@@ -1,7 +1,8 @@
 /**
  * Runs every benchmark in this folder one after another (`pnpm bench`), or the ones named:
  *   pnpm bench codec ingest
- * The hour-long soak (`demo-soak`) runs only when named. Each prints its own figures; see README.md here for
+ * The hour-long soak (`demo-soak`) and the services overview (`overview`: ~10 minutes of loading 46 M rollup
+ * rows and 10 M spans first) run only when named. Each prints its own figures; see README.md here for
  * what they measure and the targets.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,8 +13,8 @@ const dir = fileURLToPath(new URL('.', import.meta.url));
 const all = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
-// Hour-long runs only when named.
-const longRunning = ['demo-soak.bench.ts'];
+// Long runs only when named.
+const longRunning = ['demo-soak.bench.ts', 'overview.bench.ts'];
 const wanted = process.argv.slice(2);
 const chosen =
   wanted.length === 0

@@ -47,6 +47,7 @@ const ranged: [string, object][] = [
   ['services.red', { service: 's' }],
   ['services.redEndpoints', { service: 's' }],
   ['services.redCalls', { service: 's' }],
+  ['overview.services', {}],
 ];
 
 describe('input bounds (real server process)', () => {

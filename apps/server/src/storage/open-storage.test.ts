@@ -259,6 +259,7 @@ describe('start-up on an existing data directory', () => {
       { version: 3, migration: 'spans-merge-width' },
       { version: 4, migration: 'kubernetes-pods' },
       { version: 5, migration: 'ledger-batch-binding' },
+      { version: 6, migration: 'red-overview-projections' },
     ]);
     expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
     expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');
@@ -322,6 +323,50 @@ describe('start-up on an existing data directory', () => {
     expect(bindingConflict('old-batch', ledger.get('old-batch')!, { signal: 'logs', digest: 'x' })).toBe(
       undefined,
     );
+  });
+
+  it('upgrades a data directory of an earlier release: 0006 adds the time-sorted RED projections and builds them for old parts', async () => {
+    const PROJECTIONS = ['red_service_hourly', 'red_service_minutely', 'red_hourly', 'red_minutely'];
+    const hourly = `SELECT service, sum(count) AS n, sumForEach(bucket_counts) AS b FROM apo.red_server_1m
+      WHERE toStartOfHour(minute) >= toDateTime('2026-12-01 01:00:00', 'UTC')
+        AND toStartOfHour(minute) < toDateTime('2026-12-01 05:00:00', 'UTC')
+      GROUP BY service ORDER BY service`;
+    for (const projection of PROJECTIONS)
+      await storage.client.command({ query: `ALTER TABLE apo.red_server_1m DROP PROJECTION ${projection}` });
+    await storage.client.command({
+      query: 'ALTER TABLE apo.red_server_1m RESET SETTING lightweight_mutation_projection_mode',
+    });
+    await storage.client.command({
+      query: `INSERT INTO apo.red_server_1m (cluster, minute, service, endpoint, instance, kind, error, count,
+                error_count, duration_sum_ms, bucket_counts, flush_id)
+              SELECT 'c1', toDateTime('2026-12-01 00:00:00', 'UTC') + number * 60, 'old-' || toString(number % 2),
+                'GET /', 'i', 'server', false, 1, 0, 1.5, [1, 0], number % 3
+              FROM numbers(600)`,
+    });
+    await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version = 6' });
+    await storage.close();
+    log = new CapturingLog();
+    storage = await openStorage(config({ ttlDays: { logs: 3, red: 45 }, ledgerRetentionHours: 12 }), log);
+    expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
+      { version: 6, migration: 'red-overview-projections' },
+    ]);
+    for (const projection of PROJECTIONS)
+      await storage.client.command({
+        query: `ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION ${projection} SETTINGS mutations_sync = 1`,
+      });
+    const plan = await rows<{ explain: string }>(`EXPLAIN ${hourly}`);
+    // Grouped by service: the per-service hours.
+    expect(plan.map((r) => r.explain).join('\n')).toContain('ReadFromMergeTree (red_service_hourly)');
+    expect(await rows(hourly)).toEqual([
+      { service: 'old-0', n: '120', b: ['120', '0'] },
+      { service: 'old-1', n: '120', b: ['120', '0'] },
+    ]);
+    // The ingest path deletes the rows of a failed flush; the hours follow the minutes.
+    await storage.deleteRows('red_server_1m', 'flush_id = {f:UInt64}', { f: 1 });
+    expect(await rows(hourly)).toEqual([
+      { service: 'old-0', n: '80', b: ['80', '0'] },
+      { service: 'old-1', n: '80', b: ['80', '0'] },
+    ]);
   });
 
   it('refuses a RED retention under 35 days before touching the data directory', async () => {

@@ -11,6 +11,7 @@ import { usersRouter } from '../features/users/router.ts';
 import { apiKeysRouter } from '../features/api-keys/router.ts';
 import { sessionsRouter } from '../features/sessions/router.ts';
 import { settingsRouter } from '../features/settings/router.ts';
+import { overviewRouter } from '../features/overview/router.ts';
 
 export const appRouter = router({
   health: healthProcedure,
@@ -25,6 +26,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   sessions: sessionsRouter,
   settings: settingsRouter,
+  overview: overviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

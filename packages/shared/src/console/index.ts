@@ -13,6 +13,7 @@ export {
   type HealthScore,
   type HealthThresholds,
   type RedOverview,
+  type ServiceEndpointsOverview,
   type ServiceOverview,
   type ServicesOverview,
 } from './overview.ts';

@@ -1,7 +1,8 @@
 /**
- * The services overview ("where does it hurt?"): the shape the server's `overview.services` procedure
- * returns and the console draws, and APO's health rule (PRODUCT.md §2.1), which both sides apply — the
- * server to sort by "most degraded", the console to explain a colour point by point in its tooltip.
+ * The services overview ("where does it hurt?"): the shapes the server's `overview.services` (one row per
+ * service) and `overview.endpoints` (one service's busiest endpoints) procedures return and the console
+ * draws, and APO's health rule (PRODUCT.md §2.1), which both sides apply — the server to sort by "most
+ * degraded", the console to explain a colour point by point in its tooltip.
  */
 
 /** The period a figure is compared with: the same range one day or one week earlier. */
@@ -52,7 +53,14 @@ export interface ServiceOverview extends RedOverview {
   lastRestartMs: number | null;
   lastVersionChange: { atMs: number; version: string } | null;
   health: HealthScore;
-  /** The busiest endpoints (at most 10), busiest first. */
+}
+
+/**
+ * `overview.endpoints`: one service's busiest endpoints (at most 10), busiest first, asked for when its
+ * row is expanded (`overview.services` lists services only, so its answer stays small).
+ */
+export interface ServiceEndpointsOverview {
+  service: string;
   endpoints: EndpointOverview[];
 }
 

@@ -4,6 +4,7 @@ import { redRollupsMigration } from './0002-red-rollups.ts';
 import { spansMergeWidthMigration } from './0003-spans-merge-width.ts';
 import { kubernetesPodsMigration } from './0004-kubernetes-pods.ts';
 import { ledgerBatchBindingMigration } from './0005-ledger-batch-binding.ts';
+import { redOverviewProjectionsMigration } from './0006-red-overview-projections.ts';
 import type { Migration } from './migration.ts';
 
 export const migrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   spansMergeWidthMigration,
   kubernetesPodsMigration,
   ledgerBatchBindingMigration,
+  redOverviewProjectionsMigration,
 ];

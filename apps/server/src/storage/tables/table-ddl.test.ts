@@ -66,6 +66,7 @@ describe('DDL from the table definitions', () => {
       [3, 'spans-merge-width'],
       [4, 'kubernetes-pods'],
       [5, 'ledger-batch-binding'],
+      [6, 'red-overview-projections'],
     ]);
     expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);
     expect(migrations[4]!.statements(cluster)).toEqual([
@@ -106,7 +107,46 @@ describe('DDL from the table definitions', () => {
   it('gives the RED rollups day partitions, a cluster-led key and their own TTL', () => {
     const [server] = createTableDdl(storageTables.red_server_1m, single);
     expect(server).toContain('PARTITION BY toDate(minute)\nORDER BY (cluster, service, endpoint, minute)');
-    expect(server).toContain('TTL minute + INTERVAL 40 DAY\nSETTINGS ttl_only_drop_parts = 1');
+    expect(server).toContain(
+      "TTL minute + INTERVAL 40 DAY\nSETTINGS ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild'",
+    );
+    expect(server).toContain(
+      '    PROJECTION red_hourly (SELECT toStartOfHour(minute), cluster, service, endpoint, sum(count),',
+    );
+    expect(server).toContain(
+      '    PROJECTION red_minutely (SELECT minute, cluster, service, endpoint, sum(count),',
+    );
+    expect(server).toContain(
+      '    PROJECTION red_service_hourly (SELECT toStartOfHour(minute), cluster, service, sum(count),',
+    );
+    expect(server).toContain(
+      '    PROJECTION red_service_minutely (SELECT minute, cluster, service, sum(count),',
+    );
+    // Added to tables created before it, after the setting a DELETE on a table with projections needs.
+    expect(migrations[5]!.statements(cluster)).toEqual([
+      "ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild'",
+      expect.stringMatching(
+        /^ALTER TABLE apo\.red_server_1m_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS red_service_hourly \(SELECT /,
+      ),
+      expect.stringMatching(
+        /ADD PROJECTION IF NOT EXISTS red_service_minutely \(SELECT minute, cluster, service, /,
+      ),
+      expect.stringMatching(/ADD PROJECTION IF NOT EXISTS red_hourly \(SELECT toStartOfHour\(minute\), /),
+      expect.stringMatching(
+        /ADD PROJECTION IF NOT EXISTS red_minutely \(SELECT minute, cluster, service, endpoint, /,
+      ),
+      'ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_service_hourly',
+      'ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_service_minutely',
+      'ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_hourly',
+      'ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_minutely',
+    ]);
+    // Engines without the setting get no projection (a DELETE would be refused) and read minutes.
+    const [older] = createTableDdl(storageTables.red_server_1m, {
+      ...single,
+      capabilities: capabilitiesOf('24.3.1.1'),
+    });
+    expect(older).not.toContain('PROJECTION');
+    expect(older).toMatch(/SETTINGS ttl_only_drop_parts = 1$/);
     expect(server).toContain("`minute` DateTime('UTC') CODEC(Delta, ZSTD(1))");
     expect(server).toContain('`bucket_counts` Array(UInt64)');
     const [, distributed] = createTableDdl(storageTables.red_client_1m, cluster);

@@ -65,6 +65,8 @@ function storedTableDdl(table: AnyTable, ctx: SchemaContext): string {
     const granularity = i.granularity === undefined ? '' : ` GRANULARITY ${i.granularity}`;
     lines.push(`${INDENT}INDEX ${i.name} ${i.expression} TYPE ${i.type}${granularity}`);
   }
+  for (const p of table.projections?.(ctx.capabilities) ?? [])
+    lines.push(`${INDENT}PROJECTION ${p.name} (${p.select})`);
   const clauses = [`ENGINE = ${engineClause(table, ctx)}`];
   if (table.partitionBy !== undefined) clauses.push(`PARTITION BY ${table.partitionBy}`);
   clauses.push(`ORDER BY ${table.orderBy}`);
@@ -101,6 +103,24 @@ export function createTraceIndexViewDdl(ctx: SchemaContext): string {
   const from = `${ctx.database}.${storedTableName(spansTable, ctx)}`;
   const to = `${ctx.database}.${storedTableName(traceIndexTable, ctx)}`;
   return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${ctx.database}.${TRACE_INDEX_VIEW}${onCluster(ctx)} TO ${to}\nAS ${traceIndexSelect(from)}`;
+}
+
+/**
+ * Adds a table's projections to an existing table and builds them for the parts written before (a
+ * background mutation). Settings the projections rely on are applied first. All idempotent.
+ */
+export function addProjectionsDdl(table: AnyTable, ctx: SchemaContext): string[] {
+  const projections = table.projections?.(ctx.capabilities) ?? [];
+  if (projections.length === 0) return [];
+  const target = `ALTER TABLE ${ctx.database}.${storedTableName(table, ctx)}${onCluster(ctx)}`;
+  const settings = Object.entries(tableSettings(table, ctx.capabilities));
+  return [
+    ...(settings.length === 0
+      ? []
+      : [`${target} MODIFY SETTING ${settings.map(([k, v]) => `${k} = ${v}`).join(', ')}`]),
+    ...projections.map((p) => `${target} ADD PROJECTION IF NOT EXISTS ${p.name} (${p.select})`),
+    ...projections.map((p) => `${target} MATERIALIZE PROJECTION ${p.name}`),
+  ];
 }
 
 /**

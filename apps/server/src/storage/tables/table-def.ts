@@ -40,6 +40,17 @@ interface SkipIndex {
   granularity?: number;
 }
 
+/**
+ * An aggregate projection: a coarser copy of the table kept inside each data part, so the engine builds
+ * it on insert, merges it with its part and — unlike a materialized view's table — drops or rebuilds it
+ * when rows of the part are deleted.
+ */
+export interface ProjectionSpec {
+  name: string;
+  /** The projection's `SELECT … GROUP BY …`, over the table's own columns. */
+  select: string;
+}
+
 export interface TtlSpec {
   /** A Date/DateTime expression, e.g. `toDateTime(ts)`. */
   expression: string;
@@ -68,6 +79,8 @@ export interface TableSpec<Row> {
   orderBy: string;
   ttl?: TtlSpec;
   indexes?: (capabilities: StorageCapabilities) => SkipIndex[];
+  /** Aggregate projections, where the engine supports what they need. */
+  projections?: (capabilities: StorageCapabilities) => ProjectionSpec[];
   /** MergeTree settings; a function when some depend on what the engine supports. */
   settings?: TableSettings | ((capabilities: StorageCapabilities) => TableSettings);
   placement: Placement;

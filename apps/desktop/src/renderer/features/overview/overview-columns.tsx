@@ -1,10 +1,13 @@
 import type { EndpointOverview, HealthThresholds, RedOverview, ServiceOverview } from '@apo/shared/console';
-import { Link } from '@tanstack/react-router';
+import { Link, useSearch } from '@tanstack/react-router';
+import { useGlobalSearch } from '../../app/use-view-search.ts';
 import type { Column } from '../../ui/data-table/data-table.tsx';
 import { formatAgo, formatExactTime } from '../../ui/format/time.ts';
 import { HealthBadge } from '../../ui/health/health-badge.tsx';
 import { Tooltip } from '../../ui/primitives/tooltip.tsx';
 import { FigureCell } from './figure-cell.tsx';
+import { parseOverviewSearch } from './overview-search.ts';
+import { useServiceEndpoints } from './use-services-overview.ts';
 
 export interface ColumnContext {
   thresholds: HealthThresholds;
@@ -195,18 +198,38 @@ export function serviceColumns(ctx: ColumnContext): Column<ServiceOverview>[] {
   ];
 }
 
-/** A service's busiest endpoints under its row, in the same columns. */
+/**
+ * A service's busiest endpoints under its row, in the same columns: fetched when the row is expanded
+ * (`overview.endpoints`), with the overview's range, comparison and filters.
+ */
 export function EndpointRows({ service, ctx }: { service: ServiceOverview; ctx: ColumnContext }) {
-  if (service.endpoints.length === 0) {
-    return (
-      <tr className="endpoint-row">
-        <td colSpan={9} className="muted">
-          No endpoint of {service.service} had requests in this range.
-        </td>
-      </tr>
-    );
+  const view = useGlobalSearch();
+  const filters = parseOverviewSearch(useSearch({ strict: false }));
+  const query = useServiceEndpoints(view, filters, service.service);
+  const message = (text: string, retry?: () => void) => (
+    <tr className="endpoint-row">
+      <td colSpan={9} className="muted" role={retry === undefined ? 'status' : 'alert'}>
+        {text}{' '}
+        {retry !== undefined && (
+          <button type="button" className="button" onClick={retry}>
+            Retry
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+  if (query.data === undefined) {
+    return query.isError
+      ? message(`The endpoints of ${service.service} could not be loaded: ${query.error.message}`, () => {
+          void query.refetch();
+        })
+      : message(`Loading the endpoints of ${service.service}…`);
   }
-  return service.endpoints.map((e: EndpointOverview) => {
+  const endpoints = query.data.result.endpoints;
+  if (endpoints.length === 0) {
+    return message(`No endpoint of ${service.service} had requests in this range.`);
+  }
+  return endpoints.map((e: EndpointOverview) => {
     const cells = redCells(e, ctx);
     return (
       <tr key={e.endpoint} className="endpoint-row" aria-label={`Endpoint ${e.endpoint}`}>

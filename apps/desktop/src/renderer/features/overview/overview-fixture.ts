@@ -42,7 +42,6 @@ function service(
     lastRestartMs: null,
     lastVersionChange: null,
     health,
-    endpoints: [],
     sparkline: {
       fromMs: FROM,
       stepMs: 600_000,

@@ -2,21 +2,19 @@ import { byMostDegraded, type ComparedFigure, type ServiceOverview } from '@apo/
 import type { OverviewSearch, OverviewSortKey } from './overview-search.ts';
 
 /**
- * The rows the overview shows: filtered by cluster, namespace and free text (the server filters too; doing
- * it here as well keeps cached data honest when the filters change offline), then sorted.
+ * The rows the overview shows: filtered by cluster and namespace (the server filters too; doing it here as
+ * well keeps cached data honest when the filters change offline), then sorted. Free text is the server's
+ * alone: it also matches endpoint names, which the overview does not carry, and a result is cached under
+ * its search, so an offline copy never answers another search.
  */
 export function filterServices(
   services: readonly ServiceOverview[],
-  filters: Pick<OverviewSearch, 'cluster' | 'namespace' | 'q'>,
+  filters: Pick<OverviewSearch, 'cluster' | 'namespace'>,
 ): ServiceOverview[] {
-  const needle = filters.q?.toLowerCase();
   return services.filter(
     (s) =>
       (filters.cluster === undefined || s.clusters.includes(filters.cluster)) &&
-      (filters.namespace === undefined || s.namespace === filters.namespace) &&
-      (needle === undefined ||
-        s.service.toLowerCase().includes(needle) ||
-        s.endpoints.some((e) => e.endpoint.toLowerCase().includes(needle))),
+      (filters.namespace === undefined || s.namespace === filters.namespace),
   );
 }
 

@@ -189,13 +189,17 @@ CREATE TABLE IF NOT EXISTS apo.red_server_1m
     `error_count` UInt64 CODEC(T64, ZSTD(1)),
     `duration_sum_ms` Float64,
     `bucket_counts` Array(UInt64) CODEC(ZSTD(1)),
-    `flush_id` UInt64
+    `flush_id` UInt64,
+    PROJECTION red_service_hourly (SELECT toStartOfHour(minute), cluster, service, sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY toStartOfHour(minute), cluster, service),
+    PROJECTION red_service_minutely (SELECT minute, cluster, service, sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY minute, cluster, service),
+    PROJECTION red_hourly (SELECT toStartOfHour(minute), cluster, service, endpoint, sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY toStartOfHour(minute), cluster, service, endpoint),
+    PROJECTION red_minutely (SELECT minute, cluster, service, endpoint, sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY minute, cluster, service, endpoint)
 )
 ENGINE = MergeTree
 PARTITION BY toDate(minute)
 ORDER BY (cluster, service, endpoint, minute)
 TTL minute + INTERVAL 40 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
 
 CREATE TABLE IF NOT EXISTS apo.red_client_1m
 (
@@ -237,3 +241,21 @@ ENGINE = ReplacingMergeTree(published_at)
 ORDER BY cluster;
 
 ALTER TABLE apo.ingest_ledger ADD COLUMN IF NOT EXISTS `signal` LowCardinality(String), ADD COLUMN IF NOT EXISTS `digest` String;
+
+ALTER TABLE apo.red_server_1m MODIFY SETTING ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
+
+ALTER TABLE apo.red_server_1m ADD PROJECTION IF NOT EXISTS red_service_hourly (SELECT toStartOfHour(minute), cluster, service, sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY toStartOfHour(minute), cluster, service);
+
+ALTER TABLE apo.red_server_1m ADD PROJECTION IF NOT EXISTS red_service_minutely (SELECT minute, cluster, service, sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY minute, cluster, service);
+
+ALTER TABLE apo.red_server_1m ADD PROJECTION IF NOT EXISTS red_hourly (SELECT toStartOfHour(minute), cluster, service, endpoint, sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY toStartOfHour(minute), cluster, service, endpoint);
+
+ALTER TABLE apo.red_server_1m ADD PROJECTION IF NOT EXISTS red_minutely (SELECT minute, cluster, service, endpoint, sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts) GROUP BY minute, cluster, service, endpoint);
+
+ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_service_hourly;
+
+ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_service_minutely;
+
+ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_hourly;
+
+ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_minutely;
