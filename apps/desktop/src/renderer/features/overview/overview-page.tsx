@@ -142,6 +142,9 @@ function ServicesPanel({
         renderExpanded={(s) => <EndpointRows service={s} ctx={ctx} />}
         onOpen={(s) => void navigate({ to: '/services/$name', params: { name: s.service } })}
         rowClassName={(s) => (s.active ? undefined : 'inactive')}
+        // A service row carries three sparklines and fourteen figures: drawing 200 of them at once held
+        // the main thread ~370 ms on a cold load (bench/console-load.bench.ts); a screen shows ~15.
+        virtualizeAbove={60}
       />
       <p className="table-legend muted small">
         <span>

@@ -1,0 +1,120 @@
+/**
+ * The console's cold load: `node bench/console-load.bench.ts [--loads 9] [--services 200]`.
+ *
+ * A real server (fresh data directory, RED rollups of N services × 20 endpoints over the last 25 h written
+ * by the engine itself, `seedBulkRedRollups`) serves the built web console at `/`, in local mode (loopback,
+ * auth off: no sign-in screen). Debian's headless Chromium opens `/` in a fresh browser context each time —
+ * no HTTP cache, no IndexedDB, so no offline copy either — and the clock stops when the overview table shows
+ * its first service row. Printed: that time (median, p95) and the longest main-thread task during the load,
+ * and the JavaScript the first view fetched (raw and gzipped, level 6 like a typical server).
+ * Budgets (CONSOLE.md): cold load to an interactive overview ≤ 1 s, first view's JavaScript ≤ 350 kB gzipped,
+ * no task over 200 ms.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { openStorage } from '../apps/server/src/storage/index.ts';
+import { seedBulkRedRollups } from '../apps/server/test/support/overview-seed.ts';
+import { startServerProcess } from '../apps/server/test/support/server-process.ts';
+import { describeResult, ensureConsoleBuilt } from '../scripts/console-build.ts';
+import { median, percentile } from './support/process-cpu.ts';
+
+const arg = (name: string, fallback: number): number => {
+  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
+  const value = found === undefined ? fallback : Number(found.slice(name.length + 3));
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a positive whole number, got "${found}"`);
+    process.exit(2);
+  }
+  return value;
+};
+const loads = arg('loads', 9);
+const services = arg('services', 200);
+const CHROMIUM = '/usr/bin/chromium';
+const HOUR = 3_600_000;
+// The overview's first row: the page object in e2e/overview-page.ts finds it the same way.
+const FIRST_ROW = 'table[aria-label="Services"] tbody > tr.data-row';
+
+if (!existsSync(CHROMIUM)) {
+  console.error(`Debian's Chromium is missing (${CHROMIUM}): apt-get install -y chromium`);
+  process.exit(2);
+}
+const built = await ensureConsoleBuilt();
+console.log(describeResult(built));
+if (built.result === 'failed') process.exit(1);
+
+const dataDir = await mkdtemp(join(tmpdir(), 'apo-console-load-'));
+const quiet = { warn: () => undefined, info: () => undefined, error: console.error };
+const storage = await openStorage({ engine: 'embedded', dataDir }, quiet);
+const now = Date.now();
+const rows = await seedBulkRedRollups(storage, {
+  services,
+  endpointsPerService: 20,
+  fromMs: Math.floor((now - 25 * HOUR) / 60_000) * 60_000,
+  toMs: Math.floor(now / 60_000) * 60_000,
+});
+await storage.close();
+console.log(
+  `seeded ${rows.toLocaleString('en')} RED rollup rows (${services} services × 20 endpoints, 25 h)`,
+);
+
+const server = await startServerProcess({ dataDir, env: { APO_LOG_LEVEL: 'error' } });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+try {
+  const times: number[] = [];
+  const longest: number[] = [];
+  let script = { raw: 0, gzip: 0, files: 0 };
+  for (let i = 0; i < loads; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    // Long tasks from the very start of the document, before any of the console's code runs.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longest: number };
+      w.__longest = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longest = Math.max(w.__longest, e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    const scripts: Promise<Buffer>[] = [];
+    page.on('response', (res) => {
+      if (res.request().resourceType() === 'script') scripts.push(res.body());
+    });
+    await page.goto(`${server.httpUrl}/`);
+    await page.waitForSelector(FIRST_ROW, { timeout: 30_000 });
+    const at = await page.evaluate(() => performance.now());
+    times.push(at);
+    longest.push(await page.evaluate(() => (window as unknown as { __longest: number }).__longest));
+    if (i === 0) {
+      const bodies = await Promise.all(scripts);
+      script = {
+        files: bodies.length,
+        raw: bodies.reduce((s, b) => s + b.length, 0),
+        gzip: bodies.reduce((s, b) => s + gzipSync(b, { level: 6 }).length, 0),
+      };
+    }
+    await context.close();
+  }
+  const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+  console.log(
+    `\nConsole cold load, ${services} services, ${loads} loads (fresh context each), headless Chromium`,
+  );
+  console.log(
+    `  navigation → first overview row: median ${median(times).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms (budget ≤ 1,000 ms)`,
+  );
+  console.log(
+    `  longest main-thread task during a load: median ${median(longest).toFixed(0)} ms, max ${Math.max(...longest).toFixed(0)} ms (budget ≤ 200 ms)`,
+  );
+  console.log(
+    `  JavaScript of the first view: ${script.files} files, ${kB(script.raw)} raw, ${kB(script.gzip)} gzipped (budget ≤ 350 kB)`,
+  );
+} finally {
+  await browser.close();
+  await server.dispose();
+  await rm(dataDir, { recursive: true, force: true });
+}
