@@ -4,12 +4,15 @@
  * (three services deep and more), RED, DB-call metrics, process metrics and logs are queryable, every record
  * carrying the proxy's cluster id.
  */
+import { chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from '../../apps/server/test/support/api-client.ts';
 import { eventually } from './support/agent-process.ts';
 import { startLocalStack, type LocalStack } from './support/local-stack.ts';
 
 const WITHIN_MS = 30_000;
+// Debian's Chromium (scripts/system-packages.sh), as the E2E tests use it.
+const CHROMIUM = '/usr/bin/chromium';
 
 describe('the local stack (`pnpm start`: server, proxy, agent, demo shop as real processes)', () => {
   let stack: LocalStack;
@@ -130,5 +133,34 @@ describe('the local stack (`pnpm start`: server, proxy, agent, demo shop as real
       'the "local" cluster in clusters.list',
     );
     expect(clusters.find((c) => c.cluster === 'local')?.services).toBeGreaterThanOrEqual(5);
+  });
+
+  it('shows the demo shop’s services on the console’s overview, in Chromium (the smoke test of the live stack)', async () => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      // Loopback with auth off: the console runs as the local admin, no sign-in.
+      await page.goto(`${stack.serverUrl}/`);
+      await page.getByText('Local mode').waitFor({ timeout: 30_000 });
+      const names = page
+        .getByRole('table', { name: 'Services' })
+        .locator('tbody > tr.data-row .service-link');
+      // The overview reads the RED rollups the agent flushes every 10 s, so the first rows may take a refresh.
+      await expect
+        .poll(
+          async () => {
+            const found = await names.allTextContents();
+            if (found.length === 0) await page.reload();
+            return found.sort();
+          },
+          { timeout: remaining() + 30_000, interval: 2_000 },
+        )
+        .toEqual(expect.arrayContaining(['catalog', 'gateway', 'orders', 'payments']));
+    } finally {
+      await browser.close();
+    }
   });
 });
