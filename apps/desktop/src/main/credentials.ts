@@ -77,10 +77,8 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
   const status = () => (statusPromise ??= keyStoreStatus(safeStorage, platform));
   const stored = () => (filePromise ??= readSettingsFile(file, credentialsFileSchema, emptyFile, warn));
 
-  async function persist(mutate: (tokens: Record<string, string>) => void): Promise<void> {
-    const current = await stored();
-    const tokens = { ...current.tokens };
-    mutate(tokens);
+  async function persist(change: (tokens: Record<string, string>) => Record<string, string>): Promise<void> {
+    const tokens = change((await stored()).tokens);
     const next: CredentialsFile = { version: 1, tokens };
     filePromise = Promise.resolve(next);
     await write(next);
@@ -96,9 +94,7 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
     }
     try {
       const encrypted = await safeStorage.encryptStringAsync(token);
-      await persist((tokens) => {
-        tokens[connectionId] = encrypted.toString('base64');
-      });
+      await persist((tokens) => ({ ...tokens, [connectionId]: encrypted.toString('base64') }));
       return { persisted: true };
     } catch (err) {
       return {
@@ -130,10 +126,9 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
 
   async function removeStored(connectionId: string): Promise<void> {
     if ((await stored()).tokens[connectionId] === undefined) return;
-    await persist((tokens) => {
-      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- keys are connection ids, not code
-      delete tokens[connectionId];
-    });
+    await persist((tokens) =>
+      Object.fromEntries(Object.entries(tokens).filter(([id]) => id !== connectionId)),
+    );
   }
 
   async function remove(connectionId: string): Promise<void> {
