@@ -13,8 +13,13 @@
  * - 2 M log records over the last 2 days (one in five at ERROR) and one restart per service.
  *
  *   node bench/overview.bench.ts [--spans 10000000] [--services 200] [--endpoints 20] [--days 8] [--calls 40]
+ *     [--data-dir DIR] [--seed-only]
+ *
+ * Seeding takes minutes; `--data-dir DIR` keeps the data there and reuses it on the next run (the data then
+ * ages: the last minutes of the ranges have no rows once it is older than a few minutes, which is fine for
+ * A/B comparisons but not for the figures in bench/README.md); `--seed-only` stops after seeding.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +40,8 @@ const { values: args } = parseArgs({
     endpoints: { type: 'string', default: '20' },
     days: { type: 'string', default: '8' },
     calls: { type: 'string', default: '40' },
+    'data-dir': { type: 'string' },
+    'seed-only': { type: 'boolean', default: false },
   },
 });
 const spanTarget = Number(args.spans);
@@ -51,8 +58,12 @@ const quiet = {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const dataDir = await mkdtemp(join(tmpdir(), 'apo-overview-bench-'));
-const nowMs = Date.now();
+const keptDir = args['data-dir'];
+const dataDir = keptDir ?? (await mkdtemp(join(tmpdir(), 'apo-overview-bench-')));
+/** A kept directory's seed time, when it was seeded completely. */
+const seededMarker = join(dataDir, 'overview-bench-seeded-at');
+const seededAtMs = await readFile(seededMarker, 'utf8').then(Number, () => undefined);
+const nowMs = seededAtMs ?? Date.now();
 
 const seconds = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(0);
 
@@ -96,14 +107,13 @@ async function loadLogsAndEvents(storage: Storage): Promise<void> {
   });
 }
 
-try {
+async function seed(): Promise<void> {
+  if (keptDir !== undefined) await mkdir(keptDir, { recursive: true });
   const storage = await openStorage({ engine: 'embedded', dataDir }, quiet);
-  let spans = 0;
-  let rollupRows = 0;
   try {
     let t0 = performance.now();
     const toMs = Math.floor(nowMs / MINUTE) * MINUTE + MINUTE;
-    rollupRows = await seedBulkRedRollups(storage, {
+    const rollupRows = await seedBulkRedRollups(storage, {
       services,
       endpointsPerService: endpoints,
       fromMs: toMs - days * DAY - HOUR,
@@ -112,12 +122,22 @@ try {
     });
     console.log(`rollups: ${rollupRows.toLocaleString('en')} rows of red_server_1m in ${seconds(t0)} s`);
     t0 = performance.now();
-    spans = await loadSpans(storage);
+    const spans = await loadSpans(storage);
     console.log(`spans: ${spans.toLocaleString('en')} in ${seconds(t0)} s`);
     await loadLogsAndEvents(storage);
   } finally {
     await storage.close();
   }
+  if (keptDir !== undefined) await writeFile(seededMarker, String(nowMs));
+}
+
+try {
+  if (seededAtMs === undefined) await seed();
+  else
+    console.log(
+      `reusing the data seeded ${((Date.now() - nowMs) / 60_000).toFixed(0)} min ago in ${dataDir}`,
+    );
+  if (args['seed-only']) process.exit(0);
 
   const server = await startServerProcess({ dataDir, env: { APO_LOG_LEVEL: 'error' } });
   try {
@@ -213,5 +233,5 @@ try {
     await inProcess.close();
   }
 } finally {
-  await rm(dataDir, { recursive: true, force: true });
+  if (keptDir === undefined) await rm(dataDir, { recursive: true, force: true });
 }

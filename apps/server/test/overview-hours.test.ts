@@ -13,9 +13,10 @@ import { summarizeRed } from '@apo/shared/red';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkServiceName, seedBulkRedRollups } from './support/overview-seed.ts';
 import { endpointsOverview } from '../src/features/overview/endpoints-overview.ts';
+import { hourCacheOf } from '../src/features/overview/overview-hour-cache.ts';
 import { sparklineValue } from '../src/features/overview/overview-figures.ts';
 import { planSparkline } from '../src/features/overview/overview-plan.ts';
-import { currentFigures, pastFigures } from '../src/features/overview/overview-queries.ts';
+import { currentFigures, pastFigures, redCells } from '../src/features/overview/overview-queries.ts';
 import { servicesOverview } from '../src/features/overview/services-overview.ts';
 import type { OverviewInput } from '../src/features/overview/services-overview.ts';
 import { openStorage, type Storage } from '../src/storage/index.ts';
@@ -133,6 +134,59 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     }
   });
 
+  it('sees a late write into a cached hour on the next call, reading only that hour again', async () => {
+    // Its own storage object: its own hour cache, and a count of the statements that read RED.
+    let redStatements = 0;
+    const counted: Storage = {
+      ...storage,
+      client: {
+        query: (p: Parameters<ClickHouseClient['query']>[0]) => {
+          if (p.query.includes('red_server_1m')) redStatements++;
+          return storage.client.query(p);
+        },
+      } as unknown as ClickHouseClient,
+    };
+    const input: OverviewInput = {
+      from: H - 24 * HOUR + 7 * MINUTE,
+      to: H - 13 * MINUTE,
+      compareWith: 'week',
+    };
+    const calls = async () => {
+      redStatements = 0;
+      const o = await servicesOverview(counted, input);
+      return { o, redStatements };
+    };
+    const first = await calls();
+    expect(first.redStatements).toBe(2); // edges + fingerprints, then the hours (none cached yet)
+    expect(hourCacheOf(counted).size).toBeGreaterThan(7 * 24); // the seen week and the week-ago copy
+    const again = await calls();
+    expect(again).toEqual({ o: first.o, redStatements: 1 });
+
+    // A late flush: 600 more requests of svc-003, all errors, in an hour 10 h before H (cached above).
+    const late = (H - 10 * HOUR + 5 * MINUTE) / 1000;
+    await storage.client.command({
+      query: `INSERT INTO ${storage.database}.red_server_1m
+              (cluster, minute, service, instance, kind, error, endpoint, count, error_count, duration_sum_ms, bucket_counts, flush_id)
+              SELECT cluster, minute, service, instance, kind, true, endpoint, 600, 600, 6000,
+                     arrayMap((c, i) -> toUInt64(if(i = 3, 600, 0)), bucket_counts, arrayEnumerate(bucket_counts)), 98
+              FROM ${storage.database}.red_server_1m
+              WHERE service = {service:String} AND minute = toDateTime({late:UInt32}) LIMIT 1`,
+      query_params: { service: bulkServiceName(3), late },
+    });
+    const after = await calls();
+    expect(after.redStatements).toBe(2); // the changed hour is read again
+    const [was, is] = [first.o, after.o].map((o) =>
+      o.services.find((s) => s.service === bulkServiceName(3))!,
+    );
+    const seconds = (Math.ceil(input.to / MINUTE) - Math.floor(input.from / MINUTE)) * 60;
+    expect(is!.throughput.value! - was!.throughput.value!).toBeCloseTo(600 / seconds, 9);
+    expect(is!.errorRate.value!).toBeGreaterThan(was!.errorRate.value!);
+    expect(after.o).toEqual(await servicesOverview(storage, input, { useHours: false }));
+    expect((await calls()).redStatements).toBe(1);
+    await storage.deleteRows('red_server_1m', 'flush_id = {flush:UInt64}', { flush: 98 });
+    expect((await calls()).o).toEqual(first.o);
+  });
+
   it('lists the degraded service first, with its p95 change vs yesterday', async () => {
     const o = await servicesOverview(storage, { from: H - 2 * HOUR, to: H, compareWith: 'day' });
     expect(o.services[0]!.service).toBe(bulkServiceName(0));
@@ -166,6 +220,7 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     // A day has hour-sized sparkline steps: its current range reads hours; 5 h (10-minute steps) minutes.
     const day = { fromS: (H - 24 * HOUR) / 1000, toS: H / 1000 };
     const one = { service: bulkServiceName(1) };
+    const noMinutes = (r: typeof day) => ({ minutes: [], stepped: [], plan: planSparkline(r) });
     try {
       for (const [projection, read] of [
         ['red_service_hourly', (s: Storage) => currentFigures(s, 'service', day, planSparkline(day), {}, {})],
@@ -179,6 +234,19 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
         ['red_service_minutely', (s: Storage) => pastFigures(s, 'service', hours, {}, { useHours: false })],
         ['red_hourly', (s: Storage) => pastFigures(s, 'endpoint', hours, one, {})],
         ['red_minutely', (s: Storage) => pastFigures(s, 'endpoint', minutes, one, {})],
+        // The services overview's own statement: hour fingerprints, hour sums, minute intervals.
+        ['red_service_hourly', (s: Storage) => redCells(s, { fingerprints: day, ...noMinutes(day) })],
+        ['red_service_hourly', (s: Storage) => redCells(s, { hours: day, ...noMinutes(day) })],
+        [
+          'red_service_minutely',
+          (s: Storage) =>
+            redCells(s, {
+              minutes: [minutes],
+              stepped: [0],
+              plan: planSparkline(minutes),
+              cluster: 'default',
+            }),
+        ],
       ] as const) {
         await expect(read(using(projection)), projection).resolves.not.toHaveLength(0);
       }

@@ -14,18 +14,16 @@ import type {
   ServicesOverview,
 } from '@apo/shared/console';
 import type { Storage } from '../../storage/index.ts';
-import { compared, health, redOverview, requestsNow, subjectsOf } from './overview-figures.ts';
+import { compared, health, redOverview, requestsNow } from './overview-figures.ts';
 import { coveredMinutes, PERIODS, planSparkline, shifted } from './overview-plan.ts';
 import {
-  currentFigures,
   lastChanges,
   logErrors,
   namespaces,
-  pastFigures,
   SEEN_LOOKBACK_S,
-  seenServices,
   servicesWithEndpoint,
 } from './overview-queries.ts';
+import { serviceRed } from './overview-red.ts';
 
 export interface OverviewInput {
   from: number;
@@ -72,18 +70,15 @@ export async function servicesOverview(
   const plan = planSparkline(range);
   const read = { useHours: options.useHours };
   const t = options.timings;
-  const [current, past, seenRows, endpointMatches, logRows, changeRows, namespaceRows] = await Promise.all([
-    timed(t, 'current', currentFigures(storage, 'service', range, plan, filter, read)),
-    timed(t, 'past', pastFigures(storage, 'service', range, filter, read)),
-    timed(t, 'seen', seenServices(storage, seenRange, filter)),
+  const redInput = { range, plan, seenRange, cluster: input.cluster, useHours: options.useHours !== false };
+  const [{ subjects, clusters }, endpointMatches, logRows, changeRows, namespaceRows] = await Promise.all([
+    timed(t, 'red', serviceRed(storage, redInput)),
     search === '' ? [] : timed(t, 'search', servicesWithEndpoint(storage, range, filter, search, read)),
     timed(t, 'logErrors', logErrors(storage, range, filter)),
     timed(t, 'changes', lastChanges(storage, range.toS, filter)),
     timed(t, 'namespaces', namespaces(storage, range, filter)),
   ]);
 
-  const subjects = subjectsOf(current, past);
-  const clusters = new Map(seenRows.map((r) => [r.service, r.clusters]));
   const namespaceOf = new Map(namespaceRows.map((r) => [r.service, r.k8s_namespace]));
   const withEndpoint = new Set(endpointMatches.map((r) => r.service));
   // As positionCaseInsensitiveUTF8 matches an endpoint's name in the query.
