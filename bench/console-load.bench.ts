@@ -1,5 +1,5 @@
 /**
- * The console's cold load: `node bench/console-load.bench.ts [--loads 9] [--services 200]`.
+ * The console's cold load: `node bench/console-load.bench.ts [--loads 9] [--services 200] [--waterfall]`.
  *
  * A real server (fresh data directory, RED rollups of N services × 20 endpoints over the last 25 h written
  * by the engine itself, `seedBulkRedRollups`) serves the built web console at `/`, in local mode (loopback,
@@ -8,7 +8,8 @@
  * its first service row. Printed: that time (median, p95) and the longest main-thread task during the load,
  * and the JavaScript the first view fetched (raw and gzipped, level 6 like a typical server).
  * Budgets (CONSOLE.md): cold load to an interactive overview ≤ 1 s, first view's JavaScript ≤ 350 kB gzipped,
- * no task over 200 ms.
+ * no task over 200 ms. `--waterfall` also prints the last load's requests (start → end, ms from navigation)
+ * and when the document's scripts had run, to see what waits for what.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const arg = (name: string, fallback: number): number => {
   return value;
 };
 const loads = arg('loads', 9);
+const waterfall = process.argv.includes('--waterfall');
 const services = arg('services', 200);
 const CHROMIUM = '/usr/bin/chromium';
 const HOUR = 3_600_000;
@@ -90,6 +92,32 @@ try {
     const at = await page.evaluate(() => performance.now());
     times.push(at);
     longest.push(await page.evaluate(() => (window as unknown as { __longest: number }).__longest));
+    if (waterfall && i === loads - 1) {
+      const entries = await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        const marks = [
+          { name: '(document: response end)', startTime: nav.responseEnd, responseEnd: nav.responseEnd },
+          {
+            name: '(DOMContentLoaded)',
+            startTime: nav.domContentLoadedEventEnd,
+            responseEnd: nav.domContentLoadedEventEnd,
+          },
+        ];
+        const resources = performance.getEntriesByType('resource').map((e) => ({
+          name: e.name,
+          startTime: e.startTime,
+          responseEnd: (e as PerformanceResourceTiming).responseEnd,
+        }));
+        return [...marks, ...resources].sort((a, b) => a.startTime - b.startTime);
+      });
+      console.log(`\nwaterfall of load ${i + 1} (first row at ${at.toFixed(0)} ms):`);
+      for (const e of entries) {
+        const name = e.name.replace(server.httpUrl, '').slice(0, 110);
+        console.log(
+          `  ${e.startTime.toFixed(0).padStart(5)} → ${e.responseEnd.toFixed(0).padStart(5)} ms  ${name}`,
+        );
+      }
+    }
     if (i === 0) {
       const bodies = await Promise.all(scripts);
       script = {

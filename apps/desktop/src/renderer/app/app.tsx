@@ -133,6 +133,7 @@ function ServerScope({
   const tokenRef = useRef(active.token);
   tokenRef.current = active.token;
   const trpcClient = useMemo(() => createApoTrpcClient(serverUrl, () => tokenRef.current()), [serverUrl]);
+  const routeData = useMemo(() => ({ data: { queryClient, api: trpcClient } }), [queryClient, trpcClient]);
   return (
     <ActiveConnectionContext value={active}>
       <PersistQueryClientProvider
@@ -149,7 +150,7 @@ function ServerScope({
       >
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
           <ConnectionProvider serverUrl={serverUrl}>
-            <RouterProvider router={router} />
+            <RouterProvider router={router} context={routeData} />
           </ConnectionProvider>
         </TRPCProvider>
       </PersistQueryClientProvider>

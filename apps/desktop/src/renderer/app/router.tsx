@@ -1,11 +1,13 @@
 import {
-  createRootRoute,
+  createRootRouteWithContext,
   createRoute,
   createRouter,
   lazyRouteComponent,
   Outlet,
   retainSearchParams,
 } from '@tanstack/react-router';
+import { prefetchServicesOverview } from '../features/overview/use-services-overview.ts';
+import type { ConsoleRouterContext } from './data/route-data.ts';
 import { GLOBAL_SEARCH_KEYS } from './global-search.ts';
 import { createConsoleHashHistory } from './hash-history.ts';
 import { Shell } from './layout/shell.tsx';
@@ -19,8 +21,10 @@ import {
   validateSignInSearch,
 } from './route-search.ts';
 
-// Every view is its own chunk: the first view loads only the shell and the overview.
-const rootRoute = createRootRoute({
+// Every view is its own chunk: the first view loads only the shell and the overview. A view's `loader` may
+// start its first request meanwhile: `loader: ({ context, deps }) => prefetchX(context.data, deps)` with
+// `loaderDeps: ({ search }) => search` (context: data/route-data.ts; example: the overview below).
+const rootRoute = createRootRouteWithContext<ConsoleRouterContext>()({
   validateSearch: validateGlobalSearch,
   search: { middlewares: [retainSearchParams([...GLOBAL_SEARCH_KEYS])] },
   component: Outlet,
@@ -34,6 +38,8 @@ const overviewRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/',
   validateSearch: validateOverviewSearch,
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => prefetchServicesOverview(context.data, deps),
   component: lazyRouteComponent(() => import('../features/overview/overview-page.tsx'), 'OverviewPage'),
 });
 
@@ -74,6 +80,7 @@ const routeTree = rootRoute.addChildren([
 export function createAppRouter() {
   return createRouter({
     routeTree,
+    context: {},
     history: createConsoleHashHistory(),
     defaultPreload: 'intent',
     scrollRestoration: true,

@@ -1,9 +1,4 @@
-import {
-  notificationSchema,
-  type Connection,
-  type ConnectionList,
-  type NotificationResult,
-} from '../../preload/bridge-contract.ts';
+import type { Connection, ConnectionList, NotificationResult } from '../../preload/bridge-contract.ts';
 import type { ApoBridge } from '../../preload/bridge.ts';
 
 /** Where the console runs outside Electron: in a browser, in Vite's dev server, or under E2E tests. */
@@ -104,6 +99,8 @@ export function createWebBridge(location: LocationLike, notifications?: WebNotif
         tokens.delete(id);
       }),
     notify: async (input) => {
+      // Loaded when first used: the contract's zod schemas are ~80 kB the first view does not need.
+      const { notificationSchema } = await import('../../preload/bridge-contract.ts');
       const parsed = notificationSchema.safeParse(input);
       if (!parsed.success)
         throw new Error(

@@ -11,6 +11,8 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
  * cancels what it asked for (a batch is cancelled once all its queries are). `bearerToken` is the desktop
  * app's session token (browsers use the server's httpOnly cookie instead).
  */
+export type ApoTrpcClient = ReturnType<typeof createApoTrpcClient>;
+
 export function createApoTrpcClient(serverUrl: string, bearerToken?: () => Promise<string | null>) {
   return createTRPCClient<AppRouter>({
     links: [

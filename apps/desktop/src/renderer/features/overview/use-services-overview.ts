@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { rangeQueryOptions } from '../../app/data/range-query.ts';
-import type { GlobalSearch } from '../../app/global-search.ts';
-import { useTRPCClient } from '../../trpc/trpc.ts';
-import type { OverviewSearch } from './overview-search.ts';
+import type { RouteData } from '../../app/data/route-data.ts';
+import { parseGlobalSearch, type GlobalSearch } from '../../app/global-search.ts';
+import { useTRPCClient, type ApoTrpcClient } from '../../trpc/trpc.ts';
+import { parseOverviewSearch, type OverviewSearch } from './overview-search.ts';
 
 /** The filters both overview procedures take, besides the range. */
 function overviewInput(view: GlobalSearch, filters: OverviewSearch) {
@@ -14,17 +15,29 @@ function overviewInput(view: GlobalSearch, filters: OverviewSearch) {
   };
 }
 
+function servicesOverviewOptions(client: ApoTrpcClient, view: GlobalSearch, filters: OverviewSearch) {
+  return rangeQueryOptions({
+    procedure: 'overview.services',
+    input: overviewInput(view, filters),
+    view,
+    fetch: (i, signal) => client.overview.services.query(i, { signal }),
+  });
+}
+
 /** One row per service (`overview.services`); a row's endpoints come from useServiceEndpoints. */
 export function useServicesOverview(view: GlobalSearch, filters: OverviewSearch) {
-  const client = useTRPCClient();
-  return useQuery(
-    rangeQueryOptions({
-      procedure: 'overview.services',
-      input: overviewInput(view, filters),
-      view,
-      fetch: (i, signal) => client.overview.services.query(i, { signal }),
-    }),
-  );
+  return useQuery(servicesOverviewOptions(useTRPCClient(), view, filters));
+}
+
+/**
+ * The overview route's loader: asks for the services while the page's chunk loads (the same query the page
+ * then reads). Not awaited: the page shows its skeleton meanwhile rather than the router holding it back.
+ */
+export function prefetchServicesOverview(data: RouteData | undefined, search: Record<string, unknown>): void {
+  if (data === undefined) return;
+  const options = servicesOverviewOptions(data.api, parseGlobalSearch(search), parseOverviewSearch(search));
+  // A failure is the page's to show: its own query reports it (and retries) when it mounts.
+  data.queryClient.query(options).catch(() => undefined);
 }
 
 /**
