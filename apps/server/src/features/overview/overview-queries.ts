@@ -3,11 +3,13 @@
  * through its time-sorted projections (storage/tables/red-rollups.ts): whole hours from the hourly ones,
  * partial-hour edges from the minutely ones (overview-plan.ts splits the ranges); service rows group by
  * service only, so the engine picks the per-service ones (every branch is written so it can: hours filter
- * and group on `toStartOfHour(minute)` only). The range is read once for figures and sparkline (GROUPING
- * SETS); the day/week-ago copies are one other query. chDB runs parameterized queries one at a time, so a
- * call costs the sum of its queries; one query over all periods (rows ARRAY JOINed to their periods) was
- * 1.5–2× slower at 8 days of data. Quantiles are computed in SQL exactly as interpolateQuantile does (tested),
- * so a few numbers per row travel instead of 16 buckets. Spans, logs and events have DateTime64 timestamps,
+ * and group on `toStartOfHour(minute)` only). Service rows: `redCells`, one statement per call (hour
+ * fingerprints and minute edges; the hours themselves come from overview-hour-cache.ts). One service's
+ * endpoints: the range read once for figures and sparkline (GROUPING SETS), the day/week-ago copies one other
+ * query. chDB runs parameterized queries one at a time, so a call costs the sum of its queries; one query
+ * over all periods (rows ARRAY JOINed to their periods) was 1.5–2× slower at 8 days of data. For endpoints,
+ * quantiles are computed in SQL exactly as interpolateQuantile does (tested), so a few numbers per row
+ * travel instead of 16 buckets. Spans, logs and events have DateTime64 timestamps,
  * compared with DateTime64 bounds: against a DateTime one, a span at 11:59:59.989 fails `ts < 12:00:00`.
  */
 import { RED_BUCKET_BOUNDS_MS } from '@apo/shared/red';
