@@ -108,12 +108,38 @@ describe('server outage and proxy crash under load (real processes, SIGKILL)', (
     sending = false;
     await senders;
 
-    const api = apiClient(server.httpUrl);
     const expected = new Set<string>();
     for (let n = 0; n < next; n++)
       for (let i = 0; i < SPANS_PER_REQUEST; i++) expected.add(spanIdOf(n, i, SPANS_PER_REQUEST));
     // Every request was retried until acknowledged, so every one must arrive.
     expect(acked.length).toBe(next);
+    // First wait until the proxy has delivered everything it holds (each batch acknowledged by the server,
+    // so stored), on its /metrics, which costs the server nothing. Reading every stored span back while
+    // waiting (page after page, round after round) took 3–10 s a round on a busy machine and slowed the
+    // server's ingest so much that the proxy's backlog drained ~10× slower (docs/testing.md, "proxy-crash").
+    const proxyQueued = 'apo_proxy_export_queued_batches{signal="traces"}';
+    await eventually(
+      async () => {
+        const m = await proxy.metrics();
+        if (!m.includes(`${proxyQueued} `)) throw new Error(`the proxy's metrics have no ${proxyQueued}`);
+        return sampleValue(m, proxyQueued) === 0 ? true : undefined;
+      },
+      120_000,
+      'the proxy has delivered everything it holds',
+    ).catch(async (err: unknown) => {
+      // The export counters and what each export worker is doing (apo_proxy_export_workers{step}, and
+      // how long: a stall shows as a step held longer than it can take), plus the exporter's stall log.
+      const m = await proxy.metrics();
+      const lines = m.split('\n').filter((l) => /export_|queue/.test(l) && !l.startsWith('#'));
+      const stalls = proxy
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('export stalled'));
+      throw new Error(
+        `${String(err)}\n${lines.join('\n')}\n${stalls.join('\n')}\n${proxy.output().slice(-3000)}`,
+      );
+    });
+    const api = apiClient(server.httpUrl);
     let stored = new Map<string, { count: number; cluster: string }>();
     const missing = () => [...expected].filter((id) => !stored.has(id));
     await eventually(
@@ -121,28 +147,11 @@ describe('server outage and proxy crash under load (real processes, SIGKILL)', (
         stored = await storedSpans(api, SERVICE);
         return missing().length === 0 ? true : undefined;
       },
-      120_000,
-      'every acknowledged span stored',
-    ).catch(async (err: unknown) => {
-      const m = await proxy.metrics();
-      const lines = m.split('\n').filter((l) => /export_|queue/.test(l) && !l.startsWith('#'));
-      throw new Error(
-        `${String(err)}: ${missing().length} spans missing, ${stored.size} stored\n${lines.join('\n')}\n${proxy.output().slice(-3000)}`,
-      );
-    });
-    // Let anything still in flight land, then look for duplicates and strays: wait until the proxy has no
-    // batch left to deliver (each one acknowledged, so stored), rather than for a fixed time.
-    await eventually(
-      async () => {
-        const m = await proxy.metrics();
-        const queued = 'apo_proxy_export_queued_batches{signal="traces"}';
-        if (!m.includes(`${queued} `)) throw new Error(`the proxy's metrics have no ${queued}`);
-        return sampleValue(m, queued) === 0 ? true : undefined;
-      },
       60_000,
-      'the proxy has delivered everything it holds',
-    );
-    stored = await storedSpans(api, SERVICE);
+      'every acknowledged span stored',
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}: ${missing().length} spans missing, ${stored.size} stored`);
+    });
     expect([...stored].filter(([, s]) => s.count > 1)).toEqual([]);
     expect(stored.size).toBe(expected.size);
     expect([...stored.values()].every((s) => s.cluster === 'crash')).toBe(true);

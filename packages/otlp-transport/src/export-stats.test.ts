@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { newBatchId } from './batch-id.ts';
 import type { DiskQueueStats } from './disk-queue/queue-types.ts';
 import { combineExportStats, renderExportMetrics, type ExporterSignalStats } from './export-stats.ts';
+import { workerStepStats } from './exporter/worker-watch.ts';
 import { gzipBody } from './gzip-body.ts';
 
 const queueSignal = (n: number) => ({
@@ -40,11 +41,16 @@ describe('export stats', () => {
       since: 1767323045000,
     },
   };
-  const stats = combineExportStats(queue, {
-    traces: exporterSignal(1),
-    logs: exporterSignal(2),
-    metrics: exporterSignal(0),
-  });
+  const stats = combineExportStats(
+    queue,
+    { traces: exporterSignal(1), logs: exporterSignal(2), metrics: exporterSignal(0) },
+    workerStepStats([
+      { step: 'sending', since: 0, forMs: 1500, batchId: 'a', attempt: 0 },
+      { step: 'sending', since: 0, forMs: 42_900, batchId: 'b', attempt: 2 },
+      { step: 'acking', since: 0, forMs: 3, batchId: 'c', attempt: 0 },
+      { step: 'taking', since: 0, forMs: 60_000 },
+    ]),
+  );
 
   it('joins queue and exporter counters per signal', () => {
     expect(stats.signals.logs).toEqual({
@@ -82,6 +88,10 @@ describe('export stats', () => {
     expect(text).toMatch(/^apo_agent_export_queue_disk_bytes 4096$/m);
     expect(text).toMatch(/^apo_agent_export_queue_corrupt_records_total 1$/m);
     expect(text).toMatch(/^apo_agent_export_queue_writable 0$/m);
+    expect(text).toMatch(/^apo_agent_export_workers\{step="sending"\} 2$/m);
+    expect(text).toMatch(/^apo_agent_export_workers\{step="backing_off"\} 0$/m);
+    expect(text).toMatch(/^apo_agent_export_worker_step_max_seconds\{step="sending"\} 42$/m);
+    expect(text).toMatch(/^apo_agent_export_worker_step_max_seconds\{step="acking"\} 0$/m);
     expect(text.endsWith('\n')).toBe(true);
     // Every sample line is `name{labels} value` or `name value`: nothing a scraper would choke on.
     for (const line of text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) {

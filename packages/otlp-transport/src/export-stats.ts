@@ -1,5 +1,6 @@
 import type { SignalType } from '@apo/shared/model';
 import type { DiskQueueStats } from './disk-queue/queue-types.ts';
+import { WORKER_STEPS, workerStepStats, type WorkerStepStats } from './exporter/worker-watch.ts';
 
 /** The exporter's own counters for one signal. */
 export interface ExporterSignalStats {
@@ -29,11 +30,14 @@ export interface SignalExportStats extends ExporterSignalStats {
 export interface ExportStats {
   signals: Record<SignalType, SignalExportStats>;
   queue: Omit<DiskQueueStats, 'signals'>;
+  /** What the export workers are doing: how many per step, and the longest one has been at it. */
+  workers: WorkerStepStats;
 }
 
 export function combineExportStats(
   queue: DiskQueueStats,
   exporter: Record<SignalType, ExporterSignalStats>,
+  workers: WorkerStepStats = workerStepStats([]),
 ): ExportStats {
   const { signals: queueSignals, ...queueTotals } = queue;
   const signals = {} as Record<SignalType, SignalExportStats>;
@@ -49,7 +53,7 @@ export function combineExportStats(
       queuedBytes: q.queuedBytes,
     };
   }
-  return { signals, queue: queueTotals };
+  return { signals, queue: queueTotals, workers };
 }
 
 interface PerSignalMetric {
@@ -178,5 +182,18 @@ export function renderExportMetrics(stats: ExportStats, prefix: string): string 
   for (const [name, type, help, value] of totals) {
     lines.push(`# HELP ${p}_${name} ${help}`, `# TYPE ${p}_${name} ${type}`, `${p}_${name} ${value}`);
   }
+  // A stalled export shows here: workers at a step longer than it can take (sending past the request
+  // deadline, acking for seconds), or every worker taking while queued_batches stays above zero.
+  lines.push(
+    `# HELP ${p}_workers Export workers by step: taking (waiting for a batch), sending, acking, backing_off (waiting to retry).`,
+    `# TYPE ${p}_workers gauge`,
+    ...WORKER_STEPS.map((step) => `${p}_workers{step="${step}"} ${stats.workers[step].workers}`),
+    `# HELP ${p}_worker_step_max_seconds The longest any worker has been at its current step, per step.`,
+    `# TYPE ${p}_worker_step_max_seconds gauge`,
+    ...WORKER_STEPS.map(
+      (step) =>
+        `${p}_worker_step_max_seconds{step="${step}"} ${Math.floor(stats.workers[step].longestMs / 1000)}`,
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }

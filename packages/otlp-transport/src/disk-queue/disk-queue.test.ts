@@ -126,6 +126,23 @@ describe('DiskQueue', () => {
     expect(await segmentFiles()).toEqual([]);
   });
 
+  it('writes acks that arrive together in one go, and keeps every one of them across a restart', async () => {
+    const queue = await openQueue();
+    for (const n of range(0, 40)) await queue.append(batch(n));
+    const taken = await drain(queue);
+    // 32 acks at once, as 16+ export workers answered by one server flush send them: grouped while the
+    // first sidecar write is under way, each resolving only once its own entry is written.
+    const acked = taken.filter((_, i) => i % 5 !== 2);
+    await Promise.all(acked.map((record) => queue.ack(record)));
+    const sidecar = (await readdir(dir)).filter((f) => f.endsWith('.ack'));
+    expect(sidecar).toHaveLength(1);
+    expect((await stat(join(dir, sidecar[0]!))).size).toBe(12 * acked.length); // whole entries, none torn
+    await closeQueue(queue);
+
+    const reopened = await openQueue();
+    expect(idsOf(await drain(reopened))).toEqual([2, 7, 12, 17, 22, 27, 32, 37].map((n) => `batch-${n}`));
+  });
+
   it('truncates a torn last record and keeps every whole record before it', async () => {
     const queue = await openQueue();
     for (const n of range(0, 5)) await queue.append(batch(n));

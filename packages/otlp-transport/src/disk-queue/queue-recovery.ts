@@ -32,6 +32,8 @@ export interface Segment {
   ackFile: FileHandle | undefined;
   /** Sidecar writes of this segment run one after another, and its deletion after the last of them. */
   ackChain: Promise<void>;
+  /** Entries waiting for the next sidecar write (the one at the end of `ackChain`, not started yet). */
+  ackGroup: { entries: Buffer[]; written: Promise<void> } | undefined;
   deleted: boolean;
 }
 
@@ -61,6 +63,7 @@ export function newSegment(
     recoveredAcks: false,
     ackFile: undefined,
     ackChain: Promise.resolve(),
+    ackGroup: undefined,
     deleted: false,
   };
 }

@@ -1,10 +1,13 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Segment } from './queue-recovery.ts';
 import { removeIfPresent } from './segment-files.ts';
 
 /**
- * Appends one entry to a segment's sidecar, after the entries before it (its `ackChain`). A failure is
+ * Appends one entry to a segment's sidecar, after the entries before it (its `ackChain`), and resolves once
+ * it is written. Entries that arrive while a write is under way go out together in the next one (group
+ * commit, as appends do): every worker waits for its ack before taking the next batch, so one write() per
+ * ack, one after another, held them all in line behind the thread pool on a busy machine. A failure is
  * reported to `failed`, not thrown: a lost ack costs a redelivery after restart, which the batch id makes
  * harmless.
  */
@@ -13,16 +16,35 @@ export function appendAck(
   entry: Buffer,
   failed: (err: unknown, path: string) => void,
 ): Promise<void> {
-  segment.ackChain = segment.ackChain.then(async () => {
+  const waiting = segment.ackGroup;
+  if (waiting !== undefined) {
+    waiting.entries.push(entry);
+    return waiting.written;
+  }
+  const entries = [entry];
+  const written = segment.ackChain.then(async () => {
+    // From here on, new entries wait for the next write.
+    segment.ackGroup = undefined;
     if (segment.deleted) return;
     try {
       segment.ackFile ??= await open(segment.ackPath, 'a');
-      await segment.ackFile.write(entry);
+      await writeAll(segment.ackFile, Buffer.concat(entries));
     } catch (err) {
       failed(err, segment.ackPath);
     }
   });
-  return segment.ackChain;
+  segment.ackGroup = { entries, written };
+  segment.ackChain = written;
+  return written;
+}
+
+/** An append-mode write that goes on after a short one, so no entry is left torn in front of the next. */
+async function writeAll(file: FileHandle, buf: Buffer): Promise<void> {
+  for (let done = 0; done < buf.length;) {
+    const { bytesWritten } = await file.write(buf, done, buf.length - done);
+    if (bytesWritten === 0) throw new Error('disk queue: sidecar write made no progress');
+    done += bytesWritten;
+  }
 }
 
 /**

@@ -318,6 +318,42 @@ describe('BatchExporter', () => {
     expect(new Set(server.received.map((r) => r.headers['x-apo-batch-id'])).size).toBe(24);
   });
 
+  it("tells what each worker is doing: the batch it is sending, for how long, and 'taking' once idle", async () => {
+    const { server, url } = await startServer();
+    const held: ServerResponse[] = [];
+    server.handler = (_req, res) => held.push(res);
+    const queue = await openQueue();
+    await queue.append(batch(0));
+    const exporter = startExporter(queue, url, { concurrency: 2 });
+    await waitFor('the request', () => held.length === 1);
+    const sending = exporter.workers().filter((w) => w.step === 'sending');
+    expect(sending).toEqual([expect.objectContaining({ batchId: 'batch-0', attempt: 0 })]);
+    expect(exporter.stats().workers).toMatchObject({ sending: { workers: 1 }, taking: { workers: 1 } });
+    held[0]!.writeHead(200).end();
+    await waitFor('delivery', () => total(exporter, 'exportedBatches') === 1);
+    await waitFor('both idle', () => exporter.workers().every((w) => w.step === 'taking'));
+  });
+
+  it('logs every worker state when one is stuck past its step (stand-in: a queue whose ack never settles)', async () => {
+    const { url } = await startServer();
+    const queue = await openQueue();
+    await queue.append(batch(0));
+    // A sidecar write that hangs (which the disks here do not), let go at the end so close() can finish.
+    let letGo = (): void => undefined;
+    const hanging = new Promise<void>((resolve) => (letGo = resolve));
+    queue.ack = () => hanging;
+    const lines: { msg: string; workers: { step: string; batchId?: string }[] }[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line) as never) });
+    const exporter = startExporter(queue, url, { log, concurrency: 2, stallGraceMs: 200 });
+    await waitFor('the stall log', () => lines.some((l) => l.msg.startsWith('export stalled')));
+    const stall = lines.find((l) => l.msg.startsWith('export stalled'))!;
+    expect(stall.msg).toMatch(/1 worker\(s\) stuck \(acking \d+ ms\)/);
+    expect(stall.workers.map((w) => w.step).sort()).toEqual(['acking', 'taking']);
+    expect(stall.workers.find((w) => w.step === 'acking')!.batchId).toBe('batch-0');
+    expect(exporter.stats().signals.traces.inFlight).toBe(1);
+    letGo();
+  });
+
   it('on close, lets requests already sent finish within drainMs', async () => {
     const { server, url } = await startServer();
     const held: ServerResponse[] = [];

@@ -8,6 +8,7 @@ import { combineExportStats, type ExporterSignalStats, type ExportStats } from '
 import { answerMessage } from './answer-message.ts';
 import { HttpSender, type SendOutcome } from './http-sender.ts';
 import { LogThrottle } from './log-throttle.ts';
+import { StallWatch, WorkerSlot, workerStepStats, type WorkerSnapshot } from './worker-watch.ts';
 import {
   classifyStatus,
   defaultBackoff,
@@ -34,6 +35,11 @@ export interface BatchExporterOptions {
   log: Logger;
   /** For tests of the jitter only; Math.random otherwise. */
   random?: () => number;
+  /**
+   * Slack of the stall watchdog on top of each step's bound (default 10 s): a worker sending past the
+   * request deadline plus this, or acking longer than this, is logged with every worker's state.
+   */
+  stallGraceMs?: number;
 }
 
 export type SettledOutcome = 'exported' | 'rejected';
@@ -45,6 +51,7 @@ export interface CloseOptions {
 
 const AUTH_LOG_INTERVAL_MS = 60_000;
 const REJECT_LOG_INTERVAL_MS = 10_000;
+const STALL_LOG_INTERVAL_MS = 60_000;
 
 function emptySignalStats(): ExporterSignalStats {
   return {
@@ -89,6 +96,10 @@ export class BatchExporter {
   readonly #authLog = new LogThrottle(AUTH_LOG_INTERVAL_MS);
   readonly #rejectLog = new LogThrottle(REJECT_LOG_INTERVAL_MS);
   #workers: Promise<void>[] = [];
+  readonly #slots: WorkerSlot[] = [];
+  readonly #stallWatch: StallWatch;
+  readonly #stallLog = new LogThrottle(STALL_LOG_INTERVAL_MS);
+  #watchdog: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: BatchExporterOptions) {
@@ -105,13 +116,29 @@ export class BatchExporter {
     this.#log = options.log;
     this.#random = options.random ?? Math.random;
     this.#sender = new HttpSender(this.#concurrency);
+    this.#stallWatch = new StallWatch({
+      requestTimeoutMs: this.#timeoutMs,
+      graceMs: options.stallGraceMs ?? 10_000,
+    });
     // Fail at construction, not on the first batch, when the URL is not one.
     new URL(`${this.#baseUrl}/v1/traces`);
   }
 
   start(): void {
     if (this.#workers.length > 0 || this.#closing !== undefined) return;
-    for (let i = 0; i < this.#concurrency; i++) this.#workers.push(this.#work());
+    for (let i = 0; i < this.#concurrency; i++) {
+      const slot = new WorkerSlot(Date.now);
+      this.#slots.push(slot);
+      this.#workers.push(this.#work(slot));
+    }
+    this.#watchdog = setInterval(() => this.#checkStalls(), 1000);
+    this.#watchdog.unref();
+  }
+
+  /** What each worker is doing and for how long: for diagnostics and tests. */
+  workers(): WorkerSnapshot[] {
+    const now = Date.now();
+    return this.#slots.map((slot) => slot.snapshot(now));
   }
 
   stats(): ExportStats {
@@ -119,7 +146,7 @@ export class BatchExporter {
     for (const [signal, s] of Object.entries(this.#stats) as [SignalType, ExporterSignalStats][]) {
       own[signal] = { ...s };
     }
-    return combineExportStats(this.#queue.stats(), own);
+    return combineExportStats(this.#queue.stats(), own, workerStepStats(this.workers()));
   }
 
   /**
@@ -129,6 +156,7 @@ export class BatchExporter {
   close(options: CloseOptions = {}): Promise<void> {
     this.#closing ??= (async () => {
       this.#stopping.abort();
+      clearInterval(this.#watchdog);
       const cut = setTimeout(() => {
         this.#cutting.abort();
       }, options.drainMs ?? 5000);
@@ -142,9 +170,10 @@ export class BatchExporter {
     return this.#closing;
   }
 
-  async #work(): Promise<void> {
+  async #work(slot: WorkerSlot): Promise<void> {
     while (!this.#stopping.signal.aborted) {
       let record: QueuedRecord | null;
+      slot.enter('taking');
       try {
         record = await this.#queue.take(this.#stopping.signal);
       } catch (err) {
@@ -152,11 +181,11 @@ export class BatchExporter {
         await sleep(1000, undefined, { signal: this.#stopping.signal }).catch(() => undefined);
         continue;
       }
-      if (record === null) return;
+      if (record === null) break;
       const stats = this.#stats[record.batch.signal];
       stats.inFlight++;
       try {
-        await this.#deliver(record);
+        await this.#deliver(record, slot);
       } catch (err) {
         // Only the queue's own I/O can throw here; the batch stays on disk for the next start.
         this.#log.error({ err, batchId: record.batch.batchId }, 'export: settling a batch failed');
@@ -165,9 +194,34 @@ export class BatchExporter {
         stats.inFlight--;
       }
     }
+    slot.enter('stopped');
   }
 
-  async #deliver(record: QueuedRecord): Promise<void> {
+  /** Logs (at most once a minute) every worker's state when one is stuck past what its step can take. */
+  #checkStalls(): void {
+    const now = Date.now();
+    const workers = this.workers();
+    const queue = this.#queue.stats();
+    const unread = Object.values(queue.signals).reduce((n, s) => n + s.queuedBatches - s.inFlight, 0);
+    const overdue = this.#stallWatch.overdue(workers, unread, now);
+    if (overdue.length === 0) return;
+    const { log, suppressed } = this.#stallLog.check('stall', now);
+    if (!log) return;
+    this.#log.error(
+      {
+        overdue: overdue.length,
+        workers,
+        unread,
+        queuedBatches: Object.values(queue.signals).reduce((n, s) => n + s.queuedBatches, 0),
+        sockets: this.#sender.state(),
+        requestTimeoutMs: this.#timeoutMs,
+        suppressed,
+      },
+      `export stalled: ${overdue.length} worker(s) stuck (${overdue.map((w) => `${w.step} ${w.forMs} ms`).join(', ')}); every worker's state attached`,
+    );
+  }
+
+  async #deliver(record: QueuedRecord, slot: WorkerSlot): Promise<void> {
     const { batch } = record;
     const stats = this.#stats[batch.signal];
     const url = new URL(`${this.#baseUrl}/v1/${batch.signal}`);
@@ -179,6 +233,7 @@ export class BatchExporter {
     };
     if (batch.contentEncoding !== 'identity') headers['content-encoding'] = batch.contentEncoding;
     for (let attempt = 0; ; attempt++) {
+      slot.enter('sending', { batchId: batch.batchId, attempt });
       const outcome = await this.#sender.send(
         url,
         headers,
@@ -192,6 +247,7 @@ export class BatchExporter {
       }
       const verdict = outcome.kind === 'answer' ? classifyStatus(outcome.status) : 'retry';
       if (verdict === 'delivered') {
+        slot.enter('acking', { batchId: batch.batchId, attempt });
         await this.#queue.ack(record);
         stats.exportedBatches++;
         stats.exportedItems += batch.items;
@@ -201,6 +257,7 @@ export class BatchExporter {
       const problem = describe(outcome);
       stats.lastError = problem;
       if (verdict === 'rejected') {
+        slot.enter('acking', { batchId: batch.batchId, attempt });
         await this.#queue.ack(record);
         stats.rejectedBatches++;
         stats.rejectedItems += batch.items;
@@ -217,6 +274,7 @@ export class BatchExporter {
       const retryAfter =
         outcome.kind === 'answer' ? parseRetryAfter(header(outcome, 'retry-after'), Date.now()) : undefined;
       const delay = retryDelayMs(attempt, retryAfter, this.#backoff, this.#random);
+      slot.enter('backing_off', { batchId: batch.batchId, attempt });
       const waited = await sleep(delay, true, { signal: this.#stopping.signal }).catch(() => false);
       if (!waited) {
         this.#queue.release(record);

@@ -36,7 +36,12 @@ export class HttpSender {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
+        signal.removeEventListener('abort', abort);
         resolve(outcome);
+      };
+      // Settled here rather than by the request's 'error', for the reason the deadline below says.
+      const abort = (): void => {
+        finish({ kind: 'failure', error: new Error('request aborted'), aborted: true });
       };
       const https = url.protocol === 'https:';
       const req = (https ? httpsRequest : httpRequest)(
@@ -70,14 +75,32 @@ export class HttpSender {
         },
       );
       // A whole-request deadline: a socket timeout alone would let a trickling answer hold a slot forever.
+      // The outcome is settled here, not left to the request's 'error': a request still waiting in the
+      // agent's queue for a socket emits that only once it gets one, which may be much later.
       const deadline = setTimeout(() => {
-        req.destroy(new Error(`no answer within ${timeoutMs} ms`));
+        const error = new Error(`no answer within ${timeoutMs} ms`);
+        req.destroy(error);
+        finish({ kind: 'failure', error, aborted: false });
       }, timeoutMs);
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
       req.on('error', (error) => {
         finish({ kind: 'failure', error, aborted: signal.aborted });
       });
       req.end(body);
     });
+  }
+
+  /** Sockets of the agents in use and idle, and requests waiting for one: for stall diagnostics. */
+  state(): { inUse: number; idle: number; waitingForSocket: number } {
+    const count = (dict: NodeJS.ReadOnlyDict<readonly unknown[]>): number =>
+      Object.values(dict).reduce((n, list) => n + (list?.length ?? 0), 0);
+    const agents = [this.#http, this.#https];
+    return {
+      inUse: agents.reduce((n, a) => n + count(a.sockets), 0),
+      idle: agents.reduce((n, a) => n + count(a.freeSockets), 0),
+      waitingForSocket: agents.reduce((n, a) => n + count(a.requests), 0),
+    };
   }
 
   close(): void {
