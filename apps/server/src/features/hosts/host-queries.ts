@@ -14,6 +14,7 @@ import {
   storageTables,
   string,
   tableColumns,
+  uint64Number,
 } from '../../storage/index.ts';
 import type { RowOf } from '../../storage/index.ts';
 
@@ -32,13 +33,19 @@ const clusterSql = (r: Range) => (r.cluster === undefined ? '' : 'AND cluster = 
 /** Hosts listed at most for one service. */
 const HOSTS_LIMIT = 50;
 
-const serviceHostsQuery = defineQuery('hosts.ofService', { host_name: computed(string, HOST) });
+const serviceHostsQuery = defineQuery('hosts.ofService', {
+  host_name: computed(string, HOST),
+  pods: computed(uint64Number, `countIf(${metrics.name('resource_attributes')}['k8s.pod.name'] != '')`),
+});
 
-/** The hosts the service's processes reported `names` metrics from in the range, by name. */
+/**
+ * The hosts the service's processes reported `names` metrics from in the range, by name, and whether any
+ * of them runs in a Kubernetes pod.
+ */
 export async function hostsOfService(
   storage: Storage,
   input: Range & { service: string; names: readonly string[] },
-): Promise<string[]> {
+): Promise<{ hosts: string[]; inPods: boolean }> {
   const rows = await readRows(
     storage,
     serviceHostsQuery,
@@ -48,7 +55,7 @@ export async function hostsOfService(
      GROUP BY host_name ORDER BY host_name LIMIT {limit:UInt32}`,
     { ...input, names: [...input.names], limit: HOSTS_LIMIT },
   );
-  return rows.map((r) => r.host_name);
+  return { hosts: rows.map((r) => r.host_name), inPods: rows.some((r) => r.pods > 0) };
 }
 
 const hostSeriesQuery = defineQuery('hosts.series', {

@@ -4,7 +4,7 @@
  * (PRODUCT.md §2.8): memory > 90 %, disk free < 20 %, load > 0.8 per core; a light is as bad as its worst
  * reason. Without data a light is `unknown`, never green.
  */
-import type { LightLevel, ServiceHost, ServiceInstance, StatusLight } from '@apo/shared/console';
+import type { LightLevel, ServiceHost, StatusLight } from '@apo/shared/console';
 
 const RANK: Record<LightLevel, number> = { unknown: 0, ok: 1, warning: 2, critical: 3 };
 const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)} %`;
@@ -28,7 +28,7 @@ function check(value: number | null, warn: number, crit: number, what: string): 
 
 export function infrastructureLight(
   hosts: readonly ServiceHost[],
-  instances: readonly ServiceInstance[],
+  restarts: ReadonlyMap<string, number>,
 ): StatusLight {
   const findings = hosts.flatMap((h) => [
     ...check(h.cpuBusy, 0.8, 0.9, `${h.host}: CPU ${pct(h.cpuBusy ?? 0)} busy`),
@@ -36,9 +36,8 @@ export function infrastructureLight(
     ...check(h.diskUsed, 0.8, 0.9, `${h.host}: disk ${h.diskMount ?? ''} ${pct(h.diskUsed ?? 0)} full`),
     ...check(h.load1PerCore, 0.8, 2, `${h.host}: load ${(h.load1PerCore ?? 0).toFixed(2)} per core`),
   ]);
-  for (const i of instances)
-    if (i.restarts > 0)
-      findings.push({ level: 'warning', reason: `${i.instance}: ${i.restarts} restart(s) in the range` });
+  for (const [instance, n] of [...restarts].sort(([x], [y]) => x.localeCompare(y)))
+    if (n > 0) findings.push({ level: 'warning', reason: `${instance}: ${n} restart(s) in the range` });
   if (hosts.length === 0 && findings.length === 0)
     return { dimension: 'infrastructure', level: 'unknown', reasons: ['no host metrics in the range'] };
   return light(
