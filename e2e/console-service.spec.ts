@@ -7,10 +7,16 @@ import { expectedMinute } from './seed/red-seed.ts';
 import { ServicePage } from './service-page.ts';
 import { ShellPage } from './shell-page.ts';
 
+/** A deadline for a page's first data, not a wait: the condition is polled. */
+const FIRST_DATA_MS = 60_000;
+
 const values = (points: [number, number | null][] | undefined) =>
   (points ?? []).map(([, v]) => v).filter((v): v is number => v !== null);
 
 test.describe('console: service page', () => {
+  // Generous for a busy machine: FIRST_DATA_MS for the first answers, then the steps of each test.
+  test.describe.configure({ timeout: 120_000 });
+
   test('draws the seeded RED of checkout against yesterday and lists its endpoints', async ({
     page,
   }, testInfo) => {
@@ -20,7 +26,8 @@ test.describe('console: service page', () => {
     await shell.open(consoleUrl, '/services/checkout?from=now-1h&to=now&overlay=day', serverUrl);
 
     await expect(page.getByRole('heading', { level: 2, name: 'checkout' })).toBeVisible();
-    await expect(service.chart('Latency')).toBeVisible();
+    // The page's first answers (one batch of its panels' queries) can take long on a busy machine.
+    await expect(service.chart('Latency')).toBeVisible({ timeout: FIRST_DATA_MS });
     const now = await expectedMinute('checkout', 'now');
     const yesterday = await expectedMinute('checkout', 'dayAgo');
 
@@ -59,7 +66,7 @@ test.describe('console: service page', () => {
 
     // The seeded checkout requests wait 300 of their 400 ms on sqlite: "dependency", 75 %.
     const delay = service.delaySource('POST /api/checkout');
-    await expect(delay).toHaveAccessibleName('delay source dependency 75 %');
+    await expect(delay).toHaveAccessibleName('delay source dependency 75 %', { timeout: FIRST_DATA_MS });
     expect(Number(await delay.getAttribute('data-share'))).toBeCloseTo(D.dependencyShare, 10);
     await expect(service.delaySource('GET /api/checkout/status')).toHaveAccessibleName(
       'delay source self 100 %',
@@ -118,7 +125,7 @@ test.describe('console: service page', () => {
     const shell = new ShellPage(page);
     const service = new ServicePage(page);
     await shell.open(consoleUrl, '/services/checkout?from=now-1h&to=now', serverUrl);
-    await expect(service.endpointRow('POST /api/checkout')).toBeVisible();
+    await expect(service.endpointRow('POST /api/checkout')).toBeVisible({ timeout: FIRST_DATA_MS });
 
     await service.endpointRow('POST /api/checkout').focus();
     await page.keyboard.press('j');
@@ -128,7 +135,11 @@ test.describe('console: service page', () => {
     await expect.poll(() => shell.viewUrl().searchParams.get('endpoint')).toBe('POST /api/checkout');
 
     const chart = service.chart('Latency');
-    await expect.poll(async () => values((await service.drawn('Latency')).p50).length).toBeGreaterThan(0);
+    // Wait for the endpoint's own series (every request 400 ms: p50 375 ms in the (250, 500] bucket), not
+    // the whole service's still on screen: a redraw during the drag would drop the brush.
+    await expect
+      .poll(async () => new Set(values((await service.drawn('Latency')).p50)), { timeout: FIRST_DATA_MS })
+      .toEqual(new Set([375]));
     const box = await chart.boundingBox();
     if (box === null) throw new Error('the latency chart has no box');
     const y = box.y + box.height / 2;
@@ -152,7 +163,9 @@ test.describe('console: service page', () => {
     const shell = new ShellPage(page);
     const service = new ServicePage(page);
     await shell.open(consoleUrl, '/services/no-such-service', serverUrl);
-    await expect(page.getByText('No endpoint had requests in this range')).toBeVisible();
+    await expect(page.getByText('No endpoint had requests in this range')).toBeVisible({
+      timeout: FIRST_DATA_MS,
+    });
     await expect.poll(async () => values((await service.drawn('Latency')).p95)).toEqual([]);
   });
 });
