@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { publishE2eEnv } from './e2e-env.ts';
 import { freePorts } from './free-port.ts';
 import { run, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
+import { seedDetail } from './seed/detail-seed.ts';
 import { seedRed } from './seed/red-seed.ts';
 
 const repoDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -77,6 +78,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ]);
     // The console specs assert on these figures (e2e/seed/red-seed.ts).
     await seedRed(serverUrl);
+    await seedDetail(serverUrl);
   } catch (err) {
     keepWorkDir = true;
     await teardown();

@@ -25,4 +25,25 @@ export class ServicePage {
   endpointRow(endpoint: string): Locator {
     return this.endpoints.getByRole('row').filter({ hasText: endpoint });
   }
+
+  /** The delay source badge of an endpoint ("delay source dependency 75 %"), with the share in data-share. */
+  delaySource(endpoint: string): Locator {
+    return this.endpointRow(endpoint).getByLabel(/^delay source/);
+  }
+
+  instanceRow(instance: string): Locator {
+    return this.page.getByRole('table', { name: 'Instances' }).getByRole('row').filter({ hasText: instance });
+  }
+
+  /** A database / external call row, found by its operation and table ("SELECT orders"). */
+  callRow(statement: string): Locator {
+    return this.page
+      .getByRole('table', { name: 'Database and external calls' })
+      .getByRole('row')
+      .filter({ hasText: statement });
+  }
+
+  statusLight(name: 'Infra' | 'Network' | 'Kubernetes'): Locator {
+    return this.page.getByRole('list', { name: 'Status lights' }).getByLabel(new RegExp(`^${name} `));
+  }
 }

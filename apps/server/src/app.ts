@@ -112,6 +112,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       // Per-request logs at ingest rates would cost more than the ingest; errors are still logged.
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 1024 * 1024,
+      // A batched tRPC GET names its procedures in one path parameter (`/trpc/a,b,c`); the default 100
+      // characters cut a page's batch of 8 procedures off with a 414 before CORS headers, which a browser
+      // reports only as a failed fetch. The URL itself stays bounded by the client (maxURLLength).
+      maxParamLength: 2048,
       http: httpServerOptions(config.connections),
       // Fastify sets these itself after creating the server; the same values, once more.
       keepAliveTimeout: config.connections.keepAliveTimeoutMs,

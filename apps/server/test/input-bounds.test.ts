@@ -47,6 +47,11 @@ const ranged: [string, object][] = [
   ['services.red', { service: 's' }],
   ['services.redEndpoints', { service: 's' }],
   ['services.redCalls', { service: 's' }],
+  ['services.delaySource', { service: 's' }],
+  ['services.calls', { service: 's' }],
+  ['services.instances', { service: 's' }],
+  ['services.errors', { service: 's' }],
+  ['services.infrastructure', { service: 's' }],
   ['overview.services', {}],
 ];
 

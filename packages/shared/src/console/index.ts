@@ -17,3 +17,22 @@ export {
   type ServiceOverview,
   type ServicesOverview,
 } from './overview.ts';
+export {
+  DEPENDENCY_SHARE_THRESHOLD,
+  delayVerdict,
+  type CallFigures,
+  type DelayVerdict,
+  type EndpointDelaySource,
+  type ErrorGroup,
+  type InstanceLogErrors,
+  type LightDimension,
+  type LightLevel,
+  type ServiceCall,
+  type ServiceCalls,
+  type ServiceDelaySource,
+  type ServiceErrors,
+  type ServiceHost,
+  type ServiceInfrastructure,
+  type ServiceInstance,
+  type StatusLight,
+} from './service-detail.ts';

@@ -41,12 +41,21 @@ export function validateOverviewSearch(raw: Record<string, unknown>): Partial<Ov
 
 export interface ServiceSearch {
   endpoint?: string | undefined;
+  /** One instance's RED charts. */
+  instance?: string | undefined;
+  /** The comparison series overlaid on the RED charts, when asked for. */
+  overlay?: 'day' | 'week' | undefined;
 }
 
 export function validateServiceSearch(raw: Record<string, unknown>): ServiceSearch {
-  const endpoint =
-    typeof raw.endpoint === 'string' && raw.endpoint !== '' ? raw.endpoint.slice(0, 1024) : undefined;
-  return endpoint === undefined ? {} : { endpoint };
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v.slice(0, 1024) : undefined);
+  const out: ServiceSearch = {};
+  const endpoint = text(raw.endpoint);
+  const instance = text(raw.instance);
+  if (endpoint !== undefined) out.endpoint = endpoint;
+  if (instance !== undefined) out.instance = instance;
+  if (raw.overlay === 'day' || raw.overlay === 'week') out.overlay = raw.overlay;
+  return out;
 }
 
 export interface SignInSearch {

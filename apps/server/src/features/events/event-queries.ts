@@ -103,3 +103,32 @@ export async function searchEvents(
     resource: r.resource_list,
   }));
 }
+
+const kubernetesWarningsQuery = defineQuery('events.kubernetesWarnings', {
+  event_reason: computed(string, `attributes['k8s.event.reason']`),
+  occurrences: computed(uint64, 'count()'),
+  last_message: computed(string, 'argMax(body, ts)'),
+});
+
+/** Warning Kubernetes events of a service in the range per reason (at most 20, most frequent first). */
+export async function kubernetesWarnings(
+  storage: Storage,
+  input: { service: string; from: number; to: number; cluster?: string | undefined; eventName: string },
+): Promise<{ reason: string; count: number; lastMessage: string }[]> {
+  const rows = await readRows(
+    storage,
+    kubernetesWarningsQuery,
+    `FROM ${storage.qualified(storage.tables.events)}
+     WHERE ${events.name('service')} = {service:String} AND name = {eventName:String}
+       AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
+       ${input.cluster === undefined ? '' : 'AND cluster = {cluster:String}'}
+       AND attributes['k8s.event.type'] = 'Warning'
+     GROUP BY event_reason ORDER BY occurrences DESC, event_reason LIMIT 20`,
+    input,
+  );
+  return rows.map((r) => ({
+    reason: r.event_reason,
+    count: Number(r.occurrences),
+    lastMessage: r.last_message,
+  }));
+}

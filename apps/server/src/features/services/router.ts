@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { viewerProcedure, router } from '../../trpc/init.ts';
 import { timeRangeInput } from '../time-range.ts';
+import { delaySource } from './delay-source.ts';
+import { serviceCalls } from './service-calls.ts';
+import { serviceErrors } from './service-errors.ts';
+import { serviceInfrastructure } from './service-infrastructure.ts';
+import { serviceInstances } from './service-instances.ts';
 import { listServices, redCalls, redEndpoints, redSeries } from './service-queries.ts';
 
 const name = z.string().min(1).max(1024);
@@ -41,4 +46,39 @@ export const servicesRouter = router({
   redCalls: viewerProcedure
     .input(timeRangeInput({ service: name }))
     .query(({ ctx, input }) => redCalls(ctx.storage, input)),
+
+  /**
+   * Delay source per endpoint (at most 200, busiest first): the share of its latency spent in its own
+   * downstream calls, from the stored traces' spans weighted by the 100 % rollups' latency buckets, and
+   * "self" / "dependency"; plus the service-wide call-time ratio of the 100 % rollups (an upper bound).
+   */
+  delaySource: viewerProcedure
+    .input(timeRangeInput({ service: name }))
+    .query(({ ctx, input }) => delaySource(ctx.storage, input)),
+
+  /**
+   * Database and external calls (at most 200, busiest first) per system, database, operation and table or
+   * peer, with rate, errors and latency from the 100 % rollups, and the same key a day or a week earlier.
+   */
+  calls: viewerProcedure
+    .input(timeRangeInput({ service: name, compareWith: z.enum(['day', 'week']).default('day') }))
+    .query(({ ctx, input }) => serviceCalls(ctx.storage, input)),
+
+  /**
+   * Instances (at most 100) with pid / container / pod, host, version and start time, and their CPU,
+   * run-queue wait, event-loop delay and GC where reported, RSS, open fds, restarts and error logs.
+   */
+  instances: viewerProcedure
+    .input(timeRangeInput({ service: name }))
+    .query(({ ctx, input }) => serviceInstances(ctx.storage, input)),
+
+  /** Error spans grouped by exception type and message (at most 50) and error-level logs per instance. */
+  errors: viewerProcedure
+    .input(timeRangeInput({ service: name }))
+    .query(({ ctx, input }) => serviceErrors(ctx.storage, input)),
+
+  /** The hosts it runs on (at most 50) with CPU, memory, disk, network and TCP figures, and status lights. */
+  infrastructure: viewerProcedure
+    .input(timeRangeInput({ service: name }))
+    .query(({ ctx, input }) => serviceInfrastructure(ctx.storage, input)),
 });

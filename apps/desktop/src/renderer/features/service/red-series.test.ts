@@ -6,6 +6,7 @@ const step = (t: number, count: number, errors: number, p95: number | null): Red
   count,
   errors,
   avg: p95 === null ? null : p95 / 2,
+  p50: p95 === null ? null : p95 / 4,
   p95,
   p99: p95 === null ? null : p95 * 2,
 });
@@ -25,7 +26,7 @@ describe('service RED charts', () => {
       [60_000, 5],
       [120_000, null],
     ]);
-    expect(charts.latency.map((s) => s.name)).toEqual(['avg', 'p95', 'p99']);
+    expect(charts.latency.map((s) => s.name)).toEqual(['p50', 'p95', 'p99']);
   });
 
   it('lays the comparison period under the same clock time, dashed', () => {
@@ -38,7 +39,12 @@ describe('service RED charts', () => {
       eventMarkers([
         { atMs: 1, name: 'process.restart' },
         { atMs: 2, name: 'service.version.changed' },
-      ]).map((m) => m.kind),
-    ).toEqual(['restart', 'deploy']);
+        { atMs: 3, name: 'k8s.event', reason: 'BackOff' },
+      ]).map((m) => [m.kind, m.label]),
+    ).toEqual([
+      ['restart', 'process.restart'],
+      ['deploy', 'service.version.changed'],
+      ['alert', 'k8s.event: BackOff'],
+    ]);
   });
 });

@@ -6,6 +6,7 @@ export interface RedStep {
   count: number;
   errors: number;
   avg: number | null;
+  p50: number | null;
   p95: number | null;
   p99: number | null;
 }
@@ -54,7 +55,7 @@ export function redCharts(
       ...overlay('error rate', errorRate),
     ],
     latency: [
-      { name: 'avg', points: map(steps, 0, (s) => s.avg) },
+      { name: 'p50', points: map(steps, 0, (s) => s.p50) },
       { name: 'p95', points: map(steps, 0, (s) => s.p95) },
       { name: 'p99', points: map(steps, 0, (s) => s.p99) },
       ...overlay('p95', (s) => s.p95),
@@ -62,11 +63,16 @@ export function redCharts(
   };
 }
 
-/** Change events as chart markers: restarts, new versions / deploys, anything else as an alert-like mark. */
-export function eventMarkers(events: readonly { atMs: number; name: string }[]): ChartMarker[] {
+/**
+ * Change events as chart markers: restarts, new versions / deploys, anything else (Kubernetes events) as an
+ * alert-like mark labelled with its reason when it has one.
+ */
+export function eventMarkers(
+  events: readonly { atMs: number; name: string; reason?: string | undefined }[],
+): ChartMarker[] {
   return events.map((e) => ({
     atMs: e.atMs,
-    label: e.name,
+    label: e.reason ? `${e.name}: ${e.reason}` : e.name,
     kind: /restart/i.test(e.name) ? 'restart' : /version|deploy/i.test(e.name) ? 'deploy' : 'alert',
   }));
 }

@@ -1,63 +1,67 @@
 import { Link, useParams, useSearch } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { QueryState } from '../../app/data/query-state.tsx';
 import { useGlobalSearch, useSetSearch } from '../../app/use-view-search.ts';
-import { Chart } from '../../ui/chart/chart.tsx';
-import type { ChartSeries } from '../../ui/chart/chart-options.ts';
-import { DataTable, type TableSort } from '../../ui/data-table/data-table.tsx';
-import type { Unit } from '../../ui/format/units.ts';
-import { formatValue } from '../../ui/format/units.ts';
-import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { PanelBoundary } from '../../ui/states/panel-boundary.tsx';
-import { ChartSkeleton, TableSkeleton } from '../../ui/states/skeleton.tsx';
+import { TableSkeleton } from '../../ui/states/skeleton.tsx';
+import { CallsTable } from './calls-table.tsx';
+import { DetailPanel } from './detail-panel.tsx';
+import { EndpointsTable } from './endpoints-table.tsx';
+import { ErrorsPanel } from './errors-panel.tsx';
+import { HostsTable } from './hosts-table.tsx';
+import { InstancesTable } from './instances-table.tsx';
+import { RedCharts } from './red-charts.tsx';
 import { eventMarkers, redCharts } from './red-series.ts';
-import { useServiceRed } from './use-service-red.ts';
+import { StatusLightsState } from './status-lights.tsx';
+import { useServiceDetail } from './use-service-detail.ts';
+import { useServiceRed, type Overlay } from './use-service-red.ts';
 
-const CHART_HEIGHT = 190;
+/** The choices, with the URL's current one kept even while the list is loading or lacks it. */
+const withCurrent = (list: readonly string[], current: string | undefined) =>
+  current === undefined || list.includes(current) ? list : [current, ...list];
 
-/** One service: its RED over the range (or one endpoint's), against the comparison period, and its endpoints. */
+const OVERLAY_LABEL: Record<Overlay, string> = { day: 'yesterday', week: 'last week' };
+
+/**
+ * One service — or one endpoint / instance of it (URL state) — answering "is it the service itself or
+ * something it calls, and which instance?": RED with event markers and an optional comparison overlay, the
+ * delay source per endpoint, its neighbours, database and external calls, instances, errors and hosts.
+ */
 export function ServicePage() {
   const { name } = useParams({ from: '/shell/services/$name' });
-  const { endpoint } = useSearch({ from: '/shell/services/$name' });
+  const { endpoint, instance, overlay } = useSearch({ from: '/shell/services/$name' });
   const view = useGlobalSearch();
   const setSearch = useSetSearch();
-  const { red, comparison, endpoints, events, shiftMs } = useServiceRed(view, name, endpoint);
+  const { red, comparison, endpoints, events, shiftMs } = useServiceRed(view, name, {
+    endpoint,
+    instance,
+    overlay,
+  });
+  const detail = useServiceDetail(view, name);
   const charts = useMemo(() => {
     if (red.data === undefined) return null;
-    const cmp = comparison.data
-      ? { steps: comparison.data.result, shiftMs, label: view.compare === 'day' ? 'yesterday' : 'last week' }
-      : null;
+    const cmp =
+      overlay !== undefined && comparison.data
+        ? { steps: comparison.data.result, shiftMs, label: OVERLAY_LABEL[overlay] }
+        : null;
     return redCharts(red.data.result, cmp);
-  }, [red.data, comparison.data, shiftMs, view.compare]);
+  }, [red.data, comparison.data, shiftMs, overlay]);
   const markers = eventMarkers(events.data?.result ?? []);
   const failed = [
-    comparison.isError && 'the comparison period',
+    overlay !== undefined && comparison.isError && 'the comparison overlay',
     events.isError && 'change events',
-    endpoints.isError && 'endpoints',
   ].filter(Boolean);
-  const onBrush = (fromMs: number, toMs: number) => setSearch({ from: fromMs, to: toMs });
-  const chart = (title: string, series: ChartSeries[] | undefined, unit: Unit) => (
-    <section className="panel chart-panel" aria-label={title}>
-      <h3>{title}</h3>
-      <PanelBoundary name={title}>
-        <QueryState
-          query={red}
-          what={`the ${title.toLowerCase()} of ${name}`}
-          skeleton={<ChartSkeleton label={`Loading ${title}`} height={CHART_HEIGHT} />}
-        >
-          {(data) =>
-            series === undefined ? null : (
-              <Chart
-                label={`${title} of ${name}${endpoint ? ` ${endpoint}` : ''}`}
-                spec={{ series, unit, fromMs: data.fromMs, toMs: data.toMs, markers }}
-                height={CHART_HEIGHT}
-                onBrush={onBrush}
-              />
-            )
-          }
-        </QueryState>
-      </PanelBoundary>
-    </section>
+  const subject = [name, endpoint, instance === undefined ? undefined : `on ${instance}`]
+    .filter((s) => s !== undefined)
+    .join(' ');
+  const comparePeriod = view.compare === 'day' ? 'yesterday' : 'last week';
+  const pill = (what: string, value: string, clear: () => void) => (
+    <span className="pill filter-pill">
+      {what} <strong>{value}</strong>
+      <button type="button" className="link-button" aria-label={`Show every ${what}`} onClick={clear}>
+        ✕
+      </button>
+    </span>
   );
   return (
     <div className="page service-page">
@@ -66,126 +70,125 @@ export function ServicePage() {
           <Link to="/">Overview</Link> <span aria-hidden="true">/</span>
         </nav>
         <h2>{name}</h2>
-        {endpoint !== undefined && (
-          <span className="pill filter-pill">
-            endpoint <strong>{endpoint}</strong>
+        {endpoint !== undefined && pill('endpoint', endpoint, () => setSearch({ endpoint: undefined }))}
+        <PanelBoundary name="Status lights">
+          <StatusLightsState query={detail.infrastructure} />
+        </PanelBoundary>
+      </div>
+      <div className="view-controls chart-toolbar">
+        <label className="filter">
+          <span>Instance</span>
+          <select
+            value={instance ?? ''}
+            onChange={(e) => setSearch({ instance: e.target.value || undefined })}
+          >
+            <option value="">All instances</option>
+            {withCurrent(detail.instances.data?.result.map((i) => i.instance) ?? [], instance).map((i) => (
+              <option key={i}>{i}</option>
+            ))}
+          </select>
+        </label>
+        <span className="muted small">Overlay</span>
+        <div className="segmented" role="group" aria-label="Overlay a comparison period">
+          {([undefined, 'day', 'week'] as const).map((o) => (
             <button
+              key={o ?? 'none'}
               type="button"
-              className="link-button"
-              aria-label="Show the whole service"
-              onClick={() => setSearch({ endpoint: undefined })}
+              className="button small"
+              aria-pressed={overlay === o}
+              onClick={() => setSearch({ overlay: o })}
             >
-              ✕
+              {o === undefined ? 'none' : OVERLAY_LABEL[o]}
             </button>
-          </span>
-        )}
-        <span className="muted small">Drag across a chart to zoom into that span.</span>
+          ))}
+        </div>
       </div>
       {failed.length > 0 && (
         <p role="status" className="partial-note">
           Partly shown: {failed.join(', ')} could not be loaded; the rest is current.
         </p>
       )}
-      <div className="chart-grid">
-        {chart('Throughput', charts?.throughput, 'reqPerSec')}
-        {chart('Error rate', charts?.errorRate, 'percent')}
-        {chart('Latency', charts?.latency, 'ms')}
+      <RedCharts
+        red={red}
+        charts={charts}
+        markers={markers}
+        subject={subject}
+        onBrush={(fromMs, toMs) => setSearch({ from: fromMs, to: toMs })}
+      />
+      <div className="detail-grid">
+        <section className="panel" aria-label="Endpoints">
+          <div className="panel-title">
+            <h3>Endpoints</h3>
+            <span className="muted small">delay source: share of time in own code vs waiting on calls</span>
+          </div>
+          <PanelBoundary name="Endpoints">
+            <QueryState
+              query={endpoints}
+              what={`the endpoints of ${name}`}
+              skeleton={<TableSkeleton columns={6} rows={4} label="Loading endpoints" />}
+            >
+              {(data) => (
+                <EndpointsTable
+                  rows={data.result}
+                  delaySources={detail.delaySource.data?.result.endpoints}
+                  selected={endpoint}
+                  onSelect={(e) => setSearch({ endpoint: e === endpoint ? undefined : e })}
+                />
+              )}
+            </QueryState>
+          </PanelBoundary>
+        </section>
+        {/* Upstream / downstream: the topology panel (services, databases, hosts, queues around this one) goes here. */}
+        <section className="panel topology-slot" aria-label="Upstream / downstream">
+          <div className="panel-title">
+            <h3>Upstream / downstream</h3>
+          </div>
+          <p className="muted small">The neighbours of {name} appear here once the topology job has run.</p>
+        </section>
       </div>
-      <section className="panel" aria-label="Endpoints">
-        <h3>Endpoints</h3>
-        <PanelBoundary name="Endpoints">
-          <QueryState
-            query={endpoints}
-            what={`the endpoints of ${name}`}
-            skeleton={<TableSkeleton columns={5} rows={5} label="Loading endpoints" />}
-          >
-            {(data) => (
-              <EndpointsTable
-                rows={data.result}
-                selected={endpoint}
-                onSelect={(e) => setSearch({ endpoint: e === endpoint ? undefined : e })}
-              />
-            )}
-          </QueryState>
-        </PanelBoundary>
-      </section>
+      <DetailPanel
+        title="Database and external calls"
+        note={`all calls (100 %), latency vs ${comparePeriod}`}
+        query={detail.calls}
+        what={`the calls of ${name}`}
+        columns={8}
+      >
+        {(data) => <CallsTable rows={data.calls} compareWith={data.compareWith} />}
+      </DetailPanel>
+      <DetailPanel
+        title="Instances"
+        note="process figures averaged over the range; RSS and FDs latest"
+        query={detail.instances}
+        what={`the instances of ${name}`}
+        columns={10}
+      >
+        {(data) => (
+          <InstancesTable
+            service={name}
+            rows={data}
+            selected={instance}
+            onSelect={(i) => setSearch({ instance: i === instance ? undefined : i })}
+          />
+        )}
+      </DetailPanel>
+      <DetailPanel
+        title="Errors"
+        note="error spans by exception"
+        query={detail.errors}
+        what={`the errors of ${name}`}
+        columns={6}
+      >
+        {(data) => <ErrorsPanel service={name} data={data} />}
+      </DetailPanel>
+      <DetailPanel
+        title="Hosts"
+        note="node figures over the range"
+        query={detail.infrastructure}
+        what={`the hosts of ${name}`}
+        columns={9}
+      >
+        {(data) => <HostsTable rows={data.hosts} />}
+      </DetailPanel>
     </div>
-  );
-}
-
-interface EndpointRow {
-  endpoint: string;
-  count: number;
-  errors: number;
-  avg: number | null;
-  p95: number | null;
-}
-
-function EndpointsTable({
-  rows,
-  selected,
-  onSelect,
-}: {
-  rows: EndpointRow[];
-  selected: string | undefined;
-  onSelect: (endpoint: string) => void;
-}) {
-  const [sort, setSort] = useState<TableSort>({ column: 'count', dir: 'desc' });
-  const sorted = useMemo(() => {
-    const value = (r: EndpointRow): number | string | null => {
-      switch (sort.column) {
-        case 'endpoint':
-          return r.endpoint;
-        case 'errors':
-          return r.errors;
-        case 'avg':
-          return r.avg;
-        case 'p95':
-          return r.p95;
-        default:
-          return r.count;
-      }
-    };
-    const sign = sort.dir === 'asc' ? 1 : -1;
-    return [...rows].sort((a, b) => {
-      const x = value(a);
-      const y = value(b);
-      if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0);
-      return typeof x === 'string' ? sign * x.localeCompare(String(y)) : sign * (x - Number(y));
-    });
-  }, [rows, sort]);
-  if (rows.length === 0)
-    return <EmptyState title="No endpoint had requests in this range">Try a longer time range.</EmptyState>;
-  return (
-    <DataTable
-      label="Endpoints"
-      rows={sorted}
-      rowKey={(r) => r.endpoint}
-      sort={sort}
-      onSort={(column) =>
-        setSort((s) => ({ column, dir: s.column === column && s.dir === 'desc' ? 'asc' : 'desc' }))
-      }
-      onOpen={(r) => onSelect(r.endpoint)}
-      rowClassName={(r) => (r.endpoint === selected ? 'selected' : undefined)}
-      columns={[
-        { id: 'endpoint', header: 'Endpoint', sortable: true, cell: (r) => r.endpoint },
-        {
-          id: 'count',
-          header: 'Requests',
-          numeric: true,
-          sortable: true,
-          cell: (r) => formatValue(r.count, 'count'),
-        },
-        {
-          id: 'errors',
-          header: 'Errors',
-          numeric: true,
-          sortable: true,
-          cell: (r) => formatValue(r.errors, 'count'),
-        },
-        { id: 'avg', header: 'Avg', numeric: true, sortable: true, cell: (r) => formatValue(r.avg, 'ms') },
-        { id: 'p95', header: 'p95', numeric: true, sortable: true, cell: (r) => formatValue(r.p95, 'ms') },
-      ]}
-    />
   );
 }

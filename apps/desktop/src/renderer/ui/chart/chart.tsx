@@ -71,10 +71,15 @@ export function Chart({
     };
   }, []);
 
+  // Redrawn when what is drawn changes, not when a parent re-renders with an equal spec: a redraw resets the
+  // brush, so a page whose other panels load while the user drags would drop the drag.
+  const drawnKey = JSON.stringify(spec);
+  const latestSpec = useRef(spec);
+  latestSpec.current = spec;
   useEffect(() => {
     const instance = chart.current;
     if (instance === null) return;
-    instance.setOption(buildChartOption(spec, readPalette()), { notMerge: true });
+    instance.setOption(buildChartOption(latestSpec.current, readPalette()), { notMerge: true });
     if (brushHandler.current !== undefined) {
       // Dragging across the plot selects a span; no toolbox button to find first.
       instance.dispatchAction({
@@ -83,7 +88,7 @@ export function Chart({
         brushOption: { brushType: 'lineX', brushMode: 'single' },
       });
     }
-  }, [spec, theme]);
+  }, [drawnKey, theme]);
 
   return (
     <div

@@ -1,0 +1,118 @@
+/**
+ * The reads behind a service's instances table: the agent's process metrics (docs/agent-metrics.md) and the
+ * runtime's (event-loop delay, GC) per instance and series, restarts from the events table, error-level
+ * logs per instance. Metrics are sorted by name first, so every read names the metrics it wants.
+ * Counters are read as their first and last point per series (a series is one process: labels, pid and
+ * start time), so a restart starts a new series instead of looking like a counter going backwards.
+ */
+import type { Storage } from '../../storage/index.ts';
+import {
+  computed,
+  defineQuery,
+  float64,
+  int64Number,
+  readRows,
+  storageTables,
+  string,
+  tableColumns,
+  uint64Number,
+} from '../../storage/index.ts';
+import type { RowOf } from '../../storage/index.ts';
+
+const metrics = tableColumns(storageTables.metrics);
+const events = tableColumns(storageTables.events);
+const logs = tableColumns(storageTables.logs);
+
+/** What every read of one service over a range takes. */
+export interface ServiceRange {
+  service: string;
+  from: number;
+  to: number;
+  cluster?: string | undefined;
+}
+
+const RANGE_SQL = `ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})`;
+const clusterSql = (r: ServiceRange) => (r.cluster === undefined ? '' : 'AND cluster = {cluster:String}');
+const resource = (key: string) => `${metrics.name('resource_attributes')}['${key}']`;
+
+const processSeriesQuery = defineQuery('instances.processSeries', {
+  instance: metrics.read('instance', string),
+  name: metrics.read('name', string),
+  series: computed(string, `toString(${metrics.name('labels')})`),
+  pid_text: computed(string, resource('process.pid')),
+  started: computed(string, resource('process.creation.time')),
+  host_name: computed(string, `any(${resource('host.name')})`),
+  container_id: computed(string, `any(${resource('container.id')})`),
+  pod_name: computed(string, `any(${resource('k8s.pod.name')})`),
+  version_text: computed(string, `any(${resource('service.version')})`),
+  first_value: computed(float64, 'argMin(value, ts)'),
+  last_value: computed(float64, 'argMax(value, ts)'),
+  max_value: computed(float64, 'max(value)'),
+  first_sum: computed(float64, 'argMin(ifNull(sum, 0), ts)'),
+  last_sum: computed(float64, 'argMax(ifNull(sum, 0), ts)'),
+  first_ms: computed(int64Number, 'toInt64(toUnixTimestamp64Milli(min(ts)))'),
+  last_ms: computed(int64Number, 'toInt64(toUnixTimestamp64Milli(max(ts)))'),
+});
+
+export type ProcessSeries = RowOf<(typeof processSeriesQuery)['columns']>;
+
+/** Series rows read at most: instances × metrics × label sets. */
+const SERIES_LIMIT = 5000;
+
+/** First / last / max of each series of `names` of a service in the range, most recently seen first. */
+export async function processSeries(
+  storage: Storage,
+  input: ServiceRange & { names: readonly string[] },
+): Promise<ProcessSeries[]> {
+  return readRows(
+    storage,
+    processSeriesQuery,
+    `FROM ${storage.qualified(storage.tables.metrics)}
+     WHERE name IN {names:Array(String)} AND service = {service:String} AND ${RANGE_SQL} ${clusterSql(input)}
+     GROUP BY instance, name, series, pid_text, started
+     ORDER BY last_ms DESC LIMIT {limit:UInt32}`,
+    { ...input, names: [...input.names], limit: SERIES_LIMIT },
+  );
+}
+
+const perInstanceQuery = defineQuery('instances.counts', {
+  instance: computed(string, 'instance'),
+  n: computed(uint64Number, 'count()'),
+});
+
+/** Instances listed at most in a per-instance count. */
+const INSTANCES_LIMIT = 200;
+
+/** Restarts (the agent's `process.restart` events) per instance of a service in the range. */
+export async function restartsByInstance(
+  storage: Storage,
+  input: ServiceRange & { eventName: string },
+): Promise<Map<string, number>> {
+  const rows = await readRows(
+    storage,
+    perInstanceQuery,
+    `FROM ${storage.qualified(storage.tables.events)}
+     WHERE ${events.name('service')} = {service:String} AND name = {eventName:String} AND ${RANGE_SQL}
+       ${clusterSql(input)}
+     GROUP BY instance ORDER BY n DESC, instance LIMIT {limit:UInt32}`,
+    { ...input, limit: INSTANCES_LIMIT },
+  );
+  return new Map(rows.map((r) => [r.instance, r.n]));
+}
+
+/** Error-level log records (severity ≥ `severity`) per instance of a service in the range, most first. */
+export async function errorLogsByInstance(
+  storage: Storage,
+  input: ServiceRange & { severity: number },
+): Promise<{ instance: string; count: number }[]> {
+  const rows = await readRows(
+    storage,
+    perInstanceQuery,
+    `FROM ${storage.qualified(storage.tables.logs)}
+     WHERE ${logs.name('service')} = {service:String} AND severity_number >= {severity:UInt8} AND ${RANGE_SQL}
+       ${clusterSql(input)}
+     GROUP BY instance ORDER BY n DESC, instance LIMIT {limit:UInt32}`,
+    { ...input, limit: INSTANCES_LIMIT },
+  );
+  return rows.map((r) => ({ instance: r.instance, count: r.n }));
+}
