@@ -28,6 +28,7 @@ export {
   lastFlushId,
   nullable,
   readRows,
+  streamRows,
   string,
   tableColumns,
   uint16,

@@ -17,3 +17,23 @@ export {
   type ServiceOverview,
   type ServicesOverview,
 } from './overview.ts';
+export {
+  allocateSpanColumns,
+  readHexId,
+  sliceSpanColumns,
+  StringDictionary,
+  STATUS_ERROR,
+  writeHexId,
+  type SpanColumns,
+  type TraceHeader,
+} from './trace-columns.ts';
+export {
+  encodeEndFrame,
+  encodeErrorFrame,
+  encodeHeaderFrame,
+  encodeSpansFrame,
+  TRACE_FRAMES_CONTENT_TYPE,
+  TraceFrameError,
+  TraceFrameReader,
+  type TraceFrame,
+} from './trace-frames.ts';

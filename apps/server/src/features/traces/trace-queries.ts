@@ -12,6 +12,7 @@ import {
   int64,
   int64Number,
   readRows,
+  streamRows,
   string,
   tableColumns,
   uint32,
@@ -139,6 +140,20 @@ const traceSpansQuery = defineQuery('traces.byId.spans', spanSelection);
 const traceSizeQuery = defineQuery('traces.byId.size', { n: computed(uint64Number, 'count()') });
 const searchSpansQuery = defineQuery('traces.search', spanSelection);
 
+/** The trace's time range and span count from the small trace index; NotFoundError when it has none. */
+async function traceRange(storage: Storage, traceId: string, cluster: string | undefined) {
+  const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+  const [range] = await readRows(
+    storage,
+    traceRangeQuery,
+    `FROM ${storage.qualified(storage.tables.trace_index)} WHERE trace_id = {traceId:String} ${clusterFilter}
+     HAVING spans > 0`,
+    { traceId, cluster },
+  );
+  if (!range) throw new NotFoundError(`trace ${traceId} not found`);
+  return range;
+}
+
 /** What `traces.byId` returns at most: spans per trace, and events and links per span. */
 export interface TraceReadLimits extends SpanReadLimits {
   maxTraceSpans: number;
@@ -168,14 +183,7 @@ export async function traceById(
   limits: TraceReadLimits,
 ): Promise<TraceView> {
   const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
-  const [range] = await readRows(
-    storage,
-    traceRangeQuery,
-    `FROM ${storage.qualified(storage.tables.trace_index)} WHERE trace_id = {traceId:String} ${clusterFilter}
-     HAVING spans > 0`,
-    { traceId, cluster },
-  );
-  if (!range) throw new NotFoundError(`trace ${traceId} not found`);
+  const range = await traceRange(storage, traceId, cluster);
   const where = `trace_id = {traceId:String} ${clusterFilter}
        AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})`;
   const params = { traceId, cluster, start: range.start_ns, end: range.end_ns };
@@ -198,6 +206,78 @@ export async function traceById(
     totalSpans,
     truncated,
   };
+}
+
+/** What the waterfall needs of a span (trace-columns.ts in @apo/shared/console), start relative to the trace's. */
+const spanColumnsQuery = defineQuery('traces.columns', {
+  span_id: spans.read('span_id', string),
+  parent_span_id: spans.read('parent_span_id', string),
+  name: spans.read('name', string),
+  service: spans.read('service', string),
+  start_offset_ns: computed(int64Number, `toUnixTimestamp64Nano(${spans.name('ts')}) - {start:Int64}`),
+  duration_ns: computed(uint64Number, spans.name('duration_ns')),
+  status_code: spans.read('status_code', uint8),
+  kind: spans.read('kind', uint8),
+});
+
+export type SpanColumnRow = RowOf<typeof spanColumnsQuery.columns>;
+
+export interface TraceColumnRead {
+  traceId: string;
+  /** The earliest start, nanoseconds since the epoch. */
+  startNs: bigint;
+  totalSpans: number;
+  /** Every span, in batches of about `batchRows`, by start time. */
+  batches: AsyncGenerator<SpanColumnRow[]>;
+}
+
+/**
+ * A whole trace, however large, as a stream of column rows: the same two steps as `traceById` (the trace
+ * index gives the range; only spans inside it are read), no limit on spans, and only the columns the
+ * waterfall draws. Details of one span come from `traceSpan`.
+ */
+export async function traceColumns(
+  storage: Storage,
+  traceId: string,
+  cluster: string | undefined,
+  batchRows: number,
+): Promise<TraceColumnRead> {
+  const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+  const range = await traceRange(storage, traceId, cluster);
+  const batches = streamRows(
+    storage,
+    spanColumnsQuery,
+    `FROM ${storage.qualified(storage.tables.spans)}
+     WHERE trace_id = {traceId:String} ${clusterFilter}
+       AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})
+     ORDER BY ts`,
+    { traceId, cluster, start: range.start_ns, end: range.end_ns },
+    batchRows,
+  );
+  return { traceId, startNs: range.start_ns, totalSpans: range.spans, batches };
+}
+
+/** One span in full (attributes, events, links), for the details panel. */
+export async function traceSpan(
+  storage: Storage,
+  traceId: string,
+  spanId: string,
+  cluster: string | undefined,
+  limits: SpanReadLimits,
+): Promise<SpanView> {
+  const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+  const range = await traceRange(storage, traceId, cluster);
+  const [row] = await readRows(
+    storage,
+    traceSpansQuery,
+    `FROM ${storage.qualified(storage.tables.spans)}
+     WHERE trace_id = {traceId:String} AND span_id = {spanId:String} ${clusterFilter}
+       AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})
+     LIMIT 1`,
+    { traceId, spanId, cluster, start: range.start_ns, end: range.end_ns, ...spanLimitParams(limits) },
+  );
+  if (!row) throw new NotFoundError(`span ${spanId} of trace ${traceId} not found`);
+  return toSpanView(row);
 }
 
 export interface TraceSearch {

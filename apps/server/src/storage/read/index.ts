@@ -25,7 +25,7 @@ export {
   uint64Number,
   uint8,
 } from './column-types.ts';
-export { computed, defineQuery, readRows } from './read-query.ts';
+export { computed, defineQuery, readRows, streamRows } from './read-query.ts';
 export type { RowOf, Selected, Selection } from './read-query.ts';
 export { tableColumns } from './table-columns.ts';
 export type { TableColumns } from './table-columns.ts';
