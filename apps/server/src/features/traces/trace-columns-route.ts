@@ -10,20 +10,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import { z } from 'zod';
 import {
-  allocateSpanColumns,
   encodeEndFrame,
   encodeErrorFrame,
   encodeHeaderFrame,
   encodeSpansFrame,
-  StringDictionary,
   TRACE_FRAMES_CONTENT_TYPE,
-  writeHexId,
 } from '@apo/shared/console';
 import type { AccessControl } from '../../auth/access-control.ts';
 import { viewerDenial } from '../../http/viewer-access.ts';
 import type { Storage } from '../../storage/index.ts';
 import { NotFoundError } from '../domain-errors.ts';
-import { traceColumns, type SpanColumnRow, type TraceColumnRead } from './trace-queries.ts';
+import { traceColumns, type TraceColumnRead } from './trace-queries.ts';
 
 /** Spans per frame: big enough that framing costs nothing, small enough to draw the first rows early. */
 const BATCH_ROWS = 50_000;
@@ -33,46 +30,57 @@ const params = z.object({
 });
 const query = z.object({ cluster: z.string().min(1).max(64).optional() });
 
-/** Rows of one batch as columns; strings go through the trace's one dictionary. */
-function toFrame(rows: SpanColumnRow[], dict: StringDictionary): Uint8Array {
-  const sent = dict.strings.length;
-  const c = allocateSpanColumns(rows.length);
-  rows.forEach((r, i) => {
-    writeHexId(r.span_id, c.spanIds, 2 * i);
-    writeHexId(r.parent_span_id, c.parentIds, 2 * i);
-    c.name[i] = dict.add(r.name);
-    c.service[i] = dict.add(r.service);
-    c.startNs[i] = r.start_offset_ns;
-    c.durationNs[i] = r.duration_ns;
-    c.status[i] = r.status_code;
-    c.kind[i] = r.kind;
-  });
-  return encodeSpansFrame(c, dict.strings.slice(sent));
-}
-
+/** The trace as frames: the header, the spans batch by batch as storage returns them, the end. */
 export async function* traceFrames(
   read: TraceColumnRead,
   onError: (err: unknown) => void,
+  batchRows = BATCH_ROWS,
 ): AsyncGenerator<Uint8Array> {
   yield encodeHeaderFrame({
     traceId: read.traceId,
     baseNs: read.startNs.toString(),
     totalSpans: read.totalSpans,
   });
-  const dict = new StringDictionary();
-  let spans = 0;
-  try {
-    for await (const rows of read.batches) {
-      spans += rows.length;
-      yield toFrame(rows, dict);
+  // The reader pushes frames as it goes; this generator hands them on as the response drains them.
+  const queue: Uint8Array[] = [];
+  const waiting: { wake: (() => void) | null; drained: (() => void) | null } = { wake: null, drained: null };
+  // Set by the reader's callbacks (an object: the compiler cannot see callbacks change locals).
+  const end = { done: false, failed: false, spans: 0 };
+  const reading = read
+    .read(batchRows, async (batch, newStrings) => {
+      queue.push(encodeSpansFrame(batch, newStrings));
+      waiting.wake?.();
+      // At most two frames waiting: a million-span trace is never held encoded in full.
+      if (queue.length >= 2) await new Promise<void>((resolve) => (waiting.drained = resolve));
+    })
+    .then((n) => {
+      end.spans = n;
+    })
+    .catch((err: unknown) => {
+      end.failed = true;
+      onError(err);
+    })
+    .finally(() => {
+      end.done = true;
+      waiting.wake?.();
+    });
+  for (;;) {
+    const next = queue.shift();
+    if (next !== undefined) {
+      waiting.drained?.();
+      waiting.drained = null;
+      yield next;
+      continue;
     }
-  } catch (err) {
-    // The status line (200) is gone already: the reader learns of the failure from this frame.
-    onError(err);
-    yield encodeErrorFrame('reading the trace failed part way; see the server log');
-    return;
+    if (end.done) break;
+    await new Promise<void>((resolve) => (waiting.wake = resolve));
+    waiting.wake = null;
   }
-  yield encodeEndFrame(spans);
+  await reading;
+  // The status line (200) is gone already: the reader learns of a failure from this frame.
+  yield end.failed
+    ? encodeErrorFrame('reading the trace failed part way; see the server log')
+    : encodeEndFrame(end.spans);
 }
 
 export function registerTraceColumnsRoute<Logger extends FastifyBaseLogger>(
@@ -92,7 +100,7 @@ export function registerTraceColumnsRoute<Logger extends FastifyBaseLogger>(
     }
     let read: TraceColumnRead;
     try {
-      read = await traceColumns(deps.storage, p.data.traceId.toLowerCase(), q.data.cluster, BATCH_ROWS);
+      read = await traceColumns(deps.storage, p.data.traceId.toLowerCase(), q.data.cluster);
     } catch (err) {
       if (err instanceof NotFoundError) return res.status(404).send({ message: err.message });
       throw err;

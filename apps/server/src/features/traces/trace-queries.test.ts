@@ -103,15 +103,15 @@ describe('traceById read limits (embedded engine)', () => {
 });
 
 describe('trace columns (embedded engine)', () => {
-  it('streams every span of a trace as frames in batches, start times relative to the first', async () => {
-    const read = await traceColumns(storage, traceIdOf(8), undefined, 1_000);
+  it('streams every span of a trace as frames, ids as read from RowBinary, start times relative to the first', async () => {
+    const read = await traceColumns(storage, traceIdOf(8), undefined);
     expect(read.totalSpans).toBe(2_500);
     const reader = new TraceFrameReader();
     const frames: TraceFrame[] = [];
-    for await (const bytes of traceFrames(read, (err) => {
+    const fail = (err: unknown) => {
       throw err;
-    }))
-      frames.push(...reader.push(bytes));
+    };
+    for await (const bytes of traceFrames(read, fail, 1_000)) frames.push(...reader.push(bytes));
     expect(frames.map((f) => f.kind)).toEqual(['header', 'spans', 'spans', 'spans', 'end']);
     expect(frames[0]).toEqual({
       kind: 'header',

@@ -123,33 +123,3 @@ export async function readRows<S extends Selection>(
 /** How every read wants values written; column-types.ts decodes exactly this. */
 export const READ_SETTINGS =
   'SETTINGS output_format_json_quote_64bit_integers = 1, output_format_json_quote_denormals = 1';
-
-/**
- * `readRows` for answers too large to hold decoded at once (a trace of a million spans): yields the decoded
- * rows in batches of about `batchRows` as the client parses them, so the caller can send each batch on and
- * let it go.
- */
-export async function* streamRows<S extends Selection>(
-  storage: Pick<Storage, 'client'>,
-  query: ReadQuery<S>,
-  rest: string,
-  params: Record<string, unknown>,
-  batchRows: number,
-): AsyncGenerator<RowOf<S>[]> {
-  const result = await storage.client.query({
-    query: `SELECT ${query.select}\n${rest}\n${READ_SETTINGS}`,
-    query_params: params,
-    format: 'JSONEachRow',
-  });
-  let raw: unknown[] = [];
-  for await (const rows of result.stream<unknown>()) {
-    for (const row of rows) {
-      raw.push(row.json());
-      if (raw.length === batchRows) {
-        yield query.decode(raw);
-        raw = [];
-      }
-    }
-  }
-  if (raw.length > 0) yield query.decode(raw);
-}

@@ -32,6 +32,8 @@ interface TraceViewHook {
     matches: number;
     selected: string | null;
     services: { name: string; spans: number; errors: number; selfMs: number }[];
+    /** Bytes of the typed arrays behind the model and the view (outside the JS heap's object space). */
+    arrayBytes: number;
   };
   /** Visible rows `from … from + count`. */
   rows(from: number, count: number): RowInfo[];
@@ -45,6 +47,18 @@ declare global {
   interface Window {
     __apoTraceView?: TraceViewHook;
   }
+}
+
+function arrayBytes(state: WaterfallState): number {
+  const m = state.model;
+  const c = m.columns;
+  const t = m.tree;
+  const views: ArrayBufferView[] = [
+    ...[c.spanIds, c.parentIds, c.name, c.service, c.startNs, c.durationNs, c.status, c.kind],
+    ...[t.parent, t.childStart, t.childList, t.roots, t.order, t.pos, t.subtree, t.depth],
+    ...[m.selfNs, m.flags, m.minimap, state.collapsed, state.rows, state.rowOf, state.isMatch, state.matches],
+  ];
+  return [...new Set(views.map((v) => v.buffer))].reduce((n, b) => n + b.byteLength, 0);
 }
 
 export function exposeTraceView(state: WaterfallState): () => void {
@@ -83,6 +97,7 @@ export function exposeTraceView(state: WaterfallState): () => void {
         errors: s.errors,
         selfMs: s.selfNs / 1e6,
       })),
+      arrayBytes: arrayBytes(state),
     }),
     rows: (from, count) => Array.from(state.rows.subarray(from, from + count), info),
     spansNamed: (name) => {
