@@ -18,7 +18,7 @@ import {
   validateSetupSearch,
   validateSignInSearch,
 } from './route-search.ts';
-import { validateTraceViewSearch } from '../features/traces/trace-route-search.ts';
+import { validateTraceViewSearch, validateTracesSearch } from '../features/traces/trace-route-search.ts';
 
 // Every view is its own chunk: the first view loads only the shell and the overview.
 const rootRoute = createRootRoute({
@@ -48,6 +48,7 @@ const serviceRoute = createRoute({
 const tracesRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/traces',
+  validateSearch: validateTracesSearch,
   component: lazyRouteComponent(() => import('../features/traces/traces-page.tsx'), 'TracesPage'),
 });
 

@@ -1,10 +1,11 @@
 /**
- * Traces: open one by id, or from a file. (Search over stored traces comes next.)
+ * Traces: open one by id or from a file, or search the stored spans.
  */
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { chooseTraceFile } from './file-store.ts';
 import { TraceFileDrop } from './trace-file-input.tsx';
+import { TraceSearchPanel } from './trace-search-panel.tsx';
 import './traces.css';
 
 export function TracesPage() {
@@ -44,6 +45,7 @@ export function TracesPage() {
           }}
         />
       </section>
+      <TraceSearchPanel />
     </div>
   );
 }
