@@ -9,7 +9,9 @@ export default defineConfig(({ mode }) => {
   // Without `?server=`, the console calls its own origin; the dev and preview servers forward /trpc to the
   // APO server (APO_SERVER_URL, default the local server) so that works here too.
   const env = loadEnv(mode, process.cwd(), 'APO_');
-  const proxy = { '/trpc': { target: env.APO_SERVER_URL ?? 'http://127.0.0.1:3300', changeOrigin: true } };
+  const target = env.APO_SERVER_URL ?? 'http://127.0.0.1:3300';
+  // /api: the binary trace columns and the Jaeger query API.
+  const proxy = { '/trpc': { target, changeOrigin: true }, '/api': { target, changeOrigin: true } };
   return {
     root: fileURLToPath(new URL('src/renderer', import.meta.url)),
     base: './',

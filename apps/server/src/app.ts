@@ -22,6 +22,7 @@ import { PodDirectory } from './features/kubernetes/pod-directory.ts';
 import { registerPodSnapshotRoutes } from './features/kubernetes/snapshot-routes.ts';
 import { DecisionBoard } from '@apo/otlp-transport';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
+import { registerTraceColumnsRoute } from './features/traces/trace-columns-route.ts';
 import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';
 import { makeContextFactory } from './trpc/context.ts';
@@ -196,6 +197,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
         }),
       },
     });
+    registerTraceColumnsRoute(app, { storage, access: access.access });
     // The web console at `/`; its fallback (client routes → index.html) answers only what no route above took.
     registerConsoleFiles(app, { dir: config.consoleDir ?? defaultConsoleDir() });
 

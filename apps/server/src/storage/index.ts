@@ -28,6 +28,7 @@ export {
   lastFlushId,
   nullable,
   readRows,
+  streamRowBinary,
   string,
   tableColumns,
   uint16,
@@ -36,4 +37,4 @@ export {
   uint64Number,
   uint8,
 } from './read/index.ts';
-export type { RowOf, Selected, Selection, TableColumns } from './read/index.ts';
+export type { BinaryField, RowOf, Selected, Selection, TableColumns } from './read/index.ts';

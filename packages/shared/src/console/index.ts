@@ -36,3 +36,23 @@ export {
   type ServiceInstance,
   type StatusLight,
 } from './service-detail.ts';
+export {
+  allocateSpanColumns,
+  readHexId,
+  sliceSpanColumns,
+  StringDictionary,
+  STATUS_ERROR,
+  writeHexId,
+  type SpanColumns,
+  type TraceHeader,
+} from './trace-columns.ts';
+export {
+  encodeEndFrame,
+  encodeErrorFrame,
+  encodeHeaderFrame,
+  encodeSpansFrame,
+  TRACE_FRAMES_CONTENT_TYPE,
+  TraceFrameError,
+  TraceFrameReader,
+  type TraceFrame,
+} from './trace-frames.ts';

@@ -20,6 +20,7 @@ import {
   validateSetupSearch,
   validateSignInSearch,
 } from './route-search.ts';
+import { validateTraceViewSearch, validateTracesSearch } from '../features/traces/trace-route-search.ts';
 
 // Every view is its own chunk: the first view loads only the shell and the overview. A view's `loader` may
 // start its first request meanwhile: `loader: ({ context, deps }) => prefetchX(context.data, deps)` with
@@ -50,6 +51,26 @@ const serviceRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/service/service-page.tsx'), 'ServicePage'),
 });
 
+const tracesRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/traces',
+  validateSearch: validateTracesSearch,
+  component: lazyRouteComponent(() => import('../features/traces/traces-page.tsx'), 'TracesPage'),
+});
+
+const traceFileRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/traces/file',
+  component: lazyRouteComponent(() => import('../features/traces/trace-file-page.tsx'), 'TraceFilePage'),
+});
+
+const traceRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/traces/$traceId',
+  validateSearch: validateTraceViewSearch,
+  component: lazyRouteComponent(() => import('../features/traces/trace-page.tsx'), 'TracePage'),
+});
+
 const adminRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/admin',
@@ -72,7 +93,7 @@ const setupRoute = createRoute({
 });
 
 const routeTree = rootRoute.addChildren([
-  shellRoute.addChildren([overviewRoute, serviceRoute, adminRoute]),
+  shellRoute.addChildren([overviewRoute, serviceRoute, tracesRoute, traceFileRoute, traceRoute, adminRoute]),
   signInRoute,
   setupRoute,
 ]);

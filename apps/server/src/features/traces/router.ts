@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { viewerProcedure, router } from '../../trpc/init.ts';
 import { cursorInput } from '../cursor.ts';
 import { timeRangeInput } from '../time-range.ts';
-import { searchSpans, traceById } from './trace-queries.ts';
+import { searchSpans, traceById, traceSpan } from './trace-queries.ts';
 
 const traceIdInput = z
   .string()
@@ -18,6 +18,22 @@ export const tracesRouter = router({
   byId: viewerProcedure
     .input(z.object({ traceId: traceIdInput, cluster: z.string().min(1).max(64).optional() }))
     .query(({ ctx, input }) => traceById(ctx.storage, input.traceId, input.cluster, ctx.limits)),
+
+  /** One span in full, for the console's details panel (the waterfall itself reads the columns route). */
+  span: viewerProcedure
+    .input(
+      z.object({
+        traceId: traceIdInput,
+        spanId: z
+          .string()
+          .regex(/^[0-9a-fA-F]{16}$/, 'a span id is 16 hex characters')
+          .transform((s) => s.toLowerCase()),
+        cluster: z.string().min(1).max(64).optional(),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      traceSpan(ctx.storage, input.traceId, input.spanId, input.cluster, ctx.limits),
+    ),
 
   search: viewerProcedure
     .input(

@@ -14,7 +14,9 @@ import { RowBinaryWriter } from '../../storage/row-binary-writer.ts';
 import { appendSpanRows } from '../../storage/rows/spans.ts';
 import { CapturingLog } from '../../storage/storage-test-support.ts';
 import { attrs, BASE_NS, checkoutResource, span, traceIdOf } from '../../storage/telemetry-fixtures.ts';
-import { traceById } from './trace-queries.ts';
+import { readHexId, TraceFrameReader, type TraceFrame } from '@apo/shared/console';
+import { traceFrames } from './trace-columns-route.ts';
+import { traceById, traceColumns, traceSpan } from './trace-queries.ts';
 
 const EVENTS = 5_000;
 const LINKS = 300;
@@ -44,6 +46,14 @@ beforeAll(async () => {
       flags: 0,
     })),
   });
+  // Trace 8: a root and 2,499 children, one of them failed, to be read as columns in batches.
+  const wide = Array.from({ length: 2_500 }, (_, i) =>
+    span(i + 1, {
+      traceId: traceIdOf(8),
+      name: i === 0 ? 'GET /checkout' : `step-${i % 3}`,
+      status: { code: i === 7 ? 2 : 0, message: '' },
+    }),
+  );
   const w = new RowBinaryWriter(4 * 1024 * 1024);
   const rows = appendSpanRows(
     w,
@@ -56,7 +66,7 @@ beforeAll(async () => {
             {
               scope: { name: 's', version: '', attributes: attrs({}), droppedAttributesCount: 0 },
               schemaUrl: '',
-              spans: [busy],
+              spans: [busy, ...wide],
             },
           ],
         },
@@ -89,5 +99,43 @@ describe('traceById read limits (embedded engine)', () => {
     expect(got!.dropped).toEqual({ attributes: 0, events: 5 + EVENTS - 128, links: LINKS - 128 });
     // What the API would send: 128 events' worth (about 44 KB), not 5,000 events' worth (about 40 times more).
     expect(superjson.stringify(trace).length).toBeLessThan(64 * 1024);
+  });
+});
+
+describe('trace columns (embedded engine)', () => {
+  it('streams every span of a trace as frames, ids as read from RowBinary, start times relative to the first', async () => {
+    const read = await traceColumns(storage, traceIdOf(8), undefined);
+    expect(read.totalSpans).toBe(2_500);
+    const reader = new TraceFrameReader();
+    const frames: TraceFrame[] = [];
+    const fail = (err: unknown) => {
+      throw err;
+    };
+    for await (const bytes of traceFrames(read, fail, 1_000)) frames.push(...reader.push(bytes));
+    expect(frames.map((f) => f.kind)).toEqual(['header', 'spans', 'spans', 'spans', 'end']);
+    expect(frames[0]).toEqual({
+      kind: 'header',
+      header: { traceId: traceIdOf(8), baseNs: (BASE_NS + 1_000_000n).toString(), totalSpans: 2_500 },
+    });
+    const batches = frames.flatMap((f) => (f.kind === 'spans' ? [f] : []));
+    expect(batches.map((b) => b.columns.count)).toEqual([1_000, 1_000, 500]);
+    const strings = batches.flatMap((b) => b.strings);
+    expect(strings).toEqual(['GET /checkout', 'checkout', 'step-1', 'step-2', 'step-0']);
+    const first = batches[0]!.columns;
+    expect(readHexId(first.spanIds, 0)).toBe('0000000000000001');
+    expect(readHexId(first.parentIds, 0)).toBe('0000000000000000');
+    expect(readHexId(first.parentIds, 2)).toBe('0000000000000001');
+    expect(first.startNs[1]).toBe(1_000_000);
+    expect(first.durationNs[1]).toBe(1_500_002);
+    expect(first.status[7]).toBe(2);
+    expect(frames[4]).toEqual({ kind: 'end', spans: 2_500 });
+  });
+
+  it('reads one span in full for the details panel, and says which span is missing', async () => {
+    const got = await traceSpan(storage, traceIdOf(8), '0000000000000008', undefined, defaults);
+    expect(got).toMatchObject({ name: 'step-1', status: { code: 2 }, service: 'checkout' });
+    await expect(traceSpan(storage, traceIdOf(8), 'ffffffffffffffff', undefined, defaults)).rejects.toThrow(
+      'span ffffffffffffffff of trace 00000000000000000000000000000008 not found',
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   int64,
   int64Number,
   readRows,
+  streamRowBinary,
   string,
   tableColumns,
   uint32,
@@ -20,7 +21,13 @@ import {
   uint8,
 } from '../../storage/index.ts';
 import { storageTables } from '../../storage/index.ts';
-import type { RowOf } from '../../storage/index.ts';
+import type { BinaryField, RowOf } from '../../storage/index.ts';
+import {
+  allocateSpanColumns,
+  sliceSpanColumns,
+  StringDictionary,
+  type SpanColumns,
+} from '@apo/shared/console';
 import { decodeCursor, encodeCursor, hexIdPart, nanosPart } from '../cursor.ts';
 import { NotFoundError } from '../domain-errors.ts';
 import { SearchFilters } from '../search-filters.ts';
@@ -139,6 +146,20 @@ const traceSpansQuery = defineQuery('traces.byId.spans', spanSelection);
 const traceSizeQuery = defineQuery('traces.byId.size', { n: computed(uint64Number, 'count()') });
 const searchSpansQuery = defineQuery('traces.search', spanSelection);
 
+/** The trace's time range and span count from the small trace index; NotFoundError when it has none. */
+async function traceRange(storage: Storage, traceId: string, cluster: string | undefined) {
+  const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+  const [range] = await readRows(
+    storage,
+    traceRangeQuery,
+    `FROM ${storage.qualified(storage.tables.trace_index)} WHERE trace_id = {traceId:String} ${clusterFilter}
+     HAVING spans > 0`,
+    { traceId, cluster },
+  );
+  if (!range) throw new NotFoundError(`trace ${traceId} not found`);
+  return range;
+}
+
 /** What `traces.byId` returns at most: spans per trace, and events and links per span. */
 export interface TraceReadLimits extends SpanReadLimits {
   maxTraceSpans: number;
@@ -168,14 +189,7 @@ export async function traceById(
   limits: TraceReadLimits,
 ): Promise<TraceView> {
   const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
-  const [range] = await readRows(
-    storage,
-    traceRangeQuery,
-    `FROM ${storage.qualified(storage.tables.trace_index)} WHERE trace_id = {traceId:String} ${clusterFilter}
-     HAVING spans > 0`,
-    { traceId, cluster },
-  );
-  if (!range) throw new NotFoundError(`trace ${traceId} not found`);
+  const range = await traceRange(storage, traceId, cluster);
   const where = `trace_id = {traceId:String} ${clusterFilter}
        AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})`;
   const params = { traceId, cluster, start: range.start_ns, end: range.end_ns };
@@ -198,6 +212,119 @@ export async function traceById(
     totalSpans,
     truncated,
   };
+}
+
+/**
+ * What the waterfall needs of a span, read as RowBinary (storage/read/row-binary-stream.ts): ids as their 8
+ * bytes, start relative to the trace's (`{start:Int64}`).
+ */
+const spanColumnFields = {
+  span_id: { sql: `substring(unhex(${spans.name('span_id')}), 1, 8)`, type: 'FixedString(8)' },
+  parent_span_id: { sql: `substring(unhex(${spans.name('parent_span_id')}), 1, 8)`, type: 'FixedString(8)' },
+  name: { sql: spans.name('name'), type: 'String' },
+  service: { sql: spans.name('service'), type: 'String' },
+  start_offset_ns: { sql: `toUnixTimestamp64Nano(${spans.name('ts')}) - {start:Int64}`, type: 'Int64' },
+  duration_ns: { sql: spans.name('duration_ns'), type: 'UInt64' },
+  status_code: { sql: spans.name('status_code'), type: 'UInt8' },
+  kind: { sql: spans.name('kind'), type: 'UInt8' },
+} as const satisfies Record<string, BinaryField>;
+
+export interface TraceColumnRead {
+  traceId: string;
+  /** The earliest start, nanoseconds since the epoch. */
+  startNs: bigint;
+  totalSpans: number;
+  /**
+   * Reads every span by start time into batches of `batchRows` columns; `onBatch` gets each batch and the
+   * strings it added to the trace's dictionary, and may hold on to neither. Returns the spans read.
+   */
+  read(
+    batchRows: number,
+    onBatch: (batch: SpanColumns, newStrings: string[]) => Promise<void>,
+  ): Promise<number>;
+}
+
+/**
+ * A whole trace, however large, as columns: the same two steps as `traceById` (the trace index gives the
+ * range; only spans inside it are read), no limit on spans, and only the columns the waterfall draws.
+ * Details of one span come from `traceSpan`.
+ */
+export async function traceColumns(
+  storage: Storage,
+  traceId: string,
+  cluster: string | undefined,
+): Promise<TraceColumnRead> {
+  const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+  const range = await traceRange(storage, traceId, cluster);
+  const read: TraceColumnRead['read'] = async (batchRows, onBatch) => {
+    const dict = new StringDictionary();
+    let sent = 0;
+    let c = allocateSpanColumns(batchRows);
+    let n = 0;
+    const flush = async () => {
+      if (n === 0) return;
+      const batch = n === batchRows ? c : sliceSpanColumns(c, n);
+      await onBatch(batch, dict.strings.slice(sent));
+      sent = dict.strings.length;
+      c = allocateSpanColumns(batchRows);
+      n = 0;
+    };
+    const rows = await streamRowBinary(
+      storage,
+      spanColumnFields,
+      `FROM ${storage.qualified(storage.tables.spans)}
+       WHERE trace_id = {traceId:String} ${clusterFilter}
+         AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})
+       ORDER BY ts`,
+      { traceId, cluster, start: range.start_ns, end: range.end_ns },
+      (r) => {
+        // Fields in declaration order; the row counts only once all are read (a cut row is read again).
+        r.fixed8Words(c.spanIds, 2 * n);
+        r.fixed8Words(c.parentIds, 2 * n);
+        const name = r.string();
+        const service = r.string();
+        const start = r.int64();
+        const duration = r.uint64();
+        const status = r.uint8();
+        const kind = r.uint8();
+        c.name[n] = dict.add(name);
+        c.service[n] = dict.add(service);
+        c.startNs[n] = start;
+        c.durationNs[n] = duration;
+        c.status[n] = status;
+        c.kind[n] = kind;
+        n++;
+        return n === batchRows;
+      },
+      flush,
+    );
+    await flush();
+    return rows;
+  };
+  return { traceId, startNs: range.start_ns, totalSpans: range.spans, read };
+}
+
+/** One span in full (attributes, events, links), for the details panel. */
+export async function traceSpan(
+  storage: Storage,
+  traceId: string,
+  spanId: string,
+  cluster: string | undefined,
+  limits: SpanReadLimits,
+): Promise<SpanView> {
+  const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
+  const range = await traceRange(storage, traceId, cluster);
+  const [row] = await readRows(
+    storage,
+    traceSpansQuery,
+    `FROM ${storage.qualified(storage.tables.spans)}
+     WHERE trace_id = {traceId:String} AND span_id = {spanId:String} ${clusterFilter}
+       AND ts >= fromUnixTimestamp64Nano({start:Int64}) AND ts <= fromUnixTimestamp64Nano({end:Int64})
+     LIMIT 1`,
+    { traceId, spanId, cluster, start: range.start_ns, end: range.end_ns, ...spanLimitParams(limits) },
+  );
+  if (!row) throw new NotFoundError(`span ${spanId} of trace ${traceId} not found`);
+  return toSpanView(row);
 }
 
 export interface TraceSearch {

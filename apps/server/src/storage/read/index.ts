@@ -28,5 +28,7 @@ export {
 export { computed, defineQuery, readRows } from './read-query.ts';
 export type { RowOf, Selected, Selection } from './read-query.ts';
 export { tableColumns } from './table-columns.ts';
+export { streamRowBinary } from './row-binary-stream.ts';
+export type { BinaryField } from './row-binary-stream.ts';
 export type { TableColumns } from './table-columns.ts';
 export { lastFlushId } from './last-flush-id.ts';

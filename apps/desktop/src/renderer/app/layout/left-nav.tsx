@@ -5,13 +5,13 @@ interface NavItem {
   label: string;
   icon: string;
   /** A route that exists; absent for views still to come (shown disabled, never a link to nothing). */
-  to?: '/' | '/admin';
+  to?: '/' | '/traces' | '/admin';
 }
 
 const ITEMS: NavItem[] = [
   { label: 'Overview', icon: '▦', to: '/' },
   { label: 'Service map', icon: '⌬' },
-  { label: 'Traces', icon: '≡' },
+  { label: 'Traces', icon: '≡', to: '/traces' },
   { label: 'Logs', icon: '☰' },
   { label: 'Metrics', icon: '∿' },
   { label: 'Alerts', icon: '⚑' },

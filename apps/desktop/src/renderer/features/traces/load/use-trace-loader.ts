@@ -1,0 +1,96 @@
+/**
+ * Opens a trace in the trace worker and follows its progress: a stored trace (the server's columns route)
+ * or a file. The worker lives as long as the view: a file trace's span details are read from the file by
+ * it on demand.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SpanDetails } from '../model/span-details.ts';
+import type { TraceModel } from '../model/trace-model.ts';
+import {
+  isWorkerReply,
+  type FileTraceSummary,
+  type LoadProgress,
+  type WorkerRequest,
+} from './worker-protocol.ts';
+
+export type TraceLoad =
+  | { state: 'loading'; progress: LoadProgress | null }
+  | {
+      state: 'ready';
+      model: TraceModel;
+      fileTraces: FileTraceSummary[];
+      timings: Record<string, number>;
+      /** When the request was made (performance.now()), for the benchmark. */
+      startedAt: number;
+    }
+  | { state: 'error'; message: string; status: number | null };
+
+export type TraceSource =
+  { kind: 'server'; url: string; authorization: () => Promise<string | null> } | { kind: 'file'; file: File };
+
+export function useTraceLoader(source: TraceSource | null, attempt: number) {
+  const [load, setLoad] = useState<TraceLoad>({ state: 'loading', progress: null });
+  const workerRef = useRef<Worker | null>(null);
+  const detailsWaiters = useRef(new Map<number, (d: SpanDetails) => void>());
+
+  useEffect(() => {
+    if (source === null) return;
+    const worker = new Worker(new URL('./trace-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'trace',
+    });
+    workerRef.current = worker;
+    const startedAt = performance.now();
+    setLoad({ state: 'loading', progress: null });
+    worker.addEventListener('message', (e: MessageEvent) => {
+      const msg: unknown = e.data;
+      if (!isWorkerReply(msg)) return;
+      if (msg.kind === 'progress') setLoad({ state: 'loading', progress: msg.progress });
+      else if (msg.kind === 'model')
+        setLoad({
+          state: 'ready',
+          model: msg.model,
+          fileTraces: msg.fileTraces,
+          timings: msg.timings,
+          startedAt,
+        });
+      else if (msg.kind === 'error') setLoad({ state: 'error', message: msg.message, status: msg.status });
+      else {
+        detailsWaiters.current.get(msg.span)?.(msg.details);
+        detailsWaiters.current.delete(msg.span);
+      }
+    });
+    worker.addEventListener('error', (e) => {
+      setLoad({ state: 'error', message: `the trace worker failed: ${e.message}`, status: null });
+    });
+    const post = (req: WorkerRequest) => worker.postMessage(req);
+    if (source.kind === 'file') post({ kind: 'file', file: source.file });
+    else {
+      void source
+        .authorization()
+        .then((token) =>
+          post({ kind: 'fetch', url: source.url, authorization: token === null ? null : `Bearer ${token}` }),
+        );
+    }
+    return () => {
+      worker.terminate();
+      workerRef.current = null;
+    };
+  }, [source, attempt]);
+
+  const openFileTrace = useCallback((traceId: string) => {
+    setLoad({ state: 'loading', progress: null });
+    workerRef.current?.postMessage({ kind: 'open', traceId } satisfies WorkerRequest);
+  }, []);
+
+  const fileSpanDetails = useCallback(
+    (span: number) =>
+      new Promise<SpanDetails>((resolve) => {
+        detailsWaiters.current.set(span, resolve);
+        workerRef.current?.postMessage({ kind: 'details', span } satisfies WorkerRequest);
+      }),
+    [],
+  );
+
+  return { load, openFileTrace, fileSpanDetails };
+}
