@@ -17,3 +17,14 @@ export {
   type ServiceOverview,
   type ServicesOverview,
 } from './overview.ts';
+export {
+  topologyNodeId,
+  type EdgeFigures,
+  type ServiceMap,
+  type ServiceMapNode,
+  type TopologyEdge,
+  type TopologyNeighbour,
+  type TopologyNeighbours,
+  type TopologyNode,
+  type TopologyNodeKind,
+} from './topology.ts';
