@@ -13,6 +13,7 @@ import { publishE2eEnv } from './e2e-env.ts';
 import { freePorts } from './free-port.ts';
 import { run, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
 import { seedRed } from './seed/red-seed.ts';
+import { seedTopology } from './seed/topology-seed.ts';
 
 const repoDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const desktopDir = join(repoDir, 'apps', 'desktop');
@@ -77,6 +78,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ]);
     // The console specs assert on these figures (e2e/seed/red-seed.ts).
     await seedRed(serverUrl);
+    await seedTopology(serverUrl);
   } catch (err) {
     keepWorkDir = true;
     await teardown();

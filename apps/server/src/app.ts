@@ -246,7 +246,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
 /** The background jobs, started once the server is ready; `close()` stops them before the storage closes. */
 function startJobs(storage: Storage, config: ServerConfig, log: Logger): JobRunner {
   const jobLog = log.child({ component: 'jobs' });
-  const topology = new TopologyJob(storage, { ...config.jobs.topology, windowsPerRun: 10 }, jobLog);
+  const topology = new TopologyJob(storage, { ...config.jobs.topology, windowsPerRun: 3 }, jobLog);
   const runner = new JobRunner(jobLog);
   runner.add({ name: 'topology', intervalMs: config.jobs.topology.intervalMs, run: () => topology.runDue() });
   runner.start();

@@ -18,6 +18,7 @@ import {
   validateSetupSearch,
   validateSignInSearch,
 } from './route-search.ts';
+import { validateServiceMapSearch } from '../features/service-map/service-map-search.ts';
 
 // Every view is its own chunk: the first view loads only the shell and the overview.
 const rootRoute = createRootRoute({
@@ -44,6 +45,16 @@ const serviceRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/service/service-page.tsx'), 'ServicePage'),
 });
 
+const serviceMapRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/service-map',
+  validateSearch: validateServiceMapSearch,
+  component: lazyRouteComponent(
+    () => import('../features/service-map/service-map-page.tsx'),
+    'ServiceMapPage',
+  ),
+});
+
 const adminRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/admin',
@@ -66,7 +77,7 @@ const setupRoute = createRoute({
 });
 
 const routeTree = rootRoute.addChildren([
-  shellRoute.addChildren([overviewRoute, serviceRoute, adminRoute]),
+  shellRoute.addChildren([overviewRoute, serviceRoute, serviceMapRoute, adminRoute]),
   signInRoute,
   setupRoute,
 ]);

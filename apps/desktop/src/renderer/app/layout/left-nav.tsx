@@ -5,12 +5,12 @@ interface NavItem {
   label: string;
   icon: string;
   /** A route that exists; absent for views still to come (shown disabled, never a link to nothing). */
-  to?: '/' | '/admin';
+  to?: '/' | '/service-map' | '/admin';
 }
 
 const ITEMS: NavItem[] = [
   { label: 'Overview', icon: '▦', to: '/' },
-  { label: 'Service map', icon: '⌬' },
+  { label: 'Service map', icon: '⌬', to: '/service-map' },
   { label: 'Traces', icon: '≡' },
   { label: 'Logs', icon: '☰' },
   { label: 'Metrics', icon: '∿' },

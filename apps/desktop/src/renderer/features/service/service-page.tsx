@@ -10,6 +10,7 @@ import { formatValue } from '../../ui/format/units.ts';
 import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { PanelBoundary } from '../../ui/states/panel-boundary.tsx';
 import { ChartSkeleton, TableSkeleton } from '../../ui/states/skeleton.tsx';
+import { TopologyPanel } from '../topology/topology-panel.tsx';
 import { eventMarkers, redCharts } from './red-series.ts';
 import { useServiceRed } from './use-service-red.ts';
 
@@ -91,6 +92,7 @@ export function ServicePage() {
         {chart('Error rate', charts?.errorRate, 'percent')}
         {chart('Latency', charts?.latency, 'ms')}
       </div>
+      <TopologyPanel service={name} endpoint={endpoint} />
       <section className="panel" aria-label="Endpoints">
         <h3>Endpoints</h3>
         <PanelBoundary name="Endpoints">
