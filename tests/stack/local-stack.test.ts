@@ -123,6 +123,33 @@ describe('the local stack (`pnpm start`: server, proxy, agent, demo shop as real
     expect(logs.every((l) => l.service === 'orders')).toBe(true);
   });
 
+  it('computes the gateway’s downstream topology: the shop’s services it calls and their SQLite calls (API-level smoke test)', async () => {
+    // The job computes a window two minutes after it ends; the admin's recompute does it now (idempotent).
+    const neighboursOf = async (service: string) => {
+      const to = Date.now();
+      await api.topology.recompute.mutate({ from: to - 5 * 60_000, to });
+      return api.topology.neighbours.query({ ...window(), service });
+    };
+    const gateway = await eventually(
+      async () => {
+        const n = await neighboursOf('gateway');
+        const names = new Set(n.downstream.map((d) => `${d.node.kind}:${d.node.name}`));
+        return ['service:orders', 'service:catalog', 'service:inventory'].every((s) => names.has(s))
+          ? n
+          : undefined;
+      },
+      Math.max(remaining(), 60_000),
+      'the gateway’s downstream: orders, catalog, inventory',
+    );
+    // Every edge has the figures of the 100 % rollups.
+    for (const d of gateway.downstream) expect(d.edge.now.calls).toBeGreaterThan(0);
+    const catalog = await neighboursOf('catalog');
+    expect(catalog.upstream.map((u) => u.node.name)).toContain('gateway');
+    expect(catalog.downstream.filter((d) => d.node.kind === 'database').map((d) => d.node.system)).toContain(
+      'sqlite',
+    );
+  });
+
   it('lists the proxy’s cluster', async () => {
     const clusters = await eventually(
       async () => {

@@ -82,7 +82,7 @@ export function edgeRows(windowMs: number, rows: readonly WindowCallRow[]): Topo
       calleeKind: child ? 'service' : labelled.kind,
       calleeCluster: child ? row.callee_cluster : row.caller_cluster,
       calleeName: child ? row.callee_service : labelled.name,
-      calleeNamespace: child ? row.callee_namespace : '',
+      calleeNamespace: '',
       calleeEndpoint: child ? row.callee_endpoint : '',
       callType: call.type,
       peer: call.peer,

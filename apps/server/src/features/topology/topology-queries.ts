@@ -64,59 +64,92 @@ export const CALL_ATTRIBUTE_KEYS = [
   'peer.service',
 ] as const;
 
-const attr = (key: string) => `${spans.name('attributes')}['${key}']`;
-const firstSet = (keys: string[]) =>
-  `multiIf(${keys.map((k) => `${attr(k)} != '', ${attr(k)}`).join(', ')}, '')`;
+const attr = (key: string, map = spans.name('attributes')) => `${map}['${key}']`;
+const firstSet = (keys: string[], map?: string) =>
+  `multiIf(${keys.map((k) => `${attr(k, map)} != '', ${attr(k, map)}`).join(', ')}, '')`;
 const METHOD = firstSet(['http.request.method', 'http.method']);
 const ROUTE = spans.name('http_route');
 const NAME = spans.name('name');
 const KIND = spans.name('kind');
-const DESTINATION = firstSet([
+const DESTINATION_KEYS = [
   'messaging.destination.template',
   'messaging.destination.name',
   'messaging.destination',
   'messaging.source.name',
-]);
-/** entryEndpoint (packages/shared/src/red/span-classification.ts) in SQL. */
+];
+/** entryEndpoint (packages/shared/src/red/span-classification.ts) in SQL; attributes read only where needed. */
 const ENDPOINT = `multiIf(${KIND} = 2 AND ${ROUTE} != '', if(${METHOD} = '', ${ROUTE}, concat(${METHOD}, ' ', ${ROUTE})),
-  ${KIND} = 5 AND ${DESTINATION} != '', ${DESTINATION}, ${NAME})`;
+  ${KIND} = 5 AND ${firstSet(DESTINATION_KEYS)} != '', ${firstSet(DESTINATION_KEYS)}, ${NAME})`;
 /** Only the host of a URL travels (the path and query would multiply the groups); user info is cut in JS. */
-const URL_HOST = `multiIf(position(${firstSet(['url.full', 'http.url'])}, '://') > 0,
-  concat('x://', netloc(${firstSet(['url.full', 'http.url'])})), '')`;
-const NAMESPACE = `${spans.name('resource_attributes')}['k8s.namespace.name']`;
+const urlHost = (map?: string) => {
+  const url = firstSet(['url.full', 'http.url'], map);
+  return `multiIf(position(${url}, '://') > 0, concat('x://', netloc(${url})), '')`;
+};
 
-const windowCallsQuery = defineQuery('topology.windowCalls', {
+const windowGroupsQuery = defineQuery('topology.windowGroups', {
   caller_cluster: computed(string, 'c.cluster'),
   caller_service: computed(string, 'c.service'),
-  caller_namespace: computed(string, 'c.ns'),
   caller_endpoint: computed(string, 'l.endpoint'),
   call_kind: computed(uint8, 'c.kind'),
-  call_attrs: computed(array(string), 'c.attrs'),
-  url_host: computed(string, 'c.host'),
   callee_cluster: computed(string, 's.cluster'),
   callee_service: computed(string, 's.service'),
-  callee_namespace: computed(string, 's.ns'),
   callee_endpoint: computed(string, 's.endpoint'),
+  rep_trace: computed(string, 'tupleElement(any(tuple(c.trace_id, c.span_id)), 1)'),
+  rep_span: computed(string, 'tupleElement(any(tuple(c.trace_id, c.span_id)), 2)'),
   sampled: computed(uint64Number, 'count()'),
 });
-export type WindowCallRow = RowOf<typeof windowCallsQuery.columns>;
 
-/** The grouped calls of the window [fromMs, fromMs + 1 min) with their child and enclosing entry spans. */
+const representativeQuery = defineQuery('topology.representatives', {
+  trace_id: spans.read('trace_id', string),
+  span_id: spans.read('span_id', string),
+  caller_namespace: computed(string, `${spans.name('resource_attributes')}['k8s.namespace.name']`),
+  call_attrs: computed(
+    array(string),
+    `arrayMap(k -> ${spans.name('attributes')}[k], [${CALL_ATTRIBUTE_KEYS.map((k) => `'${k}'`).join(', ')}])`,
+  ),
+  url_host: computed(string, urlHost()),
+});
+
+export interface WindowCallRow {
+  caller_cluster: string;
+  caller_service: string;
+  caller_namespace: string;
+  caller_endpoint: string;
+  call_kind: number;
+  call_attrs: string[];
+  url_host: string;
+  callee_cluster: string;
+  callee_service: string;
+  callee_endpoint: string;
+  sampled: number;
+}
+
+/**
+ * The grouped calls of the window [fromMs, fromMs + 1 min) with their child and enclosing entry spans, in
+ * two reads. First the joins, on ids and typed columns only, grouped by what tells calls apart (kind, name,
+ * db system, peer, plus the database name, destination and URL host where those could differ) with one
+ * representative span per group; then the labelling attributes of those few representatives. Reading the
+ * attribute maps of every call span through the joins cost ~3× the whole job at 3k spans/s (bench/README.md).
+ */
 export async function windowCalls(storage: Storage, fromMs: number): Promise<WindowCallRow[]> {
   const table = storage.qualified(storage.tables.spans);
   const ts = spans.name('ts');
   const between = (a: string, b: string) =>
     `${ts} >= fromUnixTimestamp64Milli({${a}:Int64}) AND ${ts} < fromUnixTimestamp64Milli({${b}:Int64})`;
-  const keys = CALL_ATTRIBUTE_KEYS.map((k) => `'${k}'`).join(', ');
   const isCall = `(${KIND} IN (3, 4) OR (${KIND} = 5 AND ${attr('messaging.system')} != ''))`;
+  const dbSystem = spans.name('db_system');
+  const peer = spans.name('peer');
   // The other two scans only keep spans of the window's calling traces (the set is built once per use).
   const ofCallingTraces = `trace_id IN (SELECT trace_id FROM ${table} WHERE ${between('from', 'to')} AND ${isCall})`;
-  return readRows(
+  const groups = await readRows(
     storage,
-    windowCallsQuery,
+    windowGroupsQuery,
     `FROM (
-       SELECT cluster, service, trace_id, span_id, ${KIND} AS kind, ${NAMESPACE} AS ns,
-              arrayMap(k -> ${spans.name('attributes')}[k], [${keys}]) AS attrs, ${URL_HOST} AS host
+       SELECT cluster, service, trace_id, span_id, ${KIND} AS kind, ${NAME} AS name, ${dbSystem} AS db_system,
+              ${peer} AS peer,
+              if(${dbSystem} != '', ${firstSet(['db.namespace', 'db.name'])}, '') AS dbns,
+              if(${KIND} IN (4, 5) OR ${attr('messaging.system')} != '', ${firstSet(DESTINATION_KEYS)}, '') AS dest,
+              if(${peer} = '', concat(${attr('http.host')}, ' ', ${urlHost()}), '') AS host
        FROM ${table}
        WHERE ${between('from', 'to')} AND ${isCall}
      ) AS c
@@ -135,20 +168,41 @@ export async function windowCalls(storage: Storage, fromMs: number): Promise<Win
        GROUP BY call_trace, call_span
      ) AS l ON l.call_trace = c.trace_id AND l.call_span = c.span_id
      LEFT JOIN (
-       SELECT cluster, service, trace_id, parent_span_id, ${NAMESPACE} AS ns, ${ENDPOINT} AS endpoint
+       SELECT cluster, service, trace_id, parent_span_id, ${ENDPOINT} AS endpoint
        FROM ${table}
        WHERE ${between('childFrom', 'childTo')} AND ${KIND} = 2 AND ${ofCallingTraces}
      ) AS s ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
-     GROUP BY c.cluster, c.service, c.ns, l.endpoint, c.kind, c.attrs, c.host,
-              s.cluster, s.service, s.ns, s.endpoint`,
-    {
-      from: fromMs,
-      to: fromMs + MINUTE_MS,
-      entryFrom: fromMs - ENTRY_LOOKBACK_MS,
-      childFrom: fromMs - MINUTE_MS,
-      childTo: fromMs + MINUTE_MS + CHILD_LATENESS_MS,
-    },
+     GROUP BY c.cluster, c.service, l.endpoint, c.kind, c.name, c.db_system, c.peer, c.dbns, c.dest, c.host,
+              s.cluster, s.service, s.endpoint`,
+    windowParams(fromMs),
   );
+  if (groups.length === 0) return [];
+  const reps = await readRows(
+    storage,
+    representativeQuery,
+    `FROM ${table}
+     WHERE ${between('from', 'to')} AND (trace_id, span_id) IN (
+       SELECT arrayJoin(arrayZip({traces:Array(String)}, {spans:Array(String)})))`,
+    { ...windowParams(fromMs), traces: groups.map((g) => g.rep_trace), spans: groups.map((g) => g.rep_span) },
+  );
+  const byId = new Map(reps.map((r) => [`${r.trace_id}/${r.span_id}`, r]));
+  return groups.flatMap((g) => {
+    const rep = byId.get(`${g.rep_trace}/${g.rep_span}`);
+    if (rep === undefined) return [];
+    return [
+      { ...g, caller_namespace: rep.caller_namespace, call_attrs: rep.call_attrs, url_host: rep.url_host },
+    ];
+  });
+}
+
+function windowParams(fromMs: number) {
+  return {
+    from: fromMs,
+    to: fromMs + MINUTE_MS,
+    entryFrom: fromMs - ENTRY_LOOKBACK_MS,
+    childFrom: fromMs - MINUTE_MS,
+    childTo: fromMs + MINUTE_MS + CHILD_LATENESS_MS,
+  };
 }
 
 const watermarkQuery = defineQuery('topology.watermark', {

@@ -1,5 +1,6 @@
 import type { ServiceMapNode, TopologyEdge } from '@apo/shared/console';
 import { useCallback, useEffect, useRef } from 'react';
+import { formatValue } from '../../ui/format/units.ts';
 import { KIND_LABEL } from '../topology/topology-labels.ts';
 import type { LayoutResult } from './map-layout.ts';
 
@@ -74,8 +75,12 @@ export function MapCanvas({
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * tx, dpr * ty);
     const at = layout.nodes;
-    // Edges: one path per colour and width class, so 3,000 edges are a few strokes.
+    // Edges: one path per colour and width class, so 3,000 edges are a few strokes; arrowheads and rate
+    // labels only when zoomed in enough to read them.
     const groups = new Map<string, Path2D>();
+    const detail = k >= 0.45 && edges.length <= 600;
+    const labelsAt: { x: number; y: number; text: string }[] = [];
+    const heads = new Path2D();
     for (const e of edges) {
       const a = at[e.from];
       const b = at[e.to];
@@ -85,10 +90,18 @@ export function MapCanvas({
       let path = groups.get(key);
       if (path === undefined) groups.set(key, (path = new Path2D()));
       const route = layout.routes[e.id];
+      let end: [number, number];
+      let before: [number, number];
+      let mid: [number, number];
       if (route !== undefined && route.length > 1) {
         const [first, ...rest] = route;
         path.moveTo(first?.[0] ?? 0, first?.[1] ?? 0);
         for (const p of rest) path.lineTo(p[0], p[1]);
+        end = route[route.length - 1] ?? [0, 0];
+        before = route[route.length - 2] ?? [0, 0];
+        const m = route[Math.floor((route.length - 1) / 2)] ?? [0, 0];
+        const m2 = route[Math.floor((route.length - 1) / 2) + 1] ?? m;
+        mid = [(m[0] + m2[0]) / 2, (m[1] + m2[1]) / 2];
       } else {
         const x1 = a.x + a.w;
         const y1 = a.y + a.h / 2;
@@ -97,15 +110,38 @@ export function MapCanvas({
         const dx = Math.max(40, Math.abs(x2 - x1) / 2);
         path.moveTo(x1, y1);
         path.bezierCurveTo(x1 + dx, y1, x2 - dx, y2, x2, y2);
+        end = [x2, y2];
+        before = [x2 - dx, y2];
+        mid = [(x1 + x2) / 2, (y1 + y2) / 2];
+      }
+      if (detail) {
+        const angle = Math.atan2(end[1] - before[1], end[0] - before[0]);
+        const size = 7;
+        heads.moveTo(end[0], end[1]);
+        heads.lineTo(end[0] - size * Math.cos(angle - 0.4), end[1] - size * Math.sin(angle - 0.4));
+        heads.lineTo(end[0] - size * Math.cos(angle + 0.4), end[1] - size * Math.sin(angle + 0.4));
+        heads.closePath();
+        labelsAt.push({ x: mid[0], y: mid[1], text: formatValue(e.now.rate, 'reqPerSec') });
       }
     }
     for (const [key, path] of groups) {
       const [health, widthClass] = key.split('|');
       ctx.strokeStyle =
         health === 'critical' ? colours.critical : health === 'warning' ? colours.warning : colours.muted;
-      ctx.globalAlpha = health === 'ok' ? 0.45 : 0.9;
-      ctx.lineWidth = (1 + Number(widthClass)) / Math.max(0.5, k);
+      ctx.globalAlpha = health === 'ok' ? 0.6 : 0.95;
+      // Screen pixels: 1.5 px for a quiet edge, up to 5.5 px for the busiest.
+      ctx.lineWidth = (1.5 + Number(widthClass)) / k;
       ctx.stroke(path);
+    }
+    ctx.globalAlpha = 1;
+    if (detail) {
+      ctx.fillStyle = colours.muted;
+      ctx.fill(heads);
+      ctx.font = '10px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'bottom';
+      for (const l of labelsAt) ctx.fillText(l.text, l.x, l.y - 3);
+      ctx.textAlign = 'start';
     }
     ctx.globalAlpha = 1;
     const labels = k >= 0.45;

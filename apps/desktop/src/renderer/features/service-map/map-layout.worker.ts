@@ -2,12 +2,13 @@
  * The service map's layout, off the main thread: ELK layered for small graphs, the tier layout beyond
  * (map-layout.ts says why). One message in (`{ id, graph }`), one out (`{ id, result }`).
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import { ELK_MAX_NODES, tierLayout } from './map-layout.ts';
 import type { LayoutInput, LayoutResult } from './map-layout.ts';
 
-const elk = new ELK();
+/** ELK (~1.5 MB of script) is loaded on the first small graph only: the whole map never waits for it. */
+let elk: Promise<{ layout: (graph: ElkNode) => Promise<ElkNode> }> | undefined;
+const loadElk = () => (elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default()));
 
 async function elkLayout(input: LayoutInput): Promise<LayoutResult> {
   const t0 = performance.now();
@@ -15,7 +16,9 @@ async function elkLayout(input: LayoutInput): Promise<LayoutResult> {
   const edges: ElkExtendedEdge[] = input.edges
     .filter((e) => ids.has(e.from) && ids.has(e.to) && e.from !== e.to)
     .map((e) => ({ id: e.id, sources: [e.from], targets: [e.to] }));
-  const graph: ElkNode = await elk.layout({
+  const graph: ElkNode = await (
+    await loadElk()
+  ).layout({
     id: 'map',
     layoutOptions: {
       'elk.algorithm': 'layered',

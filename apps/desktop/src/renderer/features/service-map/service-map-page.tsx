@@ -13,7 +13,7 @@ import { edgeSummary, KIND_LABEL, nodeTitle } from '../topology/topology-labels.
 import { MapCanvas } from './map-canvas.tsx';
 import { mapModel } from './map-model.ts';
 import type { ServiceMapSearch } from './service-map-search.ts';
-import { useMapLayout } from './use-map-layout.ts';
+import { layoutWorker, useMapLayout } from './use-map-layout.ts';
 import { useServiceMap } from './use-service-map.ts';
 
 const HEALTH_TEXT = {
@@ -29,6 +29,7 @@ export function ServiceMapPage() {
   const view = useGlobalSearch();
   const setSearch = useSetSearch();
   const query = useServiceMap(view, search.cluster);
+  useEffect(() => void layoutWorker(), []);
   return (
     <div className="page service-map-page">
       <div className="page-header">
@@ -195,6 +196,7 @@ function MapView({
       data-model={drawn}
       data-engine={layout.status === 'done' ? layout.layout.engine : ''}
       data-layout-ms={layout.status === 'done' ? layout.totalMs.toFixed(1) : ''}
+      data-layout-engine-ms={layout.status === 'done' ? layout.layout.ms.toFixed(1) : ''}
     >
       <div className="map-stage">
         {layout.status === 'pending' && <ChartSkeleton label="Laying out the map" height={520} />}

@@ -12,22 +12,23 @@ function isLayoutAnswer(v: unknown): v is { id: number; result?: LayoutResult; e
   return typeof v === 'object' && v !== null && 'id' in v && typeof v.id === 'number';
 }
 
-/** Lays out the drawn graph in a worker; a newer graph supersedes an answer still on its way. */
+let shared: Worker | undefined;
+
+/**
+ * The one layout worker, started when the map page first renders — while its data is still on the way, so
+ * the worker's start-up is not added to the first paint — and kept for the session.
+ */
+export function layoutWorker(): Worker {
+  shared ??= new Worker(new URL('./map-layout.worker.ts', import.meta.url), { type: 'module' });
+  return shared;
+}
+
+/** Lays out the drawn graph in the worker; a newer graph supersedes an answer still on its way. */
 export function useMapLayout(nodes: ServiceMapNode[], edges: TopologyEdge[]): LayoutState {
-  const worker = useRef<Worker | null>(null);
   const latest = useRef(0);
   const [state, setState] = useState<LayoutState>({ status: 'pending' });
   useEffect(() => {
-    const w = new Worker(new URL('./map-layout.worker.ts', import.meta.url), { type: 'module' });
-    worker.current = w;
-    return () => {
-      w.terminate();
-      worker.current = null;
-    };
-  }, []);
-  useEffect(() => {
-    const w = worker.current;
-    if (w === null) return;
+    const w = layoutWorker();
     const id = ++latest.current;
     const posted = performance.now();
     const onMessage = (event: MessageEvent<unknown>) => {
