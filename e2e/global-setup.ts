@@ -14,6 +14,7 @@ import { freePorts } from './free-port.ts';
 import { run, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
 import { seedDetail } from './seed/detail-seed.ts';
 import { seedRed } from './seed/red-seed.ts';
+import { seedTopology } from './seed/topology-seed.ts';
 
 const repoDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const desktopDir = join(repoDir, 'apps', 'desktop');
@@ -79,6 +80,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // The console specs assert on these figures (e2e/seed/red-seed.ts).
     await seedRed(serverUrl);
     await seedDetail(serverUrl);
+    await seedTopology(serverUrl);
   } catch (err) {
     keepWorkDir = true;
     await teardown();

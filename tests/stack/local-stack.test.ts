@@ -123,6 +123,41 @@ describe('the local stack (`pnpm start`: server, proxy, agent, demo shop as real
     expect(logs.every((l) => l.service === 'orders')).toBe(true);
   });
 
+  it('computes the gateway’s downstream topology: the shop’s services it calls and their SQLite calls (API-level smoke test)', async () => {
+    // The job computes a window two minutes after it ends; the admin's recompute does it now (idempotent).
+    const neighboursOf = async (service: string) => {
+      const to = Date.now();
+      await api.topology.recompute.mutate({ from: to - 5 * 60_000, to });
+      return api.topology.neighbours.query({ ...window(), service });
+    };
+    let last = '';
+    const gateway = await eventually(
+      async () => {
+        const n = await neighboursOf('gateway');
+        last = JSON.stringify(n.downstream.map((d) => [d.node.kind, d.node.name, d.edge.now.calls]));
+        const calls = new Map(n.downstream.map((d) => [`${d.node.kind}:${d.node.name}`, d.edge.now.calls]));
+        // Structure from the stored spans, figures from the rollups the agent flushes every 10 s.
+        return ['service:orders', 'service:catalog', 'service:inventory'].every(
+          (s) => (calls.get(s) ?? 0) > 0,
+        )
+          ? n
+          : undefined;
+      },
+      Math.max(remaining(), 60_000),
+      'the gateway’s downstream with calls: orders, catalog, inventory',
+    ).catch((err: unknown) => {
+      throw new Error(`last seen downstream of the gateway: ${last}`, { cause: err });
+    });
+    // Its own SQLite calls, if any, are database neighbours with the rollups' system.
+    for (const d of gateway.downstream.filter((n) => n.node.kind === 'database'))
+      expect(d.node.system).toMatch(/^(sqlite|postgresql)$/);
+    const catalog = await neighboursOf('catalog');
+    expect(catalog.upstream.map((u) => u.node.name)).toContain('gateway');
+    expect(catalog.downstream.filter((d) => d.node.kind === 'database').map((d) => d.node.system)).toContain(
+      'sqlite',
+    );
+  });
+
   it('lists the proxy’s cluster', async () => {
     const clusters = await eventually(
       async () => {

@@ -24,6 +24,8 @@ import { DecisionBoard } from '@apo/otlp-transport';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
 import { registerTraceColumnsRoute } from './features/traces/trace-columns-route.ts';
 import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
+import { JobRunner } from './jobs/job-runner.ts';
+import { TopologyJob } from './jobs/topology-job.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';
 import { makeContextFactory } from './trpc/context.ts';
 import { appRouter } from './trpc/root.ts';
@@ -206,6 +208,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const grpcPort = grpcListener.port;
     const httpUrl = await app.listen({ host: config.host, port: config.httpPort });
     ready = true;
+    const jobs = startJobs(storage, config, log);
     await access.announce(httpUrl);
     log.info(
       {
@@ -232,7 +235,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           ready = false;
           clearInterval(podRefresh);
           // Stop taking new work, let requests in progress finish, then store everything accepted.
-          await Promise.all([app.close(), grpcListener.close(30_000), writer.close()]);
+          await Promise.all([app.close(), grpcListener.close(30_000), writer.close(), jobs.stop()]);
           await writer.close();
           await storage.close();
           await access?.close();
@@ -244,4 +247,14 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     await access?.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** The background jobs, started once the server is ready; `close()` stops them before the storage closes. */
+function startJobs(storage: Storage, config: ServerConfig, log: Logger): JobRunner {
+  const jobLog = log.child({ component: 'jobs' });
+  const topology = new TopologyJob(storage, { ...config.jobs.topology, windowsPerRun: 3 }, jobLog);
+  const runner = new JobRunner(jobLog);
+  runner.add({ name: 'topology', intervalMs: config.jobs.topology.intervalMs, run: () => topology.runDue() });
+  runner.start();
+  return runner;
 }

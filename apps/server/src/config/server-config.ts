@@ -137,6 +137,21 @@ export const serverConfigSchema = z.object({
       maxSpanLinks: positiveInt.default(128),
     })
     .prefault({}),
+  /** Background jobs (jobs/). */
+  jobs: z
+    .object({
+      topology: z
+        .object({
+          /** How often the job looks for due windows (APO_TOPOLOGY_INTERVAL_MS). */
+          intervalMs: positiveInt.default(15_000),
+          /** How long after a one-minute window ends it is computed: late spans (APO_TOPOLOGY_GRACE_MS). */
+          graceMs: z.coerce.number().int().nonnegative().default(120_000),
+          /** Windows a restarted server catches up on at most (APO_TOPOLOGY_CATCH_UP_MINUTES). */
+          catchUpWindows: positiveInt.default(60),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   ingest: z
     .object({
       /** Compressed and decompressed body limit. */

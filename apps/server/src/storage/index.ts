@@ -10,6 +10,8 @@ export { eventNameOf } from './rows/semantic-columns.ts';
 export { appendMetricRows, isRedMetric } from './rows/metrics.ts';
 export { appendRedClientRows, appendRedServerRows } from './rows/red.ts';
 export { appendLedgerRows } from './rows/ledger.ts';
+export { appendTopologyEdgeRows, appendTopologyWindowRow } from './rows/topology.ts';
+export type { CalleeKind, TopologyEdgeRow } from './tables/topology-edges.ts';
 export { storageTables } from './tables/all-tables.ts';
 // Ingest (apps/server/src/ingest): the retention windows admission accepts record times in.
 export type { Retention } from './tables/table-def.ts';

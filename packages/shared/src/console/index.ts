@@ -56,3 +56,14 @@ export {
   TraceFrameReader,
   type TraceFrame,
 } from './trace-frames.ts';
+export {
+  topologyNodeId,
+  type EdgeFigures,
+  type ServiceMap,
+  type ServiceMapNode,
+  type TopologyEdge,
+  type TopologyNeighbour,
+  type TopologyNeighbours,
+  type TopologyNode,
+  type TopologyNodeKind,
+} from './topology.ts';

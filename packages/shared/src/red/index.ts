@@ -29,4 +29,12 @@ export { interpolateQuantile, sumRedFigures, summarizeRed } from './red-quantile
 export type { RedFigures, RedSummary } from './red-quantiles.ts';
 export { parseSqlHead } from './sql-head.ts';
 export type { SqlHead } from './sql-head.ts';
-export { entryEndpoint, entryKindIndex, spanFailed } from './span-classification.ts';
+export {
+  CallClassifier,
+  describeCall,
+  entryEndpoint,
+  entryKindIndex,
+  newCallDescriptor,
+  spanFailed,
+} from './span-classification.ts';
+export type { CallDescriptor } from './span-classification.ts';

@@ -21,6 +21,7 @@ import {
   validateSignInSearch,
 } from './route-search.ts';
 import { validateTraceViewSearch, validateTracesSearch } from '../features/traces/trace-route-search.ts';
+import { validateServiceMapSearch } from '../features/service-map/service-map-search.ts';
 
 // Every view is its own chunk: the first view loads only the shell and the overview. A view's `loader` may
 // start its first request meanwhile: `loader: ({ context, deps }) => prefetchX(context.data, deps)` with
@@ -49,6 +50,16 @@ const serviceRoute = createRoute({
   path: '/services/$name',
   validateSearch: validateServiceSearch,
   component: lazyRouteComponent(() => import('../features/service/service-page.tsx'), 'ServicePage'),
+});
+
+const serviceMapRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/service-map',
+  validateSearch: validateServiceMapSearch,
+  component: lazyRouteComponent(
+    () => import('../features/service-map/service-map-page.tsx'),
+    'ServiceMapPage',
+  ),
 });
 
 const tracesRoute = createRoute({
@@ -93,7 +104,15 @@ const setupRoute = createRoute({
 });
 
 const routeTree = rootRoute.addChildren([
-  shellRoute.addChildren([overviewRoute, serviceRoute, tracesRoute, traceFileRoute, traceRoute, adminRoute]),
+  shellRoute.addChildren([
+    overviewRoute,
+    serviceRoute,
+    serviceMapRoute,
+    tracesRoute,
+    traceFileRoute,
+    traceRoute,
+    adminRoute,
+  ]),
   signInRoute,
   setupRoute,
 ]);

@@ -5,6 +5,7 @@ import { spansMergeWidthMigration } from './0003-spans-merge-width.ts';
 import { kubernetesPodsMigration } from './0004-kubernetes-pods.ts';
 import { ledgerBatchBindingMigration } from './0005-ledger-batch-binding.ts';
 import { redOverviewProjectionsMigration } from './0006-red-overview-projections.ts';
+import { topologyMigration } from './0008-topology.ts';
 import type { Migration } from './migration.ts';
 
 export const migrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   kubernetesPodsMigration,
   ledgerBatchBindingMigration,
   redOverviewProjectionsMigration,
+  topologyMigration,
 ];

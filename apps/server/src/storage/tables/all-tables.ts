@@ -10,6 +10,7 @@ import { metricsTable } from './metrics.ts';
 import { redClientTable, redServerTable } from './red-rollups.ts';
 import { schemaMigrationsTable } from './schema-migrations.ts';
 import { spansTable } from './spans.ts';
+import { topologyEdgesTable, topologyWindowsTable } from './topology-edges.ts';
 import { traceIndexTable } from './trace-index.ts';
 
 export const storageTables = {
@@ -23,6 +24,8 @@ export const storageTables = {
   red_client_1m: redClientTable,
   ingest_ledger: ingestLedgerTable,
   kubernetes_pods: kubernetesPodsTable,
+  topology_edges: topologyEdgesTable,
+  topology_windows: topologyWindowsTable,
 } as const;
 
 export type StorageTables = typeof storageTables;

@@ -5,12 +5,12 @@ interface NavItem {
   label: string;
   icon: string;
   /** A route that exists; absent for views still to come (shown disabled, never a link to nothing). */
-  to?: '/' | '/traces' | '/admin';
+  to?: '/' | '/service-map' | '/traces' | '/admin';
 }
 
 const ITEMS: NavItem[] = [
   { label: 'Overview', icon: '▦', to: '/' },
-  { label: 'Service map', icon: '⌬' },
+  { label: 'Service map', icon: '⌬', to: '/service-map' },
   { label: 'Traces', icon: '≡', to: '/traces' },
   { label: 'Logs', icon: '☰' },
   { label: 'Metrics', icon: '∿' },

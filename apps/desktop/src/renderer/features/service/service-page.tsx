@@ -11,6 +11,7 @@ import { ErrorsPanel } from './errors-panel.tsx';
 import { HostsTable } from './hosts-table.tsx';
 import { InstancesTable } from './instances-table.tsx';
 import { RedCharts } from './red-charts.tsx';
+import { TopologyPanel } from '../topology/topology-panel.tsx';
 import { eventMarkers, redCharts } from './red-series.ts';
 import { StatusLightsState } from './status-lights.tsx';
 import { useServiceDetail } from './use-service-detail.ts';
@@ -138,13 +139,7 @@ export function ServicePage() {
             </QueryState>
           </PanelBoundary>
         </section>
-        {/* Upstream / downstream: the topology panel (services, databases, hosts, queues around this one) goes here. */}
-        <section className="panel topology-slot" aria-label="Upstream / downstream">
-          <div className="panel-title">
-            <h3>Upstream / downstream</h3>
-          </div>
-          <p className="muted small">The neighbours of {name} appear here once the topology job has run.</p>
-        </section>
+        <TopologyPanel service={name} endpoint={endpoint} />
       </div>
       <DetailPanel
         title="Database and external calls"

@@ -438,3 +438,63 @@ ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTIO
 ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_hourly;
 
 ALTER TABLE apo.red_server_1m_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION red_minutely;
+
+CREATE TABLE IF NOT EXISTS apo.topology_edges_local ON CLUSTER apo_cluster
+(
+    `hour` DateTime('UTC') CODEC(Delta, ZSTD(1)),
+    `seen_window` DateTime('UTC'),
+    `caller_cluster` LowCardinality(String),
+    `caller_service` LowCardinality(String),
+    `caller_namespace` LowCardinality(String),
+    `caller_endpoint` LowCardinality(String),
+    `callee_kind` LowCardinality(String),
+    `callee_cluster` LowCardinality(String),
+    `callee_name` LowCardinality(String),
+    `callee_namespace` LowCardinality(String),
+    `callee_endpoint` LowCardinality(String),
+    `call_type` LowCardinality(String),
+    `peer` LowCardinality(String),
+    `system` LowCardinality(String),
+    `db_namespace` LowCardinality(String),
+    `destination` LowCardinality(String),
+    `role` LowCardinality(String)
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/topology_edges_local', '{replica}', seen_window)
+PARTITION BY toDate(hour)
+ORDER BY (caller_cluster, caller_service, hour, callee_kind, callee_cluster, callee_name, caller_endpoint, callee_endpoint, call_type, peer, system, db_namespace, destination, role)
+TTL hour + INTERVAL 40 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.topology_edges ON CLUSTER apo_cluster
+(
+    `hour` DateTime('UTC'),
+    `seen_window` DateTime('UTC'),
+    `caller_cluster` LowCardinality(String),
+    `caller_service` LowCardinality(String),
+    `caller_namespace` LowCardinality(String),
+    `caller_endpoint` LowCardinality(String),
+    `callee_kind` LowCardinality(String),
+    `callee_cluster` LowCardinality(String),
+    `callee_name` LowCardinality(String),
+    `callee_namespace` LowCardinality(String),
+    `callee_endpoint` LowCardinality(String),
+    `call_type` LowCardinality(String),
+    `peer` LowCardinality(String),
+    `system` LowCardinality(String),
+    `db_namespace` LowCardinality(String),
+    `destination` LowCardinality(String),
+    `role` LowCardinality(String)
+)
+ENGINE = Distributed(apo_cluster, apo, topology_edges_local, cityHash64(caller_cluster, caller_service));
+
+CREATE TABLE IF NOT EXISTS apo.topology_windows ON CLUSTER apo_cluster
+(
+    `window` DateTime('UTC'),
+    `computed_at` DateTime64(3),
+    `edge_rows` UInt32
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/topology_windows', '{replica}', computed_at)
+PARTITION BY toDate(window)
+ORDER BY window
+TTL window + INTERVAL 40 DAY
+SETTINGS ttl_only_drop_parts = 1;

@@ -259,3 +259,41 @@ ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_service_minutely;
 ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_hourly;
 
 ALTER TABLE apo.red_server_1m MATERIALIZE PROJECTION red_minutely;
+
+CREATE TABLE IF NOT EXISTS apo.topology_edges
+(
+    `hour` DateTime('UTC') CODEC(Delta, ZSTD(1)),
+    `seen_window` DateTime('UTC'),
+    `caller_cluster` LowCardinality(String),
+    `caller_service` LowCardinality(String),
+    `caller_namespace` LowCardinality(String),
+    `caller_endpoint` LowCardinality(String),
+    `callee_kind` LowCardinality(String),
+    `callee_cluster` LowCardinality(String),
+    `callee_name` LowCardinality(String),
+    `callee_namespace` LowCardinality(String),
+    `callee_endpoint` LowCardinality(String),
+    `call_type` LowCardinality(String),
+    `peer` LowCardinality(String),
+    `system` LowCardinality(String),
+    `db_namespace` LowCardinality(String),
+    `destination` LowCardinality(String),
+    `role` LowCardinality(String)
+)
+ENGINE = ReplacingMergeTree(seen_window)
+PARTITION BY toDate(hour)
+ORDER BY (caller_cluster, caller_service, hour, callee_kind, callee_cluster, callee_name, caller_endpoint, callee_endpoint, call_type, peer, system, db_namespace, destination, role)
+TTL hour + INTERVAL 40 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.topology_windows
+(
+    `window` DateTime('UTC'),
+    `computed_at` DateTime64(3),
+    `edge_rows` UInt32
+)
+ENGINE = ReplacingMergeTree(computed_at)
+PARTITION BY toDate(window)
+ORDER BY window
+TTL window + INTERVAL 40 DAY
+SETTINGS ttl_only_drop_parts = 1;
