@@ -17,3 +17,14 @@ export {
   type ServiceOverview,
   type ServicesOverview,
 } from './overview.ts';
+export {
+  HYPOTHESIS_KINDS,
+  type EvidenceQuery,
+  type FeedbackVerdict,
+  type Hypothesis,
+  type HypothesisKind,
+  type InvestigationEvidence,
+  type InvestigationResult,
+  type RankedDependency,
+  type TraceRootCause,
+} from './investigation.ts';
