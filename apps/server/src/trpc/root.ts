@@ -12,6 +12,7 @@ import { apiKeysRouter } from '../features/api-keys/router.ts';
 import { sessionsRouter } from '../features/sessions/router.ts';
 import { settingsRouter } from '../features/settings/router.ts';
 import { overviewRouter } from '../features/overview/router.ts';
+import { investigationsRouter } from '../features/investigations/router.ts';
 
 export const appRouter = router({
   health: healthProcedure,
@@ -27,6 +28,7 @@ export const appRouter = router({
   sessions: sessionsRouter,
   settings: settingsRouter,
   overview: overviewRouter,
+  investigations: investigationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

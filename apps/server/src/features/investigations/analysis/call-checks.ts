@@ -1,5 +1,5 @@
 /** Client-call checks: database statements and calls to other services (dependency timeouts and failures). */
-import { fmt, seriesEvidence, tracesEvidence } from './evidence.ts';
+import { fmt, seriesEvidence } from './evidence.ts';
 import {
   hypothesis,
   latencyEvidence,
@@ -102,7 +102,6 @@ export function dependencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
         call.errorRate,
         call.errShift,
       ),
-      ...tracesEvidence(`failed traces of ${v.s.service}`, v.s.sampleTraceIds),
     ];
     const after = call.latShift?.after ?? 0;
     const hangs =

@@ -1,5 +1,5 @@
 /** Change checks: a service's own errors, its restarts and its deployments near the onset. */
-import { eventsEvidence, logsEvidence, seriesEvidence, tracesEvidence } from './evidence.ts';
+import { eventsEvidence, logsEvidence, seriesEvidence } from './evidence.ts';
 import {
   DEPLOY_LEAD_MS,
   VERSION_EVENT,
@@ -11,6 +11,22 @@ import {
 import { degradation, type ServiceView } from './service-view.ts';
 
 /** Own errors, restarts, deployments. */
+/** Error-log patterns more frequent per minute after the onset than before, most frequent first. */
+function risingPatterns(v: ServiceView, onset: number | null) {
+  const total = (xs: readonly (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
+  const at = onset ?? 0;
+  return v.s.logPatterns
+    .map((p) => {
+      const before = total(p.counts.slice(0, at));
+      const after = total(p.counts.slice(at));
+      const rateBefore = at === 0 ? 0 : before / at;
+      const rateAfter = after / Math.max(1, p.counts.length - at);
+      return { sample: p.sample, after, rising: rateAfter > 2 * rateBefore && after > 0 };
+    })
+    .filter((p) => p.rising)
+    .sort((a, b) => b.after - a.after || a.sample.body.localeCompare(b.sample.body));
+}
+
 export function changeChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const out: Candidate[] = [];
   const name = v.s.service;
@@ -25,9 +41,10 @@ export function changeChecks(v: ServiceView, c: CheckContext): Candidate[] {
     v.errorRate,
     v.errShift,
   );
-  const logLines = v.s.logPatterns
-    .filter((p) => p.after > p.before)
-    .map((p) => ({ ...p.sample, body: `${p.after}× ${p.sample.body}` }));
+  const logLines = risingPatterns(v, c.t.onset).map((p) => ({
+    ...p.sample,
+    body: `${p.after}× ${p.sample.body}`,
+  }));
   const logs =
     logLines.length === 0 ? [] : [logsEvidence(`error logs of ${name} that rose after the onset`, logLines)];
   const since = c.onsetMs === null ? -Infinity : c.onsetMs - DEPLOY_LEAD_MS;
@@ -67,7 +84,7 @@ export function changeChecks(v: ServiceView, c: CheckContext): Candidate[] {
         v,
         ownErr * c.attribution * withLogs * (last === undefined ? 1 : 0.7),
         `${name} itself started failing (${Math.round((v.errShift?.after ?? 0) * 100)} % of requests) without failing dependencies.`,
-        [errEvidence, ...logs, ...tracesEvidence(`failed traces of ${name}`, v.s.sampleTraceIds)],
+        [errEvidence, ...logs],
       ),
     );
   }

@@ -8,7 +8,7 @@
 import { databaseChecks, dependencyChecks } from './call-checks.ts';
 import { changeChecks } from './change-checks.ts';
 import { hypothesis, latencyEvidence, sqrt, type Candidate, type CheckContext } from './check-context.ts';
-import { describeRise, fmt, seriesEvidence, tracesEvidence } from './evidence.ts';
+import { describeRise, fmt, seriesEvidence } from './evidence.ts';
 import type { Shift } from './onset.ts';
 import { strongest, type ResourceView, type ServiceView } from './service-view.ts';
 import { median, present } from './stats.ts';
@@ -43,7 +43,6 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const name = v.s.service;
   const out: Candidate[] = [];
   const ev = latencyEvidence(c, v);
-  const traces = tracesEvidence(`slow / failed traces of ${name} after the onset`, v.s.sampleTraceIds);
   const selfText = `${name}'s own time per request rose ${describeRise(self)} (${fmt(self.baseline, 'ms')} → ${fmt(self.after, 'ms')})`;
   const gc = strongest(v, (r) => r.gc);
   const disk = strongest(v, (r) =>
@@ -78,7 +77,6 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
             r.inst.cpuSeconds,
             cpu.shift,
           ),
-          ...traces,
         ],
         { instance: cpu.instance },
       ),
@@ -104,7 +102,6 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
             r.inst.gcSeconds,
             gc.shift,
           ),
-          ...traces,
         ],
         { instance: gc.instance },
       ),
@@ -130,7 +127,6 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
             r.inst.diskWriteBytes,
             disk.shift,
           ),
-          ...traces,
         ],
         { instance: disk.instance },
       ),
@@ -156,7 +152,6 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
             r.inst.poolWaitSeconds,
             pool.shift,
           ),
-          ...traces,
         ],
         { instance: pool.instance },
       ),
@@ -200,7 +195,7 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
         v,
         0.85 * base,
         `${selfText} with a wide spread (p99 ${spread.toFixed(1)}× p50) and no resource busier: requests queue behind each other.`,
-        [...ev, ...traces],
+        [...ev],
       ),
     );
   }
@@ -210,7 +205,7 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
       v,
       (resourceQuiet ? 0.8 : 0.5) * base,
       `${selfText}, not explained by its dependencies.`,
-      [...ev, ...traces],
+      [...ev],
     ),
   );
   return out;

@@ -197,7 +197,6 @@ export function chainSignals(
       logErrors: series((r) => r.errors),
       logPatterns: [],
       events: [...deploys, ...restarts],
-      sampleTraceIds: [],
     };
   });
   const edges = CHAIN.slice(1).map((to, i) => ({ from: CHAIN[i] ?? 'gateway', to }));

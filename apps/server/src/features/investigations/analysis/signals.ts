@@ -3,7 +3,8 @@
  * and runtime metrics, logs and change events. The engine fills it from storage (investigation-queries.ts);
  * tests generate it. Every series has one entry per minute of the investigation, from `startMs`.
  */
-import type { Series } from './stats.ts';
+/** One value per minute, null where nothing was measured (filled in place while rows are read). */
+type Series = (number | null)[];
 
 export interface CallSignals {
   /** `db`, `http`, `rpc`, `messaging` (docs/red-metrics.md). */
@@ -53,11 +54,11 @@ export interface LogLine {
   traceId: string;
 }
 
-interface LogPattern {
-  /** The message with numbers, ids and quoted values masked. */
+export interface LogPattern {
+  /** The message with numbers and hex ids masked. */
   pattern: string;
-  before: number;
-  after: number;
+  /** Records per minute. */
+  counts: Series;
   sample: LogLine;
 }
 
@@ -85,8 +86,6 @@ export interface ServiceSignals {
   logErrors: Series;
   logPatterns: LogPattern[];
   events: ChangeEvent[];
-  /** Error / slow trace ids after the onset, for evidence (may be empty). */
-  sampleTraceIds: string[];
 }
 
 export interface InvestigationSignals {
