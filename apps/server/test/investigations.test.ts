@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Span } from '@apo/shared/model';
+import type { MetricsData, Span } from '@apo/shared/model';
 import {
   RED_BUCKET_BOUNDS_MS,
   RED_BUCKET_COUNT,
@@ -22,6 +22,7 @@ import { InvestigationStore } from '../src/features/investigations/investigation
 import { openStorage, type Storage } from '../src/storage/open-storage.ts';
 import { RowBinaryWriter } from '../src/storage/row-binary-writer.ts';
 import { appendRedClientRows, appendRedServerRows } from '../src/storage/rows/red.ts';
+import { appendMetricRows } from '../src/storage/rows/metrics.ts';
 import { appendSpanRows } from '../src/storage/rows/spans.ts';
 import { CapturingLog } from '../src/storage/storage-test-support.ts';
 import { attrs, spanIdOf, traceIdOf } from '../src/storage/telemetry-fixtures.ts';
@@ -29,6 +30,7 @@ import { attrs, spanIdOf, traceIdOf } from '../src/storage/telemetry-fixtures.ts
 const MINUTE = 60_000;
 const START = Math.floor(Date.now() / MINUTE) * MINUTE - 60 * MINUTE;
 const MINUTES = 40;
+type Fault = 'db' | 'cpu' | null;
 const ONSET = 30;
 const CHAIN = ['gateway', 'orders', 'payments'] as const;
 const PORT: Record<string, number> = { orders: 18082, payments: 18083 };
@@ -46,7 +48,7 @@ function buckets(latencyMs: number, count: number): number[] {
 }
 
 /** RED rollups of the chain: each service's latency = self + 2 DB calls + its callee's latency. */
-function rollups(cluster: string, fault: boolean) {
+function rollups(cluster: string, fault: Fault) {
   const server: RedServerRollupRow[] = [];
   const client: RedClientRollupRow[] = [];
   for (let m = 0; m < MINUTES; m++) {
@@ -55,8 +57,10 @@ function rollups(cluster: string, fault: boolean) {
     let below = 0;
     for (const service of [...CHAIN].reverse()) {
       const jitter = 1 + 0.05 * Math.sin(m * 1.3 + service.length);
-      const db = (fault && service === 'payments' && m >= ONSET ? 200 : 1) * jitter;
-      const latency = (SELF_MS[service] ?? 4) * jitter + 2 * db + below;
+      const hit = service === 'payments' && m >= ONSET;
+      const db = (fault === 'db' && hit ? 200 : 1) * jitter;
+      const self = (SELF_MS[service] ?? 4) * jitter + (fault === 'cpu' && hit ? 120 : 0);
+      const latency = self + 2 * db + below;
       const key = { cluster, minuteMs, service, instance: `${service}-1`, error: false };
       server.push({
         ...key,
@@ -193,7 +197,64 @@ function chainTrace(cluster: string) {
   };
 }
 
-async function seed(cluster: string, fault: boolean): Promise<void> {
+/** payments' CPU seconds (cumulative, user and system): 0.4 s a minute, 12 s more from the onset with `cpu`. */
+function cpuMetrics(cluster: string, fault: Fault): MetricsData {
+  let total = 100;
+  const points = [];
+  for (let m = 0; m < MINUTES; m++) {
+    total += 0.4 + (fault === 'cpu' && m >= ONSET ? 12 : 0);
+    const timeUnixNano = BigInt(START + m * MINUTE + 30_000) * 1_000_000n;
+    for (const [mode, share] of [
+      ['user', 0.7],
+      ['system', 0.3],
+    ] as const)
+      points.push({
+        attributes: attrs({ 'cpu.mode': mode }),
+        startTimeUnixNano: BigInt(START - MINUTE) * 1_000_000n,
+        timeUnixNano,
+        flags: 0,
+        value: total * share,
+        exemplars: [],
+      });
+  }
+  return {
+    resourceMetrics: [
+      {
+        resource: {
+          attributes: attrs({
+            'service.name': 'payments',
+            'service.instance.id': 'payments-1',
+            'apo.cluster': cluster,
+          }),
+          droppedAttributesCount: 0,
+        },
+        schemaUrl: '',
+        scopeMetrics: [
+          {
+            scope: {
+              name: 'apo.agent.process',
+              version: '',
+              attributes: attrs({}),
+              droppedAttributesCount: 0,
+            },
+            schemaUrl: '',
+            metrics: [
+              {
+                name: 'process.cpu.time',
+                description: '',
+                unit: 's',
+                metadata: attrs({}),
+                data: { type: 'sum', aggregationTemporality: 2, isMonotonic: true, points },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+async function seed(cluster: string, fault: Fault): Promise<void> {
   const { server, client } = rollups(cluster, fault);
   let w = new RowBinaryWriter(1 << 20);
   const serverRows = appendRedServerRows(w, server, 1n);
@@ -205,14 +266,18 @@ async function seed(cluster: string, fault: boolean): Promise<void> {
   const trace = chainTrace(cluster);
   const spanRows = appendSpanRows(w, { resourceSpans: trace.resourceSpans }, { cluster, flushId: 1n });
   await storage.insertRowBinary(storage.tables.spans, w.bytes(), spanRows);
+  w = new RowBinaryWriter(1 << 20);
+  const metricRows = appendMetricRows(w, cpuMetrics(cluster, fault), { cluster, flushId: 1n });
+  await storage.insertRowBinary(storage.tables.metrics, w.bytes(), metricRows);
 }
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'apo-investigations-test-'));
   storage = await openStorage({ engine: 'embedded', dataDir }, new CapturingLog());
   config = await openConfigStore({ dataDir }, pino({ level: 'silent' }));
-  await seed('fault', true);
-  await seed('calm', false);
+  await seed('fault', 'db');
+  await seed('calm', null);
+  await seed('cpu', 'cpu');
 });
 afterAll(async () => {
   await config.close();
@@ -248,6 +313,23 @@ describe('investigations on the embedded engine', () => {
   it('without a service, the same cause', async () => {
     const result = await runInvestigation(storage, { ...range, cluster: 'fault' });
     expect(result.hypotheses[0]).toMatchObject({ kind: 'database-latency', service: 'payments' });
+  });
+
+  it('CPU burnt in payments: cpu-saturation on its instance, with the CPU series (a cumulative counter as a rate)', async () => {
+    const result = await runInvestigation(storage, { ...range, cluster: 'cpu', service: 'gateway' });
+    expect(result.hypotheses[0]).toMatchObject({
+      kind: 'cpu-saturation',
+      service: 'payments',
+      instance: 'payments-1',
+    });
+    const cpu = result.hypotheses[0]?.evidence.find(
+      (e) => e.type === 'series' && e.query.source === 'metrics',
+    );
+    if (cpu?.type !== 'series') throw new Error('no CPU series');
+    // The first minute has no previous value, so no rate; then 0.4 s a minute, 12.4 from the onset.
+    expect(cpu.points[0]?.[1]).toBeNull();
+    expect(cpu.points[1]?.[1]).toBeCloseTo(0.4, 6);
+    expect(cpu.points[ONSET]?.[1]).toBeCloseTo(12.4, 6);
   });
 
   it('nothing abnormal: no onset and no hypothesis above 0.5', async () => {

@@ -115,7 +115,7 @@ const metricQuery = defineQuery('investigations.metrics', {
   unit: metrics.read('unit', string),
   disk_direction: computed(string, `${metrics.name('labels')}['disk.io.direction']`),
   /** One label set of the metric (its points are summed over label sets after the rates). */
-  series: computed(uint64Number, `cityHash64(${metrics.name('labels')})`),
+  series: computed(string, `toString(cityHash64(${metrics.name('labels')}))`),
   minute_s: computed(uint32, MINUTE_OF_TS),
   cumulative: computed(bool, 'cumulative'),
   /**
