@@ -56,6 +56,23 @@ describe('analyse (generated call chain gateway → orders → payments → frau
     expect(result.dependencies.at(-1)?.service).toBe('fraud');
   });
 
+  it('a caller holding pool connections across a slow call waits for them too: the slow callee still comes first', () => {
+    const signals = chainSignals({ service: 'payments', kind: 'db', from: FROM });
+    const orders = signals.services.find((s) => s.service === 'orders');
+    if (orders === undefined) throw new Error('no orders');
+    // orders keeps its connection during the payment call: its own time and its pool waits rise a little.
+    orders.serverMs = orders.serverMs.map((v, i) =>
+      v === null || i < FROM ? v : v + 60 * (orders.requests[i] ?? 0),
+    );
+    const inst = orders.instances[0];
+    if (inst === undefined) throw new Error('no instance');
+    inst.poolWaitSeconds = inst.poolWaitSeconds.map((v, i) => (v === null || i < FROM ? v : v + 7));
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'database-latency', service: 'payments' });
+    const pool = result.hypotheses.find((h) => h.kind === 'connection-pool-exhaustion');
+    expect(pool?.confidence ?? 0).toBeLessThan(0.5);
+  });
+
   it('a downstream timeout is placed on the caller, with the callee as target', () => {
     const result = analyse({
       ...chainSignals({ service: 'orders', kind: 'timeout', from: FROM }),

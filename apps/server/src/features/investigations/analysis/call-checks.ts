@@ -7,7 +7,7 @@ import {
   type Candidate,
   type CheckContext,
 } from './check-context.ts';
-import { degradation, type CallView, type ServiceView } from './service-view.ts';
+import { degradation, strongest, type CallView, type ServiceView } from './service-view.ts';
 import { clamp01, present } from './stats.ts';
 
 /** Database calls: slower or failing statements, weighted by how much of the service's slowdown they explain. */
@@ -82,8 +82,10 @@ export function dependencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
     if (lat === 0 && err === 0) continue;
     const peer = call.call.peerService === null ? undefined : c.peer(call.call.peerService);
     const restarts = peer === undefined ? 0 : restartsAfter(peer, c).length;
-    // The callee's own degradation explains the caller's calls; its restarts explain failures.
-    const explained = restarts > 0 ? 1 : peer === undefined ? 0 : degradation(peer);
+    // The callee's own degradation explains the caller's calls; its restarts explain failures; a caller
+    // whose own event loop stalled (a synchronous driver, CPU burn) sees every call it makes as slow.
+    const stalled = strongest(v, (r) => r.eventLoop)?.shift.strength ?? 0;
+    const explained = restarts > 0 ? 1 : Math.max(stalled, peer === undefined ? 0 : degradation(peer));
     const q = { source: 'red_client' as const, service: v.s.service, target: call.call.label };
     const evidence = [
       seriesEvidence(
@@ -112,7 +114,8 @@ export function dependencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
         hypothesis(
           'dependency-timeout',
           v,
-          Math.max(lat, err) * (1 - explained) * c.attribution,
+          // A timeout fails the call; slow calls that all succeed are a weaker sign.
+          Math.max(lat, err) * (err > 0 ? 1 : 0.4) * (1 - explained) * c.attribution,
           `${v.s.service}'s calls to ${call.call.label} hang (${fmt(after, 'ms')} per call${err > 0 ? ', failing' : ''}) while ${call.call.label} itself shows no such slowdown.`,
           evidence,
           { target: call.call.label },

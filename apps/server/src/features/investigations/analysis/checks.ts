@@ -11,7 +11,8 @@ import { hypothesis, latencyEvidence, sqrt, type Candidate, type CheckContext } 
 import { describeRise, fmt, seriesEvidence } from './evidence.ts';
 import type { Shift } from './onset.ts';
 import { strongest, type ResourceView, type ServiceView } from './service-view.ts';
-import { median, present } from './stats.ts';
+import { delayChange } from './delay-source.ts';
+import { clamp01, median, present } from './stats.ts';
 
 export type { Candidate } from './check-context.ts';
 
@@ -39,7 +40,14 @@ function resourceEvidence(
 function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const self = v.selfShift;
   if (self === null || self.strength === 0) return [];
-  const base = self.strength * c.attribution;
+  // Of the latency's rise, the part that is the service's own time: a caller whose slower callee holds
+  // its connections or threads longer also gains self time (pool waits), but less than it gains waiting.
+  const change = delayChange(
+    { requests: v.s.requests, serverMs: v.s.serverMs, clientMs: v.s.clientMs },
+    c.t.onset ?? 0,
+  );
+  const ownShare = clamp01(((change?.selfShareOfIncrease ?? 1) - 0.2) / 0.6);
+  const base = self.strength * c.attribution * ownShare;
   const name = v.s.service;
   const out: Candidate[] = [];
   const ev = latencyEvidence(c, v);
@@ -138,7 +146,7 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
       hypothesis(
         'connection-pool-exhaustion',
         v,
-        sqrt(Math.max(base, (v.latShift?.strength ?? 0) * c.attribution), pool.shift.strength),
+        sqrt(Math.max(base, (v.latShift?.strength ?? 0) * c.attribution * ownShare), pool.shift.strength),
         `Requests of ${name} wait for a database connection: pool wait rose ${describeRise(pool.shift)} while the statements stay fast.`,
         [
           ...ev,
