@@ -41,6 +41,12 @@ describe('detectOnset', () => {
     expect(detectOnset(step(31, 30, 20, 200))?.index).toBe(30);
   });
 
+  it('an earlier episode that ended is not the onset: the one that lasts to the end is', () => {
+    const s = step(40, 30, 20, 80);
+    for (let i = 10; i < 15; i++) s[i] = 90;
+    expect(detectOnset(s)?.index).toBe(30);
+  });
+
   it('skips missing minutes rather than reading them as zero', () => {
     const s: (number | null)[] = step(40, 30, 20, 80);
     s[10] = null;

@@ -4,7 +4,7 @@
  * MAD), so it works without an earlier day: five quiet minutes are enough. A minute counts as abnormal when
  * it is both far in robust z (the scale floored, so a flat baseline cannot make noise infinite) and a real
  * change (relative and absolute floors). One abnormal minute is noise; the onset is the first minute where
- * most of the next few are abnormal too.
+ * most of the next few are abnormal too, and most minutes up to the end (the episode still lasts).
  */
 import { clamp01, mad, median, present, type Series } from './stats.ts';
 
@@ -39,6 +39,8 @@ export interface Onset extends Shift {
 }
 
 const WINDOW = 3;
+/** Share of the minutes from the onset to the end that must be abnormal. */
+const STAYS = 0.6;
 
 function resolved(o: OnsetOptions) {
   return {
@@ -104,7 +106,10 @@ export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null 
         : next.length >= 2
           ? hits === next.length
           : (r.sign * ((values[i] ?? 0) - b)) / scale >= 2 * r.z;
-    if (!sustained) continue;
+    // It must also stay: an earlier episode that ended is not this investigation's onset (a fault that
+    // recovered before the one being asked about).
+    const rest = values.slice(i).filter((v) => v !== null);
+    if (!sustained || rest.filter(abnormal).length < STAYS * rest.length) continue;
     const shift = shiftAt(values, i, o);
     if (shift !== null && shift.strength > 0) return { index: i, ...shift };
   }
