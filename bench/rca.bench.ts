@@ -75,6 +75,7 @@ const { values: args } = parseArgs({
 });
 const POLL_MS = 15_000;
 const WINDOW_MS = 15 * 60_000;
+const MIN_OBSERVE_MS = 120_000;
 
 interface Hyp {
   kind: string;
@@ -126,7 +127,8 @@ async function scenario(s: Scenario): Promise<Outcome> {
     const key = answer[0] === undefined ? '' : `${answer[0].kind}@${answer[0].service}`;
     same = key === last && key !== '' ? same + 1 : 1;
     last = key;
-    if (same >= 3) break;
+    // Stable: the same answer three times in a row, after at least two minutes (signals need minutes to form).
+    if (same >= 3 && Date.now() - start >= MIN_OBSERVE_MS) break;
   }
   await fault(['--clear', s.service]);
   const rank = answer.slice(0, 5).findIndex(correct);

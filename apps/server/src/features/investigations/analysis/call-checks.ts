@@ -109,7 +109,7 @@ export function dependencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
     const hangs =
       after >= 1000 ||
       (call.latShift !== null && call.latShift.after >= 5 * Math.max(call.latShift.baseline, 1));
-    if (hangs && lat > 0) {
+    if (hangs) {
       out.push(
         hypothesis(
           'dependency-timeout',
