@@ -70,7 +70,7 @@ function resourceView(inst: InstanceSignals, onset: number | null): ResourceView
     breakdown: onset === null ? null : instanceBreakdown(inst, onset),
     cpu: at(inst.cpuSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 1 }),
     runQueue: at(inst.runQueueSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 1 }),
-    gc: at(inst.gcSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.5 }),
+    gc: at(inst.gcSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.1 }),
     diskWrite: at(inst.diskWriteBytes, onset, {
       ...RESOURCE_OPTIONS,
       minRelative: 1,
@@ -78,7 +78,7 @@ function resourceView(inst: InstanceSignals, onset: number | null): ResourceView
     }),
     blkio: at(inst.blkioSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.5 }),
     rss: at(inst.rssBytes, onset, { ...RESOURCE_OPTIONS, minRelative: 0.3, minAbsolute: 32 * 1024 * 1024 }),
-    poolWait: at(inst.poolWaitSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.5 }),
+    poolWait: at(inst.poolWaitSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.1 }),
     poolPending: at(inst.poolPending, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.5 }),
     eventLoop: at(inst.eventLoopP99Ms, onset, { ...RESOURCE_OPTIONS, minAbsolute: 20 }),
   };
