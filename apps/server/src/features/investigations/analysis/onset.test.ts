@@ -17,8 +17,8 @@ describe('detectOnset', () => {
 
   it('works with short history: five quiet minutes are a baseline', () => {
     expect(detectOnset(step(9, 5, 20, 60))?.index).toBe(5);
-    // With four quiet minutes the first candidate is minute 5 (one late); the baseline's median still holds.
-    expect(detectOnset(step(8, 4, 20, 60))?.index).toBe(5);
+    // Four quiet minutes are not enough, and minute 5 is inside the episode, not its start.
+    expect(detectOnset(step(8, 4, 20, 60))).toBeNull();
   });
 
   it('ignores a single spike and plain noise', () => {
@@ -45,6 +45,14 @@ describe('detectOnset', () => {
     const s = step(40, 30, 20, 80);
     for (let i = 10; i < 15; i++) s[i] = 90;
     expect(detectOnset(s)?.index).toBe(30);
+  });
+
+  it('a sequence of faults: the latest episode that lasts is the onset, even when the earlier ones left the series high', () => {
+    const s = step(60, 99, 20, 20);
+    for (let i = 10; i < 20; i++) s[i] = 80;
+    for (let i = 25; i < 35; i++) s[i] = 70;
+    for (let i = 50; i < 60; i++) s[i] = 90;
+    expect(detectOnset(s)?.index).toBe(50);
   });
 
   it('skips missing minutes rather than reading them as zero', () => {

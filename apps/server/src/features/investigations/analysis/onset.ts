@@ -39,6 +39,10 @@ export interface Onset extends Shift {
 }
 
 const WINDOW = 3;
+/** Minutes before a candidate onset that form its baseline (a local one: traffic has a daily rhythm). */
+const BASELINE_MINUTES = 60;
+const baselineOf = (values: Series, index: number): Series =>
+  values.slice(Math.max(0, index - BASELINE_MINUTES), index);
 /** Share of the minutes from the onset to the end that must be abnormal. */
 const STAYS = 0.6;
 
@@ -70,7 +74,7 @@ export function strengthOf(z: number, relative: number, zThreshold = 4): number 
 /** How far the series from `index` on is from the series before it; null without enough points. */
 export function shiftAt(values: Series, index: number, o: OnsetOptions = {}): Shift | null {
   const r = resolved(o);
-  const base = present(values.slice(0, index));
+  const base = present(baselineOf(values, index));
   const after = present(values.slice(index));
   if (base.length < Math.min(r.minBaseline, 3) || after.length === 0) return null;
   const b = median(base) ?? 0;
@@ -85,8 +89,9 @@ export function shiftAt(values: Series, index: number, o: OnsetOptions = {}): Sh
 
 export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null {
   const r = resolved(o);
+  let found: Onset | null = null;
   for (let i = 0; i < values.length; i++) {
-    const base = present(values.slice(0, i));
+    const base = present(baselineOf(values, i));
     if (base.length < r.minBaseline) continue;
     const b = median(base) ?? 0;
     const scale = scaleOf(base, b, r.minAbsolute);
@@ -96,6 +101,10 @@ export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null 
       return dev / scale >= r.z && dev >= r.minAbsolute && dev >= r.minRelative * Math.abs(b);
     };
     if (!abnormal(values[i])) continue;
+    // An episode starts after a normal minute: inside a longer one, later minutes are not its onset.
+    let p = i - 1;
+    while (p >= 0 && values[p] === null) p--;
+    if (p >= 0 && abnormal(values[p])) continue;
     const next = values.slice(i, i + WINDOW).filter((v) => v !== null);
     const hits = next.filter(abnormal).length;
     // Near the end fewer minutes exist: all of them must be abnormal, and a lone last minute must be so
@@ -111,7 +120,8 @@ export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null 
     const rest = values.slice(i).filter((v) => v !== null);
     if (!sustained || rest.filter(abnormal).length < STAYS * rest.length) continue;
     const shift = shiftAt(values, i, o);
-    if (shift !== null && shift.strength > 0) return { index: i, ...shift };
+    // The latest episode that lasts is the one asked about (earlier faults in the window have ended).
+    if (shift !== null && shift.strength > 0) found = { index: i, ...shift };
   }
-  return null;
+  return found;
 }
