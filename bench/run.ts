@@ -14,7 +14,7 @@ const all = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
 // Long runs only when named.
-const longRunning = ['demo-soak.bench.ts', 'overview.bench.ts'];
+const longRunning = ['demo-soak.bench.ts', 'overview.bench.ts', 'rca.bench.ts'];
 const wanted = process.argv.slice(2);
 const chosen =
   wanted.length === 0

@@ -22,6 +22,7 @@ import { PodDirectory } from './features/kubernetes/pod-directory.ts';
 import { registerPodSnapshotRoutes } from './features/kubernetes/snapshot-routes.ts';
 import { DecisionBoard } from '@apo/otlp-transport';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
+import { InvestigationStore } from './features/investigations/investigation-store.ts';
 import { registerTraceColumnsRoute } from './features/traces/trace-columns-route.ts';
 import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
 import { JobRunner } from './jobs/job-runner.ts';
@@ -191,6 +192,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           auth,
           access: access.access,
           settings: access.settings,
+          investigations: new InvestigationStore(access.store.db),
           pods,
           limits: config.api,
           version: serverVersion,

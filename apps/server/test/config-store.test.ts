@@ -32,10 +32,16 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
 
     it('applies its numbered migrations once, recorded in config_migrations; reopening applies nothing', async () => {
       expect(store.dialect).toBe(dialect);
-      expect(await appliedMigrations(store.db)).toEqual(['0001-access-control']);
+      expect(await appliedMigrations(store.db)).toEqual([
+        '0001-access-control',
+        '0002-investigation-feedback',
+      ]);
       const again = await openConfigStore(settings(), log);
       try {
-        expect(await appliedMigrations(again.db)).toEqual(['0001-access-control']);
+        expect(await appliedMigrations(again.db)).toEqual([
+          '0001-access-control',
+          '0002-investigation-feedback',
+        ]);
       } finally {
         await again.close();
       }

@@ -58,6 +58,29 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Users confirm or reject an investigation's hypotheses (issue 17); kept to tune the engine later.
+  '0002-investigation-feedback': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('investigation_feedback')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('investigation_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('confidence', 'real', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('investigation_feedback_investigation')
+        .on('investigation_feedback')
+        .column('investigation_id')
+        .execute();
+    },
+  },
 };
 
 const MIGRATION_TABLE = 'config_migrations';

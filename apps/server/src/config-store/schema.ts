@@ -1,3 +1,5 @@
+import type { HypothesisKind } from '@apo/shared/console';
+
 /**
  * The config store's tables, as Kysely sees them. Times are milliseconds since the epoch (`bigint` columns,
  * read back as numbers on both dialects); flags are 0/1 integers, which both dialects store alike.
@@ -7,6 +9,7 @@ export interface ConfigSchema {
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
   settings: SettingsTable;
+  investigation_feedback: InvestigationFeedbackTable;
 }
 
 export type Role = 'viewer' | 'editor' | 'admin';
@@ -62,4 +65,19 @@ interface SettingsTable {
   value: string;
   updated_at: number;
   updated_by: string;
+}
+
+/** A user's verdict on one hypothesis of an investigation (features/investigations/investigation-store.ts). */
+interface InvestigationFeedbackTable {
+  id: string;
+  investigation_id: string;
+  kind: HypothesisKind;
+  service: string;
+  /** '' when the hypothesis has no target. */
+  target: string;
+  confidence: number;
+  verdict: 'confirm' | 'reject';
+  note: string;
+  created_by: string;
+  created_at: number;
 }

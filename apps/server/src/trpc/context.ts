@@ -7,6 +7,7 @@ import type { AccessControl, PrincipalLookup } from '../auth/access-control.ts';
 import { sessionCookieOf } from '../auth/session-cookie.ts';
 import type { PodDirectory } from '../features/kubernetes/pod-directory.ts';
 import type { SettingsStore } from '../features/settings/settings-store.ts';
+import type { InvestigationStore } from '../features/investigations/investigation-store.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   /** Users, sessions, API keys: who a request is. */
   access: AccessControl;
   settings: SettingsStore;
+  /** Users' verdicts on investigation hypotheses. */
+  investigations: InvestigationStore;
   /** The Kubernetes pod snapshots proxies published, per cluster. */
   pods: PodDirectory;
   /** How much one answer may hold. */

@@ -12,6 +12,7 @@ import { apiKeysRouter } from '../features/api-keys/router.ts';
 import { sessionsRouter } from '../features/sessions/router.ts';
 import { settingsRouter } from '../features/settings/router.ts';
 import { overviewRouter } from '../features/overview/router.ts';
+import { investigationsRouter } from '../features/investigations/router.ts';
 import { topologyRouter } from '../features/topology/router.ts';
 
 export const appRouter = router({
@@ -28,6 +29,7 @@ export const appRouter = router({
   sessions: sessionsRouter,
   settings: settingsRouter,
   overview: overviewRouter,
+  investigations: investigationsRouter,
   topology: topologyRouter,
 });
 

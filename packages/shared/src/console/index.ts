@@ -67,3 +67,14 @@ export {
   type TopologyNode,
   type TopologyNodeKind,
 } from './topology.ts';
+export {
+  HYPOTHESIS_KINDS,
+  type EvidenceQuery,
+  type FeedbackVerdict,
+  type Hypothesis,
+  type HypothesisKind,
+  type InvestigationEvidence,
+  type InvestigationResult,
+  type RankedDependency,
+  type TraceRootCause,
+} from './investigation.ts';

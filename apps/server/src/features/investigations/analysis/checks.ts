@@ -1,0 +1,229 @@
+/**
+ * The checks, in the spirit of Coroot's: each looks at one service seen from the onset and proposes
+ * hypotheses of a kind from the vocabulary, with a confidence and its evidence. docs/investigations.md
+ * documents, per kind, the evidence needed and the confidence formula implemented here. A root cause is
+ * a state change or a saturated resource: a check fires on the service whose own time, own errors, own
+ * resource or own change moved, never on one that only waits for another.
+ */
+import { databaseChecks, dependencyChecks } from './call-checks.ts';
+import { changeChecks } from './change-checks.ts';
+import { hypothesis, latencyEvidence, sqrt, type Candidate, type CheckContext } from './check-context.ts';
+import { describeRise, fmt, seriesEvidence } from './evidence.ts';
+import type { Shift } from './onset.ts';
+import { strongest, type ResourceView, type ServiceView } from './service-view.ts';
+import { delayChange } from './delay-source.ts';
+import { clamp01, median, present } from './stats.ts';
+
+export type { Candidate } from './check-context.ts';
+
+function resourceEvidence(
+  c: CheckContext,
+  v: ServiceView,
+  r: ResourceView,
+  title: string,
+  measure: string,
+  unit: string,
+  values: readonly (number | null)[],
+  s: Shift,
+) {
+  return seriesEvidence(
+    c.t,
+    `${v.s.service} ${title}`,
+    unit,
+    { source: 'metrics', service: v.s.service, instance: r.inst.instance, measure },
+    values,
+    s,
+  );
+}
+
+/** Own latency: self time rose; the resource that rose with it names the kind. */
+function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
+  const self = v.selfShift;
+  if (self === null || self.strength === 0) return [];
+  // Of the latency's rise, the part that is the service's own time: a caller whose slower callee holds
+  // its connections or threads longer also gains self time (pool waits), but less than it gains waiting.
+  const change = delayChange(
+    { requests: v.s.requests, serverMs: v.s.serverMs, clientMs: v.s.clientMs },
+    c.t.onset ?? 0,
+  );
+  const ownShare = clamp01(((change?.selfShareOfIncrease ?? 1) - 0.2) / 0.6);
+  const base = self.strength * c.attribution * ownShare;
+  const name = v.s.service;
+  const out: Candidate[] = [];
+  const ev = latencyEvidence(c, v);
+  const selfText = `${name}'s own time per request rose ${describeRise(self)} (${fmt(self.baseline, 'ms')} → ${fmt(self.after, 'ms')})`;
+  const gc = strongest(v, (r) => r.gc);
+  const disk = strongest(v, (r) =>
+    (r.diskWrite?.strength ?? 0) >= (r.blkio?.strength ?? 0) ? r.diskWrite : r.blkio,
+  );
+  const cpu = strongest(v, (r) =>
+    (r.cpu?.strength ?? 0) >= (r.runQueue?.strength ?? 0) ? r.cpu : r.runQueue,
+  );
+  const pool = strongest(v, (r) =>
+    (r.poolWait?.strength ?? 0) >= (r.poolPending?.strength ?? 0) ? r.poolWait : r.poolPending,
+  );
+  const rss = strongest(v, (r) => r.rss);
+  if (cpu !== null) {
+    // GC and fsync also burn CPU: when they rose too, they are the better explanation.
+    const other = Math.max(gc?.shift.strength ?? 0, disk?.shift.strength ?? 0);
+    const r = cpu.all;
+    out.push(
+      hypothesis(
+        'cpu-saturation',
+        v,
+        sqrt(base, cpu.shift.strength) * (1 - 0.5 * other),
+        `${selfText} while its CPU use rose ${describeRise(cpu.shift)} (instance ${cpu.instance}).`,
+        [
+          ...ev,
+          resourceEvidence(
+            c,
+            v,
+            r,
+            'CPU seconds per minute',
+            'process.cpu.time/min',
+            's',
+            r.inst.cpuSeconds,
+            cpu.shift,
+          ),
+        ],
+        { instance: cpu.instance },
+      ),
+    );
+  }
+  if (gc !== null) {
+    const r = gc.all;
+    out.push(
+      hypothesis(
+        'gc-pressure',
+        v,
+        sqrt(base, gc.shift.strength),
+        `${selfText} while garbage collection time rose ${describeRise(gc.shift)} (instance ${gc.instance}).`,
+        [
+          ...ev,
+          resourceEvidence(
+            c,
+            v,
+            r,
+            'GC seconds per minute',
+            'v8js.gc.duration/min',
+            's',
+            r.inst.gcSeconds,
+            gc.shift,
+          ),
+        ],
+        { instance: gc.instance },
+      ),
+    );
+  }
+  if (disk !== null) {
+    const r = disk.all;
+    out.push(
+      hypothesis(
+        'disk-io',
+        v,
+        sqrt(base, disk.shift.strength),
+        `${selfText} while its disk writes / I/O wait rose ${describeRise(disk.shift)} (instance ${disk.instance}).`,
+        [
+          ...ev,
+          resourceEvidence(
+            c,
+            v,
+            r,
+            'disk bytes written per minute',
+            'process.disk.io{write}/min',
+            'By',
+            r.inst.diskWriteBytes,
+            disk.shift,
+          ),
+        ],
+        { instance: disk.instance },
+      ),
+    );
+  }
+  if (pool !== null) {
+    const r = pool.all;
+    out.push(
+      hypothesis(
+        'connection-pool-exhaustion',
+        v,
+        sqrt(Math.max(base, (v.latShift?.strength ?? 0) * c.attribution * ownShare), pool.shift.strength),
+        `Requests of ${name} wait for a database connection: pool wait rose ${describeRise(pool.shift)} while the statements stay fast.`,
+        [
+          ...ev,
+          resourceEvidence(
+            c,
+            v,
+            r,
+            'connection wait seconds per minute',
+            'db.client.connection.wait_time/min',
+            's',
+            r.inst.poolWaitSeconds,
+            pool.shift,
+          ),
+        ],
+        { instance: pool.instance },
+      ),
+    );
+  }
+  if (rss !== null && gc === null) {
+    const r = rss.all;
+    out.push(
+      hypothesis(
+        'memory-pressure',
+        v,
+        0.9 * sqrt(base, rss.shift.strength),
+        `${selfText} while its resident memory rose ${describeRise(rss.shift)}.`,
+        [
+          ...ev,
+          resourceEvidence(
+            c,
+            v,
+            r,
+            'resident memory',
+            'process.memory.usage',
+            'By',
+            r.inst.rssBytes,
+            rss.shift,
+          ),
+        ],
+        { instance: rss.instance },
+      ),
+    );
+  }
+  // A lock serialises requests: every request waits (the median moves too) and waits queue up, so the
+  // spread (p99 ÷ p50) stays wide; a fixed slow code path moves the whole distribution and narrows it.
+  const p50After = median(present(v.s.p50Ms.slice(c.t.onset ?? 0)));
+  const p99After = median(present(v.s.p99Ms.slice(c.t.onset ?? 0)));
+  const spread = p50After !== null && p99After !== null && p50After > 0 ? p99After / p50After : 0;
+  const resourceQuiet = cpu === null && gc === null && disk === null && pool === null;
+  if (resourceQuiet && (v.p50Shift?.strength ?? 0) > 0 && spread >= 2) {
+    out.push(
+      hypothesis(
+        'lock-contention',
+        v,
+        0.85 * base,
+        `${selfText} with a wide spread (p99 ${spread.toFixed(1)}× p50) and no resource busier: requests queue behind each other.`,
+        [...ev],
+      ),
+    );
+  }
+  out.push(
+    hypothesis(
+      'self-latency',
+      v,
+      (resourceQuiet ? 0.8 : 0.5) * base,
+      `${selfText}, not explained by its dependencies.`,
+      [...ev],
+    ),
+  );
+  return out;
+}
+
+export function runChecks(v: ServiceView, c: CheckContext): Candidate[] {
+  return [
+    ...latencyChecks(v, c),
+    ...databaseChecks(v, c),
+    ...dependencyChecks(v, c),
+    ...changeChecks(v, c),
+  ].filter((h) => h.confidence >= 0.05);
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { detectOnset, shiftAt, strengthOf } from './onset.ts';
+
+/** A steady series around `level` (±5 %, deterministic), `after` from `at` on. */
+function step(n: number, at: number, level: number, after: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i < at ? level : after) * (1 + 0.05 * Math.sin(i * 1.7)));
+}
+
+describe('detectOnset', () => {
+  it('finds a step at its first minute, with the baseline median and the rise', () => {
+    const o = detectOnset(step(40, 30, 20, 80));
+    expect(o?.index).toBe(30);
+    expect(o?.baseline).toBeCloseTo(20, 0);
+    expect(o?.after).toBeCloseTo(80, -1);
+    expect(o?.strength).toBeGreaterThan(0.8);
+  });
+
+  it('works with short history: five quiet minutes are a baseline', () => {
+    expect(detectOnset(step(9, 5, 20, 60))?.index).toBe(5);
+    // Four quiet minutes are not enough, and minute 5 is inside the episode, not its start.
+    expect(detectOnset(step(8, 4, 20, 60))).toBeNull();
+  });
+
+  it('ignores a single spike and plain noise', () => {
+    const spiky = step(40, 99, 20, 20);
+    spiky[25] = 200;
+    expect(detectOnset(spiky)).toBeNull();
+    expect(detectOnset(step(40, 99, 20, 20))).toBeNull();
+  });
+
+  it('a flat baseline (zero errors) does not make a tiny rise infinite: the absolute floor holds', () => {
+    const rates = Array.from({ length: 40 }, (_, i) => (i >= 30 ? 0.01 : 0));
+    expect(detectOnset(rates, { minAbsolute: 0.03 })).toBeNull();
+    const burst = Array.from({ length: 40 }, (_, i) => (i >= 30 ? 0.3 : 0));
+    expect(detectOnset(burst, { minAbsolute: 0.03 })?.index).toBe(30);
+  });
+
+  it('answers within two minutes: two abnormal last minutes are an onset, a lone one only if extreme', () => {
+    expect(detectOnset(step(32, 30, 20, 60))?.index).toBe(30);
+    expect(detectOnset(step(31, 30, 20, 25))).toBeNull();
+    expect(detectOnset(step(31, 30, 20, 200))?.index).toBe(30);
+  });
+
+  it('an earlier episode that ended is not the onset: the one that lasts to the end is', () => {
+    const s = step(40, 30, 20, 80);
+    for (let i = 10; i < 15; i++) s[i] = 90;
+    expect(detectOnset(s)?.index).toBe(30);
+  });
+
+  it('a sequence of faults: the latest episode that lasts is the onset, even when the earlier ones left the series high', () => {
+    const s = step(60, 99, 20, 20);
+    for (let i = 10; i < 20; i++) s[i] = 80;
+    for (let i = 25; i < 35; i++) s[i] = 70;
+    for (let i = 50; i < 60; i++) s[i] = 90;
+    expect(detectOnset(s)?.index).toBe(50);
+  });
+
+  it('skips missing minutes rather than reading them as zero', () => {
+    const s: (number | null)[] = step(40, 30, 20, 80);
+    s[10] = null;
+    s[31] = null;
+    expect(detectOnset(s)?.index).toBe(30);
+  });
+
+  it('direction down finds a drop (throughput)', () => {
+    expect(detectOnset(step(40, 30, 100, 20), { direction: 'down' })?.index).toBe(30);
+    expect(detectOnset(step(40, 30, 100, 20))).toBeNull();
+  });
+});
+
+describe('shiftAt and strengthOf', () => {
+  it('a shift below the relative floor has strength 0', () => {
+    expect(shiftAt(step(40, 30, 20, 22), 30)?.strength).toBe(0);
+    expect(shiftAt(step(40, 30, 20, 60), 30)?.strength).toBeGreaterThan(0.7);
+  });
+
+  it('strength grows with z and with the relative change, within 0…1', () => {
+    expect(strengthOf(4, 0.25)).toBeLessThan(0.45);
+    expect(strengthOf(8, 0.5)).toBeGreaterThan(0.55);
+    expect(strengthOf(100, 10)).toBeLessThanOrEqual(1);
+    expect(strengthOf(12, 1)).toBeGreaterThan(strengthOf(8, 0.5));
+  });
+});

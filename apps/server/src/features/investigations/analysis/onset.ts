@@ -1,0 +1,127 @@
+/**
+ * Onset detection on a per-minute series (RED, self time, a resource): the first minute from which the
+ * series stays away from its baseline. The baseline is the window before the candidate minute (median and
+ * MAD), so it works without an earlier day: five quiet minutes are enough. A minute counts as abnormal when
+ * it is both far in robust z (the scale floored, so a flat baseline cannot make noise infinite) and a real
+ * change (relative and absolute floors). One abnormal minute is noise; the onset is the first minute where
+ * most of the next few are abnormal too, and most minutes up to the end (the episode still lasts).
+ */
+import { clamp01, mad, median, present, type Series } from './stats.ts';
+
+export interface OnsetOptions {
+  /** Present points needed before a candidate onset (default 5). */
+  minBaseline?: number;
+  /** Robust z a minute must reach (default 4). */
+  z?: number;
+  /** Change relative to the baseline median a minute must reach (default 0.25 = +25 %). */
+  minRelative?: number;
+  /** Absolute change a minute must reach, in the series' unit (default 0). */
+  minAbsolute?: number;
+  /** 'up' (default): only rises are faults (latency, errors, CPU). */
+  direction?: 'up' | 'down';
+}
+
+export interface Shift {
+  /** Median before the onset. */
+  baseline: number;
+  /** Median from the onset on. */
+  after: number;
+  /** Robust z of `after` against the baseline (scale floored). */
+  z: number;
+  /** (after − baseline) ÷ max(|baseline|, the absolute floor). */
+  relative: number;
+  /** 0…1: how strong the shift is (docs/investigations.md, "strength"). */
+  strength: number;
+}
+
+export interface Onset extends Shift {
+  index: number;
+}
+
+const WINDOW = 3;
+/** Minutes before a candidate onset that form its baseline (a local one: traffic has a daily rhythm). */
+const BASELINE_MINUTES = 60;
+const baselineOf = (values: Series, index: number): Series =>
+  values.slice(Math.max(0, index - BASELINE_MINUTES), index);
+/** Share of the minutes from the onset to the end that must be abnormal. */
+const STAYS = 0.6;
+
+function resolved(o: OnsetOptions) {
+  return {
+    minBaseline: o.minBaseline ?? 5,
+    z: o.z ?? 4,
+    minRelative: o.minRelative ?? 0.25,
+    minAbsolute: o.minAbsolute ?? 0,
+    sign: o.direction === 'down' ? -1 : 1,
+  };
+}
+
+/** Scale of a baseline: its MAD, floored at 5 % of its level and at a third of the absolute floor. */
+function scaleOf(base: readonly number[], center: number, minAbsolute: number): number {
+  return Math.max(mad(base, center), Math.abs(center) * 0.05, minAbsolute / 3, 1e-9);
+}
+
+/**
+ * 0…1 from a robust z and a relative change: both must be clearly past their thresholds. About 0.3 at the
+ * detection thresholds' edge, 0.6 at twice the z threshold and +50 %, over 0.85 at three times and double.
+ */
+export function strengthOf(z: number, relative: number, zThreshold = 4): number {
+  const s = 1 - Math.exp(-Math.max(0, z / zThreshold - 0.5));
+  const m = 1 - Math.exp(-Math.max(0, relative) / 0.5);
+  return clamp01(Math.sqrt(s * m));
+}
+
+/** How far the series from `index` on is from the series before it; null without enough points. */
+export function shiftAt(values: Series, index: number, o: OnsetOptions = {}): Shift | null {
+  const r = resolved(o);
+  const base = present(baselineOf(values, index));
+  const after = present(values.slice(index));
+  if (base.length < Math.min(r.minBaseline, 3) || after.length === 0) return null;
+  const b = median(base) ?? 0;
+  const a = median(after) ?? 0;
+  const scale = scaleOf(base, b, r.minAbsolute);
+  const dev = r.sign * (a - b);
+  const z = dev / scale;
+  const relative = dev / Math.max(Math.abs(b), r.minAbsolute, 1e-9);
+  const passes = dev >= r.minAbsolute && relative >= r.minRelative;
+  return { baseline: b, after: a, z, relative, strength: passes ? strengthOf(z, relative, r.z) : 0 };
+}
+
+export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null {
+  const r = resolved(o);
+  let found: Onset | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const base = present(baselineOf(values, i));
+    if (base.length < r.minBaseline) continue;
+    const b = median(base) ?? 0;
+    const scale = scaleOf(base, b, r.minAbsolute);
+    const abnormal = (v: number | null | undefined): boolean => {
+      if (v === null || v === undefined) return false;
+      const dev = r.sign * (v - b);
+      return dev / scale >= r.z && dev >= r.minAbsolute && dev >= r.minRelative * Math.abs(b);
+    };
+    if (!abnormal(values[i])) continue;
+    // An episode starts after a normal minute: inside a longer one, later minutes are not its onset.
+    let p = i - 1;
+    while (p >= 0 && values[p] === null) p--;
+    if (p >= 0 && abnormal(values[p])) continue;
+    const next = values.slice(i, i + WINDOW).filter((v) => v !== null);
+    const hits = next.filter(abnormal).length;
+    // Near the end fewer minutes exist: all of them must be abnormal, and a lone last minute must be so
+    // by twice the threshold (the answer is wanted within two minutes of a fault's start).
+    const sustained =
+      next.length >= WINDOW
+        ? hits >= WINDOW - 1
+        : next.length >= 2
+          ? hits === next.length
+          : (r.sign * ((values[i] ?? 0) - b)) / scale >= 2 * r.z;
+    // It must also stay: an earlier episode that ended is not this investigation's onset (a fault that
+    // recovered before the one being asked about).
+    const rest = values.slice(i).filter((v) => v !== null);
+    if (!sustained || rest.filter(abnormal).length < STAYS * rest.length) continue;
+    const shift = shiftAt(values, i, o);
+    // The latest episode that lasts is the one asked about (earlier faults in the window have ended).
+    if (shift !== null && shift.strength > 0) found = { index: i, ...shift };
+  }
+  return found;
+}

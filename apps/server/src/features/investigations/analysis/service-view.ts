@@ -1,0 +1,123 @@
+/**
+ * One service's signals seen from the onset: its derived curves (latency, error rate, self time), and how
+ * far each curve, client call and instance resource moved from its baseline. The checks read these.
+ */
+import { selfTimeSeries } from './delay-source.ts';
+import { instanceBreakdown, type InstanceBreakdown } from './instance-breakdown.ts';
+import { shiftAt, type OnsetOptions, type Shift } from './onset.ts';
+import type { CallSignals, InstanceSignals, ServiceSignals } from './signals.ts';
+import { ratioSeries, type Series } from './stats.ts';
+
+/** Detection floors per kind of curve (docs/investigations.md, "thresholds"). */
+export const LATENCY_OPTIONS: OnsetOptions = { minAbsolute: 10, minRelative: 0.3, z: 4 };
+export const ERROR_RATE_OPTIONS: OnsetOptions = { minAbsolute: 0.03, minRelative: 0.5, z: 4 };
+const RESOURCE_OPTIONS: OnsetOptions = { minRelative: 0.5, z: 4 };
+
+export interface CallView {
+  call: CallSignals;
+  latency: (number | null)[];
+  errorRate: (number | null)[];
+  latShift: Shift | null;
+  errShift: Shift | null;
+}
+
+export interface ResourceView {
+  inst: InstanceSignals;
+  breakdown: InstanceBreakdown | null;
+  cpu: Shift | null;
+  runQueue: Shift | null;
+  gc: Shift | null;
+  diskWrite: Shift | null;
+  blkio: Shift | null;
+  rss: Shift | null;
+  poolWait: Shift | null;
+  poolPending: Shift | null;
+  eventLoop: Shift | null;
+}
+
+export interface ServiceView {
+  s: ServiceSignals;
+  latency: (number | null)[];
+  errorRate: (number | null)[];
+  self: (number | null)[];
+  latShift: Shift | null;
+  errShift: Shift | null;
+  selfShift: Shift | null;
+  p50Shift: Shift | null;
+  logShift: Shift | null;
+  calls: CallView[];
+  resources: ResourceView[];
+}
+
+const at = (values: Series, onset: number | null, o: OnsetOptions): Shift | null =>
+  onset === null ? null : shiftAt(values, onset, o);
+
+function callView(call: CallSignals, onset: number | null): CallView {
+  const latency = ratioSeries(call.durationMs, call.requests);
+  const errorRate = ratioSeries(call.errors, call.requests);
+  return {
+    call,
+    latency,
+    errorRate,
+    latShift: at(latency, onset, { ...LATENCY_OPTIONS, minAbsolute: call.callType === 'db' ? 3 : 10 }),
+    errShift: at(errorRate, onset, ERROR_RATE_OPTIONS),
+  };
+}
+
+function resourceView(inst: InstanceSignals, onset: number | null): ResourceView {
+  return {
+    inst,
+    breakdown: onset === null ? null : instanceBreakdown(inst, onset),
+    cpu: at(inst.cpuSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 1 }),
+    runQueue: at(inst.runQueueSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 1 }),
+    gc: at(inst.gcSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.1 }),
+    diskWrite: at(inst.diskWriteBytes, onset, {
+      ...RESOURCE_OPTIONS,
+      minRelative: 1,
+      minAbsolute: 8 * 1024 * 1024,
+    }),
+    blkio: at(inst.blkioSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.5 }),
+    rss: at(inst.rssBytes, onset, { ...RESOURCE_OPTIONS, minRelative: 0.3, minAbsolute: 32 * 1024 * 1024 }),
+    poolWait: at(inst.poolWaitSeconds, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.1 }),
+    poolPending: at(inst.poolPending, onset, { ...RESOURCE_OPTIONS, minAbsolute: 0.5 }),
+    eventLoop: at(inst.eventLoopP99Ms, onset, { ...RESOURCE_OPTIONS, minAbsolute: 20 }),
+  };
+}
+
+export function serviceView(s: ServiceSignals, onset: number | null): ServiceView {
+  const latency = ratioSeries(s.serverMs, s.requests);
+  const errorRate = ratioSeries(s.errors, s.requests);
+  const self = selfTimeSeries({ requests: s.requests, serverMs: s.serverMs, clientMs: s.clientMs });
+  return {
+    s,
+    latency,
+    errorRate,
+    self,
+    latShift: at(latency, onset, LATENCY_OPTIONS),
+    errShift: at(errorRate, onset, ERROR_RATE_OPTIONS),
+    selfShift: at(self, onset, LATENCY_OPTIONS),
+    p50Shift: at(s.p50Ms, onset, LATENCY_OPTIONS),
+    logShift: at(s.logErrors, onset, { minAbsolute: 3, minRelative: 1, z: 4 }),
+    calls: s.calls.map((c) => callView(c, onset)),
+    resources: s.instances.map((i) => resourceView(i, onset)),
+  };
+}
+
+/** The strongest shift of a resource over the instances, with its instance. */
+export function strongest(
+  v: ServiceView,
+  pick: (r: ResourceView) => Shift | null,
+): { shift: Shift; instance: string; all: ResourceView } | null {
+  let best: { shift: Shift; instance: string; all: ResourceView } | null = null;
+  for (const r of v.resources) {
+    const s = pick(r);
+    if (s !== null && s.strength > 0 && (best === null || s.strength > best.shift.strength))
+      best = { shift: s, instance: r.inst.instance, all: r };
+  }
+  return best;
+}
+
+/** How strongly a service itself degraded: the stronger of its latency and error-rate shifts. */
+export function degradation(v: ServiceView): number {
+  return Math.max(v.latShift?.strength ?? 0, v.errShift?.strength ?? 0);
+}

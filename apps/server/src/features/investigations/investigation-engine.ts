@@ -1,0 +1,152 @@
+/**
+ * `investigations.run` and `investigations.trace`: read the signals of a range (plus a lookback that is the
+ * baseline when no earlier day exists), analyse them (analysis/analyse.ts, pure and deterministic), then add
+ * the evidence that needs the onset to be known: the failed / slowest traces of each suspect service after
+ * it. docs/investigations.md describes the rules.
+ */
+import { randomUUID } from 'node:crypto';
+import type { InvestigationResult, TraceRootCause } from '@apo/shared/console';
+import type { Storage } from '../../storage/index.ts';
+import { BadRequestError } from '../domain-errors.ts';
+import { traceById, type TraceReadLimits } from '../traces/trace-queries.ts';
+import { analyse } from './analysis/analyse.ts';
+import { selfTimeSeries } from './analysis/delay-source.ts';
+import { tracesEvidence } from './analysis/evidence.ts';
+import { traceRootCause, type TraceSpan } from './analysis/trace-root-cause.ts';
+import { spanDependencies, type DependencySource } from './dependency-source.ts';
+import {
+  changeEvents,
+  clientMinutes,
+  errorLogMinutes,
+  metricMinutes,
+  sampleTraces,
+  serverMinutes,
+  type Scope,
+} from './investigation-queries.ts';
+import { buildSignals, METRIC_FIELDS, type Frame } from './investigation-signals.ts';
+
+const MINUTE_MS = 60_000;
+/** In front of the asked range: the baseline when the fault started early in it. */
+const LOOKBACK_MS = 30 * MINUTE_MS;
+/** The longest range one investigation reads (per-minute series of every service). */
+const MAX_RANGE_MS = 24 * 3_600_000;
+/** Hypotheses that get trace evidence (each costs a span read). */
+const TRACED_HYPOTHESES = 5;
+
+export interface RunInput {
+  from: number;
+  to: number;
+  cluster?: string | undefined;
+  service?: string | undefined;
+  endpoint?: string | undefined;
+}
+
+export async function runInvestigation(
+  storage: Storage,
+  input: RunInput,
+  dependencies: DependencySource = spanDependencies,
+): Promise<InvestigationResult> {
+  if (input.to - input.from > MAX_RANGE_MS)
+    throw new BadRequestError(
+      `an investigation covers at most 24 h; got ${Math.round((input.to - input.from) / 3_600_000)} h`,
+    );
+  if (input.endpoint !== undefined && input.service === undefined)
+    throw new BadRequestError('endpoint needs its service');
+  const startMs = Math.floor((input.from - LOOKBACK_MS) / MINUTE_MS) * MINUTE_MS;
+  const endMs = Math.ceil(input.to / MINUTE_MS) * MINUTE_MS;
+  const scope: Scope = { fromMs: startMs, toMs: endMs, cluster: input.cluster };
+  const server = await serverMinutes(storage, scope, input.endpoint);
+  const client = await clientMinutes(storage, scope);
+  const metrics = await metricMinutes(storage, scope, Object.keys(METRIC_FIELDS));
+  const logs = await errorLogMinutes(storage, scope);
+  const events = await changeEvents(storage, scope);
+  const services = [...new Set(server.map((r) => r.service))].sort();
+  const deps = await dependencies.read(storage, scope, services);
+  const frame: Frame = {
+    startMs,
+    minutes: Math.max(1, (endMs - startMs) / MINUTE_MS),
+    rangeStartIndex: Math.floor((input.from - startMs) / MINUTE_MS),
+    symptom: input.service === undefined ? null : { service: input.service, endpoint: input.endpoint },
+  };
+  const analysis = analyse(buildSignals({ server, client, metrics, logs, events }, frame, deps));
+  const onsetMs = analysis.onset === null ? null : startMs + analysis.onset * MINUTE_MS;
+  const traced = new Map<string, string[]>();
+  for (const h of analysis.hypotheses.slice(0, TRACED_HYPOTHESES)) {
+    let ids = traced.get(h.service);
+    if (ids === undefined) {
+      ids = await sampleTraces(storage, { ...scope, fromMs: onsetMs ?? input.from }, h.service);
+      traced.set(h.service, ids);
+    }
+    h.evidence.push(...tracesEvidence(`failed or slowest traces of ${h.service} since the onset`, ids));
+  }
+  return {
+    id: randomUUID(),
+    from: input.from,
+    to: input.to,
+    service: input.service ?? null,
+    endpoint: input.endpoint ?? null,
+    onsetMs,
+    dependencies: analysis.dependencies,
+    hypotheses: analysis.hypotheses,
+  };
+}
+
+/** A service's normal self time per request: its average over the half hour before `atMs`, × 1.5 for a P90. */
+async function expectedSelfTimes(
+  storage: Storage,
+  atMs: number,
+  cluster: string | undefined,
+): Promise<Map<string, number>> {
+  const scope = {
+    fromMs: Math.floor((atMs - LOOKBACK_MS) / MINUTE_MS) * MINUTE_MS,
+    toMs: Math.floor(atMs / MINUTE_MS) * MINUTE_MS,
+    cluster,
+  };
+  const totals = new Map<string, { n: number; server: number; client: number }>();
+  const of = (s: string) =>
+    totals.get(s) ?? totals.set(s, { n: 0, server: 0, client: 0 }).get(s) ?? { n: 0, server: 0, client: 0 };
+  for (const r of await serverMinutes(storage, scope)) {
+    const t = of(r.service);
+    t.n += r.requests;
+    t.server += r.sum_ms;
+  }
+  for (const r of await clientMinutes(storage, scope))
+    if (r.call_type !== 'messaging') of(r.service).client += r.sum_ms;
+  const out = new Map<string, number>();
+  for (const [service, t] of totals) {
+    const [self] = selfTimeSeries({ requests: [t.n], serverMs: [t.server], clientMs: [t.client] });
+    if (self !== null && self !== undefined) out.set(service, 1.5 * self);
+  }
+  return out;
+}
+
+const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
+
+export async function investigateTrace(
+  storage: Storage,
+  traceId: string,
+  cluster: string | undefined,
+  limits: TraceReadLimits,
+): Promise<TraceRootCause> {
+  const trace = await traceById(storage, traceId, cluster, limits);
+  const spans = trace.spans.map((s): TraceSpan => {
+    const exception = s.events
+      .find((e) => e.name === 'exception')
+      ?.attributes.find(([k]) => k === 'exception.type')?.[1];
+    return {
+      spanId: s.spanId,
+      parentSpanId: s.parentSpanId,
+      service: s.service,
+      name: s.name,
+      startMs: nsToMs(s.startTimeUnixNano),
+      durationMs: nsToMs(s.durationNs),
+      error: s.status.code === 2,
+      errorText: [exception, s.status.message].filter((x) => x !== undefined && x !== '').join(': '),
+    };
+  });
+  const first = spans.reduce((m, s) => Math.min(m, s.startMs), Infinity);
+  const expected = Number.isFinite(first)
+    ? await expectedSelfTimes(storage, first, cluster)
+    : new Map<string, number>();
+  return traceRootCause(traceId, spans, expected);
+}

@@ -1,0 +1,281 @@
+/**
+ * Rows read from storage → the minute-aligned signals the analyses take (analysis/signals.ts). Counters
+ * and histogram sums arrive as the minute's last cumulative value and become per-minute increases here (a
+ * drop is a restart: the new process counts from zero); levels stay averages. Label sets are summed after.
+ */
+import { summarizeRed, sumRedFigures, type RedFigures } from '@apo/shared/red';
+import type {
+  ChangeEvent,
+  InvestigationSignals,
+  InstanceSignals,
+  LogPattern,
+  ServiceSignals,
+} from './analysis/signals.ts';
+import type { ServiceDependencies } from './dependency-source.ts';
+import type {
+  ClientMinute,
+  EventRow,
+  LogMinute,
+  MetricMinute,
+  ServerMinute,
+} from './investigation-queries.ts';
+
+export interface Rows {
+  server: ServerMinute[];
+  client: ClientMinute[];
+  metrics: MetricMinute[];
+  logs: LogMinute[];
+  events: EventRow[];
+}
+
+export interface Frame {
+  startMs: number;
+  minutes: number;
+  rangeStartIndex: number;
+  symptom: { service: string; endpoint?: string | undefined } | null;
+}
+
+const MINUTE_MS = 60_000;
+const MAX_PATTERNS = 20;
+
+type Field = Exclude<keyof InstanceSignals, 'instance' | 'requests'>;
+/** Metric name (and disk direction) → the instance series it feeds, with a unit factor. */
+export const METRIC_FIELDS: Record<
+  string,
+  { field: Field; scale?: (unit: string) => number; direction?: string }[]
+> = {
+  'process.cpu.time': [{ field: 'cpuSeconds' }],
+  'apo.process.runqueue.wait.time': [{ field: 'runQueueSeconds' }],
+  'apo.process.blkio.delay.time': [{ field: 'blkioSeconds' }],
+  'process.disk.io': [
+    { field: 'diskWriteBytes', direction: 'write' },
+    { field: 'diskReadBytes', direction: 'read' },
+  ],
+  'process.memory.usage': [{ field: 'rssBytes' }],
+  'v8js.gc.duration': [{ field: 'gcSeconds', scale: (u) => (u === 'ms' ? 0.001 : 1) }],
+  'nodejs.eventloop.delay.p99': [{ field: 'eventLoopP99Ms', scale: (u) => (u === 'ms' ? 1 : 1000) }],
+  'db.client.connection.wait_time': [{ field: 'poolWaitSeconds', scale: (u) => (u === 'ms' ? 0.001 : 1) }],
+  'db.client.connection.pending_requests': [{ field: 'poolPending' }],
+};
+
+const nulls = (n: number): (number | null)[] => Array.from({ length: n }, () => null);
+
+function add(series: (number | null)[], i: number, v: number): void {
+  if (i >= 0 && i < series.length) series[i] = (series[i] ?? 0) + v;
+}
+
+function emptyInstance(instance: string, n: number): InstanceSignals {
+  return {
+    instance,
+    requests: nulls(n),
+    cpuSeconds: nulls(n),
+    runQueueSeconds: nulls(n),
+    blkioSeconds: nulls(n),
+    diskWriteBytes: nulls(n),
+    diskReadBytes: nulls(n),
+    rssBytes: nulls(n),
+    gcSeconds: nulls(n),
+    eventLoopP99Ms: nulls(n),
+    poolWaitSeconds: nulls(n),
+    poolPending: nulls(n),
+  };
+}
+
+function metricsInto(
+  rows: readonly MetricMinute[],
+  instanceOf: (service: string, instance: string) => InstanceSignals,
+  index: (s: number) => number,
+) {
+  // Rows come ordered by service, instance, name, series, minute: a counter's previous value is the row before.
+  let prev: MetricMinute | undefined;
+  for (const r of rows) {
+    const same =
+      prev !== undefined &&
+      prev.service === r.service &&
+      prev.instance === r.instance &&
+      prev.name === r.name &&
+      prev.series === r.series;
+    let v: number | null = r.v;
+    if (r.cumulative) v = !same || prev === undefined ? null : r.v >= prev.v ? r.v - prev.v : r.v;
+    prev = r;
+    if (v === null) continue;
+    for (const f of METRIC_FIELDS[r.name] ?? []) {
+      if (f.direction !== undefined && f.direction !== r.disk_direction) continue;
+      add(instanceOf(r.service, r.instance)[f.field], index(r.minute_s), v * (f.scale?.(r.unit) ?? 1));
+    }
+  }
+}
+
+function patternsOf(
+  rows: readonly LogMinute[],
+  n: number,
+  index: (s: number) => number,
+): Map<string, { errors: (number | null)[]; patterns: LogPattern[] }> {
+  const out = new Map<string, { errors: (number | null)[]; patterns: LogPattern[] }>();
+  const byPattern = new Map<
+    string,
+    Omit<LogPattern, 'counts'> & { counts: (number | null)[]; total: number }
+  >();
+  for (const r of rows) {
+    const svc = out.get(r.service) ?? { errors: nulls(n), patterns: [] };
+    out.set(r.service, svc);
+    add(svc.errors, index(r.minute_s), r.records);
+    const key = `${r.service}\u0000${r.pattern}`;
+    let p = byPattern.get(key);
+    if (p === undefined) {
+      p = {
+        pattern: r.pattern,
+        counts: nulls(n),
+        total: 0,
+        sample: {
+          ts: r.sample_ms,
+          service: r.service,
+          instance: r.sample_instance,
+          severity: r.sample_severity,
+          body: r.sample_body,
+          traceId: r.sample_trace_id,
+        },
+      };
+      byPattern.set(key, p);
+    }
+    p.total += r.records;
+    add(p.counts, index(r.minute_s), r.records);
+  }
+  for (const [key, p] of byPattern) out.get(key.split('\u0000')[0] ?? '')?.patterns.push(p);
+  for (const svc of out.values()) {
+    svc.patterns.sort((a, b) => total(b) - total(a) || a.pattern.localeCompare(b.pattern));
+    svc.patterns.splice(MAX_PATTERNS);
+  }
+  return out;
+}
+
+const total = (p: LogPattern): number => p.counts.reduce<number>((a, b) => a + (b ?? 0), 0);
+
+function eventOf(e: EventRow): ChangeEvent {
+  return {
+    ts: e.ts_ms,
+    name: e.name,
+    instance: e.instance,
+    detail: e.new_version !== '' ? `→ ${e.new_version}` : e.message,
+  };
+}
+
+export function buildSignals(rows: Rows, frame: Frame, deps: ServiceDependencies): InvestigationSignals {
+  const n = frame.minutes;
+  const index = (s: number) => Math.floor((s * 1000 - frame.startMs) / MINUTE_MS);
+  const services = new Map<string, ServiceSignals>();
+  const figures = new Map<string, RedFigures[][]>();
+  const serviceOf = (name: string): ServiceSignals => {
+    let s = services.get(name);
+    if (s === undefined) {
+      s = {
+        service: name,
+        requests: nulls(n),
+        errors: nulls(n),
+        serverMs: nulls(n),
+        clientMs: nulls(n),
+        p50Ms: nulls(n),
+        p99Ms: nulls(n),
+        calls: [],
+        instances: [],
+        logErrors: nulls(n),
+        logPatterns: [],
+        events: [],
+      };
+      services.set(name, s);
+      figures.set(
+        name,
+        Array.from({ length: n }, () => []),
+      );
+    }
+    return s;
+  };
+  const instanceOf = (service: string, instance: string): InstanceSignals => {
+    const s = serviceOf(service);
+    let i = s.instances.find((x) => x.instance === instance);
+    if (i === undefined) {
+      i = emptyInstance(instance, n);
+      s.instances.push(i);
+    }
+    return i;
+  };
+  const endpoint = frame.symptom?.endpoint;
+  for (const r of rows.server) {
+    // The asked endpoint narrows its service's curves; the other services keep all their endpoints.
+    if (endpoint !== undefined && r.service === frame.symptom?.service && r.hit === 0) continue;
+    const s = serviceOf(r.service);
+    const i = index(r.minute_s);
+    add(s.requests, i, r.requests);
+    add(s.errors, i, r.failed);
+    add(s.serverMs, i, r.sum_ms);
+    add(instanceOf(r.service, r.instance).requests, i, r.requests);
+    figures.get(r.service)?.[i]?.push({
+      count: r.requests,
+      errorCount: r.failed,
+      durationSumMs: r.sum_ms,
+      bucketCounts: r.buckets,
+    });
+  }
+  for (const [name, perMinute] of figures) {
+    const s = serviceOf(name);
+    perMinute.forEach((f, i) => {
+      if (f.length === 0) return;
+      const q = summarizeRed([sumRedFigures(f)]);
+      s.p50Ms[i] = q.p50;
+      s.p99Ms[i] = q.p99;
+    });
+  }
+  const calls = new Map<string, ServiceSignals['calls'][number]>();
+  for (const r of rows.client) {
+    if (!services.has(r.service)) continue;
+    const s = serviceOf(r.service);
+    const i = index(r.minute_s);
+    // Messages are sent, not waited for: their time is not the caller's dependency time.
+    if (r.call_type !== 'messaging') add(s.clientMs, i, r.sum_ms);
+    const key = `${r.service}\u0000${r.call_type}\u0000${r.peer}\u0000${r.system}\u0000${r.db_namespace}`;
+    let c = calls.get(key);
+    if (c === undefined) {
+      const peerService = r.call_type === 'db' ? null : deps.peerService(r.service, r.peer);
+      const label =
+        r.call_type === 'db'
+          ? `${r.system} ${r.db_namespace || r.peer}`.trim()
+          : (peerService ?? (r.peer || r.system));
+      c = {
+        callType: r.call_type,
+        peer: r.peer,
+        peerService,
+        label,
+        requests: nulls(n),
+        errors: nulls(n),
+        durationMs: nulls(n),
+      };
+      calls.set(key, c);
+      s.calls.push(c);
+    }
+    add(c.requests, i, r.calls);
+    add(c.errors, i, r.failed);
+    add(c.durationMs, i, r.sum_ms);
+  }
+  metricsInto(
+    rows.metrics.filter((r) => services.has(r.service)),
+    instanceOf,
+    index,
+  );
+  for (const [service, l] of patternsOf(rows.logs, n, index)) {
+    const s = services.get(service);
+    if (s === undefined) continue;
+    s.logErrors = l.errors;
+    s.logPatterns = l.patterns;
+  }
+  for (const e of rows.events) services.get(e.service)?.events.push(eventOf(e));
+  const list = [...services.values()].sort((a, b) => a.service.localeCompare(b.service));
+  for (const s of list) s.instances.sort((a, b) => a.instance.localeCompare(b.instance));
+  return {
+    startMs: frame.startMs,
+    minutes: n,
+    rangeStartIndex: frame.rangeStartIndex,
+    symptom: frame.symptom,
+    services: list,
+    edges: deps.edges,
+  };
+}
