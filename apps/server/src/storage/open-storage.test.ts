@@ -88,6 +88,8 @@ describe('migrations', () => {
       { name: 'red_server_1m', engine: 'MergeTree' },
       { name: 'schema_migrations', engine: 'MergeTree' },
       { name: 'spans', engine: 'MergeTree' },
+      { name: 'topology_edges', engine: 'ReplacingMergeTree' },
+      { name: 'topology_windows', engine: 'ReplacingMergeTree' },
       { name: 'trace_index', engine: 'AggregatingMergeTree' },
       { name: 'trace_index_mv', engine: 'MaterializedView' },
     ]);
@@ -260,6 +262,7 @@ describe('start-up on an existing data directory', () => {
       { version: 4, migration: 'kubernetes-pods' },
       { version: 5, migration: 'ledger-batch-binding' },
       { version: 6, migration: 'red-overview-projections' },
+      { version: 7, migration: 'topology' },
     ]);
     expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
     expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');

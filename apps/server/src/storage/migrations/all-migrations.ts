@@ -5,7 +5,7 @@ import { spansMergeWidthMigration } from './0003-spans-merge-width.ts';
 import { kubernetesPodsMigration } from './0004-kubernetes-pods.ts';
 import { ledgerBatchBindingMigration } from './0005-ledger-batch-binding.ts';
 import { redOverviewProjectionsMigration } from './0006-red-overview-projections.ts';
-import { topologyMigration } from './0008-topology.ts';
+import { topologyMigration } from './0007-topology.ts';
 import type { Migration } from './migration.ts';
 
 export const migrations: readonly Migration[] = [

@@ -67,7 +67,7 @@ describe('DDL from the table definitions', () => {
       [4, 'kubernetes-pods'],
       [5, 'ledger-batch-binding'],
       [6, 'red-overview-projections'],
-      [8, 'topology'],
+      [7, 'topology'],
     ]);
     expect(created(migrations.at(-1)!.statements(single))).toEqual(['topology_edges', 'topology_windows']);
     expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);

@@ -4,7 +4,7 @@ import { topologyEdgesTable, topologyWindowsTable } from '../tables/topology-edg
 import type { Migration } from './migration.ts';
 
 export const topologyMigration: Migration = {
-  version: 8,
+  version: 7,
   name: 'topology',
   statements: (ctx) => [
     ...createTableDdl(topologyEdgesTable, ctx),
