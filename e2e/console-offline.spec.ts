@@ -30,7 +30,7 @@ test.describe('console: offline', () => {
     const shell = new ShellPage(page);
     const service = new ServicePage(page);
     await shell.open(consoleUrl, '/services/cart?from=now-1h&to=now', server.url);
-    await expect.poll(async () => values((await service.drawn('Latency')).avg).length).toBeGreaterThan(0);
+    await expect.poll(async () => values((await service.drawn('Latency')).p95).length).toBeGreaterThan(0);
     const before = await service.drawn('Latency');
     await expect(shell.offlineBanner).toHaveCount(0);
 
@@ -49,7 +49,7 @@ test.describe('console: offline', () => {
     // After a reload the saved copy (IndexedDB) is what the view shows.
     await page.reload();
     await expect(shell.offlineBanner).toBeVisible();
-    await expect.poll(async () => values((await service.drawn('Latency')).avg)).toEqual(values(before.avg));
+    await expect.poll(async () => values((await service.drawn('Latency')).p95)).toEqual(values(before.p95));
 
     await server.start();
     await expect(shell.offlineBanner).toHaveCount(0, { timeout: 20_000 });

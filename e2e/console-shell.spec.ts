@@ -11,9 +11,9 @@ test.describe('console: shell', () => {
     await shell.open(consoleUrl, '/admin?tab=server', serverUrl);
     await expect(shell.nav.getByRole('link', { name: 'Overview' })).toBeVisible();
     await expect(shell.nav.getByRole('link', { name: 'Admin' })).toHaveAttribute('aria-current', 'page');
-    const traces = shell.nav.getByText('Traces');
-    await expect(shell.nav.getByRole('link', { name: 'Traces' })).toHaveCount(0);
-    await traces.hover();
+    const logs = shell.nav.getByText('Logs');
+    await expect(shell.nav.getByRole('link', { name: 'Logs' })).toHaveCount(0);
+    await logs.hover();
     await expect(page.getByRole('tooltip')).toContainText('Coming in a later release');
     await expect(
       page.getByRole('button', { name: 'Local mode: no sign-in, you are the local admin' }),

@@ -2,11 +2,17 @@
 import { expect, test } from '@playwright/test';
 import { e2eEnv } from './e2e-env.ts';
 import { attachBothThemes } from './screenshots.ts';
+import { DETAIL_CALL_MINUTES } from './seed/detail-seed.ts';
 import { TOPOLOGY_SEED_MINUTES } from './seed/topology-seed.ts';
 import { ShellPage } from './shell-page.ts';
 import { TopologyPage, type DrawnMap } from './topology-page.ts';
 
 const M = TOPOLOGY_SEED_MINUTES;
+/** The service-detail seed's client calls of checkout (detail-seed.ts: 100 + 20 sqlite and 60 HTTP calls a minute). */
+const DETAIL_NEIGHBOURS: [string, string, number][] = [
+  ['database', 'shop', 120 * DETAIL_CALL_MINUTES],
+  ['external', 'payments:8080', 60 * DETAIL_CALL_MINUTES],
+];
 /** p95 of calls that all took one latency, by the shared quantile rule: lower + width × 0.95 of its bucket. */
 const p95 = { cart: 10 + 15 * 0.95, catalog: 5 + 5 * 0.95, db: 2 + 3 * 0.95, cdn: 50 + 50 * 0.95 };
 
@@ -28,11 +34,16 @@ test.describe('console: topology', () => {
 
     await expect
       .poll(async () => (await topology.neighbours()).downstream.length, { timeout: 30_000 })
-      .toBe(2);
+      .toBe(4);
     const drawn = await topology.neighbours();
     expect(drawn.upstream).toEqual([]);
+    // The service-detail seed's calls of checkout (detail-seed.ts) are neighbours too: its sqlite database
+    // and the payments host, with every call of their rollups.
+    expect(
+      drawn.downstream.filter((n) => n.kind !== 'service').map((n) => [n.kind, n.name, n.calls]),
+    ).toEqual(DETAIL_NEIGHBOURS);
     // Busiest first; every call of the 100 % rollups, though one trace was stored.
-    expect(drawn.downstream).toEqual([
+    expect(drawn.downstream.filter((n) => n.kind === 'service')).toEqual([
       {
         kind: 'service',
         name: 'catalog',
@@ -103,21 +114,32 @@ test.describe('console: topology', () => {
     const topology = new TopologyPage(page);
     await shell.open(consoleUrl, '/service-map?from=now-1h&to=now', serverUrl);
     await expect(page.getByRole('heading', { level: 2, name: 'Service map' })).toBeVisible();
-    await expect.poll(async () => (await topology.drawnMap()).edges.length, { timeout: 30_000 }).toBe(4);
+    await expect.poll(async () => (await topology.drawnMap()).edges.length, { timeout: 30_000 }).toBe(6);
     const map = await topology.drawnMap();
-    expect(byName(map)).toEqual([
-      ['service:cart', 'database:orders', 120 * M],
-      ['service:catalog', 'external:images.cdn.example:443', 12 * M],
-      ['service:checkout', 'service:cart', 30 * M],
-      ['service:checkout', 'service:catalog', 60 * M],
-    ]);
-    expect(map.nodes.map((n) => `${n.kind}:${n.name}`).sort()).toEqual([
-      'database:orders',
-      'external:images.cdn.example:443',
-      'service:cart',
-      'service:catalog',
+    const detailEdges = DETAIL_NEIGHBOURS.map(([kind, name, calls]) => [
       'service:checkout',
+      `${kind}:${name}`,
+      calls,
     ]);
+    expect(byName(map)).toEqual(
+      [
+        ['service:cart', 'database:orders', 120 * M],
+        ['service:catalog', 'external:images.cdn.example:443', 12 * M],
+        ['service:checkout', 'service:cart', 30 * M],
+        ['service:checkout', 'service:catalog', 60 * M],
+        ...detailEdges,
+      ].sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`)),
+    );
+    expect(map.nodes.map((n) => `${n.kind}:${n.name}`).sort()).toEqual(
+      [
+        'database:orders',
+        'external:images.cdn.example:443',
+        'service:cart',
+        'service:catalog',
+        'service:checkout',
+        ...DETAIL_NEIGHBOURS.map(([kind, name]) => `${kind}:${name}`),
+      ].sort(),
+    );
     // The overview's health: checkout is the degraded service of the seed.
     expect(map.nodes.find((n) => n.name === 'checkout')?.health).toBe('critical');
     await expect(topology.map.locator('canvas[data-draw-ms]')).toBeVisible();

@@ -16,7 +16,8 @@
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** The client-call minutes: inside "last hour" like red-seed.ts's, and their day-earlier twins. */
-const CALL_MINUTES = 40;
+export const DETAIL_CALL_MINUTES = 40;
+const CALL_MINUTES = DETAIL_CALL_MINUTES;
 const CALL_END_OFFSET_MIN = 3;
 
 export const DETAIL_EXPECTED = {
