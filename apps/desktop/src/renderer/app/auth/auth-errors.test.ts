@@ -26,4 +26,13 @@ describe('sign-in problems', () => {
       'Cannot reach the APO server at http://127.0.0.1:3300. Check that it is running and try again.',
     );
   });
+
+  it('says when what answered at that address is not an APO server', () => {
+    const html = Object.assign(new Error('not valid JSON'), { cause: new SyntaxError('not valid JSON') });
+    const problem = describeAuthProblem(html, 'http://apo:3300');
+    expect(problem.kind).toBe('server');
+    expect(problem.message).toMatch(
+      /^The server at http:\/\/apo:3300 answered, but not as an APO server does\. Check the address\./,
+    );
+  });
 });

@@ -57,5 +57,6 @@ export function describeAuthProblem(error: unknown, serverUrl: string): AuthProb
       message: `${problem.summary}. Check that it is running and try again.`,
     };
   }
+  if (problem.kind === 'not-apo') return { kind: 'server', message: `${problem.summary}. ${problem.hint}` };
   return { kind: 'server', message: `The server could not complete this: ${problem.detail}` };
 }

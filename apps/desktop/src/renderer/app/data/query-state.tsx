@@ -75,16 +75,20 @@ export function QueryState<T, E extends { message: string }>({
         title={
           problem.kind === 'unreachable'
             ? `${problem.summary}, and there is no saved copy of ${what} to show`
-            : `Could not load ${what}: ${query.error.message}`
+            : problem.kind === 'not-apo'
+              ? `Could not load ${what}: ${problem.summary}`
+              : `Could not load ${what}: ${query.error.message}`
         }
         hint={
-          problem.remedy && (
+          problem.remedy ? (
             <p>
               {problem.remedy.text} <code>{problem.remedy.command}</code>
             </p>
+          ) : (
+            problem.kind === 'not-apo' && <p>{problem.hint}</p>
           )
         }
-        detail={problem.kind === 'unreachable' ? problem.detail : undefined}
+        detail={problem.kind === 'server-error' ? undefined : problem.detail}
         retrying={query.isFetching}
         onRetry={() => {
           connection.retry();

@@ -37,3 +37,33 @@ describe('describeConnectionProblem', () => {
     expect(problem.remedy).toBeUndefined();
   });
 });
+
+describe('describeConnectionProblem, when something else answers', () => {
+  const notJson = Object.assign(new Error('Unexpected token \'<\', "<html><bod"... is not valid JSON'), {
+    cause: new SyntaxError('Unexpected token \'<\', "<html><bod"... is not valid JSON'),
+  });
+
+  it('says a non-JSON answer (a proxy error page) is not an APO answer, not that the server is down', () => {
+    const problem = describeConnectionProblem(notJson, 'http://apo:3300');
+    expect(problem.kind).toBe('not-apo');
+    expect(problem.summary).toBe('The server at http://apo:3300 answered, but not as an APO server does');
+    expect(problem.remedy).toBeUndefined();
+    expect(problem.detail).toContain('is not valid JSON');
+  });
+
+  it('keeps a failed fetch wrapped by tRPC, and a timeout, as unreachable', () => {
+    const wrapped = Object.assign(new Error('Failed to fetch'), { cause: new TypeError('Failed to fetch') });
+    expect(describeConnectionProblem(wrapped, 'http://apo:3300').kind).toBe('unreachable');
+    const timeout = new DOMException('signal timed out', 'TimeoutError');
+    expect(
+      describeConnectionProblem(Object.assign(new Error('x'), { cause: timeout }), 'http://apo:3300').kind,
+    ).toBe('unreachable');
+  });
+
+  it('calls a TypeError that is not a network failure (JSON that is not tRPC) not-apo', () => {
+    const odd = Object.assign(new Error('bad'), {
+      cause: new TypeError("Cannot read properties of undefined (reading 'result')"),
+    });
+    expect(describeConnectionProblem(odd, 'http://apo:3300').kind).toBe('not-apo');
+  });
+});

@@ -1,5 +1,10 @@
 export interface ConnectionProblem {
-  kind: 'unreachable' | 'server-error';
+  /**
+   * `unreachable`: no answer at all (refused, DNS, TLS, CORS, timeout); `server-error`: the APO server
+   * answered with an error of its own; `not-apo`: something answered, but not as an APO server does (a
+   * proxy's error page, another program on that port, a wrong path).
+   */
+  kind: 'unreachable' | 'server-error' | 'not-apo';
   /** One sentence saying what is wrong. */
   summary: string;
   /** What to do about it, when there is a command for it. */
@@ -10,9 +15,13 @@ export interface ConnectionProblem {
   detail: string;
 }
 
+// What fetch throws (a TypeError) when no answer came: Chromium, Firefox, Safari, Node / Electron main.
+const NO_ANSWER = /failed to fetch|networkerror|load failed|fetch failed|network request failed/i;
+
 /**
- * A tRPC error that carries `data.code` came from the APO server itself; anything else (a failed fetch, a
- * proxy error page, a non-tRPC answer) means the console could not talk to an APO server at that address.
+ * A tRPC error that carries `data.code` came from the APO server itself; a failed fetch means the console
+ * could not talk to anything at that address; anything else (an answer that is not JSON, JSON that is not
+ * tRPC's) came from something else answering there.
  */
 export function describeConnectionProblem(
   error: unknown,
@@ -27,6 +36,19 @@ export function describeConnectionProblem(
     return {
       kind: 'server-error',
       summary: `The APO server at ${serverUrl} answered with an error (${code}): ${detail}`,
+      detail,
+    };
+  }
+  // tRPC wraps what fetch or the JSON parser threw as the cause.
+  const cause: unknown = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  const noAnswer =
+    (cause instanceof TypeError && NO_ANSWER.test(cause.message)) ||
+    (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError'));
+  if (!noAnswer && cause instanceof Error) {
+    return {
+      kind: 'not-apo',
+      summary: `The server at ${serverUrl} answered, but not as an APO server does`,
+      hint: `Check the address. A proxy in front of APO (its error page while APO restarts) or another program listening there answers like this.`,
       detail,
     };
   }
