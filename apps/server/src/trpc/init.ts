@@ -1,9 +1,9 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { hasRole, type Principal, type ProcedureRole } from '../auth/roles.ts';
 import { RetryAfter } from '../auth/access-control.ts';
 import type { Context } from './context.ts';
 import { formatError, toTrpcError } from './errors.ts';
+import { wireTransformer } from './transformer.ts';
 
 /**
  * Every procedure states the role it needs in its meta; the role middleware enforces exactly that, so the
@@ -15,7 +15,7 @@ interface ProcedureMeta {
 
 const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   // Nanosecond timestamps travel as bigint or decimal strings; superjson keeps bigint exact.
-  transformer: superjson,
+  transformer: wireTransformer,
   // Production behaviour in every environment: NODE_ENV is unset wherever nobody set it, and tRPC's
   // development mode puts stack traces (with absolute file paths) into every error answer.
   isDev: false,
