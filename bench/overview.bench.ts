@@ -26,11 +26,11 @@ import { parseArgs } from 'node:util';
 import { bulkServiceName, seedBulkRedRollups } from '../apps/server/test/support/overview-seed.ts';
 import { servicesOverview } from '../apps/server/src/features/overview/services-overview.ts';
 import { endpointsOverview } from '../apps/server/src/features/overview/endpoints-overview.ts';
-import { appendSpanRows, openStorage, RowBinaryWriter } from '../apps/server/src/storage/index.ts';
+import { openStorage } from '../apps/server/src/storage/index.ts';
 import type { Storage } from '../apps/server/src/storage/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';
 import { apiClient } from '../apps/server/test/support/api-client.ts';
-import { generateTraces } from './workload.ts';
+import { storeWorkloadSpans } from './workload/stored-spans.ts';
 import { median, percentile } from './support/process-cpu.ts';
 
 const { values: args } = parseArgs({
@@ -67,27 +67,6 @@ const nowMs = seededAtMs ?? Date.now();
 
 const seconds = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(0);
 
-async function loadSpans(storage: Storage): Promise<number> {
-  const nowNs = BigInt(nowMs) * 1_000_000n;
-  const spreadNs = BigInt(DAY) * 1_000_000n;
-  const w = new RowBinaryWriter(32 * 1024 * 1024);
-  let stored = 0;
-  let seed = 1;
-  while (stored < spanTarget) {
-    w.reset();
-    let rows = 0;
-    while (rows < 100_000 && stored + rows < spanTarget) {
-      const startNs =
-        nowNs - spreadNs + (spreadNs * BigInt(stored + rows)) / BigInt(Math.ceil(spanTarget * 1.05));
-      const data = generateTraces({ spansPerRequest: 512, attributesPerSpan: 11, seed: seed++, startNs });
-      rows += appendSpanRows(w, data, { cluster: 'default', flushId: 1n });
-    }
-    await storage.insertRowBinary(storage.tables.spans, w.bytes(), rows);
-    stored += rows;
-  }
-  return stored;
-}
-
 async function loadLogsAndEvents(storage: Storage): Promise<void> {
   const db = storage.database;
   await storage.client.command({
@@ -122,7 +101,7 @@ async function seed(): Promise<void> {
     });
     console.log(`rollups: ${rollupRows.toLocaleString('en')} rows of red_server_1m in ${seconds(t0)} s`);
     t0 = performance.now();
-    const spans = await loadSpans(storage);
+    const spans = await storeWorkloadSpans(storage, { total: spanTarget, nowMs, spreadMs: DAY });
     console.log(`spans: ${spans.toLocaleString('en')} in ${seconds(t0)} s`);
     await loadLogsAndEvents(storage);
   } finally {

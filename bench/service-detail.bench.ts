@@ -18,11 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bulkServiceName, seedBulkRedRollups } from '../apps/server/test/support/overview-seed.ts';
-import { appendSpanRows, openStorage, RowBinaryWriter } from '../apps/server/src/storage/index.ts';
+import { openStorage } from '../apps/server/src/storage/index.ts';
 import type { Storage } from '../apps/server/src/storage/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';
 import { apiClient } from '../apps/server/test/support/api-client.ts';
-import { generateTraces } from './workload.ts';
+import { storeWorkloadSpans } from './workload/stored-spans.ts';
 import { median, percentile } from './support/process-cpu.ts';
 
 const { values: args } = parseArgs({
@@ -50,38 +50,6 @@ const HOSTS = 20;
 const dataDir = await mkdtemp(join(tmpdir(), 'apo-service-detail-bench-'));
 const nowMs = Date.now();
 const seconds = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(0);
-
-async function loadSpans(storage: Storage): Promise<number> {
-  const nowNs = BigInt(nowMs) * 1_000_000n;
-  const spreadNs = BigInt(DAY) * 1_000_000n;
-  const w = new RowBinaryWriter(32 * 1024 * 1024);
-  let stored = 0;
-  let seed = 1;
-  while (stored < spanTarget) {
-    w.reset();
-    let rows = 0;
-    while (rows < 100_000 && stored + rows < spanTarget) {
-      const startNs =
-        nowNs - spreadNs + (spreadNs * BigInt(stored + rows)) / BigInt(Math.ceil(spanTarget * 1.05));
-      const data = generateTraces({
-        spansPerRequest: 512,
-        attributesPerSpan: 11,
-        services,
-        seed: seed++,
-        startNs,
-      });
-      // The rollups' service names, so a service's spans, rollups and metrics meet.
-      data.resourceSpans.forEach((rs, i) => {
-        rs.resource.attributes['service.name'] = bulkServiceName(i);
-        rs.resource.attributes['service.instance.id'] = `${bulkServiceName(i)}-0`;
-      });
-      rows += appendSpanRows(w, data, { cluster: 'default', flushId: 1n });
-    }
-    await storage.insertRowBinary(storage.tables.spans, w.bytes(), rows);
-    stored += rows;
-  }
-  return stored;
-}
 
 /** Client-call rollups, process and host metrics, logs and events, generated inside the engine. */
 async function loadTheRest(storage: Storage): Promise<void> {
@@ -165,7 +133,18 @@ try {
     });
     console.log(`rollups: ${rollupRows.toLocaleString('en')} rows of red_server_1m in ${seconds(t0)} s`);
     t0 = performance.now();
-    const spans = await loadSpans(storage);
+    const spans = await storeWorkloadSpans(storage, {
+      total: spanTarget,
+      nowMs,
+      spreadMs: DAY,
+      services,
+      // The rollups' service names, so a service's spans, rollups and metrics meet.
+      renameResources: (data) =>
+        data.resourceSpans.forEach((rs, i) => {
+          rs.resource.attributes['service.name'] = bulkServiceName(i);
+          rs.resource.attributes['service.instance.id'] = `${bulkServiceName(i)}-0`;
+        }),
+    });
     console.log(`spans: ${spans.toLocaleString('en')} in ${seconds(t0)} s`);
     t0 = performance.now();
     await loadTheRest(storage);
