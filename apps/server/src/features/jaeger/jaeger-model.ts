@@ -11,25 +11,25 @@ import type { AttributeList } from '@apo/shared/model';
 import type { SpanView } from '../traces/span-view.ts';
 import type { TraceView } from '../traces/trace-queries.ts';
 
-export interface JaegerKeyValue {
+interface JaegerKeyValue {
   key: string;
   type: 'string' | 'bool' | 'int64';
   value: string | boolean | number;
 }
 
-export interface JaegerReference {
+interface JaegerReference {
   refType: 'CHILD_OF' | 'FOLLOWS_FROM';
   traceID: string;
   spanID: string;
 }
 
-export interface JaegerLog {
+interface JaegerLog {
   /** Microseconds since the epoch. */
   timestamp: number;
   fields: JaegerKeyValue[];
 }
 
-export interface JaegerSpan {
+interface JaegerSpan {
   traceID: string;
   spanID: string;
   flags: number;
@@ -45,12 +45,12 @@ export interface JaegerSpan {
   warnings: string[] | null;
 }
 
-export interface JaegerProcess {
+interface JaegerProcess {
   serviceName: string;
   tags: JaegerKeyValue[];
 }
 
-export interface JaegerTrace {
+interface JaegerTrace {
   traceID: string;
   spans: JaegerSpan[];
   /** Keyed `p1`, `p2`, … in the order the spans first name each process: never user data as keys. */

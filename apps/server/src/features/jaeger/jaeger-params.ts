@@ -18,8 +18,8 @@ export class JaegerParamError extends Error {
 }
 
 /** Traces one search may return (Jaeger's UI asks for 20 unless told otherwise). */
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 1000;
 /** Without `start` or `lookback`, as Jaeger: the last two days. */
 const DEFAULT_LOOKBACK_MS = 2 * 24 * 3_600_000;
 const MAX_TAGS = 16;
@@ -85,7 +85,7 @@ function parseMicros(raw: string, param: string): number {
   return Number(raw);
 }
 
-export interface TagFilter {
+interface TagFilter {
   key: string;
   value: string;
 }
