@@ -218,7 +218,9 @@ describe('the Jaeger query API reads what the OpenTelemetry SDK sent', () => {
     const tags = (t: Record<string, string>) => `tags=${encodeURIComponent(JSON.stringify(t))}&lookback=2d`;
     expect(await ids(tags({ 'db.system.name': 'postgresql' }))).toEqual([ordersTrace]);
     expect(await ids(tags({ 'db.system.name': 'mysql' }))).toEqual([]);
-    expect(await ids(tags({ 'host.name': 'test-host', 'http.route': '/health' }))).toEqual([healthTrace]);
+    expect(await ids(tags({ 'service.instance.id': `${SERVICE}-1`, 'http.route': '/health' }))).toEqual([
+      healthTrace,
+    ]);
     expect(await ids(tags({ error: 'true' }))).toEqual([ordersTrace]);
     expect(await ids(tags({ 'span.kind': 'client' }))).toEqual([ordersTrace]);
     expect(await ids('tag=http.route:/orders/:id&lookback=1h')).toEqual([ordersTrace]);
