@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { procedureModels, renderInput } from './api-docs-model.ts';
+import { JAEGER_SECTION } from './api-docs-jaeger.ts';
 import { routerTypes } from './api-docs-types.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
@@ -81,7 +82,7 @@ export async function generateApiDocs(): Promise<string> {
     repoRoot,
     models.map((m) => m.path),
   );
-  const out: string[] = [HEADER, '## Procedures', ''];
+  const out: string[] = [HEADER, JAEGER_SECTION, '## Procedures', ''];
   out.push('| procedure | kind | role | what it answers |', '| --- | --- | --- | --- |');
   for (const m of models) {
     const doc = m.description ?? types.procedures.get(m.path)?.doc;

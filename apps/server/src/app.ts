@@ -24,6 +24,7 @@ import { DecisionBoard } from '@apo/otlp-transport';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
 import { InvestigationStore } from './features/investigations/investigation-store.ts';
 import { registerTraceColumnsRoute } from './features/traces/trace-columns-route.ts';
+import { registerJaegerRoutes } from './features/jaeger/jaeger-routes.ts';
 import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { TopologyJob } from './jobs/topology-job.ts';
@@ -202,6 +203,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       },
     });
     registerTraceColumnsRoute(app, { storage, access: access.access });
+    // Jaeger's query API (`/api/services`, `/api/traces`, …) for the Jaeger UI and Grafana's Jaeger source.
+    registerJaegerRoutes(app, { storage, access: access.access, limits: config.api });
     // The web console at `/`; its fallback (client routes → index.html) answers only what no route above took.
     registerConsoleFiles(app, { dir: config.consoleDir ?? defaultConsoleDir() });
 

@@ -37,7 +37,7 @@ const spans = tableColumns(storageTables.spans);
 const traceIndex = tableColumns(storageTables.trace_index);
 
 /** The query parameters `spanSelection` uses. */
-const spanLimitParams = (limits: SpanReadLimits) => ({
+export const spanLimitParams = (limits: SpanReadLimits) => ({
   maxEvents: limits.maxSpanEvents,
   maxLinks: limits.maxSpanLinks,
 });
@@ -55,7 +55,7 @@ const droppedWith = (dropped: string, column: string, max: 'maxEvents' | 'maxLin
  * is added to the span's dropped counts, as a sender's own drops are. Aliases differ from column names
  * (defineQuery refuses `arraySlice(event_ts, …) AS event_ts`: ClickHouse would make it refer to itself).
  */
-const spanSelection = {
+export const spanSelection = {
   trace_id: spans.read('trace_id', string),
   span_id: spans.read('span_id', string),
   parent_span_id: spans.read('parent_span_id', string),
@@ -98,7 +98,7 @@ const spanSelection = {
 
 type SpanRow = RowOf<typeof spanSelection>;
 
-function toSpanView(r: SpanRow): SpanView {
+export function toSpanView(r: SpanRow): SpanView {
   return {
     traceId: r.trace_id,
     spanId: r.span_id,
@@ -346,12 +346,11 @@ const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
 /** Milliseconds (possibly fractional) as a decimal count of nanoseconds, for a UInt64 parameter. */
 const nanosText = (ms: number): string => BigInt(Math.round(ms * 1e6)).toString();
 
-/** Matching spans, newest first, keyset-paged on (start time, trace id, span id). */
-export async function searchSpans(
-  storage: Storage,
-  q: TraceSearch,
-  limits: SpanReadLimits,
-): Promise<{ items: SpanView[]; nextCursor: string | null }> {
+/**
+ * The conditions of a span search, paging aside: `searchSpans` pages through the spans they match, the Jaeger
+ * query API (features/jaeger) groups them by trace.
+ */
+export function spanSearchFilters(q: Omit<TraceSearch, 'cursor'>): SearchFilters {
   const filters = new SearchFilters(q)
     .equal('service', 'service', q.service)
     .equal('name', 'operation', q.operation)
@@ -366,6 +365,16 @@ export async function searchSpans(
       { [`k${i}`]: a.key, [`v${i}`]: a.value },
     );
   });
+  return filters;
+}
+
+/** Matching spans, newest first, keyset-paged on (start time, trace id, span id). */
+export async function searchSpans(
+  storage: Storage,
+  q: TraceSearch,
+  limits: SpanReadLimits,
+): Promise<{ items: SpanView[]; nextCursor: string | null }> {
+  const filters = spanSearchFilters(q);
   if (q.cursor !== undefined) {
     const [ts, traceId, spanId] = decodeCursor(q.cursor, [nanosPart, hexIdPart, hexIdPart]);
     filters.add(
