@@ -12,10 +12,10 @@
  */
 
 // Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
-export const ANALYTICS_TRACES = 60;
-export const isSlow = (i: number) => i % 6 === 3;
-export const isDeadlock = (i: number) => i % 6 === 1;
-export const isInvalid = (i: number) => i % 12 === 5;
+const ANALYTICS_TRACES = 60;
+const isSlow = (i: number) => i % 6 === 3;
+const isDeadlock = (i: number) => i % 6 === 1;
+const isInvalid = (i: number) => i % 12 === 5;
 const isFailed = (i: number) => isDeadlock(i) || isInvalid(i);
 export const analyticsTraceId = (i: number) => `a11a${i.toString(16).padStart(28, '0')}`;
 
@@ -95,7 +95,7 @@ function traceSpans(i: number): SeedSpan[] {
 }
 
 /** The start of trace i, ms since the epoch. */
-export const analyticsTraceStart = (nowMs: number, i: number) => nowMs - 20 * 60_000 + i * 15_000;
+const analyticsTraceStart = (nowMs: number, i: number) => nowMs - 20 * 60_000 + i * 15_000;
 
 function otlpOf(nowMs: number) {
   const spans = Array.from({ length: ANALYTICS_TRACES }, (_, i) =>

@@ -59,7 +59,7 @@ const traceSummaryQuery = defineQuery('traces.searchTraces', {
 const tracePointQuery = defineQuery('traces.scatter', traceBasics);
 
 /** One trace as the search lists it. */
-export interface TraceSummary {
+interface TraceSummary {
   traceId: string;
   startTimeUnixNano: bigint;
   durationNs: bigint;
@@ -75,7 +75,7 @@ export interface TraceSummary {
 }
 
 /** One dot of the scatter. */
-export interface TracePoint {
+interface TracePoint {
   traceId: string;
   startMs: number;
   durationMs: number;
@@ -203,7 +203,7 @@ export async function traceScatter(
 }
 
 /** How many traces an analysis read, and whether the bound cut them. */
-export interface TraceSample {
+interface TraceSample {
   traces: number;
   capped: boolean;
   maxTraces: number;
@@ -243,7 +243,7 @@ const errorOriginsQuery = defineQuery('traces.analytics.errorOrigins', {
   example_message: computed(string, "anyIf(status_message, status_message != '')"),
 });
 
-export interface ErrorOrigin {
+interface ErrorOrigin {
   service: string;
   operation: string;
   exceptionType: string;
@@ -308,7 +308,7 @@ const latencyQuery = defineQuery('traces.analytics.latencyBreakdown', {
   all_self_ns: computed(int64Number, 'toInt64(sum(sum(own_ns)) OVER ())'),
 });
 
-export interface LatencyShare {
+interface LatencyShare {
   service: string;
   operation: string;
   spans: number;
@@ -376,7 +376,7 @@ const comparisonQuery = defineQuery('traces.analytics.attributeComparison', {
   ),
 });
 
-export interface AttributeShare {
+interface AttributeShare {
   key: string;
   value: string;
   groupTraces: number;

@@ -18,8 +18,8 @@ export const traceAnalyticsRouter = router({
     .query(({ ctx, input }) => latencyBreakdown(ctx.storage, input)),
 
   /**
-   * Attribute values over-represented in the selection (or, without one, in the traces with an error)
-   * against the rest of the search, ranked by the difference in share of traces.
+   * Attribute values over-represented in the selection (without one: in the failed traces) against the rest
+   * of the search, ranked by the difference in share of traces.
    */
   attributeComparison: viewerProcedure
     .input(analyticsInput)

@@ -55,9 +55,8 @@ export const tracesRouter = router({
     .query(({ ctx, input }) => searchSpans(ctx.storage, input, ctx.limits)),
 
   /**
-   * Traces, one row each (root service and operation, spans, services, errors, duration, start), newest
-   * first, cursor-paged. A trace matches when one of its spans matches every span filter (service,
-   * operation, status, attributes); the duration range is the whole trace's.
+   * Traces, one row each (root, spans, services, errors, duration, start), newest first: a trace matches when
+   * one span meets every span filter; the duration range is the whole trace's.
    */
   searchTraces: viewerProcedure
     .input(traceSearchInput)

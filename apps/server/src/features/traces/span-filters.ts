@@ -13,9 +13,9 @@ import type { SearchFilters } from '../search-filters.ts';
  * `exists`: it has the key. A key the span lacks never matches `neq`: "tier != gold" asks about spans that
  * carry a tier, as TraceQL's `span.tier != "gold"` does.
  */
-export type AttributeOp = 'eq' | 'neq' | 'exists';
+type AttributeOp = 'eq' | 'neq' | 'exists';
 
-export interface AttributeFilter {
+interface AttributeFilter {
   key: string;
   op?: AttributeOp | undefined;
   value?: string | undefined;

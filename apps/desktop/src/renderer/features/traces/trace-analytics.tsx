@@ -29,7 +29,7 @@ interface Sample {
 }
 
 /** "12 traces (the selection)", with the bound when it cut the set. */
-export function SampleNote({ sample, of }: { sample: Sample; of: string }) {
+function SampleNote({ sample, of }: { sample: Sample; of: string }) {
   return (
     <span>
       <b>{sample.traces.toLocaleString('en-US')}</b> traces {of}

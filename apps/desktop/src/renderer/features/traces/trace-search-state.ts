@@ -20,7 +20,7 @@ export interface TracesSearch {
   tab?: AnalyticsTab | undefined;
 }
 
-export interface AttributeFilter {
+interface AttributeFilter {
   key: string;
   op: 'eq' | 'neq' | 'exists';
   value?: string;
