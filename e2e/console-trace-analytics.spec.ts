@@ -45,6 +45,7 @@ test('the analytics name the seeded culprits: error origin, failed-trace attribu
     ['payments-db', 'INSERT payment', 'DeadlockError', '10', '10'],
     ['checkout', 'place order', 'ValidationError', '5', '5'],
   ]);
+  await search.analytics.scrollIntoViewIfNeeded();
   await attachBothThemes(page, test.info(), 'trace-analytics-errors');
 
   // Failed traces against healthy ones: the app version every failed trace runs.
@@ -69,7 +70,7 @@ test('the analytics name the seeded culprits: error origin, failed-trace attribu
     { x: newestSlow.x + 12, y: (newestSlow.y + fast.y) / 2 },
   );
   await expect(page).toHaveURL(/sel=\d+%2C\d+%2C[\d.]+%2C[\d.]+/);
-  await expect(page.getByTestId('scatter-selection')).toContainText('Selected 10');
+  await expect(page.getByTestId('scatter-selection')).toContainText('Selected 10 traces');
   await expect(search.analytics.getByTestId('analysis-note')).toContainText('10 traces selected');
   expect((await search.rows(search.table('Attribute comparison'), 1))[0]).toEqual([
     'db.replica=replica-3',
@@ -85,6 +86,7 @@ test('the analytics name the seeded culprits: error origin, failed-trace attribu
     ['inventory', 'SELECT stock', '92.5 %', '800 ms', '8 s'],
     ['payments', 'charge', '3.47 %', '30 ms', '300 ms'],
   ]);
+  await attachBothThemes(page, test.info(), 'trace-analytics-latency');
 
   // A row narrows the search to what it names: the slow operation's 60 traces, selection dropped.
   await search.table('Latency breakdown').getByRole('row').nth(1).click();
@@ -130,6 +132,11 @@ test('with the server stopped, each panel says what failed and offers a retry', 
   await server.stop();
   const search = new TraceSearchPage(page);
   await search.open(e2eEnv().consoleUrl, '/traces?service=web', server.url);
-  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(3, { timeout: 30_000 });
+  // The scatter, the analysis and the list each fail on their own, saying what they could not load.
+  const problems = page.getByRole('alert').filter({ has: page.getByRole('button', { name: /^Retry/ }) });
+  await expect(problems).toHaveCount(3, { timeout: 30_000 });
+  await expect(problems.nth(0)).toContainText("the traces' durations");
+  await expect(problems.nth(1)).toContainText('the error origins');
+  await expect(problems.nth(2)).toContainText('the matching traces');
   await attachBothThemes(page, test.info(), 'trace-analytics-error');
 });

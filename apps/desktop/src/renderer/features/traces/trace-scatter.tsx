@@ -110,9 +110,13 @@ export function TraceScatter() {
                   </span>
                   {selection && (
                     <span className="scatter-selection" data-testid="scatter-selection">
-                      Selected <b>{selected.toLocaleString('en-US')}</b>: {formatClock(selection.fromMs)}–
-                      {formatClock(selection.toMs)}, {formatValue(selection.minDurationMs, 'ms')}–
-                      {formatValue(selection.maxDurationMs, 'ms')}
+                      {/* One text run: the flex gap would split "Selected 10: …" into spaced pieces. */}
+                      <span>
+                        Selected <b>{selected.toLocaleString('en-US')}</b> traces:{' '}
+                        {formatClock(selection.fromMs)}–{formatClock(selection.toMs)},{' '}
+                        {formatValue(selection.minDurationMs, 'ms')}–
+                        {formatValue(selection.maxDurationMs, 'ms')}
+                      </span>
                       <button
                         type="button"
                         className="button small"

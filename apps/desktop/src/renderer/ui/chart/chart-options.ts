@@ -142,8 +142,8 @@ export function buildChartOption(
     legend: {
       top: 0,
       left: 0,
-      itemHeight: 2,
-      itemWidth: 14,
+      // A line's legend is a short stroke; a scatter's, a dot of its colour.
+      ...(byItem ? { icon: 'circle', itemHeight: 8, itemWidth: 8 } : { itemHeight: 2, itemWidth: 14 }),
       textStyle: { color: palette.muted, fontSize: 11 },
       data: spec.series.map((s) => s.name),
     },
