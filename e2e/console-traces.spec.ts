@@ -138,6 +138,7 @@ test('searches traces by attribute (URL state) and opens the matching trace', as
   await expect(table.getByRole('row').nth(1)).toContainText(
     '6 shop-basket, shop-db, shop-orders, shop-payments, shop-stock, shop-web',
   );
+  await table.scrollIntoViewIfNeeded();
   await attachBothThemes(page, test.info(), 'traces-search');
   await table.getByRole('row').nth(1).click();
   await view.waitForTrace(6);

@@ -32,7 +32,7 @@ interface Sample {
 function SampleNote({ sample, of }: { sample: Sample; of: string }) {
   return (
     <span>
-      <b>{sample.traces.toLocaleString('en-US')}</b> traces {of}
+      <b>{sample.traces.toLocaleString('en-US')}</b> {sample.traces === 1 ? 'trace' : 'traces'} {of}
       {sample.capped && (
         <span className="warn-text">
           {' '}

@@ -96,7 +96,8 @@ export function TraceScatter() {
               <>
                 <p className="scatter-summary" data-testid="scatter-summary">
                   <span>
-                    <b>{result.points.length.toLocaleString('en-US')}</b> traces
+                    <b>{result.points.length.toLocaleString('en-US')}</b>{' '}
+                    {result.points.length === 1 ? 'trace' : 'traces'}
                     {result.capped && (
                       <>
                         {' '}
@@ -112,9 +113,9 @@ export function TraceScatter() {
                     <span className="scatter-selection" data-testid="scatter-selection">
                       {/* One text run: the flex gap would split "Selected 10: …" into spaced pieces. */}
                       <span>
-                        Selected <b>{selected.toLocaleString('en-US')}</b> traces:{' '}
-                        {formatClock(selection.fromMs)}–{formatClock(selection.toMs)},{' '}
-                        {formatValue(selection.minDurationMs, 'ms')}–
+                        Selected <b>{selected.toLocaleString('en-US')}</b>{' '}
+                        {selected === 1 ? 'trace' : 'traces'}: {formatClock(selection.fromMs)}–
+                        {formatClock(selection.toMs)}, {formatValue(selection.minDurationMs, 'ms')}–
                         {formatValue(selection.maxDurationMs, 'ms')}
                       </span>
                       <button
