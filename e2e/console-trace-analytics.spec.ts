@@ -78,6 +78,9 @@ test('the analytics name the seeded culprits: error origin, failed-trace attribu
     '0 %',
     '+100 pts',
   ]);
+  // The list shows the selected traces only: the 10 slow ones.
+  await expect(search.traces.getByRole('row')).toHaveCount(11);
+  expect(new Set((await search.rows(search.traces)).map((r) => r[5]))).toEqual(new Set(['865 ms']));
   await attachBothThemes(page, test.info(), 'trace-analytics-selection');
 
   await search.tab('Latency breakdown').click();

@@ -202,6 +202,17 @@ describe('traces.searchTraces', () => {
     expect(await ids({ minDurationMs: 500 })).toEqual(idsOf(slow));
     expect(await ids({ maxDurationMs: 100, status: 'error' })).toEqual(idsOf(failed));
     expect(await ids({ traceId: traceIdOf(7) })).toEqual([traceIdOf(7)]);
+    // The scatter's rectangle around the slow traces, paged like any search.
+    const selection = { fromMs: range.from, toMs: range.to, minDurationMs: 500, maxDurationMs: 1000 };
+    const page = await searchTraces(storage, { ...range, selection, limit: 6 });
+    const rest = await searchTraces(storage, {
+      ...range,
+      selection,
+      limit: 6,
+      cursor: page.nextCursor ?? '',
+    });
+    expect([...page.items, ...rest.items].map((t) => t.traceId)).toEqual(idsOf(slow));
+    expect(rest.nextCursor).toBeNull();
   });
 
   it('traces.search (spans) takes the same attribute operators', async () => {

@@ -133,13 +133,17 @@ function tracesMatching(storage: Storage, q: TraceSetQuery, extra: Picked): { sq
 /** Matching traces, newest first, keyset-paged on (start, trace id). */
 export async function searchTraces(
   storage: Storage,
-  q: TraceSetQuery & { limit: number; cursor?: string | undefined },
+  q: TraceSetQuery & {
+    selection?: TraceSelection | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ): Promise<{ items: TraceSummary[]; nextCursor: string | null }> {
-  const extra: Picked = { having: [], params: {} };
+  const extra: Picked = q.selection ? selectionCondition(q.selection, true) : { having: [], params: {} };
   if (q.cursor !== undefined) {
     const [start, traceId] = decodeCursor(q.cursor, [nanosPart, hexIdPart]);
     extra.having.push('(start_ns, trace_id) < ({cStart:Int64}, {cTrace:String})');
-    extra.params = { cStart: start, cTrace: traceId };
+    extra.params = { ...extra.params, cStart: start, cTrace: traceId };
   }
   const { sql, params } = tracesMatching(storage, q, extra);
   const rows = await readRows(

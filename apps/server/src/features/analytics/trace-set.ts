@@ -69,6 +69,8 @@ const selectionInput = z
 
 export const traceSearchInput = timeRangeInput({
   ...traceSearchShape,
+  /** Only the traces inside this scatter selection. */
+  selection: selectionInput.optional(),
   limit: z.number().int().min(1).max(500).default(50),
   cursor: cursorInput.optional(),
 });

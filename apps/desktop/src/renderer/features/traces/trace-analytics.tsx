@@ -14,7 +14,13 @@ import { PanelBoundary } from '../../ui/states/panel-boundary.tsx';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
 import { useTRPCClient } from '../../trpc/trpc.ts';
 import { AttributeTable, ErrorOriginTable, LatencyTable } from './analytics-tables.tsx';
-import { parseSelection, searchInput, type AnalyticsTab, type TracesSearch } from './trace-search-state.ts';
+import {
+  parseSelection,
+  searchInput,
+  selectionInput,
+  type AnalyticsTab,
+  type TracesSearch,
+} from './trace-search-state.ts';
 
 const TABS: readonly [AnalyticsTab, string][] = [
   ['errors', 'Error origins'],
@@ -82,10 +88,7 @@ export function TraceAnalytics() {
 }
 
 /** The analytics' input: the search, and the selection when there is one. */
-function analyticsInput(filters: TracesSearch) {
-  const selection = parseSelection(filters.sel);
-  return { ...searchInput(filters), ...(selection === undefined ? {} : { selection }) };
-}
+const analyticsInput = (filters: TracesSearch) => ({ ...searchInput(filters), ...selectionInput(filters) });
 
 const skeleton = (label: string) => <TableSkeleton columns={5} rows={3} label={`Loading ${label}`} />;
 

@@ -16,7 +16,12 @@ import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { PanelBoundary } from '../../ui/states/panel-boundary.tsx';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
 import { useTRPCClient } from '../../trpc/trpc.ts';
-import { parseAttributeFilters, searchInput, type TracesSearch } from './trace-search-state.ts';
+import {
+  parseAttributeFilters,
+  searchInput,
+  selectionInput,
+  type TracesSearch,
+} from './trace-search-state.ts';
 import { formatNs } from './view/format-ns.ts';
 
 const PAGE = 50;
@@ -112,13 +117,17 @@ export function TraceSearchForm() {
 /** The matching traces, one row each. */
 export function TraceResults() {
   const filters: TracesSearch = useSearch({ from: '/shell/traces' });
-  // A new search starts at its first page.
-  const { sel: _sel, tab: _tab, ...searchKey } = filters;
+  // A new search (or selection) starts at its first page; a tab change is not a new search.
+  const { tab: _tab, ...searchKey } = filters;
   return (
     <section className="panel" aria-label="Matching traces">
       <div className="panel-title">
         <h3>Traces</h3>
-        <span className="muted small">newest first; a trace matches when one span meets every filter</span>
+        <span className="muted small">
+          {filters.sel === undefined
+            ? 'newest first; a trace matches when one span meets every filter'
+            : 'the ones selected on the scatter, newest first'}
+        </span>
       </div>
       <PanelBoundary name="The trace list">
         <TraceResultPages key={JSON.stringify(searchKey)} filters={filters} />
@@ -137,7 +146,7 @@ function TraceResultPages({ filters }: { filters: TracesSearch }) {
   const results = useQuery({
     ...rangeQueryOptions({
       procedure: 'traces.searchTraces',
-      input: { ...searchInput(filters), limit: PAGE, cursor },
+      input: { ...searchInput(filters), ...selectionInput(filters), limit: PAGE, cursor },
       view,
       fetch: (i, signal) => client.traces.searchTraces.query(i, { signal }),
     }),

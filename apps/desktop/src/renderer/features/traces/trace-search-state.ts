@@ -122,6 +122,12 @@ export function searchInput(s: TracesSearch) {
   };
 }
 
+/** The scatter selection as the server's `selection` input, when the URL holds one. */
+export function selectionInput(s: TracesSearch): { selection?: TraceSelection } {
+  const selection = parseSelection(s.sel);
+  return selection === undefined ? {} : { selection };
+}
+
 /** `key=value` (or `!=`, `exists`) added to the attribute filters, for links from an analytics row. */
 export function withAttribute(attr: string | undefined, f: AttributeFilter): string {
   const part =
