@@ -123,25 +123,29 @@ test('opens a stored trace by id: the seeded structure, self times, critical and
   await attachBothThemes(page, test.info(), 'traces-stored');
 });
 
-test('searches spans by attribute (URL state) and opens the matching trace', async ({ page }) => {
+test('searches traces by attribute (URL state) and opens the matching trace', async ({ page }) => {
   const view = new TraceViewPage(page);
   await view.open(e2eEnv().consoleUrl, '/traces', server.url);
   await page.getByRole('textbox', { name: 'Attribute' }).fill('customer.tier=gold');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page).toHaveURL(/attr=customer\.tier(%3D|=)gold/);
-  const table = page.getByRole('table', { name: 'Matching spans' });
-  // Only the gold customer's root span: the silver one's trace carries the same route.
+  const table = page.getByRole('table', { name: 'Matching traces' });
+  // Only the gold customer's trace: the silver one's carries the same route.
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(table.getByRole('row').nth(1)).toContainText('GET /checkout');
   await expect(table.getByRole('row').nth(1)).toContainText(SHOP_TRACE_ID);
   await expect(table.getByRole('row').nth(1)).toContainText('120 ms');
+  await expect(table.getByRole('row').nth(1)).toContainText(
+    '6 shop-basket, shop-db, shop-orders, shop-payments, shop-stock, shop-web',
+  );
+  await table.scrollIntoViewIfNeeded();
   await attachBothThemes(page, test.info(), 'traces-search');
   await table.getByRole('row').nth(1).click();
   await view.waitForTrace(6);
   expect((await view.summary()).traceId).toBe(SHOP_TRACE_ID);
 
   await view.open(e2eEnv().consoleUrl, '/traces?attr=customer.tier%3Dplatinum', server.url);
-  await expect(page.getByText('No span matches these filters in this time range')).toBeVisible();
+  await expect(page.getByText('No trace matches these filters in this time range')).toBeVisible();
 });
 
 test('a trace the server does not store says so, with a retry', async ({ page }) => {

@@ -20,7 +20,8 @@ import {
   validateSetupSearch,
   validateSignInSearch,
 } from './route-search.ts';
-import { validateTraceViewSearch, validateTracesSearch } from '../features/traces/trace-route-search.ts';
+import { validateTraceViewSearch } from '../features/traces/trace-route-search.ts';
+import { validateTracesSearch } from '../features/traces/trace-search-state.ts';
 import { validateServiceMapSearch } from '../features/service-map/service-map-search.ts';
 
 // Every view is its own chunk: the first view loads only the shell and the overview. A view's `loader` may

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { viewerProcedure, router } from '../../trpc/init.ts';
 import { cursorInput } from '../cursor.ts';
 import { timeRangeInput } from '../time-range.ts';
+import { searchTraces, traceScatter } from '../analytics/analytics-queries.ts';
+import { traceAnalyticsRouter } from '../analytics/router.ts';
+import { scatterInput, traceSearchInput } from '../analytics/trace-set.ts';
+import { attributeFiltersInput } from './span-filters.ts';
 import { searchSpans, traceById, traceSpan } from './trace-queries.ts';
 
 const traceIdInput = z
@@ -43,13 +47,23 @@ export const tracesRouter = router({
         status: z.enum(['unset', 'ok', 'error']).optional(),
         minDurationMs: durationMs.optional(),
         maxDurationMs: durationMs.optional(),
-        attributes: z
-          .array(z.object({ key: name, value: z.string().max(16 * 1024) }))
-          .max(16)
-          .optional(),
+        attributes: attributeFiltersInput.optional(),
         limit: z.number().int().min(1).max(1000).default(50),
         cursor: cursorInput.optional(),
       }),
     )
     .query(({ ctx, input }) => searchSpans(ctx.storage, input, ctx.limits)),
+
+  /**
+   * Traces, one row each (root, spans, services, errors, duration, start), newest first: a trace matches when
+   * one span meets every span filter; the duration range is the whole trace's.
+   */
+  searchTraces: viewerProcedure
+    .input(traceSearchInput)
+    .query(({ ctx, input }) => searchTraces(ctx.storage, input)),
+
+  /** The search's traces as points (start, duration, errors) for a duration-over-time scatter: the newest 2,000. */
+  scatter: viewerProcedure.input(scatterInput).query(({ ctx, input }) => traceScatter(ctx.storage, input)),
+
+  analytics: traceAnalyticsRouter,
 });

@@ -31,6 +31,7 @@ import {
 import { decodeCursor, encodeCursor, hexIdPart, nanosPart } from '../cursor.ts';
 import { NotFoundError } from '../domain-errors.ts';
 import { SearchFilters } from '../search-filters.ts';
+import { addSpanConditions, nanosText, type SpanFilterInput } from './span-filters.ts';
 import type { SpanReadLimits, SpanView } from './span-view.ts';
 
 const spans = tableColumns(storageTables.spans);
@@ -327,44 +328,27 @@ export async function traceSpan(
   return toSpanView(row);
 }
 
-export interface TraceSearch {
+export interface TraceSearch extends SpanFilterInput {
   from: number;
   to: number;
   cluster?: string | undefined;
-  service?: string | undefined;
-  operation?: string | undefined;
-  status?: 'unset' | 'ok' | 'error' | undefined;
   minDurationMs?: number | undefined;
   maxDurationMs?: number | undefined;
-  attributes?: { key: string; value: string }[] | undefined;
   limit: number;
   cursor?: string | undefined;
 }
-
-const statusCodes = { unset: 0, ok: 1, error: 2 } as const;
-
-/** Milliseconds (possibly fractional) as a decimal count of nanoseconds, for a UInt64 parameter. */
-const nanosText = (ms: number): string => BigInt(Math.round(ms * 1e6)).toString();
 
 /**
  * The conditions of a span search, paging aside: `searchSpans` pages through the spans they match, the Jaeger
  * query API (features/jaeger) groups them by trace.
  */
 export function spanSearchFilters(q: Omit<TraceSearch, 'cursor'>): SearchFilters {
-  const filters = new SearchFilters(q)
-    .equal('service', 'service', q.service)
-    .equal('name', 'operation', q.operation)
-    .equal('status_code', 'status', q.status === undefined ? undefined : statusCodes[q.status], 'UInt8');
+  const filters = new SearchFilters(q);
+  addSpanConditions(filters, q);
   if (q.minDurationMs !== undefined)
     filters.add('duration_ns >= {minDur:UInt64}', { minDur: nanosText(q.minDurationMs) });
   if (q.maxDurationMs !== undefined)
     filters.add('duration_ns <= {maxDur:UInt64}', { maxDur: nanosText(q.maxDurationMs) });
-  (q.attributes ?? []).forEach((a, i) => {
-    filters.add(
-      `(attributes[{k${i}:String}] = {v${i}:String} OR resource_attributes[{k${i}:String}] = {v${i}:String})`,
-      { [`k${i}`]: a.key, [`v${i}`]: a.value },
-    );
-  });
   return filters;
 }
 

@@ -1,12 +1,16 @@
 /**
- * Traces: open one by id or from a file, or search the stored spans.
+ * Traces: open one by id or from a file, or search the stored traces — the filters, a duration-over-time
+ * scatter, the analytics of the matching (or selected) traces, and the matching traces one row each.
  */
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { chooseTraceFile } from './file-store.ts';
 import { TraceFileDrop } from './trace-file-input.tsx';
-import { TraceSearchPanel } from './trace-search-panel.tsx';
+import { TraceAnalytics } from './trace-analytics.tsx';
+import { TraceScatter } from './trace-scatter.tsx';
+import { TraceResults, TraceSearchForm } from './trace-search-panel.tsx';
 import './traces.css';
+import './trace-search.css';
 
 export function TracesPage() {
   const navigate = useNavigate();
@@ -45,7 +49,13 @@ export function TracesPage() {
           }}
         />
       </section>
-      <TraceSearchPanel />
+      <section className="panel" aria-label="Search traces">
+        <h3>Search traces</h3>
+        <TraceSearchForm />
+      </section>
+      <TraceScatter />
+      <TraceAnalytics />
+      <TraceResults />
     </div>
   );
 }

@@ -68,3 +68,40 @@ describe('chart option', () => {
     });
   });
 });
+
+describe('scatter option', () => {
+  const scatter: ChartSpec = {
+    unit: 'ms',
+    fromMs: 0,
+    toMs: 60_000,
+    series: [
+      { name: 'traces', kind: 'scatter', points: [[1_000, 85]], keys: ['t1'], labels: ['api: GET /'] },
+      { name: 'with errors', kind: 'scatter', tone: 'bad', points: [[2_000, 865]], keys: ['t2'] },
+    ],
+    area: { fromMs: 500, toMs: 5_000, min: 500, max: 1_000 },
+  };
+  const option = buildChartOption(scatter, palette, 'rect');
+
+  it('draws dots, errors in the alert colour and on top, and the selection as an area', () => {
+    expect(option.series.map((s) => [s.type, s.itemStyle.color, s.z])).toEqual([
+      ['scatter', '#1', 2],
+      ['scatter', '#a', 3],
+    ]);
+    expect(option.series[0]).toHaveProperty('markArea.data.0', [
+      { coord: [500, 500] },
+      { coord: [5_000, 1_000] },
+    ]);
+    expect(option.brush).toMatchObject({ brushType: 'rect', xAxisIndex: 0, yAxisIndex: 0 });
+  });
+
+  it('shows one dot per tooltip, with its label', () => {
+    expect(option.tooltip.trigger).toBe('item');
+    const text = option.tooltip.formatter({
+      seriesName: 'traces',
+      seriesIndex: 0,
+      dataIndex: 0,
+      value: [1_000, 85],
+    });
+    expect(text).toContain('traces · api: GET /: <b>85 ms</b>');
+  });
+});

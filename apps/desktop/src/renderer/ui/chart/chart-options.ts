@@ -8,6 +8,22 @@ export interface ChartSeries {
   points: ChartPoint[];
   /** The comparison overlay (yesterday / last week): dashed, muted, drawn under the live series. */
   comparison?: boolean;
+  /** Dots rather than a line: one per item (a trace), not a series over time. */
+  kind?: 'line' | 'scatter';
+  /** `bad`: drawn in the theme's error colour (failed traces), not the next series colour. */
+  tone?: 'bad';
+  /** Per point, what a click on it reports (a trace id); scatter series only. */
+  keys?: string[];
+  /** Per point, its name in the tooltip (a trace's root operation). */
+  labels?: string[];
+}
+
+/** A rectangle of the plot (time × value), e.g. the selection drawn on a scatter. */
+export interface ChartArea {
+  fromMs: number;
+  toMs: number;
+  min: number;
+  max: number;
 }
 
 export interface ChartMarker {
@@ -22,6 +38,8 @@ export interface ChartSpec {
   fromMs: number;
   toMs: number;
   markers?: ChartMarker[];
+  /** A shaded rectangle over the plot: what the user selected. */
+  area?: ChartArea;
 }
 
 /** Colours read from the CSS tokens, so a chart follows the theme like everything else. */
@@ -42,34 +60,45 @@ export function drawnSeries(spec: ChartSpec): Record<string, ChartPoint[]> {
 
 interface TooltipParam {
   seriesName?: string;
+  seriesIndex?: number;
+  dataIndex?: number;
   value?: unknown;
   marker?: string;
 }
 
 /** The ECharts option for a spec: pure, so the formatting and the overlay rules are unit-tested. */
-export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
+export function buildChartOption(
+  spec: ChartSpec,
+  palette: ChartPalette,
+  brushType: 'lineX' | 'rect' = 'lineX',
+) {
   const live = spec.series.filter((s) => s.comparison !== true);
   let colour = 0;
   const markerIndex = live[0] === undefined ? 0 : spec.series.indexOf(live[0]);
   const series = spec.series.map((s, i) => {
     const isComparison = s.comparison === true;
+    const scatter = s.kind === 'scatter';
     const color = isComparison
       ? palette.comparison
-      : (palette.series[colour++ % palette.series.length] ?? palette.text);
+      : s.tone === 'bad'
+        ? palette.marker.alert
+        : (palette.series[colour++ % palette.series.length] ?? palette.text);
     return {
-      type: 'line' as const,
+      type: scatter ? ('scatter' as const) : ('line' as const),
       name: s.name,
       data: s.points,
       showSymbol: false,
+      symbolSize: scatter ? 7 : 4,
+      // Errors on top: a red dot must not hide under a hundred blue ones.
+      z: scatter ? (s.tone === 'bad' ? 3 : 2) : isComparison ? 1 : 2,
+      itemStyle: { color, opacity: scatter ? 0.8 : 1 },
       connectNulls: false,
-      z: isComparison ? 1 : 2,
       lineStyle: {
         width: isComparison ? 1.25 : 1.75,
         type: isComparison ? ('dashed' as const) : ('solid' as const),
         color,
       },
-      itemStyle: { color },
-      emphasis: { disabled: true },
+      emphasis: { disabled: !scatter, scale: 1.6 },
       // Event markers ride on the first live series (a markLine belongs to a series in ECharts).
       ...(i === markerIndex && spec.markers && spec.markers.length > 0
         ? {
@@ -91,8 +120,20 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
             },
           }
         : {}),
+      ...(i === 0 && spec.area !== undefined
+        ? {
+            markArea: {
+              silent: true,
+              itemStyle: { color: 'rgba(120,140,255,0.12)', borderColor: palette.muted, borderWidth: 1 },
+              data: [
+                [{ coord: [spec.area.fromMs, spec.area.min] }, { coord: [spec.area.toMs, spec.area.max] }],
+              ],
+            },
+          }
+        : {}),
     };
   });
+  const byItem = spec.series.some((s) => s.kind === 'scatter');
   return {
     animation: false,
     backgroundColor: 'transparent',
@@ -101,13 +142,14 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
     legend: {
       top: 0,
       left: 0,
-      itemHeight: 2,
-      itemWidth: 14,
+      // A line's legend is a short stroke; a scatter's, a dot of its colour.
+      ...(byItem ? { icon: 'circle', itemHeight: 8, itemWidth: 8 } : { itemHeight: 2, itemWidth: 14 }),
       textStyle: { color: palette.muted, fontSize: 11 },
       data: spec.series.map((s) => s.name),
     },
     tooltip: {
-      trigger: 'axis' as const,
+      // A scatter's dots are things (traces), each with its own tooltip; lines share the time under the cursor.
+      trigger: byItem ? ('item' as const) : ('axis' as const),
       backgroundColor: palette.surface,
       borderColor: palette.grid,
       textStyle: { color: palette.text, fontSize: 12 },
@@ -118,7 +160,9 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
         const lines = list.map((p) => {
           const raw: unknown = Array.isArray(p.value) ? p.value[1] : null;
           const v = typeof raw === 'number' ? raw : null;
-          return `${p.marker ?? ''} ${escapeHtml(p.seriesName ?? '')}: <b>${formatValue(v, spec.unit, true)}</b>`;
+          const label = spec.series[p.seriesIndex ?? -1]?.labels?.[p.dataIndex ?? -1];
+          const name = label === undefined ? (p.seriesName ?? '') : `${p.seriesName ?? ''} · ${label}`;
+          return `${p.marker ?? ''} ${escapeHtml(name)}: <b>${formatValue(v, spec.unit, true)}</b>`;
         });
         return [Number.isNaN(t) ? '' : formatExactTime(t), ...lines].join('<br>');
       },
@@ -139,7 +183,8 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
     },
     brush: {
       xAxisIndex: 0,
-      brushType: 'lineX' as const,
+      ...(brushType === 'rect' ? { yAxisIndex: 0 } : {}),
+      brushType,
       brushMode: 'single' as const,
       throttleType: 'debounce' as const,
       brushStyle: { color: 'rgba(120,140,255,0.15)', borderColor: palette.muted },
