@@ -11,6 +11,7 @@ import {
   spanFlags,
   type ServiceStats,
 } from './trace-analysis.ts';
+import { buildFlameGraph, flameArrays, type FlameGraph } from './flame-graph.ts';
 import { buildTree, type TraceTree } from './trace-tree.ts';
 
 export const MINIMAP_WIDTH = 240;
@@ -37,6 +38,7 @@ export interface TraceModel extends TraceData {
   depthCounts: number[];
   errors: number;
   minimap: Float32Array;
+  flame: FlameGraph;
 }
 
 export function buildTraceModel(data: TraceData): TraceModel {
@@ -58,6 +60,7 @@ export function buildTraceModel(data: TraceData): TraceModel {
   const tree = buildTree(c);
   const selfNs = selfTimes(c, tree);
   const services = serviceStats(c, data.strings, selfNs);
+  const flags = spanFlags(c, tree);
   const serviceSlot = new Map<number, number>();
   const byName = [...new Set(Array.from(c.service))].sort((a, b) =>
     (data.strings[a] ?? '').localeCompare(data.strings[b] ?? ''),
@@ -68,13 +71,14 @@ export function buildTraceModel(data: TraceData): TraceModel {
     baseNs,
     tree,
     selfNs,
-    flags: spanFlags(c, tree),
+    flags,
     endNs,
     services,
     serviceSlot,
     depthCounts: depthCounts(tree),
     errors,
     minimap: minimapDensity(c, tree, endNs, MINIMAP_WIDTH, MINIMAP_HEIGHT),
+    flame: buildFlameGraph(c, tree, selfNs, flags),
   };
 }
 
@@ -102,6 +106,7 @@ export function transferablesOf(m: TraceModel): ArrayBuffer[] {
     m.selfNs,
     m.flags,
     m.minimap,
+    ...flameArrays(m.flame),
   ];
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
