@@ -41,7 +41,9 @@ describe('flame graph', () => {
       ['INSERT payments', 1],
     ]);
     const f = (name: string) => m.flame.frameOf[SHOP.findIndex((s) => s.name === name)] ?? -1;
-    expect((m.flame.flags[f('charge card')] ?? 0) & (FLAG_CRITICAL | FLAG_ERROR)).toBe(FLAG_CRITICAL | FLAG_ERROR);
+    expect((m.flame.flags[f('charge card')] ?? 0) & (FLAG_CRITICAL | FLAG_ERROR)).toBe(
+      FLAG_CRITICAL | FLAG_ERROR,
+    );
     expect((m.flame.flags[f('reserve stock')] ?? 0) & FLAG_CRITICAL).toBe(0);
   });
 

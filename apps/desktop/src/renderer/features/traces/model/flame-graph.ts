@@ -68,7 +68,8 @@ class FrameIndex {
   /** The frame of this key, or `next` after storing it as the key's frame. */
   getOrAdd(parent: number, name: number, service: number, next: number): number {
     let slot =
-      (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(name, 0x85ebca6b) ^ Math.imul(service, 0xc2b2ae35)) >>> 0;
+      (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(name, 0x85ebca6b) ^ Math.imul(service, 0xc2b2ae35)) >>>
+      0;
     slot = (slot ^ (slot >>> 15)) & this.mask;
     for (;;) {
       const v = this.values[slot] ?? -1;
@@ -165,9 +166,7 @@ export function buildFlameGraph(
     const from = childStart[s] ?? 0;
     const to = childStart[s + 1] ?? 0;
     if (to - from > 1) {
-      childList
-        .subarray(from, to)
-        .sort((a, b) => (firstStartNs[a] ?? 0) - (firstStartNs[b] ?? 0) || a - b);
+      childList.subarray(from, to).sort((a, b) => (firstStartNs[a] ?? 0) - (firstStartNs[b] ?? 0) || a - b);
     }
   }
 
