@@ -20,6 +20,7 @@ import {
   validateSetupSearch,
   validateSignInSearch,
 } from './route-search.ts';
+import { validateTraceCompareSearch } from '../features/traces/trace-compare-search.ts';
 import { validateTraceViewSearch, validateTracesSearch } from '../features/traces/trace-route-search.ts';
 import { validateServiceMapSearch } from '../features/service-map/service-map-search.ts';
 
@@ -72,7 +73,18 @@ const tracesRoute = createRoute({
 const traceFileRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/traces/file',
+  validateSearch: validateTraceViewSearch,
   component: lazyRouteComponent(() => import('../features/traces/trace-file-page.tsx'), 'TraceFilePage'),
+});
+
+const traceCompareRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/traces/compare',
+  validateSearch: validateTraceCompareSearch,
+  component: lazyRouteComponent(
+    () => import('../features/traces/trace-compare-page.tsx'),
+    'TraceComparePage',
+  ),
 });
 
 const traceRoute = createRoute({
@@ -110,6 +122,7 @@ const routeTree = rootRoute.addChildren([
     serviceMapRoute,
     tracesRoute,
     traceFileRoute,
+    traceCompareRoute,
     traceRoute,
     adminRoute,
   ]),

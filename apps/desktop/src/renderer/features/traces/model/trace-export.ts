@@ -97,7 +97,7 @@ function otlpSpan(m: TraceModel, base: bigint, i: number, d: SpanDetails | undef
 }
 
 /** OTLP JSON: one resource per service, one scope per instrumentation scope name within it. */
-function* otlpJsonPieces(m: TraceModel, details: ReadonlyMap<number, SpanDetails>): Generator<string> {
+function* otlpJsonPieces(m: TraceModel, details: ReadonlyMap<number, SpanDetails>): Generator<string, void> {
   const base = BigInt(m.baseNs);
   yield '{"resourceSpans":[';
   let firstResource = true;
@@ -176,7 +176,10 @@ function jaegerSpan(
 }
 
 /** Jaeger JSON as its query API and UI download write it: one process per service, times in µs. */
-function* jaegerJsonPieces(m: TraceModel, details: ReadonlyMap<number, SpanDetails>): Generator<string> {
+function* jaegerJsonPieces(
+  m: TraceModel,
+  details: ReadonlyMap<number, SpanDetails>,
+): Generator<string, void> {
   const base = BigInt(m.baseNs);
   const baseUs = Number(base / 1000n);
   const baseRemNs = Number(base % 1000n);
@@ -207,7 +210,7 @@ export const exportPieces = (
   format: ExportFormat,
   m: TraceModel,
   details: ReadonlyMap<number, SpanDetails>,
-) => (format === 'otlp' ? otlpJsonPieces(m, details) : jaegerJsonPieces(m, details));
+): Generator<string, void> => (format === 'otlp' ? otlpJsonPieces(m, details) : jaegerJsonPieces(m, details));
 
 export const exportFileName = (format: ExportFormat, traceId: string): string =>
   `trace-${traceId}.${format === 'otlp' ? 'otlp' : 'jaeger'}.json`;
