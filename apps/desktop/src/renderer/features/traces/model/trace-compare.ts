@@ -11,7 +11,7 @@
  */
 import type { TraceModel } from './trace-model.ts';
 
-export interface CompareSide {
+interface CompareSide {
   calls: number;
   durationNs: number;
   selfNs: number;
@@ -39,7 +39,7 @@ export interface TraceComparison {
   counts: Record<Change, number>;
 }
 
-export interface Threshold {
+interface Threshold {
   /** A duration change counts when it is over this share of the first trace's (percent)… */
   percent: number;
   /** …and over this many nanoseconds (small paths jitter). */
@@ -95,7 +95,7 @@ const side = (m: TraceModel, f: number): CompareSide | null =>
         span: m.flame.span[f] ?? -1,
       };
 
-export function changeOf(a: CompareSide | null, b: CompareSide | null, t: Threshold): Change {
+function changeOf(a: CompareSide | null, b: CompareSide | null, t: Threshold): Change {
   if (a === null) return 'added';
   if (b === null) return 'missing';
   const delta = b.durationNs - a.durationNs;

@@ -10,7 +10,7 @@ import { exportFileName, exportPieces, type ExportFormat } from '../model/trace-
 import type { TraceModel } from '../model/trace-model.ts';
 import { collectInSlices } from './run-in-slices.ts';
 
-export const DETAILS_LIMIT = 1000;
+const DETAILS_LIMIT = 1000;
 const PARALLEL_READS = 6;
 
 type Progress =

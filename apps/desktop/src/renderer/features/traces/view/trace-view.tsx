@@ -18,7 +18,7 @@ import { TraceExportMenu } from './trace-export-menu.tsx';
 import { Waterfall } from './waterfall.tsx';
 import { WaterfallState } from './waterfall-state.ts';
 
-export type TraceTab = 'waterfall' | 'flame';
+type TraceTab = 'waterfall' | 'flame';
 
 export function TraceView({
   model,
