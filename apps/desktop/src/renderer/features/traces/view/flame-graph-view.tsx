@@ -40,6 +40,8 @@ export function FlameGraphView({
   /** The frame zoomed into (its width fills the graph), or -1 for the whole graph. */
   const [zoom, setZoom] = useState(-1);
   const [viewport, setViewport] = useState({ width: 800, height: 320, top: 0 });
+  // Another trace (a file's other trace): its frames are numbered anew.
+  useEffect(() => setZoom(-1), [g]);
 
   const draw = useCallback(() => {
     const el = canvas.current;
@@ -87,7 +89,6 @@ export function FlameGraphView({
     return hit === undefined ? null : { frame: hit.frame, x, y };
   };
 
-  const zoomed = zoom >= 0 ? zoom : -1;
   return (
     <div className="flame">
       <div className="flame-bar small muted">
@@ -95,7 +96,7 @@ export function FlameGraphView({
           Spans merged by call path; width = time on the path and below it (self times summed), so parallel
           calls add up. Click a frame to select its longest span, double-click to zoom.
         </span>
-        {zoomed >= 0 && (
+        {zoom >= 0 && (
           <button type="button" className="button small" onClick={() => setZoom(-1)}>
             Whole trace
           </button>
