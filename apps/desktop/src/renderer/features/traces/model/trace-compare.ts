@@ -22,6 +22,8 @@ interface CompareSide {
 export type Change = 'same' | 'added' | 'missing' | 'slower' | 'faster';
 
 export interface CompareRow {
+  /** Position in the rows (a stable key). */
+  index: number;
   depth: number;
   name: string;
   service: string;
@@ -128,6 +130,7 @@ export function* compareTraces(
       const f = fa >= 0 ? fa : fb;
       row = rows.length;
       rows.push({
+        index: row,
         depth,
         name: m.strings[m.flame.name[f] ?? 0] ?? '',
         service: m.strings[m.flame.service[f] ?? 0] ?? '',

@@ -9,10 +9,6 @@ import { DataTable, type Column } from '../../../ui/data-table/data-table.tsx';
 import type { Change, CompareRow, TraceComparison } from '../model/trace-compare.ts';
 import { formatNs } from './format-ns.ts';
 
-interface Row extends CompareRow {
-  index: number;
-}
-
 const CHANGE_TEXT: Record<Change, string> = {
   same: '',
   added: '+ added',
@@ -30,7 +26,7 @@ export function formatDeltaNs(ns: number): string {
 const num = (v: number | undefined, f: (n: number) => string) => (v === undefined ? '—' : f(v));
 const count = (n: number) => n.toLocaleString('en-US');
 
-const COLUMNS: Column<Row>[] = [
+const COLUMNS: Column<CompareRow>[] = [
   {
     id: 'path',
     header: 'Call path',
@@ -75,10 +71,10 @@ export function CompareTable({
   comparison: TraceComparison;
   onlyChanges: boolean;
 }) {
-  const rows = useMemo(() => {
-    const all = comparison.rows.map((r, index): Row => ({ ...r, index }));
-    return onlyChanges ? all.filter((r) => r.changedBelow) : all;
-  }, [comparison, onlyChanges]);
+  const rows = useMemo(
+    () => (onlyChanges ? comparison.rows.filter((r) => r.changedBelow) : comparison.rows),
+    [comparison, onlyChanges],
+  );
   return (
     <DataTable
       label="Call paths compared"
