@@ -1,7 +1,8 @@
 /**
  * One trace, from the server or from a file: header figures, toolbar (expand / collapse / depth, critical
- * and error path, search with next / previous), service legend with span counts, the minimap, the
- * waterfall and the selected span's details; the per-service breakdown below.
+ * and error path, search with next / previous), service legend with span counts, the waterfall (with
+ * its minimap) or the flame graph — one selection for both — and the selected span's details; export and
+ * "Compare with…" beside the tabs; the per-service breakdown below.
  */
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { SpanDetails } from '../model/span-details.ts';
