@@ -67,17 +67,20 @@ export function FlameGraphView({
     frame.current = requestAnimationFrame(draw);
   }, [draw, version]);
 
+  // The latest draw for the observer, which lives as long as the view.
+  const drawRef = useRef(draw);
+  drawRef.current = draw;
   useEffect(() => {
     const sc = scroller.current;
     if (sc === null) return;
     const observer = new ResizeObserver(() => {
       setViewport({ width: sc.clientWidth, height: sc.clientHeight, top: sc.scrollTop });
       cancelAnimationFrame(frame.current);
-      frame.current = requestAnimationFrame(draw);
+      frame.current = requestAnimationFrame(() => drawRef.current());
     });
     observer.observe(sc);
     return () => observer.disconnect();
-  }, [draw]);
+  }, []);
 
   const frameAt = (e: MouseEvent<HTMLDivElement>): Hover | null => {
     const rect = e.currentTarget.getBoundingClientRect();
