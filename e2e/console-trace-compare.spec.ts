@@ -98,7 +98,7 @@ test('the flame graph shows the seeded self times; hover tells a frame, a click 
   // The tab is URL state: a reload comes back to the flame graph, with the waterfall one click away.
   await page.reload();
   await expect(page.getByRole('tab', { name: 'Flame graph' })).toHaveAttribute('aria-selected', 'true');
-  // Drawn from the left edge (1 px in), as wide as the graph.
+  // The root frame again, from the graph's left edge (1 px in).
   expect((await view.flameFrame('GET /checkout')).x).toBe(1);
   await page.getByRole('tab', { name: 'Waterfall' }).click();
   await expect(view.waterfall).toBeVisible();
