@@ -167,12 +167,14 @@ test('compare: no traces chosen, a malformed id, a trace the server does not sto
 
   const missing = 'f'.repeat(32);
   await view.open(e2eEnv().consoleUrl, `/traces/compare?a=xyz&b=${missing}`, server.url);
-  await expect(page.getByRole('alert').filter({ hasText: '"xyz" is not a trace id' })).toContainText(
-    'a trace id is 32 hex digits, or file:<id>',
+  // Each side says which it is and what is wrong with it.
+  await expect(page.getByRole('alert').nth(0)).toContainText(
+    'A: "xyz" is not a trace id: a trace id is 32 hex digits, or file:<id>',
   );
-  await expect(
-    page.getByRole('alert').filter({ hasText: `Trace ${missing} is not stored on this server` }),
-  ).toBeVisible();
+  await expect(page.getByRole('alert').nth(1)).toContainText(
+    `B: trace ${missing} is not stored on this server`,
+  );
+  await expect(page.getByRole('alert').nth(1).getByRole('button', { name: 'Retry' })).toBeVisible();
   await attachBothThemes(page, test.info(), 'trace-compare-error');
 });
 

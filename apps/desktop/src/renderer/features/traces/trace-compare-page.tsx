@@ -65,21 +65,24 @@ function useSideModel(side: Side | null, attempt: number) {
 }
 
 function SideState({
+  label,
   side,
   load,
   missingInFile,
   onRetry,
 }: {
+  /** A or B, before every title: which of the two failed. */
+  label: string;
   side: Side;
   load: TraceLoad;
   missingInFile: boolean;
   onRetry: () => void;
 }) {
-  if (!side.ok) return <ProblemState title={side.problem} />;
+  if (!side.ok) return <ProblemState title={`${label}: ${side.problem}`} />;
   if (side.source === null) {
     return (
       <ProblemState
-        title={`No trace file is open in this window for ${side.ref}`}
+        title={`${label}: no trace file is open in this window for ${side.ref}`}
         hint={
           <p>
             Open the file again (<Link to="/traces/file">Traces → open a file</Link>), then use its “Compare
@@ -89,16 +92,16 @@ function SideState({
       />
     );
   }
-  if (missingInFile) return <ProblemState title={`The open file holds no trace ${side.traceId}`} />;
+  if (missingInFile) return <ProblemState title={`${label}: the open file holds no trace ${side.traceId}`} />;
   if (load.state === 'loading')
-    return <TraceProgress progress={load.progress} what={`trace ${side.traceId}`} />;
+    return <TraceProgress progress={load.progress} what={`${label}: trace ${side.traceId}`} />;
   if (load.state === 'error') {
     return (
       <ProblemState
         title={
           load.status === 404
-            ? `Trace ${side.traceId} is not stored on this server`
-            : `Trace ${side.traceId} could not be loaded: ${load.message}`
+            ? `${label}: trace ${side.traceId} is not stored on this server`
+            : `${label}: trace ${side.traceId} could not be loaded: ${load.message}`
         }
         hint={
           load.status === 404
@@ -189,8 +192,8 @@ export function TraceComparePage() {
         {header}
         <EmptyState title="Choose two traces to compare">
           <p className="muted">
-            Open a trace and use its “Compare with…” field, or give both ids in the address:
-            <code> #/traces/compare?a=&lt;trace id&gt;&amp;b=&lt;trace id&gt;</code>.
+            Open a trace and use its “Compare with…” field, or give both ids in the address:{' '}
+            <code>#/traces/compare?a=&lt;trace id&gt;&amp;b=&lt;trace id&gt;</code>.
           </p>
         </EmptyState>
       </div>
@@ -204,12 +207,12 @@ export function TraceComparePage() {
         {a.model !== null ? (
           <TraceCard label="A" side={sideA} model={a.model} />
         ) : (
-          <SideState side={sideA} load={a.load} missingInFile={a.missingInFile} onRetry={retry} />
+          <SideState label="A" side={sideA} load={a.load} missingInFile={a.missingInFile} onRetry={retry} />
         )}
         {b.model !== null ? (
           <TraceCard label="B" side={sideB} model={b.model} />
         ) : (
-          <SideState side={sideB} load={b.load} missingInFile={b.missingInFile} onRetry={retry} />
+          <SideState label="B" side={sideB} load={b.load} missingInFile={b.missingInFile} onRetry={retry} />
         )}
       </div>
       {a.model !== null && b.model !== null && (

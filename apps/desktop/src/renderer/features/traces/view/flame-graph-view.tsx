@@ -108,6 +108,8 @@ export function FlameGraphView({
       <div
         ref={scroller}
         className="flame-scroller"
+        // As tall as the depths (up to the CSS max-height), so a shallow trace leaves no empty box.
+        style={{ height: (g.maxDepth + 1) * ROW + 12 }}
         data-testid="flame-graph"
         role="img"
         aria-label={`Flame graph: ${g.count.toLocaleString('en-US')} call paths, ${(g.maxDepth + 1).toLocaleString('en-US')} deep`}
@@ -229,7 +231,9 @@ function drawFrames(
     if (bw > 28) {
       const name = m.strings[g.name[f] ?? 0] ?? '';
       const calls = g.calls[f] ?? 0;
-      const label = calls > 1 ? `${name} ×${calls.toLocaleString('en-US')}` : name;
+      // A failure is marked in words too, not by the red outline alone (as in the waterfall).
+      const mark = flags & FLAG_ERROR ? '⚠ ' : '';
+      const label = `${mark}${name}${calls > 1 ? ` ×${calls.toLocaleString('en-US')}` : ''}`;
       ctx.fillStyle = textOn(color);
       ctx.save();
       ctx.beginPath();
