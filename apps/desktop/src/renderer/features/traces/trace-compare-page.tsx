@@ -13,7 +13,7 @@ import { ProblemState } from '../../ui/states/problem-state.tsx';
 import { chosenTraceFile } from './file-store.ts';
 import { useTraceLoader, type TraceLoad, type TraceSource } from './load/use-trace-loader.ts';
 import { compareTraces, type TraceComparison } from './model/trace-compare.ts';
-import type { TraceModel } from './model/trace-model.ts';
+import { hasFlame, type TraceModel } from './model/trace-model.ts';
 import { DEFAULT_THRESHOLD, parseTraceRef } from './trace-compare-search.ts';
 import { TraceProgress } from './trace-progress.tsx';
 import { CompareTable, formatDeltaNs } from './view/compare-table.tsx';
@@ -168,15 +168,18 @@ export function TraceComparePage() {
 
   useEffect(() => {
     setComparison(null);
-    if (a.model === null || b.model === null) return;
+    // Call paths are the flame graphs' frames, which arrive just after each model.
+    const ma = a.model;
+    const mb = b.model;
+    if (ma === null || mb === null || !hasFlame(ma) || !hasFlame(mb)) return;
     const ctl = new AbortController();
     // Paths moving by less than 1 % of the longer trace are noise, whatever their own share.
-    const minNs = Math.max(a.model.endNs, b.model.endNs) / 100;
-    runInSlices(compareTraces(a.model, b.model, { percent: threshold, minNs }), ctl.signal)
+    const minNs = Math.max(ma.endNs, mb.endNs) / 100;
+    runInSlices(compareTraces(ma, mb, { percent: threshold, minNs }), ctl.signal)
       .then(setComparison)
       .catch(() => undefined);
     return () => ctl.abort();
-  }, [a.model, b.model, threshold]);
+  }, [a.model, b.model, a.model?.flame, b.model?.flame, threshold]);
 
   const header = (
     <div className="page-header">

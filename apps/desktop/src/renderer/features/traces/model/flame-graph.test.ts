@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FLAG_CRITICAL, FLAG_ERROR } from './trace-analysis.ts';
 import { fixtureModel, MS, SHOP } from './trace-fixture.ts';
-import type { TraceModel } from './trace-model.ts';
+import type { FlamedModel } from './trace-model.ts';
 
 /** Every frame in preorder as [name, service, depth, calls, xMs, widthMs, selfMs, durationMs]. */
-function frames(m: TraceModel) {
+function frames(m: FlamedModel) {
   const g = m.flame;
   return Array.from(g.order, (f) => [
     m.strings[g.name[f] ?? 0],

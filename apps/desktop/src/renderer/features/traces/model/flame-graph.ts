@@ -13,10 +13,34 @@
  * profile: a frame is its own self time plus its children's widths, so children always fit inside their
  * parent even when they ran in parallel, and the part of a frame no child covers is exactly its self time.
  * With parallel work the root's width (span-time) exceeds the trace's wall-clock duration; the hover
- * shows both. Built in the worker with the rest of the model: O(spans), typed arrays, no string keys.
+ * shows both. Built in the worker right after the model is sent (from copies of what it needs), so the
+ * first rows do not wait for it: O(spans), typed arrays, no string keys.
  */
-import type { SpanColumns } from '@apo/shared/console';
-import type { TraceTree } from './trace-tree.ts';
+import type { TraceModel } from './trace-model.ts';
+
+/** What the flame graph is built from: copies of the model's arrays, kept by the worker. */
+export interface FlameInputs {
+  /** The tree's preorder and parents. */
+  order: Int32Array;
+  parent: Int32Array;
+  name: Uint32Array;
+  service: Uint32Array;
+  durationNs: Float64Array;
+  selfNs: Float64Array;
+  flags: Uint8Array;
+}
+
+export function flameInputs(m: TraceModel): FlameInputs {
+  return {
+    order: m.tree.order.slice(),
+    parent: m.tree.parent.slice(),
+    name: m.columns.name.slice(),
+    service: m.columns.service.slice(),
+    durationNs: m.columns.durationNs.slice(),
+    selfNs: m.selfNs.slice(),
+    flags: m.flags.slice(),
+  };
+}
 
 export interface FlameGraph {
   /** Frames, numbered in the order their first span came in the tree's preorder (a parent before its children). */
@@ -35,13 +59,15 @@ export interface FlameGraph {
   totalNs: Float64Array;
   /** Left edge, ns from the left of the graph. */
   x: Float64Array;
-  /** Earliest start of a merged span: children are laid out by it, as the waterfall reads. */
-  firstStartNs: Float64Array;
   /** The longest merged span: what a click selects. */
   span: Int32Array;
   /** OR of the merged spans' FLAG_* bits. */
   flags: Uint8Array;
-  /** Frames in preorder (children by first start), and each one's subtree size for skipping narrow ones. */
+  /**
+   * Frames in preorder, and each one's subtree size for skipping narrow ones. Children come in the order
+   * they first appear in the span tree's preorder — by start under one call, as the waterfall reads —
+   * which is the order frames are numbered in, so no sort.
+   */
   order: Int32Array;
   subtree: Int32Array;
   /** Each span's frame. */
@@ -92,13 +118,11 @@ class FrameIndex {
   }
 }
 
-export function buildFlameGraph(
-  c: SpanColumns,
-  t: TraceTree,
-  selfNs: Float64Array,
-  spanFlags: Uint8Array,
-): FlameGraph {
-  const n = c.count;
+export function buildFlameGraph(input: FlameInputs): FlameGraph {
+  const n = input.order.length;
+  const c = input;
+  const t = input;
+  const { selfNs, flags: spanFlags } = input;
   const index = new FrameIndex(n);
   const frameOf = new Int32Array(n);
   // Sized for the worst case (every span its own path), trimmed at the end.
@@ -108,7 +132,6 @@ export function buildFlameGraph(
   const calls = new Int32Array(n);
   const durationNs = new Float64Array(n);
   const self = new Float64Array(n);
-  const firstStartNs = new Float64Array(n);
   const span = new Int32Array(n);
   const flags = new Uint8Array(n);
   let count = 0;
@@ -120,18 +143,13 @@ export function buildFlameGraph(
     const sv = c.service[v] ?? 0;
     const f = index.getOrAdd(pf, nm, sv, count);
     const dur = c.durationNs[v] ?? 0;
-    const start = c.startNs[v] ?? 0;
     if (f === count) {
       count++;
       parent[f] = pf;
       name[f] = nm;
       service[f] = sv;
-      firstStartNs[f] = start;
       span[f] = v;
-    } else {
-      if (start < (firstStartNs[f] ?? 0)) firstStartNs[f] = start;
-      if (dur > (c.durationNs[span[f] ?? 0] ?? 0)) span[f] = v;
-    }
+    } else if (dur > (c.durationNs[span[f] ?? 0] ?? 0)) span[f] = v;
     frameOf[v] = f;
     calls[f] = (calls[f] ?? 0) + 1;
     durationNs[f] = (durationNs[f] ?? 0) + dur;
@@ -146,7 +164,7 @@ export function buildFlameGraph(
     if (p !== -1) totalNs[p] = (totalNs[p] ?? 0) + (totalNs[f] ?? 0);
   }
 
-  // Children lists (CSR), each by first start; then one preorder walk places every frame.
+  // Children lists (CSR) in frame number order; then one preorder walk places every frame.
   const childStart = new Int32Array(count + 2);
   for (let f = 0; f < count; f++) {
     const slot = (parent[f] ?? -1) + 2;
@@ -162,13 +180,6 @@ export function buildFlameGraph(
     fill[slot] = at + 1;
   }
   // Segment `s` (0 = the roots, f + 1 = frame f's children) is childList[childStart[s] … childStart[s + 1]).
-  for (let s = 0; s <= count; s++) {
-    const from = childStart[s] ?? 0;
-    const to = childStart[s + 1] ?? 0;
-    if (to - from > 1) {
-      childList.subarray(from, to).sort((a, b) => (firstStartNs[a] ?? 0) - (firstStartNs[b] ?? 0) || a - b);
-    }
-  }
 
   const x = new Float64Array(count);
   const depth = new Int32Array(count);
@@ -219,7 +230,6 @@ export function buildFlameGraph(
     selfNs: self.slice(0, count),
     totalNs,
     x,
-    firstStartNs: firstStartNs.slice(0, count),
     span: span.slice(0, count),
     flags: flags.slice(0, count),
     order,
@@ -242,7 +252,6 @@ export function flameArrays(g: FlameGraph): ArrayBufferView[] {
     g.selfNs,
     g.totalNs,
     g.x,
-    g.firstStartNs,
     g.span,
     g.flags,
     g.order,

@@ -9,7 +9,7 @@
  * A generator that yields every few thousand paths: the page runs it in slices (run-in-slices.ts) so two
  * million-span traces never hold its thread for long.
  */
-import type { TraceModel } from './trace-model.ts';
+import type { FlamedModel } from './trace-model.ts';
 
 interface CompareSide {
   calls: number;
@@ -51,7 +51,7 @@ interface Threshold {
 const SLICE = 2000;
 
 /** A key per (name, service) pair of a model, "service \0 operation", built once per distinct pair. */
-function opKeys(m: TraceModel): (frame: number) => string {
+function opKeys(m: FlamedModel): (frame: number) => string {
   const cache = new Map<number, string>();
   const n = m.strings.length;
   return (f) => {
@@ -67,8 +67,8 @@ function opKeys(m: TraceModel): (frame: number) => string {
   };
 }
 
-/** Children of frame `f` (or the roots for -1), in the flame graph's order (by first start). */
-function childrenOf(m: TraceModel, posOf: Int32Array, f: number): number[] {
+/** Children of frame `f` (or the roots for -1), in the flame graph's order. */
+function childrenOf(m: FlamedModel, posOf: Int32Array, f: number): number[] {
   const g = m.flame;
   const out: number[] = [];
   const from = f === -1 ? 0 : (posOf[f] ?? 0) + 1;
@@ -81,13 +81,13 @@ function childrenOf(m: TraceModel, posOf: Int32Array, f: number): number[] {
   return out;
 }
 
-function positions(m: TraceModel): Int32Array {
+function positions(m: FlamedModel): Int32Array {
   const pos = new Int32Array(m.flame.count);
   m.flame.order.forEach((f, k) => (pos[f] = k));
   return pos;
 }
 
-const side = (m: TraceModel, f: number): CompareSide | null =>
+const side = (m: FlamedModel, f: number): CompareSide | null =>
   f < 0
     ? null
     : {
@@ -106,8 +106,8 @@ function changeOf(a: CompareSide | null, b: CompareSide | null, t: Threshold): C
 }
 
 export function* compareTraces(
-  a: TraceModel,
-  b: TraceModel,
+  a: FlamedModel,
+  b: FlamedModel,
   threshold: Threshold,
 ): Generator<number, TraceComparison> {
   const keyA = opKeys(a);
@@ -170,7 +170,7 @@ export function* compareTraces(
 }
 
 /** Runs the comparison to its end at once: for tests and small traces. */
-export function compareNow(a: TraceModel, b: TraceModel, threshold: Threshold): TraceComparison {
+export function compareNow(a: FlamedModel, b: FlamedModel, threshold: Threshold): TraceComparison {
   const gen = compareTraces(a, b, threshold);
   for (;;) {
     const step = gen.next();

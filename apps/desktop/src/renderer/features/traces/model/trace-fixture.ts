@@ -4,7 +4,8 @@
  */
 import { StringDictionary, writeHexId } from '@apo/shared/console';
 import { ColumnsBuilder } from './columns-builder.ts';
-import { buildTraceModel, type TraceModel } from './trace-model.ts';
+import { buildFlameGraph, flameInputs } from './flame-graph.ts';
+import { buildTraceModel, type FlamedModel } from './trace-model.ts';
 
 export interface FixtureSpan {
   id: string;
@@ -19,7 +20,8 @@ export interface FixtureSpan {
 
 export const MS = 1e6;
 
-export function fixtureModel(spans: readonly FixtureSpan[], traceId = 't', baseNs = '1000'): TraceModel {
+/** A model with its flame graph attached, as the view has it once the worker sent both. */
+export function fixtureModel(spans: readonly FixtureSpan[], traceId = 't', baseNs = '1000'): FlamedModel {
   const b = new ColumnsBuilder();
   const dict = new StringDictionary();
   for (const s of spans) {
@@ -34,7 +36,8 @@ export function fixtureModel(spans: readonly FixtureSpan[], traceId = 't', baseN
     c.status[i] = s.error === true ? 2 : 0;
     c.kind[i] = s.kind ?? 0;
   }
-  return buildTraceModel({ traceId, baseNs, strings: dict.strings, columns: b.finish() });
+  const m = buildTraceModel({ traceId, baseNs, strings: dict.strings, columns: b.finish() });
+  return { ...m, flame: buildFlameGraph(flameInputs(m)) };
 }
 
 /** The e2e seed's checkout (e2e/seed/trace-seed.ts): self times 15, 20, 20, 15, 45, 15 ms. */

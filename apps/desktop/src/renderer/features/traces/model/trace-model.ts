@@ -11,7 +11,7 @@ import {
   spanFlags,
   type ServiceStats,
 } from './trace-analysis.ts';
-import { buildFlameGraph, flameArrays, type FlameGraph } from './flame-graph.ts';
+import type { FlameGraph } from './flame-graph.ts';
 import { buildTree, type TraceTree } from './trace-tree.ts';
 
 export const MINIMAP_WIDTH = 240;
@@ -38,8 +38,17 @@ export interface TraceModel extends TraceData {
   depthCounts: number[];
   errors: number;
   minimap: Float32Array;
-  flame: FlameGraph;
+  /**
+   * The flame graph, null until the worker sends it after the model (flame-graph.ts); the loader then
+   * attaches it here, so the view state built over the model stays.
+   */
+  flame: FlameGraph | null;
 }
+
+/** A model whose flame graph has arrived. */
+export type FlamedModel = TraceModel & { flame: FlameGraph };
+
+export const hasFlame = (m: TraceModel): m is FlamedModel => m.flame !== null;
 
 export function buildTraceModel(data: TraceData): TraceModel {
   const c = data.columns;
@@ -78,7 +87,7 @@ export function buildTraceModel(data: TraceData): TraceModel {
     depthCounts: depthCounts(tree),
     errors,
     minimap: minimapDensity(c, tree, endNs, MINIMAP_WIDTH, MINIMAP_HEIGHT),
-    flame: buildFlameGraph(c, tree, selfNs, flags),
+    flame: null,
   };
 }
 
@@ -106,7 +115,6 @@ export function transferablesOf(m: TraceModel): ArrayBuffer[] {
     m.selfNs,
     m.flags,
     m.minimap,
-    ...flameArrays(m.flame),
   ];
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);

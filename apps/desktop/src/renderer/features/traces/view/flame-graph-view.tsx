@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
 import type { FlameGraph } from '../model/flame-graph.ts';
 import { FLAG_CRITICAL, FLAG_ERROR, FLAG_ERROR_PATH } from '../model/trace-analysis.ts';
-import type { TraceModel } from '../model/trace-model.ts';
+import { hasFlame, type FlamedModel } from '../model/trace-model.ts';
 import { formatNs } from './format-ns.ts';
 import { canvasTheme, serviceColor, textOn } from './span-colors.ts';
 import type { FlameRect, WaterfallState } from './waterfall-state.ts';
@@ -22,16 +22,26 @@ interface Hover {
   y: number;
 }
 
-export function FlameGraphView({
-  state,
-  version,
-  onChange,
-}: {
+interface Props {
   state: WaterfallState;
   version: number;
   onChange: () => void;
-}) {
-  const m = state.model;
+}
+
+export function FlameGraphView(props: Props) {
+  const m = props.state.model;
+  // The worker sends the flame graph right after the model; a large trace's takes a moment longer.
+  if (!hasFlame(m)) {
+    return (
+      <p className="flame-bar muted" role="status">
+        Merging {m.columns.count.toLocaleString('en-US')} spans by call path…
+      </p>
+    );
+  }
+  return <FlameCanvas {...props} model={m} />;
+}
+
+function FlameCanvas({ state, version, onChange, model: m }: Props & { model: FlamedModel }) {
   const g = m.flame;
   const scroller = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -59,7 +69,7 @@ export function FlameGraphView({
     const ctx = el.getContext('2d');
     if (ctx === null) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    state.flameDrawn = drawFrames(ctx, state, zoom, width, height, sc.scrollTop, hover?.frame ?? -1);
+    state.flameDrawn = drawFrames(ctx, state, m.flame, zoom, width, height, sc.scrollTop, hover?.frame ?? -1);
   }, [state, zoom, hover]);
 
   useEffect(() => {
@@ -149,7 +159,7 @@ export function FlameGraphView({
   );
 }
 
-function FrameTip({ model, frame, x, y }: { model: TraceModel; frame: number; x: number; y: number }) {
+function FrameTip({ model, frame, x, y }: { model: FlamedModel; frame: number; x: number; y: number }) {
   const g = model.flame;
   const calls = g.calls[frame] ?? 0;
   const total = g.totalNs[frame] ?? 0;
@@ -176,6 +186,7 @@ function FrameTip({ model, frame, x, y }: { model: TraceModel; frame: number; x:
 function drawFrames(
   ctx: CanvasRenderingContext2D,
   state: WaterfallState,
+  flame: FlameGraph,
   zoom: number,
   width: number,
   height: number,
@@ -183,7 +194,7 @@ function drawFrames(
   hovered: number,
 ): FlameRect[] {
   const m = state.model;
-  const g: FlameGraph = m.flame;
+  const g = flame;
   const theme = canvasTheme(ctx.canvas);
   const x0 = zoom >= 0 ? (g.x[zoom] ?? 0) : 0;
   const span = zoom >= 0 ? (g.totalNs[zoom] ?? 1) : g.widthNs;

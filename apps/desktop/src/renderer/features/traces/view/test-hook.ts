@@ -124,6 +124,7 @@ export function exposeTraceView(state: WaterfallState): () => void {
     drawn: () => ({ ...state.drawn }),
     flame: (limit = 10_000) => {
       const g = m.flame;
+      if (g === null) return [];
       return Array.from(g.order.subarray(0, limit), (f) => ({
         name: m.strings[g.name[f] ?? 0] ?? '',
         service: m.strings[g.service[f] ?? 0] ?? '',
@@ -137,8 +138,8 @@ export function exposeTraceView(state: WaterfallState): () => void {
     },
     flameDrawn: () =>
       state.flameDrawn.map((r) => ({
-        name: m.strings[m.flame.name[r.frame] ?? 0] ?? '',
-        service: m.strings[m.flame.service[r.frame] ?? 0] ?? '',
+        name: m.strings[m.flame?.name[r.frame] ?? 0] ?? '',
+        service: m.strings[m.flame?.service[r.frame] ?? 0] ?? '',
         x: r.x,
         y: r.y,
         w: r.w,
