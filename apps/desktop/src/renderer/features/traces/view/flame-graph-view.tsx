@@ -49,7 +49,7 @@ function FlameCanvas({ state, version, onChange, model: m }: Props & { model: Fl
   const [hover, setHover] = useState<Hover | null>(null);
   /** The frame zoomed into (its width fills the graph), or -1 for the whole graph. */
   const [zoom, setZoom] = useState(-1);
-  const [viewport, setViewport] = useState({ width: 800, height: 320, top: 0 });
+  const [viewport, setViewport] = useState({ width: 800, height: 320 });
   // Another trace (a file's other trace): its frames are numbered anew.
   useEffect(() => setZoom(-1), [g]);
 
@@ -84,7 +84,7 @@ function FlameCanvas({ state, version, onChange, model: m }: Props & { model: Fl
     const sc = scroller.current;
     if (sc === null) return;
     const observer = new ResizeObserver(() => {
-      setViewport({ width: sc.clientWidth, height: sc.clientHeight, top: sc.scrollTop });
+      setViewport({ width: sc.clientWidth, height: sc.clientHeight });
       cancelAnimationFrame(frame.current);
       frame.current = requestAnimationFrame(() => drawRef.current());
     });
@@ -123,9 +123,7 @@ function FlameCanvas({ state, version, onChange, model: m }: Props & { model: Fl
         data-testid="flame-graph"
         role="img"
         aria-label={`Flame graph: ${g.count.toLocaleString('en-US')} call paths, ${(g.maxDepth + 1).toLocaleString('en-US')} deep`}
-        onScroll={(e) => {
-          const sc = e.currentTarget;
-          setViewport({ width: sc.clientWidth, height: sc.clientHeight, top: sc.scrollTop });
+        onScroll={() => {
           cancelAnimationFrame(frame.current);
           frame.current = requestAnimationFrame(draw);
         }}
@@ -145,16 +143,16 @@ function FlameCanvas({ state, version, onChange, model: m }: Props & { model: Fl
         <canvas ref={canvas} className="waterfall-canvas" />
         {/* The canvas (sticky, one viewport tall) plus this make the scroll height the depths' height. */}
         <div style={{ height: Math.max(0, (g.maxDepth + 1) * ROW + 8 - viewport.height) }} />
-        {hover !== null && (
-          <FrameTip
-            model={m}
-            frame={hover.frame}
-            // Inside the scrolled content: below and beside the pointer, kept inside the graph.
-            x={hover.x > viewport.width - 280 ? Math.max(0, hover.x - 270) : hover.x + 12}
-            y={hover.y + viewport.top + 14}
-          />
-        )}
       </div>
+      {hover !== null && (
+        <FrameTip
+          model={m}
+          frame={hover.frame}
+          // Outside the scroller (whose edge would cut it): below and beside the pointer, within the width.
+          x={hover.x > viewport.width - 280 ? Math.max(0, hover.x - 270) : hover.x + 12}
+          y={(scroller.current?.offsetTop ?? 0) + hover.y + 14}
+        />
+      )}
     </div>
   );
 }
