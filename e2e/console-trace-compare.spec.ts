@@ -1,5 +1,5 @@
 // Linted in typescript-eslint's default project (e2e/*.ts), which under TypeScript 6 loads no @types
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -7,7 +7,7 @@ import { e2eEnv } from './e2e-env.ts';
 import { ownServer, type OwnServer } from './own-server.ts';
 import { attachBothThemes } from './screenshots.ts';
 import { seedSlowShop, SLOW_SHOP_TRACE_ID } from './seed/trace-compare-seed.ts';
-import { seedTraces, SHOP_TRACE_ID } from './seed/trace-seed.ts';
+import { bigTraceSpans, jaegerJson, seedTraces, SHOP_TRACE_ID } from './seed/trace-seed.ts';
 import { TraceViewPage } from './trace-view-page.ts';
 
 // The trace view's flame graph, export and comparison, on the seeded checkout (trace-seed.ts) and its slow
@@ -219,4 +219,42 @@ test('export as OTLP JSON and Jaeger JSON: each file reopens in the file view, d
   await expect(page).toHaveURL(new RegExp(`a=file%3A${SHOP_TRACE_ID}|a=file:${SHOP_TRACE_ID}`));
   await expect(page.getByTestId('cmp-summary')).toContainText('3 slower · 0 faster · 2 added · 1 missing');
   expect(view.page.isClosed()).toBe(false);
+});
+
+test('the flame graph of a generated 100,000-span trace: merged paths, widths adding up, no long freeze', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks?.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const n = 100_000;
+  const file = join(files, 'big.jaeger.json');
+  writeFileSync(file, JSON.stringify(jaegerJson('b1'.repeat(16), bigTraceSpans(n), Date.now())));
+  const view = new TraceViewPage(page);
+  await view.open(e2eEnv().consoleUrl, '/traces/file?view=flame', server.url);
+  await view.fileInput.setInputFiles(file);
+  const root = await view.flameFrame('op-0');
+  expect(root.x).toBe(1);
+  const frames = await view.flame();
+  const summary = await view.summary();
+  // Every span is in exactly one frame, and the root's width is the trace's summed self time.
+  const calls = await page.evaluate(() => {
+    const all = window.__apoTraceView?.flame(1_000_000) ?? [];
+    return all.reduce((sum, f) => sum + f.calls, 0);
+  });
+  expect(calls).toBe(n);
+  const selfMs = summary.services.reduce((sum, s) => sum + s.selfMs, 0);
+  expect(Math.abs((frames[0]?.widthMs ?? 0) - selfMs)).toBeLessThan(1e-6 * selfMs);
+  expect(frames[0]?.depth).toBe(0);
+  await attachBothThemes(page, test.info(), 'trace-flame-large');
+  const longTasks = await page.evaluate(() => window.__longTasks ?? []);
+  // Reported, not asserted: the timing targets live in the benchmark.
+  test.info().annotations.push({
+    type: 'long tasks',
+    description: `${longTasks.length} over 50 ms, longest ${Math.round(Math.max(0, ...longTasks))} ms`,
+  });
 });

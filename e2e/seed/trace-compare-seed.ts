@@ -8,7 +8,7 @@ import { otlpJson, type SeedSpan } from './trace-seed.ts';
 
 export const SLOW_SHOP_TRACE_ID = '5eed0000000000000000000000000003';
 
-export const SLOW_SHOP_SPANS: readonly SeedSpan[] = [
+const SLOW_SHOP_SPANS: readonly SeedSpan[] = [
   {
     id: '0000000000000c01',
     parent: '',
