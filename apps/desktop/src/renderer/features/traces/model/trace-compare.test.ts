@@ -79,7 +79,7 @@ describe('trace comparison', () => {
       yields++;
       step = gen.next();
     }
-    expect(yields).toBe(2);
+    expect(yields).toBe(5);
     expect(step.value.rows).toHaveLength(5000);
     expect(step.value.counts.same).toBe(5000);
   });

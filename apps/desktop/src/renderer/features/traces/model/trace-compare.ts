@@ -48,7 +48,7 @@ interface Threshold {
   minNs: number;
 }
 
-const SLICE = 2000;
+const SLICE = 1000;
 
 /** A key per (name, service) pair of a model, "service \0 operation", built once per distinct pair. */
 function opKeys(m: FlamedModel): (frame: number) => string {
