@@ -28,6 +28,17 @@ interface Summary {
   services: { name: string; spans: number; errors: number; selfMs: number }[];
 }
 
+interface FrameInfo {
+  name: string;
+  service: string;
+  depth: number;
+  calls: number;
+  xMs: number;
+  widthMs: number;
+  selfMs: number;
+  durationMs: number;
+}
+
 /**
  * The trace view (stored or from a file). The waterfall is a canvas: what it shows is read through the
  * view's test hook (`window.__apoTraceView`), as values.
@@ -85,6 +96,23 @@ export class TraceViewPage {
     return this.page.evaluate(() => window.__apoTraceView?.drawn() ?? { first: -1, last: -1 });
   }
 
+  /** The flame graph's frames in preorder, as values. */
+  flame(): Promise<FrameInfo[]> {
+    return this.page.evaluate(() => window.__apoTraceView?.flame() ?? []);
+  }
+
+  /** Where the flame graph drew the frame of this operation (CSS px in its viewport), once it has. */
+  async flameFrame(name: string): Promise<{ x: number; y: number; w: number }> {
+    const handle = await this.page.waitForFunction(
+      (n) => window.__apoTraceView?.flameDrawn().find((f) => f.name === n) ?? null,
+      name,
+    );
+    const rect: unknown = await handle.jsonValue();
+    if (typeof rect !== 'object' || rect === null || !('x' in rect) || !('y' in rect) || !('w' in rect))
+      throw new Error(`no frame ${name}`);
+    return { x: Number(rect.x), y: Number(rect.y), w: Number(rect.w) };
+  }
+
   /** Scrolls the waterfall to its end. */
   async scrollToEnd(): Promise<void> {
     await this.waterfall.evaluate((el) => {
@@ -99,6 +127,8 @@ declare global {
       summary(): Summary;
       rows(from: number, count: number): RowInfo[];
       drawn(): { first: number; last: number };
+      flame(limit?: number): FrameInfo[];
+      flameDrawn(): { name: string; service: string; x: number; y: number; w: number }[];
     };
     __longTasks?: number[];
   }

@@ -20,6 +20,7 @@ import {
   validateSetupSearch,
   validateSignInSearch,
 } from './route-search.ts';
+import { validateTraceCompareSearch } from '../features/traces/trace-compare-search.ts';
 import { validateTraceViewSearch } from '../features/traces/trace-route-search.ts';
 import { validateTracesSearch } from '../features/traces/trace-search-state.ts';
 import { validateServiceMapSearch } from '../features/service-map/service-map-search.ts';
@@ -73,7 +74,18 @@ const tracesRoute = createRoute({
 const traceFileRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/traces/file',
+  validateSearch: validateTraceViewSearch,
   component: lazyRouteComponent(() => import('../features/traces/trace-file-page.tsx'), 'TraceFilePage'),
+});
+
+const traceCompareRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/traces/compare',
+  validateSearch: validateTraceCompareSearch,
+  component: lazyRouteComponent(
+    () => import('../features/traces/trace-compare-page.tsx'),
+    'TraceComparePage',
+  ),
 });
 
 const traceRoute = createRoute({
@@ -111,6 +123,7 @@ const routeTree = rootRoute.addChildren([
     serviceMapRoute,
     tracesRoute,
     traceFileRoute,
+    traceCompareRoute,
     traceRoute,
     adminRoute,
   ]),

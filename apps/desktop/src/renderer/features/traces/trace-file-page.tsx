@@ -2,8 +2,9 @@
  * A trace from a file on this machine (OTLP or Jaeger JSON): no server involved, so it opens with the
  * server stopped. A file with several traces opens the largest and lists the others.
  */
-import { Link } from '@tanstack/react-router';
+import { Link, useSearch } from '@tanstack/react-router';
 import { useCallback, useMemo, useState } from 'react';
+import { useSetSearch } from '../../app/use-view-search.ts';
 import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { ProblemState } from '../../ui/states/problem-state.tsx';
 import { chooseTraceFile, chosenTraceFile } from './file-store.ts';
@@ -14,6 +15,8 @@ import { TraceView } from './view/trace-view.tsx';
 import './traces.css';
 
 export function TraceFilePage() {
+  const { view } = useSearch({ from: '/shell/traces/file' });
+  const setSearch = useSetSearch();
   const [file, setFile] = useState<File | null>(chosenTraceFile);
   const source = useMemo((): TraceSource | null => (file === null ? null : { kind: 'file', file }), [file]);
   const { load, openFileTrace, fileSpanDetails } = useTraceLoader(source, 0);
@@ -66,7 +69,14 @@ export function TraceFilePage() {
         </label>
       )}
       {load.state === 'ready' && (
-        <TraceView model={load.model} loadDetails={fileSpanDetails} linksOpenStored={false} />
+        <TraceView
+          model={load.model}
+          loadDetails={fileSpanDetails}
+          linksOpenStored={false}
+          tab={view ?? 'waterfall'}
+          onTab={(t) => setSearch({ view: t === 'flame' ? 'flame' : undefined })}
+          compareSelf={`file:${load.model.traceId}`}
+        />
       )}
     </div>
   );

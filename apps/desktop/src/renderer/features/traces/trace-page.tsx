@@ -6,6 +6,7 @@ import { Link, useParams, useSearch } from '@tanstack/react-router';
 import { useCallback, useMemo, useState } from 'react';
 import { useActiveConnection } from '../../app/active-connection.ts';
 import { useConnection } from '../../app/data/connection.tsx';
+import { useSetSearch } from '../../app/use-view-search.ts';
 import { ProblemState } from '../../ui/states/problem-state.tsx';
 import { useTRPCClient } from '../../trpc/trpc.ts';
 import { spanIdHex } from './model/trace-rows.ts';
@@ -17,7 +18,8 @@ import './traces.css';
 
 export function TracePage() {
   const { traceId } = useParams({ from: '/shell/traces/$traceId' });
-  const { cluster } = useSearch({ from: '/shell/traces/$traceId' });
+  const { cluster, view } = useSearch({ from: '/shell/traces/$traceId' });
+  const setSearch = useSetSearch();
   const { serverUrl } = useConnection();
   const active = useActiveConnection();
   const client = useTRPCClient();
@@ -86,7 +88,16 @@ export function TracePage() {
           onRetry={() => setAttempt((n) => n + 1)}
         />
       )}
-      {model !== null && <TraceView model={model} loadDetails={loadDetails} linksOpenStored />}
+      {model !== null && (
+        <TraceView
+          model={model}
+          loadDetails={loadDetails}
+          linksOpenStored
+          tab={view ?? 'waterfall'}
+          onTab={(t) => setSearch({ view: t === 'flame' ? 'flame' : undefined })}
+          compareSelf={traceId.toLowerCase()}
+        />
+      )}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { TraceFrameReader, type SpanColumns } from '@apo/shared/console';
 import { ColumnsBuilder } from '../model/columns-builder.ts';
 import { jaegerDetails, otlpDetails } from '../model/span-details.ts';
 import { TraceFileReader, type FileTraces } from '../model/trace-file.ts';
+import { buildFlameGraph, flameArrays, flameInputs } from '../model/flame-graph.ts';
 import { buildTraceModel, transferablesOf, type TraceData } from '../model/trace-model.ts';
 import {
   isWorkerRequest,
@@ -60,7 +61,14 @@ function sendModel(data: TraceData, fileTraces: FileTraces | null, timings: Reco
     spans: t.columns.count,
     format: t.format,
   }));
+  // The flame graph's inputs are copied before the model's arrays go to the page; it is built after the
+  // model is sent, while the page draws the first rows.
+  const inputs = flameInputs(model);
   reply({ kind: 'model', model, fileTraces: summaries, timings }, transferablesOf(model));
+  const flame = buildFlameGraph(inputs);
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of flameArrays(flame)) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  reply({ kind: 'flame', traceId: model.traceId, flame }, [...buffers]);
 }
 
 async function fetchTrace(url: string, authorization: string | null): Promise<void> {

@@ -54,7 +54,14 @@ export function useTraceLoader(source: TraceSource | null, attempt: number) {
           timings: msg.timings,
           startedAt,
         });
-      else if (msg.kind === 'error') setLoad({ state: 'error', message: msg.message, status: msg.status });
+      else if (msg.kind === 'flame') {
+        // Attached to the model already shown (not a new model: the view's state over it stays).
+        setLoad((prev) => {
+          if (prev.state !== 'ready' || prev.model.traceId !== msg.traceId) return prev;
+          prev.model.flame = msg.flame;
+          return { ...prev };
+        });
+      } else if (msg.kind === 'error') setLoad({ state: 'error', message: msg.message, status: msg.status });
       else {
         detailsWaiters.current.get(msg.span)?.(msg.details);
         detailsWaiters.current.delete(msg.span);

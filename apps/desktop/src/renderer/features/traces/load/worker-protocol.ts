@@ -2,6 +2,7 @@
  * Messages between the page and the trace worker (trace-worker.ts). The worker downloads or reads the
  * trace, builds the model and sends it back with its typed arrays transferred, not copied.
  */
+import type { FlameGraph } from '../model/flame-graph.ts';
 import type { SpanDetails } from '../model/span-details.ts';
 import type { TraceModel } from '../model/trace-model.ts';
 
@@ -39,6 +40,8 @@ export interface FileTraceSummary {
 export type WorkerReply =
   | { kind: 'progress'; progress: LoadProgress }
   | { kind: 'model'; model: TraceModel; fileTraces: FileTraceSummary[]; timings: Record<string, number> }
+  /** The flame graph of the model just sent, built after it. */
+  | { kind: 'flame'; traceId: string; flame: FlameGraph }
   | { kind: 'error'; message: string; status: number | null }
   | { kind: 'details'; span: number; details: SpanDetails };
 

@@ -11,6 +11,7 @@ import {
   spanFlags,
   type ServiceStats,
 } from './trace-analysis.ts';
+import type { FlameGraph } from './flame-graph.ts';
 import { buildTree, type TraceTree } from './trace-tree.ts';
 
 export const MINIMAP_WIDTH = 240;
@@ -37,7 +38,17 @@ export interface TraceModel extends TraceData {
   depthCounts: number[];
   errors: number;
   minimap: Float32Array;
+  /**
+   * The flame graph, null until the worker sends it after the model (flame-graph.ts); the loader then
+   * attaches it here, so the view state built over the model stays.
+   */
+  flame: FlameGraph | null;
 }
+
+/** A model whose flame graph has arrived. */
+export type FlamedModel = TraceModel & { flame: FlameGraph };
+
+export const hasFlame = (m: TraceModel): m is FlamedModel => m.flame !== null;
 
 export function buildTraceModel(data: TraceData): TraceModel {
   const c = data.columns;
@@ -58,6 +69,7 @@ export function buildTraceModel(data: TraceData): TraceModel {
   const tree = buildTree(c);
   const selfNs = selfTimes(c, tree);
   const services = serviceStats(c, data.strings, selfNs);
+  const flags = spanFlags(c, tree);
   const serviceSlot = new Map<number, number>();
   const byName = [...new Set(Array.from(c.service))].sort((a, b) =>
     (data.strings[a] ?? '').localeCompare(data.strings[b] ?? ''),
@@ -68,13 +80,14 @@ export function buildTraceModel(data: TraceData): TraceModel {
     baseNs,
     tree,
     selfNs,
-    flags: spanFlags(c, tree),
+    flags,
     endNs,
     services,
     serviceSlot,
     depthCounts: depthCounts(tree),
     errors,
     minimap: minimapDensity(c, tree, endNs, MINIMAP_WIDTH, MINIMAP_HEIGHT),
+    flame: null,
   };
 }
 

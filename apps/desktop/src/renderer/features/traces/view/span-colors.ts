@@ -20,6 +20,18 @@ const PALETTE = [
 
 export const serviceColor = (slot: number): string => PALETTE[slot % PALETTE.length] ?? '#888888';
 
+/** Black or white, whichever reads better on a palette colour (a label inside a bar). */
+export function textOn(hex: string): string {
+  const v = Number.parseInt(hex.slice(1), 16);
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * lin((v >> 16) & 255) + 0.7152 * lin((v >> 8) & 255) + 0.0722 * lin(v & 255);
+  // Contrast against black is (l + 0.05) / 0.05, against white 1.05 / (l + 0.05): equal at l ≈ 0.179.
+  return l > 0.179 ? '#000000' : '#ffffff';
+}
+
 /** Theme colours the canvas needs, read from the CSS tokens when drawing (the theme can change). */
 export interface CanvasTheme {
   fg: string;

@@ -41,6 +41,21 @@ interface TraceViewHook {
   spansNamed(name: string): RowInfo[];
   /** The rows the last frame drew. */
   drawn(): { first: number; last: number };
+  /** The flame graph's frames in preorder (the first `limit`). */
+  flame(limit?: number): FrameInfo[];
+  /** The flame graph's frames its last paint drew, where (CSS px in its viewport). */
+  flameDrawn(): { name: string; service: string; x: number; y: number; w: number }[];
+}
+
+interface FrameInfo {
+  name: string;
+  service: string;
+  depth: number;
+  calls: number;
+  xMs: number;
+  widthMs: number;
+  selfMs: number;
+  durationMs: number;
 }
 
 declare global {
@@ -107,6 +122,28 @@ export function exposeTraceView(state: WaterfallState): () => void {
       return out;
     },
     drawn: () => ({ ...state.drawn }),
+    flame: (limit = 10_000) => {
+      const g = m.flame;
+      if (g === null) return [];
+      return Array.from(g.order.subarray(0, limit), (f) => ({
+        name: m.strings[g.name[f] ?? 0] ?? '',
+        service: m.strings[g.service[f] ?? 0] ?? '',
+        depth: g.depth[f] ?? 0,
+        calls: g.calls[f] ?? 0,
+        xMs: (g.x[f] ?? 0) / 1e6,
+        widthMs: (g.totalNs[f] ?? 0) / 1e6,
+        selfMs: (g.selfNs[f] ?? 0) / 1e6,
+        durationMs: (g.durationNs[f] ?? 0) / 1e6,
+      }));
+    },
+    flameDrawn: () =>
+      state.flameDrawn.map((r) => ({
+        name: m.strings[m.flame?.name[r.frame] ?? 0] ?? '',
+        service: m.strings[m.flame?.service[r.frame] ?? 0] ?? '',
+        x: r.x,
+        y: r.y,
+        w: r.w,
+      })),
   };
   window.__apoTraceView = hook;
   return () => {

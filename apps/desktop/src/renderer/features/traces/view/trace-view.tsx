@@ -1,28 +1,42 @@
 /**
  * One trace, from the server or from a file: header figures, toolbar (expand / collapse / depth, critical
- * and error path, search with next / previous), service legend with span counts, the minimap, the
- * waterfall and the selected span's details; the per-service breakdown below.
+ * and error path, search with next / previous), service legend with span counts, the waterfall (with
+ * its minimap) or the flame graph — one selection for both — and the selected span's details; export and
+ * "Compare with…" beside the tabs; the per-service breakdown below.
  */
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { SpanDetails } from '../model/span-details.ts';
 import type { TraceModel } from '../model/trace-model.ts';
+import { CompareEntry } from './compare-entry.tsx';
+import { FlameGraphView } from './flame-graph-view.tsx';
 import { formatNs } from './format-ns.ts';
 import { Minimap } from './minimap.tsx';
 import { ServiceBreakdown, ServiceLegend } from './service-legend.tsx';
 import { SpanDetailsPanel } from './span-details-panel.tsx';
 import { exposeTraceView } from './test-hook.ts';
 import { TimeRuler } from './time-ruler.tsx';
+import { TraceExportMenu } from './trace-export-menu.tsx';
 import { Waterfall } from './waterfall.tsx';
 import { WaterfallState } from './waterfall-state.ts';
+
+type TraceTab = 'waterfall' | 'flame';
 
 export function TraceView({
   model,
   loadDetails,
   linksOpenStored,
+  tab,
+  onTab,
+  compareSelf,
 }: {
   model: TraceModel;
   loadDetails: (span: number) => Promise<SpanDetails>;
   linksOpenStored: boolean;
+  /** Waterfall or flame graph (URL state, kept by the page). */
+  tab: TraceTab;
+  onTab: (tab: TraceTab) => void;
+  /** This trace as the comparison's `a`: its id, or `file:<id>`. */
+  compareSelf: string;
 }) {
   const state = useMemo(() => new WaterfallState(model), [model]);
   const [, bump] = useReducer((n: number) => n + 1, 0);
@@ -178,11 +192,44 @@ export function TraceView({
         </form>
       </div>
       <ServiceLegend model={model} />
-      <Minimap state={state} version={version} onChange={bump} />
+      <div className="trace-tabs">
+        <div role="tablist" aria-label="Trace views" className="tabs">
+          {(
+            [
+              ['waterfall', 'Waterfall'],
+              ['flame', 'Flame graph'],
+            ] as const
+          ).map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              className="tab"
+              aria-selected={tab === id}
+              onClick={() => onTab(id)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <TraceExportMenu model={model} loadDetails={loadDetails} />
+        <CompareEntry self={compareSelf} />
+      </div>
+      {tab === 'waterfall' && <Minimap state={state} version={version} onChange={bump} />}
       <div className={state.selected >= 0 ? 'trace-body with-details' : 'trace-body'}>
-        <div className="trace-main">
-          <TimeRuler state={state} version={version} onChange={bump} />
-          <Waterfall state={state} version={version} onChange={bump} />
+        <div
+          className="trace-main"
+          role="tabpanel"
+          aria-label={tab === 'flame' ? 'Flame graph' : 'Waterfall'}
+        >
+          {tab === 'flame' ? (
+            <FlameGraphView state={state} version={version} onChange={bump} />
+          ) : (
+            <>
+              <TimeRuler state={state} version={version} onChange={bump} />
+              <Waterfall state={state} version={version} onChange={bump} />
+            </>
+          )}
         </div>
         {state.selected >= 0 && (
           <SpanDetailsPanel

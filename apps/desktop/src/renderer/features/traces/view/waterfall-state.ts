@@ -6,6 +6,14 @@
 import { collapseToDepth, reveal, searchSpans, visibleRows } from '../model/trace-rows.ts';
 import type { TraceModel } from '../model/trace-model.ts';
 
+/** A frame the flame graph drew: where, in CSS pixels of its viewport. */
+export interface FlameRect {
+  frame: number;
+  x: number;
+  y: number;
+  w: number;
+}
+
 export type Highlight = 'none' | 'critical' | 'errors';
 
 export class WaterfallState {
@@ -27,6 +35,8 @@ export class WaterfallState {
   version = 0;
   /** The rows the last frame drew (tests and the benchmark read it). */
   drawn = { first: -1, last: -1 };
+  /** The frames the flame graph's last paint drew, where (its hit tests; tests read it). */
+  flameDrawn: FlameRect[] = [];
 
   readonly model: TraceModel;
 

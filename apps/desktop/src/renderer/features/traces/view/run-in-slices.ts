@@ -1,0 +1,54 @@
+/**
+ * Runs a generator on the page in slices of a few tens of milliseconds, giving the thread back between
+ * them (a macrotask, so input and paint get their turn): how a comparison or an export of a million spans
+ * runs without a long task. Stops with an AbortError when `signal` aborts (the view went away).
+ */
+const SLICE_MS = 30;
+
+const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new DOMException('stopped', 'AbortError');
+}
+
+export async function runInSlices<T>(
+  gen: Generator<unknown, T>,
+  signal?: AbortSignal,
+  onSlice?: (last: unknown) => void,
+): Promise<T> {
+  for (;;) {
+    checkAbort(signal);
+    const until = performance.now() + SLICE_MS;
+    let step = gen.next();
+    // Each step is a small piece of work (a few thousand paths, a few hundred spans): check after each.
+    while (step.done !== true && performance.now() < until) step = gen.next();
+    if (step.done === true) return step.value;
+    onSlice?.(step.value);
+    await yieldToPage();
+  }
+}
+
+/** Collects a generator of text pieces in slices; each slice's pieces joined into one string. */
+export async function collectInSlices(
+  pieces: Generator<string, void>,
+  signal?: AbortSignal,
+  onSlice?: (pieces: number) => void,
+): Promise<string[]> {
+  const out: string[] = [];
+  let count = 0;
+  function* joined(): Generator<null, void> {
+    let part: string[] = [];
+    for (const p of pieces) {
+      part.push(p);
+      count++;
+      if (part.length >= 256) {
+        out.push(part.join(''));
+        part = [];
+        yield null;
+      }
+    }
+    out.push(part.join(''));
+  }
+  await runInSlices(joined(), signal, () => onSlice?.(count));
+  return out;
+}
