@@ -186,6 +186,7 @@ const eventQuery = defineQuery('investigations.events', {
   name: events.read('name', string),
   message: computed(string, `substring(${events.name('body')}, 1, 300)`),
   new_version: computed(string, `${events.name('attributes')}['service.version']`),
+  previous_version: computed(string, `${events.name('attributes')}['apo.previous.service.version']`),
 });
 export type EventRow = RowOf<typeof eventQuery.columns>;
 

@@ -157,6 +157,8 @@ function eventOf(e: EventRow): ChangeEvent {
     name: e.name,
     instance: e.instance,
     detail: e.new_version !== '' ? `→ ${e.new_version}` : e.message,
+    ...(e.new_version === '' ? {} : { version: e.new_version }),
+    ...(e.previous_version === '' ? {} : { previousVersion: e.previous_version }),
   };
 }
 
