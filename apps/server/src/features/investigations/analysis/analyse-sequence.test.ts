@@ -55,6 +55,31 @@ describe('analyse: faults one after the other, on a young stack', () => {
     }
   });
 
+  it('a new fault still small at the entry: the entry’s earlier episode, back to normal for a minute since, is not the onset', () => {
+    // Live: db-slow in payments (minutes 5–6), a normal minute, then cpu in fraud at 8 — one request in
+    // ten reaches fraud, so gateway's minute 8 is only a little slow: abnormal, but not yet an episode of
+    // its own, while gateway's episode from 5 still counts three abnormal minutes of four.
+    const signals = chainSignals(
+      [
+        { service: 'payments', kind: 'db', from: 5, to: 7 },
+        { service: 'fraud', kind: 'cpu', from: 8 },
+      ],
+      { minutes: 9 },
+    );
+    const gateway = signals.services.find((s) => s.service === 'gateway');
+    if (gateway === undefined) throw new Error('no gateway');
+    const latency = (m: number) => (gateway.serverMs[m] ?? 0) / (gateway.requests[m] ?? 1);
+    const base = [0, 1, 2, 3, 4].map(latency).sort((a, b) => a - b)[2] ?? 0;
+    gateway.serverMs[8] = (gateway.requests[8] ?? 0) * (base + 16);
+    const result = analyse(signals);
+    expect(result.onset).toBe(8);
+    expect(result.symptom).toBe('gateway');
+    expect(result.hypotheses.slice(0, 2).map((h) => `${h.kind}@${h.service} ${h.confidence}`)).toEqual([
+      'cpu-saturation@fraud 1',
+      'self-latency@fraud 0.5',
+    ]);
+  });
+
   it('a fault that filled most of the baseline hour does not hide the next one (contaminated history)', () => {
     // fraud slow for 23 of the 35 minutes before payments slows: every caller's hour median is fraud's level.
     expect(

@@ -38,6 +38,8 @@ export interface Shift {
 
 export interface Onset extends Shift {
   index: number;
+  /** The first minute with data after the onset that was back to normal, null while it never was. */
+  firstNormal: number | null;
 }
 
 const WINDOW = 3;
@@ -163,8 +165,11 @@ export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null 
     const rest = values.slice(i).filter((v) => v !== null);
     if (!sustained || rest.filter(abnormal).length < STAYS * rest.length) continue;
     const shift = shiftAt(values, i, o);
+    let normal: number | null = null;
+    for (let k = i + 1; k < values.length && normal === null; k++)
+      if (values[k] !== null && !abnormal(values[k])) normal = k;
     // The latest episode that lasts is the one asked about (earlier faults in the window have ended).
-    if (shift !== null && shift.strength > 0) found = { index: i, ...shift };
+    if (shift !== null && shift.strength > 0) found = { index: i, firstNormal: normal, ...shift };
   }
   return found;
 }
