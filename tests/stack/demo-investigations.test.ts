@@ -74,7 +74,9 @@ describe('investigations.run on the live demo shop: no fault, then two faults on
         from: injectedAt - MINUTE_MS,
         to: Date.now(),
       });
-      const line = `+${Math.round((Date.now() - injectedAt) / 1000)} s: ${top3(result)}`;
+      const seconds = (ms: number) => `${Math.round((ms - injectedAt) / 1000)} s`;
+      const onset = result.onsetMs === null ? 'none' : seconds(result.onsetMs);
+      const line = `+${seconds(Date.now())} (onset ${onset}): ${top3(result)}`;
       polls.push(line);
       console.log(`[${kind}@${service}] ${line}`);
       const top = result.hypotheses[0];
