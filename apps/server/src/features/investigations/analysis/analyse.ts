@@ -78,8 +78,9 @@ function pickSymptom(sig: InvestigationSignals, onsets: Map<string, Onset | null
 
 /**
  * Without an asked service, the onset is the symptom's, unless its episode went back to normal for a
- * minute and another service's episode, still going on, started after that: a new fault that is small at
- * the entry (one request in ten passes it) has not outgrown the entry's earlier episode there yet.
+ * minute and another service's episode, still going on, started at or after that minute: then the latest
+ * such one. A new fault that is small at the entry (a tenth of the requests reach it) has not outgrown the
+ * entry's earlier episode there yet, and compared at that earlier minute its own curves would not show.
  */
 function currentOnset(own: Onset, onsets: Map<string, Onset | null>): Onset {
   const gap = own.firstNormal;
