@@ -71,11 +71,15 @@ export function sampleValue(text: string, series: string): number {
   return 0;
 }
 
-/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
+/**
+ * Polls `check` until it returns a value (not undefined) or the deadline passes; `everyMs` apart (a heavier
+ * read, polled for minutes, asks less often).
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 30_000,
   what = 'condition',
+  everyMs = 250,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -90,6 +94,6 @@ export async function eventually<T>(
       throw new Error(
         `${what} not reached within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`,
       );
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

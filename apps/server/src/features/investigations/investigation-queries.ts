@@ -117,6 +117,8 @@ const metricQuery = defineQuery('investigations.metrics', {
   /** One label set of the metric (its points are summed over label sets after the rates). */
   series: computed(string, `toString(cityHash64(${metrics.name('labels')}))`),
   minute_s: computed(uint32, MINUTE_OF_TS),
+  /** The minute's last point: a counter's increase is a rate over the time between two of them. */
+  last_ms: computed(int64Number, 'toUnixTimestamp64Milli(max(ts))'),
   cumulative: computed(bool, 'cumulative'),
   /**
    * Counters and histogram sums: the minute's last cumulative value (a rate needs the previous minute)
@@ -186,6 +188,7 @@ const eventQuery = defineQuery('investigations.events', {
   name: events.read('name', string),
   message: computed(string, `substring(${events.name('body')}, 1, 300)`),
   new_version: computed(string, `${events.name('attributes')}['service.version']`),
+  previous_version: computed(string, `${events.name('attributes')}['apo.previous.service.version']`),
 });
 export type EventRow = RowOf<typeof eventQuery.columns>;
 

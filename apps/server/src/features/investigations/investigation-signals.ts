@@ -1,7 +1,10 @@
 /**
  * Rows read from storage → the minute-aligned signals the analyses take (analysis/signals.ts). Counters
- * and histogram sums arrive as the minute's last cumulative value and become per-minute increases here (a
- * drop is a restart: the new process counts from zero); levels stay averages. Label sets are summed after.
+ * and histogram sums arrive as the minute's last cumulative value and become per-minute rates here: the
+ * increase since the previous minute's last point over the time between the two (a drop is a restart: the
+ * new process counts from zero). The current minute's last point is only seconds into it, so its plain
+ * increase would read as a quiet minute just when a fault has started. Levels stay averages. Label sets
+ * are summed after.
  */
 import { summarizeRed, sumRedFigures, type RedFigures } from '@apo/shared/red';
 import type {
@@ -81,6 +84,13 @@ function emptyInstance(instance: string, n: number): InstanceSignals {
   };
 }
 
+/** A counter's increase from `prev` to `r` (from zero after a restart), per minute of the time between them. */
+function perMinute(prev: MetricMinute, r: MetricMinute): number {
+  const increase = r.v >= prev.v ? r.v - prev.v : r.v;
+  const spanMs = r.last_ms - prev.last_ms;
+  return spanMs > 0 ? (increase * MINUTE_MS) / spanMs : increase;
+}
+
 function metricsInto(
   rows: readonly MetricMinute[],
   instanceOf: (service: string, instance: string) => InstanceSignals,
@@ -96,7 +106,7 @@ function metricsInto(
       prev.name === r.name &&
       prev.series === r.series;
     let v: number | null = r.v;
-    if (r.cumulative) v = !same || prev === undefined ? null : r.v >= prev.v ? r.v - prev.v : r.v;
+    if (r.cumulative) v = same && prev !== undefined ? perMinute(prev, r) : null;
     prev = r;
     if (v === null) continue;
     for (const f of METRIC_FIELDS[r.name] ?? []) {
@@ -157,6 +167,8 @@ function eventOf(e: EventRow): ChangeEvent {
     name: e.name,
     instance: e.instance,
     detail: e.new_version !== '' ? `→ ${e.new_version}` : e.message,
+    ...(e.new_version === '' ? {} : { version: e.new_version }),
+    ...(e.previous_version === '' ? {} : { previousVersion: e.previous_version }),
   };
 }
 

@@ -76,6 +76,23 @@ function pickSymptom(sig: InvestigationSignals, onsets: Map<string, Onset | null
   return best(names.filter((n) => !called.has(n))) ?? best(names);
 }
 
+/**
+ * Without an asked service, the onset is the symptom's, unless its episode went back to normal for a
+ * minute and another service's episode, still going on, started at or after that minute: then the latest
+ * such one. A new fault that is small at the entry (a tenth of the requests reach it) has not outgrown the
+ * entry's earlier episode there yet, and compared at that earlier minute its own curves would not show.
+ */
+function currentOnset(own: Onset, onsets: Map<string, Onset | null>): Onset {
+  const gap = own.firstNormal;
+  if (gap === null) return own;
+  let latest = own;
+  for (const o of onsets.values()) {
+    if (o === null || o.ended || o.index < gap) continue;
+    if (o.index > latest.index || (o.index === latest.index && o.strength > latest.strength)) latest = o;
+  }
+  return latest;
+}
+
 function dedupe(candidates: Candidate[]): Candidate[] {
   const byKey = new Map<string, Candidate>();
   for (const c of candidates) {
@@ -91,6 +108,7 @@ export function analyse(sig: InvestigationSignals): Analysis {
   const symptom = pickSymptom(sig, onsets);
   const scope = symptom === null || sig.symptom === null ? null : dependencyClosure(symptom, sig.edges);
   let onset = symptom === null ? null : (onsets.get(symptom) ?? null);
+  if (onset !== null && sig.symptom === null) onset = currentOnset(onset, onsets);
   if (onset === null && scope !== null) {
     // The asked service did not shift (it may be too quiet to show it): the first dependency that did.
     for (const s of sig.services)

@@ -9,8 +9,23 @@ import {
   type CheckContext,
 } from './check-context.ts';
 import { degradation, type ServiceView } from './service-view.ts';
+import type { ChangeEvent } from './signals.ts';
 
-/** Own errors, restarts, deployments. */
+/**
+ * A version change back to the version an earlier change replaced (a bad deploy's rollback, the demo
+ * shop's `--clear`): it restores what ran before, so it is the end of a fault, not the start of one.
+ */
+function isRollback(e: ChangeEvent, events: readonly ChangeEvent[]): boolean {
+  if (e.version === undefined || e.previousVersion === undefined) return false;
+  return events.some(
+    (x) =>
+      x.name === VERSION_EVENT &&
+      x.ts < e.ts &&
+      x.previousVersion === e.version &&
+      x.version === e.previousVersion,
+  );
+}
+
 /** Error-log patterns more frequent per minute after the onset than before, most frequent first. */
 function risingPatterns(v: ServiceView, onset: number | null) {
   const total = (xs: readonly (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
@@ -48,7 +63,9 @@ export function changeChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const logs =
     logLines.length === 0 ? [] : [logsEvidence(`error logs of ${name} that rose after the onset`, logLines)];
   const since = c.onsetMs === null ? -Infinity : c.onsetMs - DEPLOY_LEAD_MS;
-  const deploys = v.s.events.filter((e) => e.name === VERSION_EVENT && e.ts >= since && e.ts < c.endMs);
+  const deploys = v.s.events.filter(
+    (e) => e.name === VERSION_EVENT && e.ts >= since && e.ts < c.endMs && !isRollback(e, v.s.events),
+  );
   const last = deploys.at(-1);
   if (last !== undefined) {
     out.push(

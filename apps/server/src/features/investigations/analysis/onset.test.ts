@@ -55,6 +55,22 @@ describe('detectOnset', () => {
     expect(detectOnset(s)?.index).toBe(50);
   });
 
+  it('an earlier episode that filled most of the hour: the minutes since it ended are the baseline', () => {
+    // 40 of the 55 minutes before the new fault at 80: the hour's median is the old fault's level.
+    const s = step(60, 99, 20, 20);
+    for (let i = 0; i < 40; i++) s[i] = 80 * (1 + 0.05 * Math.sin(i));
+    for (let i = 55; i < 60; i++) s[i] = 80;
+    const o = detectOnset(s);
+    expect(o?.index).toBe(55);
+    expect(o?.baseline).toBeCloseTo(20, 0);
+    expect(o?.strength).toBeGreaterThan(0.8);
+    // Without enough recent minutes (fewer than five since the old episode) the hour stays the baseline.
+    const young = step(60, 99, 20, 20);
+    for (let i = 0; i < 52; i++) young[i] = 80;
+    for (let i = 55; i < 60; i++) young[i] = 80;
+    expect(detectOnset(young)).toBeNull();
+  });
+
   it('skips missing minutes rather than reading them as zero', () => {
     const s: (number | null)[] = step(40, 30, 20, 80);
     s[10] = null;
@@ -72,6 +88,23 @@ describe('shiftAt and strengthOf', () => {
   it('a shift below the relative floor has strength 0', () => {
     expect(shiftAt(step(40, 30, 20, 22), 30)?.strength).toBe(0);
     expect(shiftAt(step(40, 30, 20, 60), 30)?.strength).toBeGreaterThan(0.7);
+  });
+
+  it('a shift whose last two minutes are back to normal has ended: half the strength', () => {
+    const going = step(40, 30, 20, 60);
+    const over = [...going];
+    over[38] = 20;
+    over[39] = 21;
+    const still = shiftAt(going, 30);
+    const ended = shiftAt(over, 30);
+    expect(still?.ended).toBe(false);
+    expect(ended?.ended).toBe(true);
+    expect(ended?.strength).toBeCloseTo((still?.strength ?? 0) / 2, 2);
+    // One normal last minute is not an end (a partial minute may be), nor is a shift only two minutes old.
+    over[38] = 60;
+    expect(shiftAt(over, 30)?.ended).toBe(false);
+    expect(shiftAt([20, 21, 20, 19, 20, 20, 60, 20], 6)?.ended).toBe(false);
+    expect(shiftAt([20, 21, 20, 19, 20, 20, 60, 20, 20], 6)?.ended).toBe(true);
   });
 
   it('strength grows with z and with the relative change, within 0…1', () => {

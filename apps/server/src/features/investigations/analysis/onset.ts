@@ -30,21 +30,34 @@ export interface Shift {
   z: number;
   /** (after − baseline) ÷ max(|baseline|, the absolute floor). */
   relative: number;
-  /** 0…1: how strong the shift is (docs/investigations.md, "strength"). */
+  /** 0…1: how strong the shift is (docs/investigations.md, "strength"); halved once it ended. */
   strength: number;
+  /** The last minutes with data are back within the thresholds: the anomaly is over. */
+  ended: boolean;
 }
 
 export interface Onset extends Shift {
   index: number;
+  /** The first minute with data after the onset that was back to normal, null while it never was. */
+  firstNormal: number | null;
 }
 
 const WINDOW = 3;
 /** Minutes before a candidate onset that form its baseline (a local one: traffic has a daily rhythm). */
 const BASELINE_MINUTES = 60;
-const baselineOf = (values: Series, index: number): Series =>
-  values.slice(Math.max(0, index - BASELINE_MINUTES), index);
+/** The recent part of it, the baseline instead when an earlier fault filled most of the hour. */
+const RECENT_MINUTES = 10;
 /** Share of the minutes from the onset to the end that must be abnormal. */
 const STAYS = 0.6;
+/** The last minutes with data that, all back to normal, make a shift one that ended. */
+const TAIL = 2;
+/**
+ * What an anomaly that ended before the range's end is worth, against one still going on: it is over, so
+ * it is not what is wrong now (a fault cleared just before the next one started).
+ */
+const ENDED_WEIGHT = 0.5;
+
+type Resolved = ReturnType<typeof resolved>;
 
 function resolved(o: OnsetOptions) {
   return {
@@ -61,6 +74,40 @@ function scaleOf(base: readonly number[], center: number, minAbsolute: number): 
   return Math.max(mad(base, center), Math.abs(center) * 0.05, minAbsolute / 3, 1e-9);
 }
 
+interface Baseline {
+  values: number[];
+  center: number;
+  scale: number;
+}
+
+/** Whether a minute is abnormal against a baseline: far in robust z, and past both floors. */
+function abnormalAgainst(v: number | null | undefined, base: Baseline, r: Resolved): boolean {
+  if (v === null || v === undefined) return false;
+  const dev = r.sign * (v - base.center);
+  return dev / base.scale >= r.z && dev >= r.minAbsolute && dev >= r.minRelative * Math.abs(base.center);
+}
+
+function baselineOver(values: Series, index: number, minutes: number, r: Resolved): Baseline | null {
+  const base = present(values.slice(Math.max(0, index - minutes), index));
+  if (base.length === 0) return null;
+  const center = median(base) ?? 0;
+  return { values: base, center, scale: scaleOf(base, center, r.minAbsolute) };
+}
+
+/**
+ * The baseline of a candidate onset: the hour before it. Its median survives an earlier fault that filled
+ * less than half of it; one that filled more makes the median that fault's level, and a new fault on top
+ * no longer stands out. Then the minutes since it ended are the normal ones: when the hour's median would
+ * itself be abnormal against the last ten minutes (which hold enough points), those ten are the baseline.
+ */
+function baselineAt(values: Series, index: number, r: Resolved): Baseline | null {
+  const hour = baselineOver(values, index, BASELINE_MINUTES, r);
+  const recent = baselineOver(values, index, RECENT_MINUTES, r);
+  if (hour === null || recent === null || recent.values.length < r.minBaseline) return hour;
+  const hourShift = r.sign * (hour.center - recent.center);
+  return hourShift / recent.scale >= r.z && hourShift >= r.minAbsolute ? recent : hour;
+}
+
 /**
  * 0…1 from a robust z and a relative change: both must be clearly past their thresholds. About 0.3 at the
  * detection thresholds' edge, 0.6 at twice the z threshold and +50 %, over 0.85 at three times and double.
@@ -74,32 +121,30 @@ export function strengthOf(z: number, relative: number, zThreshold = 4): number 
 /** How far the series from `index` on is from the series before it; null without enough points. */
 export function shiftAt(values: Series, index: number, o: OnsetOptions = {}): Shift | null {
   const r = resolved(o);
-  const base = present(baselineOf(values, index));
+  const base = baselineAt(values, index, r);
   const after = present(values.slice(index));
-  if (base.length < Math.min(r.minBaseline, 3) || after.length === 0) return null;
-  const b = median(base) ?? 0;
+  if (base === null || base.values.length < Math.min(r.minBaseline, 3) || after.length === 0) return null;
+  const b = base.center;
   const a = median(after) ?? 0;
-  const scale = scaleOf(base, b, r.minAbsolute);
+  const scale = base.scale;
   const dev = r.sign * (a - b);
   const z = dev / scale;
   const relative = dev / Math.max(Math.abs(b), r.minAbsolute, 1e-9);
   const passes = dev >= r.minAbsolute && relative >= r.minRelative;
-  return { baseline: b, after: a, z, relative, strength: passes ? strengthOf(z, relative, r.z) : 0 };
+  // Only a shift that has minutes beyond its tail can have ended; a young one is still going on.
+  const ended = after.length > TAIL && after.slice(-TAIL).every((v) => !abnormalAgainst(v, base, r));
+  const strength = passes ? strengthOf(z, relative, r.z) * (ended ? ENDED_WEIGHT : 1) : 0;
+  return { baseline: b, after: a, z, relative, strength, ended };
 }
 
 export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null {
   const r = resolved(o);
   let found: Onset | null = null;
   for (let i = 0; i < values.length; i++) {
-    const base = present(baselineOf(values, i));
-    if (base.length < r.minBaseline) continue;
-    const b = median(base) ?? 0;
-    const scale = scaleOf(base, b, r.minAbsolute);
-    const abnormal = (v: number | null | undefined): boolean => {
-      if (v === null || v === undefined) return false;
-      const dev = r.sign * (v - b);
-      return dev / scale >= r.z && dev >= r.minAbsolute && dev >= r.minRelative * Math.abs(b);
-    };
+    const base = baselineAt(values, i, r);
+    if (base === null || base.values.length < r.minBaseline) continue;
+    const { center: b, scale } = base;
+    const abnormal = (v: number | null | undefined): boolean => abnormalAgainst(v, base, r);
     if (!abnormal(values[i])) continue;
     // An episode starts after a normal minute: inside a longer one, later minutes are not its onset.
     let p = i - 1;
@@ -120,8 +165,11 @@ export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null 
     const rest = values.slice(i).filter((v) => v !== null);
     if (!sustained || rest.filter(abnormal).length < STAYS * rest.length) continue;
     const shift = shiftAt(values, i, o);
+    let normal: number | null = null;
+    for (let k = i + 1; k < values.length && normal === null; k++)
+      if (values[k] !== null && !abnormal(values[k])) normal = k;
     // The latest episode that lasts is the one asked about (earlier faults in the window have ended).
-    if (shift !== null && shift.strength > 0) found = { index: i, ...shift };
+    if (shift !== null && shift.strength > 0) found = { index: i, firstNormal: normal, ...shift };
   }
   return found;
 }

@@ -1,6 +1,7 @@
 /**
  * Generated signals for the analyses' tests: a call chain gateway → orders → payments → fraud, each with
- * its own database, steady traffic with seeded noise, and at most one injected fault whose effect follows
+ * its own database, steady traffic with seeded noise, and injected faults (none, one, or several one after
+ * the other, each from a minute until it is cleared) whose effects follow
  * the demo shop's catalogue (examples/demo-shop/README.md): where the time goes, which resource rises,
  * which calls fail, which events appear. Deterministic for a seed.
  */
@@ -14,6 +15,8 @@ export interface Fault {
   kind: FaultKind;
   /** Minute index the fault starts at. */
   from: number;
+  /** Minute index it was cleared at (default: it lasts to the end). */
+  to?: number;
   /** Share of requests affected (default 1). */
   share?: number;
 }
@@ -45,15 +48,17 @@ interface Minute {
 }
 
 export function chainSignals(
-  fault: Fault | null,
+  injected: Fault | readonly Fault[] | null,
   o: { minutes?: number; seed?: number } = {},
 ): InvestigationSignals {
+  const faults: readonly Fault[] = injected === null ? [] : 'kind' in injected ? [injected] : injected;
   const minutes = o.minutes ?? 40;
   const rand = rng(o.seed ?? 7);
   const noise = (x: number, pct = 0.1) => x * (1 + pct * (rand() * 2 - 1));
-  const active = (s: string, m: number, k: FaultKind) =>
-    fault !== null && fault.service === s && fault.kind === k && m >= fault.from;
-  const share = fault?.share ?? 1;
+  const faultAt = (s: string, m: number, k: FaultKind) =>
+    faults.find((f) => f.service === s && f.kind === k && m >= f.from && m < (f.to ?? Infinity));
+  const active = (s: string, m: number, k: FaultKind) => faultAt(s, m, k) !== undefined;
+  const shareOf = (s: string, m: number, k: FaultKind) => faultAt(s, m, k)?.share ?? 1;
   const per = new Map<string, Minute[]>(CHAIN.map((s) => [s, []]));
   const calls = new Map<string, { n: number; errors: number; ms: number }[]>(CHAIN.map((s) => [s, []]));
   for (let m = 0; m < minutes; m++) {
@@ -65,10 +70,11 @@ export function chainSignals(
       let self = noise(SELF_MS[s] ?? 4);
       let spread = 2;
       if (active(s, m, 'latency')) {
+        const share = shareOf(s, m, 'latency');
         self += share * noise(500, 0.2);
         spread = share < 1 ? 30 : 1.3;
       }
-      if (active(s, m, 'cpu')) self += share * noise(120);
+      if (active(s, m, 'cpu')) self += shareOf(s, m, 'cpu') * noise(120);
       if (active(s, m, 'gc')) self += noise(40, 0.4);
       if (active(s, m, 'disk')) self += noise(60, 0.3);
       if (active(s, m, 'pool')) self += noise(150, 0.3);
@@ -79,7 +85,7 @@ export function chainSignals(
       const db = noise(1) + (active(s, m, 'db') ? noise(200, 0.05) : 0);
       let errors = Math.round(requests * noise(0.005, 1));
       if (active(s, m, 'errors') || active(s, m, 'deploy'))
-        errors += Math.round(requests * (active(s, m, 'deploy') ? 0.4 : 0.3 * share));
+        errors += Math.round(requests * (active(s, m, 'deploy') ? 0.4 : 0.3 * shareOf(s, m, 'errors')));
       rows.push({ requests, errors, latency: self + 2 * db, self, db, spread });
       // Calls that hang never reach the callee.
       if (active(s, m, 'timeout')) requests = 0;
@@ -115,26 +121,29 @@ export function chainSignals(
     const series = (f: (r: Minute, m: number) => number) =>
       rows.map((r, m) => (r.requests === 0 ? null : f(r, m)));
     const next = CHAIN[i + 1];
-    const restarts =
-      fault?.kind === 'crash' && fault.service === s
-        ? Array.from({ length: minutes - fault.from }, (_, k) => ({
-            ts: START_MS + (fault.from + k) * MINUTE + 5_000,
-            name: 'process.restart',
-            instance: `${s}-1`,
-            detail: 'exit code 1',
-          }))
-        : [];
-    const deploys =
-      fault?.kind === 'deploy' && fault.service === s
-        ? [
-            {
-              ts: START_MS + fault.from * MINUTE - 20_000,
-              name: 'service.version.change',
-              instance: `${s}-1`,
-              detail: '1.0.0 → 1.1.0',
-            },
-          ]
-        : [];
+    const mine = (k: FaultKind) => faults.filter((f) => f.kind === k && f.service === s);
+    const restarts = mine('crash').flatMap((f) =>
+      Array.from({ length: Math.min(minutes, f.to ?? minutes) - f.from }, (_, k) => ({
+        ts: START_MS + (f.from + k) * MINUTE + 5_000,
+        name: 'process.restart',
+        instance: `${s}-1`,
+        detail: 'exit code 1',
+      })),
+    );
+    // A cleared bad deploy is rolled back: a second version change, to the old version.
+    const deploys = mine('deploy')
+      .flatMap((f) => [
+        { ts: START_MS + f.from * MINUTE - 20_000, previousVersion: '1.0.0', version: '1.1.0' },
+        ...(f.to === undefined
+          ? []
+          : [{ ts: START_MS + f.to * MINUTE + 5_000, previousVersion: '1.1.0', version: '1.0.0' }]),
+      ])
+      .map((e) => ({
+        ...e,
+        name: 'service.version.change',
+        instance: `${s}-1`,
+        detail: `${e.previousVersion} → ${e.version}`,
+      }));
     return {
       service: s,
       requests: req,
@@ -174,7 +183,7 @@ export function chainSignals(
           cpuSeconds: series(
             (r, m) =>
               noise(r.requests * 0.004) +
-              (active(s, m, 'cpu') ? r.requests * 0.12 * share : 0) +
+              (active(s, m, 'cpu') ? r.requests * 0.12 * shareOf(s, m, 'cpu') : 0) +
               (active(s, m, 'gc') ? r.requests * 0.03 : 0),
           ),
           runQueueSeconds: series(() => noise(0.05, 0.5)),

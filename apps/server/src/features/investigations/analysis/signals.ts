@@ -68,6 +68,9 @@ export interface ChangeEvent {
   name: string;
   instance: string;
   detail: string;
+  /** For a version change: the version announced after it and the one before (when the agent knew it). */
+  version?: string | undefined;
+  previousVersion?: string | undefined;
 }
 
 export interface ServiceSignals {
