@@ -377,6 +377,8 @@ describe('investigations on the embedded engine', () => {
     const limits = serverConfigSchema.parse({}).api;
     const result = await investigateTrace(storage, traceIdOf(1), 'fault', limits);
     expect(result.rootCause).toMatchObject({ service: 'payments', reason: 'error', spanId: spanIdOf(5) });
+    // Where the wizard investigates around: the trace's start and its entry service.
+    expect([result.startMs, result.entryService]).toEqual([START + 5 * MINUTE, 'gateway']);
     expect(result.errorChain.map((c) => `${c.service} ${c.error}`)).toEqual([
       'payments TypeError: amount is undefined',
       'orders ',

@@ -109,6 +109,10 @@ export interface InvestigationResult {
 /** `investigations.trace`: the root cause inside one trace (§2.5). */
 export interface TraceRootCause {
   traceId: string;
+  /** The trace's first span start (ms), null for a trace without spans: the wizard investigates around it. */
+  startMs: number | null;
+  /** The service of the trace's root span (its entry), null when the root is missing. */
+  entryService: string | null;
   /** The service whose self time exceeds its expectation the most, or the deepest failing one. */
   rootCause: { service: string; spanId: string; name: string; reason: 'error' | 'self-time' } | null;
   /** From the failing leaf up to the entry: each failing span's service, name and error. */

@@ -22,6 +22,7 @@ import {
 } from './route-search.ts';
 import { validateTraceViewSearch, validateTracesSearch } from '../features/traces/trace-route-search.ts';
 import { validateServiceMapSearch } from '../features/service-map/service-map-search.ts';
+import { validateInvestigateSearch } from '../features/investigate/investigate-search.ts';
 
 // Every view is its own chunk: the first view loads only the shell and the overview. A view's `loader` may
 // start its first request meanwhile: `loader: ({ context, deps }) => prefetchX(context.data, deps)` with
@@ -82,6 +83,16 @@ const traceRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/traces/trace-page.tsx'), 'TracePage'),
 });
 
+const investigateRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/investigate',
+  validateSearch: validateInvestigateSearch,
+  component: lazyRouteComponent(
+    () => import('../features/investigate/investigate-page.tsx'),
+    'InvestigatePage',
+  ),
+});
+
 const adminRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/admin',
@@ -111,6 +122,7 @@ const routeTree = rootRoute.addChildren([
     tracesRoute,
     traceFileRoute,
     traceRoute,
+    investigateRoute,
     adminRoute,
   ]),
   signInRoute,

@@ -161,5 +161,10 @@ export async function investigateTrace(
   const expected = Number.isFinite(first)
     ? await expectedSelfTimes(storage, first, cluster)
     : new Map<string, number>();
-  return traceRootCause(traceId, spans, expected);
+  const root = spans.find((s) => s.parentSpanId === '') ?? null;
+  return {
+    ...traceRootCause(traceId, spans, expected),
+    startMs: Number.isFinite(first) ? first : null,
+    entryService: root?.service ?? null,
+  };
 }
