@@ -52,6 +52,11 @@ export const investigationsRouter = router({
     )
     .mutation(({ ctx, input }) => ctx.investigations.addFeedback(input, principalName(ctx.caller))),
 
+  /** The verdicts given on one investigation's hypotheses, oldest first. */
+  feedbackOf: viewerProcedure
+    .input(z.object({ investigationId: z.string().min(1).max(64) }))
+    .query(({ ctx, input }) => ctx.investigations.feedback(input.investigationId)),
+
   /** Keeps an investigation as shown (hypotheses with their evidence data, verdicts, notes); at most 900 KiB. */
   save: viewerProcedure
     .input(

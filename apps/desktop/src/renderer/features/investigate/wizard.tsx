@@ -56,7 +56,7 @@ export function Wizard({
   const prev = WIZARD_STEPS[index - 1];
   const next = WIZARD_STEPS[index + 1];
   return (
-    <div className="wizard">
+    <div className="wizard" data-investigation-id={result.id}>
       <p role="status" aria-label="Answer" className={calm ? 'answer answer-calm' : 'answer answer-found'}>
         <span aria-hidden="true" className="answer-icon">
           {calm ? '✓' : '⚠'}
