@@ -22,7 +22,7 @@ const END_OFFSET_MS = 7 * 3_600_000;
 const BOUNDS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
 
 /** The seeded window (minute starts, ms) for a seed sent at `nowMs`. */
-export function incidentWindow(nowMs: number): { startMs: number; onsetMs: number; endMs: number } {
+function incidentWindow(nowMs: number): { startMs: number; onsetMs: number; endMs: number } {
   const endMs = Math.floor((nowMs - END_OFFSET_MS) / MINUTE_MS) * MINUTE_MS;
   const startMs = endMs - INCIDENT_MINUTES * MINUTE_MS;
   return { startMs, onsetMs: startMs + ONSET_MINUTE * MINUTE_MS, endMs };

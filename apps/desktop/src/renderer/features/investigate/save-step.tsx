@@ -6,7 +6,7 @@ import { KIND_WORDS } from './explain.ts';
 /** Under the server's bound (900 KiB): checked here too, so the message names the problem before a send. */
 const MAX_SAVE_BYTES = 900 * 1024;
 
-export function defaultTitle(result: InvestigationResult): string {
+function defaultTitle(result: InvestigationResult): string {
   const top = result.hypotheses[0];
   const when = formatExactTime(result.onsetMs ?? result.to).slice(0, 16);
   if (top === undefined || top.confidence <= 0.5)

@@ -48,5 +48,3 @@ export function useInvestigation(opts: {
     remove: useMutation(trpc.investigations.remove.mutationOptions({ onSuccess: refreshList })),
   };
 }
-
-export type InvestigationData = ReturnType<typeof useInvestigation>;

@@ -23,7 +23,7 @@ const STEP_QUESTION: Record<WizardStep, string> = {
 };
 
 /** The time axis all charts share: the lookback's start (the first timeline minute) to the range's end. */
-export function timeAxisOf(result: InvestigationResult): TimeAxis {
+function timeAxisOf(result: InvestigationResult): TimeAxis {
   const first = result.impact?.timeline.latencyP90Ms[0]?.[0];
   return { fromMs: first ?? result.from, toMs: result.to, onsetMs: result.onsetMs };
 }
