@@ -195,12 +195,24 @@ test.describe('console: the troubleshooting wizard', () => {
     const shell = new ShellPage(page);
     const wizard = new InvestigatePage(page);
     const { startMs, onsetMs } = incidentRange();
+    // The run is held until its progress has been seen: a long run says what it does and for how long.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) => url.pathname.includes('investigations.run'),
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
     // The incident's quiet first 25 minutes: traffic, no fault.
     await shell.open(
       consoleUrl,
       `/investigate?service=${INCIDENT.symptom}&from=${startMs}&to=${onsetMs - 5 * 60_000}`,
       serverUrl,
     );
+    await expect(wizard.progress).toContainText(/Investigating storefront… \d+ s/);
+    release();
     await expect(wizard.answer).toContainText('Nothing abnormal: no service’s latency or error rate moved');
     await expect(wizard.why()).toContainText(
       `${INCIDENT.symptom}'s 2 endpoints kept their latency and error rate`,
