@@ -83,7 +83,11 @@ test.describe('console: the troubleshooting wizard', () => {
     if (top === undefined) throw new Error('the engine found no hypothesis on the seeded incident');
 
     await shell.open(consoleUrl, `/?from=${from}&to=${to}`, serverUrl);
-    await expect(overview.rows()).toHaveCount(2);
+    // The seeded symptom is the degraded service at the top (idle services of the other seeds follow).
+    await expect
+      .poll(async () => (await overview.serviceNames()).slice(0, 2))
+      .toEqual([INCIDENT.symptom, INCIDENT.cause]);
+    await expect(overview.healthBadge(INCIDENT.symptom)).toHaveAccessibleName(/^Health: Critical/);
     await overview
       .row(INCIDENT.symptom)
       .getByRole('link', { name: `Investigate ${INCIDENT.symptom}` })
@@ -122,6 +126,8 @@ test.describe('console: the troubleshooting wizard', () => {
     expect(logs.filter(([, v]) => v !== null)).toEqual(
       Array.from({ length: 10 }, (_, i) => [onsetMs + i * 60_000, 2]),
     );
+
+    await attachBothThemes(page, testInfo, 'investigate-timeline');
 
     // 3. Dependencies: billing moves like the symptom.
     await wizard.goToStep('Dependencies');

@@ -23,7 +23,10 @@ function Why({ children }: { children: string }) {
 /** Step 1: which endpoints of the symptom degraded, by how much, since when. */
 export function ImpactStep({ result }: { result: InvestigationResult }) {
   const impact = result.impact;
-  const fmt = (v: number | null, unit: Unit) => formatValue(v, unit);
+  // Without an onset there is no "before": the range's median alone.
+  const moved = (before: number | null, after: number | null, unit: Unit) =>
+    before === null ? formatValue(after, unit) : `${formatValue(before, unit)} → ${formatValue(after, unit)}`;
+  const calm = result.onsetMs === null;
   return (
     <>
       <Why>{describeImpact(impact, result.onsetMs)}</Why>
@@ -33,8 +36,8 @@ export function ImpactStep({ result }: { result: InvestigationResult }) {
             <tr>
               <th>Endpoint of {impact.service}</th>
               <th className="num">Requests</th>
-              <th className="num">Latency before → since</th>
-              <th className="num">Errors before → since</th>
+              <th className="num">{calm ? 'Latency (median)' : 'Latency before → since'}</th>
+              <th className="num">{calm ? 'Error rate' : 'Errors before → since'}</th>
               <th>Since</th>
             </tr>
           </thead>
@@ -52,12 +55,8 @@ export function ImpactStep({ result }: { result: InvestigationResult }) {
                   {e.degraded && <span className="pill bad-pill">degraded</span>}
                 </td>
                 <td className="num">{formatValue(e.requests, 'count')}</td>
-                <td className="num">
-                  {fmt(e.latencyBefore, 'ms')} → {fmt(e.latencyAfter, 'ms')}
-                </td>
-                <td className="num">
-                  {fmt(e.errorRateBefore, 'ratio')} → {fmt(e.errorRateAfter, 'ratio')}
-                </td>
+                <td className="num">{moved(e.latencyBefore, e.latencyAfter, 'ms')}</td>
+                <td className="num">{moved(e.errorRateBefore, e.errorRateAfter, 'ratio')}</td>
                 <td>{e.onsetMs === null ? '—' : formatClock(e.onsetMs)}</td>
               </tr>
             ))}

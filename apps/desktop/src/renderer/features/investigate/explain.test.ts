@@ -8,6 +8,7 @@ import {
   describeDependencies,
   describeImpact,
   describeTimeline,
+  describeWindow,
   isCalm,
 } from './explain.ts';
 import { validateInvestigateSearch } from './investigate-search.ts';
@@ -101,6 +102,14 @@ describe('the wizard explains itself', () => {
       's',
       'count',
     ]);
+  });
+});
+
+describe('a window in words', () => {
+  it("names the end's day only when it differs", () => {
+    const day = describeWindow(ONSET, ONSET + 3_600_000);
+    expect(day).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} → \d{2}:\d{2}$/);
+    expect(describeWindow(ONSET, ONSET + 2 * 86_400_000)).toMatch(/ → \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   });
 });
 

@@ -8,7 +8,7 @@ import type {
   InvestigationResult,
   RankedDependency,
 } from '@apo/shared/console';
-import { formatClock } from '../../ui/format/time.ts';
+import { formatClock, formatExactTime } from '../../ui/format/time.ts';
 import { formatValue, type Unit } from '../../ui/format/units.ts';
 
 /** A hypothesis kind in words an on-call engineer reads at 3 am, and what the engine saw to say it. */
@@ -147,4 +147,11 @@ export function describeAnswer(result: InvestigationResult): string {
     return 'Nothing abnormal: no service’s latency or error rate moved away from its baseline in this range, and no change event points to a fault.';
   const where = [top.service, top.instance, top.target && `→ ${top.target}`].filter(Boolean).join(' ');
   return `Most likely: ${KIND_WORDS[top.kind].label.toLowerCase()} in ${where} (${confidenceWord(top.confidence)} confidence, ${top.confidence.toFixed(2)}). ${top.summary}`;
+}
+
+/** "2026-12-07 09:53 → 10:33", with the end's date too when it is another day. */
+export function describeWindow(fromMs: number, toMs: number): string {
+  const a = formatExactTime(fromMs).slice(0, 16);
+  const b = formatExactTime(toMs).slice(0, 16);
+  return `${a} → ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b}`;
 }

@@ -8,11 +8,11 @@ import { useSearch } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { QueryState } from '../../app/data/query-state.tsx';
 import { useGlobalSearch, useSetSearch } from '../../app/use-view-search.ts';
-import { formatExactTime } from '../../ui/format/time.ts';
 import { CopyButton } from '../../ui/primitives/copy-button.tsx';
 import { PanelBoundary } from '../../ui/states/panel-boundary.tsx';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
 import { isRelative, resolveTimeRange } from '../../ui/time-picker/time-range.ts';
+import { describeWindow } from './explain.ts';
 import type { VerdictState } from './hypotheses-step.tsx';
 import type { WizardStep } from './investigate-search.ts';
 import { RunProgress, StartForm, TraceCause } from './run-parts.tsx';
@@ -126,10 +126,7 @@ export function InvestigatePage() {
     [search.service ?? (search.all === true ? 'all services' : undefined), search.endpoint]
       .filter((s) => s !== undefined)
       .join(' ') || (search.traceId !== undefined ? `trace ${search.traceId}` : '');
-  const windowText =
-    target === null
-      ? null
-      : `${formatExactTime(target.from).slice(0, 16)} → ${formatExactTime(target.to).slice(11, 16)}`;
+  const windowText = target === null ? null : describeWindow(target.from, target.to);
   const [removing, setRemoving] = useState<string | null>(null);
 
   return (

@@ -5,9 +5,7 @@ import { QueryState } from '../../app/data/query-state.tsx';
 import { formatExactTime } from '../../ui/format/time.ts';
 import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
-
-const windowOf = (s: SavedInvestigationSummary) =>
-  `${formatExactTime(s.from).slice(0, 16)} → ${formatExactTime(s.to).slice(11, 16)}`;
+import { describeWindow } from './explain.ts';
 
 /** "Saved investigations": open one (its saved copy) or remove it (its owner, or an admin). */
 export function SavedList<E extends { message: string }>({
@@ -61,7 +59,7 @@ export function SavedList<E extends { message: string }>({
                       </Link>
                     </td>
                     <td>{s.headline ?? <span className="muted">nothing abnormal</span>}</td>
-                    <td className="small">{windowOf(s)}</td>
+                    <td className="small">{describeWindow(s.from, s.to)}</td>
                     <td className="small">
                       {s.createdBy}, {formatExactTime(s.createdAt).slice(0, 16)}
                     </td>

@@ -78,9 +78,12 @@ export function Wizard({
         ))}
       </ol>
       <section className="panel wizard-panel" aria-label={`Step ${index + 1}: ${STEP_TITLE[step]}`}>
-        <h3>
-          {index + 1}. {STEP_TITLE[step]} <span className="muted step-question">{STEP_QUESTION[step]}</span>
-        </h3>
+        <div className="step-head">
+          <h3>
+            {index + 1}. {STEP_TITLE[step]}
+          </h3>
+          <span className="muted step-question">{STEP_QUESTION[step]}</span>
+        </div>
         {step === 'impact' && <ImpactStep result={result} />}
         {step === 'timeline' && <TimelineStep result={result} axis={axis} />}
         {step === 'dependencies' && <DependenciesStep result={result} />}
