@@ -123,8 +123,9 @@ test.describe('console: the troubleshooting wizard', () => {
     expect(at(onsetMs - 60_000)).toBeLessThanOrEqual(25);
     expect(at(onsetMs)).toBeGreaterThan(250);
     const logs = (await wizard.drawn(`Log errors of ${INCIDENT.symptom}`))['error logs / min'] ?? [];
+    // 0 in the seeded minutes before the onset, 2 a minute from it; nothing in the lookback before the seed.
     expect(logs.filter(([, v]) => v !== null)).toEqual(
-      Array.from({ length: 10 }, (_, i) => [onsetMs + i * 60_000, 2]),
+      Array.from({ length: 40 }, (_, i) => [from + i * 60_000, from + i * 60_000 < onsetMs ? 0 : 2]),
     );
 
     await attachBothThemes(page, testInfo, 'investigate-timeline');

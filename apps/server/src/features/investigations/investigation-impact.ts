@@ -102,6 +102,10 @@ export function buildImpact(
   const p90 = buckets.map((b) => (b.length === 0 ? null : interpolateQuantile(b, RED_BUCKET_BOUNDS_MS, 0.9)));
   const logErrors = nulls(frame.minutes);
   for (const l of rows.logs) if (l.service === symptom.service) add(logErrors, l.minute_s, l.records);
+  // A minute with requests and no error log had none: 0, so the curve shows its rise, not a line from nowhere.
+  requests.forEach((r, i) => {
+    if (r !== null && logErrors[i] === null) logErrors[i] = 0;
+  });
   const byEndpoint = new Map<string, EndpointMinute[]>();
   for (const r of rows.endpoints) {
     const list = byEndpoint.get(r.endpoint) ?? [];

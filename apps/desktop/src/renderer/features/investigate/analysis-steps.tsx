@@ -5,7 +5,7 @@ import type { ChartPoint } from '../../ui/chart/chart-options.ts';
 import { formatClock } from '../../ui/format/time.ts';
 import { formatValue, type Unit } from '../../ui/format/units.ts';
 import { EmptyState } from '../../ui/states/empty-state.tsx';
-import { onsetMarkers, type TimeAxis } from './evidence-panel.tsx';
+import { onsetMarkers, VALUE_AXIS_WIDTH, type TimeAxis } from './evidence-panel.tsx';
 import { describeDependencies, describeImpact, describeTimeline } from './explain.ts';
 
 const TIMELINE_CHART_HEIGHT = 140;
@@ -81,6 +81,7 @@ export function TimelineStep({ result, axis }: { result: InvestigationResult; ax
           fromMs: axis.fromMs,
           toMs: axis.toMs,
           markers: onsetMarkers(result.onsetMs),
+          valueAxisWidth: VALUE_AXIS_WIDTH,
         }}
         height={TIMELINE_CHART_HEIGHT}
       />

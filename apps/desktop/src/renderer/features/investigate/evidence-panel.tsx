@@ -7,6 +7,8 @@ import { formatValue } from '../../ui/format/units.ts';
 import { chartUnit } from './explain.ts';
 
 const EVIDENCE_CHART_HEIGHT = 150;
+/** Every chart of an investigation gives its value labels this width, so their time axes line up. */
+export const VALUE_AXIS_WIDTH = 64;
 
 /** The time axis every chart of one investigation shares, and its onset. */
 export interface TimeAxis {
@@ -61,6 +63,7 @@ function SeriesEvidenceView({ e, axis }: { e: SeriesEvidence; axis: TimeAxis }) 
           fromMs: axis.fromMs,
           toMs: axis.toMs,
           markers: onsetMarkers(e.onsetMs ?? axis.onsetMs),
+          valueAxisWidth: VALUE_AXIS_WIDTH,
         }}
         height={EVIDENCE_CHART_HEIGHT}
       />

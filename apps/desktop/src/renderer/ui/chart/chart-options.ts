@@ -22,6 +22,11 @@ export interface ChartSpec {
   fromMs: number;
   toMs: number;
   markers?: ChartMarker[];
+  /**
+   * A fixed width (px) for the value axis' labels: charts stacked on one time axis set the same width so
+   * their plots line up minute for minute (by default each sizes its labels, so the plots shift).
+   */
+  valueAxisWidth?: number;
 }
 
 /** Colours read from the CSS tokens, so a chart follows the theme like everything else. */
@@ -97,7 +102,11 @@ export function buildChartOption(spec: ChartSpec, palette: ChartPalette) {
     animation: false,
     backgroundColor: 'transparent',
     textStyle: { color: palette.text, fontFamily: 'inherit' },
-    grid: { left: 8, right: 12, top: 28, bottom: 4, containLabel: true },
+    grid:
+      spec.valueAxisWidth === undefined
+        ? { left: 8, right: 12, top: 28, bottom: 4, containLabel: true }
+        : // The labels sit left of the plot, the time labels below it: room for both without measuring.
+          { left: spec.valueAxisWidth, right: 12, top: 28, bottom: 22, containLabel: false },
     legend: {
       top: 0,
       left: 0,
