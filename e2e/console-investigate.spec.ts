@@ -4,7 +4,8 @@ import { e2eEnv } from './e2e-env.ts';
 import { InvestigatePage } from './investigate-page.ts';
 import { OverviewPage } from './overview-page.ts';
 import { attachBothThemes } from './screenshots.ts';
-import { INCIDENT, seededIncidentWindow } from './seed/incident-seed.ts';
+import { ownServer, type OwnServer } from './own-server.ts';
+import { INCIDENT, seedIncident } from './seed/incident-seed.ts';
 import { ShellPage } from './shell-page.ts';
 
 interface Hypothesis {
@@ -42,14 +43,28 @@ async function trpc<T>(
   return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
 }
 
-const incidentRange = () => {
-  const w = seededIncidentWindow();
-  return { ...w, from: w.startMs, to: w.endMs };
-};
+// Its own server: the incident adds services, and the shared server's overview specs count them.
+let server: OwnServer;
+let incident: { startMs: number; onsetMs: number; endMs: number };
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  server = await ownServer(e2eEnv().consoleUrl);
+  await server.start();
+  incident = await seedIncident(server.url);
+});
+
+test.afterAll(async () => {
+  await server.dispose();
+});
+
+const incidentRange = () => ({ ...incident, from: incident.startMs, to: incident.endMs });
+
+test.describe.configure({ mode: 'serial' });
 
 test.describe('console: the troubleshooting wizard', () => {
   test('the engine names the seeded cause first (the seed is what the wizard spec relies on)', async () => {
-    const { serverUrl } = e2eEnv();
+    const serverUrl = server.url;
     const { from, to, onsetMs } = incidentRange();
     const result = await trpc<RunResult>(serverUrl, 'investigations.run', {
       from,
@@ -69,11 +84,29 @@ test.describe('console: the troubleshooting wizard', () => {
   test('from the degraded service on the overview, walks impact → timeline → dependencies → hypotheses, confirms, saves and reopens', async ({
     page,
   }, testInfo) => {
-    const { serverUrl, consoleUrl } = e2eEnv();
-    const { from, to, onsetMs } = incidentRange();
+    const { consoleUrl } = e2eEnv();
+    const serverUrl = server.url;
+    const { startMs, onsetMs } = incidentRange();
     const shell = new ShellPage(page);
     const overview = new OverviewPage(page);
     const wizard = new InvestigatePage(page);
+
+    await shell.open(consoleUrl, '/?from=now-1h&to=now', serverUrl);
+    await expect(overview.rows()).toHaveCount(2);
+    await expect.poll(() => overview.serviceNames()).toEqual([INCIDENT.symptom, INCIDENT.cause]);
+    await expect(overview.healthBadge(INCIDENT.symptom)).toHaveAccessibleName(/^Health: Critical/);
+    await overview
+      .row(INCIDENT.symptom)
+      .getByRole('link', { name: `Investigate ${INCIDENT.symptom}` })
+      .click();
+
+    // "Last hour" is pinned to absolute ends first: the link then reruns the same window, whoever opens it.
+    await expect.poll(() => shell.viewUrl().searchParams.get('from')).toMatch(/^\d+$/);
+    const url = shell.viewUrl();
+    expect([url.pathname, url.searchParams.get('service')]).toEqual(['/investigate', INCIDENT.symptom]);
+    const from = Number(url.searchParams.get('from'));
+    const to = Number(url.searchParams.get('to'));
+    expect(to - from).toBe(3_600_000);
     const expected = await trpc<RunResult>(serverUrl, 'investigations.run', {
       from,
       to,
@@ -81,25 +114,6 @@ test.describe('console: the troubleshooting wizard', () => {
     });
     const top = expected.hypotheses[0];
     if (top === undefined) throw new Error('the engine found no hypothesis on the seeded incident');
-
-    await shell.open(consoleUrl, `/?from=${from}&to=${to}`, serverUrl);
-    // The seeded symptom is the degraded service at the top (idle services of the other seeds follow).
-    await expect
-      .poll(async () => (await overview.serviceNames()).slice(0, 2))
-      .toEqual([INCIDENT.symptom, INCIDENT.cause]);
-    await expect(overview.healthBadge(INCIDENT.symptom)).toHaveAccessibleName(/^Health: Critical/);
-    await overview
-      .row(INCIDENT.symptom)
-      .getByRole('link', { name: `Investigate ${INCIDENT.symptom}` })
-      .click();
-
-    // The link keeps the overview's (absolute) window: the same investigation whoever opens it.
-    await expect.poll(() => shell.viewUrl().pathname).toBe('/investigate');
-    expect(Object.fromEntries(shell.viewUrl().searchParams)).toMatchObject({
-      service: INCIDENT.symptom,
-      from: String(from),
-      to: String(to),
-    });
     await expect(wizard.answer).toContainText(
       `Most likely: slow database in ${INCIDENT.cause} → ${INCIDENT.target} (high confidence, ${top.confidence.toFixed(2)})`,
     );
@@ -123,9 +137,9 @@ test.describe('console: the troubleshooting wizard', () => {
     expect(at(onsetMs - 60_000)).toBeLessThanOrEqual(25);
     expect(at(onsetMs)).toBeGreaterThan(250);
     const logs = (await wizard.drawn(`Log errors of ${INCIDENT.symptom}`))['error logs / min'] ?? [];
-    // 0 in the seeded minutes before the onset, 2 a minute from it; nothing in the lookback before the seed.
+    // 0 in the seeded minutes before the onset, 2 a minute from it; nothing before or after the seed.
     expect(logs.filter(([, v]) => v !== null)).toEqual(
-      Array.from({ length: 40 }, (_, i) => [from + i * 60_000, from + i * 60_000 < onsetMs ? 0 : 2]),
+      Array.from({ length: 40 }, (_, i) => [startMs + i * 60_000, startMs + i * 60_000 < onsetMs ? 0 : 2]),
     );
 
     await attachBothThemes(page, testInfo, 'investigate-timeline');
@@ -198,7 +212,8 @@ test.describe('console: the troubleshooting wizard', () => {
   });
 
   test('nothing abnormal reads as a calm answer, not an empty table', async ({ page }, testInfo) => {
-    const { serverUrl, consoleUrl } = e2eEnv();
+    const { consoleUrl } = e2eEnv();
+    const serverUrl = server.url;
     const shell = new ShellPage(page);
     const wizard = new InvestigatePage(page);
     const { startMs, onsetMs } = incidentRange();
@@ -240,7 +255,8 @@ test.describe('console: the troubleshooting wizard', () => {
   });
 
   test('an investigation the server refuses shows its reason with a Retry', async ({ page }, testInfo) => {
-    const { serverUrl, consoleUrl } = e2eEnv();
+    const { consoleUrl } = e2eEnv();
+    const serverUrl = server.url;
     const shell = new ShellPage(page);
     const wizard = new InvestigatePage(page);
     await shell.open(consoleUrl, `/investigate?service=${INCIDENT.symptom}&from=now-2d&to=now`, serverUrl);

@@ -13,7 +13,6 @@ import { publishE2eEnv } from './e2e-env.ts';
 import { freePorts } from './free-port.ts';
 import { run, startProcess, waitForHttp, type RunningProcess } from './processes.ts';
 import { seedDetail } from './seed/detail-seed.ts';
-import { seedIncident } from './seed/incident-seed.ts';
 import { seedRed } from './seed/red-seed.ts';
 import { seedTopology } from './seed/topology-seed.ts';
 
@@ -82,8 +81,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await seedRed(serverUrl);
     await seedDetail(serverUrl);
     await seedTopology(serverUrl);
-    // The investigation wizard's incident, seven hours back (e2e/seed/incident-seed.ts).
-    await seedIncident(serverUrl);
   } catch (err) {
     keepWorkDir = true;
     await teardown();
