@@ -3,9 +3,8 @@ import { useEffect, useRef } from 'react';
 import { useActiveConnection } from './active-connection.ts';
 import { useBridge } from './bridge-context.ts';
 
-// The menu names views by their product path; the overview is the console's root route, investigations
-// the wizard's /investigate.
-const MENU_PATHS: Record<string, string> = { '/overview': '/', '/investigations': '/investigate' };
+// The menu names views by their product path; the overview is the console's root route.
+const MENU_PATHS: Record<string, string> = { '/overview': '/' };
 
 /**
  * Deep links (`apo://…`) and application-menu commands from the desktop shell: a link may name another
