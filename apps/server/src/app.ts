@@ -23,6 +23,7 @@ import { registerPodSnapshotRoutes } from './features/kubernetes/snapshot-routes
 import { DecisionBoard } from '@apo/otlp-transport';
 import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
 import { InvestigationStore } from './features/investigations/investigation-store.ts';
+import { SavedInvestigationStore } from './features/investigations/saved-investigation-store.ts';
 import { registerTraceColumnsRoute } from './features/traces/trace-columns-route.ts';
 import { registerJaegerRoutes } from './features/jaeger/jaeger-routes.ts';
 import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
@@ -194,6 +195,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           access: access.access,
           settings: access.settings,
           investigations: new InvestigationStore(access.store.db),
+          savedInvestigations: new SavedInvestigationStore(access.store.db),
           pods,
           limits: config.api,
           version: serverVersion,

@@ -17,6 +17,10 @@ import { UserStore } from '../src/features/users/user-store.ts';
 import { SessionStore } from '../src/auth/session-store.ts';
 import { ApiKeyStore } from '../src/features/api-keys/api-key-store.ts';
 import { SettingsStore } from '../src/features/settings/settings-store.ts';
+import {
+  MAX_SAVED_BYTES,
+  SavedInvestigationStore,
+} from '../src/features/investigations/saved-investigation-store.ts';
 import { ConflictError, NotFoundError } from '../src/features/domain-errors.ts';
 import { startPostgres, type PostgresProcess } from './support/postgres-process.ts';
 
@@ -35,12 +39,14 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
       expect(await appliedMigrations(store.db)).toEqual([
         '0001-access-control',
         '0002-investigation-feedback',
+        '0003-saved-investigations',
       ]);
       const again = await openConfigStore(settings(), log);
       try {
         expect(await appliedMigrations(again.db)).toEqual([
           '0001-access-control',
           '0002-investigation-feedback',
+          '0003-saved-investigations',
         ]);
       } finally {
         await again.close();
@@ -209,6 +215,84 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
       expect((await settings.get('user:bob', 'health.thresholds'))?.value).toEqual([1, 2]);
       await settings.set('user:bob', 'health.thresholds', null, 'bob');
       expect(await settings.get('user:bob', 'health.thresholds')).toBeNull();
+    });
+
+    it('keeps saved investigations: evidence data read back as saved, removed by the owner or an admin', async () => {
+      const saved = new SavedInvestigationStore(store.db);
+      const ana = { owner: 'user:ana', name: 'ana', admin: false };
+      const bob = { owner: 'user:bob', name: 'bob', admin: false };
+      const admin = { owner: 'local', name: 'local admin', admin: true };
+      const result = {
+        id: 'run-1',
+        from: 1_700_000_000_000,
+        to: 1_700_000_600_000,
+        service: 'shop',
+        endpoint: null,
+        onsetMs: 1_700_000_300_000,
+        impact: null,
+        dependencies: [{ service: 'payments', similarity: 0.97, delaySource: 'self' as const }],
+        hypotheses: [
+          {
+            rank: 1,
+            kind: 'database-latency' as const,
+            service: 'payments',
+            target: 'postgresql ledger',
+            confidence: 0.91,
+            summary: 'ledger statements ×75 slower',
+            evidence: [
+              {
+                type: 'series' as const,
+                title: 'ledger call latency',
+                unit: 'ms',
+                query: { source: 'red_client' as const, service: 'payments', measure: 'call.latency' },
+                points: [
+                  [1_700_000_240_000, 2.1],
+                  [1_700_000_300_000, 150.5],
+                  [1_700_000_360_000, null],
+                ] as [number, number | null][],
+                baseline: 2,
+                onsetMs: 1_700_000_300_000,
+              },
+              { type: 'traces' as const, title: 'slow traces', traceIds: ['ab'.repeat(16)] },
+            ],
+          },
+        ],
+      };
+      const verdicts = [{ rank: 1, verdict: 'confirm' as const, note: 'the ledger index was dropped' }];
+      const first = await saved.save({ title: 'Slow checkout', result, verdicts, notes: 'ü ✓' }, ana);
+      expect(first).toMatchObject({
+        title: 'Slow checkout',
+        service: 'shop',
+        endpoint: null,
+        headline: 'database-latency in payments (0.91)',
+        createdBy: 'ana',
+        removable: true,
+      });
+      const second = await saved.save(
+        { title: 'Calm', result: { ...result, hypotheses: [] }, verdicts: [], notes: '' },
+        bob,
+      );
+      expect((await saved.list(ana)).map((s) => [s.title, s.headline, s.removable])).toEqual(
+        expect.arrayContaining([
+          ['Slow checkout', 'database-latency in payments (0.91)', true],
+          ['Calm', null, false],
+        ]),
+      );
+      const back = await saved.get(first.id, bob);
+      expect(back.result).toEqual(result);
+      expect([back.verdicts, back.notes, back.removable]).toEqual([verdicts, 'ü ✓', false]);
+
+      // Bounded: the store refuses a body over its limit with the sizes in words (the router bounds each field).
+      const notes = 'n'.repeat(MAX_SAVED_BYTES);
+      await expect(saved.save({ title: 't', result, verdicts: [], notes }, ana)).rejects.toThrow(
+        new RegExp(`saved up to ${MAX_SAVED_BYTES / 1024} KiB; this one is \\d+ KiB`),
+      );
+
+      expect(await saved.remove(first.id, bob)).toBe('forbidden');
+      expect(await saved.remove(first.id, ana)).toBe('removed');
+      await expect(saved.get(first.id, ana)).rejects.toThrow(NotFoundError);
+      expect(await saved.remove(second.id, admin)).toBe('removed');
+      await expect(saved.remove(second.id, admin)).rejects.toThrow(NotFoundError);
     });
   });
 }

@@ -310,6 +310,31 @@ describe('investigations on the embedded engine', () => {
     expect(series.points).toHaveLength(40);
   });
 
+  it("impact: the symptom's endpoint with latency before and since the onset, and its timeline", async () => {
+    const result = await runInvestigation(storage, { ...range, cluster: 'fault', service: 'gateway' });
+    const impact = result.impact;
+    if (impact === null) throw new Error('no impact');
+    expect([impact.service, impact.endpoint]).toEqual(['gateway', null]);
+    const [endpoint] = impact.endpoints;
+    expect(endpoint).toMatchObject({ endpoint: 'POST /x', degraded: true, onsetMs: START + ONSET * MINUTE });
+    // gateway = its self time + 2 DB calls + orders (same) + payments (same): 18 ms, then 416 ms (±5 % jitter).
+    expect(endpoint?.latencyBefore).toBeGreaterThan(17);
+    expect(endpoint?.latencyBefore).toBeLessThan(19);
+    expect(endpoint?.latencyAfter).toBeGreaterThan(395);
+    expect(endpoint?.latencyAfter).toBeLessThan(437);
+    expect(endpoint?.errorRateAfter).toBe(0);
+    // One point per minute from the lookback's start; the p90 from the buckets: (10, 25] ms, then (250, 500].
+    const p90 = impact.timeline.latencyP90Ms;
+    expect(p90.map(([t]) => t)).toEqual(Array.from({ length: MINUTES }, (_, m) => START + m * MINUTE));
+    expect(p90[ONSET - 1]?.[1]).toBeGreaterThan(10);
+    expect(p90[ONSET - 1]?.[1]).toBeLessThanOrEqual(25);
+    expect(p90[ONSET]?.[1]).toBeGreaterThan(250);
+    expect(p90[ONSET]?.[1]).toBeLessThanOrEqual(500);
+    expect(impact.timeline.errorRate[ONSET]?.[1]).toBe(0);
+    // No error log was seeded: 0 in every minute with requests, nothing in the lookback before them.
+    expect(impact.timeline.logErrors.map(([, v]) => v)).toEqual(Array.from({ length: MINUTES }, () => 0));
+  });
+
   it('without a service, the same cause', async () => {
     const result = await runInvestigation(storage, { ...range, cluster: 'fault' });
     expect(result.hypotheses[0]).toMatchObject({ kind: 'database-latency', service: 'payments' });
@@ -336,6 +361,10 @@ describe('investigations on the embedded engine', () => {
     const result = await runInvestigation(storage, { ...range, cluster: 'calm', service: 'gateway' });
     expect(result.onsetMs).toBeNull();
     expect(result.hypotheses.filter((h) => h.confidence > 0.5)).toEqual([]);
+    // The asked service is still described: its endpoint, not degraded.
+    expect(result.impact?.endpoints.map((e) => [e.endpoint, e.degraded, e.onsetMs])).toEqual([
+      ['POST /x', false, null],
+    ]);
   });
 
   it('refuses a range over 24 h and an endpoint without its service', async () => {
@@ -349,6 +378,8 @@ describe('investigations on the embedded engine', () => {
     const limits = serverConfigSchema.parse({}).api;
     const result = await investigateTrace(storage, traceIdOf(1), 'fault', limits);
     expect(result.rootCause).toMatchObject({ service: 'payments', reason: 'error', spanId: spanIdOf(5) });
+    // Where the wizard investigates around: the trace's start and its entry service.
+    expect([result.startMs, result.entryService]).toEqual([START + 5 * MINUTE, 'gateway']);
     expect(result.errorChain.map((c) => `${c.service} ${c.error}`)).toEqual([
       'payments TypeError: amount is undefined',
       'orders ',

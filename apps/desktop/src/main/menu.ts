@@ -36,7 +36,7 @@ export const consoleViews = [
   { label: 'Logs', path: '/logs' },
   { label: 'Metrics', path: '/metrics' },
   { label: 'Alerts', path: '/alerts' },
-  { label: 'Investigations', path: '/investigations' },
+  { label: 'Investigate', path: '/investigate' },
   { label: 'Admin', path: '/admin' },
 ] as const;
 

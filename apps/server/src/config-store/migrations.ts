@@ -81,6 +81,31 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Saved investigations (issue 17): the result as the console drew it, verdicts and notes, reopened
+  // without re-running. The body is JSON text, bounded by the store (saved-investigation-store.ts).
+  '0003-saved-investigations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('saved_investigations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('from_ms', 'bigint', (c) => c.notNull())
+        .addColumn('to_ms', 'bigint', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('endpoint', 'text', (c) => c.notNull())
+        .addColumn('headline', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('saved_investigations_created')
+        .on('saved_investigations')
+        .column('created_at')
+        .execute();
+    },
+  },
 };
 
 const MIGRATION_TABLE = 'config_migrations';

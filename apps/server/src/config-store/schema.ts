@@ -10,6 +10,7 @@ export interface ConfigSchema {
   api_keys: ApiKeysTable;
   settings: SettingsTable;
   investigation_feedback: InvestigationFeedbackTable;
+  saved_investigations: SavedInvestigationsTable;
 }
 
 export type Role = 'viewer' | 'editor' | 'admin';
@@ -80,4 +81,23 @@ interface InvestigationFeedbackTable {
   note: string;
   created_by: string;
   created_at: number;
+}
+
+/** A saved investigation (features/investigations/saved-investigation-store.ts). */
+interface SavedInvestigationsTable {
+  id: string;
+  title: string;
+  /** Whose it is: the settings scope of the caller who saved it (`user:<id>`, `local`, …). */
+  owner: string;
+  created_by: string;
+  created_at: number;
+  from_ms: number;
+  to_ms: number;
+  /** '' when the investigation named no service / endpoint. */
+  service: string;
+  endpoint: string;
+  /** '' without hypotheses. */
+  headline: string;
+  /** JSON: { result, verdicts, notes }. */
+  body: string;
 }

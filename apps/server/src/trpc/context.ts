@@ -8,6 +8,7 @@ import { sessionCookieOf } from '../auth/session-cookie.ts';
 import type { PodDirectory } from '../features/kubernetes/pod-directory.ts';
 import type { SettingsStore } from '../features/settings/settings-store.ts';
 import type { InvestigationStore } from '../features/investigations/investigation-store.ts';
+import type { SavedInvestigationStore } from '../features/investigations/saved-investigation-store.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   settings: SettingsStore;
   /** Users' verdicts on investigation hypotheses. */
   investigations: InvestigationStore;
+  /** Investigations users saved, to reopen without re-running. */
+  savedInvestigations: SavedInvestigationStore;
   /** The Kubernetes pod snapshots proxies published, per cluster. */
   pods: PodDirectory;
   /** How much one answer may hold. */

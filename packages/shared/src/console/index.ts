@@ -69,12 +69,17 @@ export {
 } from './topology.ts';
 export {
   HYPOTHESIS_KINDS,
+  type EndpointImpact,
   type EvidenceQuery,
   type FeedbackVerdict,
   type Hypothesis,
   type HypothesisKind,
   type InvestigationEvidence,
+  type InvestigationImpact,
   type InvestigationResult,
+  type InvestigationVerdict,
   type RankedDependency,
+  type SavedInvestigation,
+  type SavedInvestigationSummary,
   type TraceRootCause,
 } from './investigation.ts';

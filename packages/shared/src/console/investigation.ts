@@ -100,6 +100,8 @@ export interface InvestigationResult {
   endpoint: string | null;
   /** The symptom's onset (ms), null when nothing abnormal was found. */
   onsetMs: number | null;
+  /** The symptom and how it degraded; null when no service carried traffic in the range. */
+  impact: InvestigationImpact | null;
   dependencies: RankedDependency[];
   hypotheses: Hypothesis[];
 }
@@ -107,6 +109,10 @@ export interface InvestigationResult {
 /** `investigations.trace`: the root cause inside one trace (§2.5). */
 export interface TraceRootCause {
   traceId: string;
+  /** The trace's first span start (ms), null for a trace without spans: the wizard investigates around it. */
+  startMs: number | null;
+  /** The service of the trace's root span (its entry), null when the root is missing. */
+  entryService: string | null;
   /** The service whose self time exceeds its expectation the most, or the deepest failing one. */
   rootCause: { service: string; spanId: string; name: string; reason: 'error' | 'self-time' } | null;
   /** From the failing leaf up to the entry: each failing span's service, name and error. */
@@ -116,3 +122,69 @@ export interface TraceRootCause {
 }
 
 export type FeedbackVerdict = 'confirm' | 'reject';
+
+/** One endpoint of the symptom service: how its latency and error rate moved at the onset. */
+export interface EndpointImpact {
+  endpoint: string;
+  /** Requests over the investigated range. */
+  requests: number;
+  /** Average latency (ms) before the onset and since it; null without requests. */
+  latencyBefore: number | null;
+  latencyAfter: number | null;
+  /** Error rate (0…1) before the onset and since it. */
+  errorRateBefore: number | null;
+  errorRateAfter: number | null;
+  /** The endpoint's own onset (its first minute that stayed abnormal), else null. */
+  onsetMs: number | null;
+  /** Whether its latency or error rate moved past the engine's floors at the onset. */
+  degraded: boolean;
+}
+
+/**
+ * The impact step of an investigation: the symptom service (the asked one, or the entry service whose
+ * curves moved most), its endpoints, and its per-minute timeline on one time axis.
+ */
+export interface InvestigationImpact {
+  service: string;
+  endpoint: string | null;
+  /** Most degraded first, at most 20. */
+  endpoints: EndpointImpact[];
+  /** One point per minute from the lookback's start: [start ms, value]. */
+  timeline: {
+    latencyP90Ms: [number, number | null][];
+    /** Errors ÷ requests, 0…1. */
+    errorRate: [number, number | null][];
+    /** Error-level log records per minute. */
+    logErrors: [number, number | null][];
+  };
+}
+
+/** What a saved investigation keeps besides the result: the user's verdicts and notes. */
+export interface InvestigationVerdict {
+  rank: number;
+  verdict: FeedbackVerdict;
+  note: string;
+}
+
+/** A saved investigation as `investigations.list` lists it. */
+export interface SavedInvestigationSummary {
+  id: string;
+  title: string;
+  from: number;
+  to: number;
+  service: string | null;
+  endpoint: string | null;
+  /** The top hypothesis when it was saved: "database-latency in payments (0.93)", or null. */
+  headline: string | null;
+  createdBy: string;
+  createdAt: number;
+  /** Whether the caller may remove it (its owner, or an admin). */
+  removable: boolean;
+}
+
+/** `investigations.get`: everything saved, drawable without re-running the investigation. */
+export interface SavedInvestigation extends SavedInvestigationSummary {
+  result: InvestigationResult;
+  verdicts: InvestigationVerdict[];
+  notes: string;
+}

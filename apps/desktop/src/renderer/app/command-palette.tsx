@@ -10,9 +10,10 @@ const TRACE_ID = /^[0-9a-f]{16,32}$/i;
 
 const VIEWS = [
   { label: 'Overview', to: '/' as const },
+  { label: 'Investigate', to: '/investigate' as const },
   { label: 'Admin', to: '/admin' as const },
 ];
-const LATER_VIEWS = ['Service map', 'Traces', 'Logs', 'Metrics', 'Alerts', 'Investigations'];
+const LATER_VIEWS = ['Service map', 'Traces', 'Logs', 'Metrics', 'Alerts'];
 
 /** Ctrl/Cmd-K: jump to a service, a view, or (later) a trace by id. */
 export function CommandPalette({

@@ -24,6 +24,7 @@ import { validateTraceCompareSearch } from '../features/traces/trace-compare-sea
 import { validateTraceViewSearch } from '../features/traces/trace-route-search.ts';
 import { validateTracesSearch } from '../features/traces/trace-search-state.ts';
 import { validateServiceMapSearch } from '../features/service-map/service-map-search.ts';
+import { validateInvestigateSearch } from '../features/investigate/investigate-search.ts';
 
 // Every view is its own chunk: the first view loads only the shell and the overview. A view's `loader` may
 // start its first request meanwhile: `loader: ({ context, deps }) => prefetchX(context.data, deps)` with
@@ -95,6 +96,16 @@ const traceRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/traces/trace-page.tsx'), 'TracePage'),
 });
 
+const investigateRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/investigate',
+  validateSearch: validateInvestigateSearch,
+  component: lazyRouteComponent(
+    () => import('../features/investigate/investigate-page.tsx'),
+    'InvestigatePage',
+  ),
+});
+
 const adminRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/admin',
@@ -125,6 +136,7 @@ const routeTree = rootRoute.addChildren([
     traceFileRoute,
     traceCompareRoute,
     traceRoute,
+    investigateRoute,
     adminRoute,
   ]),
   signInRoute,

@@ -17,12 +17,14 @@ import { spanDependencies, type DependencySource } from './dependency-source.ts'
 import {
   changeEvents,
   clientMinutes,
+  endpointMinutes,
   errorLogMinutes,
   metricMinutes,
   sampleTraces,
   serverMinutes,
   type Scope,
 } from './investigation-queries.ts';
+import { buildImpact } from './investigation-impact.ts';
 import { buildSignals, METRIC_FIELDS, type Frame } from './investigation-signals.ts';
 
 const MINUTE_MS = 60_000;
@@ -79,6 +81,16 @@ export async function runInvestigation(
     }
     h.evidence.push(...tracesEvidence(`failed or slowest traces of ${h.service} since the onset`, ids));
   }
+  // The asked service, else the entry service that shifted most; with neither there is no impact to show.
+  const symptom = analysis.symptom ?? input.service ?? null;
+  const impact =
+    symptom === null
+      ? null
+      : buildImpact(
+          { startMs, minutes: frame.minutes, onset: analysis.onset },
+          { service: symptom, endpoint: input.endpoint ?? null },
+          { server, logs, endpoints: await endpointMinutes(storage, scope, symptom) },
+        );
   return {
     id: randomUUID(),
     from: input.from,
@@ -86,6 +98,7 @@ export async function runInvestigation(
     service: input.service ?? null,
     endpoint: input.endpoint ?? null,
     onsetMs,
+    impact,
     dependencies: analysis.dependencies,
     hypotheses: analysis.hypotheses,
   };
@@ -148,5 +161,10 @@ export async function investigateTrace(
   const expected = Number.isFinite(first)
     ? await expectedSelfTimes(storage, first, cluster)
     : new Map<string, number>();
-  return traceRootCause(traceId, spans, expected);
+  const root = spans.find((s) => s.parentSpanId === '') ?? null;
+  return {
+    ...traceRootCause(traceId, spans, expected),
+    startMs: Number.isFinite(first) ? first : null,
+    entryService: root?.service ?? null,
+  };
 }

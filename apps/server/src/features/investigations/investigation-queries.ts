@@ -256,3 +256,28 @@ export async function sampleTraces(
   );
   return rows.map((r) => r.trace_id);
 }
+
+const endpointQuery = defineQuery('investigations.endpoints', {
+  endpoint: redServer.read('endpoint', string),
+  minute_s: computed(uint32, `toUInt32(toUnixTimestamp(${redServer.name('minute')}))`),
+  requests: computed(uint64Number, `sum(${redServer.name('count')})`),
+  failed: computed(uint64Number, `sum(${redServer.name('error_count')})`),
+  sum_ms: computed(float64, `sum(${redServer.name('duration_sum_ms')})`),
+});
+export type EndpointMinute = RowOf<typeof endpointQuery.columns>;
+
+/** Entry-span RED of one service per endpoint and minute: the impact step's "which endpoints degraded". */
+export async function endpointMinutes(
+  storage: Storage,
+  s: Scope,
+  service: string,
+): Promise<EndpointMinute[]> {
+  return readRows(
+    storage,
+    endpointQuery,
+    `FROM ${storage.qualified(storage.tables.red_server_1m)}
+     WHERE ${MINUTES} ${clusterSql(s)} AND ${redServer.name('service')} = {service:String}
+     GROUP BY endpoint, minute_s ORDER BY endpoint, minute_s LIMIT ${MAX_SERVER_ROWS}`,
+    { ...minuteParams(s), service },
+  );
+}

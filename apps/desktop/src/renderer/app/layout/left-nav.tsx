@@ -5,7 +5,7 @@ interface NavItem {
   label: string;
   icon: string;
   /** A route that exists; absent for views still to come (shown disabled, never a link to nothing). */
-  to?: '/' | '/service-map' | '/traces' | '/admin';
+  to?: '/' | '/service-map' | '/traces' | '/investigate' | '/admin';
 }
 
 const ITEMS: NavItem[] = [
@@ -15,7 +15,7 @@ const ITEMS: NavItem[] = [
   { label: 'Logs', icon: '☰' },
   { label: 'Metrics', icon: '∿' },
   { label: 'Alerts', icon: '⚑' },
-  { label: 'Investigations', icon: '⌕' },
+  { label: 'Investigate', icon: '⌕', to: '/investigate' },
   { label: 'Admin', icon: '⚙', to: '/admin' },
 ];
 

@@ -93,6 +93,15 @@ export function serviceColumns(ctx: ColumnContext): Column<ServiceOverview>[] {
             <Link to="/services/$name" params={{ name: s.service }} className="service-link">
               {s.service}
             </Link>
+            <Link
+              to="/investigate"
+              search={{ service: s.service }}
+              className="row-action"
+              aria-label={`Investigate ${s.service}`}
+              title={`Investigate ${s.service}: from its impact to the most likely cause`}
+            >
+              ⌕ Investigate
+            </Link>
             <div className="muted small">
               {[s.namespace, ...s.clusters].filter((x) => x !== null).join(' · ') || 'no cluster'}
               {!s.active && <span className="muted"> · no requests in range</span>}

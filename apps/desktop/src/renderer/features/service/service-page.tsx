@@ -72,6 +72,14 @@ export function ServicePage() {
         </nav>
         <h2>{name}</h2>
         {endpoint !== undefined && pill('endpoint', endpoint, () => setSearch({ endpoint: undefined }))}
+        <Link
+          to="/investigate"
+          search={{ service: name, endpoint }}
+          className="button small"
+          aria-label={`Investigate ${endpoint === undefined ? name : `${name} ${endpoint}`}`}
+        >
+          ⌕ Investigate
+        </Link>
         <PanelBoundary name="Status lights">
           <StatusLightsState query={detail.infrastructure} />
         </PanelBoundary>

@@ -70,6 +70,9 @@ export function TracePage() {
           <Link to="/traces">Traces</Link> <span aria-hidden="true">/</span>
         </nav>
         <h2 className="visually-hidden">Trace {traceId}</h2>
+        <Link to="/investigate" search={{ traceId, cluster }} className="button small">
+          ⌕ Investigate
+        </Link>
       </div>
       {load.state === 'loading' && <TraceProgress progress={load.progress} what={`trace ${traceId}`} />}
       {load.state === 'error' && (

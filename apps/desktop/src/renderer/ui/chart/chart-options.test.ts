@@ -55,6 +55,14 @@ describe('chart option', () => {
     expect(text).toContain('12.3457 ms');
   });
 
+  it('sizes its value labels itself, unless stacked charts fix their width to line up', () => {
+    expect(option.grid).toMatchObject({ left: 8, containLabel: true });
+    expect(buildChartOption({ ...spec, valueAxisWidth: 64 }, palette).grid).toMatchObject({
+      left: 64,
+      containLabel: false,
+    });
+  });
+
   it('exposes the drawn points by series name', () => {
     expect(drawnSeries(spec)).toEqual({
       p95: [

@@ -40,6 +40,11 @@ export interface ChartSpec {
   markers?: ChartMarker[];
   /** A shaded rectangle over the plot: what the user selected. */
   area?: ChartArea;
+  /**
+   * A fixed width (px) for the value axis' labels: charts stacked on one time axis set the same width so
+   * their plots line up minute for minute (by default each sizes its labels, so the plots shift).
+   */
+  valueAxisWidth?: number;
 }
 
 /** Colours read from the CSS tokens, so a chart follows the theme like everything else. */
@@ -138,7 +143,11 @@ export function buildChartOption(
     animation: false,
     backgroundColor: 'transparent',
     textStyle: { color: palette.text, fontFamily: 'inherit' },
-    grid: { left: 8, right: 12, top: 28, bottom: 4, containLabel: true },
+    grid:
+      spec.valueAxisWidth === undefined
+        ? { left: 8, right: 12, top: 28, bottom: 4, containLabel: true }
+        : // The labels sit left of the plot, the time labels below it: room for both without measuring.
+          { left: spec.valueAxisWidth, right: 12, top: 28, bottom: 22, containLabel: false },
     legend: {
       top: 0,
       left: 0,

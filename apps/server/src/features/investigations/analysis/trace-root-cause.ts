@@ -117,7 +117,7 @@ export function traceRootCause(
   traceId: string,
   spans: readonly TraceSpan[],
   expectedMs: ReadonlyMap<string, number>,
-): TraceRootCause {
+): Omit<TraceRootCause, 'startMs' | 'entryService'> {
   const roots = buildTree(spans);
   const requestMs = roots.reduce((m, r) => Math.max(m, r.totalMs), 0);
   const perService = new Map<string, { selfMs: number; totalMs: number; node: Node }>();
