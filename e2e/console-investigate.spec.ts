@@ -211,6 +211,45 @@ test.describe('console: the troubleshooting wizard', () => {
     ]);
   });
 
+  test('from a trace: where its time went, then the investigation of its entry service around it', async ({
+    page,
+  }) => {
+    const { consoleUrl } = e2eEnv();
+    const shell = new ShellPage(page);
+    const wizard = new InvestigatePage(page);
+    // An order a minute after the onset (incident-seed.ts: trace ids carry their minute).
+    const traceId = `1c1d0031${'0'.repeat(24)}`;
+    await shell.open(consoleUrl, `/traces/${traceId}`, server.url);
+    await page.getByRole('link', { name: '⌕ Investigate' }).click();
+    const cause = page.getByRole('region', { name: 'Trace root cause' });
+    await expect(cause).toContainText(`Its time is spent in ${INCIDENT.cause} (POST /charge)`);
+    await expect.poll(() => shell.viewUrl().searchParams.get('service')).toBe(INCIDENT.symptom);
+    const url = shell.viewUrl();
+    const traceStart = incident.startMs + 31 * 60_000 + 20_000;
+    expect(Number(url.searchParams.get('from'))).toBe(
+      Math.floor((traceStart - 30 * 60_000) / 60_000) * 60_000,
+    );
+    await expect(wizard.answer).toContainText(`Most likely: slow database in ${INCIDENT.cause}`);
+  });
+
+  test('from a service page with an endpoint selected: that endpoint is investigated', async ({ page }) => {
+    const { consoleUrl } = e2eEnv();
+    const shell = new ShellPage(page);
+    const wizard = new InvestigatePage(page);
+    const endpoint = encodeURIComponent(INCIDENT.symptomEndpoint);
+    await shell.open(
+      consoleUrl,
+      `/services/${INCIDENT.symptom}?endpoint=${endpoint}&from=now-1h&to=now`,
+      server.url,
+    );
+    await page
+      .getByRole('link', { name: `Investigate ${INCIDENT.symptom} ${INCIDENT.symptomEndpoint}` })
+      .click();
+    await expect.poll(() => shell.viewUrl().searchParams.get('endpoint')).toBe(INCIDENT.symptomEndpoint);
+    await expect(wizard.answer).toContainText(`Most likely: slow database in ${INCIDENT.cause}`);
+    await expect(wizard.why()).toContainText(`1 of 1 endpoint of ${INCIDENT.symptom} degraded`);
+  });
+
   test('nothing abnormal reads as a calm answer, not an empty table', async ({ page }, testInfo) => {
     const { consoleUrl } = e2eEnv();
     const serverUrl = server.url;
