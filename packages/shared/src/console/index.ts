@@ -83,3 +83,4 @@ export {
   type SavedInvestigationSummary,
   type TraceRootCause,
 } from './investigation.ts';
+export type { AttributeShare, ErrorOrigin, LatencyShare, TraceSample } from './trace-analytics.ts';

@@ -7,6 +7,7 @@
  * at most a bound), then reads only those traces' spans, so one request never reads more than the bound and
  * says when it was cut.
  */
+import type { AttributeShare, ErrorOrigin, LatencyShare, TraceSample } from '@apo/shared/console';
 import type { Storage } from '../../storage/index.ts';
 import {
   array,
@@ -206,13 +207,6 @@ export async function traceScatter(
   };
 }
 
-/** How many traces an analysis read, and whether the bound cut them. */
-interface TraceSample {
-  traces: number;
-  capped: boolean;
-  maxTraces: number;
-}
-
 /** The analysed traces: the selection's when there is one, else every matching trace. */
 async function analysedTraces(
   storage: Storage,
@@ -246,16 +240,6 @@ const errorOriginsQuery = defineQuery('traces.analytics.errorOrigins', {
   example_trace_id: computed(string, 'any(trace_id)'),
   example_message: computed(string, "anyIf(status_message, status_message != '')"),
 });
-
-interface ErrorOrigin {
-  service: string;
-  operation: string;
-  exceptionType: string;
-  traces: number;
-  spans: number;
-  exampleTraceId: string;
-  message: string;
-}
 
 /**
  * Where errors start: each failed span none of whose children failed (the deepest error on its path — the
@@ -312,18 +296,6 @@ const latencyQuery = defineQuery('traces.analytics.latencyBreakdown', {
   all_self_ns: computed(int64Number, 'toInt64(sum(sum(own_ns)) OVER ())'),
 });
 
-interface LatencyShare {
-  service: string;
-  operation: string;
-  spans: number;
-  traces: number;
-  /** Time spent in these spans themselves, not waiting on their children, summed over the traces. */
-  selfNs: number;
-  durationNs: number;
-  /** selfNs as a share (0–1) of the self time of every span read. */
-  share: number;
-}
-
 /**
  * Where the time goes: per service and operation, the self time (a span's duration minus its children's,
  * never below zero — children running in parallel can add up to more than their parent) and its share of
@@ -379,17 +351,6 @@ const comparisonQuery = defineQuery('traces.analytics.attributeComparison', {
     'toFloat64(countIf(trace_id IN {group:Array(String)}) / {groupSize:UInt32} - countIf(trace_id IN {baseline:Array(String)}) / {baselineSize:UInt32})',
   ),
 });
-
-interface AttributeShare {
-  key: string;
-  value: string;
-  groupTraces: number;
-  baselineTraces: number;
-  /** Shares (0–1) of the group's and of the baseline's traces with a span (or resource) carrying key=value. */
-  groupShare: number;
-  baselineShare: number;
-  difference: number;
-}
 
 /**
  * What sets the selected traces apart: attribute values (span and resource) whose share of traces is

@@ -3,41 +3,12 @@
  * origin's failed spans, an operation's traces, the traces carrying an attribute value.
  */
 import { Link, useSearch } from '@tanstack/react-router';
+import type { AttributeShare, ErrorOrigin, LatencyShare } from '@apo/shared/console';
 import { useSetSearch } from '../../app/use-view-search.ts';
 import { DataTable } from '../../ui/data-table/data-table.tsx';
 import { formatValue } from '../../ui/format/units.ts';
 import { withAttribute, type TracesSearch } from './trace-search-state.ts';
 import { formatNs } from './view/format-ns.ts';
-
-interface ErrorOrigin {
-  service: string;
-  operation: string;
-  exceptionType: string;
-  traces: number;
-  spans: number;
-  exampleTraceId: string;
-  message: string;
-}
-
-interface LatencyShare {
-  service: string;
-  operation: string;
-  spans: number;
-  traces: number;
-  selfNs: number;
-  durationNs: number;
-  share: number;
-}
-
-interface AttributeShare {
-  key: string;
-  value: string;
-  groupTraces: number;
-  baselineTraces: number;
-  groupShare: number;
-  baselineShare: number;
-  difference: number;
-}
 
 const count = (n: number) => n.toLocaleString('en-US');
 const percent = (share: number) => formatValue(share, 'ratio');

@@ -5,6 +5,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
+import type { TraceSample } from '@apo/shared/console';
 import type { ReactNode } from 'react';
 import { QueryState } from '../../app/data/query-state.tsx';
 import { rangeQueryOptions } from '../../app/data/range-query.ts';
@@ -28,14 +29,8 @@ const TABS: readonly [AnalyticsTab, string][] = [
   ['attributes', 'Attribute comparison'],
 ];
 
-interface Sample {
-  traces: number;
-  capped: boolean;
-  maxTraces: number;
-}
-
 /** "12 traces (the selection)", with the bound when it cut the set. */
-function SampleNote({ sample, of }: { sample: Sample; of: string }) {
+function SampleNote({ sample, of }: { sample: TraceSample; of: string }) {
   return (
     <span>
       <b>{sample.traces.toLocaleString('en-US')}</b> {sample.traces === 1 ? 'trace' : 'traces'} {of}

@@ -12,6 +12,7 @@ import { hasFlame, type FlamedModel } from '../model/trace-model.ts';
 import { formatNs } from './format-ns.ts';
 import { canvasTheme, serviceColor, textOn } from './span-colors.ts';
 import type { FlameRect, WaterfallState } from './waterfall-state.ts';
+import { fitCanvas } from './fit-canvas.ts';
 
 const ROW = 20;
 const MIN_PX = 0.5;
@@ -57,18 +58,10 @@ function FlameCanvas({ state, version, onChange, model: m }: Props & { model: Fl
     const el = canvas.current;
     const sc = scroller.current;
     if (el === null || sc === null) return;
-    const dpr = window.devicePixelRatio || 1;
     const width = sc.clientWidth;
     const height = sc.clientHeight;
-    if (el.width !== Math.round(width * dpr) || el.height !== Math.round(height * dpr)) {
-      el.width = Math.round(width * dpr);
-      el.height = Math.round(height * dpr);
-      el.style.width = `${width}px`;
-      el.style.height = `${height}px`;
-    }
-    const ctx = el.getContext('2d');
+    const ctx = fitCanvas(el, width, height);
     if (ctx === null) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     state.flameDrawn = drawFrames(ctx, state, m.flame, zoom, width, height, sc.scrollTop, hover?.frame ?? -1);
   }, [state, zoom, hover]);
 

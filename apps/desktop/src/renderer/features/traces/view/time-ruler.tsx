@@ -6,6 +6,7 @@ import { formatNs } from './format-ns.ts';
 import { canvasTheme } from './span-colors.ts';
 import { nameColumnWidth } from './waterfall.tsx';
 import type { WaterfallState } from './waterfall-state.ts';
+import { fitCanvas } from './fit-canvas.ts';
 
 const HEIGHT = 24;
 
@@ -36,14 +37,8 @@ export function TimeRuler({
     const el = ref.current;
     if (el === null) return;
     const width = el.parentElement?.clientWidth ?? 600;
-    const dpr = window.devicePixelRatio || 1;
-    el.width = Math.round(width * dpr);
-    el.height = HEIGHT * dpr;
-    el.style.width = `${width}px`;
-    el.style.height = `${HEIGHT}px`;
-    const ctx = el.getContext('2d');
+    const ctx = fitCanvas(el, width, HEIGHT);
     if (ctx === null) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const theme = canvasTheme(el);
     const { barX, barW } = layout(width);
     ctx.clearRect(0, 0, width, HEIGHT);

@@ -8,6 +8,7 @@ import { FLAG_CRITICAL, FLAG_ERROR, FLAG_ERROR_ORIGIN, FLAG_ERROR_PATH } from '.
 import { formatNs } from './format-ns.ts';
 import { canvasTheme, serviceColor } from './span-colors.ts';
 import type { WaterfallState } from './waterfall-state.ts';
+import { fitCanvas } from './fit-canvas.ts';
 
 const ROW_HEIGHT = 22;
 const MAX_SCROLL_PX = 30_000_000;
@@ -56,18 +57,10 @@ export function Waterfall({
     const el = canvas.current;
     const sc = scroller.current;
     if (el === null || sc === null) return;
-    const dpr = window.devicePixelRatio || 1;
     const width = sc.clientWidth;
     const height = sc.clientHeight;
-    if (el.width !== Math.round(width * dpr) || el.height !== Math.round(height * dpr)) {
-      el.width = Math.round(width * dpr);
-      el.height = Math.round(height * dpr);
-      el.style.width = `${width}px`;
-      el.style.height = `${height}px`;
-    }
-    const ctx = el.getContext('2d');
+    const ctx = fitCanvas(el, width, height);
     if (ctx === null) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawRows(ctx, state, width, height, topPx(), hover.current, canvasTheme(el));
     if (!drewOnce.current) {
       drewOnce.current = true;
