@@ -85,6 +85,20 @@ describe('analyse (generated call chain gateway → orders → payments → frau
     });
   });
 
+  for (const service of ['payments', 'fraud']) {
+    it(`a crash loop the agent never saw restart (${service}: no restart events) is named from its callers' refused calls`, () => {
+      const signals = chainSignals({ service, kind: 'crash', from: FROM });
+      for (const s of signals.services) s.events = [];
+      const result = analyse(signals);
+      expect(result.hypotheses[0]).toMatchObject({ kind: 'crash-restarts', service, rank: 1 });
+      expect(result.hypotheses[0]?.confidence).toBeGreaterThan(0.5);
+      expect(result.hypotheses[0]?.summary).toContain('70 % of them never reached it');
+      // The caller only suffers: its failing calls are explained by the peer that stopped answering.
+      const caller = result.hypotheses.find((h) => h.kind === 'dependency-errors');
+      expect(caller?.confidence ?? 0).toBeLessThan(0.5);
+    });
+  }
+
   it('a partial fault (30 % of requests slow) is still found', () => {
     const result = analyse(chainSignals({ service: 'fraud', kind: 'latency', from: FROM, share: 0.3 }));
     expect(result.hypotheses[0]).toMatchObject({ service: 'fraud' });

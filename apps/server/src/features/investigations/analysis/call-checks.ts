@@ -4,11 +4,14 @@ import {
   hypothesis,
   latencyEvidence,
   restartsAfter,
+  sqrt,
   type Candidate,
   type CheckContext,
 } from './check-context.ts';
 import { degradation, strongest, type CallView, type ServiceView } from './service-view.ts';
 import { clamp01, present } from './stats.ts';
+
+const sum = (xs: readonly (number | null)[]) => present(xs).reduce((a, b) => a + b, 0);
 
 /** Database calls: slower or failing statements, weighted by how much of the service's slowdown they explain. */
 export function databaseChecks(v: ServiceView, c: CheckContext): Candidate[] {
@@ -68,9 +71,55 @@ export function databaseChecks(v: ServiceView, c: CheckContext): Candidate[] {
 }
 
 function callsPerRequest(v: ServiceView, call: CallView, from: number): number {
-  const calls = present(call.call.requests.slice(from)).reduce((a, b) => a + b, 0);
-  const reqs = present(v.s.requests.slice(from)).reduce((a, b) => a + b, 0);
-  return reqs > 0 ? calls / reqs : 0;
+  const reqs = sum(v.s.requests.slice(from));
+  return reqs > 0 ? sum(call.call.requests.slice(from)) / reqs : 0;
+}
+
+/**
+ * The share of a caller's calls that never reached the peer since the onset, 0…1: the peer's server RED
+ * counts every request it received (from any caller), so fewer received than this caller alone sent means
+ * the rest were refused or reset before a request existed — the peer is down or restarting. Measured
+ * against the same ratio before the onset (a peer may count requests differently from its callers), and
+ * 0 with too few calls to say.
+ */
+export function missedShare(call: CallView, peer: ServiceView, onset: number): number {
+  const callsAfter = sum(call.call.requests.slice(onset));
+  if (callsAfter < 10) return 0;
+  const arrivedAfter = sum(peer.s.requests.slice(onset)) / callsAfter;
+  const callsBefore = sum(call.call.requests.slice(0, onset));
+  const arrivedBefore = callsBefore > 0 ? Math.min(1, sum(peer.s.requests.slice(0, onset)) / callsBefore) : 1;
+  return arrivedBefore > 0 ? clamp01(1 - arrivedAfter / arrivedBefore) : 0;
+}
+
+/**
+ * A peer that stopped answering: its callers' calls fail fast while it received few of them. A crash
+ * loop whose process dies before its first export leaves no restart events (docs/investigations.md), so
+ * this is the sign of it that always exists; with restart events the change checks name it already.
+ */
+function unavailablePeer(
+  v: ServiceView,
+  call: CallView,
+  peer: ServiceView,
+  missed: number,
+  c: CheckContext,
+  evidence: Candidate['evidence'],
+): Candidate {
+  const err = call.errShift?.strength ?? 0;
+  const requests = seriesEvidence(
+    c.t,
+    `${peer.s.service} requests received`,
+    'count',
+    { source: 'red_server', service: peer.s.service, measure: 'requests' },
+    peer.s.requests,
+    null,
+  );
+  return hypothesis(
+    'crash-restarts',
+    peer,
+    Math.min(0.95, sqrt(err, missed)) * c.attribution,
+    `${peer.s.service} stopped answering: ${v.s.service}'s calls to it fail (${Math.round((call.errShift?.after ?? 0) * 100)} %) and ${Math.round(missed * 100)} % of them never reached it — it is down or restarting.`,
+    [requests, ...evidence],
+  );
 }
 
 /** Calls to another service that time out or fail while that service itself looks fine (or restarts). */
@@ -85,7 +134,14 @@ export function dependencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
     // The callee's own degradation explains the caller's calls; its restarts explain failures; a caller
     // whose own event loop stalled (a synchronous driver, CPU burn) sees every call it makes as slow.
     const stalled = strongest(v, (r) => r.eventLoop)?.shift.strength ?? 0;
-    const explained = restarts > 0 ? 1 : Math.max(stalled, peer === undefined ? 0 : degradation(peer));
+    const hangs =
+      (call.latShift?.after ?? 0) >= 1000 ||
+      (call.latShift !== null && call.latShift.after >= 5 * Math.max(call.latShift.baseline, 1));
+    // A call that hangs reached a socket that accepted it; one refused fast may never have reached the peer.
+    const missed =
+      peer === undefined || hangs || err === 0 || restarts > 0 ? 0 : missedShare(call, peer, c.t.onset ?? 0);
+    const explained =
+      restarts > 0 ? 1 : Math.max(stalled, missed, peer === undefined ? 0 : degradation(peer));
     const q = { source: 'red_client' as const, service: v.s.service, target: call.call.label };
     const evidence = [
       seriesEvidence(
@@ -105,10 +161,8 @@ export function dependencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
         call.errShift,
       ),
     ];
+    if (peer !== undefined && missed >= 0.3) out.push(unavailablePeer(v, call, peer, missed, c, evidence));
     const after = call.latShift?.after ?? 0;
-    const hangs =
-      after >= 1000 ||
-      (call.latShift !== null && call.latShift.after >= 5 * Math.max(call.latShift.baseline, 1));
     if (hangs) {
       out.push(
         hypothesis(
