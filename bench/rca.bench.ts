@@ -124,6 +124,13 @@ async function scenario(s: Scenario): Promise<Outcome> {
     serverMs.push(r.ms);
     answer = r.hypotheses;
     if (firstCorrectS === null && correct(answer[0])) firstCorrectS = Math.round((Date.now() - start) / 1000);
+    // Every poll's top three, so a miss shows how the answer moved (the run's own figures, not a summary).
+    console.log(
+      `  +${Math.round((Date.now() - start) / 1000)}s ${answer
+        .slice(0, 3)
+        .map((h) => `${h.kind}@${h.service} ${h.confidence.toFixed(2)}`)
+        .join(', ')}`,
+    );
     const key = answer[0] === undefined ? '' : `${answer[0].kind}@${answer[0].service}`;
     same = key === last && key !== '' ? same + 1 : 1;
     last = key;
