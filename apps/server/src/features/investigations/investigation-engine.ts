@@ -43,10 +43,24 @@ export interface RunInput {
   endpoint?: string | undefined;
 }
 
+/** `step()`, its time (ms) recorded under `name` when `timings` is given (the benchmark's breakdown). */
+async function timed<T>(
+  timings: Record<string, number> | undefined,
+  name: string,
+  step: () => Promise<T> | T,
+): Promise<T> {
+  if (timings === undefined) return step();
+  const t0 = performance.now();
+  const v = await step();
+  timings[name] = (timings[name] ?? 0) + performance.now() - t0;
+  return v;
+}
+
 export async function runInvestigation(
   storage: Storage,
   input: RunInput,
   dependencies: DependencySource = spanDependencies,
+  timings?: Record<string, number>,
 ): Promise<InvestigationResult> {
   if (input.to - input.from > MAX_RANGE_MS)
     throw new BadRequestError(
@@ -57,26 +71,33 @@ export async function runInvestigation(
   const startMs = Math.floor((input.from - LOOKBACK_MS) / MINUTE_MS) * MINUTE_MS;
   const endMs = Math.ceil(input.to / MINUTE_MS) * MINUTE_MS;
   const scope: Scope = { fromMs: startMs, toMs: endMs, cluster: input.cluster };
-  const server = await serverMinutes(storage, scope, input.endpoint);
-  const client = await clientMinutes(storage, scope);
-  const metrics = await metricMinutes(storage, scope, Object.keys(METRIC_FIELDS));
-  const logs = await errorLogMinutes(storage, scope);
-  const events = await changeEvents(storage, scope);
+  const t = timings;
+  const server = await timed(t, 'server', () => serverMinutes(storage, scope, input.endpoint));
+  const client = await timed(t, 'client', () => clientMinutes(storage, scope));
+  const metrics = await timed(t, 'metrics', () => metricMinutes(storage, scope, Object.keys(METRIC_FIELDS)));
+  const logs = await timed(t, 'logs', () => errorLogMinutes(storage, scope));
+  const events = await timed(t, 'events', () => changeEvents(storage, scope));
   const services = [...new Set(server.map((r) => r.service))].sort();
-  const deps = await dependencies.read(storage, scope, services);
+  const deps = await timed(t, 'dependencies', () => dependencies.read(storage, scope, services));
   const frame: Frame = {
     startMs,
     minutes: Math.max(1, (endMs - startMs) / MINUTE_MS),
     rangeStartIndex: Math.floor((input.from - startMs) / MINUTE_MS),
     symptom: input.service === undefined ? null : { service: input.service, endpoint: input.endpoint },
   };
-  const analysis = analyse(buildSignals({ server, client, metrics, logs, events }, frame, deps));
+  const signals = await timed(t, 'buildSignals', () =>
+    buildSignals({ server, client, metrics, logs, events }, frame, deps),
+  );
+  const analysis = await timed(t, 'analyse', () => analyse(signals));
   const onsetMs = analysis.onset === null ? null : startMs + analysis.onset * MINUTE_MS;
   const traced = new Map<string, string[]>();
   for (const h of analysis.hypotheses.slice(0, TRACED_HYPOTHESES)) {
     let ids = traced.get(h.service);
     if (ids === undefined) {
-      ids = await sampleTraces(storage, { ...scope, fromMs: onsetMs ?? input.from }, h.service);
+      const service = h.service;
+      ids = await timed(t, 'traces', () =>
+        sampleTraces(storage, { ...scope, fromMs: onsetMs ?? input.from }, service),
+      );
       traced.set(h.service, ids);
     }
     h.evidence.push(...tracesEvidence(`failed or slowest traces of ${h.service} since the onset`, ids));
@@ -89,7 +110,11 @@ export async function runInvestigation(
       : buildImpact(
           { startMs, minutes: frame.minutes, onset: analysis.onset },
           { service: symptom, endpoint: input.endpoint ?? null },
-          { server, logs, endpoints: await endpointMinutes(storage, scope, symptom) },
+          {
+            server,
+            logs,
+            endpoints: await timed(t, 'endpoints', () => endpointMinutes(storage, scope, symptom)),
+          },
         );
   return {
     id: randomUUID(),
