@@ -1,8 +1,8 @@
 /**
  * `investigations.run` through the real server's tRPC API (issue 17's targets: a 1 h window at the demo's
  * rate ≤ 2 s server time; at 10 M spans / 24 h ≤ 5 s): p50 / p95 of `--calls` calls per case after two
- * warm-up calls, then, in process, where the time goes (each read of the engine, building the signals, the
- * analysis; medians of 5 runs after one warm-up).
+ * warm-up calls (`--day-calls` for the 24 h cases), then, in process, where the time goes (each read of the
+ * engine, building the signals, the analysis; medians of `--runs` runs after one warm-up).
  *
  * Two worlds, each in its own data directory and server:
  * - demo: the live demo shop's shape and rate (workload/demo-world.ts: 7 services, ≈ 40 spans/s, every
@@ -14,7 +14,7 @@
  * Windows end at the world's end (its seed time), so a kept data directory measures the same windows.
  *
  *   node bench/investigation.bench.ts [--spans 10000000] [--services 200] [--days 1] [--calls 10]
- *     [--only demo|large] [--data-dir DIR (the large world, seeded once and reused)] [--seed-only]
+ *     [--day-calls 10] [--runs 5] [--only demo|large] [--data-dir DIR (the large world, seeded once and reused)] [--seed-only]
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -37,12 +37,18 @@ const { values: args } = parseArgs({
     services: { type: 'string', default: '200' },
     days: { type: 'string', default: '1' },
     calls: { type: 'string', default: '10' },
+    /** Calls per 24 h case (a shared machine may need fewer than `--calls`: each reads a day of 200 services). */
+    'day-calls': { type: 'string' },
+    /** In-process runs per case after one warm-up. */
+    runs: { type: 'string', default: '5' },
     only: { type: 'string' },
     'data-dir': { type: 'string' },
     'seed-only': { type: 'boolean', default: false },
   },
 });
 const calls = Number(args.calls);
+const dayCalls = Number(args['day-calls'] ?? args.calls);
+const runs = Number(args.runs);
 const quiet = {
   info: () => undefined,
   warn: () => undefined,
@@ -60,6 +66,8 @@ const load = () =>
 interface Case {
   name: string;
   input: { from: number; to: number; service?: string };
+  /** Calls through the API (default `--calls`). */
+  calls?: number;
 }
 
 /** The top hypotheses in a few words: what the engine answered (same data, same answer). */
@@ -86,13 +94,14 @@ async function measure(dataDir: string, cases: Case[]): Promise<void> {
       for (let i = 0; i < 2; i++) await api.investigations.run.query(c.input); // warm-up
       const times: number[] = [];
       let last: InvestigationResult | undefined;
-      for (let i = 0; i < calls; i++) {
+      const n = c.calls ?? calls;
+      for (let i = 0; i < n; i++) {
         const t0 = performance.now();
         last = await api.investigations.run.query(c.input);
         times.push(performance.now() - t0);
       }
       console.log(
-        `  ${c.name.padEnd(30)} ${ms(times)} over ${calls} calls (load ${load()}); ${last === undefined ? '' : answer(last)}`,
+        `  ${c.name.padEnd(30)} ${ms(times)} over ${n} calls (load ${load()}); ${last === undefined ? '' : answer(last)}`,
       );
     }
   } finally {
@@ -102,7 +111,7 @@ async function measure(dataDir: string, cases: Case[]): Promise<void> {
   try {
     for (const c of cases) {
       const steps = new Map<string, number[]>();
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i <= runs; i++) {
         const timings: Record<string, number> = {};
         const t0 = performance.now();
         await runInvestigation(storage, c.input, spanDependencies, timings);
@@ -113,7 +122,7 @@ async function measure(dataDir: string, cases: Case[]): Promise<void> {
       console.log(
         `  in process, ${c.name}: ` +
           [...steps].map(([name, t]) => `${name} ${median(t).toFixed(0)}`).join(', ') +
-          ' ms (medians of 5)',
+          ` ms (medians of ${runs}; load ${load()})`,
       );
     }
   } finally {
@@ -191,8 +200,8 @@ async function large(): Promise<void> {
       { name: '1 h, all services', input: hour },
       { name: `1 h, ${svc}`, input: { ...hour, service: svc } },
       { name: '1 h calm, all services', input: { from: endMs - 3 * HOUR, to: endMs - 2 * HOUR } },
-      { name: '24 h, all services', input: day },
-      { name: `24 h, ${svc}`, input: { ...day, service: svc } },
+      { name: '24 h, all services', input: day, calls: dayCalls },
+      { name: `24 h, ${svc}`, input: { ...day, service: svc }, calls: dayCalls },
     ]);
     console.log('  (target: ≤ 5 s server time at 10 M spans / 24 h)');
   } finally {

@@ -39,11 +39,15 @@ export interface Scope {
 }
 
 /** Bounds: a 24 h investigation of 200 services stays well inside them. */
-const MAX_SERVER_ROWS = 500_000;
-const MAX_CLIENT_ROWS = 500_000;
+/** Series: (service, instance) and (service, call type, peer, database), each a minute per point of the range. */
+const MAX_SERVER_SERIES = 20_000;
+const MAX_CLIENT_SERIES = 50_000;
+/** Rows of one service's endpoints × minutes (the impact step). */
+const MAX_ENDPOINT_ROWS = 500_000;
 /** Series (service × instance × metric × label set), each at most a minute per point of the range. */
 const MAX_METRIC_SERIES = 20_000;
-const MAX_LOG_ROWS = 50_000;
+/** Message patterns (service × masked message), each a count per minute of the range. */
+const MAX_LOG_PATTERNS = 5_000;
 const MAX_EVENTS = 2_000;
 const MAX_EDGES = 5_000;
 /** OTLP SeverityNumber ERROR (17–24 with FATAL). */
@@ -59,53 +63,142 @@ const TS_RANGE = `ts >= fromUnixTimestamp64Milli({fromMs:Int64}) AND ts < fromUn
 const clusterSql = (s: Scope) => (s.cluster === undefined ? '' : 'AND cluster = {cluster:String}');
 const MINUTE_OF_TS = 'toUInt32(toUnixTimestamp(toStartOfMinute(ts)))';
 
+/**
+ * Entry-span RED of one (service, instance, `hit`) over the range: its minutes in order, each with its
+ * figures. Arrays rather than a row per minute, as the metrics (a day of 200 services is ~300 k minutes).
+ */
 const serverQuery = defineQuery('investigations.server', {
-  service: redServer.read('service', string),
-  instance: redServer.read('instance', string),
-  minute_s: computed(uint32, `toUInt32(toUnixTimestamp(${redServer.name('minute')}))`),
-  /** 1 when the row is of the asked endpoint. */
-  hit: computed(uint8, `toUInt8(${redServer.name('endpoint')} = {endpoint:String})`),
-  requests: computed(uint64Number, `sum(${redServer.name('count')})`),
-  failed: computed(uint64Number, `sum(${redServer.name('error_count')})`),
-  sum_ms: computed(float64, `sum(${redServer.name('duration_sum_ms')})`),
-  buckets: computed(array(uint64Number), `sumForEach(${redServer.name('bucket_counts')})`),
+  service: computed(string, 'service'),
+  instance: computed(string, 'instance'),
+  /** 1 when the rows are of the asked endpoint. */
+  hit: computed(uint8, 'hit'),
+  minutes: computed(array(uint32), 'arrayMap(p -> p.1, points)'),
+  /** Counts as Float64 (exact below 2^53): unquoted in JSON, unlike UInt64. */
+  requests: computed(array(float64), 'arrayMap(p -> p.2, points)'),
+  failed: computed(array(float64), 'arrayMap(p -> p.3, points)'),
+  sum_ms: computed(array(float64), 'arrayMap(p -> p.4, points)'),
+  buckets: computed(array(array(float64)), 'arrayMap(p -> p.5, points)'),
 });
-export type ServerMinute = RowOf<typeof serverQuery.columns>;
 
-/** Entry-span RED per service, instance and minute (`hit`: the rows of `endpoint`, when one is asked). */
-export async function serverMinutes(storage: Storage, s: Scope, endpoint = ''): Promise<ServerMinute[]> {
-  return readRows(
-    storage,
-    serverQuery,
-    `FROM ${storage.qualified(storage.tables.red_server_1m)} WHERE ${MINUTES} ${clusterSql(s)}
-     GROUP BY service, instance, minute_s, hit ORDER BY service, instance, minute_s LIMIT ${MAX_SERVER_ROWS}`,
-    { ...minuteParams(s), endpoint },
-  );
+/** Entry-span RED of a service's instance in a minute. */
+export interface ServerMinute {
+  service: string;
+  instance: string;
+  minute_s: number;
+  /** 1 when the row is of the asked endpoint. */
+  hit: number;
+  requests: number;
+  failed: number;
+  sum_ms: number;
+  buckets: number[];
 }
 
+/**
+ * Entry-span RED per service, instance and minute (`hit`: the rows of `endpoint`, when one is asked),
+ * ordered by service, instance, hit, then minute.
+ */
+export async function serverMinutes(storage: Storage, s: Scope, endpoint = ''): Promise<ServerMinute[]> {
+  const series = await readRows(
+    storage,
+    serverQuery,
+    `FROM (
+       SELECT service, instance, hit,
+              arraySort(p -> p.1, groupArray((minute_s, requests, failed, sum_ms, buckets))) AS points
+       FROM (
+         SELECT ${redServer.name('service')} AS service, ${redServer.name('instance')} AS instance,
+                toUInt32(toUnixTimestamp(${redServer.name('minute')})) AS minute_s,
+                toUInt8(${redServer.name('endpoint')} = {endpoint:String}) AS hit,
+                toFloat64(sum(${redServer.name('count')})) AS requests,
+                toFloat64(sum(${redServer.name('error_count')})) AS failed,
+                sum(${redServer.name('duration_sum_ms')}) AS sum_ms,
+                arrayMap(c -> toFloat64(c), sumForEach(${redServer.name('bucket_counts')})) AS buckets
+         FROM ${storage.qualified(storage.tables.red_server_1m)} WHERE ${MINUTES} ${clusterSql(s)}
+         GROUP BY service, instance, minute_s, hit)
+       GROUP BY service, instance, hit)
+     ORDER BY service, instance, hit LIMIT ${MAX_SERVER_SERIES}`,
+    { ...minuteParams(s), endpoint },
+  );
+  const out: ServerMinute[] = [];
+  for (const r of series)
+    r.minutes.forEach((minute_s, i) =>
+      out.push({
+        service: r.service,
+        instance: r.instance,
+        minute_s,
+        hit: r.hit,
+        requests: r.requests[i] ?? 0,
+        failed: r.failed[i] ?? 0,
+        sum_ms: r.sum_ms[i] ?? 0,
+        buckets: r.buckets[i] ?? [],
+      }),
+    );
+  return out;
+}
+
+/** Client calls of one (service, call type, peer, database) over the range, as arrays of its minutes. */
 const clientQuery = defineQuery('investigations.client', {
-  service: redClient.read('service', string),
-  call_type: redClient.read('call_type', string),
-  peer: redClient.read('peer', string),
-  system: redClient.read('system', string),
-  db_namespace: redClient.read('db_namespace', string),
-  minute_s: computed(uint32, `toUInt32(toUnixTimestamp(${redClient.name('minute')}))`),
-  calls: computed(uint64Number, `sum(${redClient.name('count')})`),
-  failed: computed(uint64Number, `sum(${redClient.name('error_count')})`),
-  sum_ms: computed(float64, `sum(${redClient.name('duration_sum_ms')})`),
+  service: computed(string, 'service'),
+  call_type: computed(string, 'call_type'),
+  peer: computed(string, 'peer'),
+  system: computed(string, 'system'),
+  db_namespace: computed(string, 'db_namespace'),
+  minutes: computed(array(uint32), 'arrayMap(p -> p.1, points)'),
+  calls: computed(array(float64), 'arrayMap(p -> p.2, points)'),
+  failed: computed(array(float64), 'arrayMap(p -> p.3, points)'),
+  sum_ms: computed(array(float64), 'arrayMap(p -> p.4, points)'),
 });
-export type ClientMinute = RowOf<typeof clientQuery.columns>;
+
+/** Client calls of a service to one peer / database in a minute. */
+export interface ClientMinute {
+  service: string;
+  call_type: string;
+  peer: string;
+  system: string;
+  db_namespace: string;
+  minute_s: number;
+  calls: number;
+  failed: number;
+  sum_ms: number;
+}
 
 /** Client calls per service, call type, peer / database and minute. */
 export async function clientMinutes(storage: Storage, s: Scope): Promise<ClientMinute[]> {
-  return readRows(
+  const series = await readRows(
     storage,
     clientQuery,
-    `FROM ${storage.qualified(storage.tables.red_client_1m)} WHERE ${MINUTES} ${clusterSql(s)}
-     GROUP BY service, call_type, peer, system, db_namespace, minute_s
-     ORDER BY service, call_type, peer, system, db_namespace, minute_s LIMIT ${MAX_CLIENT_ROWS}`,
+    `FROM (
+       SELECT service, call_type, peer, system, db_namespace,
+              arraySort(p -> p.1, groupArray((minute_s, calls, failed, sum_ms))) AS points
+       FROM (
+         SELECT ${redClient.name('service')} AS service, ${redClient.name('call_type')} AS call_type,
+                ${redClient.name('peer')} AS peer, ${redClient.name('system')} AS system,
+                ${redClient.name('db_namespace')} AS db_namespace,
+                toUInt32(toUnixTimestamp(${redClient.name('minute')})) AS minute_s,
+                toFloat64(sum(${redClient.name('count')})) AS calls,
+                toFloat64(sum(${redClient.name('error_count')})) AS failed,
+                sum(${redClient.name('duration_sum_ms')}) AS sum_ms
+         FROM ${storage.qualified(storage.tables.red_client_1m)} WHERE ${MINUTES} ${clusterSql(s)}
+         GROUP BY service, call_type, peer, system, db_namespace, minute_s)
+       GROUP BY service, call_type, peer, system, db_namespace)
+     ORDER BY service, call_type, peer, system, db_namespace LIMIT ${MAX_CLIENT_SERIES}`,
     minuteParams(s),
   );
+  const out: ClientMinute[] = [];
+  for (const r of series)
+    r.minutes.forEach((minute_s, i) =>
+      out.push({
+        service: r.service,
+        call_type: r.call_type,
+        peer: r.peer,
+        system: r.system,
+        db_namespace: r.db_namespace,
+        minute_s,
+        calls: r.calls[i] ?? 0,
+        failed: r.failed[i] ?? 0,
+        sum_ms: r.sum_ms[i] ?? 0,
+      }),
+    );
+  return out;
 }
 
 const CUMULATIVE = 2;
@@ -199,31 +292,75 @@ export async function metricMinutes(
   return out;
 }
 
+/**
+ * Error-level records of one (service, message pattern) over the range: counts per minute as arrays, and
+ * a sample record (the pattern's first one).
+ */
 const logQuery = defineQuery('investigations.logs', {
-  service: logs.read('service', string),
+  service: computed(string, 'service'),
   /** The message with hex ids and numbers masked, so one pattern covers its repetitions. */
   pattern: computed(string, 'pattern'),
-  minute_s: computed(uint32, MINUTE_OF_TS),
-  records: computed(uint64Number, 'count()'),
-  sample_ms: computed(int64Number, `toUnixTimestamp64Milli(min(${logs.name('ts')}))`),
-  sample_instance: computed(string, `any(${logs.name('instance')})`),
-  sample_severity: computed(string, `any(${logs.name('severity_text')})`),
-  sample_body: computed(string, `any(substring(${logs.name('body')}, 1, 500))`),
-  sample_trace_id: computed(string, `any(${logs.name('trace_id')})`),
+  minutes: computed(array(uint32), 'arrayMap(p -> p.1, points)'),
+  records: computed(array(float64), 'arrayMap(p -> p.2, points)'),
+  sample_ms: computed(int64Number, 'sample_ms'),
+  sample_instance: computed(string, 'sample_instance'),
+  sample_severity: computed(string, 'sample_severity'),
+  sample_body: computed(string, 'sample_body'),
+  sample_trace_id: computed(string, 'sample_trace_id'),
 });
-export type LogMinute = RowOf<typeof logQuery.columns>;
 
-/** Error-level log records per service, pattern and minute, with a sample record of each. */
+/** Error-level records of a service's message pattern in a minute, with the pattern's sample record. */
+export interface LogMinute {
+  service: string;
+  pattern: string;
+  minute_s: number;
+  records: number;
+  sample_ms: number;
+  sample_instance: string;
+  sample_severity: string;
+  sample_body: string;
+  sample_trace_id: string;
+}
+
+/** Error-level log records per service, pattern and minute, with a sample record of each pattern. */
 export async function errorLogMinutes(storage: Storage, s: Scope): Promise<LogMinute[]> {
-  return readRows(
+  const series = await readRows(
     storage,
     logQuery,
-    `FROM (SELECT *, substring(replaceRegexpAll(${logs.name('body')}, '[0-9a-fA-F]{8,}|[0-9]+', '#'), 1, 160) AS pattern
-           FROM ${storage.qualified(storage.tables.logs)}
-           WHERE ${logs.name('severity_number')} >= {severity:UInt8} AND ${TS_RANGE} ${clusterSql(s)})
-     GROUP BY service, pattern, minute_s ORDER BY service, pattern, minute_s LIMIT ${MAX_LOG_ROWS}`,
+    `FROM (
+       SELECT service, pattern, arraySort(p -> p.1, groupArray((minute_s, records))) AS points,
+              toUnixTimestamp64Milli(min(first_ts)) AS sample_ms,
+              argMin(first_instance, first_ts) AS sample_instance, argMin(first_severity, first_ts) AS sample_severity,
+              argMin(first_body, first_ts) AS sample_body, argMin(first_trace_id, first_ts) AS sample_trace_id
+       FROM (
+         SELECT service, pattern, ${MINUTE_OF_TS} AS minute_s, toFloat64(count()) AS records,
+                min(${logs.name('ts')}) AS first_ts, any(${logs.name('instance')}) AS first_instance,
+                any(${logs.name('severity_text')}) AS first_severity,
+                any(substring(${logs.name('body')}, 1, 500)) AS first_body, any(${logs.name('trace_id')}) AS first_trace_id
+         FROM (SELECT *, substring(replaceRegexpAll(${logs.name('body')}, '[0-9a-fA-F]{8,}|[0-9]+', '#'), 1, 160) AS pattern
+               FROM ${storage.qualified(storage.tables.logs)}
+               WHERE ${logs.name('severity_number')} >= {severity:UInt8} AND ${TS_RANGE} ${clusterSql(s)})
+         GROUP BY service, pattern, minute_s)
+       GROUP BY service, pattern)
+     ORDER BY service, pattern LIMIT ${MAX_LOG_PATTERNS}`,
     { cluster: s.cluster, fromMs: s.fromMs, toMs: s.toMs, severity: SEVERITY_ERROR },
   );
+  const out: LogMinute[] = [];
+  for (const r of series)
+    r.minutes.forEach((minute_s, i) =>
+      out.push({
+        service: r.service,
+        pattern: r.pattern,
+        minute_s,
+        records: r.records[i] ?? 0,
+        sample_ms: r.sample_ms,
+        sample_instance: r.sample_instance,
+        sample_severity: r.sample_severity,
+        sample_body: r.sample_body,
+        sample_trace_id: r.sample_trace_id,
+      }),
+    );
+  return out;
 }
 
 const eventQuery = defineQuery('investigations.events', {
@@ -259,6 +396,7 @@ export type SpanEdge = RowOf<typeof edgeQuery.columns>;
 /**
  * Caller → callee pairs seen in the spans of the range: a CLIENT / PRODUCER span of one service whose
  * SERVER / CONSUMER child is of another, with the caller's peer (`server.address:port`) as it named it.
+ * The hash table holds the server spans with a parent only: a trace's root answered no stored call.
  */
 export async function spanEdges(storage: Storage, s: Scope): Promise<SpanEdge[]> {
   const table = storage.qualified(storage.tables.spans);
@@ -270,7 +408,7 @@ export async function spanEdges(storage: Storage, s: Scope): Promise<SpanEdge[]>
                   ${spans.name('peer')} AS caller_peer
            FROM ${table} WHERE ${spans.name('kind')} IN (3, 4) AND ${TS_RANGE} ${cluster}) AS c
      INNER JOIN (SELECT trace_id, parent_span_id, service AS callee
-           FROM ${table} WHERE kind IN (2, 5) AND ${TS_RANGE} ${cluster}) AS s
+           FROM ${table} WHERE kind IN (2, 5) AND parent_span_id != '' AND ${TS_RANGE} ${cluster}) AS s
        ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
      WHERE caller != callee
      GROUP BY caller, caller_peer, callee ORDER BY caller, caller_peer, callee LIMIT ${MAX_EDGES}`,
@@ -322,7 +460,7 @@ export async function endpointMinutes(
     endpointQuery,
     `FROM ${storage.qualified(storage.tables.red_server_1m)}
      WHERE ${MINUTES} ${clusterSql(s)} AND ${redServer.name('service')} = {service:String}
-     GROUP BY endpoint, minute_s ORDER BY endpoint, minute_s LIMIT ${MAX_SERVER_ROWS}`,
+     GROUP BY endpoint, minute_s ORDER BY endpoint, minute_s LIMIT ${MAX_ENDPOINT_ROWS}`,
     { ...minuteParams(s), service },
   );
 }
