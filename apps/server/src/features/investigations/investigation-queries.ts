@@ -334,9 +334,10 @@ export async function errorLogMinutes(storage: Storage, s: Scope): Promise<LogMi
               argMin(first_body, first_ts) AS sample_body, argMin(first_trace_id, first_ts) AS sample_trace_id
        FROM (
          SELECT service, pattern, ${MINUTE_OF_TS} AS minute_s, toFloat64(count()) AS records,
-                min(${logs.name('ts')}) AS first_ts, any(${logs.name('instance')}) AS first_instance,
-                any(${logs.name('severity_text')}) AS first_severity,
-                any(substring(${logs.name('body')}, 1, 500)) AS first_body, any(${logs.name('trace_id')}) AS first_trace_id
+                min(${logs.name('ts')}) AS first_ts, argMin(${logs.name('instance')}, ts) AS first_instance,
+                argMin(${logs.name('severity_text')}, ts) AS first_severity,
+                argMin(substring(${logs.name('body')}, 1, 500), ts) AS first_body,
+                argMin(${logs.name('trace_id')}, ts) AS first_trace_id
          FROM (SELECT *, substring(replaceRegexpAll(${logs.name('body')}, '[0-9a-fA-F]{8,}|[0-9]+', '#'), 1, 160) AS pattern
                FROM ${storage.qualified(storage.tables.logs)}
                WHERE ${logs.name('severity_number')} >= {severity:UInt8} AND ${TS_RANGE} ${clusterSql(s)})
