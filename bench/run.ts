@@ -1,8 +1,9 @@
 /**
  * Runs every benchmark in this folder one after another (`pnpm bench`), or the ones named:
  *   pnpm bench codec ingest
- * The hour-long soak (`demo-soak`) and the services overview (`overview`: ~10 minutes of loading 46 M rollup
- * rows and 10 M spans first) run only when named. Each prints its own figures; see README.md here for
+ * The hour-long soak (`demo-soak`), the services overview (`overview`: ~10 minutes of loading 46 M rollup
+ * rows and 10 M spans first), the investigation speed (`investigation`: 10 M spans first) and the root-cause
+ * accuracy (`rca`: a running stack) run only when named. Each prints its own figures; see README.md here for
  * what they measure and the targets.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +15,7 @@ const all = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
 // Long runs only when named.
-const longRunning = ['demo-soak.bench.ts', 'overview.bench.ts', 'rca.bench.ts'];
+const longRunning = ['demo-soak.bench.ts', 'investigation.bench.ts', 'overview.bench.ts', 'rca.bench.ts'];
 const wanted = process.argv.slice(2);
 const chosen =
   wanted.length === 0
