@@ -99,6 +99,24 @@ describe('analyse (generated call chain gateway → orders → payments → frau
     });
   }
 
+  it('a crash loop burns start-up CPU and serves its first requests slowly: the restarts come first, not the CPU', () => {
+    const signals = chainSignals({ service: 'fraud', kind: 'crash', from: FROM });
+    const fraud = signals.services.find((s) => s.service === 'fraud');
+    const inst = fraud?.instances[0];
+    if (fraud === undefined || inst === undefined) throw new Error('no fraud');
+    // Each start costs ~0.4 s of CPU (the live demo: two starts a minute under the supervisor's backoff),
+    // and the cold process answers its few requests ~8× slower.
+    inst.cpuSeconds = inst.cpuSeconds.map((v, i) => (v === null || i < FROM ? v : v + 0.8));
+    fraud.serverMs = fraud.serverMs.map((v, i) => (v === null || i < FROM ? v : v * 8));
+    fraud.p50Ms = fraud.p50Ms.map((v, i) => (v === null || i < FROM ? v : v * 8));
+    // Early in the loop: one restart recorded so far (the agent records one when it sees the new process).
+    fraud.events = fraud.events.slice(0, 1);
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'crash-restarts', service: 'fraud', rank: 1 });
+    const cpu = result.hypotheses.find((h) => h.kind === 'cpu-saturation');
+    expect(cpu?.confidence ?? 0).toBeLessThan(result.hypotheses[0]?.confidence ?? 0);
+  });
+
   it('a service failing by itself aborts some of its calls in flight: its own error burst still comes first', () => {
     const signals = chainSignals({ service: 'orders', kind: 'errors', from: FROM });
     const orders = signals.services.find((s) => s.service === 'orders');
