@@ -183,9 +183,9 @@ describe('paged service lists (real engine)', () => {
 
   it('a cursor that was not handed out is a clear 400, never SQL', async () => {
     await expect(serviceInstances(storage, { ...range, cursor: 'bogus' })).rejects.toThrow(BadRequestError);
-    await expect(
-      serviceCalls(storage, { ...range, compareWith: 'day', cursor: 'WyIxIl0' }),
-    ).rejects.toThrow(/invalid cursor: pass back the nextCursor of a previous page unchanged/);
+    await expect(serviceCalls(storage, { ...range, compareWith: 'day', cursor: 'WyIxIl0' })).rejects.toThrow(
+      /invalid cursor: pass back the nextCursor of a previous page unchanged/,
+    );
     await expect(serviceErrors(storage, { ...range, cursor: 'WyJ4IiwiMSIsImEiLCJiIl0' })).rejects.toThrow(
       BadRequestError,
     );

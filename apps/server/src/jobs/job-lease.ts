@@ -30,7 +30,7 @@ export interface JobLeasesOptions {
 }
 
 /** An id for this server process: its host and pid for the reader of a log, a random part for uniqueness. */
-export function holderId(): string {
+function holderId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 

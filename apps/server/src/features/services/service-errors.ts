@@ -16,7 +16,9 @@ export async function serviceErrors(
   const page = await errorGroups(storage, input);
   // Per instance, not paged: the first page carries them, later pages only groups.
   const logErrors =
-    input.cursor === undefined ? await errorLogsByInstance(storage, { ...input, severity: SEVERITY_ERROR }) : [];
+    input.cursor === undefined
+      ? await errorLogsByInstance(storage, { ...input, severity: SEVERITY_ERROR })
+      : [];
   return {
     groups: page.rows.map((g) => ({
       exceptionType: g.exception_type,
