@@ -26,6 +26,15 @@ export function parseServerVersion(version: string): ServerVersion {
   return { major: Number(m[1]), minor: Number(m[2]) };
 }
 
+/**
+ * The `lightweight_mutation_projection_mode` setting (ClickHouse ≥ 24.7), without which a DELETE on a table
+ * with projections is refused: tables get their projections only where it exists.
+ */
+export function supportsProjectionRebuild(capabilities: Pick<StorageCapabilities, 'version'>): boolean {
+  const { major, minor } = parseServerVersion(capabilities.version);
+  return major > 24 || (major === 24 && minor >= 7);
+}
+
 export function capabilitiesOf(version: string): StorageCapabilities {
   const { major, minor } = parseServerVersion(version);
   return {
