@@ -20,7 +20,7 @@ interface ServerVersion {
   minor: number;
 }
 
-export function parseServerVersion(version: string): ServerVersion {
+function parseServerVersion(version: string): ServerVersion {
   const m = /^(\d+)\.(\d+)/.exec(version.trim());
   if (!m) throw new Error(`unrecognised ClickHouse version string ${JSON.stringify(version)}`);
   return { major: Number(m[1]), minor: Number(m[2]) };
