@@ -3,7 +3,7 @@
  * metrics reads as they were — the service's hosts and those hosts' series, each filtering on the
  * `host.name` resource attribute (a map lookup per row; for the series, over every host's points of the
  * day) — against the reads by `host_name`, the series from the `metrics_by_host` projection; then the
- * whole procedure (4 queries) as it is now. Wall time and the process's
+ * whole procedure: its four reads as they were, and `serviceInfrastructure` as it is now. Wall time and the process's
  * CPU time per call (chDB runs inside this process, so CPU time is the engine's work and is less bent by a
  * busy machine than wall time); the load average is printed with each figure. Also the projection's size.
  *
@@ -187,9 +187,13 @@ try {
       await measure('B host series, by host_name (now)', (n) =>
         hostSeries(storage, { ...input(n), hosts: hostsOf(n), names: Object.values(HOST_METRICS) }),
       );
-      await measure('services.infrastructure (now, 4 queries)', (n) =>
-        serviceInfrastructure(storage, input(n)),
-      );
+      await measure('A services.infrastructure (before: its 4 reads)', async (n) => {
+        const found = await oldHostsOfService(storage, input(n));
+        await oldHostSeries(storage, { ...input(n), hosts: found.map((h) => String(h.host_name)) });
+        await restartsByInstance(storage, { ...input(n), eventName: 'process.restart' });
+        await kubernetesWarnings(storage, { ...input(n), eventName: 'k8s.event' });
+      });
+      await measure('B services.infrastructure (now)', (n) => serviceInfrastructure(storage, input(n)));
     }
     console.log('the two other queries of services.infrastructure (unchanged)');
     await measure('restarts per instance (events)', (n) =>
