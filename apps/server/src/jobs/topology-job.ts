@@ -6,7 +6,8 @@
  * that was down for a day does not spend its first hour on it. Each run computes at most
  * `windowsPerRun`, so the queries of a catch-up never hold the engine (chDB runs one query at a time) for
  * long. Writing a window again (a recompute, a second server) gives the same rows: see
- * storage/tables/topology-edges.ts.
+ * storage/tables/topology-edges.ts. Servers sharing one ClickHouse run it on one of them at a time
+ * (job-lease.ts).
  */
 import type { Storage } from '../storage/index.ts';
 import { computeWindow, latestComputedWindow, recordWindow } from '../features/topology/topology-window.ts';
@@ -44,6 +45,14 @@ export class TopologyJob {
   /** The newest window start that is due now. */
   #lastDue(): number {
     return Math.floor((this.#now() - this.#options.graceMs) / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
+  }
+
+  /**
+   * Forgets where the last run left off, so the next run reads it from the table: when this server takes the
+   * job over from another, that one has computed windows since.
+   */
+  resume(): void {
+    this.#next = undefined;
   }
 
   /** Computes the windows that are due, oldest first; returns how many it computed. */

@@ -145,7 +145,9 @@ describe('migrations', () => {
         "SELECT name, type FROM system.columns WHERE database = 'apo' AND table = {t:String} ORDER BY position",
         { t: table.name },
       );
-      expect(live).toEqual(table.columns.map((c) => ({ name: c.name, type: c.type })));
+      expect(live).toEqual(
+        [...table.columns, ...(table.computedColumns ?? [])].map((c) => ({ name: c.name, type: c.type })),
+      );
     }
   });
 
@@ -263,6 +265,7 @@ describe('start-up on an existing data directory', () => {
       { version: 5, migration: 'ledger-batch-binding' },
       { version: 6, migration: 'red-overview-projections' },
       { version: 7, migration: 'topology' },
+      { version: 9, migration: 'metrics-by-host' },
     ]);
     expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
     expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');

@@ -71,6 +71,13 @@ export interface ServiceInstance {
   lastSeenMs: number | null;
 }
 
+/** A page of a service's instances, by name. */
+export interface ServiceInstances {
+  instances: ServiceInstance[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
 /** Figures of a database or external call key over a period. */
 export interface CallFigures {
   /** Calls per second. */
@@ -101,7 +108,10 @@ export interface ServiceCall {
 
 export interface ServiceCalls {
   compareWith: 'day' | 'week';
+  /** Busiest first, a page at a time. */
   calls: ServiceCall[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
 }
 
 /** Error spans of the service grouped by exception type and message (stored spans: every error trace is kept). */
@@ -126,7 +136,11 @@ export interface InstanceLogErrors {
 }
 
 export interface ServiceErrors {
+  /** Most errors first (then latest), a page at a time. */
   groups: ErrorGroup[];
+  /** Pass back as `cursor` for the next page of groups; null on the last page. */
+  nextCursor: string | null;
+  /** Per instance, on the first page only (empty on later pages). */
   logErrors: InstanceLogErrors[];
 }
 

@@ -24,6 +24,8 @@ import {
   uint64Number,
 } from '../../storage/index.ts';
 import type { RowOf, Selected, TableColumns } from '../../storage/index.ts';
+import { decodeCursor, textPart, uint64Part } from '../cursor.ts';
+import { keysetPage } from '../paging.ts';
 import { dateTimeSeconds, minuteRange } from '../time-range.ts';
 import { planRedSteps } from './red-step.ts';
 
@@ -296,25 +298,48 @@ export async function redCalls(storage: Storage, input: RedEndpointsInput): Prom
 /** The key and summed 100 % figures of one call key (`callFigures`). */
 export type CallRow = RowOf<(typeof redCallsQuery)['columns']>;
 
+/** A call key's columns in the order pages are sorted by after the request count (all of them: a total order). */
+const CALL_KEY = ['call_type', 'peer', 'target', 'system', 'db_namespace', 'operation', 'role'] as const;
+const callKeyOf = (r: CallRow): string[] => CALL_KEY.map((k) => r[k]);
+const CALL_AFTER_SQL = `HAVING requests < {cRequests:UInt64} OR (requests = {cRequests:UInt64}
+  AND (${CALL_KEY.join(', ')}) > (${CALL_KEY.map((_, i) => `{cKey${i}:String}`).join(', ')}))`;
+/** One string per key, to read given keys (`keys`): the parts joined by a character keys do not hold. */
+const KEY_SEPARATOR = '\u001f';
+const CALL_KEY_SQL = `concat(${CALL_KEY.join(", '\\x1f', ")})`;
+
+function callsAfter(cursor: string | undefined): { sql: string; params: Record<string, unknown> } {
+  if (cursor === undefined) return { sql: '', params: {} };
+  const [requests, ...key] = decodeCursor(cursor, [uint64Part, ...CALL_KEY.map(() => textPart)]);
+  return {
+    sql: CALL_AFTER_SQL,
+    params: { cRequests: requests, ...Object.fromEntries(key.map((k, i) => [`cKey${i}`, k])) },
+  };
+}
+
 /**
- * Client-call keys of a service over [from, to) with their summed figures, busiest first (at most `limit`):
- * the database / external-call panel reads the range and the comparison period with it.
+ * Client-call keys of a service over [from, to) with their summed figures, busiest first, a page of at
+ * most `limit` after `cursor` — or, given `keys`, just those keys: the database / external-call panel reads
+ * a page of the range and then the same keys in the comparison period.
  */
 export async function callFigures(
   storage: Storage,
-  input: RedEndpointsInput & { limit: number },
-): Promise<{ key: CallRow; figures: RedFigures }[]> {
+  input: RedEndpointsInput & { limit: number; cursor?: string | undefined; keys?: readonly CallRow[] },
+): Promise<{ rows: { key: CallRow; figures: RedFigures }[]; nextCursor: string | null }> {
+  const after = callsAfter(input.cursor);
+  const keys = input.keys?.map((k) => callKeyOf(k).join(KEY_SEPARATOR));
   const rows = await readRows(
     storage,
     redCallsQuery,
     `FROM ${storage.qualified(storage.tables.red_client_1m)}
      WHERE service = {service:String} AND ${MINUTES_SQL}
        ${input.cluster === undefined ? '' : 'AND cluster = {cluster:String}'}
-     GROUP BY call_type, peer, system, db_namespace, operation, target, role
-     ORDER BY requests DESC, call_type, peer, target LIMIT {limit:UInt32}`,
-    { ...input, ...minuteRange(input.from, input.to) },
+       ${keys === undefined ? '' : `AND ${CALL_KEY_SQL} IN {keys:Array(String)}`}
+     GROUP BY call_type, peer, system, db_namespace, operation, target, role ${after.sql}
+     ORDER BY requests DESC, ${CALL_KEY.join(', ')} LIMIT {limit:UInt32}`,
+    { ...input, ...minuteRange(input.from, input.to), ...after.params, keys, limit: input.limit + 1 },
   );
-  return rows.map((r) => ({ key: r, figures: figuresOf(r) }));
+  const page = keysetPage(rows, input.limit, (r) => [String(r.requests), ...callKeyOf(r)]);
+  return { rows: page.rows.map((r) => ({ key: r, figures: figuresOf(r) })), nextCursor: page.nextCursor };
 }
 
 /** Each endpoint's summed 100 % figures over [from, to) with its bucket counts (at most 200, busiest first). */

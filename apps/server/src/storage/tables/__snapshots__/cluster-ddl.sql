@@ -241,13 +241,15 @@ CREATE TABLE IF NOT EXISTS apo.metrics_local ON CLUSTER apo_cluster
     `quantiles` Array(Float64),
     `quantile_values` Array(Float64),
     `flags` UInt32,
-    `flush_id` UInt64
+    `flush_id` UInt64,
+    `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'],
+    PROJECTION metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts)
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/metrics_local', '{replica}')
 PARTITION BY toDate(ts)
 ORDER BY (cluster, name, service, ts)
 TTL toDateTime(ts) + INTERVAL 30 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
 
 CREATE TABLE IF NOT EXISTS apo.metrics ON CLUSTER apo_cluster
 (
@@ -282,7 +284,8 @@ CREATE TABLE IF NOT EXISTS apo.metrics ON CLUSTER apo_cluster
     `quantiles` Array(Float64),
     `quantile_values` Array(Float64),
     `flags` UInt32,
-    `flush_id` UInt64
+    `flush_id` UInt64,
+    `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name']
 )
 ENGINE = Distributed(apo_cluster, apo, metrics_local, cityHash64(cluster, name, service, instance));
 
@@ -498,3 +501,13 @@ PARTITION BY toDate(window)
 ORDER BY window
 TTL window + INTERVAL 40 DAY
 SETTINGS ttl_only_drop_parts = 1;
+
+ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'];
+
+ALTER TABLE apo.metrics ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'];
+
+ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
+
+ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts);
+
+ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION metrics_by_host;

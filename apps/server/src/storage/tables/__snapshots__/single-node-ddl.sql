@@ -152,13 +152,15 @@ CREATE TABLE IF NOT EXISTS apo.metrics
     `quantiles` Array(Float64),
     `quantile_values` Array(Float64),
     `flags` UInt32,
-    `flush_id` UInt64
+    `flush_id` UInt64,
+    `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'],
+    PROJECTION metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts)
 )
 ENGINE = MergeTree
 PARTITION BY toDate(ts)
 ORDER BY (cluster, name, service, ts)
 TTL toDateTime(ts) + INTERVAL 30 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
 
 CREATE TABLE IF NOT EXISTS apo.ingest_ledger
 (
@@ -297,3 +299,11 @@ PARTITION BY toDate(window)
 ORDER BY window
 TTL window + INTERVAL 40 DAY
 SETTINGS ttl_only_drop_parts = 1;
+
+ALTER TABLE apo.metrics ADD COLUMN IF NOT EXISTS `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'];
+
+ALTER TABLE apo.metrics MODIFY SETTING ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
+
+ALTER TABLE apo.metrics ADD PROJECTION IF NOT EXISTS metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts);
+
+ALTER TABLE apo.metrics MATERIALIZE PROJECTION metrics_by_host;
