@@ -152,7 +152,7 @@ try {
       }
       console.log(
         `  ${label.padEnd(38)} wall p50 ${median(wall).toFixed(1)} / p95 ${percentile(wall, 95).toFixed(1)} ms, ` +
-          `CPU p50 ${median(cpu).toFixed(1)} / p95 ${percentile(cpu, 95).toFixed(1)} ms (load ${loadavg()[0].toFixed(1)})`,
+          `CPU p50 ${median(cpu).toFixed(1)} / p95 ${percentile(cpu, 95).toFixed(1)} ms (load ${(loadavg()[0] ?? 0).toFixed(1)})`,
       );
     };
     // Same answers first: the new read is the old one, by another path.

@@ -101,7 +101,7 @@ export function failuresExplained(v: ServiceView, call: CallView, onset: number)
  * against the same ratio before the onset (a peer may count requests differently from its callers), and
  * 0 with too few calls to say.
  */
-export function missedShare(call: CallView, peer: ServiceView, onset: number): number {
+function missedShare(call: CallView, peer: ServiceView, onset: number): number {
   const callsAfter = sum(call.call.requests.slice(onset));
   if (callsAfter < 10) return 0;
   const arrivedAfter = sum(peer.s.requests.slice(onset)) / callsAfter;
