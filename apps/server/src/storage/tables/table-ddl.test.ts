@@ -68,8 +68,15 @@ describe('DDL from the table definitions', () => {
       [5, 'ledger-batch-binding'],
       [6, 'red-overview-projections'],
       [7, 'topology'],
+      [8, 'delay-source'],
     ]);
-    expect(created(migrations.at(-1)!.statements(single))).toEqual(['topology_edges', 'topology_windows']);
+    expect(created(migrations[6]!.statements(single))).toEqual(['topology_edges', 'topology_windows']);
+    expect(migrations[7]!.statements(cluster)).toEqual([
+      expect.stringContaining('CREATE TABLE IF NOT EXISTS apo.delay_source_1m_local ON CLUSTER apo_cluster'),
+      expect.stringContaining('CREATE TABLE IF NOT EXISTS apo.delay_source_1m ON CLUSTER apo_cluster'),
+      // topology_windows lives on every node: one table, no Distributed one in front of it.
+      'ALTER TABLE apo.topology_windows ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `delay_rows` Nullable(UInt32)',
+    ]);
     expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);
     expect(migrations[4]!.statements(cluster)).toEqual([
       'ALTER TABLE apo.ingest_ledger_local ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `signal` LowCardinality(String), ADD COLUMN IF NOT EXISTS `digest` String',
