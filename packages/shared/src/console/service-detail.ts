@@ -27,7 +27,10 @@ export interface EndpointDelaySource {
   /** Mean per request, ms: the endpoint's mean latency (100 % rollups) split by the share. */
   selfMs: number | null;
   dependencyMs: number | null;
-  /** Stored requests the share was computed from (at most `sampleLimit` over the whole service). */
+  /**
+   * Stored requests the share was computed from: those of the minutes the server's topology job has
+   * split (all of them), plus at most `sampleLimit` (over the whole service) of the minutes it has not yet.
+   */
   sampledRequests: number;
   /** Requests in the range from the 100 % rollups. */
   requests: number;
@@ -40,7 +43,7 @@ export interface ServiceDelaySource {
    * dependency share (parallel calls and calls made outside requests count in full); null without requests.
    */
   rollupCallTimeShare: number | null;
-  /** How many of the most recent stored requests were read at most. */
+  /** How many of the most recent stored requests of minutes the job has not split yet were read at most. */
   sampleLimit: number;
 }
 
