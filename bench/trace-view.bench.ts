@@ -16,7 +16,7 @@
  */
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { chromium, type Page } from '@playwright/test';
@@ -231,8 +231,12 @@ try {
           for (const [k, v] of Object.entries(f)) add(k, v);
         }
         const m = (k: string) => median(figures[k] ?? [NaN]);
+        const worker =
+          source === 'file'
+            ? ` (worker: file read + parsed ${m('readMs').toFixed(0)} ms, of which parsing ${m('parseMs').toFixed(0)} ms in ${m('chunks').toFixed(0)} chunks; model ${m('buildMs').toFixed(0)} ms)`
+            : ` (worker: download ${m('downloadMs').toFixed(0)} ms; model ${m('buildMs').toFixed(0)} ms)`;
         const line =
-          `console, ${source}, ${n.toLocaleString('en')} spans: first rows ${m('firstRows').toFixed(0)} ms; ` +
+          `console, ${source}, ${n.toLocaleString('en')} spans, load ${loadavg()[0]?.toFixed(1)}: first rows ${m('firstRows').toFixed(0)} ms${worker}; ` +
           `collapse all ${m('collapse').toFixed(0)} ms, expand all ${m('expand').toFixed(0)} ms, ` +
           `scroll to end ${m('scrollEnd').toFixed(0)} ms; scroll frames median ${m('frame').toFixed(1)} ms; ` +
           `longest task ${m('longest').toFixed(0)} ms; heap ${m('heapPerSpan').toFixed(0)} B/span + arrays ${m('arraysPerSpan').toFixed(0)} B/span`;
@@ -293,6 +297,11 @@ async function openOnce(
         (performance.getEntriesByName('apo-trace-first-rows')[0]?.startTime ?? NaN) -
         (window as unknown as { __t0: number }).__t0,
     );
+    const workerTimings = await page.evaluate(() => {
+      const mark = performance.getEntriesByName('apo-trace-worker')[0] as PerformanceMark | undefined;
+      const detail: unknown = mark?.detail;
+      return typeof detail === 'object' && detail !== null ? (detail as Record<string, number>) : {};
+    });
     const after = await heap();
     const arrays = await page.evaluate(
       () => (window as unknown as Hooked).__apoTraceView?.summary().arrayBytes ?? 0,
@@ -328,6 +337,7 @@ async function openOnce(
     });
     const longest = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
     return {
+      ...workerTimings,
       firstRows,
       collapse,
       expand,

@@ -128,7 +128,13 @@ test('by keyboard: the scatter takes focus, the arrow keys move between traces a
   const search = new TraceSearchPage(page);
   await search.open(e2eEnv().consoleUrl, '/traces', server.url);
   await expect(search.scatterSummary).toContainText('60 traces');
-  const plot = page.getByRole('group', { name: /^Trace durations over time/ });
+  // One focus stop; its name says how to use it, then (below) which trace is focused.
+  await expect(
+    page.getByRole('group', {
+      name: 'Trace durations over time: arrow keys move between traces, Enter opens one',
+    }),
+  ).toBeVisible();
+  const plot = page.getByTestId('scatter-keys');
   await plot.focus();
   // Focus lands on the first trace in time (trace 0); nine steps right is trace 9, a slow one (865 ms).
   const said = page.getByTestId('scatter-focus');

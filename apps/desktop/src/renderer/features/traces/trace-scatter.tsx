@@ -210,6 +210,7 @@ function ScatterKeys({
   return (
     <div
       className="scatter-keys"
+      data-testid="scatter-keys"
       tabIndex={0}
       role="group"
       aria-roledescription="scatter plot"

@@ -120,6 +120,8 @@ export class TraceFileReader {
   private placeOwner = 0;
   private placeScope = -1;
   private lastPrefix = '';
+  private readonly jaegerPlace = [-2, -2];
+  private prefix = '';
   private processOwner = 0;
   private readonly lastProcess = new Uint8Array(64);
   private lastProcessLength = -1;
@@ -190,7 +192,7 @@ export class TraceFileReader {
       this.otlpPlace(doc, a, b);
       return this.otlpFast(c);
     }
-    return c.rule === JAEGER_SPAN ? this.jaegerFast(c, `j:${doc}:${a}:`) : FAIL;
+    return c.rule === JAEGER_SPAN ? this.jaegerFast(c, this.jaegerPrefix(doc, a)) : FAIL;
   }
 
   /** A value whole: a span the fast path left (or that crossed chunks), a resource, a scope, processes. */
@@ -200,7 +202,7 @@ export class TraceFileReader {
       this.otlpPlace(doc, a, b);
       if (this.otlpFast(c) !== c.to) this.otlpSpan(c, parseCaptured(c));
     } else if (c.rule === JAEGER_SPAN) {
-      const prefix = `j:${doc}:${a}:`;
+      const prefix = this.jaegerPrefix(doc, a);
       if (this.jaegerFast(c, prefix) !== c.to) this.jaegerSpan(c, parseCaptured(c), prefix);
     } else this.takeOwner(c, parseCaptured(c), doc, a, b);
   }
@@ -223,6 +225,17 @@ export class TraceFileReader {
         owner.attributes = jaegerAttrs(p.tags);
       }
     }
+  }
+
+  /** The owner keys' prefix of the Jaeger spans at data[a] of document `doc` (built once, not per span). */
+  private jaegerPrefix(doc = -1, a = -1): string {
+    const p = this.jaegerPlace;
+    if (p[0] !== doc || p[1] !== a) {
+      p[0] = doc;
+      p[1] = a;
+      this.prefix = `j:${doc}:${a}:`;
+    }
+    return this.prefix;
   }
 
   /** The owner and scope of the OTLP spans at resourceSpans[a].scopeSpans[b] of document `doc`. */
