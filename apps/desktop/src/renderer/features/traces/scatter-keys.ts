@@ -21,7 +21,7 @@ const byDuration = (a: ScatterPoint, b: ScatterPoint) =>
   a.durationMs - b.durationMs || a.startMs - b.startMs || a.traceId.localeCompare(b.traceId);
 
 /** The two walking orders of a set of points, sorted once per answer. */
-export interface ScatterOrders {
+interface ScatterOrders {
   time: ScatterPoint[];
   duration: ScatterPoint[];
 }

@@ -166,20 +166,49 @@ function skipContainer(b: Uint8Array, i: number, end: number, depth: number): nu
 }
 
 /**
+ * Reads (and validates) the value starting at `i`; the index after it, or FAIL. A key's reader walks its
+ * value itself (a span's tags) instead of skipping it and walking it again.
+ */
+export type ValueReader = (b: Uint8Array, i: number, end: number) => number;
+
+/**
+ * Reads (and validates) the array whose `[` is at `i`, each element by `element`; the index after its `]`,
+ * or FAIL.
+ */
+export function readArray(b: Uint8Array, i: number, end: number, element: ValueReader): number {
+  i = skipSpace(b, i + 1, end);
+  if (i >= end) return FAIL;
+  if (b[i] === CLOSE_ARR) return i + 1;
+  for (;;) {
+    const after = element(b, i, end);
+    if (after < 0) return FAIL;
+    i = skipSpace(b, after, end);
+    if (i >= end) return FAIL;
+    const c = b[i];
+    if (c === CLOSE_ARR) return i + 1;
+    if (c !== COMMA) return FAIL;
+    i = skipSpace(b, i + 1, end);
+  }
+}
+
+/**
  * Reads one object's members, recording where the values of chosen keys are (the last of a repeated
  * key, as `JSON.parse` keeps it) and skipping the rest. One instance per object shape, reused.
  */
 export class ObjectFields {
   private readonly keys: Uint8Array[];
+  private readonly readers: readonly (ValueReader | undefined)[];
   /** Per key: where its value starts and ends, FAIL when absent. */
   readonly from: Int32Array;
   readonly to: Int32Array;
   /** Per key: whether its value is a plain string (see `lastPlain`). */
   readonly plain: Uint8Array;
 
-  constructor(keys: readonly string[]) {
+  /** `readers`: per key, what reads its value instead of skipValue (see ValueReader). */
+  constructor(keys: readonly string[], readers: readonly (ValueReader | undefined)[] = []) {
     const enc = new TextEncoder();
     this.keys = keys.map((k) => enc.encode(k));
+    this.readers = readers;
     this.from = new Int32Array(keys.length);
     this.to = new Int32Array(keys.length);
     this.plain = new Uint8Array(keys.length);
@@ -200,7 +229,8 @@ export class ObjectFields {
       i = skipSpace(b, keyEnd, end);
       if (i >= end || b[i] !== COLON) return FAIL;
       i = skipSpace(b, i + 1, end);
-      const after = skipValue(b, i, end, 1);
+      const reader = k >= 0 ? this.readers[k] : undefined;
+      const after = reader === undefined ? skipValue(b, i, end, 1) : reader(b, i, end);
       if (after < 0) return FAIL;
       if (k >= 0) {
         this.from[k] = i;

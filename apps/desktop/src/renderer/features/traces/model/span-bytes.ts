@@ -13,6 +13,7 @@ import {
   isText,
   isTrueAt,
   numberAt,
+  readArray,
   skipValue,
 } from './json-bytes.ts';
 import type { ByteInterner } from './byte-interner.ts';
@@ -49,9 +50,9 @@ export class SpanBytes {
   }
 }
 
-// The words of the last id read (readHexId): module state, not an object per id.
-let hi = 0;
-let lo = 0;
+// The words of the last id read (readHexId): a typed array, as a module variable holding a uint32 over
+// 2^30 would box a new number at every digit.
+const words = new Uint32Array(2);
 
 /**
  * The plain hex string at [from, to) (quotes included) as two words: its last 16 digits, as writeHexId
@@ -59,8 +60,8 @@ let lo = 0;
  */
 function readHexId(b: Uint8Array, from: number, to: number, plain: number): boolean {
   if (plain === 0 || to - from < 3) return false;
-  hi = 0;
-  lo = 0;
+  let hi = 0;
+  let lo = 0;
   const last = to - 2;
   for (let k = from + 1; k <= last; k++) {
     const v = hexDigit(b[k] ?? 0);
@@ -69,6 +70,8 @@ function readHexId(b: Uint8Array, from: number, to: number, plain: number): bool
     if (p < 8) lo = ((lo << 4) | v) >>> 0;
     else if (p < 16) hi = ((hi << 4) | v) >>> 0;
   }
+  words[0] = hi;
+  words[1] = lo;
   return true;
 }
 
@@ -108,7 +111,6 @@ const J = {
   tags: 7,
   processID: 8,
 } as const;
-const jaegerSpan = new ObjectFields(Object.keys(J));
 const jaegerRef = new ObjectFields(['refType', 'spanID']);
 const jaegerTag = new ObjectFields(['key', 'value']);
 
@@ -119,33 +121,15 @@ const TAG_OTEL_STATUS = 2;
 const TAG_KEYS = ['error', 'span.kind', 'otel.status_code'];
 const JAEGER_KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
 
-/** The first element of the (validated) array whose `[` is at `from`, or FAIL when it is empty. */
-function firstElement(b: Uint8Array, from: number, to: number): number {
-  const i = skipSpaceTo(b, from + 1, to);
-  return b[i] === 0x5d ? FAIL : i;
-}
-
-/** The element after the one ending at `after`, or FAIL at the array's end. */
-function nextElement(b: Uint8Array, after: number, to: number): number {
-  if (after < 0) return FAIL;
-  const i = skipSpaceTo(b, after, to);
-  return b[i] === 0x5d ? FAIL : skipSpaceTo(b, i + 1, to);
-}
-
-function skipSpaceTo(b: Uint8Array, i: number, to: number): number {
-  while (i < to) {
-    const c = b[i] ?? 0;
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
-    i++;
-  }
-  return i;
-}
-
 /**
  * The Jaeger span object starting at `from` (and ending by `to`) into `out`: the index after it, or FAIL
  * to leave it to the slow path.
  */
 export function readJaegerSpan(b: Uint8Array, from: number, to: number, out: SpanBytes): number {
+  // A span without references or tags must not see the last span's.
+  ref.found = false;
+  ref.from = FAIL;
+  tagAt.fill(FAIL);
   const end = jaegerSpan.read(b, from, to);
   return end >= 0 && jaegerFields(b, out) ? end : FAIL;
 }
@@ -159,63 +143,65 @@ function jaegerFields(b: Uint8Array, out: SpanBytes): boolean {
   out.durationUs = numberAt(b, du, f.to[J.duration] ?? 0);
   if (!readTraceId(b, f, J.traceID, out)) return false;
   if (!readHexId(b, f.from[J.spanID] ?? FAIL, f.to[J.spanID] ?? 0, f.plain[J.spanID] ?? 0)) return false;
-  out.idHi = hi;
-  out.idLo = lo;
+  out.idHi = words[0] ?? 0;
+  out.idLo = words[1] ?? 0;
   if (!readName(b, f, J.operationName, out)) return false;
   const pf = f.from[J.processID] ?? FAIL;
   if (pf >= 0 && f.plain[J.processID] === 0) return false; // not a string, or one to decode
   out.processFrom = pf < 0 ? FAIL : pf + 1;
   out.processTo = (f.to[J.processID] ?? 0) - 1;
-  const tagsFrom = f.from[J.tags] ?? FAIL;
-  const tagsTo = f.to[J.tags] ?? 0;
-  const refsFrom = f.from[J.references] ?? FAIL;
-  const refsTo = f.to[J.references] ?? 0;
-  const parentFrom = f.from[J.parentSpanID] ?? FAIL;
-  const parentTo = f.to[J.parentSpanID] ?? 0;
-  const parentPlain = f.plain[J.parentSpanID] ?? 0;
-  return (
-    jaegerParent(b, refsFrom, refsTo, parentFrom, parentTo, parentPlain, out) &&
-    jaegerTags(b, tagsFrom, tagsTo, out)
+  jaegerTags(b, out);
+  return jaegerParent(
+    b,
+    f.from[J.parentSpanID] ?? FAIL,
+    f.to[J.parentSpanID] ?? 0,
+    f.plain[J.parentSpanID] ?? 0,
+    out,
   );
 }
 
-/** jaegerParent's rule: the first CHILD_OF reference, else the first reference, else parentSpanID. */
+// What the span's references say (readReferences), for jaegerParent.
+const ref = { found: false, childOf: false, from: FAIL, to: 0, plain: 0 };
+
+/** One element of `references`: jaegerParent's rule, the first CHILD_OF, else the first reference. */
+function referenceElement(b: Uint8Array, at: number, end: number): number {
+  if (b[at] !== 0x7b) return skipValue(b, at, end, 2); // not an object: skipped, as the filter does
+  const after = jaegerRef.read(b, at, end);
+  if (after < 0 || ref.childOf) return after;
+  const r = jaegerRef;
+  const rt = r.from[0] ?? FAIL;
+  if (rt >= 0 && b[rt] === 0x22 && r.plain[0] === 0) return FAIL; // an escaped refType
+  const isChildOf = rt >= 0 && isText(b, rt, r.to[0] ?? 0, 'CHILD_OF');
+  if (!ref.found || isChildOf) {
+    ref.found = true;
+    ref.childOf = isChildOf;
+    ref.from = r.from[1] ?? FAIL;
+    ref.to = r.to[1] ?? 0;
+    ref.plain = r.plain[1] ?? 0;
+  }
+  return after;
+}
+
+/** A span's `references`, read as the span is (not skipped, then walked again). */
+function readReferences(b: Uint8Array, i: number, end: number): number {
+  ref.found = false;
+  ref.childOf = false;
+  ref.from = FAIL;
+  return b[i] === 0x5b ? readArray(b, i, end, referenceElement) : skipValue(b, i, end, 1);
+}
+
+/** The parent: the chosen reference's span id, else parentSpanID. */
 function jaegerParent(
   b: Uint8Array,
-  refsFrom: number,
-  refsTo: number,
   parentFrom: number,
   parentTo: number,
   parentPlain: number,
   out: SpanBytes,
 ): boolean {
-  let chosenFrom = FAIL;
-  let chosenTo = 0;
-  let chosenPlain = 0;
-  let found = false; // a reference object was seen
-  let childOf = false;
-  if (refsFrom >= 0 && b[refsFrom] === 0x5b) {
-    let at = firstElement(b, refsFrom, refsTo);
-    while (at >= 0 && !childOf) {
-      if (b[at] !== 0x7b) {
-        at = nextElement(b, skipValue(b, at, refsTo), refsTo); // not an object: skipped, as the filter does
-        continue;
-      }
-      const end = jaegerRef.read(b, at, refsTo);
-      const r = jaegerRef;
-      const rt = r.from[0] ?? FAIL;
-      if (rt >= 0 && b[rt] === 0x22 && r.plain[0] === 0) return false; // an escaped refType
-      const isChildOf = rt >= 0 && isText(b, rt, r.to[0] ?? 0, 'CHILD_OF');
-      if (!found || isChildOf) {
-        found = true;
-        childOf = isChildOf;
-        chosenFrom = r.from[1] ?? FAIL;
-        chosenTo = r.to[1] ?? 0;
-        chosenPlain = r.plain[1] ?? 0;
-      }
-      at = nextElement(b, end, refsTo);
-    }
-  }
+  const found = ref.found;
+  let chosenFrom = ref.from;
+  let chosenTo = ref.to;
+  let chosenPlain = ref.plain;
   if (found) {
     if (chosenFrom < 0) {
       out.parentHi = 0; // a reference without a span id: text(undefined) is '', a root
@@ -237,8 +223,8 @@ function jaegerParent(
     return true;
   }
   if (!readHexId(b, chosenFrom, chosenTo, chosenPlain)) return false;
-  out.parentHi = hi;
-  out.parentLo = lo;
+  out.parentHi = words[0] ?? 0;
+  out.parentLo = words[1] ?? 0;
   return true;
 }
 
@@ -254,39 +240,45 @@ function tagIs(b: Uint8Array, k: number, text: string): boolean {
   return isText(b, f, e, text) || (text === 'true' && isTrueAt(b, f, e));
 }
 
-/** jaegerStatus and jaegerKind from the first `error`, `span.kind` and `otel.status_code` tags. */
-function jaegerTags(b: Uint8Array, from: number, to: number, out: SpanBytes): boolean {
-  tagAt.fill(FAIL);
-  let i = from >= 0 && b[from] === 0x5b ? firstElement(b, from, to) : FAIL;
-  while (i >= 0) {
-    if (b[i] !== 0x7b) {
-      i = nextElement(b, skipValue(b, i, to), to); // not an object: skipped, as jaegerAttrs does
-      continue;
-    }
-    const after = jaegerTag.read(b, i, to);
-    const t = jaegerTag;
-    const kf = t.from[0] ?? FAIL;
-    // text(key) of a non-string never names these tags.
-    if (kf >= 0 && b[kf] === 0x22) {
-      if (t.plain[0] === 0) return false;
-      for (let k = 0; k < TAG_KEYS.length; k++) {
-        if (tagAt[k] !== FAIL || !isText(b, kf, t.to[0] ?? 0, TAG_KEYS[k] ?? '')) continue;
-        const vf = t.from[1] ?? FAIL;
-        const vt = t.to[1] ?? 0;
-        if (vf >= 0 && b[vf] === 0x22 && t.plain[1] === 0) return false; // escaped text
-        tagAt[k] = vf >= 0 && (b[vf] === 0x22 || isTrueAt(b, vf, vt)) ? vf : -2;
-        tagEnd[k] = vt;
-      }
-    }
-    i = nextElement(b, after, to);
+/** One element of `tags`: the first `error`, `span.kind` and `otel.status_code` tags' values. */
+function tagElement(b: Uint8Array, i: number, end: number): number {
+  if (b[i] !== 0x7b) return skipValue(b, i, end, 2); // not an object: skipped, as jaegerAttrs does
+  const after = jaegerTag.read(b, i, end);
+  const t = jaegerTag;
+  const kf = t.from[0] ?? FAIL;
+  // text(key) of a non-string never names these tags.
+  if (after < 0 || kf < 0 || b[kf] !== 0x22) return after;
+  if (t.plain[0] === 0) return FAIL;
+  for (let k = 0; k < TAG_KEYS.length; k++) {
+    if (tagAt[k] !== FAIL || !isText(b, kf, t.to[0] ?? 0, TAG_KEYS[k] ?? '')) continue;
+    const vf = t.from[1] ?? FAIL;
+    const vt = t.to[1] ?? 0;
+    if (vf >= 0 && b[vf] === 0x22 && t.plain[1] === 0) return FAIL; // escaped text
+    tagAt[k] = vf >= 0 && (b[vf] === 0x22 || isTrueAt(b, vf, vt)) ? vf : -2;
+    tagEnd[k] = vt;
   }
+  return after;
+}
+
+/** A span's `tags`, read as the span is. */
+function readTags(b: Uint8Array, i: number, end: number): number {
+  tagAt.fill(FAIL);
+  return b[i] === 0x5b ? readArray(b, i, end, tagElement) : skipValue(b, i, end, 1);
+}
+
+/** jaegerStatus and jaegerKind from the tags read. */
+function jaegerTags(b: Uint8Array, out: SpanBytes): void {
   const failed = tagIs(b, TAG_ERROR, 'true') || tagIs(b, TAG_OTEL_STATUS, 'ERROR');
   out.status = failed ? 2 : tagIs(b, TAG_OTEL_STATUS, 'OK') ? 1 : 0;
   out.kind = 0;
   for (let k = 0; k < JAEGER_KINDS.length; k++)
     if (tagIs(b, TAG_KIND, JAEGER_KINDS[k] ?? '')) out.kind = k + 1;
-  return true;
 }
+
+const jaegerSpan = new ObjectFields(
+  Object.keys(J),
+  Object.keys(J).map((k) => (k === 'references' ? readReferences : k === 'tags' ? readTags : undefined)),
+);
 
 const O = {
   traceId: 0,
@@ -309,16 +301,15 @@ const OTLP_KINDS = [
   'SPAN_KIND_CONSUMER',
 ];
 
-// The seconds and nanoseconds of the last time read (readNanos).
-let sec = 0;
-let nano = 0;
+// The seconds and nanoseconds of the last time read (readNanos): see `words`.
+const time = new Float64Array(2);
 
 /** A time in nanoseconds written as a plain string of digits (as OTLP JSON writes it), split in two. */
 function readNanos(b: Uint8Array, from: number, to: number, plain: number): boolean {
   const digits = to - from - 2;
   if (plain === 0 || digits < 1 || digits > 24) return false;
-  sec = 0;
-  nano = 0;
+  let sec = 0;
+  let nano = 0;
   const split = to - 1 - 9;
   for (let k = from + 1; k < to - 1; k++) {
     const c = (b[k] ?? 0) - 0x30;
@@ -326,6 +317,8 @@ function readNanos(b: Uint8Array, from: number, to: number, plain: number): bool
     if (k < split) sec = sec * 10 + c;
     else nano = nano * 10 + c;
   }
+  time[0] = sec;
+  time[1] = nano;
   return sec <= Number.MAX_SAFE_INTEGER;
 }
 
@@ -349,8 +342,8 @@ function otlpFields(b: Uint8Array, out: SpanBytes): boolean {
     )
   )
     return false;
-  out.startSec = sec;
-  out.startNano = nano;
+  out.startSec = time[0] ?? 0;
+  out.startNano = time[1] ?? 0;
   if (
     !readNanos(
       b,
@@ -360,20 +353,20 @@ function otlpFields(b: Uint8Array, out: SpanBytes): boolean {
     )
   )
     return false;
-  out.endSec = sec;
-  out.endNano = nano;
+  out.endSec = time[0] ?? 0;
+  out.endNano = time[1] ?? 0;
   if (!readTraceId(b, f, O.traceId, out)) return false;
   if (!readHexId(b, f.from[O.spanId] ?? FAIL, f.to[O.spanId] ?? 0, f.plain[O.spanId] ?? 0)) return false;
-  out.idHi = hi;
-  out.idLo = lo;
+  out.idHi = words[0] ?? 0;
+  out.idLo = words[1] ?? 0;
   const pf = f.from[O.parentSpanId] ?? FAIL;
   const pt = f.to[O.parentSpanId] ?? 0;
   if (pf < 0 || (pt - pf === 2 && b[pf] === 0x22)) {
     out.parentHi = 0;
     out.parentLo = 0;
   } else if (readHexId(b, pf, pt, f.plain[O.parentSpanId] ?? 0)) {
-    out.parentHi = hi;
-    out.parentLo = lo;
+    out.parentHi = words[0] ?? 0;
+    out.parentLo = words[1] ?? 0;
   } else return false;
   if (!readName(b, f, O.name, out)) return false;
   const kf = f.from[O.kind] ?? FAIL;

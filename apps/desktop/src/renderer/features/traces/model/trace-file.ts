@@ -187,12 +187,12 @@ export class TraceFileReader {
 
   /** A span straight from the chunk being read (json-path-scanner.ts's `tryRead`): its end, or FAIL. */
   private tryTake(c: Captured): number {
-    const [doc, a, b] = c.indexes;
+    const ix = c.indexes;
     if (c.rule === OTLP_SPAN) {
-      this.otlpPlace(doc, a, b);
+      this.otlpPlace(ix[0], ix[1], ix[2]);
       return this.otlpFast(c);
     }
-    return c.rule === JAEGER_SPAN ? this.jaegerFast(c, this.jaegerPrefix(doc, a)) : FAIL;
+    return c.rule === JAEGER_SPAN ? this.jaegerFast(c, this.jaegerPrefix(ix[0], ix[1])) : FAIL;
   }
 
   /** A value whole: a span the fast path left (or that crossed chunks), a resource, a scope, processes. */
