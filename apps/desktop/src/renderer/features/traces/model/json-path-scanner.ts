@@ -84,6 +84,7 @@ export class JsonPathScanner {
   // The rule matched by the last value in an array: its next elements match it too (the path is the same).
   private lastArray: Frame | null = null;
   private lastRule = -1;
+  private indexesOf: Frame | null = null;
 
   // The chunk being read, where a value read whole by `tryRead` ended, and the next newline in the chunk.
   private chunk: Uint8Array = new Uint8Array(0);
@@ -236,9 +237,14 @@ export class JsonPathScanner {
     }
     if (rule !== -1) {
       const indexes = this.offer.indexes;
-      indexes.length = 0;
-      indexes.push(this.doc);
-      for (const f of this.stack) if (f.isArray) indexes.push(f.index);
+      if (top !== undefined && top === this.indexesOf) indexes[indexes.length - 1] = top.index;
+      else {
+        // Built once per array of matches; its next elements only move the last index.
+        indexes.length = 0;
+        indexes.push(this.doc);
+        for (const f of this.stack) if (f.isArray) indexes.push(f.index);
+        this.indexesOf = top?.isArray === true ? top : null;
+      }
       if (this.tryRead !== undefined && this.offered(rule, i)) return;
       this.capture = {
         rule,
