@@ -8,6 +8,7 @@ import { TraceFrameReader, type SpanColumns } from '@apo/shared/console';
 import { ColumnsBuilder } from '../model/columns-builder.ts';
 import { jaegerDetails, otlpDetails } from '../model/span-details.ts';
 import { TraceFileReader, type FileTraces } from '../model/trace-file.ts';
+import { warmUpFileReader } from '../model/warm-up.ts';
 import { buildFlameGraph, flameArrays, flameInputs } from '../model/flame-graph.ts';
 import { buildTraceModel, transferablesOf, type TraceData } from '../model/trace-model.ts';
 import {
@@ -248,6 +249,9 @@ addEventListener('message', (e: MessageEvent) => {
       }
       case 'details':
         return fileDetails(msg.span);
+      case 'warm':
+        warmUpFileReader();
+        return;
     }
   };
   run().catch((err: unknown) => {
