@@ -34,7 +34,7 @@ export function hexDigit(c: number): number {
   return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
 }
 
-export function skipSpace(b: Uint8Array, i: number, end: number): number {
+function skipSpace(b: Uint8Array, i: number, end: number): number {
   while (i < end) {
     const c = b[i] ?? 0;
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
