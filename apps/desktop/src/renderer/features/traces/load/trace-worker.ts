@@ -265,7 +265,12 @@ addEventListener('message', (e: MessageEvent) => {
       case 'details':
         return fileDetails(msg.span);
       case 'warm':
-        warmUpFileReader();
+        // Only a head start: a failure here must not reach the trace this worker opens next.
+        try {
+          warmUpFileReader();
+        } catch {
+          /* the real file is read all the same, only slower at first */
+        }
         return;
     }
   };
