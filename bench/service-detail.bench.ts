@@ -8,14 +8,22 @@
  * 10 M spans of the standard workload over the last 24 h renamed to those services, process and host
  * metrics, 1 M logs and a restart per service.
  *
+ * Before the server starts, `services.delaySource` is also measured in process on the same data, from spans
+ * alone and then from the topology job's per-minute table once the job's delay-source part has computed the
+ * day's windows (its CPU per window printed: the job's extra cost at this rate).
+ *
  *   node bench/service-detail.bench.ts [--spans 10000000] [--services 200] [--days 2] [--calls 30]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bulkServiceName } from '../apps/server/test/support/overview-seed.ts';
+import { delaySource } from '../apps/server/src/features/services/delay-source.ts';
+import { computeDelayWindow } from '../apps/server/src/features/services/delay-source-window.ts';
+import { recordWindow } from '../apps/server/src/features/topology/topology-window.ts';
 import { openStorage } from '../apps/server/src/storage/index.ts';
+import type { Storage } from '../apps/server/src/storage/index.ts';
 import { startServerProcess } from '../apps/server/test/support/server-process.ts';
 import { apiClient } from '../apps/server/test/support/api-client.ts';
 import { seedServiceWorld } from './workload/service-world.ts';
@@ -45,10 +53,63 @@ const DAY = 24 * HOUR;
 const dataDir = await mkdtemp(join(tmpdir(), 'apo-service-detail-bench-'));
 const nowMs = Date.now();
 
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * `services.delaySource` over 24 h in process (server time, same data): from spans alone (no window
+ * computed: the read before the job's table), then after the job's delay-source part has computed every
+ * due window of the day (timed per window: the job's extra CPU at this rate). The windows are recorded as
+ * the job records them; their edges are not computed here (topology.bench.ts measures those).
+ */
+async function delaySourceAB(storage: Storage): Promise<void> {
+  const input = (n: number) => ({ service: bulkServiceName(n % services), from: nowMs - DAY, to: nowMs });
+  const measure = async (label: string) => {
+    for (let i = 0; i < 3; i++) await delaySource(storage, input(i));
+    const ms: number[] = [];
+    let sampled = 0;
+    for (let i = 0; i < calls; i++) {
+      const t = performance.now();
+      const answer = await delaySource(storage, input(i + 7));
+      ms.push(performance.now() - t);
+      sampled += answer.endpoints.reduce((a, e) => a + e.sampledRequests, 0);
+    }
+    console.log(
+      `  delaySource 24 h in process, ${label}: p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms ` +
+        `(${(sampled / calls).toFixed(0)} stored requests per service; load ${loadavg()[0]?.toFixed(1)})`,
+    );
+  };
+  await measure('from spans (no window computed)');
+  const first = Math.floor((nowMs - DAY) / MINUTE) * MINUTE;
+  // The newest window the job would have computed by now (grace 2 min, as the server's default).
+  const lastDue = Math.floor((nowMs - 120_000) / MINUTE) * MINUTE - MINUTE;
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let rows = 0;
+  for (let w = first; w <= lastDue; w += MINUTE) {
+    const t = performance.now();
+    const c = cpuMs();
+    const delayRows = await computeDelayWindow(storage, w);
+    wall.push(performance.now() - t);
+    cpu.push(cpuMs() - c);
+    rows += delayRows;
+    await recordWindow(storage, w, Date.now(), { edgeRows: 0, delayRows });
+  }
+  console.log(
+    `  job's delay-source part, ${wall.length} windows at ${(spanTarget / 86_400).toFixed(0)} spans/s: wall p50 ` +
+      `${median(wall).toFixed(0)} ms, p95 ${percentile(wall, 95).toFixed(0)} ms; CPU p50 ${median(cpu).toFixed(0)} ms, ` +
+      `p95 ${percentile(cpu, 95).toFixed(0)} ms per window (${rows.toLocaleString('en')} rows)`,
+  );
+  await measure('from the job’s table (the last minutes from spans)');
+}
+
 try {
   const storage = await openStorage({ engine: 'embedded', dataDir }, quiet);
   try {
     await seedServiceWorld(storage, { spans: spanTarget, services, days, nowMs });
+    await delaySourceAB(storage);
   } finally {
     await storage.close();
   }

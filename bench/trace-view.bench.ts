@@ -16,7 +16,7 @@
  */
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { chromium, type Page } from '@playwright/test';
@@ -231,8 +231,12 @@ try {
           for (const [k, v] of Object.entries(f)) add(k, v);
         }
         const m = (k: string) => median(figures[k] ?? [NaN]);
+        const worker =
+          source === 'file'
+            ? ` (until the worker starts ${m('waitMs').toFixed(0)} ms; file read + parsed ${m('readMs').toFixed(0)} ms, of which parsing ${m('parseMs').toFixed(0)} ms in ${m('chunks').toFixed(0)} chunks; model ${m('buildMs').toFixed(0)} ms; posted → drawn ${m('drawMs').toFixed(0)} ms)`
+            : ` (until the worker starts ${m('waitMs').toFixed(0)} ms; download ${m('downloadMs').toFixed(0)} ms; model ${m('buildMs').toFixed(0)} ms; posted → drawn ${m('drawMs').toFixed(0)} ms)`;
         const line =
-          `console, ${source}, ${n.toLocaleString('en')} spans: first rows ${m('firstRows').toFixed(0)} ms; ` +
+          `console, ${source}, ${n.toLocaleString('en')} spans, load ${loadavg()[0]?.toFixed(1)}: first rows ${m('firstRows').toFixed(0)} ms${worker}; ` +
           `collapse all ${m('collapse').toFixed(0)} ms, expand all ${m('expand').toFixed(0)} ms, ` +
           `scroll to end ${m('scrollEnd').toFixed(0)} ms; scroll frames median ${m('frame').toFixed(1)} ms; ` +
           `longest task ${m('longest').toFixed(0)} ms; heap ${m('heapPerSpan').toFixed(0)} B/span + arrays ${m('arraysPerSpan').toFixed(0)} B/span`;
@@ -293,6 +297,21 @@ async function openOnce(
         (performance.getEntriesByName('apo-trace-first-rows')[0]?.startTime ?? NaN) -
         (window as unknown as { __t0: number }).__t0,
     );
+    // The worker's figures, and where the rest went: until the worker took the request up, and from the
+    // model's post to the first rows drawn (the transfer, the page's render and draw).
+    const workerTimings = await page.evaluate(() => {
+      const mark = performance.getEntriesByName('apo-trace-worker')[0] as PerformanceMark | undefined;
+      const detail: unknown = mark?.detail;
+      const t = typeof detail === 'object' && detail !== null ? (detail as Record<string, number>) : {};
+      const origin = performance.timeOrigin;
+      const first = performance.getEntriesByName('apo-trace-first-rows')[0]?.startTime ?? NaN;
+      const t0 = (window as unknown as { __t0: number }).__t0;
+      return {
+        ...t,
+        waitMs: (t.startedAt ?? NaN) - (origin + t0),
+        drawMs: origin + first - (t.postedAt ?? NaN),
+      };
+    });
     const after = await heap();
     const arrays = await page.evaluate(
       () => (window as unknown as Hooked).__apoTraceView?.summary().arrayBytes ?? 0,
@@ -328,6 +347,7 @@ async function openOnce(
     });
     const longest = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
     return {
+      ...workerTimings,
       firstRows,
       collapse,
       expand,

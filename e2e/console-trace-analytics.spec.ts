@@ -122,6 +122,54 @@ test('a click on a dot opens its trace', async ({ page }) => {
   ]);
 });
 
+test('by keyboard: the scatter takes focus, the arrow keys move between traces and Enter opens one', async ({
+  page,
+}) => {
+  const search = new TraceSearchPage(page);
+  await search.open(e2eEnv().consoleUrl, '/traces', server.url);
+  await expect(search.scatterSummary).toContainText('60 traces');
+  // One focus stop; its name says how to use it, then (below) which trace is focused.
+  await expect(
+    page.getByRole('group', {
+      name: 'Trace durations over time: arrow keys move between traces, Enter opens one',
+    }),
+  ).toBeVisible();
+  const plot = page.getByTestId('scatter-keys');
+  await plot.focus();
+  // Focus lands on the first trace in time (trace 0); nine steps right is trace 9, a slow one (865 ms).
+  const said = page.getByTestId('scatter-focus');
+  await expect(said).toContainText('Trace 1 of 60 by time: web: GET /checkout, 85 ms');
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+  await expect(said).toContainText('Trace 10 of 60 by time: web: GET /checkout, 865 ms');
+  await expect(plot).toHaveAttribute(
+    'aria-label',
+    /^Trace 10 of 60 by time: web: GET \/checkout, 865 ms, .*no errors\. Enter opens it\.$/,
+  );
+  // Down and up walk by duration (ties in time order): down from trace 9 is trace 3, the other slow one
+  // before it; down again, the slowest of the fast ones (85 ms, the newest: trace 59); up, back to trace 3.
+  await page.keyboard.press('ArrowDown');
+  await expect(said).toContainText('Trace 4 of 60 by time: web: GET /checkout, 865 ms');
+  await page.keyboard.press('ArrowDown');
+  await expect(said).toContainText('Trace 60 of 60 by time: web: GET /checkout, 85 ms');
+  await page.keyboard.press('ArrowUp');
+  await expect(said).toContainText('Trace 4 of 60 by time');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+  await expect(said).toContainText('Trace 10 of 60 by time');
+  await attachBothThemes(page, test.info(), 'trace-scatter-keyboard');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`#/traces/${analyticsTraceId(9)}`));
+  const view = new TraceViewPage(page);
+  await view.waitForTrace(5);
+  expect((await view.rows()).map((r) => [r.name, Math.round(r.durationMs)])).toEqual([
+    ['GET /checkout', 865],
+    ['place order', 855],
+    ['SELECT stock', 800],
+    ['charge', 40],
+    ['INSERT payment', 10],
+  ]);
+});
+
 test('a search that matches nothing says so in every panel', async ({ page }) => {
   const search = new TraceSearchPage(page);
   await search.open(e2eEnv().consoleUrl, '/traces?service=nobody', server.url);

@@ -8,7 +8,8 @@
  *   earlier), sqlite `INSERT orders` 20 a minute at 10 ms, HTTP `POST` to `payments:8080` 60 a minute at 30 ms;
  * - process metrics of `checkout-1` on host `e2e-node` (0.2 cores, 5 ms/s run-queue wait, 15 ms event-loop
  *   p99, 256 MiB RSS, 64 fds) and that host's node_exporter metrics (25 % CPU, 3 % TCP retransmits);
- * - two error spans `PaymentDeclined: card declined`.
+ * - two error spans `PaymentDeclined: card declined`;
+ * - the topology job's windows of those traces computed again (edges and the delay source's per-minute sums).
  * No logs and no events: the overview specs count those for checkout's health.
  */
 
@@ -253,7 +254,9 @@ function tracesBody(nowMs: number) {
         name: 'SELECT orders',
         kind: 3,
         parentSpanId: entry.spanId,
-        attributes: [str('db.system', 'sqlite')],
+        // The database name too, as the agent's spans carry it: the topology job then finds the edge the
+        // client-call rollups name (`sqlite shop`), not a second, nameless database.
+        attributes: [str('db.system', 'sqlite'), str('db.namespace', 'shop')],
       });
     spans.push(entry, db(50, 200), db(200, 150));
     const status = hex(nextId++, 32);
@@ -306,4 +309,13 @@ async function post(url: string, body: unknown, what: string): Promise<void> {
 export async function seedDetail(serverUrl: string, nowMs = Date.now()): Promise<void> {
   await post(`${serverUrl}/v1/metrics`, metricsBody(nowMs), 'detail metrics');
   await post(`${serverUrl}/v1/traces`, tracesBody(nowMs), 'detail traces');
+  // The traces carry past times: the server's topology job may have passed their minutes before they
+  // arrived (it catches up from an hour back once started) and recorded them without these requests,
+  // which `services.delaySource` then reads from its per-minute table. Compute those minutes again.
+  const first = Math.floor(nowMs / MINUTE) * MINUTE - 41 * MINUTE;
+  await post(
+    `${serverUrl}/trpc/topology.recompute`,
+    { json: { from: first, to: nowMs - 9 * MINUTE } },
+    'the detail traces’ topology windows',
+  );
 }

@@ -28,8 +28,12 @@ import { registerTraceColumnsRoute } from './features/traces/trace-columns-route
 import { registerJaegerRoutes } from './features/jaeger/jaeger-routes.ts';
 import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
 import { JobRunner } from './jobs/job-runner.ts';
+import { JobLeadership } from './jobs/job-leadership.ts';
+import { JobLeases } from './jobs/job-lease.ts';
 import { TopologyJob } from './jobs/topology-job.ts';
+import type { ConfigStore } from './config-store/config-store.ts';
 import { createServerMetrics } from './telemetry/ingest-metrics.ts';
+import { registerJobMetrics } from './telemetry/job-metrics.ts';
 import { makeContextFactory } from './trpc/context.ts';
 import { appRouter } from './trpc/root.ts';
 
@@ -215,7 +219,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     const grpcPort = grpcListener.port;
     const httpUrl = await app.listen({ host: config.host, port: config.httpPort });
     ready = true;
-    const jobs = startJobs(storage, config, log);
+    const jobs = startJobs(storage, access.store, config, log);
+    registerJobMetrics(metrics.registry, [TOPOLOGY_JOB], (job) => jobs.leads(job));
     await access.announce(httpUrl);
     log.info(
       {
@@ -256,12 +261,27 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   }
 }
 
-/** The background jobs, started once the server is ready; `close()` stops them before the storage closes. */
-function startJobs(storage: Storage, config: ServerConfig, log: Logger): JobRunner {
+const TOPOLOGY_JOB = 'topology';
+
+/**
+ * The background jobs, started once the server is ready; `close()` stops them before the storage closes.
+ * Against ClickHouse with a PostgreSQL config store — the set-up of servers sharing one ClickHouse — each
+ * job runs on the server holding its lease. Otherwise this server is alone with its data and runs them all.
+ */
+function startJobs(storage: Storage, store: ConfigStore, config: ServerConfig, log: Logger): JobRunner {
   const jobLog = log.child({ component: 'jobs' });
   const topology = new TopologyJob(storage, { ...config.jobs.topology, windowsPerRun: 3 }, jobLog);
-  const runner = new JobRunner(jobLog);
-  runner.add({ name: 'topology', intervalMs: config.jobs.topology.intervalMs, run: () => topology.runDue() });
+  const shared = storage.engine === 'remote' && store.dialect === 'postgres';
+  const leadership = shared
+    ? new JobLeadership(new JobLeases(store.db, { ttlMs: config.jobs.leaseMs }), jobLog)
+    : undefined;
+  const runner = new JobRunner(jobLog, leadership);
+  runner.add({
+    name: TOPOLOGY_JOB,
+    intervalMs: config.jobs.topology.intervalMs,
+    run: () => topology.runDue(),
+    resume: () => topology.resume(),
+  });
   runner.start();
   return runner;
 }

@@ -79,6 +79,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   setIn(raw, ['jobs', 'topology', 'intervalMs'], env.APO_TOPOLOGY_INTERVAL_MS);
   setIn(raw, ['jobs', 'topology', 'graceMs'], env.APO_TOPOLOGY_GRACE_MS);
   setIn(raw, ['jobs', 'topology', 'catchUpWindows'], env.APO_TOPOLOGY_CATCH_UP_MINUTES);
+  setIn(raw, ['jobs', 'leaseMs'], env.APO_JOB_LEASE_MS);
   setIn(raw, ['api', 'maxTraceSpans'], env.APO_MAX_TRACE_SPANS);
   setIn(raw, ['api', 'maxSpanEvents'], env.APO_READ_MAX_SPAN_EVENTS);
   setIn(raw, ['api', 'maxSpanLinks'], env.APO_READ_MAX_SPAN_LINKS);

@@ -40,6 +40,7 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
         '0001-access-control',
         '0002-investigation-feedback',
         '0003-saved-investigations',
+        '0004-job-leases',
       ]);
       const again = await openConfigStore(settings(), log);
       try {
@@ -47,6 +48,7 @@ function storeSuite(dialect: 'sqlite' | 'postgres', settings: () => ConfigStoreS
           '0001-access-control',
           '0002-investigation-feedback',
           '0003-saved-investigations',
+          '0004-job-leases',
         ]);
       } finally {
         await again.close();

@@ -33,6 +33,9 @@ describe('server lifecycle', () => {
     try {
       const trace = await apiClient(second.httpUrl).traces.byId.query({ traceId });
       expect(trace.spans).toHaveLength(25);
+      // Alone with its data (embedded storage), a restarted server runs the jobs at once: no lease to wait for.
+      const metrics = await (await fetch(`${second.httpUrl}/metrics`)).text();
+      expect(metrics).toContain('apo_job_leader{job="topology"} 1');
     } finally {
       await second.stop();
     }

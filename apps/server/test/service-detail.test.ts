@@ -62,8 +62,9 @@ describe('service detail (real engine, seeded)', () => {
   });
 
   it('database and external calls: rate, errors and latency now and a day earlier', async () => {
-    const { calls, compareWith } = await serviceCalls(storage, { ...range, compareWith: 'day' });
+    const { calls, compareWith, nextCursor } = await serviceCalls(storage, { ...range, compareWith: 'day' });
     expect(compareWith).toBe('day');
+    expect(nextCursor).toBeNull();
     expect(calls).toHaveLength(2);
     expect(calls[0]).toMatchObject({
       callType: 'db',
@@ -89,8 +90,9 @@ describe('service detail (real engine, seeded)', () => {
   });
 
   it('instances: identity and process figures from the agent metrics, restarts and error logs', async () => {
-    const instances = await serviceInstances(storage, range);
+    const { instances, nextCursor } = await serviceInstances(storage, range);
     expect(instances.map((i) => i.instance)).toEqual(['payments-1', 'payments-2']);
+    expect(nextCursor).toBeNull();
     const [one, two] = instances;
     expect(one).toMatchObject({
       pid: 4242,
@@ -112,7 +114,8 @@ describe('service detail (real engine, seeded)', () => {
   });
 
   it('errors: error spans grouped by exception type and message, error logs per instance', async () => {
-    const { groups, logErrors } = await serviceErrors(storage, range);
+    const { groups, logErrors, nextCursor } = await serviceErrors(storage, range);
+    expect(nextCursor).toBeNull();
     expect(groups.map((g) => [g.exceptionType, g.message, g.count])).toEqual([
       ['SqliteError', 'database is locked', 3],
       ['', 'timeout', 1],
@@ -158,7 +161,8 @@ describe('service detail (real engine, seeded)', () => {
     const other = { ...range, service: 'nobody' };
     expect((await delaySource(storage, other)).endpoints).toEqual([]);
     expect((await serviceCalls(storage, { ...other, compareWith: 'day' })).calls).toEqual([]);
-    expect(await serviceInstances(storage, other)).toEqual([]);
+    expect(await serviceInstances(storage, other)).toEqual({ instances: [], nextCursor: null });
+    expect(await serviceErrors(storage, other)).toEqual({ groups: [], nextCursor: null, logErrors: [] });
     const infra = await serviceInfrastructure(storage, other);
     expect(infra.hosts).toEqual([]);
     expect(infra.lights.map((l) => l.level)).toEqual(['unknown', 'unknown', 'unknown']);

@@ -106,6 +106,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Leases of the background jobs that must run on one server at a time (jobs/job-lease.ts): servers
+  // sharing one ClickHouse and this store elect the holder of each job's row.
+  '0004-job-leases': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('job_leases')
+        .addColumn('job', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('acquired_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const MIGRATION_TABLE = 'config_migrations';

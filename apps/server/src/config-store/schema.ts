@@ -11,6 +11,7 @@ export interface ConfigSchema {
   settings: SettingsTable;
   investigation_feedback: InvestigationFeedbackTable;
   saved_investigations: SavedInvestigationsTable;
+  job_leases: JobLeasesTable;
 }
 
 export type Role = 'viewer' | 'editor' | 'admin';
@@ -100,4 +101,15 @@ interface SavedInvestigationsTable {
   headline: string;
   /** JSON: { result, verdicts, notes }. */
   body: string;
+}
+
+/** Who runs a background job while several servers share the data (jobs/job-lease.ts). */
+interface JobLeasesTable {
+  job: string;
+  /** The holding server process's id (`<host>:<pid>:<random>`). */
+  holder: string;
+  /** When the current holder took the lease (kept while it renews). */
+  acquired_at: number;
+  /** The holder's clock: another server may take the lease from this instant on. */
+  expires_at: number;
 }

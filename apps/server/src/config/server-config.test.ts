@@ -57,6 +57,10 @@ describe('server configuration', () => {
     expect(() =>
       loadServerConfig({ APO_HEADERS_TIMEOUT_MS: '90000', APO_REQUEST_TIMEOUT_MS: '60000' }),
     ).toThrow(/connections\.headersTimeoutMs: headersTimeoutMs must not be more than requestTimeoutMs/);
+    expect(() => loadServerConfig({ APO_JOB_LEASE_MS: '20000' })).toThrow(
+      /jobs\.leaseMs: leaseMs \(APO_JOB_LEASE_MS\) must be at least twice the topology interval/,
+    );
+    expect(loadServerConfig({}).jobs.leaseMs).toBe(60_000);
   });
 
   it('refuses tokens shorter than 16 characters, naming the variable and not the value', () => {

@@ -150,8 +150,19 @@ export const serverConfigSchema = z.object({
           catchUpWindows: positiveInt.default(60),
         })
         .prefault({}),
+      /**
+       * How long a server's lease on a job lasts without renewal (APO_JOB_LEASE_MS): servers sharing one
+       * ClickHouse run each job on one of them (jobs/job-lease.ts), and when it dies another takes over after
+       * this. Renewed at every run, so it must outlast a few intervals.
+       */
+      leaseMs: positiveInt.default(60_000),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((j) => j.leaseMs >= 2 * j.topology.intervalMs, {
+      message:
+        'leaseMs (APO_JOB_LEASE_MS) must be at least twice the topology interval (APO_TOPOLOGY_INTERVAL_MS): the leader renews its lease once per run',
+      path: ['leaseMs'],
+    }),
   ingest: z
     .object({
       /** Compressed and decompressed body limit. */

@@ -20,6 +20,10 @@ const UINT64_MAX = 18_446_744_073_709_551_615n;
 export const nanosPart: CursorPart = (p) => /^\d{1,19}$/.test(p) && BigInt(p) <= INT64_MAX;
 /** A UInt64 (a row hash). */
 export const uint64Part: CursorPart = (p) => /^\d{1,20}$/.test(p) && BigInt(p) <= UINT64_MAX;
+/** Milliseconds since the epoch (an aggregate's latest time). */
+export const millisPart: CursorPart = (p) => /^-?\d{1,16}$/.test(p);
+/** A text key of a row (an instance name, a call's peer, an exception message), as stored. */
+export const textPart: CursorPart = (p) => p.length <= 4096;
 /** A trace or span id as stored: lower-case hex. */
 export const hexIdPart: CursorPart = (p) => /^[0-9a-f]{0,64}$/.test(p);
 
@@ -48,3 +52,8 @@ export function decodeCursor(cursor: string, parts: readonly CursorPart[]): stri
 
 /** A cursor as an input field: a previous page's nextCursor (a few dozen characters). */
 export const cursorInput = z.string().min(1).max(256);
+/**
+ * A cursor that carries a row's text key (a call's peer and table, an exception's message): longer, as
+ * the key is. Still bounded: the parts are checked against `textPart` when it comes back.
+ */
+export const keyCursorInput = z.string().min(1).max(16_384);

@@ -1,6 +1,7 @@
 /**
- * Newest-first keyset paging over rows without a unique key (log records, events): a page ends at a
- * (time, row hash) pair, and the next one continues strictly below it.
+ * Keyset paging. Newest-first over rows without a unique key (log records, events): a page ends at a
+ * (time, row hash) pair, and the next one continues strictly below it. Any other order: `keysetPage` cuts
+ * a page read with `LIMIT limit + 1` and makes the cursor from its last row's sort key.
  */
 import { decodeCursor, encodeCursor, nanosPart, uint64Part } from './cursor.ts';
 import type { SearchFilters } from './search-filters.ts';
@@ -28,4 +29,15 @@ export function newestFirstPage<Row extends { ts_ns: bigint; row_hash: bigint },
     nextCursor:
       rows.length > limit && last ? encodeCursor([last.ts_ns.toString(), last.row_hash.toString()]) : null,
   };
+}
+
+/** The first `limit` rows (read with `LIMIT limit + 1`) and, when there were more, the last one's cursor. */
+export function keysetPage<Row>(
+  rows: readonly Row[],
+  limit: number,
+  sortKey: (row: Row) => readonly string[],
+): { rows: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(sortKey(last)) : null };
 }

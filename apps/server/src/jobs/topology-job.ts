@@ -1,12 +1,14 @@
 /**
  * The topology job: computes the dependency edges of each one-minute window from stored spans
- * (features/topology/edge-structure.ts) once the window is `graceMs` old, so spans that arrive late (agent
+ * (features/topology/edge-structure.ts), and the window's delay-source sums per endpoint
+ * (features/services/delay-source-window.ts), once the window is `graceMs` old, so spans that arrive late (agent
  * buffers, tail-sampling decisions, retries) are in. Windows are computed in order from where the last run
  * (or, after a restart, the `topology_windows` table) left off, at most `catchUpWindows` back: a server
  * that was down for a day does not spend its first hour on it. Each run computes at most
  * `windowsPerRun`, so the queries of a catch-up never hold the engine (chDB runs one query at a time) for
  * long. Writing a window again (a recompute, a second server) gives the same rows: see
- * storage/tables/topology-edges.ts.
+ * storage/tables/topology-edges.ts. Servers sharing one ClickHouse run it on one of them at a time
+ * (job-lease.ts).
  */
 import type { Storage } from '../storage/index.ts';
 import { computeWindow, latestComputedWindow, recordWindow } from '../features/topology/topology-window.ts';
@@ -46,6 +48,14 @@ export class TopologyJob {
     return Math.floor((this.#now() - this.#options.graceMs) / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
   }
 
+  /**
+   * Forgets where the last run left off, so the next run reads it from the table: when this server takes the
+   * job over from another, that one has computed windows since.
+   */
+  resume(): void {
+    this.#next = undefined;
+  }
+
   /** Computes the windows that are due, oldest first; returns how many it computed. */
   async runDue(): Promise<number> {
     const lastDue = this.#lastDue();
@@ -71,6 +81,6 @@ export class TopologyJob {
   async runWindow(windowMs: number): Promise<number> {
     const rows = await computeWindow(this.#storage, windowMs);
     await recordWindow(this.#storage, windowMs, this.#now(), rows);
-    return rows;
+    return rows.edgeRows;
   }
 }

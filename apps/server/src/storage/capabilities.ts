@@ -20,10 +20,19 @@ interface ServerVersion {
   minor: number;
 }
 
-export function parseServerVersion(version: string): ServerVersion {
+function parseServerVersion(version: string): ServerVersion {
   const m = /^(\d+)\.(\d+)/.exec(version.trim());
   if (!m) throw new Error(`unrecognised ClickHouse version string ${JSON.stringify(version)}`);
   return { major: Number(m[1]), minor: Number(m[2]) };
+}
+
+/**
+ * The `lightweight_mutation_projection_mode` setting (ClickHouse ≥ 24.7), without which a DELETE on a table
+ * with projections is refused: tables get their projections only where it exists.
+ */
+export function supportsProjectionRebuild(capabilities: Pick<StorageCapabilities, 'version'>): boolean {
+  const { major, minor } = parseServerVersion(capabilities.version);
+  return major > 24 || (major === 24 && minor >= 7);
 }
 
 export function capabilitiesOf(version: string): StorageCapabilities {

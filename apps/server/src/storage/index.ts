@@ -12,6 +12,7 @@ export { appendRedClientRows, appendRedServerRows } from './rows/red.ts';
 export { appendLedgerRows } from './rows/ledger.ts';
 export { appendTopologyEdgeRows, appendTopologyWindowRow } from './rows/topology.ts';
 export type { CalleeKind, TopologyEdgeRow } from './tables/topology-edges.ts';
+export { appendDelaySourceRows } from './rows/delay-source.ts';
 export { storageTables } from './tables/all-tables.ts';
 // Ingest (apps/server/src/ingest): the retention windows admission accepts record times in.
 export type { Retention } from './tables/table-def.ts';

@@ -79,6 +79,7 @@ describe('migrations', () => {
       "SELECT name, engine FROM system.tables WHERE database = 'apo' ORDER BY name",
     );
     expect(tables).toEqual([
+      { name: 'delay_source_1m', engine: 'ReplacingMergeTree' },
       { name: 'events', engine: 'MergeTree' },
       { name: 'ingest_ledger', engine: 'MergeTree' },
       { name: 'kubernetes_pods', engine: 'ReplacingMergeTree' },
@@ -145,7 +146,9 @@ describe('migrations', () => {
         "SELECT name, type FROM system.columns WHERE database = 'apo' AND table = {t:String} ORDER BY position",
         { t: table.name },
       );
-      expect(live).toEqual(table.columns.map((c) => ({ name: c.name, type: c.type })));
+      expect(live).toEqual(
+        [...table.columns, ...(table.computedColumns ?? [])].map((c) => ({ name: c.name, type: c.type })),
+      );
     }
   });
 
@@ -263,6 +266,8 @@ describe('start-up on an existing data directory', () => {
       { version: 5, migration: 'ledger-batch-binding' },
       { version: 6, migration: 'red-overview-projections' },
       { version: 7, migration: 'topology' },
+      { version: 8, migration: 'delay-source' },
+      { version: 9, migration: 'metrics-by-host' },
     ]);
     expect(await engineFull('red_server_1m')).toContain('TTL minute + toIntervalDay(45)');
     expect(await engineFull('red_client_1m')).toContain('TTL minute + toIntervalDay(45)');
@@ -370,6 +375,31 @@ describe('start-up on an existing data directory', () => {
       { service: 'old-0', n: '80', b: ['80', '0'] },
       { service: 'old-1', n: '80', b: ['80', '0'] },
     ]);
+  });
+
+  it('upgrades a data directory of an earlier release: 0008 adds the delay-source table, windows computed before stay unmarked', async () => {
+    await storage.client.command({ query: 'DROP TABLE apo.delay_source_1m' });
+    await storage.client.command({ query: 'ALTER TABLE apo.topology_windows DROP COLUMN delay_rows' });
+    await storage.client.command({
+      query: `INSERT INTO apo.topology_windows (window, computed_at, edge_rows)
+              VALUES (toDateTime('2026-12-01 00:00:00', 'UTC'), now64(3), 3)`,
+    });
+    await storage.client.command({ query: 'DELETE FROM apo.schema_migrations WHERE version = 8' });
+    await storage.close();
+    log = new CapturingLog();
+    storage = await openStorage(config({ ttlDays: { logs: 3, red: 45 }, ledgerRetentionHours: 12 }), log);
+    expect(log.entries.filter((e) => e.msg === 'storage migration applied').map((e) => e.obj)).toMatchObject([
+      { version: 8, migration: 'delay-source' },
+    ]);
+    expect(await engineFull('delay_source_1m')).toMatch(
+      /^ReplacingMergeTree\(computed_at\) PARTITION BY toDate\(window\) ORDER BY \(cluster, service, window, endpoint, bucket\) TTL window \+ toIntervalDay\(45\)/,
+    );
+    // The old window's edges were computed, its delay source was not: NULL, so its minute is read from spans.
+    expect(
+      await rows(
+        "SELECT edge_rows, delay_rows FROM apo.topology_windows WHERE window = '2026-12-01 00:00:00'",
+      ),
+    ).toEqual([{ edge_rows: 3, delay_rows: null }]);
   });
 
   it('refuses a RED retention under 35 days before touching the data directory', async () => {

@@ -34,6 +34,7 @@ export {
   type ServiceHost,
   type ServiceInfrastructure,
   type ServiceInstance,
+  type ServiceInstances,
   type StatusLight,
 } from './service-detail.ts';
 export {

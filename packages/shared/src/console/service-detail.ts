@@ -27,7 +27,10 @@ export interface EndpointDelaySource {
   /** Mean per request, ms: the endpoint's mean latency (100 % rollups) split by the share. */
   selfMs: number | null;
   dependencyMs: number | null;
-  /** Stored requests the share was computed from (at most `sampleLimit` over the whole service). */
+  /**
+   * Stored requests the share was computed from: those of the minutes the server's topology job has
+   * split (all of them), plus at most `sampleLimit` (over the whole service) of the minutes it has not yet.
+   */
   sampledRequests: number;
   /** Requests in the range from the 100 % rollups. */
   requests: number;
@@ -40,7 +43,7 @@ export interface ServiceDelaySource {
    * dependency share (parallel calls and calls made outside requests count in full); null without requests.
    */
   rollupCallTimeShare: number | null;
-  /** How many of the most recent stored requests were read at most. */
+  /** How many of the most recent stored requests of minutes the job has not split yet were read at most. */
   sampleLimit: number;
 }
 
@@ -69,6 +72,13 @@ export interface ServiceInstance {
   errorLogs: number;
   /** Last metric point seen, ms since the epoch. */
   lastSeenMs: number | null;
+}
+
+/** A page of a service's instances, by name. */
+export interface ServiceInstances {
+  instances: ServiceInstance[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
 }
 
 /** Figures of a database or external call key over a period. */
@@ -101,7 +111,10 @@ export interface ServiceCall {
 
 export interface ServiceCalls {
   compareWith: 'day' | 'week';
+  /** Busiest first, a page at a time. */
   calls: ServiceCall[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
 }
 
 /** Error spans of the service grouped by exception type and message (stored spans: every error trace is kept). */
@@ -126,7 +139,11 @@ export interface InstanceLogErrors {
 }
 
 export interface ServiceErrors {
+  /** Most errors first (then latest), a page at a time. */
   groups: ErrorGroup[];
+  /** Pass back as `cursor` for the next page of groups; null on the last page. */
+  nextCursor: string | null;
+  /** Per instance, on the first page only (empty on later pages). */
   logErrors: InstanceLogErrors[];
 }
 

@@ -17,6 +17,8 @@ import {
   uint64Number,
 } from '../../storage/index.ts';
 import type { RowOf } from '../../storage/index.ts';
+import { decodeCursor, millisPart, textPart, uint64Part } from '../cursor.ts';
+import { keysetPage } from '../paging.ts';
 
 const spans = tableColumns(storageTables.spans);
 const EXCEPTION = `indexOf(${spans.name('event_names')}, 'exception')`;
@@ -39,15 +41,37 @@ const errorGroupsQuery = defineQuery('errors.groups', {
 
 export type ErrorGroupRow = RowOf<(typeof errorGroupsQuery)['columns']>;
 
-/** Groups listed at most, most errors first. */
-const GROUPS_LIMIT = 50;
+/** Groups on a page unless asked otherwise, most errors first. */
+export const ERROR_GROUPS_PAGE = 50;
 
-/** Error spans (status ERROR) of a service in [from, to), grouped, most frequent first. */
+/**
+ * Pages continue after the last group's sort key: (count, latest time) descending, then type and message.
+ * Counts of a range still receiving errors can grow between pages; a group can then move across a page end.
+ */
+const AFTER_SQL = `HAVING n < {cN:UInt64} OR (n = {cN:UInt64} AND (last_ms < {cLast:Int64}
+  OR (last_ms = {cLast:Int64} AND (exception_type, ex_message) > ({cType:String}, {cMessage:String}))))`;
+
+function afterCursor(cursor: string | undefined): { sql: string; params: Record<string, unknown> } {
+  if (cursor === undefined) return { sql: '', params: {} };
+  const [cN, cLast, cType, cMessage] = decodeCursor(cursor, [uint64Part, millisPart, textPart, textPart]);
+  return { sql: AFTER_SQL, params: { cN, cLast, cType, cMessage } };
+}
+
+/** Error spans (status ERROR) of a service in [from, to), grouped, most frequent first, a page at a time. */
 export async function errorGroups(
   storage: Storage,
-  input: { service: string; from: number; to: number; cluster?: string | undefined },
-): Promise<ErrorGroupRow[]> {
-  return readRows(
+  input: {
+    service: string;
+    from: number;
+    to: number;
+    cluster?: string | undefined;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  },
+): Promise<{ rows: ErrorGroupRow[]; nextCursor: string | null }> {
+  const limit = input.limit ?? ERROR_GROUPS_PAGE;
+  const after = afterCursor(input.cursor);
+  const rows = await readRows(
     storage,
     errorGroupsQuery,
     `FROM ${storage.qualified(storage.tables.spans)}
@@ -55,7 +79,9 @@ export async function errorGroups(
        AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
        ${input.cluster === undefined ? '' : 'AND cluster = {cluster:String}'}
        AND ${spans.name('status_code')} = 2
-     GROUP BY exception_type, ex_message ORDER BY n DESC, last_ms DESC LIMIT {limit:UInt32}`,
-    { ...input, limit: GROUPS_LIMIT },
+     GROUP BY exception_type, ex_message ${after.sql}
+     ORDER BY n DESC, last_ms DESC, exception_type, ex_message LIMIT {limit:UInt32}`,
+    { ...input, ...after.params, limit: limit + 1 },
   );
+  return keysetPage(rows, limit, (r) => [String(r.n), String(r.last_ms), r.exception_type, r.ex_message]);
 }

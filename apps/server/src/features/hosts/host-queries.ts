@@ -19,7 +19,12 @@ import {
 import type { RowOf } from '../../storage/index.ts';
 
 const metrics = tableColumns(storageTables.metrics);
-const HOST = `${metrics.name('resource_attributes')}['host.name']`;
+/**
+ * The `host.name` resource attribute, computed on insert (tables/metrics.ts): reads filter and group on it
+ * rather than look it up in each row's resource map, and host-keyed reads are answered from the
+ * `metrics_by_host` projection.
+ */
+const HOST_NAME = metrics.name('host_name');
 const label = (key: string) => `${metrics.name('labels')}['${key}']`;
 const RANGE_SQL = `ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})`;
 
@@ -34,7 +39,7 @@ const clusterSql = (r: Range) => (r.cluster === undefined ? '' : 'AND cluster = 
 const HOSTS_LIMIT = 50;
 
 const serviceHostsQuery = defineQuery('hosts.ofService', {
-  host_name: computed(string, HOST),
+  host_name: metrics.read('host_name', string),
   pods: computed(uint64Number, `countIf(${metrics.name('resource_attributes')}['k8s.pod.name'] != '')`),
 });
 
@@ -51,7 +56,7 @@ export async function hostsOfService(
     serviceHostsQuery,
     `FROM ${storage.qualified(storage.tables.metrics)}
      WHERE name IN {names:Array(String)} AND service = {service:String} AND ${RANGE_SQL} ${clusterSql(input)}
-       AND ${HOST} != ''
+       AND ${HOST_NAME} != ''
      GROUP BY host_name ORDER BY host_name LIMIT {limit:UInt32}`,
     { ...input, names: [...input.names], limit: HOSTS_LIMIT },
   );
@@ -59,7 +64,7 @@ export async function hostsOfService(
 }
 
 const hostSeriesQuery = defineQuery('hosts.series', {
-  host_name: computed(string, HOST),
+  host_name: metrics.read('host_name', string),
   name: metrics.read('name', string),
   series: computed(string, `toString(${metrics.name('labels')})`),
   label_mode: computed(string, `any(${label('mode')})`),
@@ -76,7 +81,11 @@ export type HostSeries = RowOf<(typeof hostSeriesQuery)['columns']>;
 /** Series rows read at most: hosts × metrics × label sets (CPUs × modes dominate). */
 const SERIES_LIMIT = 20_000;
 
-/** First / last point of every series of `names` on `hosts` in the range. */
+/**
+ * First / last point of every series of `names` on `hosts` in the range. It reads only the columns the
+ * `metrics_by_host` projection holds, so the engine answers it from there: each host's points of a name
+ * are one sorted run, however many other hosts report the same names.
+ */
 export async function hostSeries(
   storage: Storage,
   input: Range & { hosts: readonly string[]; names: readonly string[] },
@@ -86,7 +95,7 @@ export async function hostSeries(
     storage,
     hostSeriesQuery,
     `FROM ${storage.qualified(storage.tables.metrics)}
-     WHERE name IN {names:Array(String)} AND ${HOST} IN {hosts:Array(String)} AND ${RANGE_SQL} ${clusterSql(input)}
+     WHERE name IN {names:Array(String)} AND ${HOST_NAME} IN {hosts:Array(String)} AND ${RANGE_SQL} ${clusterSql(input)}
      GROUP BY host_name, name, series
      LIMIT {limit:UInt32}`,
     { ...input, hosts: [...input.hosts], names: [...input.names], limit: SERIES_LIMIT },

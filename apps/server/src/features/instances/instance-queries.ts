@@ -18,6 +18,8 @@ import {
   uint64Number,
 } from '../../storage/index.ts';
 import type { RowOf } from '../../storage/index.ts';
+import { decodeCursor, textPart } from '../cursor.ts';
+import { keysetPage } from '../paging.ts';
 
 const metrics = tableColumns(storageTables.metrics);
 const events = tableColumns(storageTables.events);
@@ -33,6 +35,12 @@ export interface ServiceRange {
 
 const RANGE_SQL = `ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})`;
 const clusterSql = (r: ServiceRange) => (r.cluster === undefined ? '' : 'AND cluster = {cluster:String}');
+/** Narrows a read to given instances (a page of the instances table); all of them without. */
+interface OfInstances {
+  instances?: readonly string[] | undefined;
+}
+const instancesSql = (r: OfInstances) =>
+  r.instances === undefined ? '' : 'AND instance IN {instances:Array(String)}';
 const resource = (key: string) => `${metrics.name('resource_attributes')}['${key}']`;
 
 const processSeriesQuery = defineQuery('instances.processSeries', {
@@ -62,17 +70,61 @@ const SERIES_LIMIT = 5000;
 /** First / last / max of each series of `names` of a service in the range, most recently seen first. */
 export async function processSeries(
   storage: Storage,
-  input: ServiceRange & { names: readonly string[] },
+  input: ServiceRange & OfInstances & { names: readonly string[] },
 ): Promise<ProcessSeries[]> {
   return readRows(
     storage,
     processSeriesQuery,
     `FROM ${storage.qualified(storage.tables.metrics)}
      WHERE name IN {names:Array(String)} AND service = {service:String} AND ${RANGE_SQL} ${clusterSql(input)}
+       ${instancesSql(input)}
      GROUP BY instance, name, series, pid_text, started
      ORDER BY last_ms DESC LIMIT {limit:UInt32}`,
     { ...input, names: [...input.names], limit: SERIES_LIMIT },
   );
+}
+
+const instanceNamesQuery = defineQuery('instances.names', { instance: computed(string, 'instance') });
+
+/**
+ * A page of a service's instance names in the range, in name order after `cursor`: every instance that
+ * reported `names` metrics, a restart (`eventName`) or a log record at `severity` or above. Read with one
+ * more than `limit`, so the page knows whether another follows.
+ */
+export async function instanceNames(
+  storage: Storage,
+  input: ServiceRange & {
+    names: readonly string[];
+    eventName: string;
+    severity: number;
+    cursor?: string | undefined;
+    limit: number;
+  },
+): Promise<{ rows: string[]; nextCursor: string | null }> {
+  const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, [textPart])[0];
+  const where = `${RANGE_SQL} ${clusterSql(input)} AND instance != ''
+    ${after === undefined ? '' : 'AND instance > {after:String}'}`;
+  const rows = await readRows(
+    storage,
+    instanceNamesQuery,
+    `FROM (
+       SELECT instance FROM ${storage.qualified(storage.tables.metrics)}
+       WHERE name IN {names:Array(String)} AND ${metrics.name('service')} = {service:String} AND ${where}
+       GROUP BY instance
+       UNION ALL
+       SELECT instance FROM ${storage.qualified(storage.tables.events)}
+       WHERE ${events.name('service')} = {service:String} AND name = {eventName:String} AND ${where}
+       GROUP BY instance
+       UNION ALL
+       SELECT instance FROM ${storage.qualified(storage.tables.logs)}
+       WHERE ${logs.name('service')} = {service:String} AND severity_number >= {severity:UInt8} AND ${where}
+       GROUP BY instance
+     )
+     GROUP BY instance ORDER BY instance LIMIT {limit:UInt32}`,
+    { ...input, names: [...input.names], after, limit: input.limit + 1 },
+  );
+  const page = keysetPage(rows, input.limit, (r) => [r.instance]);
+  return { rows: page.rows.map((r) => r.instance), nextCursor: page.nextCursor };
 }
 
 const perInstanceQuery = defineQuery('instances.counts', {
@@ -86,14 +138,14 @@ const INSTANCES_LIMIT = 200;
 /** Restarts (the agent's `process.restart` events) per instance of a service in the range. */
 export async function restartsByInstance(
   storage: Storage,
-  input: ServiceRange & { eventName: string },
+  input: ServiceRange & OfInstances & { eventName: string },
 ): Promise<Map<string, number>> {
   const rows = await readRows(
     storage,
     perInstanceQuery,
     `FROM ${storage.qualified(storage.tables.events)}
      WHERE ${events.name('service')} = {service:String} AND name = {eventName:String} AND ${RANGE_SQL}
-       ${clusterSql(input)}
+       ${clusterSql(input)} ${instancesSql(input)}
      GROUP BY instance ORDER BY n DESC, instance LIMIT {limit:UInt32}`,
     { ...input, limit: INSTANCES_LIMIT },
   );
@@ -103,14 +155,14 @@ export async function restartsByInstance(
 /** Error-level log records (severity ≥ `severity`) per instance of a service in the range, most first. */
 export async function errorLogsByInstance(
   storage: Storage,
-  input: ServiceRange & { severity: number },
+  input: ServiceRange & OfInstances & { severity: number },
 ): Promise<{ instance: string; count: number }[]> {
   const rows = await readRows(
     storage,
     perInstanceQuery,
     `FROM ${storage.qualified(storage.tables.logs)}
      WHERE ${logs.name('service')} = {service:String} AND severity_number >= {severity:UInt8} AND ${RANGE_SQL}
-       ${clusterSql(input)}
+       ${clusterSql(input)} ${instancesSql(input)}
      GROUP BY instance ORDER BY n DESC, instance LIMIT {limit:UInt32}`,
     { ...input, limit: INSTANCES_LIMIT },
   );

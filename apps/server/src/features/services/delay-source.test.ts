@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, coveredNs, splitRequests, weightedShare } from './delay-source.ts';
+import {
+  bucketOf,
+  bucketShare,
+  coveredNs,
+  splitRequests,
+  uncoveredRange,
+  weightedShare,
+} from './delay-source.ts';
 
 const entry = (trace: string, startMs: number, durationMs: number, endpoint = 'GET /a') => ({
   trace_id: trace,
@@ -64,5 +71,37 @@ describe('delay source', () => {
     // Buckets the rollups never saw fall back to the plain ratio when nothing else has weight.
     expect(weightedShare(requests, new Array<number>(16).fill(0))).toBeCloseTo(0.26, 12);
     expect(weightedShare([], counts)).toBeNull();
+  });
+
+  it('weights sums per bucket (the job’s table) exactly as the requests they sum', () => {
+    const counts = Array.from({ length: 16 }, (_, i) => (i === 6 ? 9 : i === 8 ? 1 : 0));
+    const buckets = new Map([
+      [6, { n: 2, duration: 200, dependency: 180 }],
+      [8, { n: 2, duration: 800, dependency: 80 }],
+    ]);
+    expect(bucketShare(buckets, counts)).toBeCloseTo((900 * 0.9 + 400 * 0.1) / 1300, 12);
+    expect(bucketShare(buckets, null)).toBeCloseTo(0.26, 12);
+    expect(bucketShare(new Map(), counts)).toBeNull();
+  });
+
+  it('reads spans only for the minutes of the range the job has not computed', () => {
+    const M = 60_000;
+    const T = 1_000 * M;
+    // [T + 30 s, T + 10 min + 30 s): minutes T … T + 10 min.
+    const range = { from: T + 30_000, to: T + 10 * M + 30_000 };
+    const computed = (first: number, last: number, windows = last - first + 1) => ({
+      windows,
+      firstMs: T + first * M,
+      lastMs: T + last * M,
+    });
+    expect(uncoveredRange(range, { windows: 0, firstMs: 0, lastMs: 0 })).toEqual(range);
+    expect(uncoveredRange(range, computed(0, 10))).toBeNull();
+    // The usual case: the last minutes are still in their grace period.
+    expect(uncoveredRange(range, computed(0, 7))).toEqual({ from: T + 8 * M, to: range.to });
+    // Minutes before the job ran (or before migration 0008).
+    expect(uncoveredRange(range, computed(3, 10))).toEqual({ from: range.from, to: T + 3 * M });
+    // Uncomputed minutes on both sides, or a gap: the whole range, the span read skipping computed minutes.
+    expect(uncoveredRange(range, computed(3, 7))).toEqual(range);
+    expect(uncoveredRange(range, computed(0, 10, 10))).toEqual(range);
   });
 });

@@ -12,17 +12,31 @@
  * duration there): post-stratification, which corrects the sampler's bias as long as each busy bucket has
  * a stored request. Buckets without one are left out of the weighting.
  *
- * Limits: only the most recent `DELAY_SAMPLE_LIMIT` stored requests of the service are read; a call that a
- * request hands off without waiting (fire-and-forget) counts as waited for; time spent in a call that
- * outlives its request is clipped to the request. Service-wide, the rollups alone give an upper bound
- * (Σ call time ÷ Σ request time), returned beside it.
+ * Where the stored requests come from: the topology job (jobs/topology-job.ts) splits each one-minute window
+ * once its grace period has passed and keeps the sums per endpoint and latency bucket in `delay_source_1m`
+ * (delay-source-queries.ts `windowDelaySums`, the same split in SQL); a range reads those sums for the
+ * minutes the job has computed — a few thousand rows a day — and splits the stored spans here only for the
+ * minutes it has not (the last few, still in their grace period; minutes before the job ran or before
+ * migration 0008), at most the `DELAY_SAMPLE_LIMIT` most recent of them. The weighting is the same either
+ * way, so a computed window gives the answer its spans would.
+ *
+ * Limits: a call that a request hands off without waiting (fire-and-forget) counts as waited for; time
+ * spent in a call that outlives its request is clipped to the request; the job looks for a request's calls
+ * up to two minutes after its window, so a longer request loses the calls it makes after that. Service-
+ * wide, the rollups alone give an upper bound (Σ call time ÷ Σ request time), returned beside it.
  */
 import { delayVerdict } from '@apo/shared/console';
 import type { EndpointDelaySource, ServiceDelaySource } from '@apo/shared/console';
 import { RED_BUCKET_BOUNDS_MS } from '@apo/shared/red';
 import type { Storage } from '../../storage/index.ts';
-import { callTimeTotals, endpointFigures, entryAndCallSpans } from './service-queries.ts';
-import type { CallSpan, EntrySpan, RedEndpointsInput } from './service-queries.ts';
+import {
+  callTimeTotals,
+  computedDelaySums,
+  delayCoverage,
+  endpointFigures,
+  entryAndCallSpans,
+} from './delay-source-queries.ts';
+import type { CallSpan, DelayCoverage, DelayInput, EntrySpan } from './delay-source-queries.ts';
 
 const DELAY_SAMPLE_LIMIT = 5000;
 
@@ -84,25 +98,47 @@ export function splitRequests(entries: readonly EntrySpan[], calls: readonly Cal
   });
 }
 
+/** One latency bucket's stored requests: how many, their summed duration and dependency time (ms). */
+interface BucketSums {
+  n: number;
+  duration: number;
+  dependency: number;
+}
+
+/** An endpoint's stored requests per RED latency bucket. */
+type Buckets = Map<number, BucketSums>;
+
+function addTo(buckets: Buckets, bucket: number, n: number, duration: number, dependency: number): void {
+  const acc = buckets.get(bucket);
+  if (acc === undefined) buckets.set(bucket, { n, duration, dependency });
+  else {
+    acc.n += n;
+    acc.duration += duration;
+    acc.dependency += dependency;
+  }
+}
+
 /**
  * The dependency share of one endpoint's stored requests, each latency bucket weighted by the time the
  * 100 % rollups spent in it (`bucketCounts`); the plain ratio of sums without rollups. Null without requests.
  */
 export function weightedShare(requests: readonly SplitRequest[], bucketCounts: readonly number[] | null) {
-  const buckets = new Map<number, { n: number; duration: number; dependency: number }>();
+  const buckets: Buckets = new Map();
+  for (const r of requests) addTo(buckets, bucketOf(r.durationMs), 1, r.durationMs, r.dependencyMs);
+  return bucketShare(buckets, bucketCounts);
+}
+
+/** `weightedShare` of requests already summed per bucket (the job's table, or split spans). */
+export function bucketShare(buckets: Buckets, bucketCounts: readonly number[] | null): number | null {
+  let n = 0;
   let duration = 0;
   let dependency = 0;
-  for (const r of requests) {
-    duration += r.durationMs;
-    dependency += r.dependencyMs;
-    const b = bucketOf(r.durationMs);
-    const acc = buckets.get(b) ?? { n: 0, duration: 0, dependency: 0 };
-    acc.n++;
-    acc.duration += r.durationMs;
-    acc.dependency += r.dependencyMs;
-    buckets.set(b, acc);
+  for (const acc of buckets.values()) {
+    n += acc.n;
+    duration += acc.duration;
+    dependency += acc.dependency;
   }
-  if (requests.length === 0) return null;
+  if (n === 0) return null;
   const plain = duration > 0 ? dependency / duration : 0;
   if (bucketCounts === null) return plain;
   let weight = 0;
@@ -116,30 +152,80 @@ export function weightedShare(requests: readonly SplitRequest[], bucketCounts: r
   return weight > 0 ? weighted / weight : plain;
 }
 
+const MINUTE_MS = 60_000;
+
+/**
+ * The part of [from, to) whose stored spans must still be split here, given the minutes the job has
+ * computed: all of it when none (or when the computed minutes have gaps, or lie inside it with uncomputed
+ * minutes on both sides — the span read then skips the computed ones), the minutes before the first
+ * computed one, or the ones after the last (the usual case: the minutes still in their grace period);
+ * null when every minute is computed.
+ */
+export function uncoveredRange(
+  range: { from: number; to: number },
+  coverage: DelayCoverage,
+): { from: number; to: number } | null {
+  if (coverage.windows === 0) return { from: range.from, to: range.to };
+  const firstMinute = Math.floor(range.from / MINUTE_MS) * MINUTE_MS;
+  const lastMinute = Math.ceil(range.to / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
+  const contiguous = coverage.windows === (coverage.lastMs - coverage.firstMs) / MINUTE_MS + 1;
+  const head = coverage.firstMs > firstMinute;
+  const tail = coverage.lastMs < lastMinute;
+  if (!contiguous || (head && tail)) return { from: range.from, to: range.to };
+  if (head) return { from: range.from, to: Math.min(range.to, coverage.firstMs) };
+  if (tail) return { from: Math.max(range.from, coverage.lastMs + MINUTE_MS), to: range.to };
+  return null;
+}
+
+const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
+
 /** `services.delaySource`: every endpoint with requests or stored traces in the range, busiest first. */
-export async function delaySource(storage: Storage, input: RedEndpointsInput): Promise<ServiceDelaySource> {
-  const [figures, sampled, totals] = [
+export async function delaySource(storage: Storage, input: DelayInput): Promise<ServiceDelaySource> {
+  const coverage = await delayCoverage(storage, input);
+  const uncovered = uncoveredRange(input, coverage);
+  // One query at a time (chDB runs one anyway). The table is read before the spans: a window the job
+  // records in between is then missed by both reads once, rather than counted by both.
+  const [figures, computed, sampled, totals] = [
     await endpointFigures(storage, input),
-    await entryAndCallSpans(storage, { ...input, limit: DELAY_SAMPLE_LIMIT }),
+    coverage.windows > 0 ? await computedDelaySums(storage, input) : [],
+    uncovered === null
+      ? { entries: [], calls: [] }
+      : await entryAndCallSpans(storage, {
+          ...input,
+          ...uncovered,
+          limit: DELAY_SAMPLE_LIMIT,
+          skipComputed: coverage.windows > 0,
+        }),
     await callTimeTotals(storage, input),
   ];
-  const requests = splitRequests(sampled.entries, sampled.calls);
-  const byEndpoint = new Map<string, SplitRequest[]>();
-  for (const r of requests) {
-    const list = byEndpoint.get(r.endpoint);
-    if (list === undefined) byEndpoint.set(r.endpoint, [r]);
-    else list.push(r);
-  }
+  const byEndpoint = new Map<string, Buckets>();
+  const bucketsOf = (endpoint: string): Buckets => {
+    let buckets = byEndpoint.get(endpoint);
+    if (buckets === undefined) byEndpoint.set(endpoint, (buckets = new Map<number, BucketSums>()));
+    return buckets;
+  };
+  for (const row of computed)
+    addTo(
+      bucketsOf(row.endpoint),
+      row.bucket,
+      row.requests,
+      nsToMs(row.duration_ns),
+      nsToMs(row.dependency_ns),
+    );
+  for (const r of splitRequests(sampled.entries, sampled.calls))
+    addTo(bucketsOf(r.endpoint), bucketOf(r.durationMs), 1, r.durationMs, r.dependencyMs);
   const names = [...figures.map((f) => f.endpoint), ...[...byEndpoint.keys()].sort()];
   const endpoints = [...new Set(names)].map((endpoint): EndpointDelaySource => {
-    const red = figures.find((f) => f.endpoint === endpoint)?.figures;
-    const stored = byEndpoint.get(endpoint) ?? [];
-    const share = weightedShare(stored, red?.bucketCounts ?? null);
+    const red = figures.find((f) => f.endpoint === endpoint);
+    const buckets = byEndpoint.get(endpoint) ?? new Map<number, BucketSums>();
+    const stored = [...buckets.values()];
+    const sampledRequests = stored.reduce((a, b) => a + b.n, 0);
+    const share = bucketShare(buckets, red?.bucketCounts ?? null);
     const meanMs =
       red !== undefined && red.count > 0
         ? red.durationSumMs / red.count
-        : stored.length > 0
-          ? stored.reduce((a, r) => a + r.durationMs, 0) / stored.length
+        : sampledRequests > 0
+          ? stored.reduce((a, b) => a + b.duration, 0) / sampledRequests
           : null;
     return {
       endpoint,
@@ -147,7 +233,7 @@ export async function delaySource(storage: Storage, input: RedEndpointsInput): P
       verdict: share === null ? null : delayVerdict(share),
       selfMs: share === null || meanMs === null ? null : meanMs * (1 - share),
       dependencyMs: share === null || meanMs === null ? null : meanMs * share,
-      sampledRequests: stored.length,
+      sampledRequests,
       requests: red?.count ?? 0,
     };
   });

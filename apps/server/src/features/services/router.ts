@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import { viewerProcedure, router } from '../../trpc/init.ts';
+import { keyCursorInput } from '../cursor.ts';
+import { ERROR_GROUPS_PAGE } from '../errors/error-queries.ts';
 import { timeRangeInput } from '../time-range.ts';
 import { delaySource } from './delay-source.ts';
-import { serviceCalls } from './service-calls.ts';
+import { CALLS_PAGE, serviceCalls } from './service-calls.ts';
 import { serviceErrors } from './service-errors.ts';
 import { serviceInfrastructure } from './service-infrastructure.ts';
-import { serviceInstances } from './service-instances.ts';
+import { INSTANCES_PAGE, serviceInstances } from './service-instances.ts';
 import { listServices, redCalls, redEndpoints, redSeries } from './service-queries.ts';
 
 const name = z.string().min(1).max(1024);
+/** A paged list's input: a previous page's `nextCursor`, and rows per page (`fallback` unless given). */
+const page = (fallback: number, max: number) => ({
+  cursor: keyCursorInput.optional(),
+  limit: z.number().int().min(1).max(max).default(fallback),
+});
 
 export const servicesRouter = router({
   /**
@@ -57,24 +64,35 @@ export const servicesRouter = router({
     .query(({ ctx, input }) => delaySource(ctx.storage, input)),
 
   /**
-   * Database and external calls (at most 200, busiest first) per system, database, operation and table or
-   * peer, with rate, errors and latency from the 100 % rollups, and the same key a day or a week earlier.
+   * Database and external calls per system, database, operation and table or peer, busiest first, with
+   * rate, errors and latency from the 100 % rollups, and the same key a day or a week earlier. Paged:
+   * `limit` keys (200 by default), then `nextCursor` continues after the last one.
    */
   calls: viewerProcedure
-    .input(timeRangeInput({ service: name, compareWith: z.enum(['day', 'week']).default('day') }))
+    .input(
+      timeRangeInput({
+        service: name,
+        compareWith: z.enum(['day', 'week']).default('day'),
+        ...page(CALLS_PAGE, 1000),
+      }),
+    )
     .query(({ ctx, input }) => serviceCalls(ctx.storage, input)),
 
   /**
-   * Instances (at most 100) with pid / container / pod, host, version and start time, and their CPU,
-   * run-queue wait, event-loop delay and GC where reported, RSS, open fds, restarts and error logs.
+   * Instances by name with pid / container / pod, host, version and start time, and their CPU, run-queue
+   * wait, event-loop delay and GC where reported, RSS, open fds, restarts and error logs. Paged: `limit`
+   * instances (100 by default), then `nextCursor` continues after the last one.
    */
   instances: viewerProcedure
-    .input(timeRangeInput({ service: name }))
+    .input(timeRangeInput({ service: name, ...page(INSTANCES_PAGE, 500) }))
     .query(({ ctx, input }) => serviceInstances(ctx.storage, input)),
 
-  /** Error spans grouped by exception type and message (at most 50) and error-level logs per instance. */
+  /**
+   * Error spans grouped by exception type and message, most errors first, and error-level logs per
+   * instance (on the first page). Paged: `limit` groups (50 by default), then `nextCursor`.
+   */
   errors: viewerProcedure
-    .input(timeRangeInput({ service: name }))
+    .input(timeRangeInput({ service: name, ...page(ERROR_GROUPS_PAGE, 500) }))
     .query(({ ctx, input }) => serviceErrors(ctx.storage, input)),
 
   /** The hosts it runs on (at most 50) with CPU, memory, disk, network and TCP figures, and status lights. */

@@ -10,9 +10,8 @@ import type { Storage } from '../../storage/index.ts';
 import { callFigures } from './service-queries.ts';
 import type { CallRow, RedEndpointsInput } from './service-queries.ts';
 
-const CALLS_LIMIT = 200;
-/** The comparison period's keys are read more widely, so a key that fell in the ranking still matches. */
-const BEFORE_LIMIT = 1000;
+/** Call keys on a page unless asked otherwise. */
+export const CALLS_PAGE = 200;
 const SHIFT_MS = { day: 86_400_000, week: 604_800_000 } as const;
 
 const keyOf = (r: CallRow) =>
@@ -23,26 +22,37 @@ function figures(f: RedFigures, seconds: number): CallFigures {
   return { rate: s.count / seconds, calls: s.count, errors: s.errors, avgMs: s.avg, p95Ms: s.p95 };
 }
 
+/** A page of call keys, busiest first, each with the same key in the comparison period. */
 export async function serviceCalls(
   storage: Storage,
-  input: RedEndpointsInput & { compareWith: 'day' | 'week' },
+  input: RedEndpointsInput & {
+    compareWith: 'day' | 'week';
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  },
 ): Promise<ServiceCalls> {
   const shift = SHIFT_MS[input.compareWith];
   const seconds = (input.to - input.from) / 1000;
-  const now = await callFigures(storage, { ...input, limit: CALLS_LIMIT });
+  const now = await callFigures(storage, { ...input, limit: input.limit ?? CALLS_PAGE });
+  // The page's keys in the comparison period, however they ranked there.
   const before =
-    now.length === 0
+    now.rows.length === 0
       ? []
-      : await callFigures(storage, {
-          ...input,
-          from: input.from - shift,
-          to: input.to - shift,
-          limit: BEFORE_LIMIT,
-        });
+      : (
+          await callFigures(storage, {
+            ...input,
+            cursor: undefined,
+            from: input.from - shift,
+            to: input.to - shift,
+            keys: now.rows.map((r) => r.key),
+            limit: now.rows.length,
+          })
+        ).rows;
   const previous = new Map(before.map((b) => [keyOf(b.key), b.figures]));
   return {
     compareWith: input.compareWith,
-    calls: now.map(({ key, figures: f }) => {
+    nextCursor: now.nextCursor,
+    calls: now.rows.map(({ key, figures: f }) => {
       const p = previous.get(keyOf(key));
       return {
         callType: key.call_type,

@@ -4,9 +4,14 @@
  * the runtime reports them, RSS, open descriptors, restarts, error logs — from the agent's process metrics
  * (docs/agent-metrics.md), the Node.js runtime metrics, the events and the logs.
  */
-import type { ServiceInstance } from '@apo/shared/console';
+import type { ServiceInstance, ServiceInstances } from '@apo/shared/console';
 import type { Storage } from '../../storage/index.ts';
-import { errorLogsByInstance, processSeries, restartsByInstance } from '../instances/instance-queries.ts';
+import {
+  errorLogsByInstance,
+  instanceNames,
+  processSeries,
+  restartsByInstance,
+} from '../instances/instance-queries.ts';
 import type { ProcessSeries, ServiceRange } from '../instances/instance-queries.ts';
 import { RESTART_EVENT } from '../overview/overview-queries.ts';
 
@@ -22,7 +27,8 @@ export const PROCESS_METRICS = {
 
 /** OTLP SeverityNumber ERROR (17–24 with FATAL). */
 export const SEVERITY_ERROR = 17;
-const INSTANCES_LIMIT = 100;
+/** Instances on a page unless asked otherwise. */
+export const INSTANCES_PAGE = 100;
 
 const nonEmpty = (s: string): string | null => (s === '' ? null : s);
 
@@ -82,10 +88,27 @@ function instanceOf(
   };
 }
 
-export async function serviceInstances(storage: Storage, input: ServiceRange): Promise<ServiceInstance[]> {
-  const series = await processSeries(storage, { ...input, names: Object.values(PROCESS_METRICS) });
-  const restarts = await restartsByInstance(storage, { ...input, eventName: RESTART_EVENT });
-  const logs = await errorLogsByInstance(storage, { ...input, severity: SEVERITY_ERROR });
+/**
+ * A page of the service's instances, by name: the page's names first (every instance with process metrics,
+ * restarts or error logs in the range), then their series, restarts and error logs.
+ */
+export async function serviceInstances(
+  storage: Storage,
+  input: ServiceRange & { cursor?: string | undefined; limit?: number | undefined },
+): Promise<ServiceInstances> {
+  const names = Object.values(PROCESS_METRICS);
+  const page = await instanceNames(storage, {
+    ...input,
+    names,
+    eventName: RESTART_EVENT,
+    severity: SEVERITY_ERROR,
+    limit: input.limit ?? INSTANCES_PAGE,
+  });
+  if (page.rows.length === 0) return { instances: [], nextCursor: null };
+  const ofPage = { ...input, instances: page.rows };
+  const series = await processSeries(storage, { ...ofPage, names });
+  const restarts = await restartsByInstance(storage, { ...ofPage, eventName: RESTART_EVENT });
+  const logs = await errorLogsByInstance(storage, { ...ofPage, severity: SEVERITY_ERROR });
   const errorLogs = new Map(logs.map((l) => [l.instance, l.count]));
   const byInstance = new Map<string, ProcessSeries[]>();
   for (const s of series) {
@@ -93,10 +116,10 @@ export async function serviceInstances(storage: Storage, input: ServiceRange): P
     if (list === undefined) byInstance.set(s.instance, [s]);
     else list.push(s);
   }
-  const names = new Set([...byInstance.keys(), ...restarts.keys(), ...errorLogs.keys()]);
-  return [...names]
-    .filter((n) => n !== '')
-    .sort()
-    .slice(0, INSTANCES_LIMIT)
-    .map((n) => instanceOf(n, byInstance.get(n) ?? [], restarts.get(n) ?? 0, errorLogs.get(n) ?? 0));
+  return {
+    instances: page.rows.map((n) =>
+      instanceOf(n, byInstance.get(n) ?? [], restarts.get(n) ?? 0, errorLogs.get(n) ?? 0),
+    ),
+    nextCursor: page.nextCursor,
+  };
 }

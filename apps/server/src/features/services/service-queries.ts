@@ -14,16 +14,16 @@ import {
   computed,
   defineQuery,
   float64,
-  int64,
   int64Number,
   readRows,
   storageTables,
   string,
   tableColumns,
-  uint64,
   uint64Number,
 } from '../../storage/index.ts';
 import type { RowOf, Selected, TableColumns } from '../../storage/index.ts';
+import { decodeCursor, textPart, uint64Part } from '../cursor.ts';
+import { keysetPage } from '../paging.ts';
 import { dateTimeSeconds, minuteRange } from '../time-range.ts';
 import { planRedSteps } from './red-step.ts';
 
@@ -296,126 +296,46 @@ export async function redCalls(storage: Storage, input: RedEndpointsInput): Prom
 /** The key and summed 100 % figures of one call key (`callFigures`). */
 export type CallRow = RowOf<(typeof redCallsQuery)['columns']>;
 
+/** A call key's columns in the order pages are sorted by after the request count (all of them: a total order). */
+const CALL_KEY = ['call_type', 'peer', 'target', 'system', 'db_namespace', 'operation', 'role'] as const;
+const callKeyOf = (r: CallRow): string[] => CALL_KEY.map((k) => r[k]);
+const CALL_AFTER_SQL = `HAVING requests < {cRequests:UInt64} OR (requests = {cRequests:UInt64}
+  AND (${CALL_KEY.join(', ')}) > (${CALL_KEY.map((_, i) => `{cKey${i}:String}`).join(', ')}))`;
+/** One string per key, to read given keys (`keys`): the parts joined by a character keys do not hold. */
+const KEY_SEPARATOR = '\u001f';
+const CALL_KEY_SQL = `concat(${CALL_KEY.join(", '\\x1f', ")})`;
+
+function callsAfter(cursor: string | undefined): { sql: string; params: Record<string, unknown> } {
+  if (cursor === undefined) return { sql: '', params: {} };
+  const [requests, ...key] = decodeCursor(cursor, [uint64Part, ...CALL_KEY.map(() => textPart)]);
+  return {
+    sql: CALL_AFTER_SQL,
+    params: { cRequests: requests, ...Object.fromEntries(key.map((k, i) => [`cKey${i}`, k])) },
+  };
+}
+
 /**
- * Client-call keys of a service over [from, to) with their summed figures, busiest first (at most `limit`):
- * the database / external-call panel reads the range and the comparison period with it.
+ * Client-call keys of a service over [from, to) with their summed figures, busiest first, a page of at
+ * most `limit` after `cursor` — or, given `keys`, just those keys: the database / external-call panel reads
+ * a page of the range and then the same keys in the comparison period.
  */
 export async function callFigures(
   storage: Storage,
-  input: RedEndpointsInput & { limit: number },
-): Promise<{ key: CallRow; figures: RedFigures }[]> {
+  input: RedEndpointsInput & { limit: number; cursor?: string | undefined; keys?: readonly CallRow[] },
+): Promise<{ rows: { key: CallRow; figures: RedFigures }[]; nextCursor: string | null }> {
+  const after = callsAfter(input.cursor);
+  const keys = input.keys?.map((k) => callKeyOf(k).join(KEY_SEPARATOR));
   const rows = await readRows(
     storage,
     redCallsQuery,
     `FROM ${storage.qualified(storage.tables.red_client_1m)}
      WHERE service = {service:String} AND ${MINUTES_SQL}
        ${input.cluster === undefined ? '' : 'AND cluster = {cluster:String}'}
-     GROUP BY call_type, peer, system, db_namespace, operation, target, role
-     ORDER BY requests DESC, call_type, peer, target LIMIT {limit:UInt32}`,
-    { ...input, ...minuteRange(input.from, input.to) },
+       ${keys === undefined ? '' : `AND ${CALL_KEY_SQL} IN {keys:Array(String)}`}
+     GROUP BY call_type, peer, system, db_namespace, operation, target, role ${after.sql}
+     ORDER BY requests DESC, ${CALL_KEY.join(', ')} LIMIT {limit:UInt32}`,
+    { ...input, ...minuteRange(input.from, input.to), ...after.params, keys, limit: input.limit + 1 },
   );
-  return rows.map((r) => ({ key: r, figures: figuresOf(r) }));
-}
-
-/** Each endpoint's summed 100 % figures over [from, to) with its bucket counts (at most 200, busiest first). */
-export async function endpointFigures(
-  storage: Storage,
-  input: RedEndpointsInput,
-): Promise<{ endpoint: string; figures: RedFigures }[]> {
-  const rows = await readRows(
-    storage,
-    redEndpointsQuery,
-    `FROM ${storage.qualified(storage.tables.red_server_1m)}
-     WHERE service = {service:String} AND ${MINUTES_SQL}
-       ${input.cluster === undefined ? '' : 'AND cluster = {cluster:String}'}
-     GROUP BY endpoint ORDER BY requests DESC, endpoint LIMIT {limit:UInt32}`,
-    { ...input, ...minuteRange(input.from, input.to), limit: RED_ENDPOINTS_LIMIT },
-  );
-  return rows.map((r) => ({ endpoint: r.endpoint, figures: figuresOf(r) }));
-}
-
-const callTimeQuery = defineQuery('services.callTime', {
-  server_ms: computed(float64, 'sumIf(duration_sum_ms, side = 0)'),
-  client_ms: computed(float64, 'sumIf(duration_sum_ms, side = 1)'),
-});
-
-/**
- * Σ request time (server rollups) and Σ outgoing call time (client rollups, producers included, consumers
- * not: a consumer span is an entry) of a service over [from, to), from 100 % of spans.
- */
-export async function callTimeTotals(
-  storage: Storage,
-  input: RedEndpointsInput,
-): Promise<{ serverMs: number; clientMs: number }> {
-  const cluster = input.cluster === undefined ? '' : 'AND cluster = {cluster:String}';
-  const rows = await readRows(
-    storage,
-    callTimeQuery,
-    `FROM (
-       SELECT 0 AS side, duration_sum_ms FROM ${storage.qualified(storage.tables.red_server_1m)}
-       WHERE service = {service:String} AND ${MINUTES_SQL} ${cluster}
-       UNION ALL
-       SELECT 1, duration_sum_ms FROM ${storage.qualified(storage.tables.red_client_1m)}
-       WHERE service = {service:String} AND ${MINUTES_SQL} ${cluster} AND role != 'consumer'
-     )`,
-    { ...input, ...minuteRange(input.from, input.to) },
-  );
-  return { serverMs: rows[0]?.server_ms ?? 0, clientMs: rows[0]?.client_ms ?? 0 };
-}
-
-/** OTLP span kinds as stored (UInt8): SERVER 2, CLIENT 3, PRODUCER 4, CONSUMER 5. */
-const ENTRY_KINDS_SQL = `${spans.name('kind')} IN (2, 5)`;
-const CALL_KINDS_SQL = `${spans.name('kind')} IN (3, 4)`;
-/**
- * An entry span's endpoint as the RED rollups name it (packages/shared/src/red/span-classification.ts
- * `entryEndpoint`): `METHOD route` for HTTP servers, the destination for consumers, else the span name.
- */
-const ENDPOINT_SQL = `multiIf(
-  kind = 2 AND http_route != '',
-    if(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']) = '', http_route,
-       concat(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']), ' ', http_route)),
-  kind = 5 AND coalesce(nullIf(attributes['messaging.destination.template'], ''), nullIf(attributes['messaging.destination.name'], ''), '') != '',
-    coalesce(nullIf(attributes['messaging.destination.template'], ''), attributes['messaging.destination.name']),
-  name)`;
-
-const entrySpansQuery = defineQuery('services.entrySpans', {
-  trace_id: spans.read('trace_id', string),
-  endpoint: computed(string, ENDPOINT_SQL),
-  start_ns: computed(int64, `toUnixTimestamp64Nano(${spans.name('ts')})`),
-  duration_ns: spans.read('duration_ns', uint64),
-});
-
-const callSpansQuery = defineQuery('services.callSpans', {
-  trace_id: spans.read('trace_id', string),
-  start_ns: computed(int64, `toUnixTimestamp64Nano(${spans.name('ts')})`),
-  duration_ns: spans.read('duration_ns', uint64),
-});
-
-export type EntrySpan = RowOf<(typeof entrySpansQuery)['columns']>;
-export type CallSpan = RowOf<(typeof callSpansQuery)['columns']>;
-
-/**
- * The most recent stored entry spans (SERVER, CONSUMER) of a service in [from, to) — at most `limit` — and
- * the client / producer spans of the same service in the same traces: what the delay source splits.
- */
-export async function entryAndCallSpans(
-  storage: Storage,
-  input: RedEndpointsInput & { limit: number },
-): Promise<{ entries: EntrySpan[]; calls: CallSpan[] }> {
-  const table = storage.qualified(storage.tables.spans);
-  const where = `service = {service:String}
-       AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
-       ${input.cluster === undefined ? '' : 'AND cluster = {cluster:String}'}`;
-  const entriesSql = `FROM ${table} WHERE ${where} AND ${ENTRY_KINDS_SQL} ORDER BY ts DESC LIMIT {limit:UInt32}`;
-  const entries = await readRows(storage, entrySpansQuery, entriesSql, { ...input });
-  if (entries.length === 0) return { entries, calls: [] };
-  // The traces' ids as a parameter rather than the entries query again as a subquery: read once.
-  const calls = await readRows(
-    storage,
-    callSpansQuery,
-    `FROM ${table} WHERE ${where} AND ${CALL_KINDS_SQL} AND trace_id IN {traces:Array(String)}
-     LIMIT {callLimit:UInt32}`,
-    { ...input, traces: [...new Set(entries.map((e) => e.trace_id))], callLimit: input.limit * 50 },
-  );
-  return { entries, calls };
+  const page = keysetPage(rows, input.limit, (r) => [String(r.requests), ...callKeyOf(r)]);
+  return { rows: page.rows.map((r) => ({ key: r, figures: figuresOf(r) })), nextCursor: page.nextCursor };
 }

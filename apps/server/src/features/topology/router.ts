@@ -54,8 +54,9 @@ export const topologyRouter = router({
   ),
 
   /**
-   * Computes the topology windows of [from, to) again now (at most 60 minutes), e.g. after late data;
-   * the job does the same by itself once a window is due. Idempotent. Returns the edge rows written.
+   * Computes the topology windows of [from, to) again now (at most 60 minutes), e.g. after late data: their
+   * edges and their delay-source sums (`services.delaySource`); the job does the same by itself once a
+   * window is due. Idempotent. Returns the edge rows written.
    */
   recompute: adminProcedure.input(timeRangeInput({})).mutation(async ({ ctx, input }) => {
     const first = Math.floor(input.from / MINUTE_MS) * MINUTE_MS;
@@ -66,7 +67,7 @@ export const topologyRouter = router({
     for (let w = first; w < input.to; w += MINUTE_MS) {
       const rows = await computeWindow(ctx.storage, w);
       await recordWindow(ctx.storage, w, Date.now(), rows);
-      edgeRows += rows;
+      edgeRows += rows.edgeRows;
     }
     return { windows, edgeRows };
   }),

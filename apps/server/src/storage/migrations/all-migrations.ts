@@ -6,6 +6,8 @@ import { kubernetesPodsMigration } from './0004-kubernetes-pods.ts';
 import { ledgerBatchBindingMigration } from './0005-ledger-batch-binding.ts';
 import { redOverviewProjectionsMigration } from './0006-red-overview-projections.ts';
 import { topologyMigration } from './0007-topology.ts';
+import { delaySourceMigration } from './0008-delay-source.ts';
+import { metricsByHostMigration } from './0009-metrics-by-host.ts';
 import type { Migration } from './migration.ts';
 
 export const migrations: readonly Migration[] = [
@@ -16,4 +18,6 @@ export const migrations: readonly Migration[] = [
   ledgerBatchBindingMigration,
   redOverviewProjectionsMigration,
   topologyMigration,
+  delaySourceMigration,
+  metricsByHostMigration,
 ];

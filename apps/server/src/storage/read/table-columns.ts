@@ -13,6 +13,8 @@ import type { Selected } from './read-query.ts';
 export interface ReadableTable {
   readonly name: string;
   readonly columns: readonly ColumnSpec[];
+  /** Columns the engine computes on insert: read like the others. */
+  readonly computedColumns?: readonly ColumnSpec[];
 }
 
 export interface TableColumns {
@@ -27,7 +29,7 @@ export interface TableColumns {
 const STRING_MAP = /^Map\((LowCardinality\()?String\)?, String\)$/;
 
 export function tableColumns(table: ReadableTable): TableColumns {
-  const stored = new Map(table.columns.map((c) => [c.name, c.type]));
+  const stored = new Map([...table.columns, ...(table.computedColumns ?? [])].map((c) => [c.name, c.type]));
   const typeOf = (column: string): string => {
     const type = stored.get(column);
     if (type === undefined) throw new Error(`table ${table.name} has no column "${column}"`);

@@ -2,6 +2,7 @@
  * Every table of the schema, keyed by table name, in creation order (the trace index before the
  * view that feeds it).
  */
+import { delaySourceTable } from './delay-source.ts';
 import { eventsTable } from './events.ts';
 import { ingestLedgerTable } from './ingest-ledger.ts';
 import { kubernetesPodsTable } from './kubernetes-pods.ts';
@@ -26,6 +27,7 @@ export const storageTables = {
   kubernetes_pods: kubernetesPodsTable,
   topology_edges: topologyEdgesTable,
   topology_windows: topologyWindowsTable,
+  delay_source_1m: delaySourceTable,
 } as const;
 
 export type StorageTables = typeof storageTables;

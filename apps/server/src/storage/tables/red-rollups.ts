@@ -15,7 +15,7 @@
  * so day-over-day and week-over-week comparisons always have data.
  */
 import type { RedClientRollupRow, RedServerRollupRow } from '@apo/shared/red';
-import { parseServerVersion } from '../capabilities.ts';
+import { supportsProjectionRebuild } from '../capabilities.ts';
 import type { StorageCapabilities } from '../capabilities.ts';
 import { defineTable } from './table-def.ts';
 import type { ProjectionSpec, WritableColumn } from './table-def.ts';
@@ -175,12 +175,6 @@ const RED_SERVICE_HOURLY_PROJECTION = 'red_service_hourly';
 const RED_SERVICE_MINUTELY_PROJECTION = 'red_service_minutely';
 
 const PROJECTED_FIGURES = 'sum(count), sum(error_count), sum(duration_sum_ms), sumForEach(bucket_counts)';
-
-/** The `lightweight_mutation_projection_mode` setting, without which a DELETE on the table is refused. */
-function supportsProjectionRebuild(capabilities: StorageCapabilities): boolean {
-  const { major, minor } = parseServerVersion(capabilities.version);
-  return major > 24 || (major === 24 && minor >= 7);
-}
 
 function redServerProjections(capabilities: StorageCapabilities): ProjectionSpec[] {
   if (!supportsProjectionRebuild(capabilities)) return [];

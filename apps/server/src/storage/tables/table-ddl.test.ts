@@ -68,8 +68,31 @@ describe('DDL from the table definitions', () => {
       [5, 'ledger-batch-binding'],
       [6, 'red-overview-projections'],
       [7, 'topology'],
+      [8, 'delay-source'],
+      [9, 'metrics-by-host'],
     ]);
-    expect(created(migrations.at(-1)!.statements(single))).toEqual(['topology_edges', 'topology_windows']);
+    expect(created(migrations[6]!.statements(single))).toEqual(['topology_edges', 'topology_windows']);
+    expect(migrations[7]!.statements(cluster)).toEqual([
+      expect.stringContaining('CREATE TABLE IF NOT EXISTS apo.delay_source_1m_local ON CLUSTER apo_cluster'),
+      expect.stringContaining('CREATE TABLE IF NOT EXISTS apo.delay_source_1m ON CLUSTER apo_cluster'),
+      // topology_windows lives on every node: one table, no Distributed one in front of it.
+      'ALTER TABLE apo.topology_windows ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `delay_rows` Nullable(UInt32)',
+    ]);
+    const byHost =
+      "ADD COLUMN IF NOT EXISTS `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name']";
+    const projection =
+      'metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts)';
+    expect(migrations[8]!.statements(cluster)).toEqual([
+      `ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster ${byHost}`,
+      `ALTER TABLE apo.metrics ON CLUSTER apo_cluster ${byHost}`,
+      "ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild'",
+      `ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS ${projection}`,
+      'ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION metrics_by_host',
+    ]);
+    // Before ClickHouse 24.7 a table with projections refuses DELETEs: the column only, no projection.
+    expect(migrations[8]!.statements({ ...single, capabilities: capabilitiesOf('24.3.1.1') })).toEqual([
+      `ALTER TABLE apo.metrics ${byHost}`,
+    ]);
     expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);
     expect(migrations[4]!.statements(cluster)).toEqual([
       'ALTER TABLE apo.ingest_ledger_local ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `signal` LowCardinality(String), ADD COLUMN IF NOT EXISTS `digest` String',

@@ -5,7 +5,7 @@
  * allow-listed config (see storage-config.ts), never from requests.
  */
 import type { StorageCapabilities } from '../capabilities.ts';
-import type { ColumnSpec, Retention, TableDef, TtlSpec } from './table-def.ts';
+import type { ColumnSpec, ComputedColumn, Retention, TableDef, TtlSpec } from './table-def.ts';
 import { tableSettings } from './table-def.ts';
 import { spansTable } from './spans.ts';
 import { TRACE_INDEX_VIEW, traceIndexSelect, traceIndexTable } from './trace-index.ts';
@@ -46,6 +46,19 @@ function columnLine(c: ColumnSpec, withCodec: boolean): string {
   return `${INDENT}\`${c.name}\` ${c.type}${withCodec && c.codec !== undefined ? ` CODEC(${c.codec})` : ''}`;
 }
 
+function computedLine(c: ComputedColumn, withCodec: boolean): string {
+  return `${columnLine(c, withCodec)} MATERIALIZED ${c.expression}`;
+}
+
+/** Every column line of a table: the written ones, then the computed ones. */
+function columnLines(table: AnyTable, withCodec: boolean): string[] {
+  const columns = table.columns as readonly ColumnSpec[];
+  return [
+    ...columns.map((c) => columnLine(c, withCodec)),
+    ...(table.computedColumns ?? []).map((c) => computedLine(c, withCodec)),
+  ];
+}
+
 function engineClause(table: AnyTable, ctx: SchemaContext): string {
   const version = table.versionColumn === undefined ? [] : [table.versionColumn];
   if (ctx.cluster === undefined)
@@ -59,8 +72,7 @@ function engineClause(table: AnyTable, ctx: SchemaContext): string {
 }
 
 function storedTableDdl(table: AnyTable, ctx: SchemaContext): string {
-  const columns = table.columns as readonly ColumnSpec[];
-  const lines = columns.map((c) => columnLine(c, true));
+  const lines = columnLines(table, true);
   for (const i of table.indexes?.(ctx.capabilities) ?? []) {
     const granularity = i.granularity === undefined ? '' : ` GRANULARITY ${i.granularity}`;
     lines.push(`${INDENT}INDEX ${i.name} ${i.expression} TYPE ${i.type}${granularity}`);
@@ -82,7 +94,9 @@ function distributedTableDdl(
   ctx: SchemaContext & { cluster: string },
   shardingKey: string,
 ): string {
-  const columns = (table.columns as readonly ColumnSpec[]).map((c) => columnLine(c, false));
+  // Computed columns are declared MATERIALIZED here too: an insert through the Distributed table then
+  // leaves them out of what it sends, and the shards compute them.
+  const columns = columnLines(table, false);
   const engine = `Distributed(${sqlIdentifier(ctx.cluster)}, ${ctx.database}, ${table.name}_local, ${shardingKey})`;
   return `CREATE TABLE IF NOT EXISTS ${ctx.database}.${table.name}${onCluster(ctx)}\n(\n${columns.join(',\n')}\n)\nENGINE = ${engine}`;
 }
@@ -121,6 +135,23 @@ export function addProjectionsDdl(table: AnyTable, ctx: SchemaContext): string[]
     ...projections.map((p) => `${target} ADD PROJECTION IF NOT EXISTS ${p.name} (${p.select})`),
     ...projections.map((p) => `${target} MATERIALIZE PROJECTION ${p.name}`),
   ];
+}
+
+/**
+ * Adds a table's computed columns to an existing table (and its Distributed table in cluster mode). Parts
+ * written before compute them when read, until merges write them. Idempotent.
+ */
+export function addComputedColumnsDdl(table: AnyTable, ctx: SchemaContext): string[] {
+  const computed = table.computedColumns ?? [];
+  const add = (target: string, withCodec: boolean) =>
+    computed.map(
+      (c) =>
+        `ALTER TABLE ${ctx.database}.${target}${onCluster(ctx)} ADD COLUMN IF NOT EXISTS ${computedLine(c, withCodec).trim()}`,
+    );
+  const stored = add(storedTableName(table, ctx), true);
+  return ctx.cluster !== undefined && table.placement.kind === 'sharded'
+    ? [...stored, ...add(table.name, false)]
+    : stored;
 }
 
 /**

@@ -25,6 +25,14 @@ export interface ColumnSpec {
   codec?: string;
 }
 
+/**
+ * A column the engine computes from the others on insert (`MATERIALIZED expression`), e.g. a map entry
+ * that reads filter and sort on: never written by the encoder, so outside `columnList` and `structure`.
+ */
+export interface ComputedColumn extends ColumnSpec {
+  expression: string;
+}
+
 /** A column of an insertable table: it knows how to write its own value for the current row. */
 export interface WritableColumn<Row> extends ColumnSpec {
   write(w: RowBinaryWriter, row: Row): void;
@@ -71,6 +79,8 @@ export type TableSettings = Readonly<Record<string, string | number>>;
 export interface TableSpec<Row> {
   name: string;
   columns: readonly ColumnOf<Row>[];
+  /** Columns the engine computes on insert; declared alike on a cluster's Distributed table. */
+  computedColumns?: readonly ComputedColumn[];
   engine: 'MergeTree' | 'AggregatingMergeTree' | 'ReplacingMergeTree';
   /** ReplacingMergeTree only: the version column; of rows with the same key, merges keep the highest. */
   versionColumn?: string;

@@ -113,11 +113,14 @@ export interface TopologyWindowRow {
   windowMs: number;
   computedAtMs: number;
   edgeRows: number;
+  /** Rows written to `delay_source_1m` (tables/delay-source.ts) for the window. */
+  delayRows: number;
 }
 
 /**
  * The windows the job has computed (one row per computation; merges keep the newest): where it resumes
- * after a restart, and what a test or the admin's recompute can check.
+ * after a restart, what a test or the admin's recompute can check, and which minutes `delay_source_1m`
+ * answers for.
  */
 export const topologyWindowsTable = defineTable<TopologyWindowRow>({
   name: 'topology_windows',
@@ -141,6 +144,16 @@ export const topologyWindowsTable = defineTable<TopologyWindowRow>({
       type: 'UInt32',
       write: (w, r) => {
         w.uint32(r.edgeRows);
+      },
+    },
+    {
+      // NULL in rows recorded before migration 0008: the window's edges were computed, its delay source
+      // not, so `services.delaySource` reads that minute's spans instead (the rows say nothing about it).
+      name: 'delay_rows',
+      type: 'Nullable(UInt32)',
+      write: (w, r) => {
+        w.uint8(0);
+        w.uint32(r.delayRows);
       },
     },
   ],

@@ -25,7 +25,8 @@ export function DetailPanel<T, E extends { message: string }>({
   what: string;
   columns: number;
   className?: string;
-  children: (data: T) => ReactNode;
+  /** The answer, and the range it was read for (the next page of a paged list reads the same one). */
+  children: (data: T, range: { fromMs: number; toMs: number }) => ReactNode;
 }) {
   return (
     <section className={`panel ${className ?? ''}`} aria-label={title}>
@@ -39,7 +40,7 @@ export function DetailPanel<T, E extends { message: string }>({
           what={what}
           skeleton={<TableSkeleton columns={columns} rows={3} label={`Loading ${title.toLowerCase()}`} />}
         >
-          {(data) => children(data.result)}
+          {(data) => children(data.result, data)}
         </QueryState>
       </PanelBoundary>
     </section>

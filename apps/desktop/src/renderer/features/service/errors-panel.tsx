@@ -1,20 +1,34 @@
-import type { ServiceErrors } from '@apo/shared/console';
+import type { ErrorGroup, InstanceLogErrors } from '@apo/shared/console';
+import type { ReactNode } from 'react';
 import { DataTable } from '../../ui/data-table/data-table.tsx';
 import { formatExactTime } from '../../ui/format/time.ts';
 import { formatValue } from '../../ui/format/units.ts';
 import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { ViewLink } from './view-links.tsx';
 
-/** Error spans grouped by exception, each opening its latest trace, and error logs per instance. */
-export function ErrorsPanel({ service, data }: { service: string; data: ServiceErrors }) {
+/**
+ * Error spans grouped by exception, each opening its latest trace (`more`: the list's paging, after it),
+ * and error logs per instance.
+ */
+export function ErrorsPanel({
+  service,
+  groups,
+  logErrors,
+  more,
+}: {
+  service: string;
+  groups: readonly ErrorGroup[];
+  logErrors: readonly InstanceLogErrors[];
+  more?: ReactNode;
+}) {
   return (
     <div className="errors-panel">
-      {data.groups.length === 0 ? (
+      {groups.length === 0 ? (
         <EmptyState title="No error span in this range" />
       ) : (
         <DataTable
           label="Error groups"
-          rows={data.groups}
+          rows={groups}
           rowKey={(g) => `${g.exceptionType}\u0000${g.message}`}
           columns={[
             {
@@ -50,12 +64,13 @@ export function ErrorsPanel({ service, data }: { service: string; data: ServiceE
           ]}
         />
       )}
+      {groups.length > 0 && more}
       <div className="log-errors" aria-label="Error logs per instance" role="group">
         <span className="muted small">Error logs</span>
-        {data.logErrors.length === 0 ? (
+        {logErrors.length === 0 ? (
           <span className="muted small">none in this range</span>
         ) : (
-          data.logErrors.map((l) => (
+          logErrors.map((l) => (
             <ViewLink
               key={l.instance}
               routePath="/logs"

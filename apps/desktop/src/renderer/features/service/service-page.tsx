@@ -4,12 +4,10 @@ import { QueryState } from '../../app/data/query-state.tsx';
 import { useGlobalSearch, useSetSearch } from '../../app/use-view-search.ts';
 import { PanelBoundary } from '../../ui/states/panel-boundary.tsx';
 import { TableSkeleton } from '../../ui/states/skeleton.tsx';
-import { CallsTable } from './calls-table.tsx';
 import { DetailPanel } from './detail-panel.tsx';
 import { EndpointsTable } from './endpoints-table.tsx';
-import { ErrorsPanel } from './errors-panel.tsx';
 import { HostsTable } from './hosts-table.tsx';
-import { InstancesTable } from './instances-table.tsx';
+import { PagedCalls, PagedErrors, PagedInstances } from './paged-lists.tsx';
 import { RedCharts } from './red-charts.tsx';
 import { TopologyPanel } from '../topology/topology-panel.tsx';
 import { eventMarkers, redCharts } from './red-series.ts';
@@ -92,9 +90,11 @@ export function ServicePage() {
             onChange={(e) => setSearch({ instance: e.target.value || undefined })}
           >
             <option value="">All instances</option>
-            {withCurrent(detail.instances.data?.result.map((i) => i.instance) ?? [], instance).map((i) => (
-              <option key={i}>{i}</option>
-            ))}
+            {withCurrent(detail.instances.data?.result.instances.map((i) => i.instance) ?? [], instance).map(
+              (i) => (
+                <option key={i}>{i}</option>
+              ),
+            )}
           </select>
         </label>
         <span className="muted small">Overlay</span>
@@ -156,7 +156,7 @@ export function ServicePage() {
         what={`the calls of ${name}`}
         columns={8}
       >
-        {(data) => <CallsTable rows={data.calls} compareWith={data.compareWith} />}
+        {(data, range) => <PagedCalls service={name} data={data} range={range} />}
       </DetailPanel>
       <DetailPanel
         title="Instances"
@@ -165,10 +165,11 @@ export function ServicePage() {
         what={`the instances of ${name}`}
         columns={10}
       >
-        {(data) => (
-          <InstancesTable
+        {(data, range) => (
+          <PagedInstances
             service={name}
-            rows={data}
+            data={data}
+            range={range}
             selected={instance}
             onSelect={(i) => setSearch({ instance: i === instance ? undefined : i })}
           />
@@ -181,7 +182,7 @@ export function ServicePage() {
         what={`the errors of ${name}`}
         columns={6}
       >
-        {(data) => <ErrorsPanel service={name} data={data} />}
+        {(data, range) => <PagedErrors service={name} data={data} range={range} />}
       </DetailPanel>
       <DetailPanel
         title="Hosts"

@@ -2,10 +2,13 @@
  * Picks a trace file: a file input, and dropping a file anywhere on the zone. OTLP JSON and Jaeger JSON;
  * the file is read in the trace worker, never on this thread.
  */
-import { useState, type DragEvent, type ReactNode } from 'react';
+import { useEffect, useState, type DragEvent, type ReactNode } from 'react';
+import { prewarmTraceWorker } from './load/use-trace-loader.ts';
 
 export function TraceFileDrop({ onFile, children }: { onFile: (file: File) => void; children?: ReactNode }) {
   const [over, setOver] = useState(false);
+  // Whoever sees this may open a file next: its worker starts (and warms up) now, not after the choice.
+  useEffect(() => prewarmTraceWorker(), []);
   const take = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);

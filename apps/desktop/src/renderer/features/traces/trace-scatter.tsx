@@ -1,8 +1,10 @@
 /**
  * Duration over time, one dot per matching trace (failed ones red, drawn on top): a click opens the trace,
  * a drag selects a rectangle of traces (start × duration) for the analytics below; the selection lives in
- * the URL (`sel`).
+ * the URL (`sel`). By keyboard: the plot takes focus, the arrow keys move between traces (scatter-keys.ts)
+ * and Enter opens the one focused, which the chart rings and labels.
  */
+import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { QueryState } from '../../app/data/query-state.tsx';
@@ -16,6 +18,7 @@ import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { PanelBoundary } from '../../ui/states/panel-boundary.tsx';
 import { ChartSkeleton } from '../../ui/states/skeleton.tsx';
 import { useTRPCClient } from '../../trpc/trpc.ts';
+import { describePoint, movedTo, scatterOrders, type ScatterPoint } from './scatter-keys.ts';
 import {
   formatSelection,
   parseSelection,
@@ -26,13 +29,7 @@ import {
 
 const HEIGHT = 220;
 
-interface Point {
-  traceId: string;
-  startMs: number;
-  durationMs: number;
-  errors: number;
-  root: string;
-}
+type Point = ScatterPoint;
 
 function seriesOf(points: readonly Point[]): ChartSeries[] {
   const ok = points.filter((p) => p.errors === 0);
@@ -61,6 +58,12 @@ export function TraceScatter() {
   const navigate = useNavigate();
   const client = useTRPCClient();
   const selection = parseSelection(filters.sel);
+  const openTrace = (traceId: string) =>
+    void navigate({
+      to: '/traces/$traceId',
+      params: { traceId },
+      search: filters.cluster === undefined ? {} : { cluster: filters.cluster },
+    });
   const points = useQuery(
     rangeQueryOptions({
       procedure: 'traces.scatter',
@@ -74,7 +77,7 @@ export function TraceScatter() {
       <div className="panel-title">
         <h3>Duration over time</h3>
         <span className="muted small">
-          click a dot to open its trace · drag a rectangle to analyse those traces
+          click a dot to open its trace · drag a rectangle to analyse those traces · or arrow keys, Enter
         </span>
       </div>
       <PanelBoundary name="The scatter">
@@ -128,48 +131,105 @@ export function TraceScatter() {
                     </span>
                   )}
                 </p>
-                <Chart
-                  label="Trace durations over time"
-                  height={HEIGHT}
-                  spec={{
-                    unit: 'ms',
-                    fromMs,
-                    toMs,
-                    series: seriesOf(result.points),
-                    ...(selection === undefined
-                      ? {}
-                      : {
-                          area: {
-                            fromMs: selection.fromMs,
-                            toMs: selection.toMs,
-                            min: selection.minDurationMs,
-                            max: selection.maxDurationMs,
-                          },
-                        }),
-                  }}
-                  onPointClick={(traceId) =>
-                    void navigate({
-                      to: '/traces/$traceId',
-                      params: { traceId },
-                      search: filters.cluster === undefined ? {} : { cluster: filters.cluster },
-                    })
-                  }
-                  onSelectArea={(area) =>
-                    setSearch({
-                      sel: formatSelection({
-                        fromMs: area.fromMs,
-                        toMs: area.toMs,
-                        minDurationMs: area.min,
-                        maxDurationMs: area.max,
-                      }),
-                    })
-                  }
-                />
+                <ScatterKeys points={result.points} onOpen={openTrace}>
+                  {(focusKey) => (
+                    <Chart
+                      focusKey={focusKey}
+                      label="Trace durations over time"
+                      height={HEIGHT}
+                      spec={{
+                        unit: 'ms',
+                        fromMs,
+                        toMs,
+                        series: seriesOf(result.points),
+                        ...(selection === undefined
+                          ? {}
+                          : {
+                              area: {
+                                fromMs: selection.fromMs,
+                                toMs: selection.toMs,
+                                min: selection.minDurationMs,
+                                max: selection.maxDurationMs,
+                              },
+                            }),
+                      }}
+                      onPointClick={openTrace}
+                      onSelectArea={(area) =>
+                        setSearch({
+                          sel: formatSelection({
+                            fromMs: area.fromMs,
+                            toMs: area.toMs,
+                            minDurationMs: area.min,
+                            maxDurationMs: area.max,
+                          }),
+                        })
+                      }
+                    />
+                  )}
+                </ScatterKeys>
               </>
             );
           }}
         </QueryState>
       </PanelBoundary>
     </section>
+  );
+}
+
+/**
+ * The plot as one focusable stop: the arrow keys move a focused trace (ringed, its tooltip shown, read
+ * out through the label and a live region), Enter opens it. `children` draws the chart with that focus.
+ */
+function ScatterKeys({
+  points,
+  onOpen,
+  children,
+}: {
+  points: readonly Point[];
+  onOpen: (traceId: string) => void;
+  children: (focusKey: string | undefined) => ReactNode;
+}) {
+  const orders = useMemo(() => scatterOrders(points), [points]);
+  const [current, setCurrent] = useState<string | null>(null);
+  const [focused, setFocused] = useState(false);
+  const point = current === null ? undefined : points.find((p) => p.traceId === current);
+  const position = point === undefined ? -1 : orders.time.indexOf(point);
+  const said =
+    point === undefined ? '' : `Trace ${position + 1} of ${points.length} by time: ${describePoint(point)}.`;
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && point !== undefined) {
+      e.preventDefault();
+      onOpen(point.traceId);
+      return;
+    }
+    const next = movedTo(orders, point === undefined ? null : point.traceId, e.key);
+    if (next === undefined) return;
+    e.preventDefault();
+    setCurrent(next);
+  };
+  return (
+    <div
+      className="scatter-keys"
+      data-testid="scatter-keys"
+      tabIndex={0}
+      role="group"
+      aria-roledescription="scatter plot"
+      aria-label={
+        said === ''
+          ? 'Trace durations over time: arrow keys move between traces, Enter opens one'
+          : `${said} Enter opens it.`
+      }
+      onKeyDown={onKeyDown}
+      onFocus={() => {
+        setFocused(true);
+        if (point === undefined) setCurrent(orders.time[0]?.traceId ?? null);
+      }}
+      onBlur={() => setFocused(false)}
+    >
+      {children(focused && point !== undefined ? point.traceId : undefined)}
+      <p className="visually-hidden" aria-live="polite" data-testid="scatter-focus">
+        {focused ? said : ''}
+      </p>
+    </div>
   );
 }

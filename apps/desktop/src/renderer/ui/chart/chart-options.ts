@@ -103,7 +103,12 @@ export function buildChartOption(
         type: isComparison ? ('dashed' as const) : ('solid' as const),
         color,
       },
-      emphasis: { disabled: !scatter, scale: 1.6 },
+      // A hovered or keyboard-focused dot: larger, opaque and ringed in the text colour (visible on both themes).
+      emphasis: {
+        disabled: !scatter,
+        scale: 1.6,
+        ...(scatter ? { itemStyle: { opacity: 1, borderColor: palette.text, borderWidth: 2 } } : {}),
+      },
       // Event markers ride on the first live series (a markLine belongs to a series in ECharts).
       ...(i === markerIndex && spec.markers && spec.markers.length > 0
         ? {

@@ -44,6 +44,15 @@ function clickedItem(event: unknown): { series: number; index: number } | undefi
   return typeof series === 'number' && typeof index === 'number' ? { series, index } : undefined;
 }
 
+/** The series and index of the point reported as `key`. */
+function keyedPoint(spec: ChartSpec, key: string): { series: number; index: number } | undefined {
+  for (let series = 0; series < spec.series.length; series++) {
+    const index = spec.series[series]?.keys?.indexOf(key) ?? -1;
+    if (index >= 0) return { series, index };
+  }
+  return undefined;
+}
+
 /** `window.__apoCharts[label]`: where a keyed point is drawn, so end-to-end tests can click it. */
 interface ChartHook {
   pixelOf(key: string): [number, number] | null;
@@ -73,7 +82,8 @@ function readPalette(): ChartPalette {
  * The one chart: ECharts on canvas, set up, resized and disposed here and nowhere else. Draws `spec`,
  * follows the theme, and reports a dragged (brushed) time span through `onBrush` (the page puts it in the
  * URL) — or, with `onSelectArea`, a dragged rectangle of time × value (a scatter's selection) — and a click
- * on a keyed point through `onPointClick`. The container carries `data-series` (series name → points) so
+ * on a keyed point through `onPointClick`. `focusKey` marks one keyed point (enlarged, ringed, its tooltip
+ * shown): the point a keyboard user moved to. The container carries `data-series` (series name → points) so
  * tests assert values, not pixels.
  */
 export function Chart({
@@ -83,6 +93,7 @@ export function Chart({
   onBrush,
   onSelectArea,
   onPointClick,
+  focusKey,
 }: {
   spec: ChartSpec;
   label: string;
@@ -90,6 +101,7 @@ export function Chart({
   onBrush?: (fromMs: number, toMs: number) => void;
   onSelectArea?: (area: ChartArea) => void;
   onPointClick?: (key: string) => void;
+  focusKey?: string;
 }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
@@ -167,6 +179,20 @@ export function Chart({
       });
     }
   }, [drawnKey, theme, brushType, brushing]);
+
+  // After the redraw above (which drops ECharts' highlight state): the focused point, emphasised with its tooltip.
+  useEffect(() => {
+    const instance = chart.current;
+    if (instance === null) return;
+    instance.dispatchAction({ type: 'downplay' });
+    const at = focusKey === undefined ? undefined : keyedPoint(latestSpec.current, focusKey);
+    if (at === undefined) {
+      instance.dispatchAction({ type: 'hideTip' });
+      return;
+    }
+    instance.dispatchAction({ type: 'highlight', seriesIndex: at.series, dataIndex: at.index });
+    instance.dispatchAction({ type: 'showTip', seriesIndex: at.series, dataIndex: at.index });
+  }, [focusKey, drawnKey, theme]);
 
   return (
     <div

@@ -99,6 +99,40 @@ describe('analyse (generated call chain gateway → orders → payments → frau
     });
   }
 
+  it('a crash loop burns start-up CPU and serves its first requests slowly: the restarts come first, not the CPU', () => {
+    const signals = chainSignals({ service: 'fraud', kind: 'crash', from: FROM });
+    const fraud = signals.services.find((s) => s.service === 'fraud');
+    const inst = fraud?.instances[0];
+    if (fraud === undefined || inst === undefined) throw new Error('no fraud');
+    // Each start costs ~0.4 s of CPU (the live demo: two starts a minute under the supervisor's backoff),
+    // and the cold process answers its few requests ~8× slower.
+    inst.cpuSeconds = inst.cpuSeconds.map((v, i) => (v === null || i < FROM ? v : v + 0.8));
+    fraud.serverMs = fraud.serverMs.map((v, i) => (v === null || i < FROM ? v : v * 8));
+    fraud.p50Ms = fraud.p50Ms.map((v, i) => (v === null || i < FROM ? v : v * 8));
+    // Early in the loop: one restart recorded so far (the agent records one when it sees the new process).
+    fraud.events = fraud.events.slice(0, 1);
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'crash-restarts', service: 'fraud', rank: 1 });
+    const cpu = result.hypotheses.find((h) => h.kind === 'cpu-saturation');
+    expect(cpu?.confidence ?? 0).toBeLessThan(result.hypotheses[0]?.confidence ?? 0);
+  });
+
+  it('a service failing by itself aborts some of its calls in flight: its own error burst still comes first', () => {
+    const signals = chainSignals({ service: 'orders', kind: 'errors', from: FROM });
+    const orders = signals.services.find((s) => s.service === 'orders');
+    const toPayments = orders?.calls.find((c) => c.peerService === 'payments');
+    if (toPayments === undefined) throw new Error('no call to payments');
+    // A tenth of orders' calls end in error when its own failure cuts them short (the live errors fault).
+    toPayments.errors = toPayments.errors.map((e, i) =>
+      i < FROM || e === null ? e : e + Math.round((toPayments.requests[i] ?? 0) * 0.1),
+    );
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'error-burst', service: 'orders', rank: 1 });
+    expect(result.hypotheses[0]?.confidence).toBeGreaterThan(0.5);
+    const calls = result.hypotheses.find((h) => h.kind === 'dependency-errors');
+    expect(calls?.confidence ?? 0).toBeLessThan(result.hypotheses[0]?.confidence ?? 0);
+  });
+
   it('a partial fault (30 % of requests slow) is still found', () => {
     const result = analyse(chainSignals({ service: 'fraud', kind: 'latency', from: FROM, share: 0.3 }));
     expect(result.hypotheses[0]).toMatchObject({ service: 'fraud' });

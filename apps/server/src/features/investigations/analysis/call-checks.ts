@@ -75,6 +75,25 @@ function callsPerRequest(v: ServiceView, call: CallView, from: number): number {
   return reqs > 0 ? sum(call.call.requests.slice(from)) / reqs : 0;
 }
 
+/** What a series added after the onset over its rate before (per present minute), at least 0. */
+function excessAfter(xs: readonly (number | null)[], onset: number): number {
+  const before = present(xs.slice(0, onset));
+  const after = present(xs.slice(onset));
+  const rate = before.length === 0 ? 0 : sum(before) / before.length;
+  return Math.max(0, sum(after) - rate * after.length);
+}
+
+/**
+ * How much of a service's new failures its failing calls to one peer account for, 0…1: failed calls per
+ * failed request after the onset (both over their rates before). A failing dependency fails each request
+ * that calls it (≈ 1); a service failing by itself cuts some of its calls short in flight, far fewer
+ * than the requests it fails. 1 when the service's own requests did not fail more (it retried or fell back).
+ */
+export function failuresExplained(v: ServiceView, call: CallView, onset: number): number {
+  const failed = excessAfter(v.s.errors, onset);
+  return failed <= 0 ? 1 : clamp01(excessAfter(call.call.errors, onset) / failed);
+}
+
 /**
  * The share of a caller's calls that never reached the peer since the onset, 0…1: the peer's server RED
  * counts every request it received (from any caller), so fewer received than this caller alone sent means
@@ -82,7 +101,7 @@ function callsPerRequest(v: ServiceView, call: CallView, from: number): number {
  * against the same ratio before the onset (a peer may count requests differently from its callers), and
  * 0 with too few calls to say.
  */
-export function missedShare(call: CallView, peer: ServiceView, onset: number): number {
+function missedShare(call: CallView, peer: ServiceView, onset: number): number {
   const callsAfter = sum(call.call.requests.slice(onset));
   if (callsAfter < 10) return 0;
   const arrivedAfter = sum(peer.s.requests.slice(onset)) / callsAfter;
@@ -180,7 +199,7 @@ export function dependencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
         hypothesis(
           'dependency-errors',
           v,
-          0.9 * err * (1 - explained) * c.attribution,
+          0.9 * err * (1 - explained) * failuresExplained(v, call, c.t.onset ?? 0) * c.attribution,
           `${v.s.service}'s calls to ${call.call.label} fail (${Math.round((call.errShift?.after ?? 0) * 100)} %) without errors inside ${call.call.label}.`,
           evidence,
           { target: call.call.label },

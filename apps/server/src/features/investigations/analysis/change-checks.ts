@@ -1,4 +1,5 @@
 /** Change checks: a service's own errors, its restarts and its deployments near the onset. */
+import { failuresExplained } from './call-checks.ts';
 import { eventsEvidence, logsEvidence, seriesEvidence } from './evidence.ts';
 import {
   DEPLOY_LEAD_MS,
@@ -45,7 +46,10 @@ function risingPatterns(v: ServiceView, onset: number | null) {
 export function changeChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const out: Candidate[] = [];
   const name = v.s.service;
-  const explainedByCalls = Math.max(0, ...v.calls.map((x) => x.errShift?.strength ?? 0));
+  const explainedByCalls = Math.max(
+    0,
+    ...v.calls.map((x) => (x.errShift?.strength ?? 0) * failuresExplained(v, x, c.t.onset ?? 0)),
+  );
   const ownErr = (v.errShift?.strength ?? 0) * (1 - explainedByCalls);
   const own = Math.max(ownErr, v.selfShift?.strength ?? 0);
   const errEvidence = seriesEvidence(

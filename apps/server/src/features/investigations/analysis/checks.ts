@@ -7,7 +7,14 @@
  */
 import { databaseChecks, dependencyChecks } from './call-checks.ts';
 import { changeChecks } from './change-checks.ts';
-import { hypothesis, latencyEvidence, sqrt, type Candidate, type CheckContext } from './check-context.ts';
+import {
+  hypothesis,
+  latencyEvidence,
+  restartsAfter,
+  sqrt,
+  type Candidate,
+  type CheckContext,
+} from './check-context.ts';
 import { describeRise, fmt, seriesEvidence } from './evidence.ts';
 import type { Shift } from './onset.ts';
 import { strongest, type ResourceView, type ServiceView } from './service-view.ts';
@@ -47,7 +54,10 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
     c.t.onset ?? 0,
   );
   const ownShare = clamp01(((change?.selfShareOfIncrease ?? 1) - 0.2) / 0.6);
-  const base = self.strength * c.attribution * ownShare;
+  // A process that keeps restarting pays its start-up (module loading, a cold JIT, empty caches) again and
+  // again: its CPU and its first requests' time rise because of the restarts, which crash-restarts names.
+  const restarting = restartsAfter(v, c).length > 0 ? 0.5 : 1;
+  const base = self.strength * c.attribution * ownShare * restarting;
   const name = v.s.service;
   const out: Candidate[] = [];
   const ev = latencyEvidence(c, v);

@@ -71,6 +71,23 @@ describe('detectOnset', () => {
     expect(detectOnset(young)).toBeNull();
   });
 
+  it('an hour widened by earlier faults gives way to the calmer last ten minutes (live: pool exhaustion in orders)', () => {
+    // orders' average latency (ms) per minute, 20:12–21:11 of a benchmark run: five earlier faults
+    // elsewhere left spikes in its hour; the pool of one connection started holding requests at 21:09:23.
+    const live = [
+      25.1, 20.5, 25.5, 32.1, 35.3, 30.2, 30.2, 32.3, 39.8, 31.6, 37.9, 610.1, 606.1, 18.2, 18.3, 19.3, 328.6,
+      227.3, 30.1, 20.4, 25.3, 386.0, 396.9, 109.4, 24.3, 29.8, 13.2, 19.0, 13.1, 15.4, 17.5, 129.0, 1285.7,
+      1155.6, 24.6, 19.4, 79.4, 158.8, 112.4, 22.3, 17.4, 24.4, 59.6, 60.2, 27.8, 17.9, 15.2, 18.7, 21.5,
+      29.0, 25.0, 22.1, 23.1, 30.4, 18.1, 19.9, 11.5, 17.1, 58.2, 43.8,
+    ];
+    const o = detectOnset(live, { minAbsolute: 10, minRelative: 0.3, z: 4 });
+    expect(o?.index).toBe(58);
+    expect(o?.baseline).toBeCloseTo(21.8, 0);
+    // The same ten calm minutes after a calm hour change nothing: the hour stays the baseline.
+    const calm = [...Array.from({ length: 48 }, (_, i) => 22 + 4 * Math.sin(i)), ...live.slice(48)];
+    expect(detectOnset(calm, { minAbsolute: 10, minRelative: 0.3, z: 4 })?.index).toBe(58);
+  });
+
   it('skips missing minutes rather than reading them as zero', () => {
     const s: (number | null)[] = step(40, 30, 20, 80);
     s[10] = null;

@@ -99,13 +99,17 @@ function baselineOver(values: Series, index: number, minutes: number, r: Resolve
  * less than half of it; one that filled more makes the median that fault's level, and a new fault on top
  * no longer stands out. Then the minutes since it ended are the normal ones: when the hour's median would
  * itself be abnormal against the last ten minutes (which hold enough points), those ten are the baseline.
+ * Earlier faults that filled less also widen the hour's spread (its MAD), enough to hide a new rise of a
+ * few times the level: when the last ten minutes are calmer (a smaller scale) and not higher, they are the
+ * better picture of normal now, and they are the baseline too.
  */
 function baselineAt(values: Series, index: number, r: Resolved): Baseline | null {
   const hour = baselineOver(values, index, BASELINE_MINUTES, r);
   const recent = baselineOver(values, index, RECENT_MINUTES, r);
   if (hour === null || recent === null || recent.values.length < r.minBaseline) return hour;
   const hourShift = r.sign * (hour.center - recent.center);
-  return hourShift / recent.scale >= r.z && hourShift >= r.minAbsolute ? recent : hour;
+  if (hourShift / recent.scale >= r.z && hourShift >= r.minAbsolute) return recent;
+  return recent.scale < hour.scale && hourShift >= 0 ? recent : hour;
 }
 
 /**

@@ -241,13 +241,15 @@ CREATE TABLE IF NOT EXISTS apo.metrics_local ON CLUSTER apo_cluster
     `quantiles` Array(Float64),
     `quantile_values` Array(Float64),
     `flags` UInt32,
-    `flush_id` UInt64
+    `flush_id` UInt64,
+    `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'],
+    PROJECTION metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts)
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/metrics_local', '{replica}')
 PARTITION BY toDate(ts)
 ORDER BY (cluster, name, service, ts)
 TTL toDateTime(ts) + INTERVAL 30 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
 
 CREATE TABLE IF NOT EXISTS apo.metrics ON CLUSTER apo_cluster
 (
@@ -282,7 +284,8 @@ CREATE TABLE IF NOT EXISTS apo.metrics ON CLUSTER apo_cluster
     `quantiles` Array(Float64),
     `quantile_values` Array(Float64),
     `flags` UInt32,
-    `flush_id` UInt64
+    `flush_id` UInt64,
+    `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name']
 )
 ENGINE = Distributed(apo_cluster, apo, metrics_local, cityHash64(cluster, name, service, instance));
 
@@ -491,10 +494,55 @@ CREATE TABLE IF NOT EXISTS apo.topology_windows ON CLUSTER apo_cluster
 (
     `window` DateTime('UTC'),
     `computed_at` DateTime64(3),
-    `edge_rows` UInt32
+    `edge_rows` UInt32,
+    `delay_rows` Nullable(UInt32)
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/topology_windows', '{replica}', computed_at)
 PARTITION BY toDate(window)
 ORDER BY window
 TTL window + INTERVAL 40 DAY
 SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.delay_source_1m_local ON CLUSTER apo_cluster
+(
+    `window` DateTime('UTC') CODEC(Delta, ZSTD(1)),
+    `computed_at` DateTime64(3),
+    `cluster` LowCardinality(String),
+    `service` LowCardinality(String),
+    `endpoint` LowCardinality(String),
+    `bucket` UInt8,
+    `requests` UInt32,
+    `duration_ns` UInt64,
+    `dependency_ns` UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/delay_source_1m_local', '{replica}', computed_at)
+PARTITION BY toDate(window)
+ORDER BY (cluster, service, window, endpoint, bucket)
+TTL window + INTERVAL 40 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.delay_source_1m ON CLUSTER apo_cluster
+(
+    `window` DateTime('UTC'),
+    `computed_at` DateTime64(3),
+    `cluster` LowCardinality(String),
+    `service` LowCardinality(String),
+    `endpoint` LowCardinality(String),
+    `bucket` UInt8,
+    `requests` UInt32,
+    `duration_ns` UInt64,
+    `dependency_ns` UInt64
+)
+ENGINE = Distributed(apo_cluster, apo, delay_source_1m_local, cityHash64(cluster, service));
+
+ALTER TABLE apo.topology_windows ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `delay_rows` Nullable(UInt32);
+
+ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'];
+
+ALTER TABLE apo.metrics ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'];
+
+ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
+
+ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts);
+
+ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION metrics_by_host;

@@ -152,13 +152,15 @@ CREATE TABLE IF NOT EXISTS apo.metrics
     `quantiles` Array(Float64),
     `quantile_values` Array(Float64),
     `flags` UInt32,
-    `flush_id` UInt64
+    `flush_id` UInt64,
+    `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'],
+    PROJECTION metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts)
 )
 ENGINE = MergeTree
 PARTITION BY toDate(ts)
 ORDER BY (cluster, name, service, ts)
 TTL toDateTime(ts) + INTERVAL 30 DAY
-SETTINGS ttl_only_drop_parts = 1;
+SETTINGS ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
 
 CREATE TABLE IF NOT EXISTS apo.ingest_ledger
 (
@@ -290,10 +292,39 @@ CREATE TABLE IF NOT EXISTS apo.topology_windows
 (
     `window` DateTime('UTC'),
     `computed_at` DateTime64(3),
-    `edge_rows` UInt32
+    `edge_rows` UInt32,
+    `delay_rows` Nullable(UInt32)
 )
 ENGINE = ReplacingMergeTree(computed_at)
 PARTITION BY toDate(window)
 ORDER BY window
 TTL window + INTERVAL 40 DAY
 SETTINGS ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS apo.delay_source_1m
+(
+    `window` DateTime('UTC') CODEC(Delta, ZSTD(1)),
+    `computed_at` DateTime64(3),
+    `cluster` LowCardinality(String),
+    `service` LowCardinality(String),
+    `endpoint` LowCardinality(String),
+    `bucket` UInt8,
+    `requests` UInt32,
+    `duration_ns` UInt64,
+    `dependency_ns` UInt64
+)
+ENGINE = ReplacingMergeTree(computed_at)
+PARTITION BY toDate(window)
+ORDER BY (cluster, service, window, endpoint, bucket)
+TTL window + INTERVAL 40 DAY
+SETTINGS ttl_only_drop_parts = 1;
+
+ALTER TABLE apo.topology_windows ADD COLUMN IF NOT EXISTS `delay_rows` Nullable(UInt32);
+
+ALTER TABLE apo.metrics ADD COLUMN IF NOT EXISTS `host_name` LowCardinality(String) MATERIALIZED resource_attributes['host.name'];
+
+ALTER TABLE apo.metrics MODIFY SETTING ttl_only_drop_parts = 1, lightweight_mutation_projection_mode = 'rebuild';
+
+ALTER TABLE apo.metrics ADD PROJECTION IF NOT EXISTS metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts);
+
+ALTER TABLE apo.metrics MATERIALIZE PROJECTION metrics_by_host;

@@ -8,6 +8,7 @@ import { TraceFrameReader, type SpanColumns } from '@apo/shared/console';
 import { ColumnsBuilder } from '../model/columns-builder.ts';
 import { jaegerDetails, otlpDetails } from '../model/span-details.ts';
 import { TraceFileReader, type FileTraces } from '../model/trace-file.ts';
+import { warmUpFileReader } from '../model/warm-up.ts';
 import { buildFlameGraph, flameArrays, flameInputs } from '../model/flame-graph.ts';
 import { buildTraceModel, transferablesOf, type TraceData } from '../model/trace-model.ts';
 import {
@@ -64,6 +65,8 @@ function sendModel(data: TraceData, fileTraces: FileTraces | null, timings: Reco
   // The flame graph's inputs are copied before the model's arrays go to the page; it is built after the
   // model is sent, while the page draws the first rows.
   const inputs = flameInputs(model);
+  // Wall-clock instants (the page's performance clock has another origin), for the benchmark.
+  timings.postedAt = performance.timeOrigin + performance.now();
   reply({ kind: 'model', model, fileTraces: summaries, timings }, transferablesOf(model));
   const flame = buildFlameGraph(inputs);
   const buffers = new Set<ArrayBuffer>();
@@ -87,7 +90,7 @@ async function fetchTrace(url: string, authorization: string | null): Promise<vo
   let header: { traceId: string; baseNs: string; totalSpans: number } | null = null;
   let bytes = 0;
   let lastProgress = 0;
-  const timings: Record<string, number> = {};
+  const timings: Record<string, number> = { startedAt: performance.timeOrigin + t0 };
   for await (const chunk of chunks(res.body)) {
     if (timings.firstByteMs === undefined) timings.firstByteMs = performance.now() - t0;
     bytes += chunk.byteLength;
@@ -147,15 +150,34 @@ let file: File | null = null;
 let fileTraces: FileTraces | null = null;
 let openTrace = 0;
 
+/** The file in slices of this size, the next one already being read while one is parsed. */
+const SLICE = 8 << 20;
+
+async function* fileSlices(f: File): AsyncGenerator<Uint8Array> {
+  let next = f.slice(0, SLICE).arrayBuffer();
+  for (let at = 0; at < f.size; at += SLICE) {
+    const bytes = await next;
+    if (at + SLICE < f.size) next = f.slice(at + SLICE, at + 2 * SLICE).arrayBuffer();
+    yield new Uint8Array(bytes);
+  }
+}
+
 async function readFile(f: File): Promise<void> {
   const t0 = performance.now();
+  const startedAt = performance.timeOrigin + t0;
   file = f;
   fileTraces = null;
   const reader = new TraceFileReader();
   let bytes = 0;
   let lastProgress = 0;
-  for await (const chunk of chunks(f.stream())) {
+  // Where the time goes (the benchmark reads these): parsing the chunks, and all the rest (the file's reads).
+  let parseMs = 0;
+  let chunkCount = 0;
+  for await (const chunk of fileSlices(f)) {
+    const p0 = performance.now();
     reader.push(chunk);
+    parseMs += performance.now() - p0;
+    chunkCount++;
     bytes += chunk.byteLength;
     if (performance.now() - lastProgress > PROGRESS_EVERY_MS) {
       lastProgress = performance.now();
@@ -172,8 +194,10 @@ async function readFile(f: File): Promise<void> {
       });
     }
   }
+  const p0 = performance.now();
   fileTraces = reader.finish();
-  const timings = { readMs: performance.now() - t0, bytes };
+  parseMs += performance.now() - p0;
+  const timings = { readMs: performance.now() - t0, parseMs, chunks: chunkCount, bytes, startedAt };
   showFileTrace(0, timings);
 }
 
@@ -240,6 +264,14 @@ addEventListener('message', (e: MessageEvent) => {
       }
       case 'details':
         return fileDetails(msg.span);
+      case 'warm':
+        // Only a head start: a failure here must not reach the trace this worker opens next.
+        try {
+          warmUpFileReader();
+        } catch {
+          /* the real file is read all the same, only slower at first */
+        }
+        return;
     }
   };
   run().catch((err: unknown) => {

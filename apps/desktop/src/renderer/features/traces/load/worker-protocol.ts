@@ -12,7 +12,9 @@ export type WorkerRequest =
   /** Another trace of the file already read. */
   | { kind: 'open'; traceId: string }
   /** The details of a span of a file trace (span index in the open trace). */
-  | { kind: 'details'; span: number };
+  | { kind: 'details'; span: number }
+  /** Started ahead of need: warm the file reader up (model/warm-up.ts) while the user picks a file. */
+  | { kind: 'warm' };
 
 export interface ServiceCount {
   name: string;

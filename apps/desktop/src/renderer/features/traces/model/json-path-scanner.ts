@@ -9,6 +9,8 @@
  * A malformed file gets an error naming what was expected and where (byte offset, line, column).
  */
 
+import { JsonFileError } from './json-file-error.ts';
+
 /** A path pattern: object keys, and `*` for any array element. */
 export type PathRule = readonly string[];
 
@@ -16,14 +18,19 @@ export interface Captured {
   rule: number;
   /** Array indexes along the path (one per `*`), prefixed by the document's number in the file. */
   indexes: number[];
-  value: unknown;
+  /**
+   * The value's bytes are bytes[from, to): a view of the chunk being read (or of the value's own bytes
+   * when it crossed chunks), valid only during the callback. `parseCaptured` parses them.
+   */
+  bytes: Uint8Array;
+  from: number;
+  to: number;
   /** Where the value's bytes are in the file: to read it again later (span details). */
   byteStart: number;
   byteLength: number;
-}
-
-export class JsonFileError extends Error {
-  override readonly name = 'JsonFileError';
+  /** The line the value starts on, and where in the file that line starts: for error positions. */
+  line: number;
+  lineStart: number;
 }
 
 const Ch = {
@@ -68,24 +75,56 @@ export class JsonPathScanner {
     indexes: number[];
     start: number;
     depth: number;
+    /** The bytes read in chunks before the current one (most values start and end in one chunk). */
     parts: Uint8Array[];
     line: number;
     lineStart: number;
   } | null = null;
   private inString = false;
+  // The rule matched by the last value in an array: its next elements match it too (the path is the same).
+  private lastArray: Frame | null = null;
+  private lastRule = -1;
+  private indexesOf: Frame | null = null;
+
+  // The chunk being read, where a value read whole by `tryRead` ended, and the next newline in the chunk.
+  private chunk: Uint8Array = new Uint8Array(0);
+  private resumeAt = -1;
+  private newlineAt = -1;
+  private readonly offer: Captured = {
+    rule: -1,
+    indexes: [],
+    bytes: this.chunk,
+    from: 0,
+    to: 0,
+    byteStart: 0,
+    byteLength: 0,
+    line: 0,
+    lineStart: 0,
+  };
 
   private readonly rules: readonly PathRule[];
   private readonly onValue: (c: Captured) => void;
+  private readonly tryRead: ((c: Captured) => number) | undefined;
 
-  constructor(rules: readonly PathRule[], onValue: (c: Captured) => void) {
+  /**
+   * `onValue` gets each value at a rule's path, whole. `tryRead`, when given, is offered each such value
+   * first, straight from the chunk: bytes[from, to) where `to` is the chunk's end, not the value's (the
+   * offer, its indexes included, is reused: valid only during the call). It returns the index after the
+   * value when it read it all, or -1 (malformed, not all in this chunk, or not its kind): the value is
+   * then collected and handed to `onValue`. Most spans so cost one pass over their bytes, not two.
+   */
+  constructor(rules: readonly PathRule[], onValue: (c: Captured) => void, tryRead?: (c: Captured) => number) {
     this.rules = rules;
     this.onValue = onValue;
+    this.tryRead = tryRead;
   }
 
   /** The next bytes of the file. */
   push(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
+    this.chunk = chunk;
+    this.newlineAt = chunk.indexOf(Ch.Newline);
     while (i < n) {
       if (this.capture !== null) {
         i = this.scanCapture(chunk, i);
@@ -119,6 +158,12 @@ export class JsonPathScanner {
       }
       if (!isSpace(b)) {
         this.structural(b, i);
+        if (this.resumeAt >= 0) {
+          // A value read whole.
+          i = this.resumeAt;
+          this.resumeAt = -1;
+          continue;
+        }
         // A capture starts with this very byte: read it again inside the capture.
         if (this.isCapturing()) continue;
       }
@@ -182,12 +227,28 @@ export class JsonPathScanner {
   private value(b: number, i: number): void {
     const at = this.offset + i;
     if (this.stack.length === 0) this.doc++;
-    const rule = this.matchRule();
+    const top = this.top();
+    let rule: number;
+    if (top !== undefined && top === this.lastArray) rule = this.lastRule;
+    else {
+      rule = this.matchRule();
+      this.lastArray = top?.isArray === true ? top : null;
+      this.lastRule = rule;
+    }
     if (rule !== -1) {
-      const indexes = [this.doc, ...this.stack.filter((f) => f.isArray).map((f) => f.index)];
+      const indexes = this.offer.indexes;
+      if (top !== undefined && top === this.indexesOf) indexes[indexes.length - 1] = top.index;
+      else {
+        // Built once per array of matches; its next elements only move the last index.
+        indexes.length = 0;
+        indexes.push(this.doc);
+        for (const f of this.stack) if (f.isArray) indexes.push(f.index);
+        this.indexesOf = top?.isArray === true ? top : null;
+      }
+      if (this.tryRead !== undefined && this.offered(rule, i)) return;
       this.capture = {
         rule,
-        indexes,
+        indexes: indexes.slice(),
         start: at,
         depth: 0,
         parts: [],
@@ -260,40 +321,64 @@ export class JsonPathScanner {
         this.lineStart = this.offset + i + 1;
       }
     }
-    if (i > from) cap.parts.push(chunk.subarray(from, i));
     cap.depth = depth;
     this.inString = inString;
     this.escaped = escaped;
-    if (complete) this.finishCapture();
+    if (complete && cap.parts.length === 0) this.finishCapture(chunk, from, i);
+    else {
+      if (i > from) cap.parts.push(chunk.subarray(from, i));
+      if (complete) this.finishCapture();
+    }
     return i;
   }
 
-  private finishCapture(): void {
+  /** Hands the value over: bytes[from, to), or its parts from the chunks it crossed. */
+  private finishCapture(chunk?: Uint8Array, from = 0, to = 0): void {
     const cap = this.capture;
     if (cap === null) return;
     this.capture = null;
-    const length = cap.parts.reduce((s, p) => s + p.length, 0);
-    const bytes = cap.parts.length === 1 ? (cap.parts[0] ?? new Uint8Array(0)) : concat(cap.parts, length);
-    let value: unknown;
-    try {
-      value = JSON.parse(decoder.decode(bytes));
-    } catch (err) {
-      const m = err instanceof Error ? err.message : String(err);
-      const pos = Number(/position (\d+)/.exec(m)?.[1] ?? 0);
-      // Where in the file: the capture's own line and column, moved on by the newlines inside it.
-      let line = cap.line;
-      let lineStart = cap.lineStart;
-      for (let k = bytes.indexOf(Ch.Newline); k !== -1 && k < pos; k = bytes.indexOf(Ch.Newline, k + 1)) {
-        line++;
-        lineStart = cap.start + k + 1;
-      }
-      const at = cap.start + pos;
-      throw new JsonFileError(
-        `${m.replace(/ in JSON at position.*$/, '')} at byte ${at} (line ${line}, column ${at - lineStart + 1})`,
-      );
+    let bytes = chunk;
+    if (bytes === undefined) {
+      to = cap.parts.reduce((s, p) => s + p.length, 0);
+      bytes = cap.parts.length === 1 ? (cap.parts[0] ?? new Uint8Array(0)) : concat(cap.parts, to);
     }
-    this.onValue({ rule: cap.rule, indexes: cap.indexes, value, byteStart: cap.start, byteLength: length });
+    this.onValue({
+      rule: cap.rule,
+      indexes: cap.indexes,
+      bytes,
+      from,
+      to,
+      byteStart: cap.start,
+      byteLength: to - from,
+      line: cap.line,
+      lineStart: cap.lineStart,
+    });
     this.afterValue();
+  }
+
+  /** Offers the value starting at chunk[i] to `tryRead`; whether it read it whole. */
+  private offered(rule: number, i: number): boolean {
+    const o = this.offer;
+    o.rule = rule;
+    o.bytes = this.chunk;
+    o.from = i;
+    o.to = this.chunk.length;
+    o.byteStart = this.offset + i;
+    o.byteLength = 0;
+    o.line = this.lines;
+    o.lineStart = this.lineStart;
+    const after = this.tryRead?.(o) ?? -1;
+    if (after <= i) return false;
+    // The value's newlines (raw ones can only be between its tokens), for the positions of later errors.
+    if (this.newlineAt !== -1 && this.newlineAt < i) this.newlineAt = this.chunk.indexOf(Ch.Newline, i);
+    while (this.newlineAt !== -1 && this.newlineAt < after) {
+      this.lines++;
+      this.lineStart = this.offset + this.newlineAt + 1;
+      this.newlineAt = this.chunk.indexOf(Ch.Newline, this.newlineAt + 1);
+    }
+    this.afterValue();
+    this.resumeAt = after;
+    return true;
   }
 
   private startToken(isString: boolean): void {
