@@ -30,6 +30,7 @@ export {
   lastFlushId,
   nullable,
   readRows,
+  readTogether,
   streamRowBinary,
   string,
   tableColumns,
@@ -39,4 +40,12 @@ export {
   uint64Number,
   uint8,
 } from './read/index.ts';
-export type { BinaryField, RowOf, Selected, Selection, TableColumns } from './read/index.ts';
+export type {
+  BinaryField,
+  ReadPart,
+  ReadTogether,
+  RowOf,
+  Selected,
+  Selection,
+  TableColumns,
+} from './read/index.ts';

@@ -2,33 +2,24 @@
  * The RED of `overview.services`: per service its figures in the range and its day-ago and week-ago
  * copies, its sparkline steps, and the clusters it had requests in over the 7-day "seen" window.
  *
- * Whole hours come from the hour cache (overview-hour-cache.ts), checked against their fingerprints; the
- * partial-hour edges of the four ranges (and, with sub-hour sparkline steps, the whole current range) are
- * cut into disjoint minute intervals and read in the same statement as the fingerprints. Only hours that
- * are new or changed cost a second statement. Quantiles are interpolateQuantile's over the summed buckets,
- * the same figures the SQL of overview-queries.ts computes for endpoints.
+ * overview-red-plan.ts says where each part comes from: whole hours from the hour cache, the minutes of
+ * ended hours from the minute cache (overview-hour-cache.ts), both checked against the hours' fingerprints;
+ * the minutes of the hour still running from the call's statement (services-overview.ts runs it with the
+ * fingerprints and the call's other reads). Only hours that are new or changed cost a second statement.
+ * Quantiles are interpolateQuantile's over the summed buckets, the same figures the SQL of
+ * overview-queries.ts computes for endpoints.
  */
 import { RED_BUCKET_BOUNDS_MS, RED_BUCKET_COUNT, interpolateQuantile } from '@apo/shared/red';
 import type { Storage } from '../../storage/index.ts';
 import type { Subject } from './overview-figures.ts';
-import { fingerprintOf, hourCacheOf, NO_ROWS } from './overview-hour-cache.ts';
-import type { RedCell } from './overview-hour-cache.ts';
-import { shifted, splitRange } from './overview-plan.ts';
-import type { RangeSplit, SecondsRange, SparklinePlan } from './overview-plan.ts';
+import { fingerprintOf, hourCacheOf, minuteCacheOf, NO_ROWS } from './overview-hour-cache.ts';
+import type { MinuteCells, RedCell } from './overview-hour-cache.ts';
 import { RedCellKind, redCells } from './overview-queries.ts';
 import type { CurrentRow, Figures, RedCellRow } from './overview-queries.ts';
+import { HOUR_S, hoursOf, spanOf } from './overview-red-plan.ts';
+import type { ServiceRedInput, ServiceRedPlan } from './overview-red-plan.ts';
 
-const HOUR_S = 3600;
-
-export interface ServiceRedInput {
-  range: SecondsRange;
-  plan: SparklinePlan;
-  /** The window whose services are listed even when silent in the range. */
-  seenRange: SecondsRange;
-  cluster?: string | undefined;
-  /** false: minutes only, no cache (the tests compare both ways). */
-  useHours: boolean;
-}
+const MINUTE_S = 60;
 
 export interface ServiceRed {
   subjects: Map<string, Subject>;
@@ -75,73 +66,80 @@ const cellOf = (r: RedCellRow): RedCell => ({
   buckets: r.buckets,
 });
 
-const minutesOnly = (r: SecondsRange): RangeSplit => ({
-  hours: { fromS: 0, toS: 0 },
-  edges: [r, { fromS: r.toS, toS: r.toS }],
-});
-
-function hoursOf(r: SecondsRange): number[] {
-  const hours: number[] = [];
-  for (let h = r.fromS; h < r.toS; h += HOUR_S) hours.push(h);
-  return hours;
+/** An hour's minute cells from its kind-3 rows (t: the minute's start). */
+function minutesOf(hourS: number, rows: readonly RedCellRow[]): MinuteCells {
+  const minutes = Array.from({ length: HOUR_S / MINUTE_S }, (): RedCell[] => []);
+  for (const r of rows) minutes[(r.t - hourS) / MINUTE_S]?.push(cellOf(r));
+  return minutes;
 }
 
-const inside = (piece: SecondsRange, r: SecondsRange) => r.fromS <= piece.fromS && piece.toS <= r.toS;
-
-/** The minute ranges cut at every bound of any of them: disjoint, sorted, each inside one or more. */
-function disjointMinutes(ranges: readonly SecondsRange[]): SecondsRange[] {
-  const bounds = [...new Set(ranges.flatMap((r) => [r.fromS, r.toS]))].sort((a, b) => a - b);
-  return bounds
-    .slice(1)
-    .map((toS, i) => ({ fromS: bounds[i] ?? toS, toS }))
-    .filter((piece) => ranges.some((r) => inside(piece, r)));
-}
-
-export async function serviceRed(storage: Storage, input: ServiceRedInput): Promise<ServiceRed> {
-  const { range, plan, useHours, cluster } = input;
-  // Current, a day ago, a week ago, the seen window.
-  const ranges = [range, shifted(range, 'day'), shifted(range, 'week'), input.seenRange];
-  const hourSteps = plan.stepS % HOUR_S === 0;
-  const splits = ranges.map((r, i) => (useHours && (i !== 0 || hourSteps) ? splitRange(r) : minutesOnly(r)));
-  const edgesOf = (i: number) => (splits[i]?.edges ?? []).filter((e) => e.toS > e.fromS);
-  const minutes = disjointMinutes(splits.flatMap((_, i) => edgesOf(i)));
-  const stepped = minutes.flatMap((m, i) => (edgesOf(0).some((e) => inside(m, e)) ? [i] : []));
-  const needed = [...new Set(splits.flatMap((s) => hoursOf(s.hours)))].sort((a, b) => a - b);
-  const span = (hours: number[]): SecondsRange | undefined => {
-    const [first, last] = [hours.at(0), hours.at(-1)];
-    return first === undefined || last === undefined ? undefined : { fromS: first, toS: last + HOUR_S };
-  };
-
-  const rows = await redCells(storage, { fingerprints: span(needed), minutes, stepped, plan, cluster });
-  const fingerprints = new Map<number, string>();
-  const minuteRows = minutes.map((): RedCellRow[] => []);
-  for (const r of rows) {
-    if (r.kind === RedCellKind.fingerprint) fingerprints.set(r.t, fingerprintOf(r));
-    else minuteRows[r.seg]?.push(r);
-  }
-
-  const cache = hourCacheOf(storage);
-  const hourCells = new Map<number, readonly RedCell[]>();
-  const stale: number[] = [];
-  for (const h of needed) {
-    const cells = cache.get(h, fingerprints.get(h) ?? NO_ROWS);
-    if (cells === undefined) stale.push(h);
-    else hourCells.set(h, cells);
-  }
-  if (stale.length > 0) {
-    const fresh = await redCells(storage, { hours: span(stale), minutes: [], stepped: [], plan });
-    const byHour = new Map<number, RedCell[]>(stale.map((h) => [h, []]));
-    for (const r of fresh) byHour.get(r.t)?.push(cellOf(r));
-    for (const [h, cells] of byHour) {
-      cache.set(h, fingerprints.get(h) ?? NO_ROWS, cells);
-      hourCells.set(h, cells);
+/**
+ * The plan's whole hours and minute hours from the caches; those new or changed (their fingerprint differs
+ * from the cached one) are read in one statement and cached.
+ */
+async function cachedHours(storage: Storage, red: ServiceRedPlan, fingerprints: ReadonlyMap<number, string>) {
+  const fingerprint = (h: number) => fingerprints.get(h) ?? NO_ROWS;
+  const [hourCache, minuteCache] = [hourCacheOf(storage), minuteCacheOf(storage)];
+  const hours = new Map<number, readonly RedCell[]>();
+  const minuteHours = new Map<number, MinuteCells>();
+  const stale = red.hours.filter((h) => {
+    const cells = hourCache.get(h, fingerprint(h));
+    if (cells !== undefined) hours.set(h, cells);
+    return cells === undefined;
+  });
+  const staleMinutes = red.minuteHours.filter((h) => {
+    const minutes = minuteCache.get(h, fingerprint(h));
+    if (minutes !== undefined) minuteHours.set(h, minutes);
+    return minutes === undefined;
+  });
+  if (stale.length + staleMinutes.length > 0) {
+    const read = { hours: spanOf(stale), minuteHours: staleMinutes, minutes: [], stepped: [] };
+    const rows = await redCells(storage, { ...read, plan: red.read.plan });
+    const byHour = new Map<number, RedCellRow[]>([...stale, ...staleMinutes].map((h) => [h, []]));
+    for (const r of rows) {
+      // Hour rows carry their hour, minute rows their minute.
+      byHour.get(r.kind === RedCellKind.hour ? r.t : Math.floor(r.t / HOUR_S) * HOUR_S)?.push(r);
+    }
+    for (const h of stale) {
+      const cells = (byHour.get(h) ?? []).filter((r) => r.kind === RedCellKind.hour).map(cellOf);
+      hourCache.set(h, fingerprint(h), cells);
+      hours.set(h, cells);
+    }
+    for (const h of staleMinutes) {
+      const minutes = minutesOf(
+        h,
+        (byHour.get(h) ?? []).filter((r) => r.kind === RedCellKind.minute),
+      );
+      minuteCache.set(h, fingerprint(h), minutes);
+      minuteHours.set(h, minutes);
     }
   }
+  return { hours, minuteHours };
+}
+
+/**
+ * The RED of a call from its plan and the rows its statement read (fingerprints, the running hour's
+ * minutes; `rows` holds no other kinds).
+ */
+export async function serviceRed(
+  storage: Storage,
+  input: ServiceRedInput,
+  red: ServiceRedPlan,
+  rows: readonly RedCellRow[],
+): Promise<ServiceRed> {
+  const { plan, cluster } = input;
+  const fingerprints = new Map<number, string>();
+  const liveRows = red.read.minutes.map((): RedCellRow[] => []);
+  for (const r of rows) {
+    if (r.kind === RedCellKind.fingerprint) fingerprints.set(r.t, fingerprintOf(r));
+    else liveRows[r.seg]?.push(r);
+  }
+  const { hours, minuteHours } = await cachedHours(storage, red, fingerprints);
 
   // Per service: the three periods' sums, the current range's per step, and the seen window's clusters.
   const acc = new Map<string, { periods: (Sums | undefined)[]; steps: Map<number, Sums> }>();
   const clusterSets = new Map<string, Set<string>>();
-  const addTo = (cell: Sums & { service: string; cluster: string }, period: number, step?: number) => {
+  const addTo = (cell: RedCell, period: number, step?: number) => {
     if (cluster !== undefined && cell.cluster !== cluster) return;
     if (period === 3) {
       if (cell.requests === 0) return;
@@ -159,16 +157,30 @@ export async function serviceRed(storage: Storage, input: ServiceRedInput): Prom
     if (s === undefined) a.steps.set(step, (s = emptySums()));
     add(s, cell);
   };
-  splits.forEach((split, period) => {
+  const stepOf = (s: number) => Math.floor((s - plan.firstS) / plan.stepS);
+  red.splits.forEach((split, period) => {
     for (const h of hoursOf(split.hours)) {
-      const step = period === 0 ? Math.floor((h - plan.firstS) / plan.stepS) : undefined;
-      for (const cell of hourCells.get(h) ?? []) addTo(cell, period, step);
+      const step = period === 0 ? stepOf(h) : undefined;
+      for (const cell of hours.get(h) ?? []) addTo(cell, period, step);
     }
-    minutes.forEach((m, i) => {
-      if (!edgesOf(period).some((e) => inside(m, e))) return;
-      for (const r of minuteRows[i] ?? []) addTo(cellOf(r), period, period === 0 ? r.t : undefined);
-    });
   });
+  let live = 0;
+  for (const piece of red.pieces) {
+    if (piece.cachedHour === undefined) {
+      // Minute rows of the current range carry their sparkline step (t).
+      for (const r of liveRows[live++] ?? []) {
+        const cell = cellOf(r);
+        for (const period of piece.periods) addTo(cell, period, period === 0 ? r.t : undefined);
+      }
+      continue;
+    }
+    const minutes = minuteHours.get(piece.cachedHour) ?? [];
+    for (let m = piece.fromS; m < piece.toS; m += MINUTE_S) {
+      for (const cell of minutes[(m - piece.cachedHour) / MINUTE_S] ?? []) {
+        for (const period of piece.periods) addTo(cell, period, period === 0 ? stepOf(m) : undefined);
+      }
+    }
+  }
 
   const subjects = new Map<string, Subject>();
   for (const [service, a] of acc) {
