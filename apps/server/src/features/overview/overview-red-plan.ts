@@ -52,7 +52,7 @@ export function hoursOf(r: SecondsRange): number[] {
   return hours;
 }
 
-export const inside = (piece: SecondsRange, r: SecondsRange): boolean =>
+const inside = (piece: SecondsRange, r: SecondsRange): boolean =>
   r.fromS <= piece.fromS && piece.toS <= r.toS;
 
 /** The ranges cut at every bound of any of them: disjoint, sorted, each inside one or more. */

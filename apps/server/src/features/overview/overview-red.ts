@@ -40,9 +40,8 @@ function add(to: Sums, from: Sums): void {
   to.requests += from.requests;
   to.failed += from.failed;
   to.sumMs += from.sumMs;
-  from.buckets.forEach((n, i) => {
-    to.buckets[i] = (to.buckets[i] ?? 0) + n;
-  });
+  const { buckets } = to;
+  for (let i = 0; i < from.buckets.length; i++) buckets[i] = (buckets[i] ?? 0) + (from.buckets[i] ?? 0);
 }
 
 function figuresOf(s: Sums): Figures {

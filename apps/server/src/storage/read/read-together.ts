@@ -31,7 +31,7 @@ interface Pending {
   fail(err: unknown): void;
 }
 
-export interface ReadTogether {
+interface ReadTogether {
   /** Adds a part; its rows once `run` has read them (the promise rejects if the statement fails). */
   read<S extends Selection>(part: ReadPart<S>): Promise<RowOf<S>[]>;
   /** Runs the parts added so far as one statement (none: no statement). */
@@ -71,14 +71,16 @@ export function readTogether(storage: Pick<Storage, 'client'>): ReadTogether {
       let settle = (): void => undefined;
       let fail: (err: unknown) => void = () => undefined;
       const rows = new Promise<RowOf<S>[]>((resolve, reject) => {
+        fail = (err) => {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        };
         settle = () => {
           try {
             resolve(part.query.decode(raw));
           } catch (err) {
-            reject(err);
+            fail(err);
           }
         };
-        fail = reject;
       });
       // A caller that awaits only `run` must not leave this promise's rejection unhandled.
       rows.catch(() => undefined);
