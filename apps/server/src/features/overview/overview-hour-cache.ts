@@ -17,6 +17,7 @@
  * reads only the minutes of the hour still running.
  */
 import type { Storage } from '../../storage/index.ts';
+import type { MinuteBlock } from './overview-red-sums.ts';
 
 /** Summed RED of one service in one cluster over some minutes. */
 export interface RedCell {
@@ -32,16 +33,13 @@ export interface RedCell {
 export const NO_ROWS = '';
 export const fingerprintOf = (r: { requests: number; failed: number }): string => `${r.requests}/${r.failed}`;
 
-/** An hour's cells minute by minute: index i holds minute i's cells (seconds hourS + 60 i). */
-export type MinuteCells = readonly (readonly RedCell[])[];
-
 /**
  * ~200 services × 8 days of hours is ~40 k cells (~10 MB); the bound keeps absolute ranges far in the past
  * and many services from growing the server: the least recently used hours go first.
  */
 const MAX_CELLS = 200_000;
 /**
- * An hour of 200 services' minutes is ~12 k cells (~3 MB); a 24 h overview keeps 4 such hours, a 6 h one
+ * An hour of 200 services' minutes is 12 k cells (~1.8 MB); a 24 h overview keeps 4 such hours, a 6 h one
  * (all minutes, for its 10-minute sparkline steps) up to 11.
  */
 const MAX_MINUTE_CELLS = 250_000;
@@ -102,10 +100,10 @@ export class RedHourCache extends FingerprintedHours<readonly RedCell[]> {
   }
 }
 
-/** Hours minute by minute: per minute, service and cluster the minute's sums. */
-export class RedMinuteCache extends FingerprintedHours<MinuteCells> {
+/** Hours minute by minute: per minute, service and cluster the minute's sums (a cell per key and minute). */
+class RedMinuteCache extends FingerprintedHours<MinuteBlock> {
   constructor(maxCells = MAX_MINUTE_CELLS) {
-    super(maxCells, (minutes) => minutes.reduce((n, cells) => n + cells.length, 0));
+    super(maxCells, (block) => block.keys.length * 60);
   }
 }
 

@@ -6,18 +6,19 @@
  * ended hours from the minute cache (overview-hour-cache.ts), both checked against the hours' fingerprints;
  * the minutes of the hour still running from the call's statement (services-overview.ts runs it with the
  * fingerprints and the call's other reads). Only hours that are new or changed cost a second statement.
- * Quantiles are interpolateQuantile's over the summed buckets, the same figures the SQL of
- * overview-queries.ts computes for endpoints.
+ * Sums are added in JS (overview-red-sums.ts); quantiles are interpolateQuantile's over the summed buckets,
+ * the same figures the SQL of overview-queries.ts computes for endpoints.
  */
-import { RED_BUCKET_BOUNDS_MS, RED_BUCKET_COUNT, interpolateQuantile } from '@apo/shared/red';
 import type { Storage } from '../../storage/index.ts';
 import type { Subject } from './overview-figures.ts';
 import { fingerprintOf, hourCacheOf, minuteCacheOf, NO_ROWS } from './overview-hour-cache.ts';
-import type { MinuteCells, RedCell } from './overview-hour-cache.ts';
+import type { RedCell } from './overview-hour-cache.ts';
 import { RedCellKind, redCells } from './overview-queries.ts';
-import type { CurrentRow, Figures, RedCellRow } from './overview-queries.ts';
+import type { CurrentRow, RedCellRow } from './overview-queries.ts';
 import { HOUR_S, hoursOf, spanOf } from './overview-red-plan.ts';
-import type { ServiceRedInput, ServiceRedPlan } from './overview-red-plan.ts';
+import type { MinutePiece, ServiceRedInput, ServiceRedPlan } from './overview-red-plan.ts';
+import { figuresOf, minuteBlockOf, RedTotals } from './overview-red-sums.ts';
+import type { MinuteBlock } from './overview-red-sums.ts';
 
 const MINUTE_S = 60;
 
@@ -25,35 +26,6 @@ export interface ServiceRed {
   subjects: Map<string, Subject>;
   /** Per service with requests in the seen window, its clusters, sorted. */
   clusters: Map<string, string[]>;
-}
-
-type Sums = Omit<RedCell, 'service' | 'cluster'>;
-
-const emptySums = (): Sums => ({
-  requests: 0,
-  failed: 0,
-  sumMs: 0,
-  buckets: new Array<number>(RED_BUCKET_COUNT).fill(0),
-});
-
-function add(to: Sums, from: Sums): void {
-  to.requests += from.requests;
-  to.failed += from.failed;
-  to.sumMs += from.sumMs;
-  const { buckets } = to;
-  for (let i = 0; i < from.buckets.length; i++) buckets[i] = (buckets[i] ?? 0) + (from.buckets[i] ?? 0);
-}
-
-function figuresOf(s: Sums): Figures {
-  const quantile = (q: number) =>
-    s.requests === 0 ? null : interpolateQuantile(s.buckets, RED_BUCKET_BOUNDS_MS, q);
-  return {
-    requests: s.requests,
-    failed: s.failed,
-    sum_ms: s.sumMs,
-    p95: quantile(0.95),
-    p99: quantile(0.99),
-  };
 }
 
 const cellOf = (r: RedCellRow): RedCell => ({
@@ -65,13 +37,6 @@ const cellOf = (r: RedCellRow): RedCell => ({
   buckets: r.buckets,
 });
 
-/** An hour's minute cells from its kind-3 rows (t: the minute's start). */
-function minutesOf(hourS: number, rows: readonly RedCellRow[]): MinuteCells {
-  const minutes = Array.from({ length: HOUR_S / MINUTE_S }, (): RedCell[] => []);
-  for (const r of rows) minutes[(r.t - hourS) / MINUTE_S]?.push(cellOf(r));
-  return minutes;
-}
-
 /**
  * The plan's whole hours and minute hours from the caches; those new or changed (their fingerprint differs
  * from the cached one) are read in one statement and cached.
@@ -80,16 +45,16 @@ async function cachedHours(storage: Storage, red: ServiceRedPlan, fingerprints: 
   const fingerprint = (h: number) => fingerprints.get(h) ?? NO_ROWS;
   const [hourCache, minuteCache] = [hourCacheOf(storage), minuteCacheOf(storage)];
   const hours = new Map<number, readonly RedCell[]>();
-  const minuteHours = new Map<number, MinuteCells>();
+  const minuteHours = new Map<number, MinuteBlock>();
   const stale = red.hours.filter((h) => {
     const cells = hourCache.get(h, fingerprint(h));
     if (cells !== undefined) hours.set(h, cells);
     return cells === undefined;
   });
   const staleMinutes = red.minuteHours.filter((h) => {
-    const minutes = minuteCache.get(h, fingerprint(h));
-    if (minutes !== undefined) minuteHours.set(h, minutes);
-    return minutes === undefined;
+    const block = minuteCache.get(h, fingerprint(h));
+    if (block !== undefined) minuteHours.set(h, block);
+    return block === undefined;
   });
   if (stale.length + staleMinutes.length > 0) {
     const read = { hours: spanOf(stale), minuteHours: staleMinutes, minutes: [], stepped: [] };
@@ -105,15 +70,53 @@ async function cachedHours(storage: Storage, red: ServiceRedPlan, fingerprints: 
       hours.set(h, cells);
     }
     for (const h of staleMinutes) {
-      const minutes = minutesOf(
+      const block = minuteBlockOf(
         h,
         (byHour.get(h) ?? []).filter((r) => r.kind === RedCellKind.minute),
       );
-      minuteCache.set(h, fingerprint(h), minutes);
-      minuteHours.set(h, minutes);
+      minuteCache.set(h, fingerprint(h), block);
+      minuteHours.set(h, block);
     }
   }
   return { hours, minuteHours };
+}
+
+/**
+ * Each range's whole hours summed, kept between calls: they change only when the range crosses an hour or
+ * an hour is read again, and adding up the cells of 190 hours of 200 services every call was most of the
+ * call's JS (~10 ms of CPU). Keyed by the range's hours, period, cluster filter and sparkline steps; valid
+ * for the hours' fingerprints (their cached cells are those of these fingerprints).
+ */
+const MAX_SUMMED = 16;
+const summed = new WeakMap<Storage, Map<string, { fingerprints: string; totals: RedTotals }>>();
+
+function summedHours(storage: Storage, key: string, fingerprints: string, sum: () => RedTotals): RedTotals {
+  let memo = summed.get(storage);
+  if (memo === undefined) summed.set(storage, (memo = new Map()));
+  const hit = memo.get(key);
+  memo.delete(key);
+  const entry =
+    hit !== undefined && hit.fingerprints === fingerprints ? hit : { fingerprints, totals: sum() };
+  memo.set(key, entry);
+  for (const oldest of memo.keys()) {
+    if (memo.size <= MAX_SUMMED) break;
+    memo.delete(oldest);
+  }
+  return entry.totals;
+}
+
+type SecondsPiece = Pick<MinutePiece, 'fromS' | 'toS'>;
+
+/** `piece` cut at the sparkline's step boundaries, each part with its step. */
+function bySteps(piece: SecondsPiece, plan: ServiceRedInput['plan']): [SecondsPiece, number][] {
+  const parts: [SecondsPiece, number][] = [];
+  for (let fromS = piece.fromS; fromS < piece.toS;) {
+    const step = Math.floor((fromS - plan.firstS) / plan.stepS);
+    const toS = Math.min(piece.toS, plan.firstS + (step + 1) * plan.stepS);
+    parts.push([{ fromS, toS }, step]);
+    fromS = toS;
+  }
+  return parts;
 }
 
 /**
@@ -126,7 +129,7 @@ export async function serviceRed(
   red: ServiceRedPlan,
   rows: readonly RedCellRow[],
 ): Promise<ServiceRed> {
-  const { plan, cluster } = input;
+  const { plan } = input;
   const fingerprints = new Map<number, string>();
   const liveRows = red.read.minutes.map((): RedCellRow[] => []);
   for (const r of rows) {
@@ -135,33 +138,22 @@ export async function serviceRed(
   }
   const { hours, minuteHours } = await cachedHours(storage, red, fingerprints);
 
-  // Per service: the three periods' sums, the current range's per step, and the seen window's clusters.
-  const acc = new Map<string, { periods: (Sums | undefined)[]; steps: Map<number, Sums> }>();
-  const clusterSets = new Map<string, Set<string>>();
-  const addTo = (cell: RedCell, period: number, step?: number) => {
-    if (cluster !== undefined && cell.cluster !== cluster) return;
-    if (period === 3) {
-      if (cell.requests === 0) return;
-      let set = clusterSets.get(cell.service);
-      if (set === undefined) clusterSets.set(cell.service, (set = new Set()));
-      set.add(cell.cluster);
-      return;
-    }
-    let a = acc.get(cell.service);
-    if (a === undefined)
-      acc.set(cell.service, (a = { periods: [undefined, undefined, undefined], steps: new Map() }));
-    add((a.periods[period] ??= emptySums()), cell);
-    if (step === undefined) return;
-    let s = a.steps.get(step);
-    if (s === undefined) a.steps.set(step, (s = emptySums()));
-    add(s, cell);
-  };
-  const stepOf = (s: number) => Math.floor((s - plan.firstS) / plan.stepS);
+  const totals = new RedTotals(input.cluster);
   red.splits.forEach((split, period) => {
-    for (const h of hoursOf(split.hours)) {
-      const step = period === 0 ? stepOf(h) : undefined;
-      for (const cell of hours.get(h) ?? []) addTo(cell, period, step);
-    }
+    const whole = hoursOf(split.hours);
+    if (whole.length === 0) return;
+    const steps = period === 0 ? `${plan.firstS}/${plan.stepS}` : '';
+    const key = `${period} ${split.hours.fromS}-${split.hours.toS} ${input.cluster ?? ''} ${steps}`;
+    const valid = whole.map((h) => fingerprints.get(h) ?? NO_ROWS).join(',');
+    const summed = summedHours(storage, key, valid, () => {
+      const sums = new RedTotals(input.cluster);
+      for (const h of whole) {
+        const step = period === 0 ? Math.floor((h - plan.firstS) / plan.stepS) : undefined;
+        for (const cell of hours.get(h) ?? []) sums.addCell(cell, period, step);
+      }
+      return sums;
+    });
+    totals.merge(summed);
   });
   let live = 0;
   for (const piece of red.pieces) {
@@ -169,24 +161,25 @@ export async function serviceRed(
       // Minute rows of the current range carry their sparkline step (t).
       for (const r of liveRows[live++] ?? []) {
         const cell = cellOf(r);
-        for (const period of piece.periods) addTo(cell, period, period === 0 ? r.t : undefined);
+        for (const period of piece.periods) totals.addCell(cell, period, period === 0 ? r.t : undefined);
       }
       continue;
     }
-    const minutes = minuteHours.get(piece.cachedHour) ?? [];
-    for (let m = piece.fromS; m < piece.toS; m += MINUTE_S) {
-      for (const cell of minutes[(m - piece.cachedHour) / MINUTE_S] ?? []) {
-        for (const period of piece.periods) addTo(cell, period, period === 0 ? stepOf(m) : undefined);
-      }
+    const block = minuteHours.get(piece.cachedHour);
+    if (block === undefined) continue;
+    if (!piece.periods.includes(0)) totals.addMinutes(block, piece.cachedHour, piece, piece.periods);
+    else {
+      for (const [part, step] of bySteps(piece, plan))
+        totals.addMinutes(block, piece.cachedHour, part, piece.periods, step);
     }
   }
 
   const subjects = new Map<string, Subject>();
-  for (const [service, a] of acc) {
+  for (const [service, a] of totals.services) {
     const steps = [...a.steps].map(([step, s]): CurrentRow => ({ name: service, step, ...figuresOf(s) }));
     const [current, day, week] = a.periods.map((p) => (p === undefined ? undefined : figuresOf(p)));
     subjects.set(service, { periods: [current, day, week], steps });
   }
-  const clusters = new Map([...clusterSets].map(([service, set]) => [service, [...set].sort()]));
+  const clusters = new Map([...totals.clusters].map(([service, set]) => [service, [...set].sort()]));
   return { subjects, clusters };
 }
