@@ -20,8 +20,6 @@ import type { MinutePiece, ServiceRedInput, ServiceRedPlan } from './overview-re
 import { figuresOf, minuteBlockOf, RedTotals } from './overview-red-sums.ts';
 import type { MinuteBlock } from './overview-red-sums.ts';
 
-const MINUTE_S = 60;
-
 export interface ServiceRed {
   subjects: Map<string, Subject>;
   /** Per service with requests in the seen window, its clusters, sorted. */
@@ -88,11 +86,15 @@ async function cachedHours(storage: Storage, red: ServiceRedPlan, fingerprints: 
  * for the hours' fingerprints (their cached cells are those of these fingerprints).
  */
 const MAX_SUMMED = 16;
-const summed = new WeakMap<Storage, Map<string, { fingerprints: string; totals: RedTotals }>>();
+interface Summed {
+  fingerprints: string;
+  totals: RedTotals;
+}
+const summed = new WeakMap<Storage, Map<string, Summed>>();
 
 function summedHours(storage: Storage, key: string, fingerprints: string, sum: () => RedTotals): RedTotals {
   let memo = summed.get(storage);
-  if (memo === undefined) summed.set(storage, (memo = new Map()));
+  if (memo === undefined) summed.set(storage, (memo = new Map<string, Summed>()));
   const hit = memo.get(key);
   memo.delete(key);
   const entry =
