@@ -147,7 +147,7 @@ export async function serviceRed(
     const steps = period === 0 ? `${plan.firstS}/${plan.stepS}` : '';
     const key = `${period} ${split.hours.fromS}-${split.hours.toS} ${input.cluster ?? ''} ${steps}`;
     const valid = whole.map((h) => fingerprints.get(h) ?? NO_ROWS).join(',');
-    const summed = summedHours(storage, key, valid, () => {
+    const wholeHours = summedHours(storage, key, valid, () => {
       const sums = new RedTotals(input.cluster);
       for (const h of whole) {
         const step = period === 0 ? Math.floor((h - plan.firstS) / plan.stepS) : undefined;
@@ -155,7 +155,7 @@ export async function serviceRed(
       }
       return sums;
     });
-    totals.merge(summed);
+    totals.merge(wholeHours);
   });
   let live = 0;
   for (const piece of red.pieces) {
