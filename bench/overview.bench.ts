@@ -20,7 +20,7 @@
  * A/B comparisons but not for the figures in bench/README.md); `--seed-only` stops after seeding.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bulkServiceName, seedBulkRedRollups } from '../apps/server/test/support/overview-seed.ts';
@@ -66,6 +66,8 @@ const seededAtMs = await readFile(seededMarker, 'utf8').then(Number, () => undef
 const nowMs = seededAtMs ?? Date.now();
 
 const seconds = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(0);
+/** The 1-minute load average: on the 2 shared cores the figures scale with it. */
+const load = (): string => `load ${loadavg()[0]?.toFixed(1)}`;
 
 async function loadLogsAndEvents(storage: Storage): Promise<void> {
   const db = storage.database;
@@ -143,7 +145,7 @@ try {
       }
       console.log(
         `overview.services ${range.name.padEnd(4)} p50 ${median(times).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms ` +
-          `over ${times.length} calls (${listed} services, ~${(size / 1024).toFixed(0)} KiB of JSON; target p95 ≤ 100 ms for 24 h)`,
+          `over ${times.length} calls (${listed} services, ~${(size / 1024).toFixed(0)} KiB of JSON; target p95 ≤ 100 ms for 24 h; ${load()})`,
       );
       const endpointTimes: number[] = [];
       let endpointSize = 0;
@@ -196,7 +198,7 @@ try {
         { timings: eTimings },
       );
       console.log(
-        `in process, ${range.name}: ` +
+        `in process, ${range.name} (${load()}): ` +
           [...samples]
             .map(
               ([name, ms]) =>

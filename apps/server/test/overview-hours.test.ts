@@ -13,7 +13,7 @@ import { summarizeRed } from '@apo/shared/red';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkServiceName, seedBulkRedRollups } from './support/overview-seed.ts';
 import { endpointsOverview } from '../src/features/overview/endpoints-overview.ts';
-import { hourCacheOf } from '../src/features/overview/overview-hour-cache.ts';
+import { hourCacheOf, minuteCacheOf } from '../src/features/overview/overview-hour-cache.ts';
 import { sparklineValue } from '../src/features/overview/overview-figures.ts';
 import { planSparkline } from '../src/features/overview/overview-plan.ts';
 import { currentFigures, pastFigures, redCells } from '../src/features/overview/overview-queries.ts';
@@ -184,6 +184,59 @@ describe('overview: hours + minutes = minutes only (real engine)', () => {
     expect(after.o).toEqual(await servicesOverview(storage, input, { useHours: false }));
     expect((await calls()).redStatements).toBe(1);
     await storage.deleteRows('red_server_1m', 'flush_id = {flush:UInt64}', { flush: 98 });
+    expect((await calls()).o).toEqual(first.o);
+  });
+
+  it("sees a late write into an edge hour's cached minutes on the next call, reading only that hour again", async () => {
+    let redStatements = 0;
+    const counted: Storage = {
+      ...storage,
+      client: {
+        query: (p: Parameters<ClickHouseClient['query']>[0]) => {
+          if (p.query.includes('red_server_1m')) redStatements++;
+          return storage.client.query(p);
+        },
+      } as unknown as ClickHouseClient,
+    };
+    const input: OverviewInput = {
+      from: H - 24 * HOUR + 7 * MINUTE,
+      to: H - 13 * MINUTE,
+      compareWith: 'day',
+    };
+    const calls = async () => {
+      redStatements = 0;
+      const o = await servicesOverview(counted, input);
+      return { o, redStatements };
+    };
+    const first = await calls();
+    expect(first.redStatements).toBe(2);
+    // The edges' hours, all ended: the range's first and last, a day ago's, a week ago's (the seen window's
+    // first edge shares the last one's hour).
+    expect(minuteCacheOf(counted).size).toBe(6);
+    expect(await calls()).toEqual({ o: first.o, redStatements: 1 });
+
+    // 600 requests of svc-003, all errors, at H - 48 h + 30 min: inside a day ago's first edge (from 00:07).
+    await storage.client.command({
+      query: `INSERT INTO ${storage.database}.red_server_1m
+              (cluster, minute, service, instance, kind, error, endpoint, count, error_count, duration_sum_ms, bucket_counts, flush_id)
+              SELECT cluster, minute, service, instance, kind, true, endpoint, 600, 600, 6000,
+                     arrayMap((c, i) -> toUInt64(if(i = 3, 600, 0)), bucket_counts, arrayEnumerate(bucket_counts)), 97
+              FROM ${storage.database}.red_server_1m
+              WHERE service = {service:String} AND minute = toDateTime({late:UInt32}) LIMIT 1`,
+      query_params: { service: bulkServiceName(3), late: (H - 48 * HOUR + 30 * MINUTE) / 1000 },
+    });
+    const after = await calls();
+    expect(after.redStatements).toBe(2);
+    const [was, is] = [first.o, after.o].map((o) =>
+      o.services.find((s) => s.service === bulkServiceName(3))!,
+    );
+    const seconds = (Math.ceil(input.to / MINUTE) - Math.floor(input.from / MINUTE)) * 60;
+    expect(is!.throughput.dayAgo! - was!.throughput.dayAgo!).toBeCloseTo(600 / seconds, 9);
+    expect(is!.throughput.value).toBe(was!.throughput.value);
+    expect(is!.errorRate.dayAgo!).toBeGreaterThan(was!.errorRate.dayAgo!);
+    expect(after.o).toEqual(await servicesOverview(storage, input, { useHours: false }));
+    expect((await calls()).redStatements).toBe(1);
+    await storage.deleteRows('red_server_1m', 'flush_id = {flush:UInt64}', { flush: 97 });
     expect((await calls()).o).toEqual(first.o);
   });
 

@@ -31,6 +31,7 @@ export {
   lastFlushId,
   nullable,
   readRows,
+  readTogether,
   streamRowBinary,
   string,
   tableColumns,
@@ -40,4 +41,4 @@ export {
   uint64Number,
   uint8,
 } from './read/index.ts';
-export type { BinaryField, RowOf, Selected, Selection, TableColumns } from './read/index.ts';
+export type { BinaryField, ReadPart, RowOf, Selected, Selection, TableColumns } from './read/index.ts';

@@ -11,8 +11,13 @@
  * again. Rollup rows always count requests, so any added or deleted row changes them; only a delete and an
  * add of exactly as many requests and errors in the same hour between two calls would go unseen, and a
  * retried flush (deleted, then stored again) holds the same figures anyway.
+ *
+ * Ended hours that only partial-hour edges need (the day-ago and week-ago copies' edges, the seen window's
+ * first) are kept minute by minute (RedMinuteCache), checked against the same fingerprints, so that a call
+ * reads only the minutes of the hour still running.
  */
 import type { Storage } from '../../storage/index.ts';
+import type { MinuteBlock } from './overview-red-sums.ts';
 
 /** Summed RED of one service in one cluster over some minutes. */
 export interface RedCell {
@@ -33,43 +38,53 @@ export const fingerprintOf = (r: { requests: number; failed: number }): string =
  * and many services from growing the server: the least recently used hours go first.
  */
 const MAX_CELLS = 200_000;
+/**
+ * An hour of 200 services' minutes is 12 k cells (~1.8 MB); a 24 h overview keeps 4 such hours, a 6 h one
+ * (all minutes, for its 10-minute sparkline steps) up to 11.
+ */
+const MAX_MINUTE_CELLS = 250_000;
 
-interface CachedHour {
+interface CachedHour<T> {
   fingerprint: string;
-  cells: readonly RedCell[];
+  value: T;
+  cells: number;
 }
 
-export class RedHourCache {
+/** Values per hour, each valid for one fingerprint, bounded by their total cells (LRU). */
+class FingerprintedHours<T> {
   /** In least recently used order (a Map iterates in insertion order; a hit re-inserts). */
-  private readonly hours = new Map<number, CachedHour>();
+  private readonly hours = new Map<number, CachedHour<T>>();
   private cells = 0;
   private readonly maxCells: number;
+  private readonly cellsOf: (value: T) => number;
 
-  constructor(maxCells = MAX_CELLS) {
+  constructor(maxCells: number, cellsOf: (value: T) => number) {
     this.maxCells = maxCells;
+    this.cellsOf = cellsOf;
   }
 
-  /** The hour's cells if it was cached with this fingerprint. */
-  get(hourS: number, fingerprint: string): readonly RedCell[] | undefined {
+  /** The hour's value if it was cached with this fingerprint. */
+  get(hourS: number, fingerprint: string): T | undefined {
     const hour = this.hours.get(hourS);
     if (hour === undefined || hour.fingerprint !== fingerprint) return undefined;
     this.hours.delete(hourS);
     this.hours.set(hourS, hour);
-    return hour.cells;
+    return hour.value;
   }
 
-  set(hourS: number, fingerprint: string, cells: readonly RedCell[]): void {
+  set(hourS: number, fingerprint: string, value: T): void {
     const old = this.hours.get(hourS);
     if (old !== undefined) {
-      this.cells -= old.cells.length;
+      this.cells -= old.cells;
       this.hours.delete(hourS);
     }
-    this.hours.set(hourS, { fingerprint, cells });
-    this.cells += cells.length;
+    const cells = this.cellsOf(value);
+    this.hours.set(hourS, { fingerprint, value, cells });
+    this.cells += cells;
     for (const [oldest, hour] of this.hours) {
       if (this.cells <= this.maxCells) break;
       this.hours.delete(oldest);
-      this.cells -= hour.cells.length;
+      this.cells -= hour.cells;
     }
   }
 
@@ -78,11 +93,29 @@ export class RedHourCache {
   }
 }
 
-const caches = new WeakMap<Storage, RedHourCache>();
-
-/** The cache of one storage (one server's database): tests and servers in one process never share. */
-export function hourCacheOf(storage: Storage): RedHourCache {
-  let cache = caches.get(storage);
-  if (cache === undefined) caches.set(storage, (cache = new RedHourCache()));
-  return cache;
+/** Whole hours: per service and cluster the hour's sums. */
+export class RedHourCache extends FingerprintedHours<readonly RedCell[]> {
+  constructor(maxCells = MAX_CELLS) {
+    super(maxCells, (cells) => cells.length);
+  }
 }
+
+/** Hours minute by minute: per minute, service and cluster the minute's sums (a cell per key and minute). */
+class RedMinuteCache extends FingerprintedHours<MinuteBlock> {
+  constructor(maxCells = MAX_MINUTE_CELLS) {
+    super(maxCells, (block) => block.keys.length * 60);
+  }
+}
+
+const caches = new WeakMap<Storage, { hours: RedHourCache; minutes: RedMinuteCache }>();
+
+function cachesOf(storage: Storage) {
+  let c = caches.get(storage);
+  if (c === undefined)
+    caches.set(storage, (c = { hours: new RedHourCache(), minutes: new RedMinuteCache() }));
+  return c;
+}
+
+/** The caches of one storage (one server's database): tests and servers in one process never share. */
+export const hourCacheOf = (storage: Storage): RedHourCache => cachesOf(storage).hours;
+export const minuteCacheOf = (storage: Storage): RedMinuteCache => cachesOf(storage).minutes;

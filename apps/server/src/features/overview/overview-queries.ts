@@ -29,7 +29,7 @@ import {
   uint64Number,
   uint8,
 } from '../../storage/index.ts';
-import type { RowOf } from '../../storage/index.ts';
+import type { ReadPart, RowOf } from '../../storage/index.ts';
 import { PERIODS, shifted, splitRange } from './overview-plan.ts';
 import type { Period, RangeSplit, SecondsRange, SparklinePlan } from './overview-plan.ts';
 
@@ -264,14 +264,17 @@ const cellQuery = defineQuery('overview.redCells', {
 });
 export type RedCellRow = RowOf<typeof cellQuery.columns>;
 /** An hour's request and error counts over all services and clusters (its fingerprint; no buckets), a
- * minute interval's sums, an hour's sums. */
-export const RedCellKind = { fingerprint: 0, minutes: 1, hour: 2 } as const;
+ * minute interval's sums, an hour's sums, one minute's sums (of a whole hour read minute by minute). */
+export const RedCellKind = { fingerprint: 0, minutes: 1, hour: 2, minute: 3 } as const;
+type CellColumns = typeof cellQuery.columns;
 
 export interface RedCellsRead {
   /** Per-hour totals of these whole hours, all clusters (what the hour cache compares). */
   fingerprints?: SecondsRange | undefined;
   /** Per-service, per-cluster sums of these whole hours, all clusters (what the hour cache keeps). */
   hours?: SecondsRange | undefined;
+  /** Hours (their starts) read minute by minute: per minute, service and cluster the sums, all clusters. */
+  minuteHours?: readonly number[] | undefined;
   /** Disjoint, sorted minute intervals: per interval, service and cluster (filtered) the sums. */
   minutes: readonly SecondsRange[];
   /** The intervals inside the current range, whose rows are split by sparkline step (`t`). */
@@ -281,12 +284,13 @@ export interface RedCellsRead {
 }
 
 /**
- * The services overview's RED in one statement (chDB runs one at a time; each costs ~5–10 ms however little
- * it reads): any of hour fingerprints and hour sums (from `red_service_hourly`) and minute intervals (from
- * `red_service_minutely`), told apart by `kind`. Every branch groups by service (never endpoint) and filters
- * on the hour or the minute only, so the engine picks the per-service projections.
+ * The services overview's RED as one read (chDB runs one statement at a time; each costs ~5–10 ms however
+ * little it reads): any of hour fingerprints and hour sums (from `red_service_hourly`) and minute intervals
+ * and minutes (from `red_service_minutely`), told apart by `kind`. Every branch groups by service (never
+ * endpoint) and filters on the hour or the minute only, so the engine picks the per-service projections.
+ * Undefined when there is nothing to read.
  */
-export async function redCells(storage: Storage, read: RedCellsRead): Promise<RedCellRow[]> {
+export function redCellsPart(storage: Storage, read: RedCellsRead): ReadPart<CellColumns> | undefined {
   const table = storage.qualified(storage.tables.red_server_1m);
   const params: Record<string, unknown> = {
     cluster: read.cluster,
@@ -312,6 +316,13 @@ export async function redCells(storage: Storage, read: RedCellsRead): Promise<Re
     branches.push(`SELECT 2 AS kind, toUInt32(0) AS seg, ${hourT} AS t, ${keys}, ${FIGURES}
       FROM ${table} WHERE ${hoursIn(read.hours, 'h')} GROUP BY t, service, cluster`);
   }
+  if (read.minuteHours !== undefined && read.minuteHours.length > 0) {
+    const where = read.minuteHours
+      .map((h, i) => `(${MINUTE} >= ${at(`n${i}a`, h)} AND ${MINUTE} < ${at(`n${i}z`, h + 3600)})`)
+      .join(' OR ');
+    branches.push(`SELECT 3 AS kind, toUInt32(0) AS seg, toUInt32(toUnixTimestamp(${MINUTE})) AS t, ${keys}, ${FIGURES}
+      FROM ${table} WHERE ${where} GROUP BY t, service, cluster`);
+  }
   if (read.minutes.length > 0) {
     const last = read.minutes.length - 1;
     const ends = read.minutes.slice(0, last).map((m, i) => `${MINUTE} < ${at(`m${i}b`, m.toS)}, ${i}`);
@@ -325,34 +336,39 @@ export async function redCells(storage: Storage, read: RedCellsRead): Promise<Re
         ${keys}, ${FIGURES}
       FROM ${table} WHERE (${where})${filterSql({ cluster: read.cluster })} GROUP BY seg, t, service, cluster`);
   }
-  if (branches.length === 0) return [];
-  return readRows(storage, cellQuery, `FROM (${branches.join('\nUNION ALL\n')})`, params);
+  if (branches.length === 0) return undefined;
+  return { query: cellQuery, rest: `FROM (${branches.join('\nUNION ALL\n')})`, params };
+}
+
+/** redCellsPart read alone. */
+export async function redCells(storage: Storage, read: RedCellsRead): Promise<RedCellRow[]> {
+  const part = redCellsPart(storage, read);
+  return part === undefined ? [] : readRows(storage, part.query, part.rest, part.params);
 }
 
 const searchQuery = defineQuery('overview.endpointSearch', { service: computed(string, 'service') });
 
-/** Services with requests in the range on an endpoint whose name contains `search` (case-insensitive). */
-export async function servicesWithEndpoint(
+/**
+ * Services with requests in the range on an endpoint whose name contains `search` (case-insensitive);
+ * undefined when the range holds no minute.
+ */
+export function servicesWithEndpointPart(
   storage: Storage,
   range: SecondsRange,
   f: OverviewFilter,
   search: string,
   o: ReadOptions,
-) {
+): ReadPart<typeof searchQuery.columns> | undefined {
   const params: Record<string, unknown> = { ...f, search };
   const split = splitRange(range, o.useHours);
   const branches = rangeBranches(storage, split, 'm', params, KEYS.endpoint, f, undefined, REQUESTS);
-  if (branches.length === 0) return [];
-  return readRows(
-    storage,
-    searchQuery,
-    `FROM (
+  if (branches.length === 0) return undefined;
+  const rest = `FROM (
        SELECT ${SERVICE} AS service, ${ENDPOINT} FROM (${branches.join('\nUNION ALL\n')})
        WHERE positionCaseInsensitiveUTF8(${ENDPOINT}, {search:String}) > 0
        GROUP BY service, ${ENDPOINT} HAVING sum(requests) > 0
-     ) GROUP BY service`,
-    params,
-  );
+     ) GROUP BY service`;
+  return { query: searchQuery, rest, params };
 }
 
 const LOG_TS = logs.name('ts');
@@ -369,7 +385,11 @@ const logErrorsQuery = defineQuery('overview.logErrors', {
 });
 
 /** Error-level log records per service in the range and its day-ago and week-ago copies. */
-export async function logErrors(storage: Storage, range: SecondsRange, f: OverviewFilter) {
+export function logErrorsPart(
+  storage: Storage,
+  range: SecondsRange,
+  f: OverviewFilter,
+): ReadPart<typeof logErrorsQuery.columns> {
   const params: Record<string, unknown> = { cluster: f.cluster, severity: SEVERITY_ERROR };
   PERIODS.forEach((period, p) => {
     const r = shifted(range, period);
@@ -377,15 +397,11 @@ export async function logErrors(storage: Storage, range: SecondsRange, f: Overvi
     params[`b${p}`] = r.toS * 1000;
   });
   const cluster = f.cluster === undefined ? '' : `AND ${logs.name('cluster')} = {cluster:String}`;
-  return readRows(
-    storage,
-    logErrorsQuery,
-    `FROM ${storage.qualified(storage.tables.logs)}
+  const rest = `FROM ${storage.qualified(storage.tables.logs)}
      WHERE ${logs.name('severity_number')} >= {severity:UInt8}
        AND (${PERIODS.map((_, p) => inPeriodSql(p)).join(' OR ')}) ${cluster}
-     GROUP BY service`,
-    params,
-  );
+     GROUP BY service`;
+  return { query: logErrorsQuery, rest, params };
 }
 
 const EVENT_TS = events.name('ts');
@@ -408,24 +424,28 @@ const changesQuery = defineQuery('overview.changes', {
  * The last restart and version change per service before the range end, from the agent's change events
  * (the version is the event's `service.version` attribute, the version it changed to).
  */
-export async function lastChanges(storage: Storage, toS: number, f: OverviewFilter) {
+export function lastChangesPart(
+  storage: Storage,
+  toS: number,
+  f: OverviewFilter,
+): ReadPart<typeof changesQuery.columns> {
   const cluster = f.cluster === undefined ? '' : `AND ${events.name('cluster')} = {cluster:String}`;
-  return readRows(
-    storage,
-    changesQuery,
-    `FROM ${storage.qualified(storage.tables.events)}
+  const rest = `FROM ${storage.qualified(storage.tables.events)}
      WHERE ${EVENT_NAME} IN ({restart:String}, {change:String})
-       AND ${EVENT_TS} >= fromUnixTimestamp64Milli({since:Int64})
-       AND ${EVENT_TS} < fromUnixTimestamp64Milli({to:Int64}) ${cluster}
-     GROUP BY service`,
-    {
+       AND ${EVENT_TS} >= fromUnixTimestamp64Milli({changesSince:Int64})
+       AND ${EVENT_TS} < fromUnixTimestamp64Milli({changesTo:Int64}) ${cluster}
+     GROUP BY service`;
+  return {
+    query: changesQuery,
+    rest,
+    params: {
       cluster: f.cluster,
       restart: RESTART_EVENT,
       change: VERSION_CHANGE_EVENT,
-      since: Math.max(0, toS - CHANGES_LOOKBACK_S) * 1000,
-      to: toS * 1000,
+      changesSince: Math.max(0, toS - CHANGES_LOOKBACK_S) * 1000,
+      changesTo: toS * 1000,
     },
-  );
+  };
 }
 
 const NAMESPACE = `${spans.name('resource_attributes')}['k8s.namespace.name']`;
@@ -438,20 +458,24 @@ const namespaceQuery = defineQuery('overview.namespaces', {
  * The Kubernetes namespace of each service (`k8s.namespace.name`, a resource attribute the SDK or the
  * server's pod metadata sets on spans), from its latest span in the range's last 15 minutes.
  */
-export async function namespaces(storage: Storage, range: SecondsRange, f: OverviewFilter) {
+export function namespacesPart(
+  storage: Storage,
+  range: SecondsRange,
+  f: OverviewFilter,
+): ReadPart<typeof namespaceQuery.columns> {
   const ts = spans.name('ts');
   const cluster = f.cluster === undefined ? '' : `AND ${spans.name('cluster')} = {cluster:String}`;
-  return readRows(
-    storage,
-    namespaceQuery,
-    `FROM ${storage.qualified(storage.tables.spans)}
-     WHERE ${ts} >= fromUnixTimestamp64Milli({from:Int64}) AND ${ts} < fromUnixTimestamp64Milli({to:Int64})
+  const rest = `FROM ${storage.qualified(storage.tables.spans)}
+     WHERE ${ts} >= fromUnixTimestamp64Milli({nsFrom:Int64}) AND ${ts} < fromUnixTimestamp64Milli({nsTo:Int64})
        AND ${NAMESPACE} != '' ${cluster}
-     GROUP BY service`,
-    {
+     GROUP BY service`;
+  return {
+    query: namespaceQuery,
+    rest,
+    params: {
       cluster: f.cluster,
-      from: Math.max(range.fromS, range.toS - NAMESPACE_WINDOW_S) * 1000,
-      to: range.toS * 1000,
+      nsFrom: Math.max(range.fromS, range.toS - NAMESPACE_WINDOW_S) * 1000,
+      nsTo: range.toS * 1000,
     },
-  );
+  };
 }

@@ -2,68 +2,28 @@
  * The RED of `overview.services`: per service its figures in the range and its day-ago and week-ago
  * copies, its sparkline steps, and the clusters it had requests in over the 7-day "seen" window.
  *
- * Whole hours come from the hour cache (overview-hour-cache.ts), checked against their fingerprints; the
- * partial-hour edges of the four ranges (and, with sub-hour sparkline steps, the whole current range) are
- * cut into disjoint minute intervals and read in the same statement as the fingerprints. Only hours that
- * are new or changed cost a second statement. Quantiles are interpolateQuantile's over the summed buckets,
+ * overview-red-plan.ts says where each part comes from: whole hours from the hour cache, the minutes of
+ * ended hours from the minute cache (overview-hour-cache.ts), both checked against the hours' fingerprints;
+ * the minutes of the hour still running from the call's statement (services-overview.ts runs it with the
+ * fingerprints and the call's other reads). Only hours that are new or changed cost a second statement.
+ * Sums are added in JS (overview-red-sums.ts); quantiles are interpolateQuantile's over the summed buckets,
  * the same figures the SQL of overview-queries.ts computes for endpoints.
  */
-import { RED_BUCKET_BOUNDS_MS, RED_BUCKET_COUNT, interpolateQuantile } from '@apo/shared/red';
 import type { Storage } from '../../storage/index.ts';
 import type { Subject } from './overview-figures.ts';
-import { fingerprintOf, hourCacheOf, NO_ROWS } from './overview-hour-cache.ts';
+import { fingerprintOf, hourCacheOf, minuteCacheOf, NO_ROWS } from './overview-hour-cache.ts';
 import type { RedCell } from './overview-hour-cache.ts';
-import { shifted, splitRange } from './overview-plan.ts';
-import type { RangeSplit, SecondsRange, SparklinePlan } from './overview-plan.ts';
 import { RedCellKind, redCells } from './overview-queries.ts';
-import type { CurrentRow, Figures, RedCellRow } from './overview-queries.ts';
-
-const HOUR_S = 3600;
-
-export interface ServiceRedInput {
-  range: SecondsRange;
-  plan: SparklinePlan;
-  /** The window whose services are listed even when silent in the range. */
-  seenRange: SecondsRange;
-  cluster?: string | undefined;
-  /** false: minutes only, no cache (the tests compare both ways). */
-  useHours: boolean;
-}
+import type { CurrentRow, RedCellRow } from './overview-queries.ts';
+import { HOUR_S, hoursOf, spanOf } from './overview-red-plan.ts';
+import type { MinutePiece, ServiceRedInput, ServiceRedPlan } from './overview-red-plan.ts';
+import { figuresOf, minuteBlockOf, RedTotals } from './overview-red-sums.ts';
+import type { MinuteBlock } from './overview-red-sums.ts';
 
 export interface ServiceRed {
   subjects: Map<string, Subject>;
   /** Per service with requests in the seen window, its clusters, sorted. */
   clusters: Map<string, string[]>;
-}
-
-type Sums = Omit<RedCell, 'service' | 'cluster'>;
-
-const emptySums = (): Sums => ({
-  requests: 0,
-  failed: 0,
-  sumMs: 0,
-  buckets: new Array<number>(RED_BUCKET_COUNT).fill(0),
-});
-
-function add(to: Sums, from: Sums): void {
-  to.requests += from.requests;
-  to.failed += from.failed;
-  to.sumMs += from.sumMs;
-  from.buckets.forEach((n, i) => {
-    to.buckets[i] = (to.buckets[i] ?? 0) + n;
-  });
-}
-
-function figuresOf(s: Sums): Figures {
-  const quantile = (q: number) =>
-    s.requests === 0 ? null : interpolateQuantile(s.buckets, RED_BUCKET_BOUNDS_MS, q);
-  return {
-    requests: s.requests,
-    failed: s.failed,
-    sum_ms: s.sumMs,
-    p95: quantile(0.95),
-    p99: quantile(0.99),
-  };
 }
 
 const cellOf = (r: RedCellRow): RedCell => ({
@@ -75,107 +35,153 @@ const cellOf = (r: RedCellRow): RedCell => ({
   buckets: r.buckets,
 });
 
-const minutesOnly = (r: SecondsRange): RangeSplit => ({
-  hours: { fromS: 0, toS: 0 },
-  edges: [r, { fromS: r.toS, toS: r.toS }],
-});
-
-function hoursOf(r: SecondsRange): number[] {
-  const hours: number[] = [];
-  for (let h = r.fromS; h < r.toS; h += HOUR_S) hours.push(h);
-  return hours;
+/**
+ * The plan's whole hours and minute hours from the caches; those new or changed (their fingerprint differs
+ * from the cached one) are read in one statement and cached.
+ */
+async function cachedHours(storage: Storage, red: ServiceRedPlan, fingerprints: ReadonlyMap<number, string>) {
+  const fingerprint = (h: number) => fingerprints.get(h) ?? NO_ROWS;
+  const [hourCache, minuteCache] = [hourCacheOf(storage), minuteCacheOf(storage)];
+  const hours = new Map<number, readonly RedCell[]>();
+  const minuteHours = new Map<number, MinuteBlock>();
+  const stale = red.hours.filter((h) => {
+    const cells = hourCache.get(h, fingerprint(h));
+    if (cells !== undefined) hours.set(h, cells);
+    return cells === undefined;
+  });
+  const staleMinutes = red.minuteHours.filter((h) => {
+    const block = minuteCache.get(h, fingerprint(h));
+    if (block !== undefined) minuteHours.set(h, block);
+    return block === undefined;
+  });
+  if (stale.length + staleMinutes.length > 0) {
+    const read = { hours: spanOf(stale), minuteHours: staleMinutes, minutes: [], stepped: [] };
+    const rows = await redCells(storage, { ...read, plan: red.read.plan });
+    const byHour = new Map<number, RedCellRow[]>([...stale, ...staleMinutes].map((h) => [h, []]));
+    for (const r of rows) {
+      // Hour rows carry their hour, minute rows their minute.
+      byHour.get(r.kind === RedCellKind.hour ? r.t : Math.floor(r.t / HOUR_S) * HOUR_S)?.push(r);
+    }
+    for (const h of stale) {
+      const cells = (byHour.get(h) ?? []).filter((r) => r.kind === RedCellKind.hour).map(cellOf);
+      hourCache.set(h, fingerprint(h), cells);
+      hours.set(h, cells);
+    }
+    for (const h of staleMinutes) {
+      const block = minuteBlockOf(
+        h,
+        (byHour.get(h) ?? []).filter((r) => r.kind === RedCellKind.minute),
+      );
+      minuteCache.set(h, fingerprint(h), block);
+      minuteHours.set(h, block);
+    }
+  }
+  return { hours, minuteHours };
 }
 
-const inside = (piece: SecondsRange, r: SecondsRange) => r.fromS <= piece.fromS && piece.toS <= r.toS;
+/**
+ * Each range's whole hours summed, kept between calls: they change only when the range crosses an hour or
+ * an hour is read again, and adding up the cells of 190 hours of 200 services every call was most of the
+ * call's JS (~10 ms of CPU). Keyed by the range's hours, period, cluster filter and sparkline steps; valid
+ * for the hours' fingerprints (their cached cells are those of these fingerprints).
+ */
+const MAX_SUMMED = 16;
+interface Summed {
+  fingerprints: string;
+  totals: RedTotals;
+}
+const summed = new WeakMap<Storage, Map<string, Summed>>();
 
-/** The minute ranges cut at every bound of any of them: disjoint, sorted, each inside one or more. */
-function disjointMinutes(ranges: readonly SecondsRange[]): SecondsRange[] {
-  const bounds = [...new Set(ranges.flatMap((r) => [r.fromS, r.toS]))].sort((a, b) => a - b);
-  return bounds
-    .slice(1)
-    .map((toS, i) => ({ fromS: bounds[i] ?? toS, toS }))
-    .filter((piece) => ranges.some((r) => inside(piece, r)));
+function summedHours(storage: Storage, key: string, fingerprints: string, sum: () => RedTotals): RedTotals {
+  let memo = summed.get(storage);
+  if (memo === undefined) summed.set(storage, (memo = new Map<string, Summed>()));
+  const hit = memo.get(key);
+  memo.delete(key);
+  const entry =
+    hit !== undefined && hit.fingerprints === fingerprints ? hit : { fingerprints, totals: sum() };
+  memo.set(key, entry);
+  for (const oldest of memo.keys()) {
+    if (memo.size <= MAX_SUMMED) break;
+    memo.delete(oldest);
+  }
+  return entry.totals;
 }
 
-export async function serviceRed(storage: Storage, input: ServiceRedInput): Promise<ServiceRed> {
-  const { range, plan, useHours, cluster } = input;
-  // Current, a day ago, a week ago, the seen window.
-  const ranges = [range, shifted(range, 'day'), shifted(range, 'week'), input.seenRange];
-  const hourSteps = plan.stepS % HOUR_S === 0;
-  const splits = ranges.map((r, i) => (useHours && (i !== 0 || hourSteps) ? splitRange(r) : minutesOnly(r)));
-  const edgesOf = (i: number) => (splits[i]?.edges ?? []).filter((e) => e.toS > e.fromS);
-  const minutes = disjointMinutes(splits.flatMap((_, i) => edgesOf(i)));
-  const stepped = minutes.flatMap((m, i) => (edgesOf(0).some((e) => inside(m, e)) ? [i] : []));
-  const needed = [...new Set(splits.flatMap((s) => hoursOf(s.hours)))].sort((a, b) => a - b);
-  const span = (hours: number[]): SecondsRange | undefined => {
-    const [first, last] = [hours.at(0), hours.at(-1)];
-    return first === undefined || last === undefined ? undefined : { fromS: first, toS: last + HOUR_S };
-  };
+type SecondsPiece = Pick<MinutePiece, 'fromS' | 'toS'>;
 
-  const rows = await redCells(storage, { fingerprints: span(needed), minutes, stepped, plan, cluster });
+/** `piece` cut at the sparkline's step boundaries, each part with its step. */
+function bySteps(piece: SecondsPiece, plan: ServiceRedInput['plan']): [SecondsPiece, number][] {
+  const parts: [SecondsPiece, number][] = [];
+  for (let fromS = piece.fromS; fromS < piece.toS;) {
+    const step = Math.floor((fromS - plan.firstS) / plan.stepS);
+    const toS = Math.min(piece.toS, plan.firstS + (step + 1) * plan.stepS);
+    parts.push([{ fromS, toS }, step]);
+    fromS = toS;
+  }
+  return parts;
+}
+
+/**
+ * The RED of a call from its plan and the rows its statement read (fingerprints, the running hour's
+ * minutes; `rows` holds no other kinds).
+ */
+export async function serviceRed(
+  storage: Storage,
+  input: ServiceRedInput,
+  red: ServiceRedPlan,
+  rows: readonly RedCellRow[],
+): Promise<ServiceRed> {
+  const { plan } = input;
   const fingerprints = new Map<number, string>();
-  const minuteRows = minutes.map((): RedCellRow[] => []);
+  const liveRows = red.read.minutes.map((): RedCellRow[] => []);
   for (const r of rows) {
     if (r.kind === RedCellKind.fingerprint) fingerprints.set(r.t, fingerprintOf(r));
-    else minuteRows[r.seg]?.push(r);
+    else liveRows[r.seg]?.push(r);
   }
+  const { hours, minuteHours } = await cachedHours(storage, red, fingerprints);
 
-  const cache = hourCacheOf(storage);
-  const hourCells = new Map<number, readonly RedCell[]>();
-  const stale: number[] = [];
-  for (const h of needed) {
-    const cells = cache.get(h, fingerprints.get(h) ?? NO_ROWS);
-    if (cells === undefined) stale.push(h);
-    else hourCells.set(h, cells);
-  }
-  if (stale.length > 0) {
-    const fresh = await redCells(storage, { hours: span(stale), minutes: [], stepped: [], plan });
-    const byHour = new Map<number, RedCell[]>(stale.map((h) => [h, []]));
-    for (const r of fresh) byHour.get(r.t)?.push(cellOf(r));
-    for (const [h, cells] of byHour) {
-      cache.set(h, fingerprints.get(h) ?? NO_ROWS, cells);
-      hourCells.set(h, cells);
-    }
-  }
-
-  // Per service: the three periods' sums, the current range's per step, and the seen window's clusters.
-  const acc = new Map<string, { periods: (Sums | undefined)[]; steps: Map<number, Sums> }>();
-  const clusterSets = new Map<string, Set<string>>();
-  const addTo = (cell: Sums & { service: string; cluster: string }, period: number, step?: number) => {
-    if (cluster !== undefined && cell.cluster !== cluster) return;
-    if (period === 3) {
-      if (cell.requests === 0) return;
-      let set = clusterSets.get(cell.service);
-      if (set === undefined) clusterSets.set(cell.service, (set = new Set()));
-      set.add(cell.cluster);
-      return;
-    }
-    let a = acc.get(cell.service);
-    if (a === undefined)
-      acc.set(cell.service, (a = { periods: [undefined, undefined, undefined], steps: new Map() }));
-    add((a.periods[period] ??= emptySums()), cell);
-    if (step === undefined) return;
-    let s = a.steps.get(step);
-    if (s === undefined) a.steps.set(step, (s = emptySums()));
-    add(s, cell);
-  };
-  splits.forEach((split, period) => {
-    for (const h of hoursOf(split.hours)) {
-      const step = period === 0 ? Math.floor((h - plan.firstS) / plan.stepS) : undefined;
-      for (const cell of hourCells.get(h) ?? []) addTo(cell, period, step);
-    }
-    minutes.forEach((m, i) => {
-      if (!edgesOf(period).some((e) => inside(m, e))) return;
-      for (const r of minuteRows[i] ?? []) addTo(cellOf(r), period, period === 0 ? r.t : undefined);
+  const totals = new RedTotals(input.cluster);
+  red.splits.forEach((split, period) => {
+    const whole = hoursOf(split.hours);
+    if (whole.length === 0) return;
+    const steps = period === 0 ? `${plan.firstS}/${plan.stepS}` : '';
+    const key = `${period} ${split.hours.fromS}-${split.hours.toS} ${input.cluster ?? ''} ${steps}`;
+    const valid = whole.map((h) => fingerprints.get(h) ?? NO_ROWS).join(',');
+    const wholeHours = summedHours(storage, key, valid, () => {
+      const sums = new RedTotals(input.cluster);
+      for (const h of whole) {
+        const step = period === 0 ? Math.floor((h - plan.firstS) / plan.stepS) : undefined;
+        for (const cell of hours.get(h) ?? []) sums.addCell(cell, period, step);
+      }
+      return sums;
     });
+    totals.merge(wholeHours);
   });
+  let live = 0;
+  for (const piece of red.pieces) {
+    if (piece.cachedHour === undefined) {
+      // Minute rows of the current range carry their sparkline step (t).
+      for (const r of liveRows[live++] ?? []) {
+        const cell = cellOf(r);
+        for (const period of piece.periods) totals.addCell(cell, period, period === 0 ? r.t : undefined);
+      }
+      continue;
+    }
+    const block = minuteHours.get(piece.cachedHour);
+    if (block === undefined) continue;
+    if (!piece.periods.includes(0)) totals.addMinutes(block, piece.cachedHour, piece, piece.periods);
+    else {
+      for (const [part, step] of bySteps(piece, plan))
+        totals.addMinutes(block, piece.cachedHour, part, piece.periods, step);
+    }
+  }
 
   const subjects = new Map<string, Subject>();
-  for (const [service, a] of acc) {
+  for (const [service, a] of totals.services) {
     const steps = [...a.steps].map(([step, s]): CurrentRow => ({ name: service, step, ...figuresOf(s) }));
     const [current, day, week] = a.periods.map((p) => (p === undefined ? undefined : figuresOf(p)));
     subjects.set(service, { periods: [current, day, week], steps });
   }
-  const clusters = new Map([...clusterSets].map(([service, set]) => [service, [...set].sort()]));
+  const clusters = new Map([...totals.clusters].map(([service, set]) => [service, [...set].sort()]));
   return { subjects, clusters };
 }
