@@ -13,7 +13,7 @@
  *
  * Printed: the job's time and CPU per one-minute window at this rate (≈ 116 spans/s at 10 M / 24 h, above
  * the demo shop's ≈ 40), and on one extra minute of `--dense` spans (3 M ≈ 50k spans/s), each also for the
- * job's delay-source part alone (features/services/delay-source-window.ts); then
+ * job's delay-source part alone (features/delay/delay-source-window.ts); then
  * `topology.neighbours` and `topology.map` for the last hour, in process (server time): p50 / p95.
  * Target: p95 ≤ 100 ms for 1 h.
  */
@@ -25,7 +25,7 @@ import { DEFAULT_HEALTH_THRESHOLDS } from '../packages/shared/src/console/index.
 import type { Span, TracesData } from '../packages/shared/src/model/index.ts';
 import type { RedClientRollupRow } from '../packages/shared/src/red/index.ts';
 import { neighbours, serviceMap } from '../apps/server/src/features/topology/topology-graph.ts';
-import { computeDelayWindow } from '../apps/server/src/features/services/delay-source-window.ts';
+import { computeDelayWindow } from '../apps/server/src/features/delay/delay-source-window.ts';
 import { computeWindow } from '../apps/server/src/features/topology/topology-window.ts';
 import {
   appendRedClientRows,

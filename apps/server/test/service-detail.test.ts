@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delaySource } from '../src/features/services/delay-source.ts';
+import { delaySource } from '../src/features/delay/delay-source.ts';
 import { serviceCalls } from '../src/features/services/service-calls.ts';
 import { serviceErrors } from '../src/features/services/service-errors.ts';
 import { serviceInfrastructure } from '../src/features/services/service-infrastructure.ts';

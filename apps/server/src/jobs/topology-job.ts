@@ -1,7 +1,7 @@
 /**
  * The topology job: computes the dependency edges of each one-minute window from stored spans
  * (features/topology/edge-structure.ts), and the window's delay-source sums per endpoint
- * (features/services/delay-source-window.ts), once the window is `graceMs` old, so spans that arrive late (agent
+ * (features/delay/delay-source-window.ts), once the window is `graceMs` old, so spans that arrive late (agent
  * buffers, tail-sampling decisions, retries) are in. Windows are computed in order from where the last run
  * (or, after a restart, the `topology_windows` table) left off, at most `catchUpWindows` back: a server
  * that was down for a day does not spend its first hour on it. Each run computes at most

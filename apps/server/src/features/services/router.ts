@@ -3,7 +3,7 @@ import { viewerProcedure, router } from '../../trpc/init.ts';
 import { keyCursorInput } from '../cursor.ts';
 import { ERROR_GROUPS_PAGE } from '../errors/error-queries.ts';
 import { timeRangeInput } from '../time-range.ts';
-import { delaySource } from './delay-source.ts';
+import { delaySource } from '../delay/delay-source.ts';
 import { CALLS_PAGE, serviceCalls } from './service-calls.ts';
 import { serviceErrors } from './service-errors.ts';
 import { serviceInfrastructure } from './service-infrastructure.ts';

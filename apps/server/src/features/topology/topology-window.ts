@@ -1,11 +1,11 @@
 /**
  * One window of the topology job: read its calls, label them into edge rows, write them, compute the
- * window's delay-source sums (features/services/delay-source-window.ts), and record the window as computed.
+ * window's delay-source sums (features/delay/delay-source-window.ts), and record the window as computed.
  * Writing the same window twice writes the same rows (storage/tables/topology-edges.ts, delay-source.ts).
  */
 import { appendTopologyEdgeRows, appendTopologyWindowRow, RowBinaryWriter } from '../../storage/index.ts';
 import type { Storage } from '../../storage/index.ts';
-import { computeDelayWindow } from '../services/delay-source-window.ts';
+import { computeDelayWindow } from '../delay/delay-source-window.ts';
 import { edgeRows } from './edge-structure.ts';
 import { latestWindow, windowCalls } from './topology-queries.ts';
 

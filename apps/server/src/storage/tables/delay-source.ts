@@ -3,7 +3,7 @@
  * (jobs/topology-job.ts) for each one-minute window once its grace period has passed: per cluster, service,
  * entry endpoint and RED latency bucket, how many stored requests (entry spans) started in the window,
  * their summed duration, and the summed time their own client / producer calls covered
- * (features/services/delay-source.ts says how). `services.delaySource` then reads a few thousand rows for a
+ * (features/delay/delay-source.ts says how). `services.delaySource` then reads a few thousand rows for a
  * day instead of the day's stored spans and their traces' calls.
  *
  * One row per window and key. ReplacingMergeTree on that key, version `computed_at`: recomputing a window

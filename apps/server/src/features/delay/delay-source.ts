@@ -14,7 +14,7 @@
  *
  * Where the stored requests come from: the topology job (jobs/topology-job.ts) splits each one-minute window
  * once its grace period has passed and keeps the sums per endpoint and latency bucket in `delay_source_1m`
- * (delay-source-queries.ts `windowDelaySums`, the same split in SQL); a range reads those sums for the
+ * (delay-queries.ts `windowDelaySums`, the same split in SQL); a range reads those sums for the
  * minutes the job has computed — a few thousand rows a day — and splits the stored spans here only for the
  * minutes it has not (the last few, still in their grace period; minutes before the job ran or before
  * migration 0008), at most the `DELAY_SAMPLE_LIMIT` most recent of them. The weighting is the same either
@@ -35,8 +35,8 @@ import {
   delayCoverage,
   endpointFigures,
   entryAndCallSpans,
-} from './delay-source-queries.ts';
-import type { CallSpan, DelayCoverage, DelayInput, EntrySpan } from './delay-source-queries.ts';
+} from './delay-queries.ts';
+import type { CallSpan, DelayCoverage, DelayInput, EntrySpan } from './delay-queries.ts';
 
 const DELAY_SAMPLE_LIMIT = 5000;
 

@@ -6,7 +6,7 @@
  */
 import { appendDelaySourceRows, RowBinaryWriter } from '../../storage/index.ts';
 import type { Storage } from '../../storage/index.ts';
-import { windowDelaySums } from './delay-source-queries.ts';
+import { windowDelaySums } from './delay-queries.ts';
 
 /** Computes and stores the delay-source sums of [windowMs, windowMs + 1 min); returns the rows written. */
 export async function computeDelayWindow(
