@@ -213,7 +213,11 @@ describe('the sink', () => {
     h.behaviour = () => gate;
     await h.start([fromStart(log)], { tuning: { batchMaxRecords: 100, readChunkBytes: 16 * 1024 } });
     // The reader runs into the limit and waits there rather than reading the 1 MB file.
-    await waitUntil(() => h.collector!.stats().sinkWaits >= 1, 'the reader to stop for the sink');
+    // The first batch's send may reach the sink a moment after the reader stops (a busy machine): wait for both.
+    await waitUntil(
+      () => h.collector!.stats().sinkWaits >= 1 && h.calls.length >= 1,
+      'the reader to stop for the sink, with the first batch at it',
+    );
     const stats = h.collector!.stats();
     expect(h.calls).toHaveLength(1);
     // One batch at the sink, one sealed behind it, one full: 3 × 100 records.
