@@ -26,6 +26,7 @@ import { serviceInfrastructure } from '../apps/server/src/features/services/serv
 import { openStorage } from '../apps/server/src/storage/index.ts';
 import type { Storage } from '../apps/server/src/storage/index.ts';
 import { median, percentile } from './support/process-cpu.ts';
+import { seedResourceMetrics } from './workload/service-world.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,50 +47,6 @@ const quiet = {
 };
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
-
-async function seed(storage: Storage, nowMs: number): Promise<void> {
-  const db = storage.database;
-  const params = { now: Math.floor(nowMs / MINUTE) * MINUTE, services, hosts };
-  await storage.client.command({
-    query: `INSERT INTO ${db}.metrics (cluster, service, instance, name, metric_type, temporality, is_monotonic, ts,
-              start_ts, labels, resource_attributes, value)
-      SELECT 'default', svc, inst, name, 'sum', 2, 1, fromUnixTimestamp64Milli(toInt64({now:Int64} - m * 60000)),
-             fromUnixTimestamp64Milli(toInt64({now:Int64} - 2 * 86400000)), map(),
-             map('host.name', concat('host-', toString(s % {hosts:UInt32})), 'process.pid', toString(1000 + i),
-                 'service.version', '1.0.0', 'process.creation.time', '2026-01-01T00:00:00Z'),
-             (1440 - m) * 0.5
-      FROM (SELECT intDiv(number, {services:UInt32} * 12) AS m, intDiv(number % ({services:UInt32} * 12), 12) AS s,
-                   intDiv(number % 12, 6) AS i, number % 6 AS k, concat('svc-', leftPad(toString(s), 3, '0')) AS svc,
-                   concat(svc, '-', toString(i)) AS inst,
-                   ['process.cpu.time', 'apo.process.runqueue.wait.time', 'process.memory.usage',
-                    'process.unix.file_descriptor.count', 'nodejs.eventloop.delay.p99', 'process.thread.count'][k + 1] AS name
-            FROM numbers(${1440 * services * 12}))`,
-    query_params: params,
-  });
-  await storage.client.command({
-    query: `INSERT INTO ${db}.metrics (cluster, service, instance, name, metric_type, temporality, is_monotonic, ts,
-              start_ts, labels, resource_attributes, value)
-      SELECT 'default', 'unknown_service', h, name, 'sum', 2, 1, fromUnixTimestamp64Milli(toInt64({now:Int64} - m * 60000)),
-             fromUnixTimestamp64Milli(toInt64({now:Int64} - 2 * 86400000)), lbl, map('host.name', h), (1440 - m) * 3.0
-      FROM (SELECT intDiv(number, {hosts:UInt32} * 24) AS m, concat('host-', toString(intDiv(number % ({hosts:UInt32} * 24), 24))) AS h,
-                   number % 24 AS k,
-                   if(k < 16, 'node_cpu_seconds_total',
-                      ['node_load1', 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes', 'node_filesystem_size_bytes',
-                       'node_filesystem_avail_bytes', 'node_network_receive_bytes_total', 'node_netstat_Tcp_OutSegs',
-                       'node_netstat_Tcp_RetransSegs'][k - 15]) AS name,
-                   if(k < 16, map('cpu', toString(intDiv(k, 2)), 'mode', if(k % 2 = 0, 'idle', 'user')), map('mountpoint', '/')) AS lbl
-            FROM numbers(${1440 * hosts * 24}))`,
-    query_params: params,
-  });
-  await storage.client.command({
-    query: `INSERT INTO ${db}.events (cluster, ts, service, instance, name, severity_number, body)
-      SELECT 'default', fromUnixTimestamp64Milli(toInt64({now:Int64} - (number + 1) * 97000)),
-             concat('svc-', leftPad(toString(number), 3, '0')), concat('svc-', leftPad(toString(number), 3, '0'), '-0'),
-             'process.restart', 9, 'restarted'
-      FROM numbers({services:UInt32})`,
-    query_params: params,
-  });
-}
 
 /** The hosts read before `host_name` and the projection (host-queries.ts at a194be1), as SQL. */
 function oldHostSeries(storage: Storage, input: { from: number; to: number; hosts: string[] }) {
@@ -133,7 +90,7 @@ try {
   try {
     const nowMs = Date.now();
     const t0 = performance.now();
-    await seed(storage, nowMs);
+    await seedResourceMetrics(storage, { services, hosts, nowMs });
     console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     const service = (n: number) => `svc-${String(n % services).padStart(3, '0')}`;
     const input = (n: number) => ({ service: service(n), from: nowMs - DAY, to: nowMs + MINUTE });

@@ -78,7 +78,28 @@ async function loadTheRest(storage: Storage, { services, days, nowMs }: ServiceW
             FROM numbers(${minutes * services * 6}))`,
     query_params: params,
   });
-  // Every minute of the last 24 h: 6 process metrics × 2 instances per service; 24 host series × 20 hosts.
+  await seedResourceMetrics(storage, { services, hosts: HOSTS, nowMs });
+  await storage.client.command({
+    query: `INSERT INTO ${db}.logs (cluster, ts, service, instance, severity_number, severity_text, body)
+      SELECT 'default', fromUnixTimestamp64Milli(toInt64({now:Int64} - number * 86)),
+             concat('svc-', leftPad(toString(number % {services:UInt32}), 3, '0')),
+             concat('svc-', leftPad(toString(number % {services:UInt32}), 3, '0'), '-', toString(number % 2)),
+             if(number % 5 = 0, 17, 9), if(number % 5 = 0, 'ERROR', 'INFO'), 'request handled'
+      FROM numbers(1000000)`,
+    query_params: params,
+  });
+}
+
+/**
+ * Every minute of the last 24 h: 6 process metrics × 2 instances per service (each on host `s % hosts`) and
+ * 24 node_exporter series per host; and one restart per service. Also `service-hosts.bench.ts`'s data.
+ */
+export async function seedResourceMetrics(
+  storage: Storage,
+  { services, hosts, nowMs }: { services: number; hosts: number; nowMs: number },
+): Promise<void> {
+  const db = storage.database;
+  const params = { now: Math.floor(nowMs / MINUTE) * MINUTE, services, hosts };
   await storage.client.command({
     query: `INSERT INTO ${db}.metrics (cluster, service, instance, name, metric_type, temporality, is_monotonic, ts,
               start_ts, labels, resource_attributes, value)
@@ -107,16 +128,7 @@ async function loadTheRest(storage: Storage, { services, days, nowMs }: ServiceW
                        'node_filesystem_avail_bytes', 'node_network_receive_bytes_total', 'node_netstat_Tcp_OutSegs',
                        'node_netstat_Tcp_RetransSegs'][k - 15]) AS name,
                    if(k < 16, map('cpu', toString(intDiv(k, 2)), 'mode', if(k % 2 = 0, 'idle', 'user')), map('mountpoint', '/')) AS lbl
-            FROM numbers(${1440 * HOSTS * 24}))`,
-    query_params: params,
-  });
-  await storage.client.command({
-    query: `INSERT INTO ${db}.logs (cluster, ts, service, instance, severity_number, severity_text, body)
-      SELECT 'default', fromUnixTimestamp64Milli(toInt64({now:Int64} - number * 86)),
-             concat('svc-', leftPad(toString(number % {services:UInt32}), 3, '0')),
-             concat('svc-', leftPad(toString(number % {services:UInt32}), 3, '0'), '-', toString(number % 2)),
-             if(number % 5 = 0, 17, 9), if(number % 5 = 0, 'ERROR', 'INFO'), 'request handled'
-      FROM numbers(1000000)`,
+            FROM numbers(${1440 * hosts * 24}))`,
     query_params: params,
   });
   await storage.client.command({
