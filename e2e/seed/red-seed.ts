@@ -147,3 +147,42 @@ export async function expectedMinute(service: string, period: 'now' | 'dayAgo' |
   });
   return summarizeRed(figures);
 }
+
+/** `svc-000` … : `count` services, one endpoint each, the last SEED_MINUTES minutes only (a long overview). */
+export function manyServiceName(i: number): string {
+  return `svc-${String(i).padStart(3, '0')}`;
+}
+
+/** Seeds `count` steady services (10 requests a minute; latency 5–60 ms by index) into a running server. */
+export async function seedManyServices(serverUrl: string, count: number, nowMs = Date.now()): Promise<void> {
+  const lastMinute = Math.floor(nowMs / 60_000) * 60_000 - SEED_END_OFFSET_MIN * 60_000;
+  const minutes = Array.from({ length: SEED_MINUTES }, (_, i) => lastMinute - i * 60_000);
+  const body = {
+    resourceMetrics: Array.from({ length: count }, (_, i) => ({
+      resource: {
+        attributes: [str('service.name', manyServiceName(i)), str('service.instance.id', `i-${i}`)],
+      },
+      scopeMetrics: [
+        {
+          scope: { name: 'apo.red', version: '1' },
+          metrics: [
+            {
+              name: 'apo.red.server.duration',
+              unit: 's',
+              histogram: {
+                aggregationTemporality: 1,
+                dataPoints: minutes.map((m) => point('GET /api/items', m, 10, 5 + (i % 12) * 5, false)),
+              },
+            },
+          ],
+        },
+      ],
+    })),
+  };
+  const res = await fetch(`${serverUrl}/v1/metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`seeding ${count} services failed: HTTP ${res.status} ${await res.text()}`);
+}

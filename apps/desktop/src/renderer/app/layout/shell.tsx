@@ -1,13 +1,26 @@
 import { Outlet } from '@tanstack/react-router';
-import { useCallback, useState } from 'react';
-import { CommandPalette } from '../command-palette.tsx';
-import { ShortcutsDialog, useGlobalShortcuts } from '../keyboard-shortcuts.tsx';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useGlobalShortcuts } from '../keyboard-shortcuts.ts';
 import { OfflineBanner } from '../offline/offline-banner.tsx';
 import { useOsCommands } from '../os-commands.ts';
 import { ServerSwitcher } from '../server-switcher.tsx';
 import { LeftNav } from './left-nav.tsx';
 import { UserMenu } from './user-menu.tsx';
 import { ThemeMenu, ViewControls } from './view-controls.tsx';
+
+// The palette and the shortcuts list are not part of the first view: their code (cmdk, Radix Dialog) loads
+// once the browser is idle after the first render, or at the first Ctrl K / ?, whichever comes first.
+const loadPalette = () => import('../command-palette.tsx');
+const loadShortcuts = () => import('../shortcuts-dialog.tsx');
+const CommandPalette = lazy(async () => ({ default: (await loadPalette()).CommandPalette }));
+const ShortcutsDialog = lazy(async () => ({ default: (await loadShortcuts()).ShortcutsDialog }));
+
+function usePreloadWhenIdle() {
+  useEffect(() => {
+    const id = requestIdleCallback(() => void Promise.all([loadPalette(), loadShortcuts()]));
+    return () => cancelIdleCallback(id);
+  }, []);
+}
 
 /** Navigation on the left, the global controls on top, the view below. */
 export function Shell() {
@@ -17,6 +30,7 @@ export function Shell() {
   const openShortcuts = useCallback(() => setShortcutsOpen(true), []);
   useGlobalShortcuts({ openPalette, openShortcuts });
   useOsCommands(openPalette);
+  usePreloadWhenIdle();
   return (
     <div className="shell">
       <LeftNav />
@@ -48,8 +62,10 @@ export function Shell() {
         <OfflineBanner />
         <Outlet />
       </main>
-      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} />
-      <ShortcutsDialog open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
+      <Suspense fallback={null}>
+        {paletteOpen && <CommandPalette open onOpenChange={setPaletteOpen} />}
+        {shortcutsOpen && <ShortcutsDialog open onOpenChange={setShortcutsOpen} />}
+      </Suspense>
     </div>
   );
 }
