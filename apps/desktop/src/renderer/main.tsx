@@ -1,17 +1,12 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/app.tsx';
-import { getBridge } from './bridge/bridge.ts';
-import { pathLinkToHashUrl } from './app/path-links.ts';
+import { startEarlyData } from './boot/early-data.ts';
 
-// A printed path link (`/setup?token=…`) opens as the same route in the hash, before the router reads it.
-const hashUrl = pathLinkToHashUrl(window.location);
-if (hashUrl !== null) window.history.replaceState(null, '', hashUrl);
-
-const container = document.getElementById('root');
-if (container === null) throw new Error('index.html has no #root element');
-createRoot(container).render(
-  <StrictMode>
-    <App bridge={getBridge()} />
-  </StrictMode>,
-);
+// The first view's request leaves before the app's code has loaded (boot/early-data.ts); React DOM, the
+// router and the UI come as their own chunk meanwhile.
+startEarlyData();
+import('./boot/start-app.tsx').catch((error: unknown) => {
+  // Without the app there is no error view either: say it plainly where the app would have been.
+  const root = document.getElementById('root');
+  if (root !== null) {
+    root.textContent = `The console's code did not load (${String(error)}). Reload the page to try again.`;
+  }
+});

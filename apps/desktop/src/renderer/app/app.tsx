@@ -7,6 +7,7 @@ import { createApoTrpcClient, TRPCProvider } from '../trpc/trpc.ts';
 import { ProblemState } from '../ui/states/problem-state.tsx';
 import { TooltipProvider } from '../ui/primitives/tooltip.tsx';
 import { ConnectionProvider } from './data/connection.tsx';
+import { adoptEarlyQueryClient } from './data/early-route-data.ts';
 import { createIdbPersister } from './data/idb-persister.ts';
 import { CACHE_MAX_AGE_MS } from './data/persisted-cache.ts';
 import { createQueryClient } from './data/query-client.ts';
@@ -127,7 +128,7 @@ function ServerScope({
   router: ReturnType<typeof createAppRouter>;
 }) {
   const serverUrl = active.connection.url;
-  const [queryClient] = useState(createQueryClient);
+  const [queryClient] = useState(() => adoptEarlyQueryClient(serverUrl) ?? createQueryClient());
   const persister = useMemo(() => createIdbPersister(serverUrl), [serverUrl]);
   // The client lives as long as the server scope; the token is read per request, from the latest props.
   const tokenRef = useRef(active.token);
