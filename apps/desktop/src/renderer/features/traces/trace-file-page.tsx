@@ -11,6 +11,7 @@ import { chooseTraceFile, chosenTraceFile } from './file-store.ts';
 import { useTraceLoader, type TraceSource } from './load/use-trace-loader.ts';
 import { TraceFileDrop } from './trace-file-input.tsx';
 import { TraceProgress } from './trace-progress.tsx';
+import type { TraceExporter } from './view/trace-export-menu.tsx';
 import { TraceView } from './view/trace-view.tsx';
 import './traces.css';
 
@@ -19,7 +20,8 @@ export function TraceFilePage() {
   const setSearch = useSetSearch();
   const [file, setFile] = useState<File | null>(chosenTraceFile);
   const source = useMemo((): TraceSource | null => (file === null ? null : { kind: 'file', file }), [file]);
-  const { load, openFileTrace, fileSpanDetails } = useTraceLoader(source, 0);
+  const { load, openFileTrace, fileSpanDetails, exportFileTrace } = useTraceLoader(source, 0);
+  const exporter = useMemo((): TraceExporter => ({ kind: 'file', run: exportFileTrace }), [exportFileTrace]);
   const pick = useCallback((f: File) => {
     chooseTraceFile(f);
     setFile(f);
@@ -72,6 +74,7 @@ export function TraceFilePage() {
         <TraceView
           model={load.model}
           loadDetails={fileSpanDetails}
+          exporter={exporter}
           linksOpenStored={false}
           tab={view ?? 'waterfall'}
           onTab={(t) => setSearch({ view: t === 'flame' ? 'flame' : undefined })}
