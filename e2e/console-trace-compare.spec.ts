@@ -291,7 +291,7 @@ test('exporting a stored trace of 3,000 spans: every span of the file carries it
     expect(got.size).toBe(BIG_EXPORT_SPANS);
     const mismatched = [...seeded].filter(([id, attrs]) => {
       const g = got.get(id);
-      return g?.['seq.n'] !== attrs['seq.n'] || g['order.id'] !== attrs['order.id'];
+      return g?.['seq.n'] !== attrs['seq.n'] || g?.['order.id'] !== attrs['order.id'];
     });
     expect(mismatched).toEqual([]);
   }
