@@ -20,7 +20,7 @@ export type ShowOpenDialog = (options: {
   filters: { name: string; extensions: string[] }[];
 }) => Promise<{ canceled: boolean; filePaths: string[] }>;
 
-export class TraceFileError extends Error {
+class TraceFileError extends Error {
   override readonly name = 'TraceFileError';
 }
 

@@ -30,7 +30,7 @@ const groupsQuery = defineQuery('export.groups', {
 const pageQuery = defineQuery('export.spans', spanSelection);
 
 /** Spans sharing a resource (service and resource attributes) and an instrumentation scope. */
-export interface ExportGroup {
+interface ExportGroup {
   service: string;
   resourceHash: bigint;
   scopeName: string;

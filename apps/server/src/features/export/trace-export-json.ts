@@ -13,7 +13,7 @@ import type { SpanView } from '../traces/span-view.ts';
 import type { TraceExportRead } from './export-queries.ts';
 
 export const EXPORT_FORMATS = ['otlp', 'jaeger'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The file name the console's own export uses (model/trace-export.ts), so both downloads look alike. */
 export const exportFileName = (format: ExportFormat, traceId: string): string =>

@@ -8,7 +8,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type TraceFileOpening =
+type TraceFileOpening =
   | { state: 'reading'; name: string; bytes: number; size: number }
   | { state: 'failed'; name: string; message: string };
 

@@ -40,7 +40,7 @@ function fileOrder(t: FileTrace): Int32Array {
   return order;
 }
 
-export interface ExportControl {
+interface ExportControl {
   /** Called with the spans written so far, at most every few ms. */
   progress(done: number, total: number): void;
   /** Checked after each window read: true stops the export (it then resolves to null). */
