@@ -3,10 +3,11 @@
  * server stopped. A file with several traces opens the largest and lists the others.
  */
 import { Link, useSearch } from '@tanstack/react-router';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useSetSearch } from '../../app/use-view-search.ts';
 import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { ProblemState } from '../../ui/states/problem-state.tsx';
+import { exposeBridgeFileHook } from './bridge-file-hook.ts';
 import { chooseTraceFile, useChosenTraceFile } from './file-store.ts';
 import { useTraceLoader, type TraceSource } from './load/use-trace-loader.ts';
 import { TraceFileDrop } from './trace-file-input.tsx';
@@ -21,6 +22,7 @@ export function TraceFilePage() {
   const { view } = useSearch({ from: '/shell/traces/file' });
   const setSearch = useSetSearch();
   const { file, opening } = useChosenTraceFile();
+  useEffect(() => exposeBridgeFileHook(), []);
   const source = useMemo((): TraceSource | null => (file === null ? null : { kind: 'file', file }), [file]);
   const { load, openFileTrace, fileSpanDetails, exportFileTrace } = useTraceLoader(source, 0);
   const exporter = useMemo((): TraceExporter => ({ kind: 'file', run: exportFileTrace }), [exportFileTrace]);
