@@ -295,7 +295,10 @@ test('exporting a stored trace of 3,000 spans: every span of the file carries it
     });
     expect(mismatched).toEqual([]);
   }
-  await expect(page.getByTestId('export-status')).toHaveText('Download started');
+  await expect(page.getByTestId('export-status')).toHaveText(
+    'Download started — see the browser’s downloads',
+  );
+  await attachBothThemes(page, test.info(), 'trace-export-started');
 });
 
 test('the flame graph of a generated 100,000-span trace: merged paths, widths adding up, no long freeze', async ({

@@ -150,7 +150,7 @@ export function TraceExportMenu({ traceId, exporter }: { traceId: string; export
         Jaeger JSON
       </button>
       <span className="small muted" aria-live="polite" data-testid="export-status">
-        {progress.step === 'started' && 'Download started'}
+        {progress.step === 'started' && 'Download started — see the browser’s downloads'}
         {progress.step === 'downloading' && `Downloading… ${mb(progress.bytes)}`}
         {progress.step === 'writing' &&
           (progress.total === 0
