@@ -7,6 +7,12 @@ import { e2eEnv } from './e2e-env.ts';
 import { ownServer, type OwnServer } from './own-server.ts';
 import { attachBothThemes } from './screenshots.ts';
 import { seedSlowShop, SLOW_SHOP_TRACE_ID } from './seed/trace-compare-seed.ts';
+import {
+  BIG_EXPORT_SPANS,
+  BIG_EXPORT_TRACE_ID,
+  exportSeedAttributes,
+  seedBigExportTrace,
+} from './seed/trace-export-seed.ts';
 import { bigTraceSpans, jaegerJson, seedTraces, SHOP_TRACE_ID } from './seed/trace-seed.ts';
 import { TraceViewPage } from './trace-view-page.ts';
 
@@ -24,6 +30,7 @@ test.beforeAll(async () => {
   await server.start();
   await seedTraces(server.url);
   await seedSlowShop(server.url);
+  await seedBigExportTrace(server.url);
   files = mkdtempSync(join(tmpdir(), 'apo-e2e-trace-compare-'));
 });
 
@@ -219,6 +226,79 @@ test('export as OTLP JSON and Jaeger JSON: each file reopens in the file view, d
   await expect(page).toHaveURL(new RegExp(`a=file%3A${SHOP_TRACE_ID}|a=file:${SHOP_TRACE_ID}`));
   await expect(page.getByTestId('cmp-summary')).toContainText('3 slower · 0 faster · 2 added · 1 missing');
   expect(view.page.isClosed()).toBe(false);
+});
+
+test('exporting a stored trace of 3,000 spans: every span of the file carries its seeded attributes', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // Stored whole before the view opens (three requests of 1,000 spans each).
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${server.url}/api/traces/${BIG_EXPORT_TRACE_ID}`);
+      if (!res.ok) return 0;
+      const body = (await res.json()) as { data: { spans: unknown[] }[] };
+      return body.data[0]?.spans.length ?? 0;
+    })
+    .toBe(BIG_EXPORT_SPANS);
+  const view = await openStored(page, BIG_EXPORT_TRACE_ID);
+  await view.waitForTrace(BIG_EXPORT_SPANS);
+  const seeded = new Map(
+    Array.from({ length: BIG_EXPORT_SPANS }, (_, i) => [
+      (i + 1).toString(16).padStart(16, '0'),
+      exportSeedAttributes(i),
+    ]),
+  );
+  for (const [button, suffix] of [
+    ['OTLP JSON', 'otlp'],
+    ['Jaeger JSON', 'jaeger'],
+  ] as const) {
+    const downloading = page.waitForEvent('download');
+    await view.button(button).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(`trace-${BIG_EXPORT_TRACE_ID}.${suffix}.json`);
+    const path = join(files, download.suggestedFilename());
+    await download.saveAs(path);
+    const doc: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    // Span id → its attributes, as the file has them (OTLP: attributes; Jaeger: string tags).
+    const got = new Map<string, Record<string, string>>();
+    if (suffix === 'otlp') {
+      const otlp = doc as {
+        resourceSpans: {
+          scopeSpans: {
+            spans: { spanId: string; attributes: { key: string; value: { stringValue: string } }[] }[];
+          }[];
+        }[];
+      };
+      for (const r of otlp.resourceSpans)
+        for (const sc of r.scopeSpans)
+          for (const sp of sc.spans)
+            got.set(sp.spanId, Object.fromEntries(sp.attributes.map((a) => [a.key, a.value.stringValue])));
+    } else {
+      const jaeger = doc as {
+        data: { spans: { spanID: string; tags: { key: string; value: unknown }[] }[] }[];
+      };
+      for (const sp of jaeger.data[0]?.spans ?? [])
+        got.set(
+          sp.spanID,
+          Object.fromEntries(
+            sp.tags
+              .filter((t) => t.key === 'seq.n' || t.key === 'order.id')
+              .map((t) => [t.key, String(t.value)]),
+          ),
+        );
+    }
+    expect(got.size).toBe(BIG_EXPORT_SPANS);
+    const mismatched = [...seeded].filter(([id, attrs]) => {
+      const g = got.get(id);
+      return g?.['seq.n'] !== attrs['seq.n'] || g?.['order.id'] !== attrs['order.id'];
+    });
+    expect(mismatched).toEqual([]);
+  }
+  await expect(page.getByTestId('export-status')).toHaveText(
+    'Download started — see the browser’s downloads',
+  );
+  await attachBothThemes(page, test.info(), 'trace-export-started');
 });
 
 test('the flame graph of a generated 100,000-span trace: merged paths, widths adding up, no long freeze', async ({

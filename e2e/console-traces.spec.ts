@@ -200,6 +200,33 @@ test.describe('with the server stopped', () => {
     await attachBothThemes(page, test.info(), 'traces-file-error');
   });
 
+  test('the desktop app’s File → Open path: a file handed over in chunks opens like a chosen one, or says why not', async ({
+    page,
+  }) => {
+    const view = new TraceViewPage(page);
+    await view.open(e2eEnv().consoleUrl, '/traces/file', server.url);
+    await page.waitForFunction(() => window.__apoOpenTraceFileBytes !== undefined);
+    // What main would send for an unreadable choice, then for a readable one.
+    await page.evaluate(() =>
+      window.__apoOpenTraceFileBytes?.(
+        'locked.json',
+        '{}',
+        'cannot read /home/me/locked.json: permission denied',
+      ),
+    );
+    await expect(
+      page.getByRole('alert').filter({ hasText: 'locked.json could not be opened' }),
+    ).toBeVisible();
+    await expect(view.fileError).toHaveText('cannot read /home/me/locked.json: permission denied');
+    await attachBothThemes(page, test.info(), 'traces-file-open-failed');
+    const text = JSON.stringify(jaegerJson(SHOP_TRACE_ID, SHOP_SPANS, Date.now() - 60_000));
+    await page.evaluate((t) => window.__apoOpenTraceFileBytes?.('shop-menu.jaeger.json', t), text);
+    await view.waitForTrace(6);
+    expect(shape(await view.rows())).toEqual(SHOP_SHAPE);
+    await expect(page.getByRole('heading', { name: 'shop-menu.jaeger.json' })).toBeVisible();
+    await expect(view.fileError).toHaveCount(0);
+  });
+
   test('a generated 100,000-span trace: expand, collapse, scroll to the end, search — every row reachable', async ({
     page,
   }) => {

@@ -131,5 +131,7 @@ declare global {
       flameDrawn(): { name: string; service: string; x: number; y: number; w: number }[];
     };
     __longTasks?: number[];
+    /** The desktop app's File → Open path (renderer features/traces/bridge-file-hook.ts). */
+    __apoOpenTraceFileBytes?: (name: string, text: string, failWith?: string) => Promise<void>;
   }
 }

@@ -82,4 +82,16 @@ server {
   location / { try_files $uri /index.html; }
 }
 \`\`\`
+
+## Exporting a trace as a file
+
+\`GET /api/console/traces/{traceID}/export?format=otlp|jaeger[&cluster=…]\` answers the whole stored trace as a
+file to download (\`Content-Disposition: attachment; filename="trace-{traceID}.{format}.json"\`), every span with
+its attributes, resource, events and links, however many spans: \`otlp\` is an OTLP JSON
+\`ExportTraceServiceRequest\` (one \`ResourceSpans\` per resource, one \`ScopeSpans\` per scope in it), \`jaeger\` is
+Jaeger JSON (\`{"data": [trace]}\`, the model above). It is written as it is read from storage, 2,000 spans at a
+time, so neither the server nor the response holds the trace whole; a failure part way cuts the download short
+rather than ending it as a file that looks whole. Same credentials as above; 400 for another format, 404 for a
+trace not stored; \`x-apo-trace-spans\` gives the span count. Events and links per span are bounded as in every
+span read (\`APO_READ_MAX_SPAN_EVENTS\`, \`APO_READ_MAX_SPAN_LINKS\`). The console's Export buttons use it.
 `;

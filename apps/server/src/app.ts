@@ -25,6 +25,7 @@ import { registerSamplingRoutes } from './features/sampling/sampling-routes.ts';
 import { InvestigationStore } from './features/investigations/investigation-store.ts';
 import { SavedInvestigationStore } from './features/investigations/saved-investigation-store.ts';
 import { registerTraceColumnsRoute } from './features/traces/trace-columns-route.ts';
+import { registerTraceExportRoute } from './features/export/trace-export-route.ts';
 import { registerJaegerRoutes } from './features/jaeger/jaeger-routes.ts';
 import { lastFlushId, openStorage, type Storage } from './storage/index.ts';
 import { JobRunner } from './jobs/job-runner.ts';
@@ -209,6 +210,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       },
     });
     registerTraceColumnsRoute(app, { storage, access: access.access });
+    // A whole trace as an OTLP or Jaeger JSON file, every span with its attributes (the console's Export).
+    registerTraceExportRoute(app, { storage, access: access.access, limits: config.api });
     // Jaeger's query API (`/api/services`, `/api/traces`, …) for the Jaeger UI and Grafana's Jaeger source.
     registerJaegerRoutes(app, { storage, access: access.access, limits: config.api });
     // The web console at `/`; its fallback (client routes → index.html) answers only what no route above took.

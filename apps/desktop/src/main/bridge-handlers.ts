@@ -9,6 +9,7 @@ import {
   connectionPatchSchema,
   notificationSchema,
   tokenSchema,
+  traceFileReadSchema,
   type Connection,
   type ConnectionChange,
 } from '../preload/bridge-contract.ts';
@@ -17,11 +18,14 @@ import { ConnectionError, type ConnectionStore } from './connections.ts';
 import type { CredentialVault } from './credentials.ts';
 import { ipcHandler, type IpcHandler } from './ipc.ts';
 import { showNotification, type NotificationApi } from './notifications.ts';
+import type { TraceFiles } from './trace-files.ts';
 
 export interface BridgeHandlerDeps {
   connections: ConnectionStore;
   vault: CredentialVault;
   notifications: NotificationApi;
+  /** The trace file chosen in File → Open: the only file the renderer can read through the bridge. */
+  traceFiles: TraceFiles;
   focusWindow: () => void;
   deepLinksReady: () => void;
   /** Origins the loaded page's Content-Security-Policy allows (fixed when the page loaded). */
@@ -74,6 +78,9 @@ export function bridgeHandlers(deps: BridgeHandlerDeps): Record<string, IpcHandl
     }),
     [ipcChannels.notify]: ipcHandler(z.tuple([notificationSchema]), ([input]) =>
       showNotification(deps.notifications, input, deps.focusWindow),
+    ),
+    [ipcChannels.readTraceFile]: ipcHandler(traceFileReadSchema, ([id, offset, length]) =>
+      deps.traceFiles.read(id, offset, length),
     ),
     [ipcChannels.deepLinksReady]: ipcHandler(z.tuple([]), () => {
       deps.deepLinksReady();

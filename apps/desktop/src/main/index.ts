@@ -8,6 +8,7 @@
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Menu,
   Notification,
@@ -35,6 +36,7 @@ import { registerIpcHandlers } from './ipc.ts';
 import { buildMenuTemplate } from './menu.ts';
 import { decideExternalOpen, decideNavigation, type ExternalDecision } from './navigation-guard.ts';
 import { showNotification, type NotificationApi } from './notifications.ts';
+import { createTraceFiles } from './trace-files.ts';
 import { clampWindowState, loadWindowState, MIN_WINDOW_SIZE, trackWindowState } from './window-state.ts';
 
 let config: DesktopConfig;
@@ -226,6 +228,13 @@ async function start(): Promise<void> {
   for (const link of earlyLinks.splice(0)) dispatcher.open(link);
 
   lockDownSessions(connections);
+  const traceFiles = createTraceFiles({
+    showOpenDialog: (options) =>
+      mainWindow === undefined ? dialog.showOpenDialog(options) : dialog.showOpenDialog(mainWindow, options),
+    send: (command) => {
+      sendToRenderer(ipcEvents.menuCommand, command);
+    },
+  });
   registerIpcHandlers(
     ipcMain,
     appUrl,
@@ -233,6 +242,7 @@ async function start(): Promise<void> {
       connections,
       vault,
       notifications,
+      traceFiles,
       focusWindow,
       deepLinksReady: () => dispatcher?.rendererReady(),
       pageOrigins: () => pageOrigins,
@@ -245,6 +255,11 @@ async function start(): Promise<void> {
         isDev,
         send: (command) => {
           sendToRenderer(ipcEvents.menuCommand, command);
+        },
+        openTraceFile: () => {
+          traceFiles.choose().catch((err: unknown) => {
+            warn(`File → Open trace file failed: ${String(err)}`);
+          });
         },
       }),
     ),

@@ -8,6 +8,7 @@ import { bridgeHandlers } from './bridge-handlers.ts';
 import { openConnectionStore } from './connections.ts';
 import { createCredentialVault, type SafeStorageLike } from './credentials.ts';
 import { ipcHandler, registerIpcHandlers, type IpcMainLike, type IpcSenderEvent } from './ipc.ts';
+import { createTraceFiles } from './trace-files.ts';
 
 const appUrl = 'file:///opt/APO/resources/app/out/renderer/index.html';
 const consolePage: IpcSenderEvent = { senderFrame: { url: `${appUrl}#/traces`, parent: null } };
@@ -107,6 +108,11 @@ describe('bridge handlers behind the checks (ipcMain, safeStorage and Notificati
           isSupported: () => true,
           create: (options) => ({ show: () => shown.push(options.title), on: () => undefined }),
         },
+        // The user cancels the Open dialog: no file is chosen, so none can be read.
+        traceFiles: createTraceFiles({
+          showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+          send: () => undefined,
+        }),
         focusWindow: () => undefined,
         deepLinksReady: () => (readyCalls += 1),
         pageOrigins: () => ['http://127.0.0.1:3300'],
@@ -202,5 +208,21 @@ describe('bridge handlers behind the checks (ipcMain, safeStorage and Notificati
     expect(shown).toEqual(['checkout is failing']);
     await call(ipcChannels.deepLinksReady);
     expect(ready()).toBe(1);
+  });
+
+  it('reads no trace file but the one chosen in the Open dialog, and checks the range', async () => {
+    const { call } = await setup(true);
+    await expect(call(ipcChannels.readTraceFile, '/etc/passwd', 0, 10)).rejects.toThrow(
+      'IPC apo:trace-file:read refused: bad arguments: argument 1: must be the id of the chosen trace file',
+    );
+    await expect(
+      call(ipcChannels.readTraceFile, '0b6a3b7e-5d1c-4b0e-9f0e-2f5b8c1d7a10', -1, 10),
+    ).rejects.toThrow('argument 2: Too small: expected number to be >=0');
+    await expect(
+      call(ipcChannels.readTraceFile, '0b6a3b7e-5d1c-4b0e-9f0e-2f5b8c1d7a10', 0, 64 << 20),
+    ).rejects.toThrow('argument 3: must be at most 8388608 bytes');
+    await expect(
+      call(ipcChannels.readTraceFile, '0b6a3b7e-5d1c-4b0e-9f0e-2f5b8c1d7a10', 0, 10),
+    ).rejects.toThrow('that trace file was not chosen in the Open dialog');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The application menu: the console's views with keyboard shortcuts, the command palette, reload, zoom and
- * quit. Main does not know the renderer's router: each view item sends a navigation message (a path) that
+ * The application menu: opening a trace file, the console's views with keyboard shortcuts, the command
+ * palette, reload, zoom and quit. Main does not know the renderer's router: each view item sends a navigation message (a path) that
  * the renderer opens exactly as it would open the same path from a URL.
  */
 import type { MenuCommand } from '../preload/bridge-contract.ts';
@@ -45,10 +45,12 @@ export interface MenuOptions {
   /** Developer tools only in development: in a packaged app they are a console into the user's session. */
   isDev: boolean;
   send: (command: MenuCommand) => void;
+  /** File → Open trace file…: main's Open dialog (trace-files.ts), then the file goes to the renderer. */
+  openTraceFile: () => void;
 }
 
 export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
-  const { platform, isDev, send } = options;
+  const { platform, isDev, send, openTraceFile } = options;
   const isMac = platform === 'darwin';
   const separator: MenuItemTemplate = { type: 'separator' };
   const goTo: MenuItemTemplate[] = consoleViews.map((view, index) => ({
@@ -62,10 +64,16 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
     role: 'toggleDevTools',
     accelerator: isMac ? 'Alt+Cmd+I' : 'Ctrl+Shift+I',
   };
-  // macOS puts About, Hide and Quit in the app-name menu; elsewhere Quit lives under File.
-  const appOrFile: MenuItemTemplate = isMac
-    ? { role: 'appMenu' }
-    : { label: '&File', submenu: [{ role: 'quit', accelerator: 'Ctrl+Q' }] };
+  const openFile: MenuItemTemplate = {
+    label: 'Open trace file…',
+    accelerator: 'CmdOrCtrl+O',
+    click: openTraceFile,
+  };
+  // macOS puts About, Hide and Quit in the app-name menu, and has a File menu of its own for Open;
+  // elsewhere Quit lives under File.
+  const appAndFile: MenuItemTemplate[] = isMac
+    ? [{ role: 'appMenu' }, { label: 'File', submenu: [openFile] }]
+    : [{ label: '&File', submenu: [openFile, separator, { role: 'quit', accelerator: 'Ctrl+Q' }] }];
   const view: MenuItemTemplate[] = [
     { role: 'reload', accelerator: 'CmdOrCtrl+R' },
     ...(isDev ? [devTools] : []),
@@ -77,7 +85,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
     { role: 'togglefullscreen' },
   ];
   return [
-    appOrFile,
+    ...appAndFile,
     // Without the Edit menu's roles, copy and paste shortcuts do nothing in text fields on macOS.
     { role: 'editMenu' },
     { label: '&View', submenu: view },

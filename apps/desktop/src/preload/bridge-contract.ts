@@ -123,5 +123,30 @@ export interface DeepLink {
   path: string;
 }
 
-/** What the application menu asks the renderer to do; shortcuts are the menu's accelerators. */
-export type MenuCommand = { type: 'navigate'; path: string } | { type: 'command-palette' };
+/** A trace file the user chose in main's Open dialog: the renderer reads it by `id`, never by path. */
+export interface ChosenTraceFile {
+  id: string;
+  name: string;
+  size: number;
+}
+
+/** The largest chunk one readTraceFile call returns (the trace worker reads files in slices this size). */
+export const TRACE_FILE_CHUNK = 8 << 20;
+
+/** readTraceFile's arguments: the chosen file's id (main's UUID), a byte offset and a length. */
+export const traceFileReadSchema = z.tuple([
+  z.uuid('must be the id of the chosen trace file'),
+  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  z.number().int().min(1).max(TRACE_FILE_CHUNK, `must be at most ${TRACE_FILE_CHUNK} bytes`),
+]);
+
+/**
+ * What the application menu asks the renderer to do; shortcuts are the menu's accelerators. `open-trace-file`
+ * comes after the user chose a file in main's Open dialog (nothing comes when they cancel it): open it, or
+ * show why it cannot be read.
+ */
+export type MenuCommand =
+  | { type: 'navigate'; path: string }
+  | { type: 'command-palette' }
+  | { type: 'open-trace-file'; file: ChosenTraceFile }
+  | { type: 'open-trace-file'; failed: { name: string; message: string } };

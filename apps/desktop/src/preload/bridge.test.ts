@@ -87,11 +87,37 @@ describe('createBridge (ipcRenderer stand-in)', () => {
     ipc.emit(ipcEvents.menuCommand, { type: 'navigate', path: '/logs' });
     ipc.emit(ipcEvents.menuCommand, { type: 'command-palette' });
     ipc.emit(ipcEvents.menuCommand, { type: 'run', path: '/x' });
+    const file = { id: 'f1', name: 'a.json', size: 12 };
+    ipc.emit(ipcEvents.menuCommand, { type: 'open-trace-file', file });
+    ipc.emit(ipcEvents.menuCommand, { type: 'open-trace-file', failed: { name: 'b.json', message: 'gone' } });
+    ipc.emit(ipcEvents.menuCommand, {
+      type: 'open-trace-file',
+      file: { id: 'f2', name: 'c.json', size: -1 },
+    });
+    ipc.emit(ipcEvents.menuCommand, { type: 'open-trace-file' });
     stopLinks();
     ipc.emit(ipcEvents.deepLink, { path: '/alerts' });
 
     expect(links).toEqual([{ connectionId: 'c1', path: '/traces?x=1' }]);
-    expect(commands).toEqual([{ type: 'navigate', path: '/logs' }, { type: 'command-palette' }]);
+    expect(commands).toEqual([
+      { type: 'navigate', path: '/logs' },
+      { type: 'command-palette' },
+      { type: 'open-trace-file', file },
+      { type: 'open-trace-file', failed: { name: 'b.json', message: 'gone' } },
+    ]);
+  });
+
+  it('reads the chosen trace file through its channel and accepts only bytes back', async () => {
+    const bytes = new Uint8Array([123, 125]);
+    const good = fakeIpc({ [ipcChannels.readTraceFile]: bytes });
+    await expect(createBridge(good.invoke, 'linux', good.subscribe).readTraceFile('f1', 0, 2)).resolves.toBe(
+      bytes,
+    );
+    expect(good.calls).toEqual([[ipcChannels.readTraceFile, ['f1', 0, 2]]]);
+    const bad = fakeIpc({ [ipcChannels.readTraceFile]: '{}' });
+    await expect(createBridge(bad.invoke, 'linux', bad.subscribe).readTraceFile('f1', 0, 2)).rejects.toThrow(
+      'the main process answered apo:trace-file:read with something unexpected: "{}"',
+    );
   });
 });
 

@@ -28,7 +28,10 @@
  *       as the router would open the same path from a URL. Refused links never arrive: main tells the user.
  *   onMenuCommand(listener: (command: MenuCommand) => void): () => void   menu items and their shortcuts
  *       { type: 'navigate', path: '/overview' | '/service-map' | '/traces' | … } | { type: 'command-palette' }
+ *       | { type: 'open-trace-file', file: { id, name, size } | failed: { name, message } }
  *       (the views and their Ctrl/Cmd+1…8 shortcuts are listed in main/menu.ts)
+ *   readTraceFile(id, offset, length ≤ 8 MB): Promise<Uint8Array>   the file chosen in File → Open, by its
+ *       id (main reads no other path); fewer bytes at its end
  * Every method rejects with a sentence for the user when main refuses (bad input, unknown connection).
  * In a browser: one connection (the server that served the page, credentialKind 'cookie'); add, update and
  * remove reject with what to do instead; no key store (a token lasts for the tab); notify uses the Web
@@ -61,6 +64,7 @@ export const ipcChannels = {
   getCredential: 'apo:credentials:get',
   removeCredential: 'apo:credentials:remove',
   notify: 'apo:notify',
+  readTraceFile: 'apo:trace-file:read',
   /** The renderer listens for deep links now: main delivers the one that started the app. */
   deepLinksReady: 'apo:deep-links:ready',
 } as const;
@@ -123,6 +127,9 @@ export function createBridge(invoke: Invoke, platform: string, subscribe: Subscr
     },
     notify: (input: NotificationInput): Promise<NotificationResult> =>
       call(ipcChannels.notify, [input], isNotificationResult),
+    /** Bytes of the trace file chosen in File → Open (by the id its menu command carried), from `offset`. */
+    readTraceFile: (id: string, offset: number, length: number): Promise<Uint8Array> =>
+      call(ipcChannels.readTraceFile, [id, offset, length], isBytes),
     /** Returns the unsubscribe function. Subscribing also releases a link that arrived during start-up. */
     onDeepLink(listener: (link: DeepLink) => void): () => void {
       const unsubscribe = listen(ipcEvents.deepLink, isDeepLink, listener);
@@ -201,8 +208,16 @@ function isDeepLink(v: unknown): v is DeepLink {
     (v.connectionId === undefined || isString(v.connectionId))
   );
 }
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
 function isMenuCommand(v: unknown): v is MenuCommand {
   if (!isRecord(v)) return false;
   if (v.type === 'command-palette') return true;
+  if (v.type === 'open-trace-file') {
+    const { file, failed } = v;
+    if (isRecord(file)) return isString(file.id) && isString(file.name) && isCount(file.size);
+    return isRecord(failed) && isString(failed.name) && isString(failed.message);
+  }
   return v.type === 'navigate' && isString(v.path) && v.path.startsWith('/') && !v.path.startsWith('//');
 }

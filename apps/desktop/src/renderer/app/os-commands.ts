@@ -1,6 +1,8 @@
 import { useRouter } from '@tanstack/react-router';
 import { useEffect, useRef } from 'react';
 import { useActiveConnection } from './active-connection.ts';
+import { openChosenTraceFile } from '../features/traces/bridge-trace-file.ts';
+import { setTraceFileOpening } from '../features/traces/file-store.ts';
 import { useBridge } from './bridge-context.ts';
 
 // The menu names views by their product path; the overview is the console's root route.
@@ -8,7 +10,9 @@ const MENU_PATHS: Record<string, string> = { '/overview': '/' };
 
 /**
  * Deep links (`apo://…`) and application-menu commands from the desktop shell: a link may name another
- * saved server (switch first), then opens its path exactly as the same URL would in the browser.
+ * saved server (switch first), then opens its path exactly as the same URL would in the browser. File →
+ * Open trace file… arrives once the user chose a file in main's dialog: the trace file view opens and reads
+ * it through the bridge (features/traces/bridge-trace-file.ts).
  */
 export function useOsCommands(openPalette: () => void) {
   const bridge = useBridge();
@@ -29,7 +33,12 @@ export function useOsCommands(openPalette: () => void) {
     });
     const offMenu = bridge.onMenuCommand((command) => {
       if (command.type === 'command-palette') latest.current.openPalette();
-      else open(command.path);
+      else if (command.type === 'navigate') open(command.path);
+      else {
+        open('/traces/file');
+        if ('failed' in command) setTraceFileOpening({ state: 'failed', ...command.failed });
+        else void openChosenTraceFile(bridge.readTraceFile, command.file);
+      }
     });
     return () => {
       offLinks();

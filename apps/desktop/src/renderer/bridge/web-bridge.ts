@@ -112,6 +112,8 @@ export function createWebBridge(location: LocationLike, notifications?: WebNotif
     onDeepLink: () => () => undefined,
     // A browser tab has no application menu; the renderer binds its keyboard shortcuts itself.
     onMenuCommand: () => () => undefined,
+    readTraceFile: () =>
+      Promise.reject(new Error('File → Open is the desktop app’s: in a browser, choose or drop the file')),
   };
 }
 

@@ -134,39 +134,54 @@ function processOf(span: SpanView): JaegerProcess {
 }
 
 /**
+ * The processes of one trace, keyed `p1`, `p2`, … in the order spans first name each (service, resource): a
+ * trace read whole (toJaegerTrace) and one written out span by span (the export route) number them alike.
+ */
+export class JaegerProcesses {
+  readonly byId: Record<string, JaegerProcess> = {};
+  private readonly ids = new Map<string, string>();
+
+  /** The process id of the span's service and resource, new ones added. */
+  idOf(span: SpanView): string {
+    const identity = JSON.stringify([span.service, span.resource]);
+    let id = this.ids.get(identity);
+    if (id === undefined) {
+      id = `p${this.ids.size + 1}`;
+      this.ids.set(identity, id);
+      this.byId[id] = processOf(span);
+    }
+    return id;
+  }
+}
+
+/** One span in Jaeger's model, its process numbered by `processes`. */
+export function toJaegerSpan(span: SpanView, processes: JaegerProcesses): JaegerSpan {
+  return {
+    traceID: span.traceId,
+    spanID: span.spanId,
+    flags: span.flags & 0xff,
+    operationName: span.name,
+    references: referencesOf(span),
+    startTime: micros(span.startTimeUnixNano),
+    duration: micros(span.durationNs),
+    tags: spanTags(span),
+    logs: logsOf(span),
+    processID: processes.idOf(span),
+    warnings: spanWarnings(span),
+  };
+}
+
+/**
  * A trace in Jaeger's model. `cutBy` names the bound that cut it when it is truncated (a warning on the trace
  * says how many spans of how many it holds).
  */
 export function toJaegerTrace(trace: TraceView, cutBy: string): JaegerTrace {
-  const processes: Record<string, JaegerProcess> = {};
-  const processIds = new Map<string, string>();
-  const spans = trace.spans.map((span): JaegerSpan => {
-    const process = processOf(span);
-    const identity = JSON.stringify([process.serviceName, span.resource]);
-    let processID = processIds.get(identity);
-    if (processID === undefined) {
-      processID = `p${processIds.size + 1}`;
-      processIds.set(identity, processID);
-      processes[processID] = process;
-    }
-    return {
-      traceID: span.traceId,
-      spanID: span.spanId,
-      flags: span.flags & 0xff,
-      operationName: span.name,
-      references: referencesOf(span),
-      startTime: micros(span.startTimeUnixNano),
-      duration: micros(span.durationNs),
-      tags: spanTags(span),
-      logs: logsOf(span),
-      processID,
-      warnings: spanWarnings(span),
-    };
-  });
+  const processes = new JaegerProcesses();
+  const spans = trace.spans.map((span) => toJaegerSpan(span, processes));
   return {
     traceID: trace.traceId,
     spans,
-    processes,
+    processes: processes.byId,
     warnings: trace.truncated
       ? [`showing the first ${trace.spans.length} of ${trace.totalSpans} spans (by start time): ${cutBy}`]
       : null,

@@ -148,7 +148,7 @@ const traceSizeQuery = defineQuery('traces.byId.size', { n: computed(uint64Numbe
 const searchSpansQuery = defineQuery('traces.search', spanSelection);
 
 /** The trace's time range and span count from the small trace index; NotFoundError when it has none. */
-async function traceRange(storage: Storage, traceId: string, cluster: string | undefined) {
+export async function traceRange(storage: Storage, traceId: string, cluster: string | undefined) {
   const clusterFilter = cluster === undefined ? '' : 'AND cluster = {cluster:String}';
   const [range] = await readRows(
     storage,

@@ -3,27 +3,30 @@
  * server stopped. A file with several traces opens the largest and lists the others.
  */
 import { Link, useSearch } from '@tanstack/react-router';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useSetSearch } from '../../app/use-view-search.ts';
 import { EmptyState } from '../../ui/states/empty-state.tsx';
 import { ProblemState } from '../../ui/states/problem-state.tsx';
-import { chooseTraceFile, chosenTraceFile } from './file-store.ts';
+import { exposeBridgeFileHook } from './bridge-file-hook.ts';
+import { chooseTraceFile, useChosenTraceFile } from './file-store.ts';
 import { useTraceLoader, type TraceSource } from './load/use-trace-loader.ts';
 import { TraceFileDrop } from './trace-file-input.tsx';
 import { TraceProgress } from './trace-progress.tsx';
+import type { TraceExporter } from './view/trace-export-menu.tsx';
 import { TraceView } from './view/trace-view.tsx';
 import './traces.css';
+
+const mb = (bytes: number) => `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 
 export function TraceFilePage() {
   const { view } = useSearch({ from: '/shell/traces/file' });
   const setSearch = useSetSearch();
-  const [file, setFile] = useState<File | null>(chosenTraceFile);
+  const { file, opening } = useChosenTraceFile();
+  useEffect(() => exposeBridgeFileHook(), []);
   const source = useMemo((): TraceSource | null => (file === null ? null : { kind: 'file', file }), [file]);
-  const { load, openFileTrace, fileSpanDetails } = useTraceLoader(source, 0);
-  const pick = useCallback((f: File) => {
-    chooseTraceFile(f);
-    setFile(f);
-  }, []);
+  const { load, openFileTrace, fileSpanDetails, exportFileTrace } = useTraceLoader(source, 0);
+  const exporter = useMemo((): TraceExporter => ({ kind: 'file', run: exportFileTrace }), [exportFileTrace]);
+  const pick = useCallback((f: File) => chooseTraceFile(f), []);
 
   return (
     <div className="page traces-page">
@@ -34,7 +37,19 @@ export function TraceFilePage() {
         <h2>{file === null ? 'Open a trace file' : file.name}</h2>
       </div>
       <TraceFileDrop onFile={pick} />
-      {file === null && (
+      {opening?.state === 'reading' && (
+        <p className="small muted" role="status" data-testid="file-opening">
+          Reading {opening.name} from disk… {mb(opening.bytes)} of {mb(opening.size)}
+        </p>
+      )}
+      {opening?.state === 'failed' && (
+        <ProblemState title={`${opening.name} could not be opened`}>
+          <p className="file-error" data-testid="file-error">
+            {opening.message}
+          </p>
+        </ProblemState>
+      )}
+      {file === null && opening === null && (
         <EmptyState title="No file open">
           <p className="muted">
             Choose an OTLP JSON export (e.g. the OpenTelemetry Collector&apos;s file exporter) or a Jaeger
@@ -72,6 +87,7 @@ export function TraceFilePage() {
         <TraceView
           model={load.model}
           loadDetails={fileSpanDetails}
+          exporter={exporter}
           linksOpenStored={false}
           tab={view ?? 'waterfall'}
           onTab={(t) => setSearch({ view: t === 'flame' ? 'flame' : undefined })}

@@ -13,6 +13,7 @@ import { spanIdHex } from './model/trace-rows.ts';
 import type { SpanDetails } from './model/span-details.ts';
 import { useTraceLoader, type TraceSource } from './load/use-trace-loader.ts';
 import { TraceProgress } from './trace-progress.tsx';
+import type { TraceExporter } from './view/trace-export-menu.tsx';
 import { TraceView } from './view/trace-view.tsx';
 import './traces.css';
 
@@ -33,6 +34,17 @@ export function TracePage() {
     };
   }, [serverUrl, traceId, cluster, active.token]);
   const { load } = useTraceLoader(source, attempt);
+  const exporter = useMemo(
+    (): TraceExporter => ({
+      kind: 'stored',
+      url: (format) => {
+        const q = new URLSearchParams({ format, ...(cluster === undefined ? {} : { cluster }) });
+        return `${serverUrl}/api/console/traces/${encodeURIComponent(traceId)}/export?${q.toString()}`;
+      },
+      authorization: active.token,
+    }),
+    [serverUrl, traceId, cluster, active.token],
+  );
 
   const model = load.state === 'ready' ? load.model : null;
   const loadDetails = useCallback(
@@ -95,6 +107,7 @@ export function TracePage() {
         <TraceView
           model={model}
           loadDetails={loadDetails}
+          exporter={exporter}
           linksOpenStored
           tab={view ?? 'waterfall'}
           onTab={(t) => setSearch({ view: t === 'flame' ? 'flame' : undefined })}

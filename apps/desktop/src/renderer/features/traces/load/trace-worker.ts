@@ -6,9 +6,10 @@
  */
 import { TraceFrameReader, type SpanColumns } from '@apo/shared/console';
 import { ColumnsBuilder } from '../model/columns-builder.ts';
-import { jaegerDetails, otlpDetails } from '../model/span-details.ts';
+import type { ExportFormat } from '../model/trace-export.ts';
 import { TraceFileReader, type FileTraces } from '../model/trace-file.ts';
 import { warmUpFileReader } from '../model/warm-up.ts';
+import { exportFileTrace, fileSpanDetails } from './file-export.ts';
 import { buildFlameGraph, flameArrays, flameInputs } from '../model/flame-graph.ts';
 import { buildTraceModel, transferablesOf, type TraceData } from '../model/trace-model.ts';
 import {
@@ -237,15 +238,33 @@ async function fileDetails(span: number): Promise<void> {
   const t = ft?.traces[openTrace];
   if (file === null || ft === null || t === undefined) return;
   const start = t.byteStart[span] ?? 0;
-  const raw: unknown = JSON.parse(await file.slice(start, start + (t.byteLength[span] ?? 0)).text());
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return;
-  const record = Object.fromEntries(Object.entries(raw));
-  const owner = ft.owners[t.owner[span] ?? 0] ?? { service: '', attributes: [] };
-  const details =
-    t.format === 'otlp'
-      ? otlpDetails(record, owner.service, owner.attributes, ft.scopes[t.scope[span] ?? -1] ?? '')
-      : jaegerDetails(record, owner.service, owner.attributes);
-  reply({ kind: 'details', span, details });
+  const json = await file.slice(start, start + (t.byteLength[span] ?? 0)).text();
+  const details = fileSpanDetails(ft, t, span, json);
+  if (details !== undefined) reply({ kind: 'details', span, details });
+}
+
+/** The export under way: a new one or a cancel stops it. */
+let exportRun = 0;
+
+async function exportFile(format: ExportFormat): Promise<void> {
+  const ft = fileTraces;
+  const t = ft?.traces[openTrace];
+  if (file === null || ft === null || t === undefined) return;
+  const run = ++exportRun;
+  let last = 0;
+  try {
+    const blob = await exportFileTrace(file, ft, t, format, {
+      progress: (done, total) => {
+        if (performance.now() - last < PROGRESS_EVERY_MS && done < total) return;
+        last = performance.now();
+        reply({ kind: 'export-progress', done, total });
+      },
+      cancelled: () => run !== exportRun,
+    });
+    if (blob !== null) reply({ kind: 'exported', blob });
+  } catch (err) {
+    reply({ kind: 'export-failed', message: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 addEventListener('message', (e: MessageEvent) => {
@@ -264,6 +283,11 @@ addEventListener('message', (e: MessageEvent) => {
       }
       case 'details':
         return fileDetails(msg.span);
+      case 'export':
+        return exportFile(msg.format);
+      case 'export-cancel':
+        exportRun++;
+        return;
       case 'warm':
         // Only a head start: a failure here must not reach the trace this worker opens next.
         try {

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SpanDetails } from '../model/span-details.ts';
+import type { ExportFormat } from '../model/trace-export.ts';
 import type { TraceModel } from '../model/trace-model.ts';
 import {
   isWorkerReply,
@@ -35,6 +36,12 @@ function takeWorker(): Worker {
   return worker;
 }
 
+interface PendingExport {
+  resolve: (file: Blob) => void;
+  reject: (err: Error) => void;
+  onProgress: (done: number, total: number) => void;
+}
+
 export type TraceLoad =
   | { state: 'loading'; progress: LoadProgress | null }
   | {
@@ -54,6 +61,7 @@ export function useTraceLoader(source: TraceSource | null, attempt: number) {
   const [load, setLoad] = useState<TraceLoad>({ state: 'loading', progress: null });
   const workerRef = useRef<Worker | null>(null);
   const detailsWaiters = useRef(new Map<number, (d: SpanDetails) => void>());
+  const exporting = useRef<PendingExport | null>(null);
 
   useEffect(() => {
     if (source === null) return;
@@ -83,7 +91,13 @@ export function useTraceLoader(source: TraceSource | null, attempt: number) {
           return { ...prev };
         });
       } else if (msg.kind === 'error') setLoad({ state: 'error', message: msg.message, status: msg.status });
-      else {
+      else if (msg.kind === 'export-progress') exporting.current?.onProgress(msg.done, msg.total);
+      else if (msg.kind === 'exported' || msg.kind === 'export-failed') {
+        const pending = exporting.current;
+        exporting.current = null;
+        if (msg.kind === 'exported') pending?.resolve(msg.blob);
+        else pending?.reject(new Error(msg.message));
+      } else {
         detailsWaiters.current.get(msg.span)?.(msg.details);
         detailsWaiters.current.delete(msg.span);
       }
@@ -120,5 +134,26 @@ export function useTraceLoader(source: TraceSource | null, attempt: number) {
     [],
   );
 
-  return { load, openFileTrace, fileSpanDetails };
+  /** The open file trace as a file, every span's details read from the file by the worker. */
+  const exportFileTrace = useCallback(
+    (format: ExportFormat, onProgress: (done: number, total: number) => void, signal: AbortSignal) =>
+      new Promise<Blob>((resolve, reject) => {
+        const worker = workerRef.current;
+        if (worker === null) {
+          reject(new Error('the trace is not open'));
+          return;
+        }
+        exporting.current?.reject(new DOMException('replaced', 'AbortError'));
+        exporting.current = { resolve, reject, onProgress };
+        signal.addEventListener('abort', () => {
+          worker.postMessage({ kind: 'export-cancel' } satisfies WorkerRequest);
+          exporting.current?.reject(new DOMException('stopped', 'AbortError'));
+          exporting.current = null;
+        });
+        worker.postMessage({ kind: 'export', format } satisfies WorkerRequest);
+      }),
+    [],
+  );
+
+  return { load, openFileTrace, fileSpanDetails, exportFileTrace };
 }

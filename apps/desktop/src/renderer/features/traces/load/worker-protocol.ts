@@ -4,6 +4,7 @@
  */
 import type { FlameGraph } from '../model/flame-graph.ts';
 import type { SpanDetails } from '../model/span-details.ts';
+import type { ExportFormat } from '../model/trace-export.ts';
 import type { TraceModel } from '../model/trace-model.ts';
 
 export type WorkerRequest =
@@ -13,6 +14,9 @@ export type WorkerRequest =
   | { kind: 'open'; traceId: string }
   /** The details of a span of a file trace (span index in the open trace). */
   | { kind: 'details'; span: number }
+  /** The open file trace written out whole, every span with its details read from the file. */
+  | { kind: 'export'; format: ExportFormat }
+  | { kind: 'export-cancel' }
   /** Started ahead of need: warm the file reader up (model/warm-up.ts) while the user picks a file. */
   | { kind: 'warm' };
 
@@ -45,7 +49,11 @@ export type WorkerReply =
   /** The flame graph of the model just sent, built after it. */
   | { kind: 'flame'; traceId: string; flame: FlameGraph }
   | { kind: 'error'; message: string; status: number | null }
-  | { kind: 'details'; span: number; details: SpanDetails };
+  | { kind: 'details'; span: number; details: SpanDetails }
+  | { kind: 'export-progress'; done: number; total: number }
+  | { kind: 'exported'; blob: Blob }
+  /** The export failed; the trace stays open. */
+  | { kind: 'export-failed'; message: string };
 
 export function isWorkerReply(v: unknown): v is WorkerReply {
   return typeof v === 'object' && v !== null && 'kind' in v && typeof v.kind === 'string';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jaegerDetails, otlpDetails, type SpanDetails } from './span-details.ts';
-import { exportFileName, exportPieces, type ExportFormat } from './trace-export.ts';
+import { exportFileName, TraceExportWriter, type ExportFormat } from './trace-export.ts';
 import { TraceFileReader } from './trace-file.ts';
 import { fixtureModel, SHOP } from './trace-fixture.ts';
 import { buildTraceModel, type TraceModel } from './trace-model.ts';
@@ -10,8 +10,12 @@ const TRACE = '5eed0000000000000000000000000001';
 // 2023-11-14T22:13:20.123456789Z: sub-microsecond digits, which Jaeger's µs cannot keep.
 const BASE = '1700000000123456789';
 
-const write = (format: ExportFormat, m: TraceModel, details = new Map<number, SpanDetails>()) =>
-  [...exportPieces(format, m, details)].join('');
+/** Spans added in tree order, as a caller with the model would; the worker adds them in file order. */
+function write(format: ExportFormat, m: TraceModel, details = new Map<number, SpanDetails>()) {
+  const w = new TraceExportWriter(format, m);
+  for (const i of m.tree.order) w.add(i, details.get(i));
+  return w.finish().text();
+}
 
 /** Reads an export back with the file input's reader, as the trace file page does. */
 function reopen(text: string) {
@@ -72,9 +76,9 @@ const shop = () =>
   );
 
 describe('trace export', () => {
-  it('OTLP JSON reopens with the same structure, times to the nanosecond, status and kind', () => {
+  it('OTLP JSON reopens with the same structure, times to the nanosecond, status and kind', async () => {
     const m = shop();
-    const text = write('otlp', m);
+    const text = await write('otlp', m);
     const back = reopen(text);
     expect(back.trace.traceId).toBe(TRACE);
     expect(back.trace.format).toBe('otlp');
@@ -104,9 +108,9 @@ describe('trace export', () => {
     expect(exportFileName('otlp', TRACE)).toBe(`trace-${TRACE}.otlp.json`);
   });
 
-  it('Jaeger JSON reopens with the same structure, times in microseconds', () => {
+  it('Jaeger JSON reopens with the same structure, times in microseconds', async () => {
     const m = shop();
-    const back = reopen(write('jaeger', m));
+    const back = reopen(await write('jaeger', m));
     expect(back.trace.format).toBe('jaeger');
     expect(back.model.baseNs).toBe('1700000000123457000');
     expect(spans(back.model)).toEqual(spans(m));
@@ -116,7 +120,7 @@ describe('trace export', () => {
     expect(exportFileName('jaeger', TRACE)).toBe(`trace-${TRACE}.jaeger.json`);
   });
 
-  it('carries the details it is given: attributes, resource, events, links, status message, scope', () => {
+  it('carries the details it is given: attributes, resource, events, links, status message, scope', async () => {
     const m = shop();
     const charge =
       Array.from(m.tree.order).find((i) => m.strings[m.columns.name[i] ?? 0] === 'charge card') ?? -1;
@@ -145,7 +149,7 @@ describe('trace export', () => {
     };
     const details = new Map([[charge, d]]);
     for (const format of ['otlp', 'jaeger'] as const) {
-      const text = write(format, m, details);
+      const text = await write(format, m, details);
       const back = reopen(text);
       const i =
         Array.from(back.model.tree.order).find(

@@ -1,17 +1,17 @@
 /**
- * A trace written out as OTLP JSON (`ExportTraceServiceRequest`) or Jaeger JSON (`{"data":[{traceID, spans,
- * processes}]}`), the two formats the file reader (trace-file.ts) opens — so an export opens again here,
- * in Jaeger's UI or in anything that reads OTLP.
+ * A trace from a file written out as OTLP JSON (`ExportTraceServiceRequest`) or Jaeger JSON (`{"data":[{traceID,
+ * spans, processes}]}`), the two formats the file reader (trace-file.ts) opens — so an export opens again here,
+ * in Jaeger's UI or in anything that reads OTLP. (A stored trace is written by the server: its export route.)
  *
- * The model holds what the waterfall needs (ids, parents, names, services, times, status, kind); the
- * attributes, resource, events, links and scope come from each span's details when the caller has them
- * (`details`), and are left out otherwise. Attribute values are written as strings: the details hold
- * them as text. The output comes as a generator of text pieces, one per span, so the page can write a
- * million spans in slices without holding up its thread (trace-export-menu.tsx).
+ * The trace's columns give ids, parents, names, services, times, status and kind; each span's details
+ * (attributes, resource, events, links, scope) come with it, read from the file by the trace worker in one
+ * pass over the file (load/file-export.ts). Spans may come in any order: OTLP groups them by resource and
+ * scope here. Attribute values are written as strings: the details hold them as text. Written spans are
+ * gathered into Blobs every BLOB_EVERY spans, so a million-span export does not sit in the JS heap as text.
  */
 import { readHexId } from '@apo/shared/console';
 import type { Attrs, SpanDetails } from './span-details.ts';
-import type { TraceModel } from './trace-model.ts';
+import type { TraceData } from './trace-model.ts';
 
 export type ExportFormat = 'otlp' | 'jaeger';
 
@@ -19,52 +19,14 @@ export type ExportFormat = 'otlp' | 'jaeger';
 const JAEGER_OWN_TAGS = new Set(['span.kind', 'error', 'otel.status_code', 'otel.status_description']);
 const JAEGER_KINDS = ['', 'internal', 'server', 'client', 'producer', 'consumer'];
 
-const parentHex = (m: TraceModel, i: number): string =>
+const parentHex = (m: TraceData, i: number): string =>
   (m.columns.parentIds[2 * i] ?? 0) === 0 && (m.columns.parentIds[2 * i + 1] ?? 0) === 0
     ? ''
     : readHexId(m.columns.parentIds, 2 * i);
-const spanHex = (m: TraceModel, i: number): string => readHexId(m.columns.spanIds, 2 * i);
+const spanHex = (m: TraceData, i: number): string => readHexId(m.columns.spanIds, 2 * i);
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
-/** Spans grouped by service (in tree order inside each group), services by name. */
-function byService(m: TraceModel): { service: number; spans: Int32Array }[] {
-  const c = m.columns;
-  const groups = new Map<number, number>();
-  for (let i = 0; i < c.count; i++) {
-    const s = c.service[i] ?? 0;
-    groups.set(s, (groups.get(s) ?? 0) + 1);
-  }
-  const out = [...groups.entries()]
-    .sort(([a], [b]) => (m.strings[a] ?? '').localeCompare(m.strings[b] ?? ''))
-    .map(([service, n]) => ({ service, spans: new Int32Array(n), filled: 0 }));
-  const at = new Map(out.map((g) => [g.service, g]));
-  for (const v of m.tree.order) {
-    const g = at.get(c.service[v] ?? 0);
-    if (g !== undefined) g.spans[g.filled++] = v;
-  }
-  return out.map(({ service, spans }) => ({ service, spans }));
-}
-
-/** The resource of a service: its spans' details' resource when known, with service.name always set. */
-function resourceOf(
-  m: TraceModel,
-  service: number,
-  spans: Int32Array,
-  details: ReadonlyMap<number, SpanDetails>,
-): Attrs {
-  const name = m.strings[service] ?? '';
-  for (const v of spans) {
-    const d = details.get(v);
-    if (d !== undefined && d.resource.length > 0) {
-      return d.resource.some(([k]) => k === 'service.name')
-        ? d.resource
-        : [['service.name', name], ...d.resource];
-    }
-  }
-  return [['service.name', name]];
-}
-
-function otlpSpan(m: TraceModel, base: bigint, i: number, d: SpanDetails | undefined): unknown {
+function otlpSpan(m: TraceData, base: bigint, i: number, d: SpanDetails | undefined): unknown {
   const c = m.columns;
   const start = base + BigInt(Math.round(c.startNs[i] ?? 0));
   const end = start + BigInt(Math.round(c.durationNs[i] ?? 0));
@@ -96,41 +58,10 @@ function otlpSpan(m: TraceModel, base: bigint, i: number, d: SpanDetails | undef
   };
 }
 
-/** OTLP JSON: one resource per service, one scope per instrumentation scope name within it. */
-function* otlpJsonPieces(m: TraceModel, details: ReadonlyMap<number, SpanDetails>): Generator<string, void> {
-  const base = BigInt(m.baseNs);
-  yield '{"resourceSpans":[';
-  let firstResource = true;
-  for (const { service, spans } of byService(m)) {
-    const scopes = new Map<string, number[]>();
-    for (const v of spans) {
-      const scope = details.get(v)?.scope ?? '';
-      let list = scopes.get(scope);
-      if (list === undefined) scopes.set(scope, (list = []));
-      list.push(v);
-    }
-    const resource = { attributes: resourceOf(m, service, spans, details).map(([k, v]) => str(k, v)) };
-    yield `${firstResource ? '' : ','}{"resource":${JSON.stringify(resource)},"scopeSpans":[`;
-    firstResource = false;
-    let firstScope = true;
-    for (const [scope, list] of scopes) {
-      yield `${firstScope ? '' : ','}{"scope":${JSON.stringify(scope === '' ? {} : { name: scope })},"spans":[`;
-      firstScope = false;
-      for (let k = 0; k < list.length; k++) {
-        const v = list[k] ?? 0;
-        yield (k === 0 ? '' : ',') + JSON.stringify(otlpSpan(m, base, v, details.get(v)));
-      }
-      yield ']}';
-    }
-    yield ']}';
-  }
-  yield ']}\n';
-}
-
 const tag = (key: string, value: string) => ({ key, type: 'string', value });
 
 function jaegerSpan(
-  m: TraceModel,
+  m: TraceData,
   baseUs: number,
   baseRemNs: number,
   i: number,
@@ -175,42 +106,128 @@ function jaegerSpan(
   };
 }
 
-/** Jaeger JSON as its query API and UI download write it: one process per service, times in µs. */
-function* jaegerJsonPieces(
-  m: TraceModel,
-  details: ReadonlyMap<number, SpanDetails>,
-): Generator<string, void> {
-  const base = BigInt(m.baseNs);
-  const baseUs = Number(base / 1000n);
-  const baseRemNs = Number(base % 1000n);
-  const groups = byService(m);
-  const pid = new Map(groups.map(({ service }, g) => [service, `p${g + 1}`]));
-  yield `{"data":[{"traceID":${JSON.stringify(m.traceId)},"spans":[`;
-  const order = m.tree.order;
-  for (let k = 0; k < order.length; k++) {
-    const v = order[k] ?? 0;
-    const p = pid.get(m.columns.service[v] ?? 0) ?? 'p1';
-    yield (k === 0 ? '' : ',') + JSON.stringify(jaegerSpan(m, baseUs, baseRemNs, v, p, details.get(v)));
+/** Spans gathered into a Blob at a time: about 1-4 MB of text. */
+const BLOB_EVERY = 2_000;
+
+/** A list of written spans, comma-separated, moved into Blobs as it grows. */
+class SpanList {
+  readonly parts: (Blob | string)[] = [];
+  private pending: string[] = [];
+  count = 0;
+
+  push(json: string): void {
+    this.pending.push(this.count === 0 ? json : `,${json}`);
+    this.count++;
+    if (this.pending.length >= BLOB_EVERY) this.seal();
   }
-  const processes = Object.fromEntries(
-    groups.map(({ service, spans }, g) => [
-      `p${g + 1}`,
-      {
-        serviceName: m.strings[service] ?? '',
-        tags: resourceOf(m, service, spans, details)
-          .filter(([k]) => k !== 'service.name')
-          .map(([k, v]) => tag(k, v)),
-      },
-    ]),
-  );
-  yield `],"processes":${JSON.stringify(processes)},"warnings":null}]}\n`;
+
+  seal(): (Blob | string)[] {
+    if (this.pending.length > 0) this.parts.push(new Blob(this.pending));
+    this.pending = [];
+    return this.parts;
+  }
 }
 
-export const exportPieces = (
-  format: ExportFormat,
-  m: TraceModel,
-  details: ReadonlyMap<number, SpanDetails>,
-): Generator<string, void> => (format === 'otlp' ? otlpJsonPieces(m, details) : jaegerJsonPieces(m, details));
+interface ResourceGroup {
+  /** Jaeger's process id. */
+  pid: string;
+  service: string;
+  resource: Attrs;
+  scopes: Map<string, SpanList>;
+}
+
+/** The resource as written: the details' resource, with service.name always set. */
+function resourceAttrs(service: string, d: SpanDetails | undefined): Attrs {
+  const resource = d?.resource ?? [];
+  return resource.some(([k]) => k === 'service.name') ? resource : [['service.name', service], ...resource];
+}
+
+/**
+ * Writes a trace span by span (`add`, any order) and gives the file (`finish`). OTLP: one ResourceSpans per
+ * distinct resource, one ScopeSpans per scope in it. Jaeger: one process per distinct service and resource,
+ * numbered `p1`, `p2`, … as the server's export numbers them.
+ */
+export class TraceExportWriter {
+  private readonly base: bigint;
+  private readonly baseUs: number;
+  private readonly baseRemNs: number;
+  private readonly resources = new Map<string, ResourceGroup>();
+  private readonly spans = new SpanList();
+
+  private readonly format: ExportFormat;
+  private readonly m: TraceData;
+
+  constructor(format: ExportFormat, m: TraceData) {
+    this.format = format;
+    this.m = m;
+    this.base = BigInt(m.baseNs);
+    this.baseUs = Number(this.base / 1000n);
+    this.baseRemNs = Number(this.base % 1000n);
+  }
+
+  private groupOf(i: number, d: SpanDetails | undefined): ResourceGroup {
+    const service = this.m.strings[this.m.columns.service[i] ?? 0] ?? '';
+    const resource = resourceAttrs(service, d);
+    const key = JSON.stringify([service, resource]);
+    let group = this.resources.get(key);
+    if (group === undefined) {
+      group = { pid: `p${this.resources.size + 1}`, service, resource, scopes: new Map() };
+      this.resources.set(key, group);
+    }
+    return group;
+  }
+
+  /** Span `i` of the trace's columns, with its details when known. */
+  add(i: number, d: SpanDetails | undefined): void {
+    const group = this.groupOf(i, d);
+    if (this.format === 'jaeger') {
+      this.spans.push(JSON.stringify(jaegerSpan(this.m, this.baseUs, this.baseRemNs, i, group.pid, d)));
+      return;
+    }
+    const scope = d?.scope ?? '';
+    let list = group.scopes.get(scope);
+    if (list === undefined) group.scopes.set(scope, (list = new SpanList()));
+    list.push(JSON.stringify(otlpSpan(this.m, this.base, i, d)));
+  }
+
+  /** The file, as the file reader opens it. */
+  finish(): Blob {
+    const groups = [...this.resources.values()];
+    if (this.format === 'jaeger') {
+      const processes = Object.fromEntries(
+        groups.map((g) => [
+          g.pid,
+          {
+            serviceName: g.service,
+            tags: g.resource.filter(([key]) => key !== 'service.name').map(([key, v]) => tag(key, v)),
+          },
+        ]),
+      );
+      return new Blob(
+        [
+          `{"data":[{"traceID":${JSON.stringify(this.m.traceId)},"spans":[`,
+          ...this.spans.seal(),
+          `],"processes":${JSON.stringify(processes)},"warnings":null}]}\n`,
+        ],
+        { type: 'application/json' },
+      );
+    }
+    const parts: (Blob | string)[] = ['{"resourceSpans":['];
+    groups.forEach((g, k) => {
+      const resource = { attributes: g.resource.map(([key, v]) => str(key, v)) };
+      parts.push(`${k === 0 ? '' : ','}{"resource":${JSON.stringify(resource)},"scopeSpans":[`);
+      [...g.scopes].forEach(([scope, list], s) => {
+        parts.push(
+          `${s === 0 ? '' : ','}{"scope":${JSON.stringify(scope === '' ? {} : { name: scope })},"spans":[`,
+        );
+        parts.push(...list.seal(), ']}');
+      });
+      parts.push(']}');
+    });
+    parts.push(']}\n');
+    return new Blob(parts, { type: 'application/json' });
+  }
+}
 
 export const exportFileName = (format: ExportFormat, traceId: string): string =>
   `trace-${traceId}.${format === 'otlp' ? 'otlp' : 'jaeger'}.json`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectInSlices, runInSlices } from './run-in-slices.ts';
+import { runInSlices } from './run-in-slices.ts';
 
 /** A generator whose every step takes ~1 ms of busy work. */
 function* busy(steps: number): Generator<number, string> {
@@ -28,15 +28,5 @@ describe('run in slices', () => {
     const ctl = new AbortController();
     const run = runInSlices(busy(1000), ctl.signal, () => ctl.abort());
     await expect(run).rejects.toThrow('stopped');
-  });
-
-  it('collects text pieces in order, joined per slice', async () => {
-    function* pieces(): Generator<string, void> {
-      for (let i = 0; i < 1000; i++) yield `${i},`;
-    }
-    const counts: number[] = [];
-    const parts = await collectInSlices(pieces(), undefined, (n) => counts.push(n));
-    expect(parts.join('')).toBe(Array.from({ length: 1000 }, (_, i) => `${i},`).join(''));
-    expect(parts.length).toBe(4);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Runs a generator on the page in slices of a few tens of milliseconds, giving the thread back between
- * them (a macrotask, so input and paint get their turn): how a comparison or an export of a million spans
- * runs without a long task. Stops with an AbortError when `signal` aborts (the view went away).
+ * them (a macrotask, so input and paint get their turn): how a comparison of a million spans runs without a
+ * long task. Stops with an AbortError when `signal` aborts (the view went away).
  */
 const SLICE_MS = 30;
 
@@ -26,29 +26,4 @@ export async function runInSlices<T>(
     onSlice?.(step.value);
     await yieldToPage();
   }
-}
-
-/** Collects a generator of text pieces in slices; each slice's pieces joined into one string. */
-export async function collectInSlices(
-  pieces: Generator<string, void>,
-  signal?: AbortSignal,
-  onSlice?: (pieces: number) => void,
-): Promise<string[]> {
-  const out: string[] = [];
-  let count = 0;
-  function* joined(): Generator<null, void> {
-    let part: string[] = [];
-    for (const p of pieces) {
-      part.push(p);
-      count++;
-      if (part.length >= 256) {
-        out.push(part.join(''));
-        part = [];
-        yield null;
-      }
-    }
-    out.push(part.join(''));
-  }
-  await runInSlices(joined(), signal, () => onSlice?.(count));
-  return out;
 }

@@ -1,85 +1,121 @@
 /**
- * Export the trace as a file: OTLP JSON or Jaeger JSON (model/trace-export.ts), both of which the file
- * input opens again. Up to DETAILS_LIMIT spans, each span's details (attributes, resource, events, links)
- * are read first — from the server (`traces.span`) or from the file — so the export is complete; a larger
- * trace is exported from the model alone, and the button says so.
+ * Export the trace as a file: OTLP JSON or Jaeger JSON, both of which the file input opens again, every
+ * span with its attributes, resource, events and links, at any size.
+ *
+ * - A stored trace is written by the server (its export route, streamed from storage). In the browser a
+ *   plain link downloads it with the session cookie, straight to disk; the desktop app, which signs in with
+ *   a bearer token a link cannot carry, fetches it and streams the body into a Blob, with progress.
+ * - A trace from a file is written by the trace worker, which reads each span's details from the file in
+ *   one pass (load/file-export.ts): this thread only receives the finished Blob.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { SpanDetails } from '../model/span-details.ts';
-import { exportFileName, exportPieces, type ExportFormat } from '../model/trace-export.ts';
-import type { TraceModel } from '../model/trace-model.ts';
-import { collectInSlices } from './run-in-slices.ts';
+import { exportFileName, type ExportFormat } from '../model/trace-export.ts';
 
-const DETAILS_LIMIT = 1000;
-const PARALLEL_READS = 6;
+export type TraceExporter =
+  | {
+      kind: 'stored';
+      /** The server's export route for this trace in `format`. */
+      url: (format: ExportFormat) => string;
+      /** The bearer token, null when the browser's session cookie signs the request. */
+      authorization: () => Promise<string | null>;
+    }
+  | {
+      kind: 'file';
+      run: (
+        format: ExportFormat,
+        onProgress: (done: number, total: number) => void,
+        signal: AbortSignal,
+      ) => Promise<Blob>;
+    };
 
 type Progress =
   | { step: 'idle' }
-  | { step: 'details'; done: number; total: number }
+  | { step: 'started' }
+  | { step: 'downloading'; bytes: number }
   | { step: 'writing'; done: number; total: number }
   | { step: 'failed'; message: string };
 
-async function readDetails(
-  count: number,
-  load: (span: number) => Promise<SpanDetails>,
-  signal: AbortSignal,
-  onProgress: (done: number) => void,
-): Promise<Map<number, SpanDetails>> {
-  const out = new Map<number, SpanDetails>();
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      if (signal.aborted) throw new DOMException('stopped', 'AbortError');
-      const span = next++;
-      out.set(span, await load(span));
-      onProgress(out.size);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, count) }, worker));
-  return out;
-}
-
-function download(parts: string[], name: string): void {
-  const url = URL.createObjectURL(new Blob(parts, { type: 'application/json' }));
+function save(url: string, name: string): void {
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
   a.click();
+}
+
+function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  save(url, name);
   // The download has its own reference to the blob once started; the URL is not needed after that.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export function TraceExportMenu({
-  model,
-  loadDetails,
-}: {
-  model: TraceModel;
-  loadDetails: (span: number) => Promise<SpanDetails>;
-}) {
+/** The server's answer as a Blob, read chunk by chunk so the page can show how much has arrived. */
+async function fetchExport(
+  url: string,
+  token: string,
+  signal: AbortSignal,
+  onBytes: (bytes: number) => void,
+): Promise<Blob> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal });
+  if (!res.ok || res.body === null) {
+    const body: unknown = await res.json().catch(() => null);
+    throw new Error(
+      typeof body === 'object' && body !== null && 'message' in body
+        ? String(body.message)
+        : `the server answered ${res.status} ${res.statusText}`,
+    );
+  }
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let bytes = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    // A copy typed over a plain ArrayBuffer, as a Blob part must be (the stream types its buffer loosely).
+    parts.push(value.slice());
+    bytes += value.byteLength;
+    onBytes(bytes);
+  }
+  return new Blob(parts, { type: 'application/json' });
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+
+export function TraceExportMenu({ traceId, exporter }: { traceId: string; exporter: TraceExporter }) {
   const [progress, setProgress] = useState<Progress>({ step: 'idle' });
   const abort = useRef<AbortController | null>(null);
   useEffect(() => () => abort.current?.abort(), []);
-  const count = model.columns.count;
-  const full = count <= DETAILS_LIMIT;
-  const busy = progress.step === 'details' || progress.step === 'writing';
+  const busy = progress.step === 'downloading' || progress.step === 'writing';
 
   const run = async (format: ExportFormat) => {
     abort.current?.abort();
     const ctl = new AbortController();
     abort.current = ctl;
+    const name = exportFileName(format, traceId);
     try {
-      let details = new Map<number, SpanDetails>();
-      if (full) {
-        setProgress({ step: 'details', done: 0, total: count });
-        details = await readDetails(count, loadDetails, ctl.signal, (done) =>
-          setProgress({ step: 'details', done, total: count }),
+      if (exporter.kind === 'file') {
+        setProgress({ step: 'writing', done: 0, total: 0 });
+        const blob = await exporter.run(
+          format,
+          (done, total) => setProgress({ step: 'writing', done, total }),
+          ctl.signal,
         );
+        saveBlob(blob, name);
+        setProgress({ step: 'idle' });
+        return;
       }
-      setProgress({ step: 'writing', done: 0, total: count });
-      const parts = await collectInSlices(exportPieces(format, model, details), ctl.signal, (done) =>
-        setProgress({ step: 'writing', done: Math.min(done, count), total: count }),
+      const token = await exporter.authorization();
+      if (token === null) {
+        // The browser downloads it itself, with the cookie, to disk: its download bar shows the progress.
+        save(exporter.url(format), name);
+        setProgress({ step: 'started' });
+        return;
+      }
+      setProgress({ step: 'downloading', bytes: 0 });
+      const blob = await fetchExport(exporter.url(format), token, ctl.signal, (bytes) =>
+        setProgress({ step: 'downloading', bytes }),
       );
-      download(parts, exportFileName(format, model.traceId));
+      saveBlob(blob, name);
       setProgress({ step: 'idle' });
     } catch (err) {
       if (ctl.signal.aborted) return;
@@ -87,9 +123,11 @@ export function TraceExportMenu({
     }
   };
 
-  const limitNote = full
-    ? 'With every span’s attributes, resource, events and links.'
-    : `Over ${DETAILS_LIMIT.toLocaleString('en-US')} spans: names, services, times, status and kind only — attributes and events are read per span and are left out.`;
+  const cancel = () => {
+    abort.current?.abort();
+    setProgress({ step: 'idle' });
+  };
+  const what = 'every span with its attributes, resource, events and links';
   return (
     <div className="trace-export" role="group" aria-label="Export the trace">
       <span className="small muted">Export</span>
@@ -97,7 +135,7 @@ export function TraceExportMenu({
         type="button"
         className="button small"
         disabled={busy}
-        title={`OTLP JSON (ExportTraceServiceRequest). ${limitNote}`}
+        title={`OTLP JSON (ExportTraceServiceRequest): ${what}.`}
         onClick={() => void run('otlp')}
       >
         OTLP JSON
@@ -106,18 +144,24 @@ export function TraceExportMenu({
         type="button"
         className="button small"
         disabled={busy}
-        title={`Jaeger JSON ({"data":[…]}), times in µs. ${limitNote}`}
+        title={`Jaeger JSON ({"data":[…]}), times in µs: ${what}.`}
         onClick={() => void run('jaeger')}
       >
         Jaeger JSON
       </button>
       <span className="small muted" aria-live="polite" data-testid="export-status">
-        {progress.step === 'details' &&
-          `Reading span details ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')}…`}
+        {progress.step === 'started' && 'Download started — see the browser’s downloads'}
+        {progress.step === 'downloading' && `Downloading… ${mb(progress.bytes)}`}
         {progress.step === 'writing' &&
-          `Writing ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} spans…`}
-        {progress.step === 'idle' && !full && 'structure and timing only (large trace)'}
+          (progress.total === 0
+            ? 'Reading the file…'
+            : `Writing ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} spans…`)}
       </span>
+      {busy && (
+        <button type="button" className="button small" onClick={cancel}>
+          Cancel
+        </button>
+      )}
       {progress.step === 'failed' && (
         <span className="small bad" role="alert">
           ⚠ Export failed: {progress.message}

@@ -15,7 +15,7 @@ import { ServiceBreakdown, ServiceLegend } from './service-legend.tsx';
 import { SpanDetailsPanel } from './span-details-panel.tsx';
 import { exposeTraceView } from './test-hook.ts';
 import { TimeRuler } from './time-ruler.tsx';
-import { TraceExportMenu } from './trace-export-menu.tsx';
+import { TraceExportMenu, type TraceExporter } from './trace-export-menu.tsx';
 import { Waterfall } from './waterfall.tsx';
 import { WaterfallState } from './waterfall-state.ts';
 
@@ -24,6 +24,7 @@ type TraceTab = 'waterfall' | 'flame';
 export function TraceView({
   model,
   loadDetails,
+  exporter,
   linksOpenStored,
   tab,
   onTab,
@@ -31,6 +32,8 @@ export function TraceView({
 }: {
   model: TraceModel;
   loadDetails: (span: number) => Promise<SpanDetails>;
+  /** Where Export writes the trace from: the server (stored) or the trace worker (file). */
+  exporter: TraceExporter;
   linksOpenStored: boolean;
   /** Waterfall or flame graph (URL state, kept by the page). */
   tab: TraceTab;
@@ -212,7 +215,7 @@ export function TraceView({
             </button>
           ))}
         </div>
-        <TraceExportMenu model={model} loadDetails={loadDetails} />
+        <TraceExportMenu traceId={model.traceId} exporter={exporter} />
         <CompareEntry self={compareSelf} />
       </div>
       {tab === 'waterfall' && <Minimap state={state} version={version} onChange={bump} />}
