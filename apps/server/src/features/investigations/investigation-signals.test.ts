@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RED_BUCKET_COUNT, summarizeRed } from '@apo/shared/red';
 import type { EventRow, MetricMinute, ServerMinute } from './investigation-queries.ts';
 import { buildSignals, type Frame } from './investigation-signals.ts';
 
@@ -94,5 +95,57 @@ describe('buildSignals', () => {
         previousVersion: '1.1.0',
       },
     ]);
+  });
+
+  it('p50 and p99 per minute are those of the minute’s rows summed over instances (as summarizeRed gives)', () => {
+    const histogram = (seed: number) =>
+      Array.from({ length: RED_BUCKET_COUNT }, (_, b) => ((b * 7 + seed * 3) % 5) * (b < 9 ? 3 : 1));
+    const row = (minute: number, instance: string, seed: number): ServerMinute => ({
+      ...server(minute),
+      instance,
+      buckets: histogram(seed),
+    });
+    const serverRows = [
+      row(0, 'fraud-1', 1),
+      row(0, 'fraud-2', 2),
+      row(1, 'fraud-1', 3),
+      row(2, 'fraud-2', 4),
+      // A row without buckets still makes its minute one with rows: no quantile in it.
+      { ...server(3), buckets: [] },
+    ];
+    const sig = buildSignals({ ...rows([]), server: serverRows }, frame, noDependencies);
+    const expected = (minute: number) =>
+      summarizeRed(
+        serverRows
+          .filter((r) => r.minute_s === server(minute).minute_s)
+          .map((r) => ({
+            count: r.requests,
+            errorCount: r.failed,
+            durationSumMs: r.sum_ms,
+            bucketCounts: r.buckets,
+          })),
+      );
+    const fraud = sig.services[0];
+    expect(fraud?.p50Ms).toEqual([0, 1, 2, 3].map((m) => expected(m).p50));
+    expect(fraud?.p99Ms).toEqual([0, 1, 2, 3].map((m) => expected(m).p99));
+    expect(fraud?.p50Ms[0]).toBeGreaterThan(0);
+    expect(fraud?.p50Ms[3]).toBeNull();
+  });
+
+  it('metric rows of a service without entry spans are left out, and do not break a counter of the next one', () => {
+    const other = (minute: number, v: number): MetricMinute => ({ ...cpu(minute, v), service: 'aaa' });
+    const second = (minute: number, v: number): MetricMinute => ({ ...cpu(minute, v), instance: 'fraud-2' });
+    const sig = buildSignals(
+      rows([other(0, 1), other(1, 50), cpu(0, 10), cpu(1, 11), second(0, 5), second(1, 8), cpu(2, 0.5)]),
+      frame,
+      noDependencies,
+    );
+    expect(sig.services.map((s) => s.service)).toEqual(['fraud']);
+    const [one, two] = sig.services[0]?.instances ?? [];
+    expect(one?.instance).toBe('fraud-1');
+    expect(one?.cpuSeconds[1]).toBeCloseTo(1, 9);
+    expect(two?.cpuSeconds[1]).toBeCloseTo(3, 9);
+    // The row after fraud-2's is fraud-1's again: its previous value is fraud-2's, so no rate (as before).
+    expect(one?.cpuSeconds[2]).toBeNull();
   });
 });
