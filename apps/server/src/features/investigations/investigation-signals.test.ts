@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RED_BUCKET_COUNT, summarizeRed } from '@apo/shared/red';
-import type { EventRow, MetricMinute, ServerMinute } from './investigation-queries.ts';
+import type { EventRow, MetricSeries, ServerMinute } from './investigation-queries.ts';
 import { buildSignals, type Frame } from './investigation-signals.ts';
 
 const START_MS = Date.UTC(2026, 0, 5, 12, 0);
@@ -19,6 +19,20 @@ const server = (minute: number): ServerMinute => ({
   buckets: [],
 });
 
+/** A metric series' minute, as the tests write them; consecutive minutes of one series become its arrays. */
+interface MetricMinute {
+  service: string;
+  instance: string;
+  name: string;
+  unit: string;
+  disk_direction: string;
+  series: string;
+  minute_s: number;
+  last_ms: number;
+  cumulative: boolean;
+  v: number;
+}
+
 /** process.cpu.time of fraud-1 as the minute's last cumulative value, its last point `atS` seconds into it. */
 const cpu = (minute: number, v: number, atS = 58): MetricMinute => ({
   service: 'fraud',
@@ -33,10 +47,44 @@ const cpu = (minute: number, v: number, atS = 58): MetricMinute => ({
   v,
 });
 
+/** Minutes → series as the read returns them: a run of minutes of one series is one row of arrays. */
+function asSeries(minutes: readonly MetricMinute[]): MetricSeries[] {
+  const out: MetricSeries[] = [];
+  for (const m of minutes) {
+    const last = out.at(-1);
+    const same =
+      last !== undefined &&
+      last.service === m.service &&
+      last.instance === m.instance &&
+      last.name === m.name &&
+      last.series === m.series &&
+      last.cumulative === m.cumulative;
+    const s = same
+      ? last
+      : {
+          service: m.service,
+          instance: m.instance,
+          name: m.name,
+          unit: m.unit,
+          disk_direction: m.disk_direction,
+          series: m.series,
+          cumulative: m.cumulative,
+          minutes: [],
+          last_offsets: [],
+          values: [],
+        };
+    if (!same) out.push(s);
+    s.minutes.push(m.minute_s);
+    s.last_offsets.push(m.last_ms - m.minute_s * 1000);
+    s.values.push(m.v);
+  }
+  return out;
+}
+
 const rows = (metrics: MetricMinute[], events: EventRow[] = []) => ({
   server: [0, 1, 2, 3].map(server),
   client: [],
-  metrics,
+  metrics: asSeries(metrics),
   logs: [],
   events,
 });
@@ -147,5 +195,34 @@ describe('buildSignals', () => {
     expect(two?.cpuSeconds[1]).toBeCloseTo(3, 9);
     // The row after fraud-2's is fraud-1's again: its previous value is fraud-2's, so no rate (as before).
     expect(one?.cpuSeconds[2]).toBeNull();
+  });
+
+  it('a counter continues across two series of one label set (another type): its first minute is a rate', () => {
+    const gauge = (minute: number, v: number): MetricMinute => ({ ...cpu(minute, v), cumulative: false });
+    const sig = buildSignals(rows([gauge(0, 10), gauge(1, 11), cpu(2, 13)]), frame, noDependencies);
+    expect(sig.services[0]?.instances[0]?.cpuSeconds.slice(0, 3)).toEqual([10, 11, 2]);
+  });
+
+  it('a disk series of neither direction adds no instance (an instance exists only with a value of it)', () => {
+    const disk = (minute: number): MetricMinute => ({
+      ...cpu(minute, 1000 * minute),
+      instance: 'fraud-9',
+      name: 'process.disk.io',
+      unit: 'By',
+      cumulative: false,
+    });
+    const sig = buildSignals(rows([disk(0), disk(1)]), frame, noDependencies);
+    expect(sig.services[0]?.instances.map((i) => i.instance)).toEqual(['fraud-1']);
+    const written = buildSignals(
+      rows([
+        { ...disk(0), disk_direction: 'write' },
+        { ...disk(1), disk_direction: 'write' },
+      ]),
+      frame,
+      noDependencies,
+    );
+    expect(
+      written.services[0]?.instances.find((i) => i.instance === 'fraud-9')?.diskWriteBytes.slice(0, 2),
+    ).toEqual([0, 1000]);
   });
 });

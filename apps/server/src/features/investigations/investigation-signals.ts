@@ -19,14 +19,14 @@ import type {
   ClientMinute,
   EventRow,
   LogMinute,
-  MetricMinute,
+  MetricSeries,
   ServerMinute,
 } from './investigation-queries.ts';
 
 export interface Rows {
   server: ServerMinute[];
   client: ClientMinute[];
-  metrics: MetricMinute[];
+  metrics: MetricSeries[];
   logs: LogMinute[];
   events: EventRow[];
 }
@@ -96,42 +96,49 @@ function addBuckets(perMinute: (number[] | undefined)[] | undefined, i: number, 
   for (let j = 0; j < k; j++) b[j] = (b[j] ?? 0) + (buckets[j] ?? 0);
 }
 
-/** A counter's increase from `prev` to `r` (from zero after a restart), per minute of the time between them. */
-function perMinute(prev: MetricMinute, r: MetricMinute): number {
-  const increase = r.v >= prev.v ? r.v - prev.v : r.v;
-  const spanMs = r.last_ms - prev.last_ms;
+/** A point of a metric series: its value and when the minute's last point was taken (ms since the epoch). */
+interface MetricPoint {
+  v: number;
+  lastMs: number;
+}
+
+/** A counter's increase from `prev` to `p` (from zero after a restart), per minute of the time between them. */
+function perMinute(prev: MetricPoint, p: MetricPoint): number {
+  const increase = p.v >= prev.v ? p.v - prev.v : p.v;
+  const spanMs = p.lastMs - prev.lastMs;
   return spanMs > 0 ? (increase * MINUTE_MS) / spanMs : increase;
 }
 
+const sameSeries = (a: MetricSeries, b: MetricSeries) =>
+  a.service === b.service && a.instance === b.instance && a.name === b.name && a.series === b.series;
+
 function metricsInto(
-  rows: readonly MetricMinute[],
+  rows: readonly MetricSeries[],
   known: (service: string) => boolean,
   instanceOf: (service: string, instance: string) => InstanceSignals,
   index: (s: number) => number,
 ) {
-  // Rows come ordered by service, instance, name, series, minute: a counter's previous value is the row
-  // before (of a known service: the others are skipped, as if they were not there). A day of 200 services
-  // is millions of rows, so the instance of a run of rows is looked up once.
-  let prev: MetricMinute | undefined;
-  let target: { service: string; instance: string; signals: InstanceSignals } | undefined;
+  // Series come ordered by service, instance, name, label set: a counter's previous value is the minute
+  // before, and a series' first minute follows the last of the series before when both are the same label
+  // set (of another type or temporality). Series of services without entry spans are skipped.
+  let before: { series: MetricSeries; point: MetricPoint } | undefined;
   for (const r of rows) {
-    if (!known(r.service)) continue;
-    const same =
-      prev !== undefined &&
-      prev.service === r.service &&
-      prev.instance === r.instance &&
-      prev.name === r.name &&
-      prev.series === r.series;
-    let v: number | null = r.v;
-    if (r.cumulative) v = same && prev !== undefined ? perMinute(prev, r) : null;
-    prev = r;
-    if (v === null) continue;
-    if (target?.service !== r.service || target.instance !== r.instance)
-      target = { service: r.service, instance: r.instance, signals: instanceOf(r.service, r.instance) };
-    for (const f of METRIC_FIELDS[r.name] ?? []) {
-      if (f.direction !== undefined && f.direction !== r.disk_direction) continue;
-      add(target.signals[f.field], index(r.minute_s), v * (f.scale?.(r.unit) ?? 1));
+    if (!known(r.service) || r.minutes.length === 0) continue;
+    const fields = (METRIC_FIELDS[r.name] ?? [])
+      .filter((f) => f.direction === undefined || f.direction === r.disk_direction)
+      .map((f) => ({ field: f.field, scale: f.scale?.(r.unit) ?? 1 }));
+    let target: InstanceSignals | undefined;
+    let prev = before !== undefined && sameSeries(before.series, r) ? before.point : undefined;
+    for (let k = 0; k < r.minutes.length; k++) {
+      const minute = r.minutes[k] ?? 0;
+      const point = { v: r.values[k] ?? 0, lastMs: minute * 1000 + (r.last_offsets[k] ?? 0) };
+      const v = !r.cumulative ? point.v : prev === undefined ? null : perMinute(prev, point);
+      prev = point;
+      if (v === null || fields.length === 0) continue;
+      target ??= instanceOf(r.service, r.instance);
+      for (const f of fields) add(target[f.field], index(minute), v * f.scale);
     }
+    if (prev !== undefined) before = { series: r, point: prev };
   }
 }
 

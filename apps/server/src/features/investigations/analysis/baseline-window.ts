@@ -13,11 +13,13 @@ export class BaselineWindow {
   private readonly sorted: number[] = [];
   /** The next minute to enter; minutes [end − size, end) are in the window. */
   private end = 0;
+  private readonly values: Series;
+  private readonly minutes: number;
 
-  constructor(
-    private readonly values: Series,
-    private readonly minutes: number,
-  ) {}
+  constructor(values: Series, minutes: number) {
+    this.values = values;
+    this.minutes = minutes;
+  }
 
   /** Moves the window to the minutes [index − minutes, index); `index` never goes back. */
   moveTo(index: number): void {
