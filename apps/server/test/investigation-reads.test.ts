@@ -1,7 +1,8 @@
 /**
  * The investigation's per-minute reads on the real embedded engine. They read one row per series with
  * arrays of its minutes (a day of 200 services as JSON objects cost seconds) and hand the engine a row per
- * minute: these tests pin those rows — values, order, the minute's last point, the asked endpoint's `hit`,
+ * minute (the metrics: the series themselves, which the signals walk minute by minute): these tests pin
+ * those rows — values, order, the minute's last point, the asked endpoint's `hit`,
  * each log pattern's first record as its sample — on a few known series.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { RED_BUCKET_COUNT, type RedClientRollupRow, type RedServerRollupRow } fr
 import {
   clientMinutes,
   errorLogMinutes,
-  metricMinutes,
+  metricSeries,
   serverMinutes,
 } from '../src/features/investigations/investigation-queries.ts';
 import { openStorage, type Storage } from '../src/storage/open-storage.ts';
@@ -252,7 +253,19 @@ describe('investigation reads: a row per series minute, from series read as arra
   });
 
   it('metrics: a counter’s last value and last point per label set and minute, a gauge’s average; only the names asked', async () => {
-    const rows = await metricMinutes(storage, scope, ['process.cpu.time', 'process.memory.usage']);
+    const series = await metricSeries(storage, scope, ['process.cpu.time', 'process.memory.usage']);
+    // One row per series with arrays of its minutes; here a row per minute, as the signals walk them.
+    const rows = series.flatMap((r) =>
+      r.minutes.map((minute_s, i) => ({
+        ...r,
+        minute_s,
+        last_ms: minute_s * 1000 + (r.last_offsets[i] ?? 0),
+        v: r.values[i] ?? 0,
+      })),
+    );
+    expect(
+      series.every((r) => r.minutes.length === r.values.length && r.minutes.length === r.last_offsets.length),
+    ).toBe(true);
     const cpu = rows.filter((r) => r.name === 'process.cpu.time');
     // Two label sets (series), each minute by minute; the last point is 40 s + m into minute m.
     expect(new Set(cpu.map((r) => r.series)).size).toBe(2);

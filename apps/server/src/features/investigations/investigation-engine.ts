@@ -19,7 +19,7 @@ import {
   clientMinutes,
   endpointMinutes,
   errorLogMinutes,
-  metricMinutes,
+  metricSeries,
   sampleTraces,
   serverMinutes,
   type Scope,
@@ -74,7 +74,7 @@ export async function runInvestigation(
   const t = timings;
   const server = await timed(t, 'server', () => serverMinutes(storage, scope, input.endpoint));
   const client = await timed(t, 'client', () => clientMinutes(storage, scope));
-  const metrics = await timed(t, 'metrics', () => metricMinutes(storage, scope, Object.keys(METRIC_FIELDS)));
+  const metrics = await timed(t, 'metrics', () => metricSeries(storage, scope, Object.keys(METRIC_FIELDS)));
   const logs = await timed(t, 'logs', () => errorLogMinutes(storage, scope));
   const events = await timed(t, 'events', () => changeEvents(storage, scope));
   const services = [...new Set(server.map((r) => r.service))].sort();

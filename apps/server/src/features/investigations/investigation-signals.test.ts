@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRow, MetricMinute, ServerMinute } from './investigation-queries.ts';
+import { RED_BUCKET_COUNT, summarizeRed } from '@apo/shared/red';
+import type { EventRow, MetricSeries, ServerMinute } from './investigation-queries.ts';
 import { buildSignals, type Frame } from './investigation-signals.ts';
 
 const START_MS = Date.UTC(2026, 0, 5, 12, 0);
@@ -18,6 +19,20 @@ const server = (minute: number): ServerMinute => ({
   buckets: [],
 });
 
+/** A metric series' minute, as the tests write them; consecutive minutes of one series become its arrays. */
+interface MetricMinute {
+  service: string;
+  instance: string;
+  name: string;
+  unit: string;
+  disk_direction: string;
+  series: string;
+  minute_s: number;
+  last_ms: number;
+  cumulative: boolean;
+  v: number;
+}
+
 /** process.cpu.time of fraud-1 as the minute's last cumulative value, its last point `atS` seconds into it. */
 const cpu = (minute: number, v: number, atS = 58): MetricMinute => ({
   service: 'fraud',
@@ -32,10 +47,44 @@ const cpu = (minute: number, v: number, atS = 58): MetricMinute => ({
   v,
 });
 
+/** Minutes → series as the read returns them: a run of minutes of one series is one row of arrays. */
+function asSeries(minutes: readonly MetricMinute[]): MetricSeries[] {
+  const out: MetricSeries[] = [];
+  for (const m of minutes) {
+    const last = out.at(-1);
+    const same =
+      last !== undefined &&
+      last.service === m.service &&
+      last.instance === m.instance &&
+      last.name === m.name &&
+      last.series === m.series &&
+      last.cumulative === m.cumulative;
+    const s = same
+      ? last
+      : {
+          service: m.service,
+          instance: m.instance,
+          name: m.name,
+          unit: m.unit,
+          disk_direction: m.disk_direction,
+          series: m.series,
+          cumulative: m.cumulative,
+          minutes: [],
+          last_offsets: [],
+          values: [],
+        };
+    if (!same) out.push(s);
+    s.minutes.push(m.minute_s);
+    s.last_offsets.push(m.last_ms - m.minute_s * 1000);
+    s.values.push(m.v);
+  }
+  return out;
+}
+
 const rows = (metrics: MetricMinute[], events: EventRow[] = []) => ({
   server: [0, 1, 2, 3].map(server),
   client: [],
-  metrics,
+  metrics: asSeries(metrics),
   logs: [],
   events,
 });
@@ -94,5 +143,86 @@ describe('buildSignals', () => {
         previousVersion: '1.1.0',
       },
     ]);
+  });
+
+  it('p50 and p99 per minute are those of the minute’s rows summed over instances (as summarizeRed gives)', () => {
+    const histogram = (seed: number) =>
+      Array.from({ length: RED_BUCKET_COUNT }, (_, b) => ((b * 7 + seed * 3) % 5) * (b < 9 ? 3 : 1));
+    const row = (minute: number, instance: string, seed: number): ServerMinute => ({
+      ...server(minute),
+      instance,
+      buckets: histogram(seed),
+    });
+    const serverRows = [
+      row(0, 'fraud-1', 1),
+      row(0, 'fraud-2', 2),
+      row(1, 'fraud-1', 3),
+      row(2, 'fraud-2', 4),
+      // A row without buckets still makes its minute one with rows: no quantile in it.
+      { ...server(3), buckets: [] },
+    ];
+    const sig = buildSignals({ ...rows([]), server: serverRows }, frame, noDependencies);
+    const expected = (minute: number) =>
+      summarizeRed(
+        serverRows
+          .filter((r) => r.minute_s === server(minute).minute_s)
+          .map((r) => ({
+            count: r.requests,
+            errorCount: r.failed,
+            durationSumMs: r.sum_ms,
+            bucketCounts: r.buckets,
+          })),
+      );
+    const fraud = sig.services[0];
+    expect(fraud?.p50Ms).toEqual([0, 1, 2, 3].map((m) => expected(m).p50));
+    expect(fraud?.p99Ms).toEqual([0, 1, 2, 3].map((m) => expected(m).p99));
+    expect(fraud?.p50Ms[0]).toBeGreaterThan(0);
+    expect(fraud?.p50Ms[3]).toBeNull();
+  });
+
+  it('metric rows of a service without entry spans are left out, and do not break a counter of the next one', () => {
+    const other = (minute: number, v: number): MetricMinute => ({ ...cpu(minute, v), service: 'aaa' });
+    const second = (minute: number, v: number): MetricMinute => ({ ...cpu(minute, v), instance: 'fraud-2' });
+    const sig = buildSignals(
+      rows([other(0, 1), other(1, 50), cpu(0, 10), cpu(1, 11), second(0, 5), second(1, 8), cpu(2, 0.5)]),
+      frame,
+      noDependencies,
+    );
+    expect(sig.services.map((s) => s.service)).toEqual(['fraud']);
+    const [one, two] = sig.services[0]?.instances ?? [];
+    expect(one?.instance).toBe('fraud-1');
+    expect(one?.cpuSeconds[1]).toBeCloseTo(1, 9);
+    expect(two?.cpuSeconds[1]).toBeCloseTo(3, 9);
+    // The row after fraud-2's is fraud-1's again: its previous value is fraud-2's, so no rate (as before).
+    expect(one?.cpuSeconds[2]).toBeNull();
+  });
+
+  it('a counter continues across two series of one label set (another type): its first minute is a rate', () => {
+    const gauge = (minute: number, v: number): MetricMinute => ({ ...cpu(minute, v), cumulative: false });
+    const sig = buildSignals(rows([gauge(0, 10), gauge(1, 11), cpu(2, 13)]), frame, noDependencies);
+    expect(sig.services[0]?.instances[0]?.cpuSeconds.slice(0, 3)).toEqual([10, 11, 2]);
+  });
+
+  it('a disk series of neither direction adds no instance (an instance exists only with a value of it)', () => {
+    const disk = (minute: number): MetricMinute => ({
+      ...cpu(minute, 1000 * minute),
+      instance: 'fraud-9',
+      name: 'process.disk.io',
+      unit: 'By',
+      cumulative: false,
+    });
+    const sig = buildSignals(rows([disk(0), disk(1)]), frame, noDependencies);
+    expect(sig.services[0]?.instances.map((i) => i.instance)).toEqual(['fraud-1']);
+    const written = buildSignals(
+      rows([
+        { ...disk(0), disk_direction: 'write' },
+        { ...disk(1), disk_direction: 'write' },
+      ]),
+      frame,
+      noDependencies,
+    );
+    expect(
+      written.services[0]?.instances.find((i) => i.instance === 'fraud-9')?.diskWriteBytes.slice(0, 2),
+    ).toEqual([0, 1000]);
   });
 });

@@ -6,7 +6,7 @@
  * increase would read as a quiet minute just when a fault has started. Levels stay averages. Label sets
  * are summed after.
  */
-import { summarizeRed, sumRedFigures, type RedFigures } from '@apo/shared/red';
+import { interpolateQuantile, RED_BUCKET_BOUNDS_MS, RED_BUCKET_COUNT } from '@apo/shared/red';
 import type {
   ChangeEvent,
   InvestigationSignals,
@@ -19,14 +19,14 @@ import type {
   ClientMinute,
   EventRow,
   LogMinute,
-  MetricMinute,
+  MetricSeries,
   ServerMinute,
 } from './investigation-queries.ts';
 
 export interface Rows {
   server: ServerMinute[];
   client: ClientMinute[];
-  metrics: MetricMinute[];
+  metrics: MetricSeries[];
   logs: LogMinute[];
   events: EventRow[];
 }
@@ -61,7 +61,9 @@ export const METRIC_FIELDS: Record<
   'db.client.connection.pending_requests': [{ field: 'poolPending' }],
 };
 
-const nulls = (n: number): (number | null)[] => Array.from({ length: n }, () => null);
+/** n minutes without data (a native fill: a day of 200 services is ~12 M of them, a callback each cost ~1 s). */
+const nulls = (n: number): (number | null)[] =>
+  new Array<number | null>(Math.max(0, Math.floor(n))).fill(null);
 
 function add(series: (number | null)[], i: number, v: number): void {
   if (i >= 0 && i < series.length) series[i] = (series[i] ?? 0) + v;
@@ -84,35 +86,68 @@ function emptyInstance(instance: string, n: number): InstanceSignals {
   };
 }
 
-/** A counter's increase from `prev` to `r` (from zero after a restart), per minute of the time between them. */
-function perMinute(prev: MetricMinute, r: MetricMinute): number {
-  const increase = r.v >= prev.v ? r.v - prev.v : r.v;
-  const spanMs = r.last_ms - prev.last_ms;
+/**
+ * Adds a row's bucket counts into its minute's histogram (as `sumRedFigures` does: the fixed bucket
+ * count, in row order), without an object per row: a day of 200 services is ~300 k rows.
+ */
+function addBuckets(perMinute: (number[] | undefined)[] | undefined, i: number, buckets: readonly number[]) {
+  if (perMinute === undefined || i < 0 || i >= perMinute.length) return;
+  const b = perMinute[i] ?? new Array<number>(RED_BUCKET_COUNT).fill(0);
+  perMinute[i] = b;
+  const k = Math.min(RED_BUCKET_COUNT, buckets.length);
+  for (let j = 0; j < k; j++) b[j] = (b[j] ?? 0) + (buckets[j] ?? 0);
+}
+
+/** A point of a metric series: its value and when the minute's last point was taken (ms since the epoch). */
+interface MetricPoint {
+  v: number;
+  lastMs: number;
+}
+
+/** A counter's increase from `prev` to `p` (from zero after a restart), per minute of the time between them. */
+function perMinute(prev: MetricPoint, p: MetricPoint): number {
+  const increase = p.v >= prev.v ? p.v - prev.v : p.v;
+  const spanMs = p.lastMs - prev.lastMs;
   return spanMs > 0 ? (increase * MINUTE_MS) / spanMs : increase;
 }
 
+const sameCall = (a: ClientMinute, b: ClientMinute) =>
+  a.service === b.service &&
+  a.call_type === b.call_type &&
+  a.peer === b.peer &&
+  a.system === b.system &&
+  a.db_namespace === b.db_namespace;
+
+const sameSeries = (a: MetricSeries, b: MetricSeries) =>
+  a.service === b.service && a.instance === b.instance && a.name === b.name && a.series === b.series;
+
 function metricsInto(
-  rows: readonly MetricMinute[],
+  rows: readonly MetricSeries[],
+  known: (service: string) => boolean,
   instanceOf: (service: string, instance: string) => InstanceSignals,
   index: (s: number) => number,
 ) {
-  // Rows come ordered by service, instance, name, series, minute: a counter's previous value is the row before.
-  let prev: MetricMinute | undefined;
+  // Series come ordered by service, instance, name, label set: a counter's previous value is the minute
+  // before, and a series' first minute follows the last of the series before when both are the same label
+  // set (of another type or temporality). Series of services without entry spans are skipped.
+  let before: { series: MetricSeries; point: MetricPoint } | undefined;
   for (const r of rows) {
-    const same =
-      prev !== undefined &&
-      prev.service === r.service &&
-      prev.instance === r.instance &&
-      prev.name === r.name &&
-      prev.series === r.series;
-    let v: number | null = r.v;
-    if (r.cumulative) v = same && prev !== undefined ? perMinute(prev, r) : null;
-    prev = r;
-    if (v === null) continue;
-    for (const f of METRIC_FIELDS[r.name] ?? []) {
-      if (f.direction !== undefined && f.direction !== r.disk_direction) continue;
-      add(instanceOf(r.service, r.instance)[f.field], index(r.minute_s), v * (f.scale?.(r.unit) ?? 1));
+    if (!known(r.service) || r.minutes.length === 0) continue;
+    const fields = (METRIC_FIELDS[r.name] ?? [])
+      .filter((f) => f.direction === undefined || f.direction === r.disk_direction)
+      .map((f) => ({ field: f.field, scale: f.scale?.(r.unit) ?? 1 }));
+    let target: InstanceSignals | undefined;
+    let prev = before !== undefined && sameSeries(before.series, r) ? before.point : undefined;
+    for (let k = 0; k < r.minutes.length; k++) {
+      const minute = r.minutes[k] ?? 0;
+      const point = { v: r.values[k] ?? 0, lastMs: minute * 1000 + (r.last_offsets[k] ?? 0) };
+      const v = !r.cumulative ? point.v : prev === undefined ? null : perMinute(prev, point);
+      prev = point;
+      if (v === null || fields.length === 0) continue;
+      target ??= instanceOf(r.service, r.instance);
+      for (const f of fields) add(target[f.field], index(minute), v * f.scale);
     }
+    if (prev !== undefined) before = { series: r, point: prev };
   }
 }
 
@@ -176,7 +211,8 @@ export function buildSignals(rows: Rows, frame: Frame, deps: ServiceDependencies
   const n = frame.minutes;
   const index = (s: number) => Math.floor((s * 1000 - frame.startMs) / MINUTE_MS);
   const services = new Map<string, ServiceSignals>();
-  const figures = new Map<string, RedFigures[][]>();
+  /** Per service, per minute: its entry spans' bucket counts, summed (p50 / p99 come from them). */
+  const histograms = new Map<string, (number[] | undefined)[]>();
   const serviceOf = (name: string): ServiceSignals => {
     let s = services.get(name);
     if (s === undefined) {
@@ -195,10 +231,7 @@ export function buildSignals(rows: Rows, frame: Frame, deps: ServiceDependencies
         events: [],
       };
       services.set(name, s);
-      figures.set(
-        name,
-        Array.from({ length: n }, () => []),
-      );
+      histograms.set(name, new Array<number[] | undefined>(n));
     }
     return s;
   };
@@ -221,31 +254,31 @@ export function buildSignals(rows: Rows, frame: Frame, deps: ServiceDependencies
     add(s.errors, i, r.failed);
     add(s.serverMs, i, r.sum_ms);
     add(instanceOf(r.service, r.instance).requests, i, r.requests);
-    figures.get(r.service)?.[i]?.push({
-      count: r.requests,
-      errorCount: r.failed,
-      durationSumMs: r.sum_ms,
-      bucketCounts: r.buckets,
-    });
+    addBuckets(histograms.get(r.service), i, r.buckets);
   }
-  for (const [name, perMinute] of figures) {
+  for (const [name, perMinute] of histograms) {
     const s = serviceOf(name);
-    perMinute.forEach((f, i) => {
-      if (f.length === 0) return;
-      const q = summarizeRed([sumRedFigures(f)]);
-      s.p50Ms[i] = q.p50;
-      s.p99Ms[i] = q.p99;
+    perMinute.forEach((b, i) => {
+      if (b === undefined) return;
+      s.p50Ms[i] = interpolateQuantile(b, RED_BUCKET_BOUNDS_MS, 0.5);
+      s.p99Ms[i] = interpolateQuantile(b, RED_BUCKET_BOUNDS_MS, 0.99);
     });
   }
   const calls = new Map<string, ServiceSignals['calls'][number]>();
+  let last: { row: ClientMinute; call: ServiceSignals['calls'][number] } | undefined;
   for (const r of rows.client) {
     if (!services.has(r.service)) continue;
     const s = serviceOf(r.service);
     const i = index(r.minute_s);
     // Messages are sent, not waited for: their time is not the caller's dependency time.
     if (r.call_type !== 'messaging') add(s.clientMs, i, r.sum_ms);
-    const key = `${r.service}\u0000${r.call_type}\u0000${r.peer}\u0000${r.system}\u0000${r.db_namespace}`;
-    let c = calls.get(key);
+    // Rows come a series at a time: the call of the row before is this one's unless a key field changed.
+    let c = last !== undefined && sameCall(last.row, r) ? last.call : undefined;
+    const key =
+      c === undefined
+        ? `${r.service}\u0000${r.call_type}\u0000${r.peer}\u0000${r.system}\u0000${r.db_namespace}`
+        : '';
+    c ??= calls.get(key);
     if (c === undefined) {
       const peerService = r.call_type === 'db' ? null : deps.peerService(r.service, r.peer);
       const label =
@@ -264,15 +297,12 @@ export function buildSignals(rows: Rows, frame: Frame, deps: ServiceDependencies
       calls.set(key, c);
       s.calls.push(c);
     }
+    last = { row: r, call: c };
     add(c.requests, i, r.calls);
     add(c.errors, i, r.failed);
     add(c.durationMs, i, r.sum_ms);
   }
-  metricsInto(
-    rows.metrics.filter((r) => services.has(r.service)),
-    instanceOf,
-    index,
-  );
+  metricsInto(rows.metrics, (service) => services.has(service), instanceOf, index);
   for (const [service, l] of patternsOf(rows.logs, n, index)) {
     const s = services.get(service);
     if (s === undefined) continue;

@@ -6,6 +6,7 @@
  * change (relative and absolute floors). One abnormal minute is noise; the onset is the first minute where
  * most of the next few are abnormal too, and most minutes up to the end (the episode still lasts).
  */
+import { BaselineWindow } from './baseline-window.ts';
 import { clamp01, mad, median, present, type Series } from './stats.ts';
 
 export interface OnsetOptions {
@@ -70,12 +71,13 @@ function resolved(o: OnsetOptions) {
 }
 
 /** Scale of a baseline: its MAD, floored at 5 % of its level and at a third of the absolute floor. */
-function scaleOf(base: readonly number[], center: number, minAbsolute: number): number {
-  return Math.max(mad(base, center), Math.abs(center) * 0.05, minAbsolute / 3, 1e-9);
+function scaleOf(mad: number, center: number, minAbsolute: number): number {
+  return Math.max(mad, Math.abs(center) * 0.05, minAbsolute / 3, 1e-9);
 }
 
 interface Baseline {
-  values: number[];
+  /** Present minutes in it. */
+  count: number;
   center: number;
   scale: number;
 }
@@ -91,7 +93,14 @@ function baselineOver(values: Series, index: number, minutes: number, r: Resolve
   const base = present(values.slice(Math.max(0, index - minutes), index));
   if (base.length === 0) return null;
   const center = median(base) ?? 0;
-  return { values: base, center, scale: scaleOf(base, center, r.minAbsolute) };
+  return { count: base.length, center, scale: scaleOf(mad(base, center), center, r.minAbsolute) };
+}
+
+/** The same baseline from a window already moved to its minute (detectOnset's walk over every minute). */
+function baselineOfWindow(w: BaselineWindow, r: Resolved): Baseline | null {
+  if (w.count === 0) return null;
+  const center = w.median();
+  return { count: w.count, center, scale: scaleOf(w.mad(center), center, r.minAbsolute) };
 }
 
 /**
@@ -103,13 +112,19 @@ function baselineOver(values: Series, index: number, minutes: number, r: Resolve
  * few times the level: when the last ten minutes are calmer (a smaller scale) and not higher, they are the
  * better picture of normal now, and they are the baseline too.
  */
-function baselineAt(values: Series, index: number, r: Resolved): Baseline | null {
-  const hour = baselineOver(values, index, BASELINE_MINUTES, r);
-  const recent = baselineOver(values, index, RECENT_MINUTES, r);
-  if (hour === null || recent === null || recent.values.length < r.minBaseline) return hour;
+function chooseBaseline(hour: Baseline | null, recent: Baseline | null, r: Resolved): Baseline | null {
+  if (hour === null || recent === null || recent.count < r.minBaseline) return hour;
   const hourShift = r.sign * (hour.center - recent.center);
   if (hourShift / recent.scale >= r.z && hourShift >= r.minAbsolute) return recent;
   return recent.scale < hour.scale && hourShift >= 0 ? recent : hour;
+}
+
+function baselineAt(values: Series, index: number, r: Resolved): Baseline | null {
+  return chooseBaseline(
+    baselineOver(values, index, BASELINE_MINUTES, r),
+    baselineOver(values, index, RECENT_MINUTES, r),
+    r,
+  );
 }
 
 /**
@@ -127,7 +142,7 @@ export function shiftAt(values: Series, index: number, o: OnsetOptions = {}): Sh
   const r = resolved(o);
   const base = baselineAt(values, index, r);
   const after = present(values.slice(index));
-  if (base === null || base.values.length < Math.min(r.minBaseline, 3) || after.length === 0) return null;
+  if (base === null || base.count < Math.min(r.minBaseline, 3) || after.length === 0) return null;
   const b = base.center;
   const a = median(after) ?? 0;
   const scale = base.scale;
@@ -141,33 +156,56 @@ export function shiftAt(values: Series, index: number, o: OnsetOptions = {}): Sh
   return { baseline: b, after: a, z, relative, strength, ended };
 }
 
+/**
+ * The onset of the latest episode that lasts to the end, null without one. Every minute is a candidate
+ * with its own baseline (`baselineAt`); two sliding windows give those baselines minute by minute
+ * without sorting (baseline-window.ts), the same numbers as `baselineAt` computes for one minute.
+ */
 export function detectOnset(values: Series, o: OnsetOptions = {}): Onset | null {
   const r = resolved(o);
+  const hourWindow = new BaselineWindow(values, BASELINE_MINUTES);
+  const recentWindow = new BaselineWindow(values, RECENT_MINUTES);
   let found: Onset | null = null;
   for (let i = 0; i < values.length; i++) {
-    const base = baselineAt(values, i, r);
-    if (base === null || base.values.length < r.minBaseline) continue;
-    const { center: b, scale } = base;
-    const abnormal = (v: number | null | undefined): boolean => abnormalAgainst(v, base, r);
-    if (!abnormal(values[i])) continue;
+    const v = values[i];
+    // A minute without data is never abnormal: no baseline is needed for it.
+    if (v === null || v === undefined) continue;
+    hourWindow.moveTo(i);
+    recentWindow.moveTo(i);
+    const base = chooseBaseline(baselineOfWindow(hourWindow, r), baselineOfWindow(recentWindow, r), r);
+    if (base === null || base.count < r.minBaseline) continue;
+    const abnormal = (x: number | null | undefined): boolean => abnormalAgainst(x, base, r);
+    if (!abnormal(v)) continue;
     // An episode starts after a normal minute: inside a longer one, later minutes are not its onset.
     let p = i - 1;
     while (p >= 0 && values[p] === null) p--;
     if (p >= 0 && abnormal(values[p])) continue;
-    const next = values.slice(i, i + WINDOW).filter((v) => v !== null);
-    const hits = next.filter(abnormal).length;
+    let next = 0;
+    let hits = 0;
+    for (let k = i; k < Math.min(values.length, i + WINDOW); k++) {
+      if (values[k] === null) continue;
+      next++;
+      if (abnormal(values[k])) hits++;
+    }
     // Near the end fewer minutes exist: all of them must be abnormal, and a lone last minute must be so
     // by twice the threshold (the answer is wanted within two minutes of a fault's start).
     const sustained =
-      next.length >= WINDOW
+      next >= WINDOW
         ? hits >= WINDOW - 1
-        : next.length >= 2
-          ? hits === next.length
-          : (r.sign * ((values[i] ?? 0) - b)) / scale >= 2 * r.z;
+        : next >= 2
+          ? hits === next
+          : (r.sign * (v - base.center)) / base.scale >= 2 * r.z;
+    if (!sustained) continue;
     // It must also stay: an earlier episode that ended is not this investigation's onset (a fault that
     // recovered before the one being asked about).
-    const rest = values.slice(i).filter((v) => v !== null);
-    if (!sustained || rest.filter(abnormal).length < STAYS * rest.length) continue;
+    let rest = 0;
+    let restHits = 0;
+    for (let k = i; k < values.length; k++) {
+      if (values[k] === null) continue;
+      rest++;
+      if (abnormal(values[k])) restHits++;
+    }
+    if (restHits < STAYS * rest) continue;
     const shift = shiftAt(values, i, o);
     let normal: number | null = null;
     for (let k = i + 1; k < values.length && normal === null; k++)

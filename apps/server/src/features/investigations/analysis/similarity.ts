@@ -23,7 +23,16 @@ export interface Similarity {
 
 /** The best correlation of `a` with `b` over lags −maxLag…maxLag, Pearson or Spearman. */
 export function laggedCorrelation(a: Series, b: Series, maxLag = 1): { r: number; lag: number } | null {
-  const ra = ranks(a);
+  return bestLag({ values: a, ranks: ranks(a) }, b, maxLag);
+}
+
+/** A curve with its ranks: the symptom's are computed once, not once per candidate. */
+interface Ranked {
+  values: Series;
+  ranks: Series;
+}
+
+function bestLag({ values: a, ranks: ra }: Ranked, b: Series, maxLag: number) {
   const rb = ranks(b);
   let best: { r: number; lag: number } | null = null;
   for (let lag = -maxLag; lag <= maxLag; lag++) {
@@ -41,9 +50,11 @@ export function rankBySimilarity(
   candidates: readonly CurveCandidate[],
   maxLag = 1,
 ): Similarity[] {
+  const latency = { values: symptom.latency, ranks: ranks(symptom.latency) };
+  const errorRate = { values: symptom.errorRate, ranks: ranks(symptom.errorRate) };
   const out = candidates.map((c): Similarity => {
-    const l = laggedCorrelation(symptom.latency, c.latency, maxLag);
-    const e = laggedCorrelation(symptom.errorRate, c.errorRate, maxLag);
+    const l = bestLag(latency, c.latency, maxLag);
+    const e = bestLag(errorRate, c.errorRate, maxLag);
     if (l === null && e === null) return { name: c.name, score: 0, curve: null, lag: 0 };
     if (e === null || (l !== null && l.r >= e.r))
       return { name: c.name, score: l?.r ?? 0, curve: 'latency', lag: l?.lag ?? 0 };
