@@ -28,7 +28,8 @@ import { validateInvestigateSearch } from '../features/investigate/investigate-s
 
 // Every view is its own chunk: the first view loads only the shell and the overview. A view's `loader` may
 // start its first request meanwhile: `loader: ({ context, deps }) => prefetchX(context.data, deps)` with
-// `loaderDeps: ({ search }) => search` (context: data/route-data.ts; example: the overview below).
+// `loaderDeps: ({ search }) => search` (context: data/route-data.ts; example: the overview below). Listed
+// in boot/early-data.ts as well, the same prefetch runs on a cold load before the app's code has loaded.
 const rootRoute = createRootRouteWithContext<ConsoleRouterContext>()({
   validateSearch: validateGlobalSearch,
   search: { middlewares: [retainSearchParams([...GLOBAL_SEARCH_KEYS])] },
