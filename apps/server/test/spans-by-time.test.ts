@@ -137,7 +137,7 @@ describe('spans by time (real engine)', () => {
     expect(await windowRows()).toEqual(EXPECTED);
     const plan = await selectRows<{ explain: string }>(
       storage,
-      `EXPLAIN projections = 1 SELECT trace_id, span_id, duration_ns, entry_endpoint FROM apo.spans
+      `EXPLAIN projections = 1 SELECT trace_id, duration_ns, entry_endpoint FROM apo.spans
        WHERE ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
          AND kind IN (2, 5)`,
       { from: WINDOW, to: WINDOW + MINUTE },

@@ -129,9 +129,10 @@ export type WindowDelaySums = RowOf<(typeof windowSumsQuery)['columns']>;
  * read: the calls that start between the window's start and `CALL_LOOKAHEAD_MS` after its end, RIGHT JOINed
  * by trace (and cluster and service) to the window's entry spans — the entries are the hash side, so memory
  * follows one minute's requests while the calls stream past (and entries without calls stay, with none) —
- * folded per request with `intervalLengthSumIf` over the calls that start inside it, then summed per
- * endpoint and bucket. This was ~10 % less CPU than a LEFT JOIN of the calls of the entries' traces only
- * (bench/README.md); reading the entries' attribute maps for the HTTP method is ~40 % of the rest.
+ * folded per request (told apart by row number) with `intervalLengthSumIf` over the calls that start inside
+ * it, then summed per endpoint and bucket. Every column it reads is in the `spans_by_time` projection
+ * (storage/tables/spans.ts), sorted by time, so it reads the window's own rows: ~50 ms CPU a window at
+ * 116 spans/s where the table's service-first order made it ~1.1 s (bench/README.md).
  */
 export async function windowDelaySums(storage: Storage, windowMs: number): Promise<WindowDelaySums[]> {
   const table = storage.qualified(storage.tables.spans);
@@ -149,11 +150,11 @@ export async function windowDelaySums(storage: Storage, windowMs: number): Promi
          FROM ${table} WHERE ${between('from', 'callsTo')} AND ${CALL_KINDS_SQL}
        ) AS c
        RIGHT JOIN (
-         SELECT cluster, service, trace_id, span_id, ${startNs} AS start_ns, ${endNs} AS end_ns,
-                ${spans.name('duration_ns')}, ${ENDPOINT_SQL} AS endpoint
+         SELECT cluster, service, trace_id, rowNumberInAllBlocks() AS entry, ${startNs} AS start_ns,
+                ${endNs} AS end_ns, ${spans.name('duration_ns')}, ${ENDPOINT_SQL} AS endpoint
          FROM ${table} WHERE ${between('from', 'to')} AND ${ENTRY_KINDS_SQL}
        ) AS e ON c.trace_id = e.trace_id AND c.cluster = e.cluster AND c.service = e.service
-       GROUP BY e.cluster, e.service, e.trace_id, e.span_id
+       GROUP BY e.cluster, e.service, e.trace_id, e.entry
      )
      GROUP BY cluster, service, ep, bucket`,
     {

@@ -97,7 +97,7 @@ describe('DDL from the table definitions', () => {
     const endpoint =
       'ADD COLUMN IF NOT EXISTS `entry_endpoint` LowCardinality(String) MATERIALIZED if(kind NOT IN (2, 5)';
     const byTime =
-      'spans_by_time (SELECT cluster, service, trace_id, span_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts)';
+      'spans_by_time (SELECT cluster, service, trace_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts)';
     expect(migrations[9]!.statements(cluster)).toEqual([
       expect.stringContaining(`ALTER TABLE apo.spans_local ON CLUSTER apo_cluster ${endpoint}`),
       expect.stringContaining(`ALTER TABLE apo.spans ON CLUSTER apo_cluster ${endpoint}`),

@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS apo.spans_local ON CLUSTER apo_cluster
   name)),
     INDEX idx_ts ts TYPE minmax GRANULARITY 1,
     INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1,
-    PROJECTION spans_by_time (SELECT cluster, service, trace_id, span_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts)
+    PROJECTION spans_by_time (SELECT cluster, service, trace_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts)
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/spans_local', '{replica}')
 PARTITION BY toDate(ts)
@@ -580,6 +580,6 @@ ALTER TABLE apo.spans ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `entry_end
 
 ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_drop_parts = 1, index_granularity = 1024, merge_selector_base = 10, lightweight_mutation_projection_mode = 'rebuild';
 
-ALTER TABLE apo.spans_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS spans_by_time (SELECT cluster, service, trace_id, span_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts);
+ALTER TABLE apo.spans_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS spans_by_time (SELECT cluster, service, trace_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts);
 
 ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION spans_by_time;
