@@ -61,7 +61,7 @@ const endpointFiguresQuery = defineQuery('services.delayEndpoints', {
   buckets: computed(array(uint64Number), `sumForEach(${redServer.name('bucket_counts')})`),
 });
 
-export interface EndpointFigures {
+interface EndpointFigures {
   endpoint: string;
   /** Requests, their summed duration (ms) and their count per RED latency bucket, from 100 % of spans. */
   count: number;
@@ -200,7 +200,7 @@ const storedSumsQuery = defineQuery('services.delaySums', {
   duration_ns: computed(uint64, 'sum(d)'),
   dependency_ns: computed(uint64, 'sum(dep)'),
 });
-export type StoredDelaySums = RowOf<(typeof storedSumsQuery)['columns']>;
+type StoredDelaySums = RowOf<(typeof storedSumsQuery)['columns']>;
 
 /**
  * The job's sums of a service over the range's computed windows, per endpoint and bucket. Unmerged copies

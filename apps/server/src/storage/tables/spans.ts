@@ -241,7 +241,7 @@ export const SPANS_MERGE_SELECTOR_BASE = 10;
  * for spans that are not entries (kinds other than SERVER 2 and CONSUMER 5). Computed on insert into
  * `entry_endpoint`, so the delay source's reads (features/delay/) need not open every span's attribute map.
  */
-export const ENTRY_ENDPOINT_SQL = `if(kind NOT IN (2, 5), '', multiIf(
+const ENTRY_ENDPOINT_SQL = `if(kind NOT IN (2, 5), '', multiIf(
   kind = 2 AND http_route != '',
     if(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']) = '', http_route,
        concat(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']), ' ', http_route)),
