@@ -86,8 +86,8 @@ function instanceOf(
 /**
  * A page of the service's instances, by name: the page's names with their restarts and error logs first
  * (every instance with process metrics, restarts or error logs in the range), then their series. Two reads:
- * the page once took four (names, then series, restarts and logs again for the page's names), and reading
- * the day's logs twice made it ~50 % slower than the unpaged list (bench/README.md).
+ * the page once took four (names, then series, restarts and logs again for the page's names), each statement
+ * with its fixed cost and the day's logs read twice (bench/README.md, "Service detail II").
  */
 export async function serviceInstances(
   storage: Storage,
