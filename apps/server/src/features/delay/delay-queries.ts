@@ -19,6 +19,7 @@ import {
   float64,
   int64,
   readRows,
+  readTogether,
   storageTables,
   string,
   tableColumns,
@@ -26,7 +27,7 @@ import {
   uint64Number,
   uint8,
 } from '../../storage/index.ts';
-import type { RowOf } from '../../storage/index.ts';
+import type { ReadPart, RowOf } from '../../storage/index.ts';
 import { minuteRange } from '../time-range.ts';
 
 const redServer = tableColumns(storageTables.red_server_1m);
@@ -48,6 +49,7 @@ export interface DelayInput {
   to: number;
 }
 
+const rangeParams = (input: DelayInput) => ({ ...input, ...minuteRange(input.from, input.to) });
 const MINUTES_SQL = `minute >= toDateTime({fromS:UInt32}, 'UTC') AND minute < toDateTime({toS:UInt32}, 'UTC')`;
 const clusterSql = (input: { cluster?: string | undefined }, column = 'cluster') =>
   input.cluster === undefined ? '' : `AND ${column} = {cluster:String}`;
@@ -59,7 +61,7 @@ const endpointFiguresQuery = defineQuery('services.delayEndpoints', {
   buckets: computed(array(uint64Number), `sumForEach(${redServer.name('bucket_counts')})`),
 });
 
-export interface EndpointFigures {
+interface EndpointFigures {
   endpoint: string;
   /** Requests, their summed duration (ms) and their count per RED latency bucket, from 100 % of spans. */
   count: number;
@@ -68,22 +70,13 @@ export interface EndpointFigures {
 }
 
 /** Each endpoint's summed 100 % figures over [from, to) with its bucket counts (at most 200, busiest first). */
-export async function endpointFigures(storage: Storage, input: DelayInput): Promise<EndpointFigures[]> {
-  const rows = await readRows(
-    storage,
-    endpointFiguresQuery,
-    `FROM ${storage.qualified(storage.tables.red_server_1m)}
+const endpointFiguresPart = (storage: Storage, input: DelayInput) => ({
+  query: endpointFiguresQuery,
+  rest: `FROM ${storage.qualified(storage.tables.red_server_1m)}
      WHERE service = {service:String} AND ${MINUTES_SQL} ${clusterSql(input)}
      GROUP BY endpoint ORDER BY requests DESC, endpoint LIMIT 200`,
-    { ...input, ...minuteRange(input.from, input.to) },
-  );
-  return rows.map((r) => ({
-    endpoint: r.endpoint,
-    count: r.requests,
-    durationSumMs: r.sum_ms,
-    bucketCounts: r.buckets,
-  }));
-}
+  params: rangeParams(input),
+});
 
 const callTimeQuery = defineQuery('services.callTime', {
   server_ms: computed(float64, 'sumIf(duration_sum_ms, side = 0)'),
@@ -94,39 +87,26 @@ const callTimeQuery = defineQuery('services.callTime', {
  * Σ request time (server rollups) and Σ outgoing call time (client rollups, producers included, consumers
  * not: a consumer span is an entry) of a service over [from, to), from 100 % of spans.
  */
-export async function callTimeTotals(
-  storage: Storage,
-  input: DelayInput,
-): Promise<{ serverMs: number; clientMs: number }> {
-  const rows = await readRows(
-    storage,
-    callTimeQuery,
-    `FROM (
+const callTimePart = (storage: Storage, input: DelayInput) => ({
+  query: callTimeQuery,
+  rest: `FROM (
        SELECT 0 AS side, duration_sum_ms FROM ${storage.qualified(storage.tables.red_server_1m)}
        WHERE service = {service:String} AND ${MINUTES_SQL} ${clusterSql(input)}
        UNION ALL
        SELECT 1, duration_sum_ms FROM ${storage.qualified(storage.tables.red_client_1m)}
        WHERE service = {service:String} AND ${MINUTES_SQL} ${clusterSql(input)} AND role != 'consumer'
      )`,
-    { ...input, ...minuteRange(input.from, input.to) },
-  );
-  return { serverMs: rows[0]?.server_ms ?? 0, clientMs: rows[0]?.client_ms ?? 0 };
-}
+  params: rangeParams(input),
+});
 
 /** OTLP span kinds as stored (UInt8): SERVER 2, CLIENT 3, PRODUCER 4, CONSUMER 5. */
 const ENTRY_KINDS_SQL = `${spans.name('kind')} IN (2, 5)`;
 const CALL_KINDS_SQL = `${spans.name('kind')} IN (3, 4)`;
 /**
- * An entry span's endpoint as the RED rollups name it (packages/shared/src/red/span-classification.ts
- * `entryEndpoint`): `METHOD route` for HTTP servers, the destination for consumers, else the span name.
+ * An entry span's endpoint as the RED rollups name it, computed on insert (storage/tables/spans.ts
+ * `ENTRY_ENDPOINT_SQL`; parts written before migration 0010 compute it when read).
  */
-const ENDPOINT_SQL = `multiIf(
-  kind = 2 AND http_route != '',
-    if(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']) = '', http_route,
-       concat(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']), ' ', http_route)),
-  kind = 5 AND coalesce(nullIf(attributes['messaging.destination.template'], ''), nullIf(attributes['messaging.destination.name'], ''), '') != '',
-    coalesce(nullIf(attributes['messaging.destination.template'], ''), attributes['messaging.destination.name']),
-  name)`;
+const ENDPOINT_SQL = spans.name('entry_endpoint');
 const between = (from: string, to: string) =>
   `${spans.name('ts')} >= fromUnixTimestamp64Milli({${from}:Int64}) AND ${spans.name('ts')} < fromUnixTimestamp64Milli({${to}:Int64})`;
 /** The RED bucket of a duration in ns, as `bucketOf` (delay-source.ts) computes it: upper bounds inclusive. */
@@ -149,9 +129,10 @@ export type WindowDelaySums = RowOf<(typeof windowSumsQuery)['columns']>;
  * read: the calls that start between the window's start and `CALL_LOOKAHEAD_MS` after its end, RIGHT JOINed
  * by trace (and cluster and service) to the window's entry spans — the entries are the hash side, so memory
  * follows one minute's requests while the calls stream past (and entries without calls stay, with none) —
- * folded per request with `intervalLengthSumIf` over the calls that start inside it, then summed per
- * endpoint and bucket. This was ~10 % less CPU than a LEFT JOIN of the calls of the entries' traces only
- * (bench/README.md); reading the entries' attribute maps for the HTTP method is ~40 % of the rest.
+ * folded per request (told apart by row number) with `intervalLengthSumIf` over the calls that start inside
+ * it, then summed per endpoint and bucket. Every column it reads is in the `spans_by_time` projection
+ * (storage/tables/spans.ts), sorted by time, so it reads the window's own rows: ~50 ms CPU a window at
+ * 116 spans/s where the table's service-first order made it ~1.1 s (bench/README.md).
  */
 export async function windowDelaySums(storage: Storage, windowMs: number): Promise<WindowDelaySums[]> {
   const table = storage.qualified(storage.tables.spans);
@@ -169,11 +150,11 @@ export async function windowDelaySums(storage: Storage, windowMs: number): Promi
          FROM ${table} WHERE ${between('from', 'callsTo')} AND ${CALL_KINDS_SQL}
        ) AS c
        RIGHT JOIN (
-         SELECT cluster, service, trace_id, span_id, ${startNs} AS start_ns, ${endNs} AS end_ns,
-                ${spans.name('duration_ns')}, ${ENDPOINT_SQL} AS endpoint
+         SELECT cluster, service, trace_id, rowNumberInAllBlocks() AS entry, ${startNs} AS start_ns,
+                ${endNs} AS end_ns, ${spans.name('duration_ns')}, ${ENDPOINT_SQL} AS endpoint
          FROM ${table} WHERE ${between('from', 'to')} AND ${ENTRY_KINDS_SQL}
        ) AS e ON c.trace_id = e.trace_id AND c.cluster = e.cluster AND c.service = e.service
-       GROUP BY e.cluster, e.service, e.trace_id, e.span_id
+       GROUP BY e.cluster, e.service, e.trace_id, e.entry
      )
      GROUP BY cluster, service, ep, bucket`,
     {
@@ -205,17 +186,12 @@ export interface DelayCoverage {
 }
 
 /** Which of the range's minutes `delay_source_1m` answers for. */
-export async function delayCoverage(storage: Storage, input: DelayInput): Promise<DelayCoverage> {
-  const [row] = await readRows(
-    storage,
-    coverageQuery,
-    `FROM (SELECT toUnixTimestamp(window) AS w
+const coveragePart = (storage: Storage, input: DelayInput) => ({
+  query: coverageQuery,
+  rest: `FROM (SELECT toUnixTimestamp(window) AS w
            FROM (${COMPUTED_WINDOWS_SQL(storage.qualified(storage.tables.topology_windows))}))`,
-    minuteRange(input.from, input.to),
-  );
-  if (row === undefined || row.windows === 0) return { windows: 0, firstMs: 0, lastMs: 0 };
-  return { windows: row.windows, firstMs: row.first_s * 1000, lastMs: row.last_s * 1000 };
-}
+  params: rangeParams(input),
+});
 
 const storedSumsQuery = defineQuery('services.delaySums', {
   endpoint: computed(string, 'ep'),
@@ -224,19 +200,21 @@ const storedSumsQuery = defineQuery('services.delaySums', {
   duration_ns: computed(uint64, 'sum(d)'),
   dependency_ns: computed(uint64, 'sum(dep)'),
 });
-export type StoredDelaySums = RowOf<(typeof storedSumsQuery)['columns']>;
+type StoredDelaySums = RowOf<(typeof storedSumsQuery)['columns']>;
 
 /**
  * The job's sums of a service over the range's computed windows, per endpoint and bucket. Unmerged copies
  * of a recomputed window are collapsed to the newest first (storage/tables/delay-source.ts); windows whose
  * rows are being written but not yet recorded are left to the span read, never counted twice.
  */
-export async function computedDelaySums(storage: Storage, input: DelayInput): Promise<StoredDelaySums[]> {
+const computedSumsPart = (
+  storage: Storage,
+  input: DelayInput,
+): ReadPart<(typeof storedSumsQuery)['columns']> => {
   const newest = (column: string) => `argMax(${sums.name(column)}, ${sums.name('computed_at')})`;
-  return readRows(
-    storage,
-    storedSumsQuery,
-    `FROM (
+  return {
+    query: storedSumsQuery,
+    rest: `FROM (
        SELECT ${sums.name('endpoint')} AS ep, ${sums.name('bucket')} AS bk, ${newest('requests')} AS n,
               ${newest('duration_ns')} AS d, ${newest('dependency_ns')} AS dep
        FROM ${storage.qualified(storage.tables.delay_source_1m)}
@@ -246,8 +224,50 @@ export async function computedDelaySums(storage: Storage, input: DelayInput): Pr
        GROUP BY window, cluster, endpoint, bucket
      )
      GROUP BY ep, bk`,
-    { ...input, ...minuteRange(input.from, input.to) },
-  );
+    params: rangeParams(input),
+  };
+};
+
+/** What a range's delay source reads besides the stored spans of the minutes the job has not computed. */
+export interface RangeReads {
+  /** The range's 100 % figures per endpoint (at most 200, busiest first). */
+  figures: EndpointFigures[];
+  coverage: DelayCoverage;
+  /** The job's sums over the computed minutes, per endpoint and bucket. */
+  computed: StoredDelaySums[];
+  /** Σ request time and Σ outgoing call time of the service, ms. */
+  totals: { serverMs: number; clientMs: number };
+}
+
+/**
+ * The range's reads that do not depend on one another, as ONE statement (readTogether: chDB runs statements
+ * one at a time, each with a fixed cost of a few ms): the endpoints' rollups, which minutes the job has
+ * computed, its sums over them and the call-time totals.
+ */
+export async function rangeReads(storage: Storage, input: DelayInput): Promise<RangeReads> {
+  const statement = readTogether(storage);
+  const [figureRows, coverageRows, computed, totalRows] = await Promise.all([
+    statement.read(endpointFiguresPart(storage, input)),
+    statement.read(coveragePart(storage, input)),
+    statement.read(computedSumsPart(storage, input)),
+    statement.read(callTimePart(storage, input)),
+    statement.run(),
+  ]);
+  const [c] = coverageRows;
+  return {
+    figures: figureRows.map((r) => ({
+      endpoint: r.endpoint,
+      count: r.requests,
+      durationSumMs: r.sum_ms,
+      bucketCounts: r.buckets,
+    })),
+    coverage:
+      c === undefined || c.windows === 0
+        ? { windows: 0, firstMs: 0, lastMs: 0 }
+        : { windows: c.windows, firstMs: c.first_s * 1000, lastMs: c.last_s * 1000 },
+    computed,
+    totals: { serverMs: totalRows[0]?.server_ms ?? 0, clientMs: totalRows[0]?.client_ms ?? 0 },
+  };
 }
 
 const entrySpansQuery = defineQuery('services.entrySpans', {

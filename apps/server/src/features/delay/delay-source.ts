@@ -29,13 +29,7 @@ import { delayVerdict } from '@apo/shared/console';
 import type { EndpointDelaySource, ServiceDelaySource } from '@apo/shared/console';
 import { RED_BUCKET_BOUNDS_MS } from '@apo/shared/red';
 import type { Storage } from '../../storage/index.ts';
-import {
-  callTimeTotals,
-  computedDelaySums,
-  delayCoverage,
-  endpointFigures,
-  entryAndCallSpans,
-} from './delay-queries.ts';
+import { entryAndCallSpans, rangeReads } from './delay-queries.ts';
 import type { CallSpan, DelayCoverage, DelayInput, EntrySpan } from './delay-queries.ts';
 
 const DELAY_SAMPLE_LIMIT = 5000;
@@ -181,13 +175,12 @@ const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
 
 /** `services.delaySource`: every endpoint with requests or stored traces in the range, busiest first. */
 export async function delaySource(storage: Storage, input: DelayInput): Promise<ServiceDelaySource> {
-  const coverage = await delayCoverage(storage, input);
+  // The rollups, the computed minutes and the job's sums first, in one statement; then the stored spans of
+  // the minutes the job has not computed. The table is read before the spans: a window the job records in
+  // between is then missed by both reads once, rather than counted by both.
+  const { figures, coverage, computed, totals } = await rangeReads(storage, input);
   const uncovered = uncoveredRange(input, coverage);
-  // One query at a time (chDB runs one anyway). The table is read before the spans: a window the job
-  // records in between is then missed by both reads once, rather than counted by both.
-  const [figures, computed, sampled, totals] = [
-    await endpointFigures(storage, input),
-    coverage.windows > 0 ? await computedDelaySums(storage, input) : [],
+  const sampled =
     uncovered === null
       ? { entries: [], calls: [] }
       : await entryAndCallSpans(storage, {
@@ -195,9 +188,7 @@ export async function delaySource(storage: Storage, input: DelayInput): Promise<
           ...uncovered,
           limit: DELAY_SAMPLE_LIMIT,
           skipComputed: coverage.windows > 0,
-        }),
-    await callTimeTotals(storage, input),
-  ];
+        });
   const byEndpoint = new Map<string, Buckets>();
   const bucketsOf = (endpoint: string): Buckets => {
     let buckets = byEndpoint.get(endpoint);

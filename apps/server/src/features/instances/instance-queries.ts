@@ -84,14 +84,27 @@ export async function processSeries(
   );
 }
 
-const instanceNamesQuery = defineQuery('instances.names', { instance: computed(string, 'instance') });
+const instancePageQuery = defineQuery('instances.page', {
+  instance: computed(string, 'instance'),
+  restarts: computed(uint64Number, 'sum(r)'),
+  error_logs: computed(uint64Number, 'sum(l)'),
+});
+
+/** An instance on a page of the instances table, with its restarts and error-level log records. */
+export interface InstanceOfPage {
+  instance: string;
+  restarts: number;
+  errorLogs: number;
+}
 
 /**
- * A page of a service's instance names in the range, in name order after `cursor`: every instance that
- * reported `names` metrics, a restart (`eventName`) or a log record at `severity` or above. Read with one
- * more than `limit`, so the page knows whether another follows.
+ * A page of a service's instances in the range, in name order after `cursor`: every instance that reported
+ * `names` metrics, a restart (`eventName`) or a log record at `severity` or above, with its restarts and
+ * error-level log records counted in the same read — the logs are sorted by time before service, so a day of
+ * one service's logs is most of the table's day, read once rather than once for the names and again for the
+ * counts. Read with one more than `limit`, so the page knows whether another follows.
  */
-export async function instanceNames(
+export async function instancePage(
   storage: Storage,
   input: ServiceRange & {
     names: readonly string[];
@@ -100,23 +113,24 @@ export async function instanceNames(
     cursor?: string | undefined;
     limit: number;
   },
-): Promise<{ rows: string[]; nextCursor: string | null }> {
+): Promise<{ rows: InstanceOfPage[]; nextCursor: string | null }> {
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, [textPart])[0];
   const where = `${RANGE_SQL} ${clusterSql(input)} AND instance != ''
     ${after === undefined ? '' : 'AND instance > {after:String}'}`;
   const rows = await readRows(
     storage,
-    instanceNamesQuery,
+    instancePageQuery,
     `FROM (
-       SELECT instance FROM ${storage.qualified(storage.tables.metrics)}
+       SELECT instance, toUInt64(0) AS r, toUInt64(0) AS l
+       FROM ${storage.qualified(storage.tables.metrics)}
        WHERE name IN {names:Array(String)} AND ${metrics.name('service')} = {service:String} AND ${where}
        GROUP BY instance
        UNION ALL
-       SELECT instance FROM ${storage.qualified(storage.tables.events)}
+       SELECT instance, count() AS r, toUInt64(0) AS l FROM ${storage.qualified(storage.tables.events)}
        WHERE ${events.name('service')} = {service:String} AND name = {eventName:String} AND ${where}
        GROUP BY instance
        UNION ALL
-       SELECT instance FROM ${storage.qualified(storage.tables.logs)}
+       SELECT instance, toUInt64(0) AS r, count() AS l FROM ${storage.qualified(storage.tables.logs)}
        WHERE ${logs.name('service')} = {service:String} AND severity_number >= {severity:UInt8} AND ${where}
        GROUP BY instance
      )
@@ -124,7 +138,10 @@ export async function instanceNames(
     { ...input, names: [...input.names], after, limit: input.limit + 1 },
   );
   const page = keysetPage(rows, input.limit, (r) => [r.instance]);
-  return { rows: page.rows.map((r) => r.instance), nextCursor: page.nextCursor };
+  return {
+    rows: page.rows.map((r) => ({ instance: r.instance, restarts: r.restarts, errorLogs: r.error_logs })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 const perInstanceQuery = defineQuery('instances.counts', {
@@ -138,14 +155,14 @@ const INSTANCES_LIMIT = 200;
 /** Restarts (the agent's `process.restart` events) per instance of a service in the range. */
 export async function restartsByInstance(
   storage: Storage,
-  input: ServiceRange & OfInstances & { eventName: string },
+  input: ServiceRange & { eventName: string },
 ): Promise<Map<string, number>> {
   const rows = await readRows(
     storage,
     perInstanceQuery,
     `FROM ${storage.qualified(storage.tables.events)}
      WHERE ${events.name('service')} = {service:String} AND name = {eventName:String} AND ${RANGE_SQL}
-       ${clusterSql(input)} ${instancesSql(input)}
+       ${clusterSql(input)}
      GROUP BY instance ORDER BY n DESC, instance LIMIT {limit:UInt32}`,
     { ...input, limit: INSTANCES_LIMIT },
   );
@@ -155,14 +172,14 @@ export async function restartsByInstance(
 /** Error-level log records (severity ≥ `severity`) per instance of a service in the range, most first. */
 export async function errorLogsByInstance(
   storage: Storage,
-  input: ServiceRange & OfInstances & { severity: number },
+  input: ServiceRange & { severity: number },
 ): Promise<{ instance: string; count: number }[]> {
   const rows = await readRows(
     storage,
     perInstanceQuery,
     `FROM ${storage.qualified(storage.tables.logs)}
      WHERE ${logs.name('service')} = {service:String} AND severity_number >= {severity:UInt8} AND ${RANGE_SQL}
-       ${clusterSql(input)} ${instancesSql(input)}
+       ${clusterSql(input)}
      GROUP BY instance ORDER BY n DESC, instance LIMIT {limit:UInt32}`,
     { ...input, limit: INSTANCES_LIMIT },
   );

@@ -13,12 +13,13 @@ import type {
   TopologyNeighbour,
   TopologyNeighbours,
 } from '@apo/shared/console';
+import { readTogether } from '../../storage/index.ts';
 import type { Storage } from '../../storage/index.ts';
 import { coveredMinutes, shifted } from '../overview/overview-plan.ts';
 import { servicesOverview } from '../overview/services-overview.ts';
 import { EdgeAssembly, finishEdge, serviceNode } from './edge-figures.ts';
 import type { EdgeDraft } from './edge-figures.ts';
-import { callFigures, structure } from './topology-queries.ts';
+import { callFigures, callFiguresPart, structure, structurePart } from './topology-queries.ts';
 
 const STRUCTURE_LOOKBACK_S = 86_400;
 /** Neighbours per side at most (busiest first). */
@@ -111,9 +112,12 @@ export async function neighbours(
 
 export async function serviceMap(storage: Storage, input: GraphInput): Promise<ServiceMap> {
   const p = plan(input);
-  const [rows, calls, overview] = await Promise.all([
-    structure(storage, p.structureRange, { cluster: input.cluster }),
-    callFigures(storage, p.ranges, { cluster: input.cluster }),
+  // The edges' structure and figures in one statement (chDB runs one at a time, each with a fixed cost).
+  const statement = readTogether(storage);
+  const [rows, calls, , overview] = await Promise.all([
+    statement.read(structurePart(storage, p.structureRange, { cluster: input.cluster })),
+    statement.read(callFiguresPart(storage, p.ranges, { cluster: input.cluster })),
+    statement.run(),
     servicesOverview(storage, {
       from: input.from,
       to: input.to,

@@ -26,7 +26,7 @@ import {
   uint64Number,
   uint8,
 } from '../../storage/index.ts';
-import type { RowOf } from '../../storage/index.ts';
+import type { ReadPart, RowOf } from '../../storage/index.ts';
 
 const spans = tableColumns(storageTables.spans);
 const edges = tableColumns(storageTables.topology_edges);
@@ -268,6 +268,16 @@ export async function structure(
   range: { lookbackFromS: number; fromS: number; toS: number },
   f: StructureFilter,
 ): Promise<StructureRow[]> {
+  const part = structurePart(storage, range, f);
+  return readRows(storage, part.query, part.rest, part.params);
+}
+
+/** `structure` as a part of a statement (readTogether). */
+export function structurePart(
+  storage: Storage,
+  range: { lookbackFromS: number; fromS: number; toS: number },
+  f: StructureFilter,
+): ReadPart<typeof structureQuery.columns> {
   const where = [
     `${edges.name('hour')} >= toStartOfHour(toDateTime({lookback:UInt32}, 'UTC'))`,
     `${edges.name('hour')} < toDateTime({to:UInt32}, 'UTC')`,
@@ -285,15 +295,14 @@ export async function structure(
     where.push(`${edges.name('caller_endpoint')} = {callerEndpoint:String}`);
   if (f.calleeEndpoint !== undefined)
     where.push(`${edges.name('callee_endpoint')} = {calleeEndpoint:String}`);
-  return readRows(
-    storage,
-    structureQuery,
-    `FROM ${storage.qualified(storage.tables.topology_edges)}
+  return {
+    query: structureQuery,
+    rest: `FROM ${storage.qualified(storage.tables.topology_edges)}
      WHERE ${where.join(' AND ')}
      GROUP BY caller_cluster, caller_service, caller_endpoint, callee_kind, callee_cluster, callee_name,
               callee_endpoint, call_type, peer, system, db_namespace, destination, role
      LIMIT ${MAX_STRUCTURE_ROWS}`,
-    {
+    params: {
       lookback: range.lookbackFromS,
       from: range.fromS,
       to: range.toS,
@@ -303,7 +312,7 @@ export async function structure(
       callerEndpoint: f.callerEndpoint,
       calleeEndpoint: f.calleeEndpoint,
     },
-  );
+  };
 }
 
 const MESSAGING = `${client.name('call_type')} = 'messaging'`;
@@ -333,6 +342,16 @@ export async function callFigures(
   ranges: readonly { fromS: number; toS: number }[],
   f: { cluster?: string | undefined; services?: readonly string[] | undefined },
 ): Promise<CallsRow[]> {
+  const part = callFiguresPart(storage, ranges, f);
+  return readRows(storage, part.query, part.rest, part.params);
+}
+
+/** `callFigures` as a part of a statement (readTogether). */
+export function callFiguresPart(
+  storage: Storage,
+  ranges: readonly { fromS: number; toS: number }[],
+  f: { cluster?: string | undefined; services?: readonly string[] | undefined },
+): ReadPart<typeof callsQuery.columns> {
   const params: Record<string, unknown> = { cluster: f.cluster, services: f.services };
   const minute = client.name('minute');
   const when = ranges
@@ -352,14 +371,13 @@ export async function callFigures(
     f.cluster === undefined ? '' : `AND ${client.name('cluster')} = {cluster:String}`,
     f.services === undefined ? '' : `AND ${client.name('service')} IN {services:Array(String)}`,
   ].join(' ');
-  return readRows(
-    storage,
-    callsQuery,
-    `FROM (SELECT *, toUInt8(multiIf(${period}, 255)) AS period,
+  return {
+    query: callsQuery,
+    rest: `FROM (SELECT *, toUInt8(multiIf(${period}, 255)) AS period,
                   if(${MESSAGING}, ${client.name('target')}, '') AS destination
            FROM ${storage.qualified(storage.tables.red_client_1m)}
            WHERE (${when}) ${filters})
      GROUP BY period, cluster, service, call_type, peer, system, db_namespace, destination, role`,
     params,
-  );
+  };
 }

@@ -8,6 +8,7 @@ import { redOverviewProjectionsMigration } from './0006-red-overview-projections
 import { topologyMigration } from './0007-topology.ts';
 import { delaySourceMigration } from './0008-delay-source.ts';
 import { metricsByHostMigration } from './0009-metrics-by-host.ts';
+import { spansByTimeMigration } from './0010-spans-by-time.ts';
 import type { Migration } from './migration.ts';
 
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   topologyMigration,
   delaySourceMigration,
   metricsByHostMigration,
+  spansByTimeMigration,
 ];

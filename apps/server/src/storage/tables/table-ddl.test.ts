@@ -70,6 +70,7 @@ describe('DDL from the table definitions', () => {
       [7, 'topology'],
       [8, 'delay-source'],
       [9, 'metrics-by-host'],
+      [10, 'spans-by-time'],
     ]);
     expect(created(migrations[6]!.statements(single))).toEqual(['topology_edges', 'topology_windows']);
     expect(migrations[7]!.statements(cluster)).toEqual([
@@ -92,6 +93,21 @@ describe('DDL from the table definitions', () => {
     // Before ClickHouse 24.7 a table with projections refuses DELETEs: the column only, no projection.
     expect(migrations[8]!.statements({ ...single, capabilities: capabilitiesOf('24.3.1.1') })).toEqual([
       `ALTER TABLE apo.metrics ${byHost}`,
+    ]);
+    const endpoint =
+      'ADD COLUMN IF NOT EXISTS `entry_endpoint` LowCardinality(String) MATERIALIZED if(kind NOT IN (2, 5)';
+    const byTime =
+      'spans_by_time (SELECT cluster, service, trace_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts)';
+    expect(migrations[9]!.statements(cluster)).toEqual([
+      expect.stringContaining(`ALTER TABLE apo.spans_local ON CLUSTER apo_cluster ${endpoint}`),
+      expect.stringContaining(`ALTER TABLE apo.spans ON CLUSTER apo_cluster ${endpoint}`),
+      "ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_drop_parts = 1, index_granularity = 1024, merge_selector_base = 10, lightweight_mutation_projection_mode = 'rebuild'",
+      `ALTER TABLE apo.spans_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS ${byTime}`,
+      'ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION spans_by_time',
+    ]);
+    // Before ClickHouse 24.7 a table with projections refuses DELETEs: the column only, no projection.
+    expect(migrations[9]!.statements({ ...single, capabilities: capabilitiesOf('24.3.1.1') })).toEqual([
+      expect.stringContaining(`ALTER TABLE apo.spans ${endpoint}`),
     ]);
     expect(created(migrations[1]!.statements(single))).toEqual(['red_server_1m', 'red_client_1m']);
     expect(migrations[4]!.statements(cluster)).toEqual([
@@ -204,7 +220,9 @@ describe('DDL from the table definitions', () => {
     );
     const older = { ...single, capabilities: capabilitiesOf('24.8.1.1') };
     const [oldSpans] = createTableDdl(storageTables.spans, older);
-    expect(oldSpans).toMatch(/\nSETTINGS ttl_only_drop_parts = 1, index_granularity = 1024$/);
+    expect(oldSpans).toMatch(
+      /\nSETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, lightweight_mutation_projection_mode = 'rebuild'$/,
+    );
     expect(oldSpans).not.toContain('merge_selector_base');
     const widen = migrations[2]!;
     expect(widen.statements(single)).toEqual([

@@ -45,14 +45,22 @@ CREATE TABLE IF NOT EXISTS apo.spans_local ON CLUSTER apo_cluster
     `dropped_events` UInt32,
     `dropped_links` UInt32,
     `flush_id` UInt64,
+    `entry_endpoint` LowCardinality(String) MATERIALIZED if(kind NOT IN (2, 5), '', multiIf(
+  kind = 2 AND http_route != '',
+    if(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']) = '', http_route,
+       concat(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']), ' ', http_route)),
+  kind = 5 AND coalesce(nullIf(attributes['messaging.destination.template'], ''), nullIf(attributes['messaging.destination.name'], ''), '') != '',
+    coalesce(nullIf(attributes['messaging.destination.template'], ''), attributes['messaging.destination.name']),
+  name)),
     INDEX idx_ts ts TYPE minmax GRANULARITY 1,
-    INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
+    INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1,
+    PROJECTION spans_by_time (SELECT cluster, service, trace_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts)
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/spans_local', '{replica}')
 PARTITION BY toDate(ts)
 ORDER BY (cluster, service, name, ts)
 TTL toDateTime(ts) + INTERVAL 7 DAY
-SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, merge_selector_base = 10;
+SETTINGS ttl_only_drop_parts = 1, index_granularity = 1024, merge_selector_base = 10, lightweight_mutation_projection_mode = 'rebuild';
 
 CREATE TABLE IF NOT EXISTS apo.spans ON CLUSTER apo_cluster
 (
@@ -89,7 +97,14 @@ CREATE TABLE IF NOT EXISTS apo.spans ON CLUSTER apo_cluster
     `dropped_attributes` UInt32,
     `dropped_events` UInt32,
     `dropped_links` UInt32,
-    `flush_id` UInt64
+    `flush_id` UInt64,
+    `entry_endpoint` LowCardinality(String) MATERIALIZED if(kind NOT IN (2, 5), '', multiIf(
+  kind = 2 AND http_route != '',
+    if(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']) = '', http_route,
+       concat(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']), ' ', http_route)),
+  kind = 5 AND coalesce(nullIf(attributes['messaging.destination.template'], ''), nullIf(attributes['messaging.destination.name'], ''), '') != '',
+    coalesce(nullIf(attributes['messaging.destination.template'], ''), attributes['messaging.destination.name']),
+  name))
 )
 ENGINE = Distributed(apo_cluster, apo, spans_local, cityHash64(trace_id));
 
@@ -546,3 +561,25 @@ ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_dro
 ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS metrics_by_host (SELECT cluster, name, host_name, ts, labels, value ORDER BY cluster, name, host_name, ts);
 
 ALTER TABLE apo.metrics_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION metrics_by_host;
+
+ALTER TABLE apo.spans_local ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `entry_endpoint` LowCardinality(String) MATERIALIZED if(kind NOT IN (2, 5), '', multiIf(
+  kind = 2 AND http_route != '',
+    if(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']) = '', http_route,
+       concat(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']), ' ', http_route)),
+  kind = 5 AND coalesce(nullIf(attributes['messaging.destination.template'], ''), nullIf(attributes['messaging.destination.name'], ''), '') != '',
+    coalesce(nullIf(attributes['messaging.destination.template'], ''), attributes['messaging.destination.name']),
+  name));
+
+ALTER TABLE apo.spans ON CLUSTER apo_cluster ADD COLUMN IF NOT EXISTS `entry_endpoint` LowCardinality(String) MATERIALIZED if(kind NOT IN (2, 5), '', multiIf(
+  kind = 2 AND http_route != '',
+    if(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']) = '', http_route,
+       concat(coalesce(nullIf(attributes['http.request.method'], ''), attributes['http.method']), ' ', http_route)),
+  kind = 5 AND coalesce(nullIf(attributes['messaging.destination.template'], ''), nullIf(attributes['messaging.destination.name'], ''), '') != '',
+    coalesce(nullIf(attributes['messaging.destination.template'], ''), attributes['messaging.destination.name']),
+  name));
+
+ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MODIFY SETTING ttl_only_drop_parts = 1, index_granularity = 1024, merge_selector_base = 10, lightweight_mutation_projection_mode = 'rebuild';
+
+ALTER TABLE apo.spans_local ON CLUSTER apo_cluster ADD PROJECTION IF NOT EXISTS spans_by_time (SELECT cluster, service, trace_id, kind, ts, duration_ns, entry_endpoint ORDER BY ts);
+
+ALTER TABLE apo.spans_local ON CLUSTER apo_cluster MATERIALIZE PROJECTION spans_by_time;
