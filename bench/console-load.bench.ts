@@ -5,7 +5,8 @@
  * by the engine itself, `seedBulkRedRollups`) serves the built web console at `/`, in local mode (loopback,
  * auth off: no sign-in screen). Debian's headless Chromium opens `/` in a fresh browser context each time —
  * no HTTP cache, no IndexedDB, so no offline copy either — and the clock stops when the overview table shows
- * its first service row. Printed: that time (median, p95) and the longest main-thread task during the load,
+ * its first service row, in the frame that paints it. Printed: that time (median, p95; also when Playwright
+ * saw the row, later by its polling and a CDP round trip) and the longest main-thread task during the load,
  * and the JavaScript the first view fetched (raw and gzipped, level 6 like a typical server).
  * Budgets (CONSOLE.md): cold load to an interactive overview ≤ 1 s, first view's JavaScript ≤ 350 kB gzipped,
  * no task over 200 ms. `--waterfall` also prints the last load's requests (start → end, ms from navigation)
@@ -70,26 +71,42 @@ const browser = await chromium.launch({
 });
 try {
   const times: number[] = [];
+  const seen: number[] = [];
   const longest: number[] = [];
   let script = { raw: 0, gzip: 0, files: 0 };
   for (let i = 0; i < loads; i++) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
-    // Long tasks from the very start of the document, before any of the console's code runs.
-    await page.addInitScript(() => {
-      const w = window as unknown as { __longest: number };
+    // Long tasks from the very start of the document, before any of the console's code runs; and when the
+    // first row reaches the screen: the frame after the task that inserted it (its requestAnimationFrame
+    // runs just before that frame paints). The test driver sees the row later still: it polls, then asks
+    // over CDP, after whatever task holds the page — that figure is printed beside it.
+    await page.addInitScript((selector) => {
+      const w = window as unknown as { __longest: number; __rowPainted?: number };
       w.__longest = 0;
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.__longest = Math.max(w.__longest, e.duration);
       }).observe({ type: 'longtask', buffered: true });
-    });
+      const rows = new MutationObserver(() => {
+        if (document.querySelector(selector) === null) return;
+        rows.disconnect();
+        requestAnimationFrame(() => {
+          w.__rowPainted = performance.now();
+        });
+      });
+      rows.observe(document, { childList: true, subtree: true });
+    }, FIRST_ROW);
     const scripts: Promise<Buffer>[] = [];
     page.on('response', (res) => {
       if (res.request().resourceType() === 'script') scripts.push(res.body());
     });
     await page.goto(`${server.httpUrl}/`);
     await page.waitForSelector(FIRST_ROW, { timeout: 30_000 });
-    const at = await page.evaluate(() => performance.now());
+    seen.push(await page.evaluate(() => performance.now()));
+    const painted = await page.waitForFunction(
+      () => (window as unknown as { __rowPainted?: number }).__rowPainted,
+    );
+    const at = Number(await painted.jsonValue());
     times.push(at);
     longest.push(await page.evaluate(() => (window as unknown as { __longest: number }).__longest));
     if (waterfall && i === loads - 1) {
@@ -133,7 +150,10 @@ try {
     `\nConsole cold load, ${services} services, ${loads} loads (fresh context each), headless Chromium`,
   );
   console.log(
-    `  navigation → first overview row: median ${median(times).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms (budget ≤ 1,000 ms)`,
+    `  navigation → first overview row on screen: median ${median(times).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms (budget ≤ 1,000 ms)`,
+  );
+  console.log(
+    `  (the test driver saw it at: median ${median(seen).toFixed(0)} ms, p95 ${percentile(seen, 95).toFixed(0)} ms)`,
   );
   console.log(
     `  longest main-thread task during a load: median ${median(longest).toFixed(0)} ms, max ${Math.max(...longest).toFixed(0)} ms (budget ≤ 200 ms)`,
