@@ -16,8 +16,9 @@ import {
   attributeComparison,
   errorOrigins,
   latencyBreakdown,
+  searchTraces,
+  traceScatter,
 } from '../src/features/analytics/analytics-queries.ts';
-import { searchTraces, traceScatter } from '../src/features/analytics/trace-search-queries.ts';
 import { searchSpans } from '../src/features/traces/trace-queries.ts';
 import { openStorage, type Storage } from '../src/storage/open-storage.ts';
 import { RowBinaryWriter } from '../src/storage/row-binary-writer.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { viewerProcedure, router } from '../../trpc/init.ts';
 import { cursorInput } from '../cursor.ts';
 import { timeRangeInput } from '../time-range.ts';
-import { searchTraces, traceScatter } from '../analytics/trace-search-queries.ts';
+import { searchTraces, traceScatter } from '../analytics/analytics-queries.ts';
 import { traceAnalyticsRouter } from '../analytics/router.ts';
 import { scatterInput, traceSearchInput } from '../analytics/trace-set.ts';
 import { attributeFiltersInput } from './span-filters.ts';
