@@ -18,8 +18,14 @@ import { readTogether } from '../../storage/index.ts';
 import type { Storage } from '../../storage/index.ts';
 import { compared, health, redOverview, requestsNow } from './overview-figures.ts';
 import { coveredMinutes, PERIODS, planSparkline, shifted } from './overview-plan.ts';
-import { lastChangesPart, logErrorsPart, namespacesPart } from './overview-context-queries.ts';
-import { redCellsPart, SEEN_LOOKBACK_S, servicesWithEndpointPart } from './overview-queries.ts';
+import {
+  lastChangesPart,
+  logErrorsPart,
+  namespacesPart,
+  redCellsPart,
+  SEEN_LOOKBACK_S,
+  servicesWithEndpointPart,
+} from './overview-queries.ts';
 import { serviceRed } from './overview-red.ts';
 import { planServiceRed } from './overview-red-plan.ts';
 
