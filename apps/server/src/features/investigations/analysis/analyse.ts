@@ -10,18 +10,21 @@
  */
 import { HYPOTHESIS_KINDS, type Hypothesis, type RankedDependency } from '@apo/shared/console';
 import { runChecks, type Candidate } from './checks.ts';
-import { delaySource, dependencyShare } from './delay-source.ts';
+import { delaySource, dependencyShare, selfTimeSeries } from './delay-source.ts';
 import { detectOnset, type Onset } from './onset.ts';
 import {
   ERROR_RATE_OPTIONS,
+  FAST_LATENCY_OPTIONS,
   LATENCY_OPTIONS,
   degradation,
+  ownResourceRose,
+  resourceView,
   serviceView,
   type ServiceView,
 } from './service-view.ts';
 import type { InvestigationSignals, ServiceSignals } from './signals.ts';
 import { rankBySimilarity } from './similarity.ts';
-import { ratioSeries } from './stats.ts';
+import { median, present, ratioSeries } from './stats.ts';
 
 export interface Analysis {
   symptom: string | null;
@@ -34,14 +37,29 @@ export interface Analysis {
 const MAX_HYPOTHESES = 10;
 const MINUTE_MS = 60_000;
 
-/** The earlier of a service's latency and error-rate onsets (the stronger on a tie). */
+/** The earlier of a service's latency and error-rate onsets (the stronger on a tie); else a fast one's. */
 function onsetOf(s: ServiceSignals): Onset | null {
   const latency = detectOnset(ratioSeries(s.serverMs, s.requests), LATENCY_OPTIONS);
   const errors = detectOnset(ratioSeries(s.errors, s.requests), ERROR_RATE_OPTIONS);
-  if (latency === null) return errors;
+  if (latency === null) return errors ?? fastOnset(s);
   if (errors === null) return latency;
   if (latency.index !== errors.index) return latency.index < errors.index ? latency : errors;
   return latency.strength >= errors.strength ? latency : errors;
+}
+
+/** Below it, a service is a fast one (ms a request, the median of its own time). */
+const FAST_MS = 10;
+
+/**
+ * A fast service's own time that at least doubled by a few ms while one of its own resources rose
+ * strongly at the same minute (service-view.ts, FAST_LATENCY_OPTIONS): under the usual 10 ms floor, yet a
+ * fault — disk I/O that multiplied a 1 ms request by five.
+ */
+function fastOnset(s: ServiceSignals): Onset | null {
+  const self = selfTimeSeries({ requests: s.requests, serverMs: s.serverMs, clientMs: s.clientMs });
+  if ((median(present(self)) ?? Infinity) >= FAST_MS) return null;
+  const o = detectOnset(self, FAST_LATENCY_OPTIONS);
+  return o !== null && ownResourceRose(s.instances.map((i) => resourceView(i, o.index))) ? o : null;
 }
 
 /** The services reachable from `root` along caller → callee edges, `root` included. */
