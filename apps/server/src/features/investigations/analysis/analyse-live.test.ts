@@ -205,6 +205,28 @@ describe('analyse: the live runs’ misses', () => {
     expect(result.hypotheses).toEqual([]);
   });
 
+  it('a fast service at its busy hour: more requests, more CPU, a few ms more each on a loaded machine — no onset', () => {
+    // The shop's day is 20 minutes: four times the requests within minutes, CPU with them, and a busy
+    // machine adds a few ms to every request; CPU per request stays as it was.
+    const signals = chainSignals(null);
+    const fraud = service(signals, 'fraud');
+    const busy = (i: number) => (i < FROM ? 1 : 4);
+    fraud.requests = fraud.requests.map((v, i) => (v === null ? v : v * busy(i)));
+    fraud.serverMs = fraud.serverMs.map((v, i) =>
+      v === null ? v : v * busy(i) + (i < FROM ? 0 : 8 * (fraud.requests[i] ?? 0)),
+    );
+    fraud.clientMs = fraud.clientMs.map((v, i) => (v === null ? v : v * busy(i)));
+    const inst = fraud.instances[0];
+    if (inst === undefined) throw new Error('no instance');
+    inst.requests = fraud.requests.slice();
+    inst.cpuSeconds = inst.cpuSeconds.map((v, i) =>
+      v === null ? v : 0.5 + 0.004 * (fraud.requests[i] ?? 0) * 4,
+    );
+    const result = analyse(signals);
+    expect(result.onset).toBeNull();
+    expect(result.hypotheses).toEqual([]);
+  });
+
   it('disk writes that jump while the time stays are no fault either', () => {
     const signals = chainSignals(null);
     const inst = service(signals, 'fraud').instances[0];

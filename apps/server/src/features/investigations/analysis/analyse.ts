@@ -59,7 +59,13 @@ function fastOnset(s: ServiceSignals): Onset | null {
   const self = selfTimeSeries({ requests: s.requests, serverMs: s.serverMs, clientMs: s.clientMs });
   if ((median(present(self)) ?? Infinity) >= FAST_MS) return null;
   const o = detectOnset(self, FAST_LATENCY_OPTIONS);
-  return o !== null && ownResourceRose(s.instances.map((i) => resourceView(i, o.index))) ? o : null;
+  return o !== null &&
+    ownResourceRose(
+      s.instances.map((i) => resourceView(i, o.index)),
+      o.index,
+    )
+    ? o
+    : null;
 }
 
 /** The services reachable from `root` along caller → callee edges, `root` included. */

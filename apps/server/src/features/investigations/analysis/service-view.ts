@@ -21,6 +21,8 @@ const RESOURCE_OPTIONS: OnsetOptions = { minRelative: 0.5, z: 4 };
 export const FAST_LATENCY_OPTIONS: OnsetOptions = { minAbsolute: 3, minRelative: 1, z: 4 };
 /** How strong a resource's rise must be to vouch for a small rise in a fast service's own time. */
 const VOUCHES = 0.5;
+/** …and how much more it must have risen than the requests did (per request, ×). */
+const PER_REQUEST_RISE = 2;
 
 export interface CallView {
   call: CallSignals;
@@ -94,20 +96,28 @@ export function resourceView(inst: InstanceSignals, onset: number | null): Resou
 }
 
 /**
- * Whether a resource the service itself uses rose strongly: CPU it burns, disk writes or I/O waits, GC,
- * connection-pool waits. Not the run-queue wait or the event loop: those follow the machine's load and
- * any slowdown.
+ * Whether a resource the service itself uses rose strongly at `onset`, per request as well: CPU it burns,
+ * disk writes or block-I/O wait, GC, connection-pool waits. Not the run-queue wait or the event loop: those
+ * follow the machine's load and any slowdown. Per request, because the shop's day is 20 minutes long: at
+ * its busy hour a service gets several times the requests, and its CPU with them.
  */
-export function ownResourceRose(resources: readonly ResourceView[]): boolean {
-  return resources.some((r) =>
-    [r.cpu, r.diskWrite, r.blkio, r.gc, r.poolWait, r.poolPending].some((x) => (x?.strength ?? 0) >= VOUCHES),
-  );
+export function ownResourceRose(resources: readonly ResourceView[], onset: number | null): boolean {
+  return resources.some((r) => {
+    const load = onset === null ? null : shiftAt(r.inst.requests, onset, { minRelative: 0, z: 0 });
+    const more = load === null || load.baseline <= 0 ? 1 : Math.max(1, load.after / load.baseline);
+    return [r.cpu, r.diskWrite, r.blkio, r.gc, r.poolWait, r.poolPending].some(
+      (x) =>
+        x !== null &&
+        x.strength >= VOUCHES &&
+        (x.baseline <= 0 || x.after / x.baseline >= PER_REQUEST_RISE * more),
+    );
+  });
 }
 
 /** Self time's shift: by the usual floors, or by a fast service's when its own resource vouches for it. */
 function selfShiftOf(self: Series, onset: number | null, resources: readonly ResourceView[]): Shift | null {
   const usual = at(self, onset, LATENCY_OPTIONS);
-  if ((usual?.strength ?? 0) > 0 || !ownResourceRose(resources)) return usual;
+  if ((usual?.strength ?? 0) > 0 || !ownResourceRose(resources, onset)) return usual;
   const fast = at(self, onset, FAST_LATENCY_OPTIONS);
   return (fast?.strength ?? 0) > 0 ? fast : usual;
 }
