@@ -244,3 +244,20 @@ describe('analyse: the live runs’ misses', () => {
     });
   }
 });
+
+describe('analyse: a crash loop in a service with several callers', () => {
+  it('measures the calls that never arrived against what the peer received from all its callers before', () => {
+    // fraud as inventory is in the shop: another caller sends it as many calls as payments does, so it
+    // received twice payments' calls before; in the loop it answers 30 % of everyone's.
+    const signals = chainSignals({ service: 'fraud', kind: 'crash', from: FROM });
+    for (const s of signals.services) s.events = [];
+    const fraud = service(signals, 'fraud');
+    fraud.requests = fraud.requests.map((v) => (v === null ? v : 2 * v));
+    fraud.serverMs = fraud.serverMs.map((v) => (v === null ? v : 2 * v));
+    fraud.clientMs = fraud.clientMs.map((v) => (v === null ? v : 2 * v));
+    fraud.errors = fraud.errors.map((v) => (v === null ? v : 2 * v));
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'crash-restarts', service: 'fraud', rank: 1 });
+    expect(result.hypotheses[0]?.summary).toContain('70 % of them never reached it');
+  });
+});
