@@ -261,3 +261,23 @@ describe('analyse: a crash loop in a service with several callers', () => {
     expect(result.hypotheses[0]?.summary).toContain('70 % of them never reached it');
   });
 });
+
+describe('analyse: a crash loop the agent never saw restart, burning start-up CPU', () => {
+  it('the calls that never arrived name it before the CPU its starts burn', () => {
+    const signals = chainSignals({ service: 'fraud', kind: 'crash', from: FROM });
+    for (const s of signals.services) s.events = [];
+    const fraud = service(signals, 'fraud');
+    const inst = fraud.instances[0];
+    if (inst === undefined) throw new Error('no instance');
+    // As live (pass A): each start costs CPU (0.3 → 2.2 s a minute) and the cold process answers its few
+    // requests ~8× slower.
+    inst.cpuSeconds = from(inst.cpuSeconds, FROM, (v) => v + 1.9);
+    fraud.serverMs = from(fraud.serverMs, FROM, (v) => v * 8);
+    fraud.p50Ms = from(fraud.p50Ms, FROM, (v) => v * 8);
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'crash-restarts', service: 'fraud', rank: 1 });
+    // Halved as with restart events: the start-up's cost, not a cause (it was 0.82 beside the crash's 0.84).
+    const cpu = result.hypotheses.find((h) => h.kind === 'cpu-saturation');
+    expect(cpu?.confidence ?? 0).toBeLessThan(0.5);
+  });
+});
