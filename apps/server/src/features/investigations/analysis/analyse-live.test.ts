@@ -281,3 +281,27 @@ describe('analyse: a crash loop the agent never saw restart, burning start-up CP
     expect(cpu?.confidence ?? 0).toBeLessThan(0.5);
   });
 });
+
+describe('analyse: run-queue waits at the shop’s night', () => {
+  it('a sleeping code path with few requests: a run-queue rise without a stalled event loop is the machine’s (live: latency in payments, 00:13)', () => {
+    // Live: 10-odd requests a minute, 4 ms → 551 ms each, run-queue wait 2.7 → 6.2 s a minute, CPU flat:
+    // the wait is as large as the time the requests gained, but the event loop never stalled.
+    const signals = quiet(chainSignals({ service: 'payments', kind: 'latency', from: FROM }), 1 / 12);
+    const inst = service(signals, 'payments').instances[0];
+    if (inst === undefined) throw new Error('no instance');
+    inst.runQueueSeconds = inst.runQueueSeconds.map((v, i) =>
+      v === null ? v : (i < FROM ? 2.7 : 6.2) + 0.3 * Math.sin(i),
+    );
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'self-latency', service: 'payments', rank: 1 });
+  });
+
+  it('a process starved of CPU by its neighbours waits in the run queue and its event loop stalls: cpu-saturation', () => {
+    const signals = quiet(chainSignals({ service: 'payments', kind: 'latency', from: FROM }), 1 / 12);
+    const inst = service(signals, 'payments').instances[0];
+    if (inst === undefined) throw new Error('no instance');
+    inst.runQueueSeconds = inst.runQueueSeconds.map((v, i) => (v === null ? v : i < FROM ? 0.5 : 6.5));
+    inst.eventLoopP99Ms = inst.eventLoopP99Ms.map((v, i) => (v === null || i < FROM ? v : v + 400));
+    expect(analyse(signals).hypotheses[0]).toMatchObject({ kind: 'cpu-saturation', service: 'payments' });
+  });
+});
