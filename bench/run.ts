@@ -3,7 +3,7 @@
  *   pnpm bench codec ingest
  * The hour-long soak (`demo-soak`), the services overview (`overview`: ~10 minutes of loading 46 M rollup
  * rows and 10 M spans first), the investigation speed (`investigation`: 10 M spans first) and the root-cause
- * accuracy (`rca`: a running stack) run only when named. Each prints its own figures; see README.md here for
+ * accuracy (`rca`: a running stack; `rca-replay`: a stack's recorded data) run only when named. Each prints its own figures; see README.md here for
  * what they measure and the targets.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,13 @@ const all = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
 // Long runs only when named.
-const longRunning = ['demo-soak.bench.ts', 'investigation.bench.ts', 'overview.bench.ts', 'rca.bench.ts'];
+const longRunning = [
+  'demo-soak.bench.ts',
+  'investigation.bench.ts',
+  'overview.bench.ts',
+  'rca.bench.ts',
+  'rca-replay.bench.ts',
+];
 const wanted = process.argv.slice(2);
 const chosen =
   wanted.length === 0

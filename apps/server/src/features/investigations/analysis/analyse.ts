@@ -9,19 +9,23 @@
  *     name.
  */
 import { HYPOTHESIS_KINDS, type Hypothesis, type RankedDependency } from '@apo/shared/console';
+import { restartsAfter } from './check-context.ts';
 import { runChecks, type Candidate } from './checks.ts';
-import { delaySource, dependencyShare } from './delay-source.ts';
+import { delaySource, dependencyShare, selfTimeSeries } from './delay-source.ts';
 import { detectOnset, type Onset } from './onset.ts';
 import {
   ERROR_RATE_OPTIONS,
+  FAST_LATENCY_OPTIONS,
   LATENCY_OPTIONS,
   degradation,
+  ownResourceRose,
+  resourceView,
   serviceView,
   type ServiceView,
 } from './service-view.ts';
 import type { InvestigationSignals, ServiceSignals } from './signals.ts';
 import { rankBySimilarity } from './similarity.ts';
-import { ratioSeries } from './stats.ts';
+import { median, present, ratioSeries } from './stats.ts';
 
 export interface Analysis {
   symptom: string | null;
@@ -34,14 +38,35 @@ export interface Analysis {
 const MAX_HYPOTHESES = 10;
 const MINUTE_MS = 60_000;
 
-/** The earlier of a service's latency and error-rate onsets (the stronger on a tie). */
+/** The earlier of a service's latency and error-rate onsets (the stronger on a tie); else a fast one's. */
 function onsetOf(s: ServiceSignals): Onset | null {
   const latency = detectOnset(ratioSeries(s.serverMs, s.requests), LATENCY_OPTIONS);
   const errors = detectOnset(ratioSeries(s.errors, s.requests), ERROR_RATE_OPTIONS);
-  if (latency === null) return errors;
+  if (latency === null) return errors ?? fastOnset(s);
   if (errors === null) return latency;
   if (latency.index !== errors.index) return latency.index < errors.index ? latency : errors;
   return latency.strength >= errors.strength ? latency : errors;
+}
+
+/** Below it, a service is a fast one (ms a request, the median of its own time). */
+const FAST_MS = 10;
+
+/**
+ * A fast service's own time that at least doubled by a few ms while one of its own resources rose
+ * strongly at the same minute (service-view.ts, FAST_LATENCY_OPTIONS): under the usual 10 ms floor, yet a
+ * fault — disk I/O that multiplied a 1 ms request by five.
+ */
+function fastOnset(s: ServiceSignals): Onset | null {
+  const self = selfTimeSeries({ requests: s.requests, serverMs: s.serverMs, clientMs: s.clientMs });
+  if ((median(present(self)) ?? Infinity) >= FAST_MS) return null;
+  const o = detectOnset(self, FAST_LATENCY_OPTIONS);
+  return o !== null &&
+    ownResourceRose(
+      s.instances.map((i) => resourceView(i, o.index)),
+      o.index,
+    )
+    ? o
+    : null;
 }
 
 /** The services reachable from `root` along caller → callee edges, `root` included. */
@@ -93,6 +118,36 @@ function currentOnset(own: Onset, onsets: Map<string, Onset | null>): Onset {
   return latest;
 }
 
+/** Latency-derived kinds (checks.ts): a process that keeps restarting pays its start-up in them. */
+const STARTUP_COST: ReadonlySet<Candidate['kind']> = new Set([
+  'self-latency',
+  'cpu-saturation',
+  'lock-contention',
+  'gc-pressure',
+  'memory-pressure',
+  'disk-io',
+  'connection-pool-exhaustion',
+]);
+/** How sure the unseen crash must be before it discounts the service's latency-derived hypotheses. */
+const DOWN = 0.5;
+
+/**
+ * A service its callers found down — their calls never arrived (call-checks.ts, the unseen crash) — is
+ * restarting as surely as one with restart events, whose latency-derived hypotheses checks.ts halves: the
+ * start-up CPU and a cold process's slow first requests are the loop's cost, not its cause (live, pass A:
+ * start-up CPU 0.3 → 2.2 s a minute in fraud's crash loop).
+ */
+function discountUnseenRestarts(all: Candidate[], seenRestarting: (service: string) => boolean): Candidate[] {
+  const down = new Set(
+    all
+      .filter((c) => c.kind === 'crash-restarts' && c.confidence >= DOWN && !seenRestarting(c.service))
+      .map((c) => c.service),
+  );
+  return all.map((c) =>
+    down.has(c.service) && STARTUP_COST.has(c.kind) ? { ...c, confidence: 0.5 * c.confidence } : c,
+  );
+}
+
 function dedupe(candidates: Candidate[]): Candidate[] {
   const byKey = new Map<string, Candidate>();
   for (const c of candidates) {
@@ -139,6 +194,8 @@ export function analyse(sig: InvestigationSignals): Analysis {
   const simOf = new Map(similarities.map((s) => [s.name, s.score]));
   const impact = symptomView === undefined ? 0 : degradation(symptomView);
   const t = { startMs: sig.startMs, onset: at };
+  const onsetMs = at === null ? null : sig.startMs + at * MINUTE_MS;
+  const endMs = sig.startMs + sig.minutes * MINUTE_MS;
   const all: Candidate[] = [];
   for (const name of candidates) {
     const v = views.get(name);
@@ -149,16 +206,20 @@ export function analyse(sig: InvestigationSignals): Analysis {
     all.push(
       ...runChecks(v, {
         t,
-        onsetMs: at === null ? null : sig.startMs + at * MINUTE_MS,
-        endMs: sig.startMs + sig.minutes * MINUTE_MS,
+        onsetMs,
+        endMs,
         attribution,
         impact,
         peer: (service) => views.get(service),
       }),
     );
   }
+  const seenRestarting = (service: string) => {
+    const v = views.get(service);
+    return v !== undefined && restartsAfter(v, { onsetMs, endMs }).length > 0;
+  };
   const kindOrder = (k: Candidate['kind']) => HYPOTHESIS_KINDS.indexOf(k);
-  const ranked = dedupe(all)
+  const ranked = dedupe(discountUnseenRestarts(all, seenRestarting))
     .sort(
       (a, b) =>
         b.confidence - a.confidence ||

@@ -95,18 +95,26 @@ export function failuresExplained(v: ServiceView, call: CallView, onset: number)
 }
 
 /**
+ * Calls since the onset needed to say some never arrived. A handful is enough: a peer that answers counts
+ * every call it received, so four calls of which it saw one say it was down; at the shop's night (a few
+ * calls a minute) more would take minutes. Fewer than this, and one refused call could name a crash.
+ */
+const MIN_CALLS = 4;
+
+/**
  * The share of a caller's calls that never reached the peer since the onset, 0…1: the peer's server RED
  * counts every request it received (from any caller), so fewer received than this caller alone sent means
  * the rest were refused or reset before a request existed — the peer is down or restarting. Measured
- * against the same ratio before the onset (a peer may count requests differently from its callers), and
- * 0 with too few calls to say.
+ * against the same ratio before the onset (a peer may count requests differently from its callers, and
+ * it has other callers: inventory receives from gateway and orders alike, twice either's calls), and 0
+ * with too few calls to say.
  */
 function missedShare(call: CallView, peer: ServiceView, onset: number): number {
   const callsAfter = sum(call.call.requests.slice(onset));
-  if (callsAfter < 10) return 0;
+  if (callsAfter < MIN_CALLS) return 0;
   const arrivedAfter = sum(peer.s.requests.slice(onset)) / callsAfter;
   const callsBefore = sum(call.call.requests.slice(0, onset));
-  const arrivedBefore = callsBefore > 0 ? Math.min(1, sum(peer.s.requests.slice(0, onset)) / callsBefore) : 1;
+  const arrivedBefore = callsBefore > 0 ? sum(peer.s.requests.slice(0, onset)) / callsBefore : 1;
   return arrivedBefore > 0 ? clamp01(1 - arrivedAfter / arrivedBefore) : 0;
 }
 

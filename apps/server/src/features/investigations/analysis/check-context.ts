@@ -58,7 +58,7 @@ export function latencyEvidence(c: CheckContext, v: ServiceView) {
 }
 
 /** Restarts after the onset (or in the whole range without one), except those of a deploy. */
-export function restartsAfter(v: ServiceView, c: CheckContext) {
+export function restartsAfter(v: ServiceView, c: Pick<CheckContext, 'onsetMs' | 'endMs'>) {
   const since = c.onsetMs === null ? -Infinity : c.onsetMs - 2 * 60_000;
   const deploys = v.s.events.filter((e) => e.name === VERSION_EVENT).map((e) => e.ts);
   return v.s.events.filter(

@@ -43,6 +43,34 @@ function resourceEvidence(
   );
 }
 
+/** Below this share of the new self time, a CPU rise does not count (cpuExplains). */
+const MIN_CPU_SHARE = 0.2;
+const rise = (s: Shift | null) => (s === null ? 0 : Math.max(0, s.after - s.baseline));
+
+/**
+ * Of the self time a service gained per minute since the onset, the share that more CPU of the instance
+ * (burnt, or waited for in the run queue) accounts for, 0…1; half of it is enough for 1. CPU and run-queue
+ * waits also rise with traffic and with other processes' load on the machine: a rise that covers a tiny
+ * part of a large slowdown is a bystander, not the cause (live: a code path that sleeps 500 ms, under
+ * other sessions' load, beside a run-queue wait 2.8 → 4.3 s a minute).
+ */
+function cpuExplains(v: ServiceView, r: ResourceView, onset: number): number {
+  const requests = median(present(r.inst.requests.slice(onset))) ?? 0;
+  const gainedSeconds = (rise(v.selfShift) * requests) / 1000;
+  if (gainedSeconds <= 0) return 1;
+  return clamp01((rise(r.cpu) + rise(waitedForCpu(r))) / gainedSeconds / 0.5);
+}
+
+/**
+ * The run-queue wait's rise, when it is the service's: a process starved of CPU stalls its event loop
+ * too, one whose requests sleep or wait on I/O does not. Where the event loop is measured and did not
+ * rise, the wait is the machine's load (live: `latency` in payments at the shop's night, 10-odd requests a
+ * minute 4 → 551 ms, run-queue wait 2.7 → 6.2 s a minute, CPU and event loop flat).
+ */
+function waitedForCpu(r: ResourceView): Shift | null {
+  return r.eventLoop === null || r.eventLoop.strength > 0 ? r.runQueue : null;
+}
+
 /** Own latency: self time rose; the resource that rose with it names the kind. */
 function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const self = v.selfShift;
@@ -66,9 +94,12 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const disk = strongest(v, (r) =>
     (r.diskWrite?.strength ?? 0) >= (r.blkio?.strength ?? 0) ? r.diskWrite : r.blkio,
   );
-  const cpu = strongest(v, (r) =>
-    (r.cpu?.strength ?? 0) >= (r.runQueue?.strength ?? 0) ? r.cpu : r.runQueue,
+  const cpuRise = strongest(v, (r) =>
+    (r.cpu?.strength ?? 0) >= (waitedForCpu(r)?.strength ?? 0) ? r.cpu : waitedForCpu(r),
   );
+  const cpuShare = cpuRise === null ? 0 : cpuExplains(v, cpuRise.all, c.t.onset ?? 0);
+  // CPU that accounts for a small part of the new time is a bystander: it counts as no resource at all.
+  const cpu = cpuShare >= MIN_CPU_SHARE ? cpuRise : null;
   const pool = strongest(v, (r) =>
     (r.poolWait?.strength ?? 0) >= (r.poolPending?.strength ?? 0) ? r.poolWait : r.poolPending,
   );
@@ -81,7 +112,7 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
       hypothesis(
         'cpu-saturation',
         v,
-        sqrt(base, cpu.shift.strength) * (1 - 0.5 * other),
+        sqrt(base, cpu.shift.strength * cpuShare) * (1 - 0.5 * other),
         `${selfText} while its CPU use rose ${describeRise(cpu.shift)} (instance ${cpu.instance}).`,
         [
           ...ev,

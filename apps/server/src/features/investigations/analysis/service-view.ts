@@ -12,6 +12,17 @@ import { ratioSeries, type Series } from './stats.ts';
 export const LATENCY_OPTIONS: OnsetOptions = { minAbsolute: 10, minRelative: 0.3, z: 4 };
 export const ERROR_RATE_OPTIONS: OnsetOptions = { minAbsolute: 0.03, minRelative: 0.5, z: 4 };
 const RESOURCE_OPTIONS: OnsetOptions = { minRelative: 0.5, z: 4 };
+/**
+ * A fast service (a few ms a request) can be hurt by a fault that multiplies its time and still stay
+ * under the 10 ms floor (live: disk I/O in inventory, 1.3 → 6–8 ms). For its own time the floors are then
+ * a doubling and 3 ms — but only while one of its own resources rose strongly with it
+ * (`ownResourceRose`): alone, a few ms more are the noise of a busy machine.
+ */
+export const FAST_LATENCY_OPTIONS: OnsetOptions = { minAbsolute: 3, minRelative: 1, z: 4 };
+/** How strong a resource's rise must be to vouch for a small rise in a fast service's own time. */
+const VOUCHES = 0.5;
+/** …and how much more it must have risen than the requests did (per request, ×). */
+const PER_REQUEST_RISE = 2;
 
 export interface CallView {
   call: CallSignals;
@@ -64,7 +75,7 @@ function callView(call: CallSignals, onset: number | null): CallView {
   };
 }
 
-function resourceView(inst: InstanceSignals, onset: number | null): ResourceView {
+export function resourceView(inst: InstanceSignals, onset: number | null): ResourceView {
   return {
     inst,
     breakdown: onset === null ? null : instanceBreakdown(inst, onset),
@@ -84,10 +95,38 @@ function resourceView(inst: InstanceSignals, onset: number | null): ResourceView
   };
 }
 
+/**
+ * Whether a resource the service itself uses rose strongly at `onset`, per request as well: CPU it burns,
+ * disk writes or block-I/O wait, GC, connection-pool waits. Not the run-queue wait or the event loop: those
+ * follow the machine's load and any slowdown. Per request, because the shop's day is 20 minutes long: at
+ * its busy hour a service gets several times the requests, and its CPU with them.
+ */
+export function ownResourceRose(resources: readonly ResourceView[], onset: number | null): boolean {
+  return resources.some((r) => {
+    const load = onset === null ? null : shiftAt(r.inst.requests, onset, { minRelative: 0, z: 0 });
+    const more = load === null || load.baseline <= 0 ? 1 : Math.max(1, load.after / load.baseline);
+    return [r.cpu, r.diskWrite, r.blkio, r.gc, r.poolWait, r.poolPending].some(
+      (x) =>
+        x !== null &&
+        x.strength >= VOUCHES &&
+        (x.baseline <= 0 || x.after / x.baseline >= PER_REQUEST_RISE * more),
+    );
+  });
+}
+
+/** Self time's shift: by the usual floors, or by a fast service's when its own resource vouches for it. */
+function selfShiftOf(self: Series, onset: number | null, resources: readonly ResourceView[]): Shift | null {
+  const usual = at(self, onset, LATENCY_OPTIONS);
+  if ((usual?.strength ?? 0) > 0 || !ownResourceRose(resources, onset)) return usual;
+  const fast = at(self, onset, FAST_LATENCY_OPTIONS);
+  return (fast?.strength ?? 0) > 0 ? fast : usual;
+}
+
 export function serviceView(s: ServiceSignals, onset: number | null): ServiceView {
   const latency = ratioSeries(s.serverMs, s.requests);
   const errorRate = ratioSeries(s.errors, s.requests);
   const self = selfTimeSeries({ requests: s.requests, serverMs: s.serverMs, clientMs: s.clientMs });
+  const resources = s.instances.map((i) => resourceView(i, onset));
   return {
     s,
     latency,
@@ -95,11 +134,11 @@ export function serviceView(s: ServiceSignals, onset: number | null): ServiceVie
     self,
     latShift: at(latency, onset, LATENCY_OPTIONS),
     errShift: at(errorRate, onset, ERROR_RATE_OPTIONS),
-    selfShift: at(self, onset, LATENCY_OPTIONS),
+    selfShift: selfShiftOf(self, onset, resources),
     p50Shift: at(s.p50Ms, onset, LATENCY_OPTIONS),
     logShift: at(s.logErrors, onset, { minAbsolute: 3, minRelative: 1, z: 4 }),
     calls: s.calls.map((c) => callView(c, onset)),
-    resources: s.instances.map((i) => resourceView(i, onset)),
+    resources,
   };
 }
 
