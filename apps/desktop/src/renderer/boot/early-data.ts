@@ -15,9 +15,18 @@ import { pathLinkToHashUrl } from '../app/path-links.ts';
 import { prefetchServicesOverview } from '../features/overview/use-services-overview.ts';
 import type { RouteData } from '../app/data/route-data.ts';
 
-/** The routes whose loader starts a request (router.tsx), by path. */
-const EARLY_LOADERS: Record<string, (data: RouteData, search: Record<string, unknown>) => void> = {
-  '/': prefetchServicesOverview,
+interface EarlyRoute {
+  /** The route's loader (router.tsx): its first request. */
+  prefetch: (data: RouteData, search: Record<string, unknown>) => void;
+  /** The view's lazy chunk, the same import as the route's: fetched beside the app rather than after it. */
+  view: () => Promise<unknown>;
+}
+
+const EARLY_ROUTES: Record<string, EarlyRoute> = {
+  '/': {
+    prefetch: prefetchServicesOverview,
+    view: () => import('../features/overview/overview-page.tsx'),
+  },
 };
 
 /** Starts the current path's first request, if it has one and the page runs in a browser. */
@@ -28,13 +37,15 @@ export function startEarlyData(): void {
   const hash = window.location.hash.slice(1) || '/';
   const at = hash.indexOf('?');
   const path = at === -1 ? hash : hash.slice(0, at);
-  const load = EARLY_LOADERS[path];
-  if (load === undefined) return;
+  const route = EARLY_ROUTES[path];
+  if (route === undefined) return;
   let server: string;
   try {
     server = resolveServerUrl(window.location).url;
   } catch {
     return; // a bad ?server= is the app's to report, with the rest of the console around the message
   }
-  load(earlyRouteData(server), defaultParseSearch(at === -1 ? '' : hash.slice(at)));
+  route.prefetch(earlyRouteData(server), defaultParseSearch(at === -1 ? '' : hash.slice(at)));
+  // A chunk that fails here fails again in the router, which says so in the page.
+  route.view().catch(() => undefined);
 }
