@@ -41,4 +41,12 @@ export {
   uint64Number,
   uint8,
 } from './read/index.ts';
-export type { BinaryField, ReadPart, RowOf, Selected, Selection, TableColumns } from './read/index.ts';
+export type {
+  BinaryField,
+  ReadPart,
+  ReadTogether,
+  RowOf,
+  Selected,
+  Selection,
+  TableColumns,
+} from './read/index.ts';

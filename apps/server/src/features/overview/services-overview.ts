@@ -15,7 +15,7 @@ import type {
   ServicesOverview,
 } from '@apo/shared/console';
 import { readTogether } from '../../storage/index.ts';
-import type { Storage } from '../../storage/index.ts';
+import type { ReadTogether, Storage } from '../../storage/index.ts';
 import { compared, health, redOverview, requestsNow } from './overview-figures.ts';
 import { coveredMinutes, PERIODS, planSparkline, shifted } from './overview-plan.ts';
 import {
@@ -47,6 +47,11 @@ export interface OverviewOptions {
   timings?: Record<string, number>;
   /** The clock (ms) that says which hours have ended; Date.now() by default. */
   nowMs?: number;
+  /**
+   * A statement the caller runs, with reads of its own: the overview's reads join it (registered when this
+   * is called) instead of costing a statement of their own (the service map's node health).
+   */
+  statement?: ReadTogether;
 }
 
 /** `promise`, its time recorded under `name` when `timings` is given. */
@@ -82,7 +87,7 @@ export async function servicesOverview(
   const redInput = { range, plan, seenRange, cluster: input.cluster, useHours: options.useHours !== false };
   const redPlan = planServiceRed(redInput, (options.nowMs ?? Date.now()) / 1000);
 
-  const statement = readTogether(storage);
+  const statement = options.statement ?? readTogether(storage);
   const redPart = redCellsPart(storage, redPlan.read);
   const searchPart =
     search === '' ? undefined : servicesWithEndpointPart(storage, range, filter, search, read);
@@ -92,7 +97,7 @@ export async function servicesOverview(
     statement.read(logErrorsPart(storage, range, filter)),
     statement.read(lastChangesPart(storage, range.toS, filter)),
     statement.read(namespacesPart(storage, range, filter)),
-    statement.run(),
+    options.statement === undefined ? statement.run() : undefined,
   ]);
   mark('statement');
   const { subjects, clusters } = await serviceRed(storage, redInput, redPlan, redRows);

@@ -112,19 +112,25 @@ export async function neighbours(
 
 export async function serviceMap(storage: Storage, input: GraphInput): Promise<ServiceMap> {
   const p = plan(input);
-  // The edges' structure and figures in one statement (chDB runs one at a time, each with a fixed cost).
+  // The edges' structure and figures and the overview's reads (node health) in one statement: chDB runs
+  // statements one at a time, each with a fixed cost. The overview registers its reads when called.
   const statement = readTogether(storage);
-  const [rows, calls, , overview] = await Promise.all([
-    statement.read(structurePart(storage, p.structureRange, { cluster: input.cluster })),
-    statement.read(callFiguresPart(storage, p.ranges, { cluster: input.cluster })),
-    statement.run(),
-    servicesOverview(storage, {
+  const overviewAnswer = servicesOverview(
+    storage,
+    {
       from: input.from,
       to: input.to,
       cluster: input.cluster,
       compareWith: input.compareWith,
       thresholds: input.thresholds,
-    }),
+    },
+    { statement },
+  );
+  const [rows, calls, , overview] = await Promise.all([
+    statement.read(structurePart(storage, p.structureRange, { cluster: input.cluster })),
+    statement.read(callFiguresPart(storage, p.ranges, { cluster: input.cluster })),
+    statement.run(),
+    overviewAnswer,
   ]);
   const assembly = new EdgeAssembly(rows, p.ranges.length);
   for (const row of calls) assembly.addCalls(row);

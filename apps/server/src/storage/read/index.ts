@@ -28,7 +28,7 @@ export {
 export { computed, defineQuery, readRows } from './read-query.ts';
 export type { RowOf, Selected, Selection } from './read-query.ts';
 export { readTogether } from './read-together.ts';
-export type { ReadPart } from './read-together.ts';
+export type { ReadPart, ReadTogether } from './read-together.ts';
 export { tableColumns } from './table-columns.ts';
 export { streamRowBinary } from './row-binary-stream.ts';
 export type { BinaryField } from './row-binary-stream.ts';

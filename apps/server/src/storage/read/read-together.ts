@@ -6,8 +6,9 @@
  *
  * Each part is a declared read (defineQuery) and its FROM… rest, exactly what readRows takes. A part's rows
  * travel as one JSONEachRow text per row (`formatRowNoNewline`, under the same output settings as every
- * read) tagged with the part's index, and are decoded and checked by the part's own declaration. All parts
- * bind their parameters in one namespace: a name bound to two different values is refused.
+ * read) tagged with the part's index, and are decoded and checked by the part's own declaration. Each part
+ * keeps its own parameters: part i's `{name:Type}` is bound as `{p<i>_name:Type}`, so independent reads
+ * (another feature's, as the service map joins the overview's) may use the same names.
  */
 import type { Storage } from '../open-storage.ts';
 import { READ_SETTINGS } from './read-query.ts';
@@ -31,24 +32,25 @@ interface Pending {
   fail(err: unknown): void;
 }
 
-interface ReadTogether {
+export interface ReadTogether {
   /** Adds a part; its rows once `run` has read them (the promise rejects if the statement fails). */
   read<S extends Selection>(part: ReadPart<S>): Promise<RowOf<S>[]>;
   /** Runs the parts added so far as one statement (none: no statement). */
   run(): Promise<void>;
 }
 
-/** One part's parameters added to `params`; a name already bound to another value is a programming error. */
-function bindInto(params: Record<string, unknown>, part: ReadPart<Selection>): void {
-  for (const [name, value] of Object.entries(part.params)) {
-    if (name in params && JSON.stringify(params[name]) !== JSON.stringify(value)) {
-      throw new Error(
-        `${part.query.name}: parameter {${name}} is bound to ${JSON.stringify(value)} here and to ` +
-          `${JSON.stringify(params[name])} by another part of the same statement`,
-      );
-    }
-    params[name] = value;
-  }
+/**
+ * Part `index`'s statement text and parameters, each of its parameter names prefixed with `p<index>_`: only
+ * the names it binds are renamed (`{name:` as ClickHouse writes a parameter), nothing else in its SQL.
+ */
+function namespaced(part: ReadPart<Selection>, index: number) {
+  const names = Object.keys(part.params);
+  const rename = (sql: string) =>
+    names.length === 0
+      ? sql
+      : sql.replace(new RegExp(`\\{(${names.join('|')}):`, 'g'), (_, name: string) => `{p${index}_${name}:`);
+  const params = Object.fromEntries(names.map((name) => [`p${index}_${name}`, part.params[name]]));
+  return { select: rename(part.query.select), rest: rename(part.rest), params };
 }
 
 const isTagged = (v: unknown): v is { [PART]: number; [ROW]: string } =>
@@ -93,12 +95,12 @@ export function readTogether(storage: Pick<Storage, 'client'>): ReadTogether {
       if (parts.length === 0) return;
       try {
         const params: Record<string, unknown> = {};
-        for (const { part } of parts) bindInto(params, part);
-        const branches = parts.map(
-          ({ part }, i) =>
-            `SELECT ${i} AS ${PART}, formatRowNoNewline('JSONEachRow', *) AS ${ROW}
-             FROM (SELECT ${part.query.select}\n${part.rest})`,
-        );
+        const branches = parts.map(({ part }, i) => {
+          const own = namespaced(part, i);
+          Object.assign(params, own.params);
+          return `SELECT ${i} AS ${PART}, formatRowNoNewline('JSONEachRow', *) AS ${ROW}
+             FROM (SELECT ${own.select}\n${own.rest})`;
+        });
         const result = await storage.client.query({
           query: `SELECT ${PART}, ${ROW} FROM (${branches.join('\nUNION ALL\n')})\n${READ_SETTINGS}`,
           query_params: params,
