@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import { z } from 'zod';
 import type { AccessControl } from '../../auth/access-control.ts';
+import { parseRouteInput } from '../../http/route-input.ts';
 import { viewerDenial } from '../../http/viewer-access.ts';
 import type { Storage } from '../../storage/index.ts';
 import { NotFoundError } from '../domain-errors.ts';
@@ -35,28 +36,22 @@ export function registerTraceExportRoute<Logger extends FastifyBaseLogger>(
   app.get('/api/console/traces/:traceId/export', async (req, res) => {
     const denied = await viewerDenial(deps.access, req, 'exporting a trace');
     if (denied !== undefined) return res.status(denied.status).send({ message: denied.message });
-    const p = params.safeParse(req.params);
-    const q = query.safeParse(req.query);
-    if (!p.success || !q.success) {
-      const issue = (p.error ?? q.error)?.issues[0];
-      return res
-        .status(400)
-        .send({ message: `invalid request: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` });
-    }
-    const traceId = p.data.traceId.toLowerCase();
+    const input = parseRouteInput({ params, query }, req);
+    if (!input.ok) return res.status(400).send({ message: input.message });
+    const traceId = input.params.traceId.toLowerCase();
     let read: TraceExportRead;
     try {
-      read = await traceExport(deps.storage, traceId, q.data.cluster, deps.limits);
+      read = await traceExport(deps.storage, traceId, input.query.cluster, deps.limits);
     } catch (err) {
       if (err instanceof NotFoundError) return res.status(404).send({ message: err.message });
       throw err;
     }
-    const body = Readable.from(traceExportPieces(q.data.format, read), { objectMode: false });
+    const body = Readable.from(traceExportPieces(input.query.format, read), { objectMode: false });
     body.on('error', (err) => req.log.error({ err, traceId }, 'trace export failed part way'));
     return res
       .type('application/json; charset=utf-8')
       .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="${exportFileName(q.data.format, traceId)}"`)
+      .header('content-disposition', `attachment; filename="${exportFileName(input.query.format, traceId)}"`)
       .header('x-apo-trace-spans', String(read.totalSpans))
       .send(body);
   });

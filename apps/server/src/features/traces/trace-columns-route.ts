@@ -17,6 +17,7 @@ import {
   TRACE_FRAMES_CONTENT_TYPE,
 } from '@apo/shared/console';
 import type { AccessControl } from '../../auth/access-control.ts';
+import { parseRouteInput } from '../../http/route-input.ts';
 import { viewerDenial } from '../../http/viewer-access.ts';
 import type { Storage } from '../../storage/index.ts';
 import { NotFoundError } from '../domain-errors.ts';
@@ -90,17 +91,11 @@ export function registerTraceColumnsRoute<Logger extends FastifyBaseLogger>(
   app.get('/api/console/traces/:traceId/columns', async (req, res) => {
     const denied = await viewerDenial(deps.access, req, 'reading a trace');
     if (denied !== undefined) return res.status(denied.status).send({ message: denied.message });
-    const p = params.safeParse(req.params);
-    const q = query.safeParse(req.query);
-    if (!p.success || !q.success) {
-      const issue = (p.error ?? q.error)?.issues[0];
-      return res
-        .status(400)
-        .send({ message: `invalid request: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}` });
-    }
+    const input = parseRouteInput({ params, query }, req);
+    if (!input.ok) return res.status(400).send({ message: input.message });
     let read: TraceColumnRead;
     try {
-      read = await traceColumns(deps.storage, p.data.traceId.toLowerCase(), q.data.cluster);
+      read = await traceColumns(deps.storage, input.params.traceId.toLowerCase(), input.query.cluster);
     } catch (err) {
       if (err instanceof NotFoundError) return res.status(404).send({ message: err.message });
       throw err;
