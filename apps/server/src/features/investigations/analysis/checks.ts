@@ -43,22 +43,23 @@ function resourceEvidence(
   );
 }
 
-/** Below this share of the new self time, a CPU rise does not count (cpuExplains). */
-const MIN_CPU_SHARE = 0.2;
+/** Below this share of the new self time, a CPU or GC rise does not count (shareExplained). */
+const MIN_RESOURCE_SHARE = 0.2;
 const rise = (s: Shift | null) => (s === null ? 0 : Math.max(0, s.after - s.baseline));
 
 /**
- * Of the self time a service gained per minute since the onset, the share that more CPU of the instance
- * (burnt, or waited for in the run queue) accounts for, 0…1; half of it is enough for 1. CPU and run-queue
- * waits also rise with traffic and with other processes' load on the machine: a rise that covers a tiny
- * part of a large slowdown is a bystander, not the cause (live: a code path that sleeps 500 ms, under
- * other sessions' load, beside a run-queue wait 2.8 → 4.3 s a minute).
+ * Of the self time a service gained per minute since the onset, the share that `seconds` more of a
+ * resource per minute on the instance accounts for, 0…1; half of it is enough for 1. CPU, run-queue waits
+ * and GC also rise with traffic, with other processes' load and with requests that wait longer: a rise
+ * that covers a tiny part of a large slowdown is a bystander, not the cause (live: a code path that sleeps
+ * 500 ms beside a run-queue wait 2.8 → 4.3 s a minute; a lock whose queued requests kept their memory
+ * alive, GC 0.02 → 0.3 s a minute beside ~300 ms more per request).
  */
-function cpuExplains(v: ServiceView, r: ResourceView, onset: number): number {
+function shareExplained(v: ServiceView, r: ResourceView, seconds: number, onset: number): number {
   const requests = median(present(r.inst.requests.slice(onset))) ?? 0;
   const gainedSeconds = (rise(v.selfShift) * requests) / 1000;
   if (gainedSeconds <= 0) return 1;
-  return clamp01((rise(r.cpu) + rise(waitedForCpu(r))) / gainedSeconds / 0.5);
+  return clamp01(seconds / gainedSeconds / 0.5);
 }
 
 /**
@@ -90,16 +91,23 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const out: Candidate[] = [];
   const ev = latencyEvidence(c, v);
   const selfText = `${name}'s own time per request rose ${describeRise(self)} (${fmt(self.baseline, 'ms')} → ${fmt(self.after, 'ms')})`;
-  const gc = strongest(v, (r) => r.gc);
+  const onset = c.t.onset ?? 0;
+  const gcRise = strongest(v, (r) => r.gc);
+  const gcShare = gcRise === null ? 0 : shareExplained(v, gcRise.all, rise(gcRise.shift), onset);
+  // Like CPU below: GC that accounts for a small part of the new time is a bystander.
+  const gc = gcShare >= MIN_RESOURCE_SHARE ? gcRise : null;
   const disk = strongest(v, (r) =>
     (r.diskWrite?.strength ?? 0) >= (r.blkio?.strength ?? 0) ? r.diskWrite : r.blkio,
   );
   const cpuRise = strongest(v, (r) =>
     (r.cpu?.strength ?? 0) >= (waitedForCpu(r)?.strength ?? 0) ? r.cpu : waitedForCpu(r),
   );
-  const cpuShare = cpuRise === null ? 0 : cpuExplains(v, cpuRise.all, c.t.onset ?? 0);
+  const cpuShare =
+    cpuRise === null
+      ? 0
+      : shareExplained(v, cpuRise.all, rise(cpuRise.all.cpu) + rise(waitedForCpu(cpuRise.all)), onset);
   // CPU that accounts for a small part of the new time is a bystander: it counts as no resource at all.
-  const cpu = cpuShare >= MIN_CPU_SHARE ? cpuRise : null;
+  const cpu = cpuShare >= MIN_RESOURCE_SHARE ? cpuRise : null;
   const pool = strongest(v, (r) =>
     (r.poolWait?.strength ?? 0) >= (r.poolPending?.strength ?? 0) ? r.poolWait : r.poolPending,
   );
@@ -137,7 +145,7 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
       hypothesis(
         'gc-pressure',
         v,
-        sqrt(base, gc.shift.strength),
+        sqrt(base, gc.shift.strength * gcShare),
         `${selfText} while garbage collection time rose ${describeRise(gc.shift)} (instance ${gc.instance}).`,
         [
           ...ev,
@@ -206,7 +214,8 @@ function latencyChecks(v: ServiceView, c: CheckContext): Candidate[] {
       ),
     );
   }
-  if (rss !== null && gc === null) {
+  // Memory that grew while GC rose, even by a sliver of the slowdown, is the same story as that GC.
+  if (rss !== null && gcRise === null) {
     const r = rss.all;
     out.push(
       hypothesis(
