@@ -11,7 +11,7 @@
  */
 const MINUTE_MS = 60_000;
 /** A coarse bucket, in minutes: ClickHouse's `toStartOfFiveMinutes`. */
-export const BUCKET_MINUTES = 5;
+const BUCKET_MINUTES = 5;
 const BUCKET_MS = BUCKET_MINUTES * MINUTE_MS;
 /** Ranges up to this are read per minute throughout. */
 export const FINE_RANGE_MS = 4 * 3_600_000;
