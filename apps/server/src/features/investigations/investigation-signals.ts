@@ -92,8 +92,15 @@ function emptyInstance(instance: string, n: number): InstanceSignals {
  */
 function addBuckets(perMinute: (number[] | undefined)[] | undefined, i: number, buckets: readonly number[]) {
   if (perMinute === undefined || i < 0 || i >= perMinute.length) return;
-  const b = perMinute[i] ?? new Array<number>(RED_BUCKET_COUNT).fill(0);
-  perMinute[i] = b;
+  const b = perMinute[i];
+  if (b === undefined) {
+    // The minute's first row: its counts as they are (0 + c is c), copied, so that a coarse bucket's
+    // fractional shares do not turn a fresh array of small integers into doubles, one array per minute.
+    const first = buckets.slice(0, RED_BUCKET_COUNT);
+    while (first.length < RED_BUCKET_COUNT) first.push(0);
+    perMinute[i] = first;
+    return;
+  }
   const k = Math.min(RED_BUCKET_COUNT, buckets.length);
   for (let j = 0; j < k; j++) b[j] = (b[j] ?? 0) + (buckets[j] ?? 0);
 }

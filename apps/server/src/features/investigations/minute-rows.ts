@@ -98,8 +98,18 @@ interface ServerSeries extends Points {
   buckets: readonly number[][];
 }
 
-export const serverRows = (series: readonly ServerSeries[], window: CoarseWindow | undefined) =>
-  perMinute(series, window, (r, k, minute_s, share): ServerMinute => ({
+export function serverRows(
+  series: readonly ServerSeries[],
+  window: CoarseWindow | undefined,
+): ServerMinute[] {
+  // A bucket's minutes share one array of its shared-out counts (the rows are read, never written).
+  let last: { from: number[] | undefined; share: number; buckets: number[] } | undefined;
+  const bucketsOf = (from: number[] | undefined, share: number) => {
+    if (last === undefined || last.from !== from || last.share !== share)
+      last = { from, share, buckets: partBuckets(from, share) };
+    return last.buckets;
+  };
+  return perMinute(series, window, (r, k, minute_s, share): ServerMinute => ({
     service: r.service,
     instance: r.instance ?? null,
     minute_s,
@@ -107,8 +117,9 @@ export const serverRows = (series: readonly ServerSeries[], window: CoarseWindow
     requests: part(r.requests[k], share),
     failed: part(r.failed[k], share),
     sum_ms: part(r.sum_ms[k], share),
-    buckets: partBuckets(r.buckets[k], share),
+    buckets: bucketsOf(r.buckets[k], share),
   }));
+}
 
 interface InstanceSeries extends Points {
   service: string;
