@@ -19,13 +19,16 @@ import {
   clientMinutes,
   endpointMinutes,
   errorLogMinutes,
+  instanceMinutes,
   metricSeries,
   sampleTraces,
   serverMinutes,
+  serviceMinutes,
   type Scope,
 } from './investigation-queries.ts';
 import { buildImpact } from './investigation-impact.ts';
 import { buildSignals, METRIC_FIELDS, type Frame } from './investigation-signals.ts';
+import { coarseWindow } from './read-resolution.ts';
 
 const MINUTE_MS = 60_000;
 /** In front of the asked range: the baseline when the fault started early in it. */
@@ -70,9 +73,19 @@ export async function runInvestigation(
     throw new BadRequestError('endpoint needs its service');
   const startMs = Math.floor((input.from - LOOKBACK_MS) / MINUTE_MS) * MINUTE_MS;
   const endMs = Math.ceil(input.to / MINUTE_MS) * MINUTE_MS;
-  const scope: Scope = { fromMs: startMs, toMs: endMs, cluster: input.cluster };
+  // A long range's far past in 5-minute buckets (read-resolution.ts); up to 4 h every minute, as read.
+  const coarse = coarseWindow(input.from, input.to);
+  const scope: Scope = { fromMs: startMs, toMs: endMs, cluster: input.cluster, coarse };
   const t = timings;
-  const server = await timed(t, 'server', () => serverMinutes(storage, scope, input.endpoint));
+  const server = await timed(t, 'server', () =>
+    coarse === undefined
+      ? serverMinutes(storage, scope, input.endpoint)
+      : serviceMinutes(storage, scope, input.endpoint),
+  );
+  const instances =
+    coarse === undefined
+      ? undefined
+      : await timed(t, 'instances', () => instanceMinutes(storage, scope, input.endpoint));
   const client = await timed(t, 'client', () => clientMinutes(storage, scope));
   const metrics = await timed(t, 'metrics', () => metricSeries(storage, scope, Object.keys(METRIC_FIELDS)));
   const logs = await timed(t, 'logs', () => errorLogMinutes(storage, scope));
@@ -84,9 +97,10 @@ export async function runInvestigation(
     minutes: Math.max(1, (endMs - startMs) / MINUTE_MS),
     rangeStartIndex: Math.floor((input.from - startMs) / MINUTE_MS),
     symptom: input.service === undefined ? null : { service: input.service, endpoint: input.endpoint },
+    coarse,
   };
   const signals = await timed(t, 'buildSignals', () =>
-    buildSignals({ server, client, metrics, logs, events }, frame, deps),
+    buildSignals({ server, instances, client, metrics, logs, events }, frame, deps),
   );
   const analysis = await timed(t, 'analyse', () => analyse(signals));
   const onsetMs = analysis.onset === null ? null : startMs + analysis.onset * MINUTE_MS;

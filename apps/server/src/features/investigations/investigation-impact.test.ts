@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RED_BUCKET_COUNT } from '@apo/shared/red';
 import { buildImpact } from './investigation-impact.ts';
-import type { EndpointMinute, LogMinute, ServerMinute } from './investigation-queries.ts';
+import type { EndpointMinute } from './investigation-queries.ts';
+import type { LogMinute, ServerMinute } from './minute-rows.ts';
 
 const MINUTE = 60_000;
 const START = 1_700_000_000_000 - (1_700_000_000_000 % MINUTE);

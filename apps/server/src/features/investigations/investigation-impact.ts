@@ -9,7 +9,8 @@ import { interpolateQuantile, RED_BUCKET_BOUNDS_MS } from '@apo/shared/red';
 import { detectOnset, shiftAt } from './analysis/onset.ts';
 import { ERROR_RATE_OPTIONS, LATENCY_OPTIONS } from './analysis/service-view.ts';
 import { median, present, ratioSeries, type Series } from './analysis/stats.ts';
-import type { EndpointMinute, LogMinute, ServerMinute } from './investigation-queries.ts';
+import type { EndpointMinute } from './investigation-queries.ts';
+import type { LogMinute, ServerMinute } from './minute-rows.ts';
 
 const MINUTE_MS = 60_000;
 const MAX_ENDPOINTS = 20;

@@ -23,6 +23,17 @@ import {
 } from '../../storage/index.ts';
 import type { RowOf } from '../../storage/index.ts';
 import { dateTimeSeconds } from '../time-range.ts';
+import {
+  clientRows,
+  instanceRows,
+  logRows,
+  serverRows,
+  type ClientMinute,
+  type InstanceMinute,
+  type LogMinute,
+  type ServerMinute,
+} from './minute-rows.ts';
+import type { CoarseWindow } from './read-resolution.ts';
 
 const redServer = tableColumns(storageTables.red_server_1m);
 const redClient = tableColumns(storageTables.red_client_1m);
@@ -31,11 +42,15 @@ const logs = tableColumns(storageTables.logs);
 const events = tableColumns(storageTables.events);
 const spans = tableColumns(storageTables.spans);
 
-/** A read's scope: minutes [fromMs, toMs) (whole minutes), optionally one cluster. */
+/**
+ * A read's scope: minutes [fromMs, toMs) (whole minutes), optionally one cluster; the per-minute reads take
+ * the `coarse` part of it in 5-minute buckets (read-resolution.ts).
+ */
 export interface Scope {
   fromMs: number;
   toMs: number;
   cluster?: string | undefined;
+  coarse?: CoarseWindow | undefined;
 }
 
 /** Bounds: a 24 h investigation of 200 services stays well inside them. */
@@ -62,36 +77,45 @@ const MINUTES = `minute >= toDateTime({fromS:UInt32}, 'UTC') AND minute < toDate
 const TS_RANGE = `ts >= fromUnixTimestamp64Milli({fromMs:Int64}) AND ts < fromUnixTimestamp64Milli({toMs:Int64})`;
 const clusterSql = (s: Scope) => (s.cluster === undefined ? '' : 'AND cluster = {cluster:String}');
 const MINUTE_OF_TS = 'toUInt32(toUnixTimestamp(toStartOfMinute(ts)))';
+/** The start (s) of a rollup row's point: its 5-minute bucket inside the coarse window, else its minute. */
+const BUCKET_OF_MINUTE = `toUInt32(toUnixTimestamp(if(minute >= toDateTime({coarseFromS:UInt32}, 'UTC')
+  AND minute < toDateTime({coarseToS:UInt32}, 'UTC'), toStartOfFiveMinutes(minute), minute)))`;
+/** The same for a DateTime64 `ts`. */
+const BUCKET_OF_TS = `toUInt32(toUnixTimestamp(if(ts >= fromUnixTimestamp64Milli({coarseFromMs:Int64})
+  AND ts < fromUnixTimestamp64Milli({coarseToMs:Int64}), toStartOfFiveMinutes(ts), toStartOfMinute(ts))))`;
+/** A rollup row's point: per minute, or by `BUCKET_OF_MINUTE` when the scope has a coarse window. */
+const pointOfMinute = (s: Scope) =>
+  s.coarse === undefined ? `toUInt32(toUnixTimestamp(${redServer.name('minute')}))` : BUCKET_OF_MINUTE;
+const coarseParamsOf = (s: Scope) =>
+  s.coarse === undefined
+    ? {}
+    : {
+        coarseFromS: dateTimeSeconds(s.coarse.fromMs),
+        coarseToS: dateTimeSeconds(s.coarse.toMs),
+        coarseFromMs: s.coarse.fromMs,
+        coarseToMs: s.coarse.toMs,
+      };
 
 /**
  * Entry-span RED of one (service, instance, `hit`) over the range: its minutes in order, each with its
  * figures. Arrays rather than a row per minute, as the metrics (a day of 200 services is ~300 k minutes).
  */
-const serverQuery = defineQuery('investigations.server', {
-  service: computed(string, 'service'),
-  instance: computed(string, 'instance'),
-  /** 1 when the rows are of the asked endpoint. */
-  hit: computed(uint8, 'hit'),
+/** A RED series' points, as arrays: `points` holds (start, requests, failed, sum_ms, buckets) tuples. */
+const redPoints = {
   minutes: computed(array(uint32), 'arrayMap(p -> p.1, points)'),
   /** Counts as Float64 (exact below 2^53): unquoted in JSON, unlike UInt64. */
   requests: computed(array(float64), 'arrayMap(p -> p.2, points)'),
   failed: computed(array(float64), 'arrayMap(p -> p.3, points)'),
   sum_ms: computed(array(float64), 'arrayMap(p -> p.4, points)'),
   buckets: computed(array(array(float64)), 'arrayMap(p -> p.5, points)'),
+};
+const serverQuery = defineQuery('investigations.server', {
+  service: computed(string, 'service'),
+  instance: computed(string, 'instance'),
+  /** 1 when the rows are of the asked endpoint. */
+  hit: computed(uint8, 'hit'),
+  ...redPoints,
 });
-
-/** Entry-span RED of a service's instance in a minute. */
-export interface ServerMinute {
-  service: string;
-  instance: string;
-  minute_s: number;
-  /** 1 when the row is of the asked endpoint. */
-  hit: number;
-  requests: number;
-  failed: number;
-  sum_ms: number;
-  buckets: number[];
-}
 
 /**
  * Entry-span RED per service, instance and minute (`hit`: the rows of `endpoint`, when one is asked),
@@ -118,21 +142,74 @@ export async function serverMinutes(storage: Storage, s: Scope, endpoint = ''): 
      ORDER BY service, instance, hit LIMIT ${MAX_SERVER_SERIES}`,
     { ...minuteParams(s), endpoint },
   );
-  const out: ServerMinute[] = [];
-  for (const r of series)
-    r.minutes.forEach((minute_s, i) =>
-      out.push({
-        service: r.service,
-        instance: r.instance,
-        minute_s,
-        hit: r.hit,
-        requests: r.requests[i] ?? 0,
-        failed: r.failed[i] ?? 0,
-        sum_ms: r.sum_ms[i] ?? 0,
-        buckets: r.buckets[i] ?? [],
-      }),
-    );
-  return out;
+  return serverRows(series, undefined);
+}
+
+/** `serverQuery` per service: a long range's figures, with its far past in buckets. */
+const serviceQuery = defineQuery('investigations.services', {
+  service: computed(string, 'service'),
+  hit: computed(uint8, 'hit'),
+  ...redPoints,
+});
+
+/** Without an asked endpoint `hit` is 0: grouping by an endpoint test would keep the engine off the per-service projection. */
+const hitSql = (endpoint: string) =>
+  endpoint === '' ? 'toUInt8(0)' : `toUInt8(${redServer.name('endpoint')} = {endpoint:String})`;
+
+/**
+ * A long range's entry-span RED per service (instance null) and minute, its coarse window spread from
+ * 5-minute buckets; ordered by service, hit, then minute. Per service and not per instance, so that
+ * the engine answers from `red_service_minutely` (a row per service and minute) instead of aggregating
+ * the table's row per endpoint (a day of 200 services: ~0.2 s instead of ~1.2 s); the instances'
+ * requests come from `instanceMinutes`.
+ */
+export async function serviceMinutes(storage: Storage, s: Scope, endpoint = ''): Promise<ServerMinute[]> {
+  const series = await readRows(
+    storage,
+    serviceQuery,
+    `FROM (
+       SELECT service, hit, arraySort(p -> p.1, groupArray((minute_s, requests, failed, sum_ms, buckets))) AS points
+       FROM (
+         SELECT ${redServer.name('service')} AS service, ${pointOfMinute(s)} AS minute_s, ${hitSql(endpoint)} AS hit,
+                toFloat64(sum(${redServer.name('count')})) AS requests,
+                toFloat64(sum(${redServer.name('error_count')})) AS failed,
+                sum(${redServer.name('duration_sum_ms')}) AS sum_ms,
+                arrayMap(c -> toFloat64(c), sumForEach(${redServer.name('bucket_counts')})) AS buckets
+         FROM ${storage.qualified(storage.tables.red_server_1m)} WHERE ${MINUTES} ${clusterSql(s)}
+         GROUP BY service, minute_s, hit)
+       GROUP BY service, hit)
+     ORDER BY service, hit LIMIT ${MAX_SERVER_SERIES}`,
+    { ...minuteParams(s), ...coarseParamsOf(s), endpoint },
+  );
+  return serverRows(series, s.coarse);
+}
+
+const instanceQuery = defineQuery('investigations.instances', {
+  service: computed(string, 'service'),
+  instance: computed(string, 'instance'),
+  hit: computed(uint8, 'hit'),
+  minutes: computed(array(uint32), 'arrayMap(p -> p.1, points)'),
+  requests: computed(array(float64), 'arrayMap(p -> p.2, points)'),
+});
+
+/** `serviceMinutes`' companion: entry-span requests per instance and minute, ordered by service, instance, hit. */
+export async function instanceMinutes(storage: Storage, s: Scope, endpoint = ''): Promise<InstanceMinute[]> {
+  const series = await readRows(
+    storage,
+    instanceQuery,
+    `FROM (
+       SELECT service, instance, hit, arraySort(p -> p.1, groupArray((minute_s, requests))) AS points
+       FROM (
+         SELECT ${redServer.name('service')} AS service, ${redServer.name('instance')} AS instance,
+                ${pointOfMinute(s)} AS minute_s, ${hitSql(endpoint)} AS hit,
+                toFloat64(sum(${redServer.name('count')})) AS requests
+         FROM ${storage.qualified(storage.tables.red_server_1m)} WHERE ${MINUTES} ${clusterSql(s)}
+         GROUP BY service, instance, minute_s, hit)
+       GROUP BY service, instance, hit)
+     ORDER BY service, instance, hit LIMIT ${MAX_SERVER_SERIES}`,
+    { ...minuteParams(s), ...coarseParamsOf(s), endpoint },
+  );
+  return instanceRows(series, s.coarse);
 }
 
 /** Client calls of one (service, call type, peer, database) over the range, as arrays of its minutes. */
@@ -148,19 +225,6 @@ const clientQuery = defineQuery('investigations.client', {
   sum_ms: computed(array(float64), 'arrayMap(p -> p.4, points)'),
 });
 
-/** Client calls of a service to one peer / database in a minute. */
-export interface ClientMinute {
-  service: string;
-  call_type: string;
-  peer: string;
-  system: string;
-  db_namespace: string;
-  minute_s: number;
-  calls: number;
-  failed: number;
-  sum_ms: number;
-}
-
 /** Client calls per service, call type, peer / database and minute. */
 export async function clientMinutes(storage: Storage, s: Scope): Promise<ClientMinute[]> {
   const series = await readRows(
@@ -173,7 +237,7 @@ export async function clientMinutes(storage: Storage, s: Scope): Promise<ClientM
          SELECT ${redClient.name('service')} AS service, ${redClient.name('call_type')} AS call_type,
                 ${redClient.name('peer')} AS peer, ${redClient.name('system')} AS system,
                 ${redClient.name('db_namespace')} AS db_namespace,
-                toUInt32(toUnixTimestamp(${redClient.name('minute')})) AS minute_s,
+                ${pointOfMinute(s)} AS minute_s,
                 toFloat64(sum(${redClient.name('count')})) AS calls,
                 toFloat64(sum(${redClient.name('error_count')})) AS failed,
                 sum(${redClient.name('duration_sum_ms')}) AS sum_ms
@@ -181,27 +245,14 @@ export async function clientMinutes(storage: Storage, s: Scope): Promise<ClientM
          GROUP BY service, call_type, peer, system, db_namespace, minute_s)
        GROUP BY service, call_type, peer, system, db_namespace)
      ORDER BY service, call_type, peer, system, db_namespace LIMIT ${MAX_CLIENT_SERIES}`,
-    minuteParams(s),
+    { ...minuteParams(s), ...coarseParamsOf(s) },
   );
-  const out: ClientMinute[] = [];
-  for (const r of series)
-    r.minutes.forEach((minute_s, i) =>
-      out.push({
-        service: r.service,
-        call_type: r.call_type,
-        peer: r.peer,
-        system: r.system,
-        db_namespace: r.db_namespace,
-        minute_s,
-        calls: r.calls[i] ?? 0,
-        failed: r.failed[i] ?? 0,
-        sum_ms: r.sum_ms[i] ?? 0,
-      }),
-    );
-  return out;
+  return clientRows(series, s.coarse);
 }
 
 const CUMULATIVE = 2;
+/** Counters and histograms (their sums): the types whose points add up, as opposed to levels. */
+const ADDITIVE_TYPE = `(metric_type IN ('histogram', 'exponential_histogram') OR (metric_type = 'sum' AND is_monotonic))`;
 /**
  * One metric series (service, instance, name, label set, type) of the range: its minutes, in order, each
  * with its last point's offset into the minute and its value. Arrays rather than a row per minute: a day of
@@ -217,6 +268,8 @@ const metricQuery = defineQuery('investigations.metrics', {
   /** One label set of the metric (its points are summed over label sets after the rates). */
   series: computed(string, 'series'),
   cumulative: computed(bool, 'cumulative'),
+  /** Delta counters and histogram sums: a bucket's value is the sum of its minutes'. */
+  additive: computed(bool, `toBool(${ADDITIVE_TYPE} AND NOT cumulative)`),
   minutes: computed(array(uint32), 'arrayMap(p -> p.1, points)'),
   /** The minute's last point, ms after the minute's start: a counter's increase is a rate over the time between two of them. */
   last_offsets: computed(array(uint32), 'arrayMap(p -> p.2, points)'),
@@ -240,6 +293,8 @@ export async function metricSeries(
   s: Scope,
   names: readonly string[],
 ): Promise<MetricSeries[]> {
+  const params = { cluster: s.cluster, fromMs: s.fromMs, toMs: s.toMs, names, ...coarseParamsOf(s) };
+  if (s.coarse !== undefined) return readRows(storage, metricQuery, coarseMetricSql(storage, s), params);
   return readRows(
     storage,
     metricQuery,
@@ -256,15 +311,50 @@ export async function metricSeries(
                     if(temporality = ${CUMULATIVE}, max(ifNull(sum, 0)), sum(ifNull(sum, 0))),
                   metric_type = 'sum' AND is_monotonic, if(temporality = ${CUMULATIVE}, max(value), sum(value)),
                   avg(value))) AS v
-         FROM (SELECT *, (metric_type IN ('histogram', 'exponential_histogram') OR (metric_type = 'sum' AND is_monotonic))
-                         AND temporality = ${CUMULATIVE} AS cumulative
+         FROM (SELECT *, ${ADDITIVE_TYPE} AND temporality = ${CUMULATIVE} AS cumulative
                FROM ${storage.qualified(storage.tables.metrics)}
                WHERE name IN {names:Array(String)} AND ${TS_RANGE} ${clusterSql(s)})
          GROUP BY service, instance, name, unit, disk_direction, series, minute_s, metric_type, temporality, is_monotonic, cumulative)
        GROUP BY service, instance, name, unit, disk_direction, series, metric_type, temporality, is_monotonic, cumulative)
      ORDER BY service, instance, name, series, metric_type, temporality, is_monotonic LIMIT ${MAX_METRIC_SERIES}`,
-    { cluster: s.cluster, fromMs: s.fromMs, toMs: s.toMs, names },
+    params,
   );
+}
+
+/**
+ * The metric read of a long range: the same series and figures, with the coarse window in 5-minute buckets
+ * (a bucket's last point and value, as a minute's), and each point grouped by one 64-bit hash of its
+ * series' fields instead of the ten fields themselves, its label set by its own hash: hashing that many
+ * strings per point, and copying each point's label map into `any`, was most of the read (a day of 200
+ * services, 2.3 M points, at load ~3: ~0.9-1.2 s with the fields as keys, ~0.5-0.8 s so). Two series
+ * colliding in 64 bits among a few thousand is not a practical concern. The series' fields are carried
+ * along with `any`; the disk direction is looked up in the disk metric's points only (`if` short-circuits).
+ */
+function coarseMetricSql(storage: Storage, s: Scope): string {
+  return `FROM (
+       SELECT any(m_service) AS service, any(m_instance) AS instance, any(m_name) AS name, any(m_unit) AS unit,
+              any(m_direction) AS disk_direction, any(m_series) AS series, any(m_cumulative) AS cumulative,
+              any(m_type) AS metric_type, any(m_temporality) AS temporality, any(m_monotonic) AS is_monotonic,
+              arraySort(p -> p.1, groupArray((minute_s, last_offset, v))) AS points
+       FROM (
+         SELECT key, minute_s, any(service) AS m_service, any(instance) AS m_instance, any(name) AS m_name,
+                any(unit) AS m_unit, any(if(name = 'process.disk.io', ${metrics.name('labels')}['disk.io.direction'], '')) AS m_direction,
+                toString(any(label_hash)) AS m_series, any(cumulative) AS m_cumulative,
+                any(metric_type) AS m_type, any(temporality) AS m_temporality, any(is_monotonic) AS m_monotonic,
+                toUInt32(toUnixTimestamp64Milli(max(ts)) - toInt64(minute_s) * 1000) AS last_offset,
+                toFloat64(multiIf(
+                  any(metric_type) IN ('histogram', 'exponential_histogram'),
+                    if(any(cumulative), max(ifNull(sum, 0)), sum(ifNull(sum, 0))),
+                  any(metric_type) = 'sum' AND any(is_monotonic), if(any(cumulative), max(value), sum(value)),
+                  avg(value))) AS v
+         FROM (SELECT *, ${ADDITIVE_TYPE} AND temporality = ${CUMULATIVE} AS cumulative, ${BUCKET_OF_TS} AS minute_s,
+                      cityHash64(labels) AS label_hash,
+                      cityHash64(service, instance, name, unit, label_hash, metric_type, temporality, is_monotonic) AS key
+               FROM ${storage.qualified(storage.tables.metrics)}
+               WHERE name IN {names:Array(String)} AND ${TS_RANGE} ${clusterSql(s)})
+         GROUP BY key, minute_s)
+       GROUP BY key)
+     ORDER BY service, instance, name, series, metric_type, temporality, is_monotonic LIMIT ${MAX_METRIC_SERIES}`;
 }
 
 /**
@@ -283,19 +373,6 @@ const logQuery = defineQuery('investigations.logs', {
   sample_body: computed(string, 'sample_body'),
   sample_trace_id: computed(string, 'sample_trace_id'),
 });
-
-/** Error-level records of a service's message pattern in a minute, with the pattern's sample record. */
-export interface LogMinute {
-  service: string;
-  pattern: string;
-  minute_s: number;
-  records: number;
-  sample_ms: number;
-  sample_instance: string;
-  sample_severity: string;
-  sample_body: string;
-  sample_trace_id: string;
-}
 
 /** Error-level log records per service, pattern and minute, with a sample record of each pattern. */
 export async function errorLogMinutes(storage: Storage, s: Scope): Promise<LogMinute[]> {
@@ -321,22 +398,8 @@ export async function errorLogMinutes(storage: Storage, s: Scope): Promise<LogMi
      ORDER BY service, pattern LIMIT ${MAX_LOG_PATTERNS}`,
     { cluster: s.cluster, fromMs: s.fromMs, toMs: s.toMs, severity: SEVERITY_ERROR },
   );
-  const out: LogMinute[] = [];
-  for (const r of series)
-    r.minutes.forEach((minute_s, i) =>
-      out.push({
-        service: r.service,
-        pattern: r.pattern,
-        minute_s,
-        records: r.records[i] ?? 0,
-        sample_ms: r.sample_ms,
-        sample_instance: r.sample_instance,
-        sample_severity: r.sample_severity,
-        sample_body: r.sample_body,
-        sample_trace_id: r.sample_trace_id,
-      }),
-    );
-  return out;
+  // Per minute at every range: a day's error logs are a few thousand patterns' minutes, read in ~0.1 s.
+  return logRows(series);
 }
 
 const eventQuery = defineQuery('investigations.events', {

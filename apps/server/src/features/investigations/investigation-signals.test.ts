@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RED_BUCKET_COUNT, summarizeRed } from '@apo/shared/red';
-import type { EventRow, MetricSeries, ServerMinute } from './investigation-queries.ts';
+import type { EventRow, MetricSeries } from './investigation-queries.ts';
+import type { ServerMinute } from './minute-rows.ts';
 import { buildSignals, type Frame } from './investigation-signals.ts';
 
 const START_MS = Date.UTC(2026, 0, 5, 12, 0);
@@ -69,6 +70,7 @@ function asSeries(minutes: readonly MetricMinute[]): MetricSeries[] {
           disk_direction: m.disk_direction,
           series: m.series,
           cumulative: m.cumulative,
+          additive: false,
           minutes: [],
           last_offsets: [],
           values: [],

@@ -15,16 +15,14 @@ import type {
   ServiceSignals,
 } from './analysis/signals.ts';
 import type { ServiceDependencies } from './dependency-source.ts';
-import type {
-  ClientMinute,
-  EventRow,
-  LogMinute,
-  MetricSeries,
-  ServerMinute,
-} from './investigation-queries.ts';
+import type { EventRow, MetricSeries } from './investigation-queries.ts';
+import type { ClientMinute, InstanceMinute, LogMinute, ServerMinute } from './minute-rows.ts';
+import { minutesOf, type CoarseWindow } from './read-resolution.ts';
 
 export interface Rows {
   server: ServerMinute[];
+  /** Per instance requests, when `server` is per service (a long range). */
+  instances?: InstanceMinute[] | undefined;
   client: ClientMinute[];
   metrics: MetricSeries[];
   logs: LogMinute[];
@@ -36,6 +34,8 @@ export interface Frame {
   minutes: number;
   rangeStartIndex: number;
   symptom: { service: string; endpoint?: string | undefined } | null;
+  /** The part read in 5-minute buckets: a metric point there stands for its bucket's minutes. */
+  coarse?: CoarseWindow | undefined;
 }
 
 const MINUTE_MS = 60_000;
@@ -92,8 +92,15 @@ function emptyInstance(instance: string, n: number): InstanceSignals {
  */
 function addBuckets(perMinute: (number[] | undefined)[] | undefined, i: number, buckets: readonly number[]) {
   if (perMinute === undefined || i < 0 || i >= perMinute.length) return;
-  const b = perMinute[i] ?? new Array<number>(RED_BUCKET_COUNT).fill(0);
-  perMinute[i] = b;
+  const b = perMinute[i];
+  if (b === undefined) {
+    // The minute's first row: its counts as they are (0 + c is c), copied, so that a coarse bucket's
+    // fractional shares do not turn a fresh array of small integers into doubles, one array per minute.
+    const first = buckets.slice(0, RED_BUCKET_COUNT);
+    while (first.length < RED_BUCKET_COUNT) first.push(0);
+    perMinute[i] = first;
+    return;
+  }
   const k = Math.min(RED_BUCKET_COUNT, buckets.length);
   for (let j = 0; j < k; j++) b[j] = (b[j] ?? 0) + (buckets[j] ?? 0);
 }
@@ -126,6 +133,7 @@ function metricsInto(
   known: (service: string) => boolean,
   instanceOf: (service: string, instance: string) => InstanceSignals,
   index: (s: number) => number,
+  coarse: CoarseWindow | undefined,
 ) {
   // Series come ordered by service, instance, name, label set: a counter's previous value is the minute
   // before, and a series' first minute follows the last of the series before when both are the same label
@@ -145,7 +153,12 @@ function metricsInto(
       prev = point;
       if (v === null || fields.length === 0) continue;
       target ??= instanceOf(r.service, r.instance);
-      for (const f of fields) add(target[f.field], index(minute), v * f.scale);
+      // A bucket's point: a rate (per minute already) or a level holds for each of its minutes; a delta
+      // counter's sum is shared between them.
+      const width = minutesOf(minute, coarse);
+      const each = r.additive && width > 1 ? v / width : v;
+      for (let m = 0; m < width; m++)
+        for (const f of fields) add(target[f.field], index(minute) + m, each * f.scale);
     }
     if (prev !== undefined) before = { series: r, point: prev };
   }
@@ -253,8 +266,12 @@ export function buildSignals(rows: Rows, frame: Frame, deps: ServiceDependencies
     add(s.requests, i, r.requests);
     add(s.errors, i, r.failed);
     add(s.serverMs, i, r.sum_ms);
-    add(instanceOf(r.service, r.instance).requests, i, r.requests);
+    if (r.instance !== null) add(instanceOf(r.service, r.instance).requests, i, r.requests);
     addBuckets(histograms.get(r.service), i, r.buckets);
+  }
+  for (const r of rows.instances ?? []) {
+    if (endpoint !== undefined && r.service === frame.symptom?.service && r.hit === 0) continue;
+    add(instanceOf(r.service, r.instance).requests, index(r.minute_s), r.requests);
   }
   for (const [name, perMinute] of histograms) {
     const s = serviceOf(name);
@@ -302,7 +319,7 @@ export function buildSignals(rows: Rows, frame: Frame, deps: ServiceDependencies
     add(c.errors, i, r.failed);
     add(c.durationMs, i, r.sum_ms);
   }
-  metricsInto(rows.metrics, (service) => services.has(service), instanceOf, index);
+  metricsInto(rows.metrics, (service) => services.has(service), instanceOf, index, frame.coarse);
   for (const [service, l] of patternsOf(rows.logs, n, index)) {
     const s = services.get(service);
     if (s === undefined) continue;
