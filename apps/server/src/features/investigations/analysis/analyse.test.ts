@@ -135,8 +135,9 @@ describe('analyse (generated call chain gateway → orders → payments → frau
 
   it('a partial fault (30 % of requests slow) is still found', () => {
     const result = analyse(chainSignals({ service: 'fraud', kind: 'latency', from: FROM, share: 0.3 }));
-    expect(result.hypotheses[0]).toMatchObject({ service: 'fraud' });
-    expect(['self-latency', 'lock-contention']).toContain(result.hypotheses[0]?.kind);
+    // Its median barely moved: not every request waits, so no lock.
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'self-latency', service: 'fraud', rank: 1 });
+    expect(result.hypotheses.find((h) => h.kind === 'lock-contention')).toBeUndefined();
   });
 
   it('nothing abnormal: no fault, no hypothesis above 0.5 (ten seeds)', () => {
