@@ -64,6 +64,20 @@ describe('analyse: the live runs’ misses', () => {
     expect(result.hypotheses.find((h) => h.kind === 'gc-pressure')).toBeUndefined();
   });
 
+  it('GC pressure at the shop’s night: a few requests a minute, GC 0.02 → 0.1 s a minute, is still GC (live: gc-pressure in fraud)', () => {
+    const signals = quiet(chainSignals({ service: 'fraud', kind: 'gc', from: FROM }), 0.06);
+    const inst = service(signals, 'fraud').instances[0];
+    if (inst === undefined) throw new Error('no instance');
+    // Recorded: 5–12 requests a minute, each ~60 ms slower, while GC took 0.08–0.15 s a minute (0.02 before)
+    // and the retained heap raised RSS by ~96 MB.
+    inst.gcSeconds = inst.gcSeconds.map((v, i) =>
+      v === null ? v : i < FROM ? 0.02 + 0.008 * Math.sin(i) : 0.11,
+    );
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'gc-pressure', service: 'fraud', rank: 1 });
+    expect(result.hypotheses.find((h) => h.kind === 'memory-pressure')).toBeUndefined();
+  });
+
   it('a slow code path on a busy machine: run-queue waits that rose with the load explain none of it (live: latency in payments)', () => {
     const signals = chainSignals({ service: 'payments', kind: 'latency', from: FROM });
     const inst = service(signals, 'payments').instances[0];
