@@ -73,77 +73,85 @@ export function createPeers(options: PeersOptions): Peers {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const holePort = hangs ? await hole.port() : 0;
 
-    return new Promise<T>((resolve, reject) => {
-      const req = http.request(
-        url,
-        {
-          method,
-          headers: {
-            accept: 'application/json',
-            ...(payload === undefined
-              ? {}
-              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-            ...callOptions.headers,
+    const send = (mayRetry: boolean): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        const req = http.request(
+          url,
+          {
+            method,
+            headers: {
+              accept: 'application/json',
+              ...(payload === undefined
+                ? {}
+                : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+              ...callOptions.headers,
+            },
+            // Without an agent, http uses createConnection (with one, the agent's own connect wins).
+            ...(hangs ? { createConnection: () => net.connect(holePort, '127.0.0.1') } : { agent }),
           },
-          // Without an agent, http uses createConnection (with one, the agent's own connect wins).
-          ...(hangs ? { createConnection: () => net.connect(holePort, '127.0.0.1') } : { agent }),
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (error) =>
-            reject(
-              new PeerError(target, 0, 'upstream_reset', `${target} ${method} ${path}: ${error.message}`),
-            ),
-          );
-          res.on('end', () => {
-            clearTimeout(timer);
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown;
-            try {
-              parsed = text === '' ? undefined : JSON.parse(text);
-            } catch {
-              parsed = text;
-            }
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              resolve(parsed as T);
-              return;
-            }
-            const answer = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
-              error?: string;
-              message?: string;
-            };
-            reject(
-              new PeerError(
-                target,
-                status,
-                answer.error ?? (status >= 500 ? 'upstream_error' : 'upstream_rejected'),
-                answer.message ?? `${target} answered ${status} to ${method} ${path}`,
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', (error) =>
+              reject(
+                new PeerError(target, 0, 'upstream_reset', `${target} ${method} ${path}: ${error.message}`),
               ),
             );
-          });
-        },
-      );
-      const timer = setTimeout(() => {
-        req.destroy(new Error(`timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        const timedOut = error.message.startsWith('timed out');
-        reject(
-          new PeerError(
-            target,
-            0,
-            timedOut ? 'upstream_timeout' : 'upstream_unavailable',
-            `call to ${target} ${method} ${path} failed: ${error.message}`,
-            { cause: error },
-          ),
+            res.on('end', () => {
+              clearTimeout(timer);
+              const text = Buffer.concat(chunks).toString('utf8');
+              let parsed: unknown;
+              try {
+                parsed = text === '' ? undefined : JSON.parse(text);
+              } catch {
+                parsed = text;
+              }
+              const status = res.statusCode ?? 0;
+              if (status >= 200 && status < 300) {
+                resolve(parsed as T);
+                return;
+              }
+              const answer = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+                error?: string;
+                message?: string;
+              };
+              reject(
+                new PeerError(
+                  target,
+                  status,
+                  answer.error ?? (status >= 500 ? 'upstream_error' : 'upstream_rejected'),
+                  answer.message ?? `${target} answered ${status} to ${method} ${path}`,
+                ),
+              );
+            });
+          },
         );
+        const timer = setTimeout(() => {
+          req.destroy(new Error(`timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          clearTimeout(timer);
+          // A kept-alive socket the peer closed just as it was reused (its idle timeout raced the request):
+          // nothing reached the peer, and Node's documented answer is one retry on a fresh socket.
+          if (mayRetry && req.reusedSocket && error.code === 'ECONNRESET') {
+            resolve(send(false));
+            return;
+          }
+          const timedOut = error.message.startsWith('timed out');
+          reject(
+            new PeerError(
+              target,
+              0,
+              timedOut ? 'upstream_timeout' : 'upstream_unavailable',
+              `call to ${target} ${method} ${path} failed: ${error.message}`,
+              { cause: error },
+            ),
+          );
+        });
+        if (payload !== undefined) req.write(payload);
+        req.end();
       });
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
+    return send(true);
   };
 
   return {
