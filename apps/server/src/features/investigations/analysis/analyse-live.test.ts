@@ -78,6 +78,23 @@ describe('analyse: the live runs’ misses', () => {
     expect(result.hypotheses.find((h) => h.kind === 'memory-pressure')).toBeUndefined();
   });
 
+  it('a crash loop right after another one was cleared: the new one, whose restarts follow its onset, comes first (live: crash-loop in inventory after fraud)', () => {
+    const signals = chainSignals([
+      { service: 'fraud', kind: 'crash', from: FROM - 6, to: FROM - 1 },
+      { service: 'payments', kind: 'crash', from: FROM },
+    ]);
+    // Recorded: the agent saw one restart of the new loop in its first minutes (its processes died before
+    // exporting), and the cleared loop's last restart fell in the two minutes before the new onset.
+    const payments = service(signals, 'payments');
+    payments.events = payments.events
+      .filter((e) => e.name !== 'process.restart')
+      .concat(payments.events.filter((e) => e.name === 'process.restart').slice(0, 1));
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'crash-restarts', service: 'payments', rank: 1 });
+    const cleared = result.hypotheses.find((h) => h.kind === 'crash-restarts' && h.service === 'fraud');
+    expect(cleared?.confidence ?? 0).toBeLessThan(result.hypotheses[0]?.confidence ?? 0);
+  });
+
   it('a slow code path on a busy machine: run-queue waits that rose with the load explain none of it (live: latency in payments)', () => {
     const signals = chainSignals({ service: 'payments', kind: 'latency', from: FROM });
     const inst = service(signals, 'payments').instances[0];

@@ -86,11 +86,15 @@ export function changeChecks(v: ServiceView, c: CheckContext): Candidate[] {
   const restarts = restartsAfter(v, c);
   if (restarts.length > 0) {
     const hurt = c.impact > 0 || degradation(v) > 0;
+    // Restarts only in the two minutes before the onset, none after: a crash (loop) that ended as this
+    // began — live, the restart of fraud's cleared crash loop tied with inventory's new one, whose
+    // processes died before their first export (one restart seen). A loop that is the cause goes on.
+    const ongoing = c.onsetMs === null || restarts.some((e) => e.ts >= (c.onsetMs ?? 0)) ? 1 : 0.6;
     out.push(
       hypothesis(
         'crash-restarts',
         v,
-        Math.min(0.95, 0.5 + 0.15 * restarts.length) * (hurt ? 1 : 0.5),
+        Math.min(0.95, 0.5 + 0.15 * restarts.length) * (hurt ? 1 : 0.5) * ongoing,
         `${name} restarted ${restarts.length} time(s) since the onset${hurt ? ', and its callers failed meanwhile' : ''}.`,
         [eventsEvidence(`restarts of ${name}`, name, restarts), ...logs],
         { instance: restarts[0]?.instance ?? '' },
