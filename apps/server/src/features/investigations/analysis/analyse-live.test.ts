@@ -95,6 +95,25 @@ describe('analyse: the live runs’ misses', () => {
     expect(cleared?.confidence ?? 0).toBeLessThan(result.hypotheses[0]?.confidence ?? 0);
   });
 
+  it('a lock at the shop’s night: requests never overlap, so it is told as a slow code path with the lock as the alternative (live: lock in payments)', () => {
+    const signals = quiet(chainSignals({ service: 'payments', kind: 'lock', from: FROM }), 0.06);
+    const payments = service(signals, 'payments');
+    // Recorded: ~7 requests a minute, p50 5 → 175 ms, p99 only 1.4× p50 (no queue forms).
+    payments.p99Ms = payments.p99Ms.map((v, i) => (v === null ? v : 1.4 * (payments.p50Ms[i] ?? 0)));
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'self-latency', service: 'payments', rank: 1 });
+    const lock = result.hypotheses.find((h) => h.kind === 'lock-contention');
+    expect(lock).toMatchObject({ service: 'payments', rank: 2 });
+    expect(lock?.confidence ?? 1).toBeLessThan(result.hypotheses[0]?.confidence ?? 0);
+  });
+
+  it('a slow path on a share of requests at the shop’s night offers no lock: the median stayed', () => {
+    const signals = quiet(chainSignals({ service: 'fraud', kind: 'latency', from: FROM, share: 0.3 }), 0.06);
+    const result = analyse(signals);
+    expect(result.hypotheses[0]).toMatchObject({ kind: 'self-latency', service: 'fraud', rank: 1 });
+    expect(result.hypotheses.find((h) => h.kind === 'lock-contention')).toBeUndefined();
+  });
+
   it('a slow code path on a busy machine: run-queue waits that rose with the load explain none of it (live: latency in payments)', () => {
     const signals = chainSignals({ service: 'payments', kind: 'latency', from: FROM });
     const inst = service(signals, 'payments').instances[0];
